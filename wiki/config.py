@@ -1,0 +1,83 @@
+"""Configuration registry: every setting Lieudit reads, with its default.
+
+Load order (later wins), documented once here and in README:
+
+1. ``Defaults`` below;
+2. the instance file ``<instance>/config.py`` (optional);
+3. environment variables ``LIEUDIT_<KEY>`` (values parsed as JSON when they
+   parse, so ``LIEUDIT_MAX_UPLOAD_BYTES=1000`` is an int);
+4. the mapping given to ``create_app(config)`` (tests).
+
+Nothing stored in the database overrides these. The instance folder is
+``./instance`` unless ``LIEUDIT_INSTANCE_PATH`` names another one; it holds the
+SQLite database, the search index, uploads and the generated secret key.
+"""
+
+from __future__ import annotations
+
+
+class Defaults:
+    """Default values; each key is documented in README.md (tests check it)."""
+
+    #: Secret used to sign sessions and CSRF tokens; generated into
+    #: ``<instance>/secret_key`` on first start when left empty.
+    SECRET_KEY: str | None = None
+    #: SQLAlchemy URL; empty means ``sqlite:///<instance>/lieudit.db``.
+    #: ``postgresql+psycopg://user:pass@host/db`` selects PostgreSQL.
+    DATABASE_URL: str = ""
+    #: Search engine: ``whoosh`` (embedded, under the instance) or ``postgres``.
+    SEARCH_BACKEND: str = "whoosh"
+    #: Name of the wiki shown in the header, titles and feeds.
+    SITE_NAME: str = "Lieudit"
+    #: One-line description shown under the name and in feeds.
+    SITE_TAGLINE: str = "Le wiki contributif du territoire"
+    #: Licence of the wiki's texts, shown in the footer and feeds.
+    CONTENT_LICENSE: str = "CC BY-SA 4.0"
+    #: Link to the licence text.
+    CONTENT_LICENSE_URL: str = "https://creativecommons.org/licenses/by-sa/4.0/deed.fr"
+    #: Who may edit: ``open`` (anonymous edits allowed), ``account``
+    #: (an account is required) or ``readonly`` (only admins edit).
+    EDIT_POLICY: str = "account"
+    #: Whether visitors may create an account themselves.
+    REGISTRATION_OPEN: bool = True
+    #: Default interface language (``fr``) and the languages offered.
+    DEFAULT_LOCALE: str = "fr"
+    LANGUAGES: tuple[str, ...] = ("fr", "en")
+    #: Time zone used to display dates.
+    DEFAULT_TIMEZONE: str = "Europe/Paris"
+    #: Active theme: a folder under ``themes/`` (falls back to ``default``).
+    THEME: str = "default"
+    #: Largest accepted attachment, in bytes.
+    MAX_UPLOAD_BYTES: int = 10 * 1024 * 1024
+    #: Largest accepted request body (Flask refuses bigger ones with 413).
+    MAX_CONTENT_LENGTH: int = 12 * 1024 * 1024
+    #: Largest image accepted, in pixels (decompression-bomb guard).
+    MAX_IMAGE_PIXELS: int = 40_000_000
+    #: Largest page body, in bytes of UTF-8.
+    MAX_PAGE_BYTES: int = 1_000_000
+    #: Password hashing method passed to werkzeug (scrypt by default).
+    PASSWORD_HASH_METHOD: str = "scrypt"
+    #: Failed logins allowed on one account before back-off starts.
+    LOGIN_FREE_ATTEMPTS: int = 5
+    #: Longest back-off after repeated failures, in seconds.
+    LOGIN_MAX_DELAY: int = 3600
+    #: SQLite busy timeout, in milliseconds, before "database is locked".
+    SQLITE_BUSY_TIMEOUT_MS: int = 10_000
+    #: SQLite ``synchronous`` pragma: FULL loses no acknowledged write.
+    SQLITE_SYNCHRONOUS: str = "FULL"
+    #: Rendered revisions kept in memory per worker.
+    RENDER_CACHE_SIZE: int = 1024
+    #: Items per page in lists (history, recent changes, page index).
+    PER_PAGE: int = 50
+    #: Number of reverse proxies in front of the app whose X-Forwarded-*
+    #: headers are trusted (0: ignore them).
+    TRUSTED_PROXIES: int = 0
+    #: Force the Secure flag on cookies (it is also set on HTTPS requests).
+    SESSION_COOKIE_SECURE: bool = False
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    #: CSRF tokens do not expire on their own (they live as long as the
+    #: session) so that a long edit is never refused for its age.
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    #: Extra hosts allowed in Content-Security-Policy ``img-src`` (tiles).
+    CSP_IMG_SOURCES: tuple[str, ...] = ()

@@ -1,0 +1,158 @@
+"""Database kernel: the declarative ``Base``, typed columns, engine and session.
+
+One engine per app, created in ``init_app``. The request or CLI command that
+owns a unit of work gets its session with ``get_session()`` and commits; data
+functions only ``add`` and ``flush`` (STYLE R10).
+
+SQLite is tuned for a wiki's workload: WAL (readers never block the writer),
+foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` for transactions that
+may write, so two writers queue at BEGIN instead of failing later with
+"database is locked" when one upgrades its read lock (HOSTILE_INPUTS B12-106).
+Requests with a safe method (GET, HEAD, OPTIONS) begin deferred transactions.
+
+Imports only the standard library, SQLAlchemy and Flask's globals.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from datetime import datetime
+from datetime import timezone
+from typing import Any
+
+from flask import Flask
+from flask import current_app
+from flask import g
+from sqlalchemy import DateTime
+from sqlalchemy import Engine
+from sqlalchemy import MetaData
+from sqlalchemy import create_engine
+from sqlalchemy import event
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+#: Whether transactions begun in this context may write (BEGIN IMMEDIATE).
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store naive UTC in the database, hand out aware UTC datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Normalise to naive UTC before writing."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """Attach UTC to values read back."""
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def _configure_sqlite(engine: Engine, app: Flask) -> None:
+    """Install the pragmas and the BEGIN policy on a SQLite engine."""
+    busy = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    synchronous = str(app.config["SQLITE_SYNCHRONOUS"]).upper()
+    if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise ValueError(f"SQLITE_SYNCHRONOUS must be OFF/NORMAL/FULL/EXTRA, not {synchronous!r}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
+        # Let SQLAlchemy, not the driver, emit BEGIN (pysqlite recipe).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={busy}")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def make_engine(url: str, app: Flask) -> Engine:
+    """Create the engine for ``url`` with the settings of ``app``."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000})
+        _configure_sqlite(engine, app)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+class Database:
+    """Flask extension owning the engine and the per-request session."""
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine and register the teardown."""
+        engine = make_engine(app.config["DATABASE_URL"], app)
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        app.extensions["lieudit.db"] = {"engine": engine, "factory": factory}
+
+        @app.before_request
+        def _declare_intent() -> None:
+            from flask import request
+
+            _write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+        @app.teardown_appcontext
+        def _close(exc: BaseException | None) -> None:
+            session = g.pop("db_session", None)
+            if session is not None:
+                if exc is not None:
+                    session.rollback()
+                session.close()
+            _write_intent.set(True)
+
+    @staticmethod
+    def engine(app: Flask | None = None) -> Engine:
+        """Return the app's engine."""
+        return (app or current_app).extensions["lieudit.db"]["engine"]
+
+    @staticmethod
+    def new_session(app: Flask | None = None) -> Session:
+        """Open a session the caller must close (CLI, background work)."""
+        return (app or current_app).extensions["lieudit.db"]["factory"]()
+
+
+db = Database()
+
+
+def get_session() -> Session:
+    """Return the session of the current app context, opening it lazily."""
+    if "db_session" not in g:
+        g.db_session = Database.new_session()
+    return g.db_session
+
+
+def is_sqlite(session: Session) -> bool:
+    """Tell whether ``session`` talks to SQLite."""
+    return session.get_bind().dialect.name == "sqlite"

@@ -1,0 +1,130 @@
+"""Domain errors and their translation to HTTP in one place (STYLE R7).
+
+Services raise these; ``register_error_handlers`` turns them into pages (or
+JSON under ``/api/``). Error pages never echo raw request input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from wiki.security import safe_next
+
+
+class LieuditError(Exception):
+    """Base of the errors services raise."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str = "", **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(LieuditError):
+    """The object does not exist or the actor may not know it exists."""
+
+    status = 404
+    code = "not_found"
+
+
+class Gone(LieuditError):
+    """The object existed and was deleted."""
+
+    status = 410
+    code = "gone"
+
+
+class Forbidden(LieuditError):
+    """The actor may not do this."""
+
+    status = 403
+    code = "forbidden"
+
+
+class ValidationError(LieuditError):
+    """Input refused; ``errors`` maps field names to French messages."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str = "", errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+class EditConflict(LieuditError):
+    """Someone else changed the object since the edit began and the changes overlap."""
+
+    status = 409
+    code = "conflict"
+
+
+class Throttled(LieuditError):
+    """Too many attempts; retry later."""
+
+    status = 429
+    code = "throttled"
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Register handlers for domain errors and HTTP errors."""
+
+    @app.errorhandler(LieuditError)
+    def _domain_error(err: LieuditError) -> Any:
+        if _wants_json():
+            return jsonify(error=err.code, message=err.message), err.status
+        return render_template("errors/error.html", status=err.status, message=err.message), err.status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException) -> Any:
+        status = err.code or 500
+        messages = {
+            400: _("La requête n'a pas pu être comprise."),
+            403: _("Vous n'avez pas le droit d'accéder à cette page."),
+            404: _("Cette page n'existe pas."),
+            405: _("Cette action n'est pas permise ici."),
+            413: _("Le fichier ou le texte envoyé est trop volumineux."),
+            429: _("Trop de tentatives : réessayez dans quelques minutes."),
+        }
+        message = messages.get(status, _("Une erreur est survenue."))
+        if _wants_json():
+            return jsonify(error=str(status), message=message), status, getattr(err, "get_headers", lambda: [])()
+        response = app.make_response((render_template("errors/error.html", status=status, message=message), status))
+        if status == 405 and err.response is None:
+            for key, value in err.get_headers():
+                if key.lower() == "allow":
+                    response.headers[key] = value
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(err: CSRFError) -> Any:
+        # Never lose typed text because a token expired: show it back (B12, G23).
+        if _wants_json():
+            return jsonify(error="csrf", message=err.description), 400
+        kept = [(k, v) for k, v in request.form.items() if k not in ("csrf_token", "base_revision_id", "action", "current", "website") and "password" not in k and v]
+        back = safe_next(request.path)
+        return render_template("errors/csrf.html", kept=kept, back=back), 400
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception) -> Any:
+        # Details go to the log only: never a traceback in the page (B14-122).
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        message = _("Une erreur inattendue est survenue. Elle a été enregistrée.")
+        if _wants_json():
+            return jsonify(error="internal", message=message), 500
+        return render_template("errors/error.html", status=500, message=message), 500

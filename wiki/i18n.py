@@ -1,0 +1,73 @@
+"""Languages and French formats: Flask-Babel set-up and template filters.
+
+French is the default; English is offered. The choice is stored in a cookie
+(``lang``) when the visitor picks one, else taken from ``Accept-Language``.
+Message ids are the French texts, so an uncompiled catalog still shows French.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from flask import Blueprint
+from flask import Flask
+from flask import current_app
+from flask import redirect
+from flask import request
+from flask_babel import Babel
+from flask_babel import format_datetime
+from flask_babel import format_decimal
+from flask_babel import get_locale
+
+from wiki.security import safe_next
+
+babel = Babel()
+bp = Blueprint("i18n", __name__)
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """Pick the interface language for the current request."""
+    languages = list(current_app.config["LANGUAGES"])
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Use the instance's time zone for every visitor."""
+    return current_app.config["DEFAULT_TIMEZONE"]
+
+
+@bp.route("/-/langue", methods=["POST"])
+def switch() -> object:
+    """Remember the chosen language in a cookie and go back."""
+    lang = request.form.get("lang", "")
+    response = redirect(safe_next(request.form.get("next")))
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
+def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
+    """Format a datetime in the visitor's language and the instance time zone."""
+    return "" if value is None else format_datetime(value, fmt)
+
+
+def number_filter(value: float | int | None) -> str:
+    """Format a number the French way (``1 234,5``)."""
+    return "" if value is None else format_decimal(value)
+
+
+def init_app(app: Flask) -> None:
+    """Configure Flask-Babel and register filters and the language switch."""
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["DEFAULT_TIMEZONE"]
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["number"] = number_filter
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.register_blueprint(bp)

@@ -1,0 +1,29 @@
+"""Named signals for cross-domain side effects (STYLE R15).
+
+Domains *send* these; subscribers (recent changes, search, notifications,
+statistics) live in their own modules and connect in their ``init_app``.
+Every signal is sent with the SQLAlchemy session of the unit of work as
+``session=`` so a subscriber may add rows in the same transaction, and the
+changed object as sender-side keyword arguments.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: A page got a new revision (kw: session, page, revision, action, actor).
+page_saved = _signals.signal("page-saved")
+#: A page was deleted or restored (kw: session, page, action, actor, comment).
+page_deleted = _signals.signal("page-deleted")
+#: A page changed without a new revision: protection (kw: session, page, action, actor, comment).
+page_changed = _signals.signal("page-changed")
+#: A file was attached to a page (kw: session, page, attachment, actor).
+attachment_added = _signals.signal("attachment-added")
+#: A record got a new revision (kw: session, record, revision, action, actor).
+record_saved = _signals.signal("record-saved")
+#: A record was deleted (kw: session, record, actor).
+record_deleted = _signals.signal("record-deleted")
+#: Any contribution by a person, for statistics (kw: session, actor, kind).
+contribution_added = _signals.signal("contribution-added")
