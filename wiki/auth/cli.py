@@ -1,0 +1,42 @@
+"""``lieudit user …`` commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from wiki.auth import services
+from wiki.auth.models import ROLES
+from wiki.db import Database
+from wiki.errors import ValidationError
+
+user_cli = AppGroup("user", help="Gérer les comptes.")
+
+
+@user_cli.command("create")
+@click.argument("name")
+@click.option("--email", default=None, help="Adresse e-mail (facultative).")
+@click.option("--role", type=click.Choice(ROLES[1:]), default="contributor", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
+def create_user_command(name: str, email: str | None, role: str, password_stdin: bool) -> None:
+    """Create an account."""
+    from flask import current_app
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+    db = Database.new_session()
+    try:
+        settings = services.Settings(hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+        user = services.create_user(db, name=name, password=password, email=email, role=role, settings=settings)
+        db.commit()
+    except ValidationError as err:
+        db.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in err.errors.items())
+        raise click.ClickException(f"{err.message} {details}".strip()) from err
+    finally:
+        db.close()
+    click.echo(f"Compte « {user.name} » créé avec le rôle {user.role}.")

@@ -1,0 +1,50 @@
+"""Accounts: the ``User`` table and the role ladder."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from wiki.db import Base
+from wiki.db import utcnow
+
+#: Roles from least to most powerful; an account has exactly one.
+ROLES: tuple[str, ...] = ("visitor", "contributor", "moderator", "admin")
+
+
+class User(Base):
+    """A person's account."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Name as typed, shown to others.
+    name: Mapped[str] = mapped_column(String(64))
+    #: Case- and accent-insensitive key of ``name``, unique, used to log in.
+    name_key: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="contributor")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    #: Bumped on logout and password change: every older session dies.
+    session_version: Mapped[int] = mapped_column(default=1)
+    #: Consecutive failed logins, for the per-account back-off.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+
+    # Flask-Login protocol
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Return the session identifier (id and session version)."""
+        return f"{self.id}.{self.session_version}"
+
+    def has_role(self, role: str) -> bool:
+        """Tell whether this account has ``role`` or a higher one."""
+        return self.is_active and ROLES.index(self.role) >= ROLES.index(role)

@@ -1,0 +1,156 @@
+"""Account pages: log in, log out, register, my account, user admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import login_user
+from flask_login import logout_user
+
+from wiki.auth import permissions
+from wiki.auth import services
+from wiki.db import get_session
+from wiki.errors import Throttled
+from wiki.errors import ValidationError
+from wiki.security import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def account_settings() -> services.Settings:
+    """Account settings read from the app configuration."""
+    cfg = current_app.config
+    return services.Settings(
+        hash_method=cfg["PASSWORD_HASH_METHOD"],
+        free_attempts=int(cfg["LOGIN_FREE_ATTEMPTS"]),
+        max_delay=int(cfg["LOGIN_MAX_DELAY"]),
+    )
+
+
+def _start_session(user: Any) -> None:
+    # A fresh session at login defeats session fixation (B10-89).
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/-/connexion", methods=["GET", "POST"])
+def login() -> Any:
+    """Show the login form and log in."""
+    next_url = safe_next(request.values.get("next"))
+    error = None
+    status = 200
+    if request.method == "POST":
+        db = get_session()
+        try:
+            user = services.authenticate(
+                db, request.form.get("name", ""), request.form.get("password", ""), settings=account_settings()
+            )
+        except (ValidationError, Throttled) as err:
+            db.commit()  # keep the failure count
+            error, status = err.message, err.status if isinstance(err, Throttled) else 400
+        else:
+            db.commit()
+            _start_session(user)
+            flash(_("Bienvenue, %(name)s !", name=user.name), "success")
+            return redirect(next_url)
+    return render_template("auth/login.html", next=next_url, error=error, name=request.form.get("name", "")), status
+
+
+@bp.route("/-/deconnexion", methods=["POST"])
+def logout() -> Any:
+    """Log out of this browser (POST only: no state change on GET)."""
+    logout_user()
+    session.clear()
+    flash(_("Vous êtes déconnecté·e."), "info")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/-/inscription", methods=["GET", "POST"])
+def register() -> Any:
+    """Create an account as a contributor."""
+    if not current_app.config["REGISTRATION_OPEN"]:
+        abort(404)
+    errors: dict[str, str] = {}
+    form = {"name": request.form.get("name", ""), "email": request.form.get("email", "")}
+    if request.method == "POST":
+        db = get_session()
+        password = request.form.get("password", "")
+        if password != request.form.get("password2", ""):
+            errors["password2"] = _("Les deux mots de passe ne correspondent pas.")
+        if request.form.get("website"):  # honeypot field hidden from humans
+            errors["name"] = _("Inscription refusée.")
+        if not errors:
+            try:
+                user = services.create_user(
+                    db, name=form["name"], password=password, email=form["email"], settings=account_settings()
+                )
+            except ValidationError as err:
+                errors = err.errors or {"name": err.message}
+            else:
+                db.commit()
+                _start_session(user)
+                flash(_("Votre compte est créé. Bienvenue !"), "success")
+                return redirect(safe_next(request.values.get("next")))
+    status = 400 if errors else 200
+    return render_template("auth/register.html", form=form, errors=errors, next=request.values.get("next", "")), status
+
+
+@bp.route("/-/compte", methods=["GET", "POST"])
+@login_required
+def account() -> Any:
+    """Show my account; change my password or log out everywhere."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        db = get_session()
+        user = db.merge(current_user._get_current_object())
+        if request.form.get("action") == "logout_all":
+            services.end_all_sessions(user)
+            db.commit()
+            logout_user()
+            session.clear()
+            flash(_("Toutes vos sessions ont été fermées."), "info")
+            return redirect(url_for("auth.login"))
+        try:
+            services.change_password(
+                user, request.form.get("current", ""), request.form.get("password", ""), settings=account_settings()
+            )
+        except ValidationError as err:
+            errors = err.errors or {"password": err.message}
+        else:
+            db.commit()
+            _start_session(user)
+            flash(_("Mot de passe modifié. Vos autres sessions ont été fermées."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", errors=errors), 400 if errors else 200
+
+
+@bp.route("/-/comptes", methods=["GET", "POST"])
+@login_required
+def users() -> Any:
+    """List accounts and change roles (admins only)."""
+    if not permissions.can_manage_users(current_user):
+        abort(403)
+    db = get_session()
+    if request.method == "POST":
+        user_id = request.form.get("user_id", "")
+        if not user_id.isdigit():
+            abort(400)
+        user = services.set_role(
+            db, int(user_id), request.form.get("role", ""), is_active=request.form.get("is_active") == "1"
+        )
+        db.commit()
+        flash(_("Compte « %(name)s » mis à jour.", name=user.name), "success")
+        return redirect(url_for("auth.users"))
+    return render_template("auth/users.html", users=services.list_users(db), roles=services.ROLES)

@@ -1,0 +1,90 @@
+"""Schema migrations with Alembic, run programmatically.
+
+``lieudit init`` and ``lieudit db upgrade`` call ``upgrade``: on SQLite the
+database is first copied with ``VACUUM INTO`` (a consistent online backup,
+never a file copy of a live database, HOSTILE_INPUTS B12-110), then every
+pending migration runs inside one transaction, so an interruption leaves the
+previous schema intact (B12-112).
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from datetime import timezone
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+from sqlalchemy import MetaData
+
+#: Every module that declares tables, so the metadata is complete.
+MODEL_MODULES: tuple[str, ...] = (
+    "wiki.auth.models",
+    "wiki.pages.models",
+    "wiki.activity.models",
+)
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def load_metadata() -> MetaData:
+    """Import every model module and return the shared metadata."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    from wiki.db import Base
+
+    return Base.metadata
+
+
+def alembic_config(engine: Engine) -> Config:
+    """Build an Alembic configuration bound to ``engine``."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    """Return the newest migration id shipped with this version."""
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return script.get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the migration id the database is at (None when empty)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(engine: Engine, instance: Path) -> Path | None:
+    """Copy a SQLite database with ``VACUUM INTO``; return the backup path."""
+    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+        return None
+    if not Path(engine.url.database).exists() or Path(engine.url.database).stat().st_size == 0:
+        return None
+    folder = instance / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    target = folder / f"before-upgrade-{stamp}.db"
+    # VACUUM cannot run inside a transaction: use the driver connection,
+    # which SQLAlchemy's SQLite set-up leaves in autocommit mode.
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))
+    finally:
+        raw.close()
+    return target
+
+
+def upgrade(engine: Engine, instance: Path | None = None, *, backup: bool = True) -> Path | None:
+    """Apply pending migrations; back up SQLite first. Return the backup path."""
+    current = current_revision(engine)
+    if current == head_revision():
+        return None
+    # A new, empty database has nothing worth saving.
+    saved = backup_sqlite(engine, instance) if backup and instance and current is not None else None
+    command.upgrade(alembic_config(engine), "head")
+    return saved

@@ -1,0 +1,23 @@
+"""Alembic environment: runs with the engine given by ``wiki.migrate``."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from wiki.migrate import load_metadata
+
+engine = context.config.attributes["engine"]
+metadata = load_metadata()
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        # SQLite can only ALTER through table copies; batch mode does them.
+        render_as_batch=connection.dialect.name == "sqlite",
+        # All pending migrations in one transaction: all or nothing.
+        transactional_ddl=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
