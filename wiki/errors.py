@@ -19,6 +19,22 @@ from werkzeug.exceptions import HTTPException
 from wiki.security import safe_next
 
 
+#: Machine-readable error names for HTTP statuses in JSON answers.
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    410: "gone",
+    412: "precondition_failed",
+    413: "too_large",
+    428: "precondition_required",
+    429: "throttled",
+}
+
+
 class LieuditError(Exception):
     """Base of the errors services raise."""
 
@@ -95,6 +111,7 @@ def register_error_handlers(app: Flask) -> None:
         status = err.code or 500
         messages = {
             400: _("La requête n'a pas pu être comprise."),
+            401: _("Authentification requise."),
             403: _("Vous n'avez pas le droit d'accéder à cette page."),
             404: _("Cette page n'existe pas."),
             405: _("Cette action n'est pas permise ici."),
@@ -103,12 +120,13 @@ def register_error_handlers(app: Flask) -> None:
         }
         message = messages.get(status, _("Une erreur est survenue."))
         if _wants_json():
-            return jsonify(error=str(status), message=message), status, getattr(err, "get_headers", lambda: [])()
-        response = app.make_response((render_template("errors/error.html", status=status, message=message), status))
-        if status == 405 and err.response is None:
-            for key, value in err.get_headers():
-                if key.lower() == "allow":
-                    response.headers[key] = value
+            response = jsonify(error=HTTP_CODES.get(status, str(status)), message=message)
+            response.status_code = status
+        else:
+            response = app.make_response((render_template("errors/error.html", status=status, message=message), status))
+        allow = dict(err.get_headers()).get("Allow")
+        if allow:
+            response.headers["Allow"] = allow
         return response
 
     @app.errorhandler(CSRFError)

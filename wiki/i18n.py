@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Blueprint
 from flask import Flask
 from flask import current_app
+from flask import has_request_context
 from flask import redirect
 from flask import request
 from flask_babel import Babel
@@ -29,6 +30,8 @@ LANG_COOKIE = "lang"
 
 def select_locale() -> str:
     """Pick the interface language for the current request."""
+    if not has_request_context():
+        return current_app.config["DEFAULT_LOCALE"]  # CLI, services in tests
     languages = list(current_app.config["LANGUAGES"])
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:

@@ -1,0 +1,98 @@
+"""Lieudit: a contributive wiki and open-data commons for a territory.
+
+This module exposes only ``create_app`` (STYLE R1): importing any ``wiki``
+module never creates an app, opens a database or touches the disk.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def _instance_path() -> str:
+    return str(Path(os.environ.get("LIEUDIT_INSTANCE_PATH", "instance")).resolve())
+
+
+def _load_secret(app: Flask) -> None:
+    """Use the configured secret, else one generated once into the instance."""
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure a Lieudit application.
+
+    Configuration precedence: ``wiki.config.Defaults`` -> ``<instance>/config.py``
+    -> ``LIEUDIT_*`` environment variables -> ``config``.
+    """
+    from wiki import activity
+    from wiki import api
+    from wiki import auth
+    from wiki import cli
+    from wiki import db as database
+    from wiki import errors
+    from wiki import i18n
+    from wiki import pages
+    from wiki import security
+    from wiki import site
+    from wiki import theming
+    from wiki.config import Defaults
+    from wiki.pages import rendering
+
+    instance = (config or {}).get("INSTANCE_PATH") or _instance_path()
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True, static_folder=None)
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("LIEUDIT")
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'lieudit.db'}"
+    if app.config["EDIT_POLICY"] not in ("open", "account", "readonly"):
+        raise ValueError("EDIT_POLICY must be open, account or readonly")
+    _load_secret(app)
+
+    from flask_wtf.csrf import CSRFProtect
+
+    CSRFProtect(app)
+    database.db.init_app(app)
+    security.init_app(app)
+    theming.init_app(app)
+    i18n.init_app(app)
+    errors.register_error_handlers(app)
+    rendering.configure_cache(int(app.config["RENDER_CACHE_SIZE"]))
+    for module in (auth, pages, activity, site, api):
+        module.init_app(app)
+    cli.init_app(app)
+    _template_globals(app)
+    return app
+
+
+def _template_globals(app: Flask) -> None:
+    """Expose permissions and settings that every template needs."""
+    from wiki.auth import permissions
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "site_tagline": app.config["SITE_TAGLINE"],
+            "content_license": app.config["CONTENT_LICENSE"],
+            "content_license_url": app.config["CONTENT_LICENSE_URL"],
+            "edit_policy": app.config["EDIT_POLICY"],
+            "perm": permissions,
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,20 @@
+"""Recent changes: one log of every contribution, fed by domain signals.
+
+Domains never import this package; ``init_app`` connects the subscribers
+(STYLE R15) so each change is logged in the same transaction as the change
+itself, and serves "Modifications récentes" and its Atom feed.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Connect the subscribers and register the views."""
+    from wiki.activity import subscribers
+    from wiki.activity import views
+
+    subscribers.connect()
+    app.register_blueprint(views.bp)
+    app.jinja_env.filters["atomdate"] = views.atom_date

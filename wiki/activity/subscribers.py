@@ -1,0 +1,80 @@
+"""Signal subscribers that write the activity log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from wiki import signals
+from wiki import textdiff
+from wiki.activity.models import Activity
+from wiki.db import utcnow
+
+
+def _actor_id(actor: Any) -> int | None:
+    return actor.id if getattr(actor, "is_authenticated", False) else None
+
+
+def on_page_saved(sender: Any, *, session: Session, page: Any, revision: Any, action: str, actor: Any) -> None:
+    """Log a new page revision with its size of change."""
+    parent_body = ""
+    if revision.parent_id is not None:
+        parent = session.get(type(revision), revision.parent_id)
+        parent_body = parent.body if parent else ""
+    added, removed = textdiff.diff_stats(parent_body, revision.body)
+    session.add(
+        Activity(
+            kind="page",
+            action=action,
+            object_id=page.id,
+            revision_number=revision.number,
+            title=revision.title,
+            key=page.slug,
+            comment=revision.comment,
+            actor_id=_actor_id(actor),
+            added=added,
+            removed=removed,
+            created_at=revision.created_at,
+        )
+    )
+
+
+def on_page_event(sender: Any, *, session: Session, page: Any, action: str, actor: Any, comment: str = "") -> None:
+    """Log a deletion, restoration or protection change."""
+    session.add(
+        Activity(
+            kind="page",
+            action=action,
+            object_id=page.id,
+            title=page.title,
+            key=page.slug,
+            comment=comment,
+            actor_id=_actor_id(actor),
+            created_at=utcnow(),
+        )
+    )
+
+
+def on_attachment_added(sender: Any, *, session: Session, page: Any, attachment: Any, actor: Any) -> None:
+    """Log a file attached to a page."""
+    session.add(
+        Activity(
+            kind="page",
+            action="upload",
+            object_id=page.id,
+            title=page.title,
+            key=page.slug,
+            comment=attachment.filename,
+            actor_id=_actor_id(actor),
+            created_at=attachment.created_at,
+        )
+    )
+
+
+def connect() -> None:
+    """Subscribe to the domain signals (idempotent: blinker keeps one copy)."""
+    signals.page_saved.connect(on_page_saved)
+    signals.page_deleted.connect(on_page_event)
+    signals.page_changed.connect(on_page_event)
+    signals.attachment_added.connect(on_attachment_added)

@@ -1,0 +1,63 @@
+"""Recent changes as a page and as an Atom feed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask import current_app
+from flask import make_response
+from flask import render_template
+from flask import request
+from flask import url_for
+
+from wiki.activity import services
+from wiki.activity.models import Activity
+from wiki.db import get_session
+
+bp = Blueprint("activity", __name__)
+
+
+def change_url(item: Activity, *, external: bool = False) -> str:
+    """Return where a change is best seen: its diff, or the object."""
+    if item.kind == "page":
+        if item.revision_number and item.revision_number > 1 and item.action in ("edit", "merge", "revert", "rename"):
+            return url_for("pages.diff", slug=item.key, to=item.revision_number, _external=external, **{"from": item.revision_number - 1})
+        return url_for("pages.show", slug=item.key, _external=external)
+    return url_for("pages.home", _external=external)
+
+
+def atom_date(value: Any) -> str:
+    """Format a datetime as RFC 3339 for Atom (epoch when missing)."""
+    if value is None:
+        return "1970-01-01T00:00:00Z"
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _page_no() -> int:
+    raw = request.args.get("page", "1")
+    return min(int(raw), 10_000) if raw.isdigit() and raw != "0" else 1
+
+
+@bp.route("/-/modifications")
+def index() -> Any:
+    """List recent changes across the wiki."""
+    per_page = current_app.config["PER_PAGE"]
+    page_no = _page_no()
+    kind = request.args.get("type")
+    items = services.recent_changes(get_session(), kind=kind, offset=(page_no - 1) * per_page, limit=per_page + 1)
+    return render_template(
+        "activity/index.html", items=items[:per_page], has_more=len(items) > per_page, current=page_no,
+        change_url=change_url, kind=kind if kind in services.KINDS else None,
+    )
+
+
+@bp.route("/-/modifications.atom")
+def feed() -> Any:
+    """Atom feed of the 50 latest changes."""
+    items = services.recent_changes(get_session(), limit=50)
+    body = render_template("activity/feed.atom.xml", items=items, change_url=change_url)
+    response = make_response(body)
+    response.mimetype = "application/atom+xml"
+    response.charset = "utf-8"
+    return response

@@ -1,0 +1,61 @@
+"""The demo territory: French pages shipped inside the package.
+
+Each ``pages/<slug>.md`` starts with a front matter block (``title: …``).
+Loading is idempotent: pages that already exist are left alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from wiki.auth.models import User
+from wiki.auth.services import find_user
+from wiki.auth.services import name_key
+from wiki.pages import services as pages
+
+PAGES_DIR = Path(__file__).parent / "pages"
+DEMO_AUTHOR = "Équipe du wiki"
+
+
+def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split ``---`` front matter (``key: value`` lines) from the body."""
+    if not text.startswith("---\n"):
+        return {}, text
+    head, sep, body = text[4:].partition("\n---\n")
+    if not sep:
+        return {}, text
+    meta = {}
+    for line in head.splitlines():
+        key, colon, value = line.partition(":")
+        if colon:
+            meta[key.strip()] = value.strip()
+    return meta, body.lstrip("\n")
+
+
+def demo_author(db: Session) -> User:
+    """Return the account the demo content is attributed to."""
+    user = find_user(db, DEMO_AUTHOR)
+    if user is None:
+        # "!" never matches a werkzeug hash: nobody can log in as this account.
+        user = User(name=DEMO_AUTHOR, name_key=name_key(DEMO_AUTHOR), password_hash="!", role="admin")
+        db.add(user)
+        db.flush()
+    return user
+
+
+def load_demo(db: Session) -> int:
+    """Create the demo pages that do not exist yet; return how many."""
+    author = demo_author(db)
+    created = 0
+    for path in sorted(PAGES_DIR.glob("*.md")):
+        meta, body = parse_front_matter(path.read_text(encoding="utf-8"))
+        title = meta.get("title") or path.stem
+        if pages.find_page(db, pages.markup.slugify(title)) is not None:
+            continue
+        pages.create_page(
+            db, title=title, body=body, comment="Page de démonstration", actor=author, policy="account"
+        )
+        created += 1
+    return created

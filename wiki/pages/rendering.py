@@ -1,0 +1,131 @@
+"""Rendered HTML of page revisions, cached per revision.
+
+A revision's text never changes, so its HTML is computed once (at save time)
+and kept in ``rendered_revisions`` keyed by renderer version, plus a small
+in-memory LRU per worker. The only thing that depends on the rest of the
+wiki, whether a ``[[link]]`` target exists, is applied at view time by
+``mark_missing_links`` from one query, so the cache never goes stale.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wiki import markup
+from wiki.pages.models import PageRevision
+from wiki.pages.models import RenderedRevision
+
+#: Bump when the Markdown pipeline's output changes: old cache rows are ignored.
+RENDERER_VERSION = "md-1"
+_WIKILINK = re.compile(r'<a\b[^>]*\bclass="wikilink"[^>]*>')
+_HREF = re.compile(r'\bhref="/pages/([^"?#]+)"')
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """The cached rendering of one revision."""
+
+    html: str
+    toc_html: str
+    links: frozenset[str]
+    warnings: tuple[str, ...]
+
+
+class _LRU:
+    """A small thread-safe least-recently-used map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[str, int], RenderedPage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int]) -> RenderedPage | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, int], value: RenderedPage) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+_cache = _LRU(1024)
+
+
+def configure_cache(size: int) -> None:
+    """Resize the in-memory cache (called by the app factory)."""
+    _cache.size = max(0, size)
+
+
+def _links_of(html_text: str) -> frozenset[str]:
+    slugs = set()
+    for tag in _WIKILINK.findall(html_text):
+        match = _HREF.search(tag)
+        if match:
+            slugs.add(unquote(match.group(1)))
+    return frozenset(slugs)
+
+
+def render_revision(db: Session, revision: PageRevision, *, store: bool = False) -> RenderedPage:
+    """Return the rendering of ``revision``, computing and caching it if needed."""
+    # Revision ids are only unique within one database: key by database too.
+    key = (str(db.get_bind().url), revision.id)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    row = db.scalar(
+        select(RenderedRevision).where(
+            RenderedRevision.revision_id == revision.id, RenderedRevision.renderer == RENDERER_VERSION
+        )
+    )
+    if row is not None:
+        result = RenderedPage(row.html, row.toc_html, _links_of(row.html), tuple(filter(None, row.warnings.split("\n"))))
+    else:
+        out = markup.render(revision.body)
+        result = RenderedPage(out.html, out.toc_html, frozenset(out.links), tuple(out.warnings))
+        if store:
+            db.add(
+                RenderedRevision(
+                    revision_id=revision.id,
+                    renderer=RENDERER_VERSION,
+                    html=out.html,
+                    toc_html=out.toc_html,
+                    warnings="\n".join(out.warnings),
+                )
+            )
+    if not store:
+        # Only committed revisions go to memory: a rolled-back save may see
+        # its id reused by another text.
+        _cache.put(key, result)
+    return result
+
+
+def mark_missing_links(html_text: str, missing: set[str], hint: str = "") -> str:
+    """Style links to pages that do not exist yet and point them at creation."""
+    if not missing:
+        return html_text
+
+    def _mark(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        href = _HREF.search(tag)
+        if not href or unquote(href.group(1)) not in missing:
+            return tag
+        slug_path = href.group(1)
+        tag = tag.replace('class="wikilink"', 'class="wikilink missing"', 1)
+        tag = tag.replace(href.group(0), f'href="/pages/{slug_path}/edit" title="{html.escape(hint)}"', 1)
+        return tag
+
+    return _WIKILINK.sub(_mark, html_text)

@@ -1,0 +1,402 @@
+"""Page services: read, save with conflict handling, rename, delete, revert.
+
+Every function takes the SQLAlchemy session and the acting user explicitly
+and never touches the Flask request (STYLE R6); the web views, the API, the
+importers, the demo loader and the tests all call these.
+
+Saving follows MediaWiki's and Wagtail's lessons (HOSTILE_INPUTS B12):
+each edit carries the revision it started from; if another revision landed
+meanwhile, non-overlapping changes are merged three-way, overlapping ones
+raise ``EditConflict`` carrying the user's text; revisions written meanwhile
+by the same account alone never conflict (two tabs, double submit); saving
+identical text writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wiki import markup
+from wiki import signals
+from wiki import textdiff
+from wiki.auth import permissions
+from wiki.db import utcnow
+from wiki.errors import EditConflict
+from wiki.errors import Forbidden
+from wiki.errors import Gone
+from wiki.errors import NotFound
+from wiki.errors import ValidationError
+from wiki.pages.models import Page
+from wiki.pages.models import PageLink
+from wiki.pages.models import PageRedirect
+from wiki.pages.models import PageRevision
+from wiki.pages.rendering import render_revision
+
+#: Slug of the page shown at ``/``.
+HOME_SLUG = "accueil"
+MAX_COMMENT = 500
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save did: the page, the new revision (None if nothing changed)."""
+
+    page: Page
+    revision: PageRevision | None
+    merged: bool = False
+    created: bool = False
+
+
+def page_url(slug: str) -> str:
+    """Return the path of a page (stable: cached HTML embeds it)."""
+    return f"/pages/{slug}"
+
+
+def find_page(db: Session, slug: str) -> Page | None:
+    """Return the page with this exact slug, deleted or not."""
+    return db.scalar(select(Page).where(Page.slug == slug))
+
+
+def resolve(db: Session, slug: str) -> tuple[Page | None, Page | None]:
+    """Return ``(page, None)`` for a slug, or ``(None, target)`` for a renamed one."""
+    page = find_page(db, slug)
+    if page is not None:
+        return page, None
+    target = db.scalar(select(Page).join(PageRedirect, PageRedirect.page_id == Page.id).where(PageRedirect.slug == slug))
+    return None, target
+
+
+def get_page(db: Session, slug: str, actor: Any) -> Page:
+    """Return a readable page.
+
+    :raises NotFound: no such page.
+    :raises Gone: the page is deleted and the actor may not see deleted pages.
+    """
+    page = find_page(db, slug)
+    if page is None:
+        raise NotFound(str(_l("Cette page n'existe pas.")))
+    if page.is_deleted and not permissions.can_see_deleted(actor):
+        raise Gone(str(_l("Cette page a été supprimée.")))
+    return page
+
+
+def list_pages(db: Session, *, offset: int = 0, limit: int = 50, prefix: str = "") -> tuple[list[Page], int]:
+    """Return a slice of live pages by title, and their total count."""
+    query = select(Page).where(Page.deleted_at.is_(None))
+    if prefix:
+        query = query.where(Page.slug.startswith(markup.slugify(prefix)))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = db.scalars(query.order_by(Page.slug).offset(max(offset, 0)).limit(max(1, min(limit, 500))))
+    return list(pages), total
+
+
+def list_deleted_pages(db: Session) -> list[Page]:
+    """Return deleted pages, most recent first."""
+    return list(db.scalars(select(Page).where(Page.deleted_at.is_not(None)).order_by(Page.deleted_at.desc())))
+
+
+def search_pages(db: Session, text: str, *, limit: int = 50) -> list[Page]:
+    """Find live pages whose title or current text contains ``text``."""
+    words = [w for w in re.split(r"\s+", text.strip()) if w][:8]
+    if not words:
+        return []
+    query = select(Page).join(PageRevision, PageRevision.id == Page.current_revision_id).where(Page.deleted_at.is_(None))
+    for word in words:
+        # Escape LIKE wildcards: user text is data, never a pattern (B9-78).
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(Page.title.ilike(pattern, escape="\\"), PageRevision.body.ilike(pattern, escape="\\")))
+    return list(db.scalars(query.order_by(Page.updated_at.desc()).limit(limit)))
+
+
+def history(db: Session, page: Page, *, offset: int = 0, limit: int = 50) -> list[PageRevision]:
+    """Return revisions of a page, newest first."""
+    query = (
+        select(PageRevision)
+        .where(PageRevision.page_id == page.id)
+        .order_by(PageRevision.number.desc())
+        .offset(max(offset, 0))
+        .limit(max(1, min(limit, 500)))
+    )
+    return list(db.scalars(query))
+
+
+def get_revision(db: Session, page: Page, number: int) -> PageRevision:
+    """Return revision ``number`` of ``page``.
+
+    :raises NotFound: no such revision of this page.
+    """
+    revision = db.scalar(select(PageRevision).where(PageRevision.page_id == page.id, PageRevision.number == number))
+    if revision is None:
+        raise NotFound(str(_l("Cette version n'existe pas.")))
+    return revision
+
+
+def backlinks(db: Session, page: Page) -> list[Page]:
+    """Return live pages that link to ``page``."""
+    query = (
+        select(Page)
+        .join(PageLink, PageLink.page_id == Page.id)
+        .where(PageLink.target_slug == page.slug, Page.deleted_at.is_(None), Page.id != page.id)
+        .order_by(Page.title)
+    )
+    return list(db.scalars(query))
+
+
+def existing_slugs(db: Session, slugs: set[str]) -> set[str]:
+    """Return which of ``slugs`` name live pages or redirects."""
+    if not slugs:
+        return set()
+    live = set(db.scalars(select(Page.slug).where(Page.slug.in_(slugs), Page.deleted_at.is_(None))))
+    moved = set(db.scalars(select(PageRedirect.slug).where(PageRedirect.slug.in_(slugs - live))))
+    return live | moved
+
+
+def outgoing_links(db: Session, page: Page) -> set[str]:
+    """Return the slugs the current revision links to."""
+    return set(db.scalars(select(PageLink.target_slug).where(PageLink.page_id == page.id)))
+
+
+def last_change(db: Session) -> Any:
+    """Return when any page last changed (for HTTP validators)."""
+    return db.scalar(select(func.max(Page.updated_at)))
+
+
+def _lock(db: Session, page: Page) -> None:
+    """Lock the page row until commit and reload it (PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already serialises writers), so two concurrent saves
+    see each other instead of both appending "revision N+1"."""
+    db.execute(select(Page.id).where(Page.id == page.id).with_for_update())
+    db.refresh(page)
+
+
+def _clean_comment(comment: str | None) -> str:
+    comment = re.sub(r"[\x00-\x1f\x7f]+", " ", comment or "").strip()
+    return comment[:MAX_COMMENT]
+
+
+def _check_body(body: str, max_bytes: int) -> str:
+    body = (body or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if len(body.encode("utf-8")) > max_bytes:
+        raise ValidationError(
+            str(_l("Le texte est trop long (%(max)d octets au plus).", max=max_bytes)),
+            {"body": str(_l("Texte trop long."))},
+        )
+    return body
+
+
+def _append_revision(
+    db: Session, page: Page, *, title: str, body: str, comment: str, actor: Any, action: str
+) -> PageRevision:
+    """Append a revision, move the pointer, refresh links and notify."""
+    current = page.current_revision
+    revision = PageRevision(
+        page_id=page.id,
+        parent_id=current.id if current else None,
+        number=(current.number + 1) if current else 1,
+        title=title,
+        body=body,
+        comment=comment,
+        action=action,
+        author_id=actor.id if getattr(actor, "is_authenticated", False) else None,
+        created_at=utcnow(),
+        size=len(body.encode("utf-8")),
+    )
+    db.add(revision)
+    db.flush()
+    page.current_revision = revision
+    page.title = title
+    page.updated_at = revision.created_at
+    rendered = render_revision(db, revision, store=True)
+    db.execute(delete(PageLink).where(PageLink.page_id == page.id))
+    db.add_all(PageLink(page_id=page.id, target_slug=slug) for slug in sorted(rendered.links))
+    db.flush()
+    signals.page_saved.send(page, session=db, page=page, revision=revision, action=action, actor=actor)
+    return revision
+
+
+def create_page(db: Session, *, title: str, body: str, comment: str, actor: Any, policy: str, max_bytes: int = 1_000_000) -> SaveResult:
+    """Create a page from a title.
+
+    :raises Forbidden: the actor may not create pages.
+    :raises ValidationError: empty title, or a title/slug already in use.
+    """
+    if not permissions.can_edit_page(actor, None, policy):
+        raise Forbidden(str(_l("Vous n'avez pas le droit de créer une page.")))
+    clean_title = markup.normalize_title(title)
+    slug = markup.slugify(clean_title)
+    if not slug:
+        raise ValidationError(str(_l("Donnez un titre à la page.")), {"title": str(_l("Titre obligatoire."))})
+    if find_page(db, slug) is not None:
+        raise ValidationError(
+            str(_l("Une page porte déjà ce nom.")), {"title": str(_l("Une page porte déjà ce nom."))}
+        )
+    body = _check_body(body, max_bytes)
+    page = Page(slug=slug, title=clean_title, created_at=utcnow(), updated_at=utcnow())
+    db.add(page)
+    db.flush()
+    db.execute(delete(PageRedirect).where(PageRedirect.slug == slug))
+    revision = _append_revision(
+        db, page, title=clean_title, body=body, comment=_clean_comment(comment), actor=actor, action="create"
+    )
+    return SaveResult(page=page, revision=revision, created=True)
+
+
+def save_page(
+    db: Session,
+    page: Page,
+    *,
+    body: str,
+    comment: str,
+    actor: Any,
+    base_revision_id: int | None,
+    policy: str,
+    max_bytes: int = 1_000_000,
+) -> SaveResult:
+    """Save a new text for an existing page.
+
+    :param base_revision_id: the revision the edit started from.
+    :raises Forbidden: the actor may not edit this page.
+    :raises Gone: the page was deleted meanwhile.
+    :raises ValidationError: the text is too long or the base is not of this page.
+    :raises EditConflict: another person's changes overlap; ``details`` carry
+        ``mine`` (the submitted text), ``current`` (the revision) and ``conflicts``.
+    """
+    if not permissions.can_edit_page(actor, page, policy):
+        raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cette page.")))
+    _lock(db, page)
+    if page.is_deleted:
+        raise Gone(str(_l("Cette page a été supprimée.")))
+    body = _check_body(body, max_bytes)
+    current = page.current_revision
+    assert current is not None
+    merged = False
+    if body == current.body:
+        return SaveResult(page=page, revision=None)
+    if base_revision_id != current.id:
+        base = db.get(PageRevision, base_revision_id) if base_revision_id else None
+        if base is None or base.page_id != page.id:
+            raise ValidationError(str(_l("La version de départ de cette modification est inconnue.")))
+        since = list(
+            db.scalars(select(PageRevision.author_id).where(PageRevision.page_id == page.id, PageRevision.number > base.number))
+        )
+        own_only = getattr(actor, "is_authenticated", False) and all(author == actor.id for author in since)
+        if not own_only:
+            result = textdiff.merge_texts(base.body, body, current.body)
+            if result.conflicted:
+                raise EditConflict(
+                    str(_l("Quelqu'un a modifié les mêmes lignes pendant que vous écriviez.")),
+                    mine=body,
+                    current=current,
+                    base=base,
+                    conflicts=result.conflicts,
+                )
+            body, merged = result.text, True
+            if body == current.body:
+                return SaveResult(page=page, revision=None, merged=True)
+    revision = _append_revision(
+        db, page, title=page.title, body=body, comment=_clean_comment(comment), actor=actor, action="merge" if merged else "edit"
+    )
+    return SaveResult(page=page, revision=revision, merged=merged)
+
+
+def revert_page(db: Session, page: Page, number: int, *, actor: Any, policy: str, comment: str = "") -> SaveResult:
+    """Make revision ``number``'s text current again, as a new revision.
+
+    :raises Forbidden: the actor may not edit this page.
+    :raises NotFound: no such revision.
+    """
+    if not permissions.can_edit_page(actor, page, policy):
+        raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cette page.")))
+    _lock(db, page)
+    old = get_revision(db, page, number)
+    current = page.current_revision
+    assert current is not None
+    if old.body == current.body:
+        return SaveResult(page=page, revision=None)
+    note = _clean_comment(comment) or str(_l("Retour à la version %(number)d", number=number))
+    revision = _append_revision(db, page, title=page.title, body=old.body, comment=note, actor=actor, action="revert")
+    return SaveResult(page=page, revision=revision)
+
+
+def rename_page(db: Session, page: Page, new_title: str, *, actor: Any, policy: str, comment: str = "") -> Page:
+    """Give a page a new title and slug; the old slug redirects.
+
+    :raises Forbidden: the actor may not rename this page.
+    :raises ValidationError: empty title or the new name is taken.
+    """
+    if not permissions.can_rename_page(actor, page, policy):
+        raise Forbidden(str(_l("Vous n'avez pas le droit de renommer cette page.")))
+    title = markup.normalize_title(new_title)
+    slug = markup.slugify(title)
+    if not slug:
+        raise ValidationError(str(_l("Donnez un titre à la page.")), {"title": str(_l("Titre obligatoire."))})
+    _lock(db, page)
+    if title == page.title:
+        return page
+    other = find_page(db, slug)
+    if other is not None and other.id != page.id:
+        raise ValidationError(str(_l("Une page porte déjà ce nom.")), {"title": str(_l("Une page porte déjà ce nom."))})
+    old_slug = page.slug
+    if slug != old_slug:
+        db.execute(delete(PageRedirect).where(PageRedirect.slug == slug))
+        db.add(PageRedirect(slug=old_slug, page_id=page.id))
+        page.slug = slug
+    current = page.current_revision
+    assert current is not None
+    note = _clean_comment(comment) or str(_l("Renommée depuis « %(old)s »", old=current.title))
+    _append_revision(db, page, title=title, body=current.body, comment=note, actor=actor, action="rename")
+    return page
+
+
+def delete_page(db: Session, page: Page, *, actor: Any, comment: str = "") -> None:
+    """Delete a page (restorable: nothing is erased).
+
+    :raises Forbidden: the actor is not a moderator.
+    """
+    if not permissions.can_delete_page(actor):
+        raise Forbidden(str(_l("Seuls les modérateurs peuvent supprimer une page.")))
+    if page.is_deleted:
+        return
+    page.deleted_at = page.updated_at = utcnow()
+    db.flush()
+    signals.page_deleted.send(page, session=db, page=page, action="delete", actor=actor, comment=_clean_comment(comment))
+
+
+def restore_page(db: Session, page: Page, *, actor: Any) -> None:
+    """Bring a deleted page back.
+
+    :raises Forbidden: the actor is not a moderator.
+    """
+    if not permissions.can_delete_page(actor):
+        raise Forbidden(str(_l("Seuls les modérateurs peuvent restaurer une page.")))
+    if not page.is_deleted:
+        return
+    page.deleted_at = None
+    page.updated_at = utcnow()
+    db.flush()
+    signals.page_deleted.send(page, session=db, page=page, action="restore", actor=actor, comment="")
+
+
+def protect_page(db: Session, page: Page, protected: bool, *, actor: Any) -> None:
+    """Protect a page so only moderators edit it, or lift the protection.
+
+    :raises Forbidden: the actor is not a moderator.
+    """
+    if not permissions.can_protect_page(actor):
+        raise Forbidden(str(_l("Seuls les modérateurs peuvent protéger une page.")))
+    if page.protected == protected:
+        return
+    page.protected = protected
+    page.updated_at = utcnow()
+    db.flush()
+    action = "protect" if protected else "unprotect"
+    signals.page_changed.send(page, session=db, page=page, action=action, actor=actor, comment="")
