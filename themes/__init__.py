@@ -1,0 +1,1 @@
+"""Theme folders (templates and static files); read through the filesystem by wiki.theming."""
