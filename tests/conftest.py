@@ -1,0 +1,213 @@
+"""Shared fixtures: a fresh app per test on SQLite and on a real PostgreSQL.
+
+- ``app`` is parametrized over the two databases (``sqlite``, ``postgresql``):
+  every test that uses it runs on both. The schema is built once per session
+  by running the real Alembic migrations into a template (a file for SQLite,
+  a template database for PostgreSQL) and copied for each test.
+- The PostgreSQL server is started by the tests themselves
+  (``tests/support/postgres.py``), one per pytest worker.
+- ``browser`` drives Debian's Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.support.postgres import PostgresServer
+from wiki import create_app
+from wiki import migrate
+from wiki.db import Database
+from wiki.db import make_engine
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def base_config(instance: Path) -> dict[str, Any]:
+    """Settings every test app gets."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        # Hashing cost is not under test; scrypt would dominate the run time.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "wiki.test",
+    }
+
+
+def _migrate(url: str, instance: Path) -> None:
+    app = create_app(base_config(instance) | {"DATABASE_URL": url})
+    with app.app_context():
+        migrate.upgrade(Database.engine(), None, backup=False)
+        Database.engine().dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """One real PostgreSQL server per pytest process (per xdist worker)."""
+    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database file to copy for each test."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated PostgreSQL database to use as template."""
+    name = "lieudit_template"
+    url = postgres_server.create_database(name)
+    _migrate(url, tmp_path_factory.mktemp("pg-template"))
+    return name
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database for one test, on each backend."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "lieudit.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template = request.getfixturevalue("postgres_template")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    url = server.create_database(name, template=template)
+    yield url
+    server.drop_database(name)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, database_url: str) -> Iterator[Any]:
+    """Build apps on the test's database with extra settings."""
+    apps: list[Flask] = []
+
+    def _make(**overrides: Any) -> Flask:
+        app = create_app(base_config(tmp_path / "instance") | {"DATABASE_URL": database_url} | overrides)
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        Database.engine(app).dispose()
+
+
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    """A fresh app with a fresh database."""
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    """A CLI runner for ``app``."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Any]:
+    """A session on the test's database, outside any app context so requests
+    made by the test client get their own context and session (commit to make
+    data visible to them)."""
+    session = Database.new_session(app)
+    yield session
+    session.close()
+
+
+class AuthActions:
+    """Log in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def login(self, name: str = "Camille", password: str = "motdepasse-solide") -> Any:
+        """Log in with the given credentials."""
+        return self._client.post("/-/connexion", data={"name": name, "password": password})
+
+    def logout(self) -> Any:
+        """Log out."""
+        return self._client.post("/-/deconnexion")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """Login helper bound to ``client``."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
+    """An app on a SQLite file only (for browser tests with a live server)."""
+    target = tmp_path / "live.db"
+    shutil.copyfile(sqlite_template, target)
+    app = create_app(base_config(tmp_path / "instance") | {"DATABASE_URL": f"sqlite:///{target}", "WTF_CSRF_ENABLED": True, "SERVER_NAME": None, "TESTING": False})
+    yield app
+    Database.engine(app).dispose()
+
+
+def engine_for(url: str, app: Flask) -> Any:
+    """Open a separate engine on ``url`` (to check what is really stored)."""
+    return make_engine(url, app)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    """The Playwright driver, for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    """Debian's Chromium, headless."""
+    from tests.support.browser import launch_chromium
+
+    instance = launch_chromium(playwright)
+    yield instance
+    instance.close()
+
+
+@pytest.fixture
+def live_server(sqlite_app: Flask) -> Iterator[Any]:
+    """The SQLite app served over HTTP on 127.0.0.1."""
+    from tests.support.browser import LiveServer
+
+    with LiveServer(sqlite_app) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A browser tab in a fresh context (French, the app's CSP enforced)."""
+    from tests.support.browser import new_context
+
+    context = new_context(browser)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()

@@ -1,0 +1,47 @@
+"""The app factory and the configuration precedence."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from wiki import create_app
+
+
+def test_importing_wiki_creates_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in [m for m in sys.modules if m == "wiki" or m.startswith("wiki.")]:
+        monkeypatch.delitem(sys.modules, name)
+    importlib.import_module("wiki")
+    importlib.import_module("wiki.pages.services")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_config_precedence(tmp_path, monkeypatch):
+    instance = tmp_path / "inst"
+    instance.mkdir()
+    (instance / "config.py").write_text('SITE_NAME = "Depuis le fichier"\nSITE_TAGLINE = "fichier"\nPER_PAGE = 10\n')
+    monkeypatch.setenv("LIEUDIT_INSTANCE_PATH", str(instance))
+    monkeypatch.setenv("LIEUDIT_SITE_TAGLINE", "environnement")
+    monkeypatch.setenv("LIEUDIT_MAX_UPLOAD_BYTES", "1234")
+    app = create_app({"PER_PAGE": 3})
+    assert app.config["SITE_NAME"] == "Depuis le fichier"  # file over defaults
+    assert app.config["SITE_TAGLINE"] == "environnement"  # environment over file
+    assert app.config["MAX_UPLOAD_BYTES"] == 1234  # parsed as JSON
+    assert app.config["PER_PAGE"] == 3  # mapping over everything
+    assert app.config["DATABASE_URL"] == f"sqlite:///{instance}/lieudit.db"
+    assert app.instance_path == str(instance)
+
+
+def test_secret_key_is_generated_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIEUDIT_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("LIEUDIT_SECRET_KEY", raising=False)
+    first = create_app().config["SECRET_KEY"]
+    assert len(first) == 64 and create_app().config["SECRET_KEY"] == first
+
+
+def test_bad_edit_policy_is_refused(tmp_path):
+    import pytest
+
+    with pytest.raises(ValueError):
+        create_app({"INSTANCE_PATH": str(tmp_path), "EDIT_POLICY": "anything", "SECRET_KEY": "x"})

@@ -1,0 +1,87 @@
+"""The dependency rules of STYLE.md, checked on the import statements."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = sorted(p for top in ("wiki", "geodata", "importers") for p in (ROOT / top).rglob("*.py") if "migrations" not in p.parts)
+PURE = ("wiki/markup.py", "wiki/textdiff.py", "geodata/geometry.py")
+KERNEL = ("wiki/db.py", "wiki/signals.py", "wiki/config.py", "wiki/markup.py", "wiki/textdiff.py")
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module named in an import statement of ``path``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if rel(p) in PURE], ids=rel)
+def test_pure_modules_import_no_flask_nor_project(path):
+    bad = {m for m in imports_of(path) if m.split(".")[0] in ("flask", "wiki", "geodata", "importers", "sqlalchemy")}
+    assert bad == set()
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if rel(p) in KERNEL], ids=rel)
+def test_kernel_imports_no_domain(path):
+    bad = {m for m in imports_of(path) if m.startswith("wiki.") and rel(path) != "wiki/__init__.py"}
+    assert bad == set()
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if p.parent.name != "activity" and "search" not in p.parts], ids=rel)
+def test_domains_never_import_their_subscribers(path):
+    bad = {m for m in imports_of(path) if m.startswith(("wiki.activity", "wiki.search", "wiki.exports"))}
+    if rel(path) == "wiki/__init__.py":
+        bad.clear()  # create_app wires everything
+    assert bad == set()
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if p.name == "services.py" or p.name == "models.py"], ids=rel)
+def test_services_and_models_never_touch_the_request(path):
+    imported = imports_of(path)
+    assert not {"flask.request", "flask.session", "flask.g"} & imported
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if p.name == "views.py"], ids=rel)
+def test_views_do_not_import_other_domains_models(path):
+    own = path.parent.name
+    bad = {m for m in imports_of(path) if m.endswith(".models") or ".models." in m}
+    bad = {m for m in bad if not m.startswith(f"wiki.{own}.")}
+    assert bad == set()
+
+
+def test_nothing_imports_importers():
+    offenders = [rel(p) for p in SOURCES if not rel(p).startswith("importers/") and rel(p) != "wiki/__init__.py" and any(m.startswith("importers") for m in imports_of(p))]
+    assert offenders == []
+
+
+def test_no_star_imports_and_no_utils_module():
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert not any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree)), rel(path)
+        assert path.name != "utils.py"
+
+
+def test_public_functions_have_docstrings():
+    missing = []
+    for path in SOURCES:
+        if path.name not in ("services.py", "models.py") and path.parent.name not in ("importers", "exports"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") and not ast.get_docstring(node):
+                missing.append(f"{rel(path)}:{node.name}")
+    assert missing == []

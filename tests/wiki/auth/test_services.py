@@ -1,0 +1,96 @@
+"""Account services: validation, hashing, per-account back-off, sessions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import FAST_HASH
+from tests.factories import PASSWORD
+from tests.factories import make_user
+from wiki.auth import services
+from wiki.db import utcnow
+from wiki.errors import Throttled
+from wiki.errors import ValidationError
+
+
+@pytest.mark.parametrize("name", ["ab", "x" * 65, "Click http://spam.example", "www.pills.test", "<b>nom</b>", "a@b.fr", "../admin"])
+def test_bad_names_are_refused(db, name):
+    with pytest.raises(ValidationError) as caught:
+        services.create_user(db, name=name, password=PASSWORD, settings=FAST_HASH)
+    assert "name" in caught.value.errors
+
+
+def test_names_are_unique_ignoring_case_and_accents(db):
+    make_user(db, "Émilie")
+    with pytest.raises(ValidationError):
+        make_user(db, "emilie")
+    assert services.find_user(db, "ÉMILIE").name == "Émilie"
+
+
+@pytest.mark.parametrize("password", [" espaces autour ", "a" * 1024, "mot de passe ünicode 🌳", "\tTab\tulé\t"])
+def test_passwords_are_hashed_exactly_as_typed(db, password):
+    make_user(db, "Alix", password=password)
+    assert services.authenticate(db, "Alix", password, settings=FAST_HASH).name == "Alix"
+    with pytest.raises(ValidationError):
+        services.authenticate(db, "Alix", password.strip() + "x", settings=FAST_HASH)
+
+
+def test_too_short_or_too_long_passwords(db):
+    for password in ("court", "a" * 1025):
+        with pytest.raises(ValidationError):
+            services.create_user(db, name="Alix", password=password, settings=FAST_HASH)
+
+
+def test_unknown_name_and_wrong_password_look_the_same(db):
+    make_user(db, "Alix")
+    with pytest.raises(ValidationError) as unknown:
+        services.authenticate(db, "Personne", "x", settings=FAST_HASH)
+    with pytest.raises(ValidationError) as wrong:
+        services.authenticate(db, "Alix", "x", settings=FAST_HASH)
+    assert unknown.value.message == wrong.value.message
+
+
+def test_backoff_counts_per_account_and_expires(db):
+    make_user(db, "Alix")
+    other = make_user(db, "Bea")
+    settings = services.Settings(hash_method="pbkdf2:sha256:1000", free_attempts=3, max_delay=600)
+    now = utcnow()
+    for _ in range(3):  # three free failures, then back-off
+        with pytest.raises(ValidationError):
+            services.authenticate(db, "Alix", "mauvais", settings=settings, now=now)
+    with pytest.raises(Throttled):
+        services.authenticate(db, "Alix", PASSWORD, settings=settings, now=now)
+    # Another account behind the same address is not affected (wiki-party).
+    assert services.authenticate(db, "Bea", PASSWORD, settings=settings, now=now) is other
+    later = now + timedelta(seconds=601)
+    assert services.authenticate(db, "Alix", PASSWORD, settings=settings, now=later).failed_logins == 0
+
+
+def test_backoff_grows_and_is_capped():
+    settings = services.Settings(free_attempts=5, max_delay=3600)
+    delays = [services._delay_after(n, settings) for n in range(1, 20)]
+    assert delays[:4] == [0, 0, 0, 0]
+    assert delays[5] > delays[4] > 0
+    assert max(delays) == 3600
+
+
+def test_password_change_ends_sessions(db):
+    user = make_user(db, "Alix")
+    version = user.session_version
+    with pytest.raises(ValidationError):
+        services.change_password(user, "faux", "nouveau-mot-de-passe", settings=FAST_HASH)
+    services.change_password(user, PASSWORD, "nouveau-mot-de-passe", settings=FAST_HASH)
+    assert user.session_version == version + 1
+    assert services.authenticate(db, "Alix", "nouveau-mot-de-passe", settings=FAST_HASH) is user
+
+
+def test_set_role(db):
+    user = make_user(db, "Alix")
+    services.set_role(db, user.id, "moderator")
+    assert user.has_role("moderator") and not user.has_role("admin")
+    services.set_role(db, user.id, "contributor", is_active=False)
+    assert not user.has_role("visitor")
+    with pytest.raises(ValidationError):
+        services.set_role(db, user.id, "superuser")
