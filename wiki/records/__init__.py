@@ -1,0 +1,12 @@
+"""Structured records: user-defined forms (like YesWiki's Bazar), records, views."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the records blueprint."""
+    from wiki.records import views
+
+    app.register_blueprint(views.bp)
