@@ -45,6 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import errors
     from wiki import i18n
     from wiki import pages
+    from wiki import records
     from wiki import security
     from wiki import site
     from wiki import theming
@@ -74,7 +75,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, pages, activity, site, api):
+    for module in (auth, pages, records, activity, site, api):
         module.init_app(app)
     cli.init_app(app)
     _template_globals(app)

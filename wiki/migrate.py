@@ -26,6 +26,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.auth.models",
     "wiki.pages.models",
     "wiki.activity.models",
+    "wiki.revisions",
+    "wiki.records.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -21,6 +21,8 @@ page_deleted = _signals.signal("page-deleted")
 page_changed = _signals.signal("page-changed")
 #: A file was attached to a page (kw: session, page, attachment, actor).
 attachment_added = _signals.signal("attachment-added")
+#: A form's definition changed (kw: session, form, action, actor, comment).
+form_saved = _signals.signal("form-saved")
 #: A record got a new revision (kw: session, record, revision, action, actor).
 record_saved = _signals.signal("record-saved")
 #: A record was deleted (kw: session, record, actor).

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from wiki.activity.models import Activity
 
 #: Kinds that can be filtered on in recent changes.
-KINDS: tuple[str, ...] = ("page",)
+KINDS: tuple[str, ...] = ("page", "record", "form")
 
 
 def recent_changes(db: Session, *, kind: str | None = None, offset: int = 0, limit: int = 50) -> list[Activity]:

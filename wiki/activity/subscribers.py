@@ -72,9 +72,50 @@ def on_attachment_added(sender: Any, *, session: Session, page: Any, attachment:
     )
 
 
+def on_record_saved(sender: Any, *, session: Session, record: Any, revision: Any, action: str, actor: Any) -> None:
+    """Log a record revision; drafts and pending records stay out of public lists."""
+    session.add(
+        Activity(
+            kind="record",
+            action=action,
+            object_id=record.id,
+            revision_number=revision.number,
+            title=record.title[:200],
+            key=str(record.id),
+            comment=revision.comment,
+            actor_id=_actor_id(actor),
+            public=record.status in ("published", "archived"),
+            created_at=revision.created_at,
+        )
+    )
+
+
+def on_record_deleted(sender: Any, *, session: Session, record: Any, actor: Any, comment: str = "") -> None:
+    """Log a record deletion."""
+    session.add(
+        Activity(
+            kind="record", action="delete", object_id=record.id, title=record.title[:200], key=str(record.id),
+            comment=comment, actor_id=_actor_id(actor), public=record.status in ("published", "archived"), created_at=utcnow(),
+        )
+    )
+
+
+def on_form_saved(sender: Any, *, session: Session, form: Any, action: str, actor: Any, comment: str = "") -> None:
+    """Log a change of a form's definition."""
+    session.add(
+        Activity(
+            kind="form", action=action, object_id=form.id, revision_number=form.revision_number, title=form.title[:200],
+            key=form.key, comment=comment, actor_id=_actor_id(actor), created_at=utcnow(),
+        )
+    )
+
+
 def connect() -> None:
     """Subscribe to the domain signals (idempotent: blinker keeps one copy)."""
     signals.page_saved.connect(on_page_saved)
     signals.page_deleted.connect(on_page_event)
     signals.page_changed.connect(on_page_event)
     signals.attachment_added.connect(on_attachment_added)
+    signals.record_saved.connect(on_record_saved)
+    signals.record_deleted.connect(on_record_deleted)
+    signals.form_saved.connect(on_form_saved)

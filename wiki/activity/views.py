@@ -24,6 +24,12 @@ def change_url(item: Activity, *, external: bool = False) -> str:
         if item.revision_number and item.revision_number > 1 and item.action in ("edit", "merge", "revert", "rename"):
             return url_for("pages.diff", slug=item.key, to=item.revision_number, _external=external, **{"from": item.revision_number - 1})
         return url_for("pages.show", slug=item.key, _external=external)
+    if item.kind == "record" and item.key.isdigit():
+        if item.revision_number and item.revision_number > 1 and item.action in ("edit", "revert"):
+            return url_for("records.diff", record_id=int(item.key), to=item.revision_number, _external=external, **{"from": item.revision_number - 1})
+        return url_for("records.show", record_id=int(item.key), _external=external)
+    if item.kind == "form":
+        return url_for("records.listing", key=item.key, _external=external)
     return url_for("pages.home", _external=external)
 
 

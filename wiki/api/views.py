@@ -14,6 +14,8 @@ from flask_login import current_user
 from wiki.db import get_session
 from wiki.pages import services as pages
 from wiki.pages.rendering import render_revision
+from wiki.records import queries as record_queries
+from wiki.records import services as records
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 200
@@ -99,3 +101,75 @@ def page_revisions(slug: str) -> Response:
     ]
     total = found.current_revision.number if found.current_revision else 0
     return _json({"slug": found.slug, "total": total, "limit": limit, "offset": offset, "items": items})
+
+
+def _form_summary(form: Any) -> dict[str, Any]:
+    return {
+        "key": form.key,
+        "title": form.title,
+        "description": form.description,
+        "revision": form.revision_number,
+        "updated_at": _iso(form.updated_at),
+        "api_url": url_for("api.form", key=form.key, _external=True),
+        "records_url": url_for("api.form_records", key=form.key, _external=True),
+    }
+
+
+@bp.route("/forms")
+def forms_index() -> Response:
+    """List the forms (record types)."""
+    return _json({"items": [_form_summary(f) for f in records.list_forms(get_session())]})
+
+
+@bp.route("/forms/<key>")
+def form(key: str) -> Response:
+    """A form and its field schema."""
+    found = records.get_form(get_session(), key)
+    fields = [
+        {
+            "key": d.key,
+            "type": d.type,
+            "label": d.label,
+            "help": d.help,
+            "required": d.required,
+            "visibility": d.visibility,
+            "personal": d.personal,
+            "options": dict(d.options),
+        }
+        for d in records.form_fields(found)
+    ]
+    return _json(_form_summary(found) | {"title_field": found.title_field, "fields": fields}, etag=f"form-{found.id}-{found.revision_number}")
+
+
+def _record_json(record: Any) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "form": record.form.key,
+        "title": record.title,
+        "status": record.status,
+        "revision": record.revision_number,
+        "verified_at": record.verified_at.isoformat() if record.verified_at else None,
+        "created_at": _iso(record.created_at),
+        "updated_at": _iso(record.updated_at),
+        "values": records.public_values(record, current_user),
+        "api_url": url_for("api.record", record_id=record.id, _external=True),
+    }
+
+
+@bp.route("/forms/<key>/records")
+def form_records(key: str) -> Response:
+    """Records of a form, with the same filters as the web lists."""
+    db = get_session()
+    found = records.get_form(db, key)
+    filters = record_queries.parse_filters(request.args, found, current_user, per_page=50)
+    result = record_queries.list_records(db, found, filters)
+    facets = {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values] for name, values in result.facets.items()}
+    offset = filters.offset if filters.offset is not None else (filters.page - 1) * filters.per_page
+    return _json({"total": result.total, "limit": filters.per_page, "offset": offset, "facets": facets, "items": [_record_json(r) for r in result.records]})
+
+
+@bp.route("/records/<int:record_id>")
+def record(record_id: int) -> Response:
+    """One record with the values the caller may see."""
+    found = records.get_record(get_session(), record_id, current_user)
+    return _json(_record_json(found), etag=f"record-{found.id}-{found.revision_number}")

@@ -1,0 +1,168 @@
+"""Record services: forms and their evolution, records, history, status, facets."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from tests.factories import make_user
+from wiki.auth.services import Anonymous
+from wiki.errors import EditConflict
+from wiki.errors import Forbidden
+from wiki.errors import NotFound
+from wiki.errors import ValidationError
+from wiki.records import queries
+from wiki.records import services
+from wiki.records.models import RecordFacet
+from wiki.revisions import diff_snapshots
+from wiki.revisions import list_revisions
+
+FIELDS = [
+    {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom", "required": True},
+    {"id": "f_00000002", "key": "categorie", "type": "choice", "label": "Catégorie", "options": {"choices": [{"value": "bio", "label": "Bio"}, {"value": "local", "label": "Local"}]}},
+    {"id": "f_00000003", "key": "prix", "type": "number", "label": "Prix", "options": {"unit": "€"}},
+    {"id": "f_00000004", "key": "courriel", "type": "email", "label": "Courriel", "personal": True, "visibility": "private"},
+]
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user(db, "Modo", role="moderator")
+
+
+@pytest.fixture
+def form(db, moderator):
+    return services.create_form(db, key="producteurs", title="Producteurs locaux", fields=FIELDS, actor=moderator)
+
+
+def test_only_moderators_create_forms(db):
+    with pytest.raises(Forbidden):
+        services.create_form(db, key="x", title="X", fields=FIELDS, actor=make_user(db, "Contrib"))
+    with pytest.raises(Forbidden):
+        services.create_form(db, key="x", title="X", fields=FIELDS, actor=Anonymous())
+
+
+def test_bad_form_definitions_are_refused_atomically(db, moderator):
+    bad = FIELDS + [{"key": "id", "type": "text", "label": "x"}, {"key": "a; DROP TABLE", "type": "text", "label": "y"}]
+    with pytest.raises(ValidationError) as caught:
+        services.create_form(db, key="x", title="X", fields=bad, actor=moderator)
+    assert "fields" in caught.value.errors
+    with pytest.raises(ValidationError):
+        services.create_form(db, key="Bad Key", title="X", fields=FIELDS, actor=moderator)
+
+
+def test_create_record_validates_and_ignores_extra_keys(db, form):
+    author = make_user(db, "Contrib")
+    record = services.create_record(db, form, {"title": "Ferme du Pâtis", "categorie": "bio", "prix": "12,5", "owner_id": 1, "status": "archived", "form_id": 99}, actor=author, policy="account")
+    assert record.title == "Ferme du Pâtis" and record.status == "published"
+    assert record.data == {"f_00000001": "Ferme du Pâtis", "f_00000002": "bio", "f_00000003": 12.5, "f_00000004": None}
+    assert record.form_id == form.id
+    with pytest.raises(ValidationError) as caught:
+        services.create_record(db, form, {"title": "", "categorie": "inconnue", "prix": "1e309"}, actor=author, policy="account")
+    assert set(caught.value.errors) == {"title", "categorie", "prix"}
+
+
+def test_anonymous_records_wait_for_review(db, form):
+    record = services.create_record(db, form, {"title": "Proposée"}, actor=Anonymous(), policy="open")
+    assert record.status == "pending"
+    with pytest.raises(NotFound):
+        services.get_record(db, record.id, Anonymous())
+    with pytest.raises(Forbidden):
+        services.create_record(db, form, {"title": "Non"}, actor=Anonymous(), policy="account")
+
+
+def test_history_diff_and_revert(db, form):
+    author = make_user(db, "Contrib")
+    record = services.create_record(db, form, {"title": "Ferme", "prix": "10"}, actor=author, policy="account")
+    result = services.update_record(db, record, {"title": "Ferme", "prix": "11"}, actor=author, policy="account", base_revision=1)
+    assert result.changed and record.revision_number == 2
+    same = services.update_record(db, record, {"title": "Ferme", "prix": "11"}, actor=author, policy="account", base_revision=2)
+    assert not same.changed
+    revisions = list_revisions(db, "record", record.id)
+    assert [r.number for r in revisions] == [2, 1]
+    changes = diff_snapshots(revisions[1].snapshot["data"], revisions[0].snapshot["data"])
+    assert [(c.key, c.old, c.new) for c in changes] == [("f_00000003", 10, 11)]
+    assert services.revert_record(db, record, 1, actor=author, policy="account")
+    assert record.data["f_00000003"] == 10 and record.revision_number == 3
+
+
+def test_concurrent_record_edits_merge_by_field(db, form):
+    alice, bob = make_user(db, "Alice"), make_user(db, "Bob")
+    record = services.create_record(db, form, {"title": "Ferme", "prix": "10", "categorie": "bio"}, actor=alice, policy="account")
+    services.update_record(db, record, {"title": "Ferme", "prix": "12", "categorie": "bio"}, actor=alice, policy="account", base_revision=1)
+    services.update_record(db, record, {"title": "Ferme", "prix": "10", "categorie": "local"}, actor=bob, policy="account", base_revision=1)
+    assert record.data["f_00000003"] == 12 and record.data["f_00000002"] == "local"
+    mine = {"title": "Ferme", "prix": "15", "categorie": "bio"}
+    with pytest.raises(EditConflict) as caught:  # Bob started from revision 1: the price changed since
+        services.update_record(db, record, mine, actor=bob, policy="account", base_revision=1)
+    assert caught.value.details["fields"] == ["Prix"]
+    assert caught.value.details["mine"] == mine
+
+
+def test_private_fields_are_kept_when_an_outsider_edits(db, form):
+    author = make_user(db, "Auteur")
+    other = make_user(db, "Autre")
+    record = services.create_record(db, form, {"title": "Ferme", "courriel": "ferme@example.org"}, actor=author, policy="account")
+    assert services.public_values(record, Anonymous()).get("courriel") is None
+    assert "courriel" not in services.public_values(record, other)
+    assert services.public_values(record, author)["courriel"] == "ferme@example.org"
+    services.update_record(db, record, {"title": "Ferme 2"}, actor=other, policy="account", base_revision=1)
+    assert record.data["f_00000004"] == "ferme@example.org"
+    assert "ferme@example.org" not in record.search_text
+
+
+def test_form_evolution(db, form, moderator):
+    author = make_user(db, "Contrib")
+    record = services.create_record(db, form, {"title": "Ferme", "prix": "10"}, actor=author, policy="account")
+    renamed = [dict(f) for f in FIELDS]
+    renamed[2] = {**renamed[2], "key": "tarif", "label": "Tarif"}
+    assert services.update_form(db, form, title=form.title, fields=renamed, actor=moderator)
+    assert services.public_values(record, author)["tarif"] == 10  # values follow the field id
+    retyped = [dict(f) for f in renamed]
+    retyped[2] = {**retyped[2], "type": "date"}
+    with pytest.raises(ValidationError):
+        services.update_form(db, form, title=form.title, fields=retyped, actor=moderator)
+    removed = [f for f in renamed if f["key"] != "tarif"]
+    assert services.update_form(db, form, title=form.title, fields=removed, actor=moderator)
+    assert form.revision_number == 3
+    old = list_revisions(db, "record", record.id)[-1]
+    assert old.snapshot["data"]["f_00000003"] == 10  # old revisions stay readable
+    with pytest.raises(EditConflict):
+        services.update_form(db, form, title="Autre", fields=removed, actor=moderator, base_revision=1)
+
+
+def test_status_workflow(db, form, moderator):
+    author = make_user(db, "Contrib")
+    record = services.create_record(db, form, {"title": "Brouillon"}, actor=author, policy="account", status="draft")
+    assert record.status == "draft"
+    services.set_status(db, record, "pending", actor=author)
+    with pytest.raises(Forbidden):
+        services.set_status(db, record, "published", actor=author)
+    services.set_status(db, record, "published", actor=moderator)
+    services.verify_record(db, record, actor=author, policy="account")
+    assert record.verified_at is not None
+    assert [r.action for r in list_revisions(db, "record", record.id)] == ["verify", "status", "status", "create"]
+
+
+def test_facets_and_filters(db, form):
+    author = make_user(db, "Contrib")
+    for i in range(6):
+        services.create_record(db, form, {"title": f"Ferme {i}", "categorie": "bio" if i % 2 else "local", "prix": str(i)}, actor=author, policy="account")
+    services.create_record(db, form, {"title": "Cachée", "categorie": "bio"}, actor=author, policy="account", status="draft")
+    filters = queries.parse_filters({"categorie": ["bio"], "tri": ["-prix"]}, form, Anonymous())
+    result = queries.list_records(db, form, filters)
+    assert result.total == 3 and [r.title for r in result.records] == ["Ferme 5", "Ferme 3", "Ferme 1"]
+    counts = {f.value: f.count for f in result.facets["categorie"]}
+    assert counts == {"bio": 3}
+    everything = queries.list_records(db, form, queries.parse_filters({}, form, Anonymous()))
+    assert {f.value: f.count for f in everything.facets["categorie"]} == {"bio": 3, "local": 3}
+    text = queries.list_records(db, form, queries.parse_filters({"q": ["ferme 4"]}, form, Anonymous()))
+    assert [r.title for r in text.records] == ["Ferme 4"]
+
+
+def test_hostile_list_parameters(db, form):
+    filters = queries.parse_filters({"tri": ["(CASE WHEN 1 THEN 1 END)"], "categorie": ["bio')) UNION SELECT 1 --"] * 50, "page": ["1e9"], "par_page": ["100000000"], "statut": ["draft"]}, form, Anonymous())
+    assert filters.sort == "title" and len(filters.values["categorie"]) == 1 and filters.page == 1
+    assert filters.per_page == queries.MAX_PER_PAGE and filters.statuses == ["published"]
+    assert queries.list_records(db, form, filters).total == 0
+    assert db.scalar(select(RecordFacet).limit(1)) is None

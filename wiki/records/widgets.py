@@ -1,0 +1,79 @@
+"""Presentation helpers for record forms: values as HTML inputs expect them.
+
+Pure functions (no Flask): stored values become the strings the inputs
+show (``12,5``, ``2026-05-02T14:00``), and choice fields get their
+``(value, label)`` options from inline choices, shared lists or themes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+
+from wiki.records.fields import FieldDef
+
+MULTI = ("multichoice", "theme")
+
+
+def widget_value(field: FieldDef, value: Any) -> Any:
+    """Return what the input of ``field`` shows for a stored ``value``."""
+    if value is None:
+        return [] if field.type in MULTI else schedule_parts(None) if field.type == "schedule" else ""
+    if field.type == "schedule":
+        return schedule_parts(value)
+    if field.type == "number":
+        return str(value).replace(".", ",")
+    if field.type == "datetime" and isinstance(value, str):
+        return value[:16]
+    if field.type == "geometry":
+        if isinstance(value, dict) and value.get("type") == "Point":
+            lon, lat = value["coordinates"][:2]
+            return f"{lat}, {lon}"
+        return json.dumps(value, ensure_ascii=False)
+    if field.type == "zone" and isinstance(value, list):
+        return ", ".join(value)
+    if field.type in ("file", "image", "link") and isinstance(value, dict):
+        return value.get("record_id") or value.get("name") or ""
+    return value
+
+
+def initial_values(fields: Sequence[FieldDef], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Map stored values (by field id) to input values (by field key)."""
+    return {f.key: widget_value(f, data.get(f.id)) for f in fields}
+
+
+def submitted_values(fields: Sequence[FieldDef], form: Any) -> dict[str, Any]:
+    """Map a submitted HTML form back to input values, to show them again."""
+    values: dict[str, Any] = {}
+    for f in fields:
+        if f.type in MULTI:
+            values[f.key] = form.getlist(f.key)
+        elif f.type == "schedule":
+            values[f.key] = {part: form.get(f"{f.key}_{part}", "") for part in ("start", "end", "all_day", "timezone")}
+        else:
+            values[f.key] = form.get(f.key, "")
+    return values
+
+
+def schedule_parts(value: Any) -> dict[str, str]:
+    """Split a stored schedule into the strings of its inputs."""
+    if not isinstance(value, Mapping):
+        return {"start": "", "end": "", "all_day": "", "timezone": ""}
+    return {
+        "start": str(value.get("start") or ""),
+        "end": str(value.get("end") or ""),
+        "all_day": "on" if value.get("all_day") in (True, "on", "1") else "",
+        "timezone": str(value.get("timezone") or ""),
+    }
+
+
+def options_for(field: FieldDef, lists: Mapping[str, Sequence[Mapping[str, str]]], themes: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return the ``(value, label)`` options of a choice or theme field."""
+    if field.type == "theme":
+        return list(themes)
+    if "choices" in field.options:
+        return [(c["value"], c["label"]) for c in field.options["choices"]]
+    key = field.options.get("list")
+    return [(item["value"], item["label"]) for item in lists.get(key, [])]

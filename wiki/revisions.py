@@ -1,0 +1,103 @@
+"""Append-only revisions of structured objects: forms, choice lists, records.
+
+One generic table, as Wagtail does (STYLE R11): each revision stores a full
+JSON snapshot of the object, never changed once written. ``save_revision``
+appends the next number; ``diff_snapshots`` compares two snapshots key by
+key for the history views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import mapped_column
+
+from wiki.db import Base
+from wiki.db import utcnow
+
+#: JSON on SQLite, JSONB (indexable, compact) on PostgreSQL.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Revision(Base):
+    """One immutable snapshot of a form, a choice list or a record."""
+
+    __tablename__ = "record_revisions"
+    __table_args__ = (UniqueConstraint("kind", "object_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: form, list or record.
+    kind: Mapped[str] = mapped_column(String(16))
+    object_id: Mapped[int]
+    number: Mapped[int]
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    #: create, edit, revert, status, verify, delete, restore.
+    action: Mapped[str] = mapped_column(String(16), default="edit")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+def save_revision(
+    db: Session, kind: str, object_id: int, snapshot: dict[str, Any], *, actor: Any, comment: str = "", action: str = "edit"
+) -> Revision:
+    """Append the next revision of an object and return it."""
+    last = db.scalar(select(func.max(Revision.number)).where(Revision.kind == kind, Revision.object_id == object_id))
+    revision = Revision(
+        kind=kind,
+        object_id=object_id,
+        number=(last or 0) + 1,
+        snapshot=snapshot,
+        comment=comment[:500],
+        action=action,
+        author_id=actor.id if getattr(actor, "is_authenticated", False) else None,
+        created_at=utcnow(),
+    )
+    db.add(revision)
+    db.flush()
+    return revision
+
+
+def list_revisions(db: Session, kind: str, object_id: int, *, offset: int = 0, limit: int = 50) -> list[Revision]:
+    """Return the revisions of an object, newest first."""
+    query = (
+        select(Revision)
+        .where(Revision.kind == kind, Revision.object_id == object_id)
+        .order_by(Revision.number.desc())
+        .offset(max(0, offset))
+        .limit(max(1, min(limit, 500)))
+    )
+    return list(db.scalars(query))
+
+
+def get_revision(db: Session, kind: str, object_id: int, number: int) -> Revision | None:
+    """Return revision ``number`` of an object, or None."""
+    return db.scalar(
+        select(Revision).where(Revision.kind == kind, Revision.object_id == object_id, Revision.number == number)
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """One key that differs between two snapshots."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Return the keys whose values differ, in a stable order."""
+    keys = list(old) + [k for k in new if k not in old]
+    return [Change(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k)]
