@@ -162,7 +162,7 @@ def form_records(key: str) -> Response:
     db = get_session()
     found = records.get_form(db, key)
     filters = record_queries.parse_filters(request.args, found, current_user, per_page=50)
-    result = record_queries.list_records(db, found, filters)
+    result = record_queries.list_records(db, found, filters, labels=records.value_labels(db, found))
     facets = {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values] for name, values in result.facets.items()}
     offset = filters.offset if filters.offset is not None else (filters.page - 1) * filters.per_page
     return _json({"total": result.total, "limit": filters.per_page, "offset": offset, "facets": facets, "items": [_record_json(r) for r in result.records]})

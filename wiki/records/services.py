@@ -223,6 +223,20 @@ def list_choice_lists(db: Session) -> list[ChoiceList]:
     return list(db.scalars(select(ChoiceList).order_by(ChoiceList.title)))
 
 
+def value_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
+    """Return, per choice or theme field key, the display label of each value."""
+    lists = {cl.key: cl.items for cl in list_choice_lists(db)}
+    themes = {t.key: t.label for t in list_themes(db)}
+    labels: dict[str, dict[str, str]] = {}
+    for field in form_fields(form):
+        if field.type == "theme":
+            labels[field.key] = dict(themes)
+        elif field.type in ("choice", "multichoice"):
+            items = field.options.get("choices") or lists.get(field.options.get("list", ""), [])
+            labels[field.key] = {item["value"]: item["label"] for item in items}
+    return labels
+
+
 def list_themes(db: Session) -> list[Theme]:
     """Return the theme taxonomy in display order."""
     return list(db.scalars(select(Theme).order_by(Theme.position, Theme.label)))

@@ -53,12 +53,10 @@ def _vocabulary() -> tuple[dict[str, list[dict[str, str]]], list[tuple[str, str]
 
 def facet_labels(form: Any) -> dict[str, dict[str, str]]:
     """Display labels of facet values, per field key (and statuses)."""
-    lists, themes = _vocabulary()
-    labels: dict[str, dict[str, str]] = {"statut": status_labels()}
+    labels = services.value_labels(get_session(), form)
+    labels["statut"] = status_labels()
     for field in services.form_fields(form):
-        if field.type in ("choice", "multichoice", "theme"):
-            labels[field.key] = dict(widgets.options_for(field, lists, themes))
-        elif field.type == "boolean":
+        if field.type == "boolean":
             labels[field.key] = {"true": _("oui"), "false": _("non")}
     return labels
 

@@ -1,0 +1,131 @@
+"""Record pages through HTTP: create, refuse with input kept, lists, history, privacy."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.factories import make_user
+from wiki.records import services
+
+FIELDS = [
+    {"id": "f_0000000a", "key": "title", "type": "text", "label": "Nom", "required": True},
+    {"id": "f_0000000b", "key": "categorie", "type": "choice", "label": "Catégorie", "options": {"choices": [{"value": "bio", "label": "Bio"}, {"value": "local", "label": "Local"}]}},
+    {"id": "f_0000000c", "key": "prix", "type": "number", "label": "Prix", "options": {"unit": "€"}},
+    {"id": "f_0000000d", "key": "presentation", "type": "longtext", "label": "Présentation"},
+    {"id": "f_0000000e", "key": "courriel", "type": "email", "label": "Courriel du responsable", "personal": True, "visibility": "private"},
+]
+
+
+@pytest.fixture
+def form(db):
+    moderator = make_user(db, "Modo", role="moderator")
+    created = services.create_form(db, key="producteurs", title="Producteurs locaux", fields=FIELDS, actor=moderator)
+    make_user(db, "Camille")
+    db.commit()
+    return created
+
+
+def _login(client, name="Camille"):
+    assert client.post("/-/connexion", data={"name": name, "password": PASSWORD}).status_code == 302
+
+
+def test_create_a_record_through_the_form(client, form):
+    _login(client)
+    page = client.get("/annuaire/producteurs/nouvelle")
+    assert page.status_code == 200 and 'for="f-prix"' in page.text
+    response = client.post("/annuaire/producteurs/nouvelle", data={"title": "Ferme du Pâtis", "categorie": "bio", "prix": "12,5", "presentation": "Des **légumes** <script>x</script>", "courriel": "ferme@example.org"})
+    assert response.status_code == 302
+    shown = client.get(response.location)
+    assert "Ferme du Pâtis" in shown.text and "12,5" in shown.text and "Bio" in shown.text
+    assert "<strong>légumes</strong>" in shown.text and "<script>x" not in shown.text
+
+
+def test_refused_record_keeps_everything_typed(client, form):
+    _login(client)
+    response = client.post("/annuaire/producteurs/nouvelle", data={"title": "", "categorie": "inventee", "prix": "douze", "presentation": "Mon long texte", "owner_id": "1"})
+    assert response.status_code == 400
+    assert "Mon long texte" in response.text and 'value="douze"' in response.text
+    assert 'aria-invalid="true"' in response.text and "obligatoire" in response.text
+
+
+def test_anonymous_is_sent_to_login(client, form):
+    assert "/-/connexion" in client.get("/annuaire/producteurs/nouvelle").location
+
+
+def test_list_views_filters_and_sorting(client, db, form):
+    author = make_user(db, "Auteur")
+    for i, cat in enumerate(["bio", "local", "bio"]):
+        services.create_record(db, form, {"title": f"Ferme {i}", "categorie": cat, "prix": str(10 + i)}, actor=author, policy="account")
+    db.commit()
+    listing = client.get("/annuaire/producteurs?categorie=bio")
+    assert "2 fiches" in listing.text and "Ferme 1" not in listing.text
+    assert re.search(r'name="categorie" value="bio" checked', listing.text)
+    table = client.get("/annuaire/producteurs?vue=tableau&tri=-prix")
+    assert table.text.index("Ferme 2") < table.text.index("Ferme 0")
+    assert 'aria-sort="descending"' in table.text
+    cards = client.get("/annuaire/producteurs?vue=fiches&q=ferme+2")
+    assert "1 fiche" in cards.text
+    for hostile in ("tri=password", "page=-1", "page=1e9", "par_page=100000000", "categorie=')) OR 1=1 --", "vue=<script>"):
+        assert client.get(f"/annuaire/producteurs?{hostile}").status_code == 200
+
+
+def test_history_and_field_diff(client, db, form):
+    _login(client)
+    created = client.post("/annuaire/producteurs/nouvelle", data={"title": "Ferme", "prix": "10"})
+    record_id = int(created.location.rstrip("/").rsplit("/", 1)[1])
+    edit = client.get(f"/fiches/{record_id}/modifier")
+    assert 'name="base_revision" value="1"' in edit.text
+    client.post(f"/fiches/{record_id}/modifier", data={"title": "Ferme", "prix": "11", "base_revision": "1"})
+    diff = client.get(f"/fiches/{record_id}/diff?from=1&to=2")
+    assert "Prix" in diff.text and "<ins>" in diff.text
+    history = client.get(f"/fiches/{record_id}/historique")
+    assert "n° 2" in history.text
+    client.post(f"/fiches/{record_id}/revert/1")
+    assert "10" in client.get(f"/fiches/{record_id}").text
+
+
+def test_private_fields_and_drafts_stay_private(client, db, form):
+    author = make_user(db, "Auteur")
+    record = services.create_record(db, form, {"title": "Ferme", "courriel": "secret@example.org"}, actor=author, policy="account")
+    draft = services.create_record(db, form, {"title": "Brouillon secret"}, actor=author, policy="account", status="draft")
+    db.commit()
+    assert "secret@example.org" not in client.get(f"/fiches/{record.id}").text
+    assert client.get(f"/fiches/{draft.id}").status_code == 404
+    assert "Brouillon secret" not in client.get("/annuaire/producteurs").text
+    assert "Brouillon secret" not in client.get("/-/modifications").text
+    api = client.get(f"/api/v1/records/{record.id}").json
+    assert "courriel" not in api["values"]
+    assert client.get(f"/api/v1/records/{draft.id}").status_code == 404
+    client.post("/-/connexion", data={"name": "Auteur", "password": PASSWORD})
+    assert "secret@example.org" in client.get(f"/fiches/{record.id}").text
+    assert client.get(f"/fiches/{draft.id}").status_code == 200
+
+
+def test_verify_and_status(client, db, form):
+    author = make_user(db, "Auteur")
+    record = services.create_record(db, form, {"title": "Ferme"}, actor=author, policy="account")
+    db.commit()
+    _login(client, "Camille")
+    client.post(f"/fiches/{record.id}/verifier")
+    assert "Vérifiée le" in client.get(f"/fiches/{record.id}").text
+    assert client.post(f"/fiches/{record.id}/statut", data={"status": "archived"}).status_code == 403
+
+
+def test_api_forms_and_records(client, db, form):
+    author = make_user(db, "Auteur")
+    for i in range(3):
+        services.create_record(db, form, {"title": f"Ferme {i}", "categorie": "bio", "prix": str(i)}, actor=author, policy="account")
+    db.commit()
+    forms = client.get("/api/v1/forms").json["items"]
+    assert [f["key"] for f in forms] == ["producteurs"]
+    schema = client.get("/api/v1/forms/producteurs").json
+    assert [f["key"] for f in schema["fields"]] == ["title", "categorie", "prix", "presentation", "courriel"]
+    page = client.get("/api/v1/forms/producteurs/records?limit=2&offset=1&tri=title").json
+    assert page["total"] == 3 and [r["title"] for r in page["items"]] == ["Ferme 1", "Ferme 2"]
+    assert page["facets"]["categorie"] == [{"value": "bio", "label": "Bio", "count": 3}]
+    assert page["items"][0]["values"]["prix"] == 1
+    assert client.get("/api/v1/forms/inconnu").status_code == 404
+    assert client.get("/api/v1/records/999999").json["error"] == "not_found"
