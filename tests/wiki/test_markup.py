@@ -431,7 +431,7 @@ def test_b1_1_script_is_removed_with_its_content():
 )
 def test_b1_2_event_handlers_are_stripped(source):
     out = assert_rendered_inert(source)
-    assert "alert" not in out.html.replace("alert(1)</", "")  # no attribute kept the payload
+    assert "alert" not in out.html  # no attribute kept the payload
 
 
 def test_b1_5_image_title_stays_one_escaped_attribute():
