@@ -11,6 +11,7 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from wiki import macros
 from wiki.db import get_session
 from wiki.pages import services as pages
 from wiki.pages.rendering import render_revision
@@ -72,7 +73,7 @@ def page(slug: str) -> Response:
     payload = _page_summary(found) | {
         "protected": found.protected,
         "content_markdown": revision.body,
-        "content_html": rendered.html,
+        "content_html": macros.as_source(rendered.html, list(rendered.macros)),
         "links": sorted(rendered.links),
         "author": revision.author.name if revision.author else None,
     }

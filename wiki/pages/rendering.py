@@ -19,12 +19,13 @@ from urllib.parse import unquote
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki import macros
 from wiki import markup
 from wiki.pages.models import PageRevision
 from wiki.pages.models import RenderedRevision
 
 #: Bump when the Markdown pipeline's output changes: old cache rows are ignored.
-RENDERER_VERSION = "md-1"
+RENDERER_VERSION = "md-2"
 _WIKILINK = re.compile(r'<a\b[^>]*\bclass="wikilink"[^>]*>')
 _HREF = re.compile(r'\bhref="/pages/([^"?#]+)"')
 
@@ -37,6 +38,8 @@ class RenderedPage:
     toc_html: str
     links: frozenset[str]
     warnings: tuple[str, ...]
+    #: Macros written in the text, expanded at view time (live data).
+    macros: tuple[macros.MacroCall, ...] = ()
 
 
 class _LRU:
@@ -91,11 +94,12 @@ def render_revision(db: Session, revision: PageRevision, *, store: bool = False)
             RenderedRevision.revision_id == revision.id, RenderedRevision.renderer == RENDERER_VERSION
         )
     )
+    text, calls = macros.extract(revision.body)
     if row is not None:
-        result = RenderedPage(row.html, row.toc_html, _links_of(row.html), tuple(filter(None, row.warnings.split("\n"))))
+        result = RenderedPage(row.html, row.toc_html, _links_of(row.html), tuple(filter(None, row.warnings.split("\n"))), tuple(calls))
     else:
-        out = markup.render(revision.body)
-        result = RenderedPage(out.html, out.toc_html, frozenset(out.links), tuple(out.warnings))
+        out = markup.render(text)
+        result = RenderedPage(out.html, out.toc_html, frozenset(out.links), tuple(out.warnings), tuple(calls))
         if store:
             db.add(
                 RenderedRevision(
@@ -111,6 +115,13 @@ def render_revision(db: Session, revision: PageRevision, *, store: bool = False)
         # its id reused by another text.
         _cache.put(key, result)
     return result
+
+
+def render_text(text: str) -> RenderedPage:
+    """Render unsaved text (previews) exactly like a revision."""
+    source, calls = macros.extract(text)
+    out = markup.render(source)
+    return RenderedPage(out.html, out.toc_html, frozenset(out.links), tuple(out.warnings), tuple(calls))
 
 
 def mark_missing_links(html_text: str, missing: set[str], hint: str = "") -> str:

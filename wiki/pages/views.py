@@ -9,6 +9,7 @@ rendering.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +29,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from wiki import macros
 from wiki import markup
 from wiki import textdiff
 from wiki.auth import permissions
@@ -39,6 +41,7 @@ from wiki.pages import attachments as files
 from wiki.pages import services
 from wiki.pages.rendering import mark_missing_links
 from wiki.pages.rendering import render_revision
+from wiki.pages.rendering import render_text
 
 bp = Blueprint("pages", __name__)
 
@@ -77,6 +80,14 @@ def _cacheable() -> bool:
     return not current_user.is_authenticated and not session.get("_flashes")
 
 
+@dataclass(frozen=True)
+class MacroContext:
+    """What macro renderers receive: the session and who is looking."""
+
+    db: Any
+    actor: Any
+
+
 def show_page(slug: str) -> Any:
     """Render a page (shared by ``/`` and ``/pages/<slug>``)."""
     db = get_session()
@@ -91,7 +102,8 @@ def show_page(slug: str) -> Any:
     revision = page.current_revision
     assert revision is not None
     etag = None
-    if _cacheable():
+    # Pages embedding live views (macros) change with the records: no 304.
+    if _cacheable() and not macros.extract(revision.body)[1]:
         changed = services.last_change(db)
         raw = f"{revision.id}|{changed}|{page.protected}|{request.accept_languages}|{request.cookies.get('lang')}"
         etag = hashlib.sha1(raw.encode()).hexdigest()[:20]
@@ -102,6 +114,7 @@ def show_page(slug: str) -> Any:
     rendered = render_revision(db, revision)
     missing = rendered.links - services.existing_slugs(db, set(rendered.links))
     body_html = mark_missing_links(rendered.html, missing, _("Page à créer"))
+    body_html = macros.expand(body_html, list(rendered.macros), MacroContext(db, current_user))
     response = make_response(
         render_template(
             ["pages/show-%s.html" % page.slug, "pages/show.html"],
@@ -211,11 +224,12 @@ def edit(slug: str) -> Any:
     base_id = _int_arg("base_revision_id")
     if request.form.get("action") == "preview":
         try:
-            out = markup.render(body)
+            out = render_text(body)
         except ValueError as err:
             return _render_editor(page, body=body, comment=comment, base_id=base_id, title=title, errors={"body": str(err)}, status=400)
         missing = set(out.links) - services.existing_slugs(db, set(out.links))
-        return _render_editor(page, body=body, comment=comment, base_id=base_id, title=title, preview=mark_missing_links(out.html, missing, _("Page à créer")), warnings=tuple(out.warnings))
+        preview = macros.expand(mark_missing_links(out.html, missing, _("Page à créer")), list(out.macros), MacroContext(db, current_user))
+        return _render_editor(page, body=body, comment=comment, base_id=base_id, title=title, preview=preview, warnings=tuple(out.warnings))
     max_bytes = current_app.config["MAX_PAGE_BYTES"]
     try:
         if page is None:
@@ -277,8 +291,9 @@ def revision(slug: str, number: int) -> Any:
     db = get_session()
     rev = services.get_revision(db, page, number)
     rendered = render_revision(db, rev)
+    body_html = macros.expand(rendered.html, list(rendered.macros), MacroContext(db, current_user))
     return render_template(
-        "pages/revision.html", page=page, revision=rev, body_html=rendered.html,
+        "pages/revision.html", page=page, revision=rev, body_html=body_html,
         can_edit=permissions.can_edit_page(current_user, page, _policy()),
     )
 

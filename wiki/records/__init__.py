@@ -7,6 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the records blueprint."""
+    from wiki.records import macros
     from wiki.records import views
 
+    macros.register()
     app.register_blueprint(views.bp)
