@@ -9,8 +9,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted(p for top in ("wiki", "geodata", "importers") for p in (ROOT / top).rglob("*.py") if "migrations" not in p.parts)
-PURE = ("wiki/markup.py", "wiki/textdiff.py", "geodata/geometry.py")
-KERNEL = ("wiki/db.py", "wiki/signals.py", "wiki/config.py", "wiki/markup.py", "wiki/textdiff.py")
+PURE = (
+    "wiki/markup.py",
+    "wiki/textdiff.py",
+    "wiki/macros.py",
+    "wiki/records/fields.py",
+    "wiki/records/schema.py",
+    "wiki/records/values.py",
+    "wiki/records/geometry.py",
+    "wiki/records/widgets.py",
+    "geodata/geometry.py",
+)
+#: The pure field modules of records may use each other, nothing else of ours.
+PURE_SIBLINGS = ("wiki.records.fields", "wiki.records.schema", "wiki.records.values", "wiki.records.geometry")
+KERNEL = ("wiki/db.py", "wiki/signals.py", "wiki/config.py", "wiki/markup.py", "wiki/textdiff.py", "wiki/macros.py")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -33,6 +45,7 @@ def rel(path: Path) -> str:
 @pytest.mark.parametrize("path", [p for p in SOURCES if rel(p) in PURE], ids=rel)
 def test_pure_modules_import_no_flask_nor_project(path):
     bad = {m for m in imports_of(path) if m.split(".")[0] in ("flask", "wiki", "geodata", "importers", "sqlalchemy")}
+    bad = {m for m in bad if not m.startswith(PURE_SIBLINGS) and m != "wiki.records"}
     assert bad == set()
 
 
