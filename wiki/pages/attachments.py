@@ -133,6 +133,71 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def store_file(
+    db: Session,
+    stream: BinaryIO,
+    filename: str,
+    *,
+    actor: Any,
+    root: Path,
+    max_bytes: int,
+    max_pixels: int,
+    page_id: int | None = None,
+    record_id: int | None = None,
+    images_only: bool = False,
+) -> Attachment:
+    """Check and store an uploaded file; the caller checked permissions.
+
+    :raises ValidationError: empty, too big, or a refused type of file.
+    """
+    data = stream.read(max_bytes + 1)
+    if not data:
+        raise ValidationError(str(_l("Le fichier est vide.")))
+    if len(data) > max_bytes:
+        raise ValidationError(str(_l("Fichier trop volumineux (%(max)d Mo au plus).", max=max(1, max_bytes // (1024 * 1024)))))
+    display = clean_filename(filename)
+    content_type = sniff(data[:4096], display)
+    if content_type is None:
+        raise ValidationError(
+            str(_l("Ce type de fichier n'est pas accepté (images PNG, JPEG, GIF, WebP, PDF, ODT, ODS, texte, CSV)."))
+        )
+    if images_only and not ACCEPTED[content_type][1]:
+        raise ValidationError(str(_l("Ce champ attend une image (PNG, JPEG, GIF ou WebP).")))
+    width = height = None
+    if ACCEPTED[content_type][1]:
+        try:
+            data, width, height = _reencode(data, content_type, max_pixels)
+        except (OSError, Image.DecompressionBombError, SyntaxError) as err:
+            raise ValidationError(str(_l("Image illisible ou trop grande."))) from err
+    ext = ACCEPTED[content_type][0]
+    stem = display.rpartition(".")[0] if "." in display else display
+    display = f"{stem}.{ext}"
+    stored = f"{secrets.token_hex(16)}.{ext}"
+    _write_atomically(storage_path(root, stored), data)
+    attachment = Attachment(
+        page_id=page_id,
+        record_id=record_id,
+        filename=display,
+        stored_name=stored,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=width,
+        height=height,
+        uploader_id=actor.id if getattr(actor, "is_authenticated", False) else None,
+        created_at=utcnow(),
+    )
+    db.add(attachment)
+    db.flush()
+    return attachment
+
+
+def discard_files(root: Path, attachments: list[Attachment]) -> None:
+    """Remove the files of attachments whose transaction was rolled back."""
+    for attachment in attachments:
+        storage_path(root, attachment.stored_name).unlink(missing_ok=True)
+
+
 def add_attachment(
     db: Session,
     page: Page,
@@ -152,43 +217,19 @@ def add_attachment(
     """
     if not permissions.can_upload(actor, page, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de joindre un fichier à cette page.")))
-    data = stream.read(max_bytes + 1)
-    if not data:
-        raise ValidationError(str(_l("Le fichier est vide.")))
-    if len(data) > max_bytes:
-        raise ValidationError(str(_l("Fichier trop volumineux (%(max)d Mo au plus).", max=max_bytes // (1024 * 1024))))
-    display = clean_filename(filename)
-    content_type = sniff(data[:4096], display)
-    if content_type is None:
-        raise ValidationError(
-            str(_l("Ce type de fichier n'est pas accepté (images PNG, JPEG, GIF, WebP, PDF, ODT, ODS, texte, CSV)."))
-        )
-    width = height = None
-    if ACCEPTED[content_type][1]:
-        try:
-            data, width, height = _reencode(data, content_type, max_pixels)
-        except (OSError, Image.DecompressionBombError, SyntaxError) as err:
-            raise ValidationError(str(_l("Image illisible ou trop grande."))) from err
-    ext = ACCEPTED[content_type][0]
-    stem = display.rpartition(".")[0] if "." in display else display
-    display = f"{stem}.{ext}"
-    stored = f"{secrets.token_hex(16)}.{ext}"
-    _write_atomically(storage_path(root, stored), data)
-    attachment = Attachment(
-        page_id=page.id,
-        filename=display,
-        stored_name=stored,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        width=width,
-        height=height,
-        uploader_id=actor.id if getattr(actor, "is_authenticated", False) else None,
-        created_at=utcnow(),
-    )
-    db.add(attachment)
-    db.flush()
+    attachment = store_file(db, stream, filename, actor=actor, root=root, max_bytes=max_bytes, max_pixels=max_pixels, page_id=page.id)
     signals.attachment_added.send(page, session=db, page=page, attachment=attachment, actor=actor)
+    return attachment
+
+
+def get_record_attachment(db: Session, attachment_id: int, record_id: int) -> Attachment:
+    """Return a live attachment of a record (visibility is the caller's check).
+
+    :raises NotFound: unknown, deleted, or of another record.
+    """
+    attachment = db.get(Attachment, attachment_id)
+    if attachment is None or attachment.deleted_at is not None or attachment.record_id != record_id:
+        raise NotFound(str(_l("Fichier introuvable.")))
     return attachment
 
 
@@ -208,7 +249,7 @@ def get_attachment(db: Session, attachment_id: int) -> Attachment:
     :raises NotFound: unknown, deleted, or on a deleted page.
     """
     attachment = db.get(Attachment, attachment_id)
-    if attachment is None or attachment.deleted_at is not None:
+    if attachment is None or attachment.deleted_at is not None or attachment.page_id is None:
         raise NotFound(str(_l("Fichier introuvable.")))
     page = db.get(Page, attachment.page_id)
     if page is None or page.is_deleted:

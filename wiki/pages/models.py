@@ -113,7 +113,10 @@ class Attachment(Base):
     __table_args__ = (Index("ix_attachments_page_name", "page_id", "filename"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    #: The page the file is attached to, or None for a record's file.
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
+    #: The record whose file or image field holds this file.
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
     #: Name shown to people, cleaned; never used as a path.
     filename: Mapped[str] = mapped_column(String(160))
     #: Random name on disk under ``<instance>/uploads``.

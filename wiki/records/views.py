@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from pathlib import Path
+from urllib.parse import quote
+
 from flask import Blueprint
 from flask import abort
 from flask import current_app
@@ -16,11 +19,13 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from wiki.db import get_session
+from wiki.pages import attachments as files
 from wiki.errors import EditConflict
 from wiki.errors import ValidationError
 from wiki.records import fields as F
@@ -104,6 +109,41 @@ def _editor(form: Any, record: Any, values: dict[str, Any], *, errors: dict[str,
     )
 
 
+def _uploads_root() -> Path:
+    return Path(current_app.instance_path) / "uploads"
+
+
+def _with_uploads(defs: list[F.FieldDef], record: Any) -> tuple[Any, list[Any]]:
+    """Store the files sent for file and image fields; return the data to clean.
+
+    Values of file fields not re-sent keep the stored file. Files stored
+    here are discarded by the caller if the save is refused.
+    """
+    data = request.form.copy()
+    stored = []
+    for field in defs:
+        if field.type not in ("file", "image"):
+            continue
+        upload = request.files.get(field.key)
+        if upload is not None and upload.filename:
+            item = files.store_file(
+                get_session(), upload.stream, upload.filename, actor=current_user, root=_uploads_root(),
+                max_bytes=int(field.options.get("max_bytes") or current_app.config["MAX_UPLOAD_BYTES"]),
+                max_pixels=current_app.config["MAX_IMAGE_PIXELS"], record_id=record.id if record else None,
+                images_only=field.type == "image",
+            )
+            stored.append(item)
+            data[field.key] = {"attachment_id": item.id, "name": item.filename}
+        elif record is not None and record.data.get(field.id) and request.form.get(f"{field.key}_remove") != "on":
+            data[field.key] = dict(record.data[field.id])
+        else:
+            data.pop(field.key, None)
+        alt = request.form.get(f"{field.key}_alt", "").strip()[:300]
+        if field.type == "image" and isinstance(data.get(field.key), dict):
+            data[field.key] = {**data[field.key], "alt": alt} if alt else {k: v for k, v in data[field.key].items() if k != "alt"}
+    return data, stored
+
+
 @bp.route("/annuaire/<key>/nouvelle", methods=["GET", "POST"])
 def new(key: str) -> Any:
     """Fill a form to create a record."""
@@ -118,11 +158,17 @@ def new(key: str) -> Any:
         prefill = {d.key: request.args.get(d.key, "") for d in defs if d.type in ("text", "zone", "choice")}
         return _editor(form, None, prefill)
     draft = request.form.get("action") == "draft"
+    stored: list[Any] = []
     try:
-        record = services.create_record(db, form, request.form, actor=current_user, policy=_policy(), ctx=_ctx(), status="draft" if draft else None, comment=request.form.get("_comment", ""))
+        data, stored = _with_uploads(defs, None)
+        record = services.create_record(db, form, data, actor=current_user, policy=_policy(), ctx=_ctx(), status="draft" if draft else None, comment=request.form.get("_comment", ""))
+        for item in stored:
+            item.record_id = record.id
     except ValidationError as err:
         db.rollback()
-        return _editor(form, None, widgets.submitted_values(defs, request.form), errors=err.errors, status=400)
+        files.discard_files(_uploads_root(), stored)
+        errors = err.errors or {next((d.key for d in defs if d.type in ("file", "image")), "_"): err.message}
+        return _editor(form, None, widgets.submitted_values(defs, request.form), errors=errors, status=400)
     db.commit()
     flash(_("Fiche enregistrée.") if record.status == "published" else _("Fiche enregistrée : elle sera visible après relecture."), "success")
     return redirect(url_for("records.show", record_id=record.id))
@@ -162,18 +208,50 @@ def edit(record_id: int) -> Any:
         return _editor(record.form, record, widgets.initial_values(defs, record.data), base=record.revision_number)
     raw_base = request.form.get("base_revision", "")
     base = int(raw_base) if raw_base.isdigit() and len(raw_base) < 9 else None
+    stored: list[Any] = []
     try:
-        result = services.update_record(db, record, request.form, actor=current_user, policy=_policy(), base_revision=base, ctx=_ctx(), comment=request.form.get("_comment", ""))
+        data, stored = _with_uploads(defs, record)
+        result = services.update_record(db, record, data, actor=current_user, policy=_policy(), base_revision=base, ctx=_ctx(), comment=request.form.get("_comment", ""))
     except ValidationError as err:
         db.rollback()
-        return _editor(record.form, record, widgets.submitted_values(defs, request.form), errors=err.errors, base=base, status=400)
+        files.discard_files(_uploads_root(), stored)
+        errors = err.errors or {next((d.key for d in defs if d.type in ("file", "image")), "_"): err.message}
+        return _editor(record.form, record, widgets.submitted_values(defs, request.form), errors=errors, base=base, status=400)
     except EditConflict as err:
         db.rollback()
+        files.discard_files(_uploads_root(), stored)
         db.refresh(record)
         return _editor(record.form, record, widgets.submitted_values(defs, request.form), base=record.revision_number, status=409, conflict=err.details.get("fields", []))
     db.commit()
     flash(_("Fiche enregistrée.") if result.changed else _("Aucune modification."), "success" if result.changed else "info")
     return redirect(url_for("records.show", record_id=record.id))
+
+
+@bp.route("/fiches/<int:record_id>/fichiers/<int:file_id>/<path:name>")
+def file(record_id: int, file_id: int, name: str) -> Any:
+    """Send a record's file if the visitor may see the record and the field."""
+    db = get_session()
+    record = services.get_record(db, record_id, current_user)
+    item = files.get_record_attachment(db, file_id, record.id)
+    visible = {
+        value.get("attachment_id")
+        for d in services.form_fields(record.form)
+        if d.type in ("file", "image") and services.visible_to(current_user, d, record)
+        for value in [record.data.get(d.id)]
+        if isinstance(value, dict)
+    }
+    if item.id not in visible:
+        abort(404)
+    path = files.storage_path(_uploads_root(), item.stored_name)
+    if not path.is_file():
+        abort(404)
+    inline = files.ACCEPTED.get(item.content_type, ("", False))[1]
+    response = send_file(path, mimetype=item.content_type, conditional=True, max_age=3600, etag=item.sha256)
+    ascii_name = item.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(item.filename)}"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    return response
 
 
 @bp.route("/fiches/<int:record_id>/historique")

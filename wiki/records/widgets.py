@@ -34,8 +34,10 @@ def widget_value(field: FieldDef, value: Any) -> Any:
         return json.dumps(value, ensure_ascii=False)
     if field.type == "zone" and isinstance(value, list):
         return ", ".join(value)
-    if field.type in ("file", "image", "link") and isinstance(value, dict):
-        return value.get("record_id") or value.get("name") or ""
+    if field.type in ("file", "image"):
+        return value
+    if field.type == "link" and isinstance(value, dict):
+        return value.get("record_id") or ""
     return value
 
 

@@ -129,3 +129,59 @@ def test_api_forms_and_records(client, db, form):
     assert page["items"][0]["values"]["prix"] == 1
     assert client.get("/api/v1/forms/inconnu").status_code == 404
     assert client.get("/api/v1/records/999999").json["error"] == "not_found"
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (6, 4), (20, 90, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def photo_form(db):
+    moderator = make_user(db, "Modo2", role="moderator")
+    created = services.create_form(db, key="lieux", title="Lieux", actor=moderator, fields=[
+        {"id": "f_000000b1", "key": "title", "type": "text", "label": "Nom", "required": True},
+        {"id": "f_000000b2", "key": "photo", "type": "image", "label": "Photo"},
+        {"id": "f_000000b3", "key": "document", "type": "file", "label": "Compte rendu", "visibility": "members"},
+    ])
+    make_user(db, "Camille")
+    db.commit()
+    return created
+
+
+def test_image_and_file_fields(client, photo_form):
+    import io
+
+    _login(client)
+    response = client.post("/annuaire/lieux/nouvelle", data={"title": "Médiathèque", "photo": (io.BytesIO(_png()), "façade.png"), "photo_alt": "La façade", "document": (io.BytesIO(b"Ordre du jour\n"), "cr.txt")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    page = client.get(response.location).text
+    image = re.search(r'<img src="(/fiches/\d+/fichiers/\d+/[^"]+)" alt="La façade"', page)
+    assert image
+    with client.get(image.group(1).replace("&amp;", "&")) as served:
+        assert served.status_code == 200 and served.mimetype == "image/png"
+    document = re.search(r'href="(/fiches/\d+/fichiers/\d+/cr.txt)"', page).group(1)
+    with client.get(document) as served:
+        assert served.headers["Content-Disposition"].startswith("attachment")
+    client.post("/-/deconnexion")
+    with client.get(document) as hidden:
+        assert hidden.status_code == 404  # a members-only field's file stays hidden
+    with client.get(image.group(1).replace("&amp;", "&")) as public:
+        assert public.status_code == 200
+
+
+def test_refused_upload_keeps_the_text_and_leaves_no_file(client, app, photo_form):
+    import io
+    from pathlib import Path
+
+    _login(client)
+    response = client.post("/annuaire/lieux/nouvelle", data={"title": "Médiathèque", "photo": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")}, content_type="multipart/form-data")
+    assert response.status_code == 400 and 'value="Médiathèque"' in response.text
+    invalid = client.post("/annuaire/lieux/nouvelle", data={"title": "", "photo": (io.BytesIO(_png()), "ok.png")}, content_type="multipart/form-data")
+    assert invalid.status_code == 400
+    assert not list((Path(app.instance_path) / "uploads").rglob("*.png"))
