@@ -42,6 +42,16 @@ def upgrade_command() -> None:
 def init_command(demo: bool) -> None:
     """Create or upgrade the database; optionally load the demo territory."""
     _upgrade()
+    from wiki.demo import seed
+
+    session = Database.new_session()
+    try:
+        created = seed(session)
+        session.commit()
+    finally:
+        session.close()
+    if any(created.values()):
+        click.echo(f"Formulaires intégrés : {created['forms']}, listes : {created['choice_lists']}, thématiques : {created['themes']}.")
     if demo:
         from wiki.demo import load_demo
 

@@ -1,7 +1,8 @@
-"""The demo territory: French pages shipped inside the package.
+"""The demo territory: French pages and initiatives shipped inside the package.
 
-Each ``pages/<slug>.md`` starts with a front matter block (``title: …``).
-Loading is idempotent: pages that already exist are left alone.
+Each ``pages/<slug>.md`` starts with a front matter block (``title: …``);
+``initiatives.py`` holds the 32 initiatives of the source documents.
+Loading is idempotent: what already exists is left alone.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from wiki.pages import services as pages
 
 PAGES_DIR = Path(__file__).parent / "pages"
 DEMO_AUTHOR = "Équipe du wiki"
+#: The account built-in content is attributed to (it cannot log in).
+SYSTEM_ACCOUNT = DEMO_AUTHOR
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -45,9 +48,20 @@ def demo_author(db: Session) -> User:
     return user
 
 
+def seed(db: Session) -> dict[str, int]:
+    """Create the built-in forms, choice lists and themes (every install)."""
+    from wiki.records.builtin import seed_builtin
+
+    return seed_builtin(db, demo_author(db))
+
+
 def load_demo(db: Session) -> int:
-    """Create the demo pages that do not exist yet; return how many."""
+    """Create the demo pages and initiatives that do not exist yet; return how many pages."""
+    from wiki.demo.initiatives import load_demo_initiatives
+
     author = demo_author(db)
+    seed(db)
+    load_demo_initiatives(db, author)
     created = 0
     for path in sorted(PAGES_DIR.glob("*.md")):
         meta, body = parse_front_matter(path.read_text(encoding="utf-8"))

@@ -17,10 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki.records import models as record_models
 from wiki.records import services
-from wiki.records.models import ChoiceList
-from wiki.records.models import Form
-from wiki.records.models import Theme
 
 #: The 19 themes of the Smart village guide (§3.4 b): (key, label, synonyms).
 #: Synonyms cover the spellings found in the sources (plural, merged or
@@ -147,7 +145,7 @@ _INITIATIVE_FIELDS = [
            "Population du territoire concerné, telle que la donne votre source (indiquez laquelle dans « Source »).",
            options={"integer": True, "min": 0, "unit": "habitants"}),
     _field("f_315cf8c1", "annee_lancement", "number", "Année de lancement", "L’année où la démarche a commencé (ex. 2017).",
-           options={"integer": True, "min": 1900, "max": 2100}),
+           options={"integer": True, "year": True, "min": 1900, "max": 2100}),
     _field("f_32888a1d", "etat_projet", "choice", "Où en est le projet ?", options={"list": "etat_projet"}),
     # What and why
     _field("f_33014816", "objectifs", "longtext", "Objectifs",
@@ -309,17 +307,17 @@ def seed_builtin(db: Session, actor: Any) -> dict[str, int]:
     :raises Forbidden: the actor is not a moderator.
     """
     counts = {"themes": 0, "choice_lists": 0, "forms": 0}
-    existing = set(db.scalars(select(Theme.key)))
+    existing = set(db.scalars(select(record_models.Theme.key)))
     for position, (key, label, synonyms) in enumerate(THEMES):
         if key not in existing:
             services.save_theme(db, key=key, label=label, synonyms=list(synonyms), position=position, actor=actor)
             counts["themes"] += 1
-    existing = set(db.scalars(select(ChoiceList.key)))
+    existing = set(db.scalars(select(record_models.ChoiceList.key)))
     for key, title, items in CHOICE_LISTS:
         if key not in existing:
             services.save_choice_list(db, key=key, title=title, items=items, actor=actor, comment="Liste fournie à l’installation")
             counts["choice_lists"] += 1
-    existing = set(db.scalars(select(Form.key)))  # deleted forms too: their key stays taken
+    existing = set(db.scalars(select(record_models.Form.key)))  # deleted forms too: their key stays taken
     for form in FORMS:
         if form["key"] not in existing:
             services.create_form(db, **form, actor=actor, builtin=True, comment="Formulaire fourni à l’installation")

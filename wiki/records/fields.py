@@ -347,7 +347,8 @@ def _listed(value: Any) -> list[Any]:
 
 
 _DISPLAY: dict[str, abc.Callable[[FieldDef, Any], str]] = {
-    "number": lambda field, value: val.format_number(value, field.options.get("unit") or ""),
+    # A year is written without a thousands space (2017, not 2 017).
+    "number": lambda field, value: str(value) if field.options.get("year") else val.format_number(value, field.options.get("unit") or ""),
     "boolean": lambda field, value: {True: "oui", False: "non"}[value],
     "choice": lambda field, value: _labels(field).get(value) or value,
     "multichoice": lambda field, value: ", ".join(_labels(field).get(v) or v for v in _listed(value)),

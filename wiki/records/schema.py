@@ -191,7 +191,7 @@ _FILE_OPTIONS = {"max_bytes": _int_option(1, 2**31)}
 _OPTIONS: dict[str, dict[str, abc.Callable[[Any], Any]]] = {
     "text": {"max_length": _int_option(1, 10_000)},
     "longtext": {"max_length": _int_option(1, 200_000)},
-    "number": {"min": _number_option, "max": _number_option, "integer": _bool_option, "unit": _unit_option},
+    "number": {"min": _number_option, "max": _number_option, "integer": _bool_option, "unit": _unit_option, "year": _bool_option},
     "boolean": {},
     "choice": {"list": _key_option, "choices": _choices_option},
     "multichoice": {"list": _key_option, "choices": _choices_option, "max_items": _int_option(1, 500)},

@@ -1,0 +1,207 @@
+"""Built-in forms, lists and themes (wiki.records.builtin) and the 32 demo initiatives (wiki.demo.initiatives).
+
+The first tests check the plain data (no database); the others seed a real
+database, SQLite and PostgreSQL, through the record services.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from wiki.demo import demo_author
+from wiki.demo import initiatives as demo
+from wiki.records import builtin
+from wiki.records import fields as F
+from wiki.records import models as M
+from wiki.records import services as svc
+
+INITIATIVE_KEYS = {field["key"] for field in builtin.FORMS[0]["fields"]}
+PERSONAL_KEYS = {"contact_nom", "contact_email", "contact_telephone"}
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# French numbers (02 99 71 06 04, 02.99…, +33 2 99…) and any other long run of grouped digits.
+PHONE_RE = re.compile(r"(?<![\d,])(?:\+\d{2,3}[\s.]?(?:\(0\))?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
+# Surnames of the people named in the sources' contacts, quotes and photo credits: none may be copied.
+SOURCE_SURNAMES = (
+    "Laugier", "Menou", "Terris", "Mouneyrac", "Kergoat", "Lyphout", "Peltre", "Servais", "Tanguy", "Bouteille",
+    "Pettavino", "Metton", "Senot", "Rodrigues", "Guérin", "Guerin", "Lhuiller", "Batigne", "Desforges", "Lacôte",
+    "Barrot", "Magnier", "Heydt", "Dougay", "Mayot", "Bazin", "Brinon", "Huaume", "Didry", "Afanassieff", "Behra",
+    "Collet", "Dupont", "Tholly", "Wollny", "Fievet", "Jaquemet", "Gobet", "Bonnaffé", "Dumortier", "Monchicourt",
+    "Mounier", "Teetaert", "Rozes", "Brühl", "Correia", "Wallach",
+)
+NAME_RE = re.compile(rf"\b(?:{'|'.join(SOURCE_SURNAMES)})\b")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+
+
+# --- the data alone ---------------------------------------------------------------
+
+
+def test_forms_are_valid_with_fixed_unique_ids():
+    ids = []
+    for form in builtin.FORMS:
+        defs = F.validate_schema(form["fields"])
+        assert [d.id for d in defs] == [f["id"] for f in form["fields"]]  # none generated: re-seeding is deterministic
+        assert form["title_field"] in {d.key for d in defs}
+        ids += [d.id for d in defs]
+    assert len(ids) == len(set(ids))
+    assert [f["key"] for f in builtin.FORMS] == ["initiative", "evenement", "lieu", "structure"]
+
+
+def test_choice_fields_use_seeded_lists_and_personal_fields_are_private():
+    lists = {key for key, _, _ in builtin.CHOICE_LISTS}
+    for key, _, items in builtin.CHOICE_LISTS:
+        assert F.validate_choices(items) == items
+    for form in builtin.FORMS:
+        for field in F.validate_schema(form["fields"]):
+            if field.type in ("choice", "multichoice"):
+                assert field.options["list"] in lists
+            if field.personal:
+                assert field.visibility == "private"
+    initiative = {d.key: d for d in F.validate_schema(builtin.FORMS[0]["fields"])}
+    assert {k for k, d in initiative.items() if d.personal} == PERSONAL_KEYS
+    assert "status" not in initiative and initiative["etat_projet"].options == {"list": "etat_projet"}
+    assert initiative["resume"].options["max_length"] == 800
+
+
+def test_themes_are_the_19_of_the_guide_without_ambiguous_synonyms():
+    assert len(builtin.THEMES) == 19
+    owners: dict[str, str] = {}
+    for key, label, synonyms in builtin.THEMES:
+        assert F.KEY_RE.fullmatch(key) and label and len(synonyms) <= 20
+        for name in (key, label, *synonyms):
+            assert owners.setdefault(F.fold(name), key) == key, f"{name!r} names two themes"
+
+
+def test_initiatives_are_32_unique_and_use_only_form_fields():
+    assert len(demo.INITIATIVES) == 32
+    assert len({i["title"] for i in demo.INITIATIVES}) == 32
+    for initiative in demo.INITIATIVES:
+        assert set(initiative) <= INITIATIVE_KEYS, set(initiative) - INITIATIVE_KEYS
+        assert initiative["source"].startswith((demo.GUIDE_2022, demo.RECUEIL_2018))
+    sources = [i["source"] for i in demo.INITIATIVES]
+    assert sum(s.startswith(demo.GUIDE_2022) for s in sources) == 15
+    assert sum(s.startswith(demo.RECUEIL_2018) for s in sources) == 17
+
+
+@pytest.mark.parametrize("initiative", demo.INITIATIVES, ids=lambda i: i["title"][:40])
+def test_initiatives_hold_no_personal_data(initiative):
+    assert not PERSONAL_KEYS & set(initiative)
+    assert "contact_consentement" not in initiative
+    for text in _strings(initiative):
+        assert not EMAIL_RE.search(text), text
+        assert not PHONE_RE.search(text), text
+        assert not NAME_RE.search(text), text
+
+
+# --- seeding a database (SQLite and PostgreSQL) -------------------------------------------
+
+
+def _count(db, model) -> int:
+    return db.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_seeding_twice_is_idempotent(db):
+    actor = demo_author(db)
+    assert builtin.seed_builtin(db, actor) == {"themes": 19, "choice_lists": 7, "forms": 4}
+    db.commit()
+    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0}
+    db.commit()
+    assert (_count(db, M.Theme), _count(db, M.ChoiceList), _count(db, M.Form)) == (19, 7, 4)
+    for spec in builtin.FORMS:
+        form = svc.get_form(db, spec["key"])
+        assert form.builtin and form.title == spec["title"] and form.title_field == "title"
+        assert [d.to_dict() for d in svc.form_fields(form)] == form.fields
+        assert [f["id"] for f in form.fields] == [f["id"] for f in spec["fields"]]
+
+
+def test_seeding_never_overwrites_what_administrators_changed(db):
+    actor = demo_author(db)
+    builtin.seed_builtin(db, actor)
+    form = svc.get_form(db, "lieu")
+    svc.update_form(db, form, title="Lieux utiles", fields=form.fields[:3], actor=actor)
+    svc.save_theme(db, key="mobilite", label="Se déplacer", synonyms=["bouger"], actor=actor)
+    db.commit()
+    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0}
+    db.commit()
+    form = svc.get_form(db, "lieu")
+    assert form.title == "Lieux utiles" and len(form.fields) == 3 and form.revision_number == 2
+    theme = db.scalar(sa.select(M.Theme).where(M.Theme.key == "mobilite"))
+    assert (theme.label, theme.synonyms) == ("Se déplacer", ["bouger"])
+
+
+def test_theme_synonyms_resolve_through_the_cleaning_context(db):
+    builtin.seed_builtin(db, demo_author(db))
+    ctx = svc.cleaning_context(db)
+    themes = next(d for d in svc.form_fields(svc.get_form(db, "initiative")) if d.key == "themes")
+    cases = {
+        "Mobilités": "mobilite", "transport": "mobilite", "Outils numériques": "outils_numeriques",
+        "numérique": "outils_numeriques", "Énergies": "energie", "Quartier/ revitalisation": "quartier_revitalisation",
+        "tiers-lieux": "tiers_lieu", "alimentaire": "alimentation", "Territoire et gestion de l'espace": "territoire_espace",
+        "Accueil et services à la population et aux entreprises": "accueil_services", "foret": "foret",
+    }  # fmt: skip
+    for name, key in cases.items():
+        assert F.clean_value(themes, [name], ctx) == [key], name
+    with pytest.raises(F.FieldError):
+        F.clean_value(themes, ["Santé publique mondiale"], ctx)
+
+
+def test_all_initiatives_load_published_once(db):
+    actor = demo_author(db)
+    assert demo.load_demo_initiatives(db, actor) == 32  # seeds the built-in forms itself
+    db.commit()
+    assert demo.load_demo_initiatives(db, actor) == 0
+    db.commit()
+    form = svc.get_form(db, "initiative")
+    records = list(db.scalars(sa.select(M.Record).where(M.Record.form_id == form.id)))
+    assert len(records) == 32
+    assert {r.status for r in records} == {"published"}
+    assert {r.title for r in records} == {i["title"] for i in demo.INITIATIVES}
+    defs = svc.form_fields(form)
+    ctx = svc.cleaning_context(db)
+    for record in records:  # what was stored still validates, field by field
+        _, errors = F.clean_record(defs, {d.key: record.data.get(d.id) for d in defs}, ctx)
+        assert errors == {}, (record.title, errors)
+
+
+def test_stored_initiatives_hold_no_personal_data(db):
+    actor = demo_author(db)
+    demo.load_demo_initiatives(db, actor)
+    db.commit()
+    form = svc.get_form(db, "initiative")
+    personal = {d.id for d in svc.form_fields(form) if d.personal}
+    for record in db.scalars(sa.select(M.Record).where(M.Record.form_id == form.id)):
+        assert all(record.data.get(ident) is None for ident in personal), record.title
+        text = json.dumps(record.data, ensure_ascii=False) + "\n" + record.search_text
+        assert not EMAIL_RE.search(text) and not PHONE_RE.search(text) and not NAME_RE.search(text), record.title
+
+
+def test_the_redon_wiki_record(db):
+    actor = demo_author(db)
+    demo.load_demo_initiatives(db, actor)
+    db.commit()
+    form = svc.get_form(db, "initiative")
+    record = db.scalar(sa.select(M.Record).where(M.Record.form_id == form.id, M.Record.title == "Le wiki du Pays de Redon"))
+    assert record is not None
+    values = svc.public_values(record, actor)
+    assert values["communes"] == ["35236"]
+    assert values["departements"] == ["35", "56", "44"]
+    assert "outils_numeriques" in values["themes"]
+    assert values["echelle"] == "communaute_agglomeration" and values["annee_lancement"] == 2017
+    assert values["contact_nom"] is None and values["contact_consentement"] is False
+    facets = {(f.field_id, f.value) for f in db.scalars(sa.select(M.RecordFacet).where(M.RecordFacet.record_id == record.id))}
+    ids = {d.key: d.id for d in svc.form_fields(form)}
+    assert (ids["communes"], "35236") in facets and (ids["themes"], "outils_numeriques") in facets
+    assert ("status", "published") in facets
