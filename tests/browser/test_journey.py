@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import axe_violations
 from tests.support.browser import format_violations
@@ -30,7 +31,7 @@ def test_register_edit_and_see_the_diff(live_server, sqlite_app, page):
     page.get_by_label("Mot de passe (8 caractères au moins)").fill("un mot de passe sûr")
     page.get_by_label("Mot de passe, à nouveau").fill("un mot de passe sûr")
     page.get_by_role("button", name="Créer mon compte").click()
-    assert "Votre compte est créé" in page.content()
+    expect(page.get_by_text("Votre compte est créé")).to_be_visible()
 
     page.goto(live_server.url + "/pages/redon")
     page.get_by_role("link", name="Modifier", exact=True).click()
@@ -38,15 +39,15 @@ def test_register_edit_and_see_the_diff(live_server, sqlite_app, page):
     text.fill(text.input_value() + "\n## Marché\n\nLe marché a lieu le lundi matin.\n")
     page.get_by_label("Résumé de la modification").fill("ajout du marché")
     page.get_by_role("button", name="Aperçu").click()
-    assert page.locator(".preview").get_by_text("Le marché a lieu le lundi matin.").is_visible()
+    expect(page.locator(".preview").get_by_text("Le marché a lieu le lundi matin.")).to_be_visible()
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_role("heading", name="Marché").is_visible()
+    expect(page.get_by_role("heading", name="Marché")).to_be_visible()
 
     page.get_by_role("link", name="Historique").first.click()
-    assert page.get_by_text("ajout du marché").is_visible()
+    expect(page.get_by_text("ajout du marché")).to_be_visible()
     page.get_by_role("button", name="Comparer les versions choisies").click()
     inserted = page.locator("table.diff ins")
-    assert inserted.count() > 0
+    expect(inserted.first).to_be_visible()
     assert "lundi" in " ".join(inserted.all_inner_texts())
     assert errors == []
 
@@ -89,5 +90,5 @@ def test_pages_work_without_javascript(live_server, sqlite_app, browser):
     tab.get_by_role("button", name="Continuer").click()
     tab.get_by_label("Texte de la page").fill("Un jardin ouvert à tous.")
     tab.get_by_role("button", name="Enregistrer").click()
-    assert tab.get_by_role("heading", name="Jardin partagé").is_visible()
+    expect(tab.get_by_role("heading", name="Jardin partagé")).to_be_visible()
     context.close()
