@@ -16,8 +16,8 @@ Imports only the standard library, SQLAlchemy and Flask's globals.
 from __future__ import annotations
 
 import contextvars
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from typing import Any
 
 from flask import Flask
@@ -47,7 +47,7 @@ NAMING_CONVENTION = {
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -62,11 +62,11 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         """Attach UTC to values read back."""
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):

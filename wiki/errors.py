@@ -18,7 +18,6 @@ from werkzeug.exceptions import HTTPException
 
 from wiki.security import safe_next
 
-
 #: Machine-readable error names for HTTP statuses in JSON answers.
 HTTP_CODES = {
     400: "bad_request",

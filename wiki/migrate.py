@@ -10,8 +10,8 @@ previous schema intact (B12-112).
 from __future__ import annotations
 
 import importlib
+from datetime import UTC
 from datetime import datetime
-from datetime import timezone
 from pathlib import Path
 
 from alembic import command
@@ -69,7 +69,7 @@ def backup_sqlite(engine: Engine, instance: Path) -> Path | None:
         return None
     folder = instance / "backups"
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"before-upgrade-{stamp}.db"
     # VACUUM cannot run inside a transaction: use the driver connection,
     # which SQLAlchemy's SQLite set-up leaves in autocommit mode.

@@ -153,7 +153,7 @@ def _block_lines(
             DiffLine(
                 "equal", i + 1, j + 1, (Segment("equal", t),), (Segment("equal", t),)
             )
-            for i, j, t in zip(range(i1, i2), range(j1, j2), a[i1:i2])
+            for i, j, t in zip(range(i1, i2), range(j1, j2), a[i1:i2], strict=True)
         ]
     out: list[DiffLine] = []
     paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0

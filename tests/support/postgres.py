@@ -32,7 +32,8 @@ from pathlib import Path
 from typing import Self
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 ENV_URL = "LIEUDIT_TEST_POSTGRES_URL"

@@ -15,16 +15,14 @@ from html.parser import HTMLParser
 import pytest
 
 from tests.shared import DATA
-from wiki.markup import (
-    MAX_MARKUP_BYTES,
-    MarkupTooLarge,
-    Rendered,
-    excerpt,
-    normalize_title,
-    render,
-    render_plain,
-    slugify,
-)
+from wiki.markup import MAX_MARKUP_BYTES
+from wiki.markup import MarkupTooLarge
+from wiki.markup import Rendered
+from wiki.markup import excerpt
+from wiki.markup import normalize_title
+from wiki.markup import render
+from wiki.markup import render_plain
+from wiki.markup import slugify
 
 # --- helpers -----------------------------------------------------------------
 

@@ -117,7 +117,7 @@ def show_page(slug: str) -> Any:
     body_html = macros.expand(body_html, list(rendered.macros), MacroContext(db, current_user))
     response = make_response(
         render_template(
-            ["pages/show-%s.html" % page.slug, "pages/show.html"],
+            [f"pages/show-{page.slug}.html", "pages/show.html"],
             page=page,
             revision=revision,
             body_html=body_html,

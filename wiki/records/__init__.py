@@ -7,8 +7,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the records blueprint."""
+    from wiki.records import admin
     from wiki.records import macros
     from wiki.records import views
 
     macros.register()
     app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)

@@ -36,6 +36,8 @@ from wiki.revisions import save_revision
 
 #: Field types whose values are indexed as facets.
 FACET_TYPES = ("choice", "multichoice", "theme", "zone", "boolean")
+#: Form keys that would collide with fixed addresses (``/-/formulaires/nouveau``…).
+RESERVED_FORM_KEYS = frozenset({"nouveau", "nouvelle", "catalog", "catalogue", "datapackage"})
 #: Types that may change into each other without touching stored values.
 COMPATIBLE = {frozenset({"text", "longtext"}), frozenset({"choice", "multichoice"}), frozenset({"file", "image"})}
 
@@ -96,6 +98,8 @@ def _check_form_meta(key: str, title: str) -> None:
     errors = {}
     if not F.KEY_RE.match(key or ""):
         errors["key"] = str(_l("Identifiant invalide : lettres minuscules, chiffres et _ ; commence par une lettre."))
+    elif key in RESERVED_FORM_KEYS:
+        errors["key"] = str(_l("Cet identifiant est réservé : choisissez-en un autre."))
     if not (title or "").strip() or len(title) > 200:
         errors["title"] = str(_l("Titre obligatoire (200 caractères au plus)."))
     if errors:

@@ -7,9 +7,8 @@ call one service and render (STYLE R5).
 
 from __future__ import annotations
 
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint
@@ -25,9 +24,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from wiki.db import get_session
-from wiki.pages import attachments as files
 from wiki.errors import EditConflict
 from wiki.errors import ValidationError
+from wiki.pages import attachments as files
 from wiki.records import fields as F
 from wiki.records import queries
 from wiki.records import services

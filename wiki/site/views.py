@@ -11,8 +11,8 @@ from flask import request
 from flask import url_for
 from sqlalchemy import text
 
-from wiki.db import get_session
 from wiki import markup
+from wiki.db import get_session
 from wiki.pages import services as pages
 
 bp = Blueprint("site", __name__)

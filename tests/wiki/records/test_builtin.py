@@ -62,7 +62,7 @@ def test_forms_are_valid_with_fixed_unique_ids():
 
 def test_choice_fields_use_seeded_lists_and_personal_fields_are_private():
     lists = {key for key, _, _ in builtin.CHOICE_LISTS}
-    for key, _, items in builtin.CHOICE_LISTS:
+    for _key, _, items in builtin.CHOICE_LISTS:
         assert F.validate_choices(items) == items
     for form in builtin.FORMS:
         for field in F.validate_schema(form["fields"]):
