@@ -1,0 +1,92 @@
+"""A moderator builds a form, a volunteer fills it, a page embeds the filtered list."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+from tests.factories import make_user
+from tests.support.browser import axe_violations
+from tests.support.browser import format_violations
+from wiki.db import Database
+
+pytestmark = pytest.mark.browser
+
+
+def _accounts(app):
+    session = Database.new_session(app)
+    make_user(session, "Modératrice", role="moderator")
+    make_user(session, "Bénévole")
+    session.commit()
+    session.close()
+
+
+def _login(page, base, name):
+    page.goto(base + "/-/connexion")
+    page.get_by_label("Nom d’utilisateur").fill(name)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_text(f"Bienvenue, {name}")).to_be_visible()
+
+
+def test_build_a_form_fill_it_and_embed_the_filtered_list(live_server, sqlite_app, page):
+    _accounts(sqlite_app)
+    base = live_server.url
+    _login(page, base, "Modératrice")
+
+    page.get_by_role("link", name="Formulaires").click()
+    page.get_by_role("link", name="Créer un formulaire").click()
+    page.get_by_label("Titre").fill("Producteurs locaux")
+    page.get_by_role("button", name="Créer le formulaire").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Producteurs locaux")
+
+    new_rows = page.locator("fieldset.field-row-new")
+    first, second = new_rows.nth(0), new_rows.nth(1)
+    first.get_by_label("Libellé").fill("Production")
+    first.get_by_label("Type").select_option("choice")
+    first.locator("details.field-options summary").click()  # per-type settings, folded by default
+    first.get_by_label("Choix propres à ce champ").fill("legumes | Légumes\nfromages | Fromages")
+    second.get_by_label("Libellé").fill("Prix du panier")
+    second.get_by_label("Type").select_option("number")
+    second.locator("details.field-options summary").click()
+    second.locator("input[name$='-unit']").fill("€")
+    page.get_by_role("button", name="Enregistrer").first.click()
+    expect(page.get_by_text("Formulaire enregistré")).to_be_visible()
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    _login(page, base, "Bénévole")
+    for name, production, price in (("Ferme du Pâtis", "Légumes", "12,5"), ("Chèvrerie des Landes", "Fromages", "9")):
+        page.goto(base + "/annuaire/producteurs_locaux/nouvelle")
+        page.get_by_label("Nom").or_(page.get_by_label("Titre")).first.fill(name)
+        page.get_by_label(production).check()
+        page.get_by_label("Prix du panier").fill(price)
+        page.get_by_role("button", name="Enregistrer", exact=True).click()
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+
+    page.goto(base + "/pages/paniers/edit?title=Paniers")
+    page.get_by_label("Texte de la page").fill('## Légumes près de chez vous\n\n{{liste form="producteurs_locaux" q="Pâtis"}}\n')
+    page.get_by_role("button", name="Enregistrer").click()
+    embedded = page.locator("section.macro")
+    expect(embedded.get_by_role("link", name="Ferme du Pâtis")).to_be_visible()
+    expect(embedded.get_by_role("link", name="Chèvrerie des Landes")).to_have_count(0)
+
+    page.goto(base + "/annuaire/producteurs_locaux")
+    page.get_by_label("Fromages").check()
+    page.get_by_role("button", name="Appliquer").click()
+    expect(page.get_by_role("link", name="Chèvrerie des Landes")).to_be_visible()
+    expect(page.get_by_role("link", name="Ferme du Pâtis")).to_have_count(0)
+    assert "production=fromages" in page.url
+
+
+@pytest.mark.parametrize("path", ["/annuaire", "/annuaire/initiative", "/annuaire/initiative?vue=fiches", "/annuaire/initiative?vue=tableau", "/fiches/1", "/fiches/1/historique"])
+def test_directory_pages_have_no_serious_accessibility_violations(live_server, sqlite_app, page, path):
+    from wiki.demo import load_demo
+
+    session = Database.new_session(sqlite_app)
+    load_demo(session)
+    session.commit()
+    session.close()
+    page.goto(live_server.url + path)
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
