@@ -280,8 +280,17 @@ def diff(record_id: int) -> Any:
     visible = {d.id: d for d in defs if services.visible_to(current_user, d, record)}
     known = {d.id for d in defs}
     changes = [c for c in diff_snapshots(old.snapshot["data"], new_rev.snapshot["data"]) if c.key in visible or c.key not in known and services.can_see_removed_fields(current_user)]
+    labels = services.value_labels(db, record.form)
+
+    def shown(field: F.FieldDef, value: Any) -> str:
+        """A value as people read it: choice and theme labels, French formats."""
+        names = labels.get(field.key)
+        if names is not None and value not in (None, "", []):
+            return ", ".join(names.get(v, v) for v in (value if isinstance(value, list) else [value]))
+        return F.display_value(field, value)
+
     return render_template(
-        "records/diff.html", record=record, old=old, new=new_rev, changes=changes, fields=visible, display=F.display_value,
+        "records/diff.html", record=record, old=old, new=new_rev, changes=changes, fields=visible, display=shown,
         status_labels=status_labels(), word_diff=services.word_diff,
     )
 
