@@ -18,10 +18,13 @@ PURE = (
     "wiki/records/values.py",
     "wiki/records/geometry.py",
     "wiki/records/widgets.py",
+    "wiki/agenda/recurrence.py",
+    "wiki/agenda/rules.py",
+    "wiki/exports/ical.py",
     "geodata/geometry.py",
 )
 #: The pure field modules of records may use each other, nothing else of ours.
-PURE_SIBLINGS = ("wiki.records.fields", "wiki.records.schema", "wiki.records.values", "wiki.records.geometry")
+PURE_SIBLINGS = ("wiki.records.fields", "wiki.records.schema", "wiki.records.values", "wiki.records.geometry", "wiki.agenda")
 KERNEL = ("wiki/db.py", "wiki/signals.py", "wiki/config.py", "wiki/markup.py", "wiki/textdiff.py", "wiki/macros.py")
 
 

@@ -1,0 +1,336 @@
+"""Agenda events to iCalendar (RFC 5545) feeds (pure).
+
+Pure module: it turns event mappings into ``icalendar`` components and bytes,
+with no flask, no database and no clock — DTSTAMP is the event's
+``last_modified``, as RFC 5545 §3.8.7.2 allows for a feed without METHOD, so
+the same events always give the same bytes.
+
+An event mapping holds ``uid`` (stable, ``record-42@exemple.fr``), ``title``,
+``description``, ``location``, ``url``, ``schedule`` (the schedule field value,
+see :mod:`wiki.agenda.recurrence`), ``sequence``, ``created``,
+``last_modified`` (aware datetimes), ``status`` (``CONFIRMED``, ``TENTATIVE``
+or ``CANCELLED``), ``cancelled`` (recurrence ids, written as EXDATE) and
+``overrides`` (recurrence id → changed fields ``start``, ``end``, ``title``,
+``description``, ``location``, ``url``, ``status``; each becomes a VEVENT with
+RECURRENCE-ID). Rules are kept as RRULE/EXDATE, never exploded.
+
+Hostile text (HOSTILE_INPUTS B5-42..44): control characters are dropped and
+``icalendar`` escapes CR/LF, ``;``, ``,`` and ``\\``, so a title can never open
+a new property or component; lines are folded at 75 octets between UTF-8
+characters; only http(s) addresses become a URL property.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable
+from collections.abc import Mapping
+from typing import Any
+
+import icalendar
+
+from wiki.agenda.recurrence import occurrence_key
+from wiki.agenda.recurrence import schedule_zone
+from wiki.agenda.recurrence import wall_start
+from wiki.agenda.rules import DAY_CODES
+from wiki.agenda.rules import parse_until
+from wiki.agenda.rules import rule_parts
+from wiki.agenda.rules import validate_rrule
+from wiki.records.values import UNSAFE_RE
+from wiki.records.values import FieldError
+from wiki.records.values import clean_url
+
+PRODID = "-//Lieudit//Agenda//FR"
+STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+#: Schedule changes that make calendar clients replace their copy (RFC 5545 §3.8.7.4).
+SIGNIFICANT = ("start", "end", "all_day", "timezone", "rrule", "exdates")
+_DAY = dt.timedelta(days=1)
+_MAX_ZONE_YEARS = 80
+
+
+# --- text and values -------------------------------------------------------------
+
+
+def _text(value: Any, *, one_line: bool = False) -> str:
+    text = UNSAFE_RE.sub("", str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
+    return " ".join(text.split()) if one_line else text
+
+
+def _url(value: Any) -> str | None:
+    """Only absolute http(s) addresses are emitted (B5-44)."""
+    try:
+        return clean_url(value) if isinstance(value, str) and value.strip() else None
+    except FieldError:
+        return None
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+
+
+def _when(value: dt.datetime | dt.date, zone: zoneinfo.ZoneInfo) -> dt.datetime | dt.date:
+    """A naive wall time gets the event's zone (written with TZID); dates stay dates."""
+    return value.replace(tzinfo=zone) if isinstance(value, dt.datetime) else value
+
+
+def _wall(value: Any, zone: zoneinfo.ZoneInfo, all_day: bool) -> dt.datetime | dt.date:
+    key = occurrence_key(value, zone, all_day)
+    return dt.date.fromisoformat(key) if all_day else dt.datetime.fromisoformat(key)
+
+
+def _rrule(schedule: Mapping[str, Any], zone: zoneinfo.ZoneInfo, all_day: bool) -> icalendar.vRecur:
+    """The rule with UNTIL in the form RFC 5545 requires: a date for all-day events, else UTC."""
+    parts = rule_parts(validate_rrule(schedule["rrule"]))
+    if "UNTIL" in parts:
+        until = parse_until(parts["UNTIL"])
+        if isinstance(until, dt.datetime) and until.tzinfo is not None:
+            until = until.astimezone(zone).replace(tzinfo=None)
+        if all_day:
+            parts["UNTIL"] = (until.date() if isinstance(until, dt.datetime) else until).strftime("%Y%m%d")
+        else:
+            local = until if isinstance(until, dt.datetime) else dt.datetime.combine(until, dt.time(23, 59, 59))
+            parts["UNTIL"] = _utc(local.replace(tzinfo=zone, fold=0)).strftime("%Y%m%dT%H%M%SZ")
+    return icalendar.vRecur.from_ical(";".join(f"{k}={v}" for k, v in parts.items()))
+
+
+def _describe(component: icalendar.Event, event: Mapping[str, Any], changes: Mapping[str, Any]) -> None:
+    """SUMMARY, DESCRIPTION, LOCATION, URL and STATUS, each from ``changes`` first."""
+
+    def pick(name: str) -> Any:
+        """The changed value if any, else the event's."""
+        return changes[name] if name in changes else event.get(name)
+
+    component.add("summary", _text(pick("title")) or "(sans titre)")
+    for name in ("description", "location"):
+        if text := _text(pick(name)):
+            component.add(name, text)
+    if url := _url(pick("url")):
+        component.add("url", url)
+    status = str(pick("status") or "CONFIRMED").upper()
+    component.add("status", status if status in STATUSES else "CONFIRMED")
+
+
+def _stamp(component: icalendar.Event, event: Mapping[str, Any]) -> None:
+    modified = event.get("last_modified") or event.get("created")
+    if not isinstance(modified, dt.datetime):
+        raise ValueError(f"Événement {event.get('uid')!r} : date de dernière modification manquante.")
+    component.add("uid", _text(event["uid"], one_line=True))
+    component.add("dtstamp", _utc(modified))
+    if isinstance(event.get("created"), dt.datetime):
+        component.add("created", _utc(event["created"]))
+    component.add("last-modified", _utc(modified))
+    component.add("sequence", max(int(event.get("sequence") or 0), 0))
+
+
+# --- events ----------------------------------------------------------------------
+
+
+def event_to_ical(event: Mapping[str, Any]) -> icalendar.Event:
+    """Write the main VEVENT of an event: times with TZID, RRULE, EXDATE for exclusions and cancellations."""
+    schedule = event["schedule"]
+    zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
+    start = wall_start(schedule)
+    component = icalendar.Event()
+    _stamp(component, event)
+    _describe(component, event, {})
+    if all_day:
+        last = _wall(schedule["end"], zone, True) if schedule.get("end") else start.date()
+        component.add("dtstart", start.date())
+        component.add("dtend", max(last, start.date()) + _DAY)
+    else:
+        component.add("dtstart", _when(start, zone))
+        if schedule.get("end"):
+            component.add("dtend", _when(_wall(schedule["end"], zone, False), zone))
+    if schedule.get("rrule"):
+        component.add("rrule", _rrule(schedule, zone, all_day))
+        excluded = sorted(
+            {
+                occurrence_key(x, zone, all_day)
+                for x in [*(schedule.get("exdates") or ()), *(event.get("cancelled") or ())]
+            }
+        )
+        if excluded:
+            days = [
+                _wall(k, zone, all_day)
+                if len(k) > 10 or all_day
+                else dt.datetime.combine(dt.date.fromisoformat(k), start.time())
+                for k in excluded
+            ]
+            component.add("exdate", [_when(d, zone) for d in days])
+    return component
+
+
+def _override_to_ical(event: Mapping[str, Any], key: str, changes: Mapping[str, Any]) -> icalendar.Event:
+    schedule = event["schedule"]
+    zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
+    first = wall_start(schedule)
+    original = _wall(key, zone, all_day)
+    if all_day:
+        last = _wall(schedule["end"], zone, True) if schedule.get("end") else first.date()
+        days = max((last - first.date()).days, 0)
+        start = _wall(changes["start"], zone, True) if changes.get("start") else original
+        end = _wall(changes["end"], zone, True) if changes.get("end") else start + dt.timedelta(days=days)
+        end = max(end, start) + _DAY  # inclusive → exclusive
+    else:
+        length = _wall(schedule["end"], zone, False) - first if schedule.get("end") else None
+        start = _wall(changes["start"], zone, False) if changes.get("start") else original
+        end = (
+            _wall(changes["end"], zone, False)
+            if changes.get("end")
+            else (start + length if length is not None else None)
+        )
+    component = icalendar.Event()
+    _stamp(component, event)
+    component.add("recurrence-id", _when(original, zone))
+    _describe(component, event, changes)
+    component.add("dtstart", _when(start, zone))
+    if end is not None:
+        component.add("dtend", _when(max(end, start), zone))
+    return component
+
+
+def event_to_ical_components(event: Mapping[str, Any]) -> list[icalendar.Event]:
+    """The main VEVENT followed by one VEVENT with RECURRENCE-ID per changed occurrence."""
+    components = [event_to_ical(event)]
+    schedule = event["schedule"]
+    if schedule.get("rrule"):
+        zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
+        gone = {
+            occurrence_key(x, zone, all_day)
+            for x in [*(schedule.get("exdates") or ()), *(event.get("cancelled") or ())]
+        }
+        changed = {occurrence_key(k, zone, all_day): v for k, v in (event.get("overrides") or {}).items()}
+        components += [_override_to_ical(event, k, v) for k, v in sorted(changed.items()) if k not in gone]
+    return components
+
+
+def sequence_after_change(old: Mapping[str, Any], new: Mapping[str, Any], sequence: int) -> int:
+    """The SEQUENCE for a new revision: one more when the schedule changed significantly."""
+    before, after = old.get("schedule") or {}, new.get("schedule") or {}
+    changed = any(before.get(k) != after.get(k) for k in SIGNIFICANT) or old.get("status") != new.get("status")
+    changed = (
+        changed
+        or (old.get("cancelled") or []) != (new.get("cancelled") or [])
+        or (old.get("overrides") or {}) != (new.get("overrides") or {})
+    )
+    return sequence + 1 if changed else sequence
+
+
+# --- time zones ------------------------------------------------------------------
+
+
+def _offset(zone: zoneinfo.ZoneInfo, instant: dt.datetime) -> tuple[dt.timedelta, dt.timedelta, str]:
+    local = instant.astimezone(zone)
+    return local.utcoffset() or dt.timedelta(), local.dst() or dt.timedelta(), local.tzname() or ""
+
+
+def _transitions(zone: zoneinfo.ZoneInfo, first_year: int, last_year: int) -> list[tuple[dt.datetime, dt.timedelta]]:
+    """UTC instants where the offset changes during the years, with the offset just before."""
+    found = []
+    instant, stop = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC), dt.datetime(last_year + 1, 1, 1, tzinfo=dt.UTC)
+    before = _offset(zone, instant)[0]
+    while instant < stop:
+        later = instant + _DAY
+        if (after := _offset(zone, later)[0]) != before:
+            low, high = instant, later  # the change lies in (low, high]
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if _offset(zone, middle)[0] == before else (low, middle)
+            found.append((high.replace(microsecond=0), before))
+            before = after
+        instant = later
+    return found
+
+
+def _observance(
+    zone: zoneinfo.ZoneInfo, onset: dt.datetime, before: dt.timedelta, rule: str | None = None
+) -> icalendar.cal.Component:
+    offset, dst, name = _offset(zone, onset)
+    part = icalendar.TimezoneDaylight() if dst else icalendar.TimezoneStandard()
+    part.add("dtstart", (onset + before).replace(tzinfo=None))  # local time before the change (RFC 5545 §3.6.5)
+    if rule:
+        part.add("rrule", icalendar.vRecur.from_ical(rule))
+    if name:
+        part.add("tzname", name)
+    part.add("tzoffsetfrom", before)
+    part.add("tzoffsetto", offset)
+    return part
+
+
+def _yearly_rule(zone: zoneinfo.ZoneInfo, onset: dt.datetime, before: dt.timedelta) -> str | None:
+    """``FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU`` when the change recurs so for ten more years, else None."""
+    local = onset + before
+    weekday, length = local.weekday(), calendar.monthrange(local.year, local.month)[1]
+    rank = -1 if local.day + 7 > length else (local.day - 1) // 7 + 1
+    after = _offset(zone, onset)[0]
+    for year in range(local.year + 1, local.year + 11):
+        days = [
+            d
+            for d in range(1, calendar.monthrange(year, local.month)[1] + 1)
+            if dt.date(year, local.month, d).weekday() == weekday
+        ]
+        predicted = local.replace(year=year, day=days[rank if rank < 0 else rank - 1], tzinfo=dt.UTC) - before
+        if _offset(zone, predicted - dt.timedelta(seconds=1))[0] != before or _offset(zone, predicted)[0] != after:
+            return None
+    return f"FREQ=YEARLY;BYMONTH={local.month};BYDAY={rank}{DAY_CODES[weekday]}"
+
+
+def zone_to_vtimezone(name: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    """Describe an IANA zone from its zoneinfo changes over the years; a regular yearly change ends as an RRULE."""
+    zone = zoneinfo.ZoneInfo(name)
+    last_year = min(max(last_year, first_year), first_year + _MAX_ZONE_YEARS)
+    changes = _transitions(zone, first_year, last_year)
+    component = icalendar.Timezone()
+    component.add("tzid", name)
+    start = dt.datetime(first_year, 1, 1, tzinfo=zone).astimezone(dt.UTC)
+    component.add_component(_observance(zone, start, _offset(zone, start)[0]))
+    last = [(t, b) for t, b in changes if t.year == last_year]
+    rules = [_yearly_rule(zone, t, b) for t, b in last]
+    tail = bool(last) and all(rules)
+    for onset, before in changes[: len(changes) - len(last)] if tail else changes:
+        component.add_component(_observance(zone, onset, before))
+    for (onset, before), rule in zip(last, rules, strict=True) if tail else ():
+        component.add_component(_observance(zone, onset, before, rule))
+    return component
+
+
+def _years(event: Mapping[str, Any]) -> tuple[str, int, int] | None:
+    schedule = event["schedule"]
+    if schedule.get("all_day"):
+        return None
+    zone = schedule_zone(schedule)
+    first = wall_start(schedule).year
+    last = _wall(schedule["end"], zone, False).year if schedule.get("end") else first
+    if schedule.get("rrule"):
+        parts = rule_parts(schedule["rrule"])
+        last = max(last, parse_until(parts["UNTIL"]).year) if "UNTIL" in parts else max(last, first + 1)
+        if "COUNT" in parts:
+            span = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}.get(parts["FREQ"], 366)
+            last = max(last, first + int(parts["COUNT"]) * int(parts.get("INTERVAL", "1")) * span // 365 + 1)
+    return zone.key, first, last
+
+
+def events_to_ical(events: Iterable[Mapping[str, Any]], *, calendar_name: str, prodid: str = PRODID) -> bytes:
+    """Write a VCALENDAR feed: one VTIMEZONE per zone used, then every event and its changed occurrences."""
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", _text(prodid, one_line=True))
+    cal.add("calscale", "GREGORIAN")
+    name = _text(calendar_name, one_line=True)
+    cal.add("name", name)
+    cal.add("x-wr-calname", icalendar.vText(name))
+    components: list[icalendar.Event] = []
+    zones: dict[str, tuple[int, int]] = {}
+    for event in events:
+        components += event_to_ical_components(event)
+        if used := _years(event):
+            key, first, last = used
+            low, high = zones.get(key, (first, last))
+            zones[key] = (min(low, first), max(high, last))
+    for key, (first, last) in sorted(zones.items()):
+        cal.add_component(zone_to_vtimezone(key, max(first, last - _MAX_ZONE_YEARS), last))
+    for component in components:
+        cal.add_component(component)
+    return cal.to_ical()
