@@ -138,6 +138,38 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+_unfiltered_counts: dict[tuple[Any, ...], list[tuple[str, str, int]]] = {}
+
+
+def _facet_counts(db: Session, form: Form, filters: Filters, ids: Any, field_ids: list[str]) -> list[tuple[str, str, int]]:
+    """Count values per facet over the filtered records.
+
+    The unfiltered list (a form's landing page, the most visited) reuses its
+    counts until any record changes: counting facets over every record of a
+    large form is the costliest query of a list.
+    """
+    key = None
+    if not filters.values and not filters.text:
+        stamp = db.scalar(select(func.max(Record.updated_at)))
+        key = (str(db.get_bind().url), form.id, tuple(filters.statuses), tuple(sorted(field_ids)), stamp)
+        cached = _unfiltered_counts.get(key)
+        if cached is not None:
+            return cached
+    rows = [
+        (field_id, value, count)
+        for field_id, value, count in db.execute(
+            select(RecordFacet.field_id, RecordFacet.value, func.count())
+            .where(RecordFacet.record_id.in_(ids), RecordFacet.field_id.in_(field_ids))
+            .group_by(RecordFacet.field_id, RecordFacet.value)
+        )
+    ]
+    if key is not None:
+        if len(_unfiltered_counts) > 64:
+            _unfiltered_counts.clear()
+        _unfiltered_counts[key] = rows
+    return rows
+
+
 def list_records(db: Session, form: Form, filters: Filters, *, labels: Mapping[str, Mapping[str, str]] | None = None) -> ListResult:
     """Return one page of the form's records matching ``filters``, with facets.
 
@@ -149,11 +181,13 @@ def list_records(db: Session, form: Form, filters: Filters, *, labels: Mapping[s
         ids = ids.where(
             Record.id.in_(select(RecordFacet.record_id).where(RecordFacet.field_id == defs[key].id, RecordFacet.value.in_(wanted)))
         )
-    for word in filters.text.split()[:8]:
-        ids = ids.where(Record.search_text.ilike(f"%{_escape_like(word)}%", escape="\\"))
+    for word in F.fold(filters.text).split()[:8]:
+        ids = ids.where(Record.search_text.like(f"%{_escape_like(word)}%", escape="\\"))
     total = db.scalar(select(func.count()).select_from(ids.subquery())) or 0
 
-    query = select(Record).where(Record.id.in_(ids))
+    # Sort and cut a page on ids only, then load those rows: sorting whole
+    # records (with their JSON values) is what made deep pages slow.
+    query = select(Record.id).where(Record.id.in_(ids))
     if filters.sort in ("updated", "created"):
         column = Record.updated_at if filters.sort == "updated" else Record.created_at
     elif filters.sort == "title":
@@ -163,14 +197,12 @@ def list_records(db: Session, form: Form, filters: Filters, *, labels: Mapping[s
     order = column.desc() if filters.descending else column.asc()
     offset = filters.offset if filters.offset is not None else (filters.page - 1) * filters.per_page
     query = query.order_by(order, Record.id).offset(offset).limit(filters.per_page)
-    records = list(db.scalars(query))
+    page_ids = list(db.scalars(query))
+    rows = {r.id: r for r in db.scalars(select(Record).where(Record.id.in_(page_ids)))} if page_ids else {}
+    records = [rows[i] for i in page_ids if i in rows]
 
     facet_defs = {d.id: d for d in defs.values() if d.type in FACET_TYPES and d.visibility == "public" and not d.personal}
-    counts = db.execute(
-        select(RecordFacet.field_id, RecordFacet.value, func.count())
-        .where(RecordFacet.record_id.in_(ids), RecordFacet.field_id.in_([*facet_defs, "status"]))
-        .group_by(RecordFacet.field_id, RecordFacet.value)
-    ).all()
+    counts = _facet_counts(db, form, filters, ids, [*facet_defs, "status"])
     facets: dict[str, list[FacetValue]] = {}
     labels = labels or {}
     for field_id, value, count in counts:

@@ -9,6 +9,7 @@ form or a record appends a ``Revision`` snapshot.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,9 +51,21 @@ class RecordResult:
     changed: bool
 
 
+_parsed_fields: dict[str, tuple[F.FieldDef, ...]] = {}
+
+
 def form_fields(form: Form) -> list[F.FieldDef]:
-    """Return the field definitions of a form."""
-    return [F.FieldDef.from_dict(item) for item in form.fields]
+    """Return the field definitions of a form (parsed once per definition)."""
+    # Parsing validates every field; lists call this many times per request.
+    # The key is the definition itself, so an edited form is parsed anew.
+    key = json.dumps(form.fields, sort_keys=True, ensure_ascii=False)
+    parsed = _parsed_fields.get(key)
+    if parsed is None:
+        parsed = tuple(F.FieldDef.from_dict(item) for item in form.fields)
+        if len(_parsed_fields) > 256:
+            _parsed_fields.clear()
+        _parsed_fields[key] = parsed
+    return list(parsed)
 
 
 def cleaning_context(db: Session, *, default_timezone: str = "Europe/Paris") -> F.Context:
@@ -292,7 +305,9 @@ def _index(db: Session, record: Record, defs: list[F.FieldDef]) -> None:
             rows.add((field.id, str(item).lower() if isinstance(item, bool) else str(item)[:200]))
     rows.add(("status", record.status))
     db.add_all(RecordFacet(record_id=record.id, field_id=f, value=v) for f, v in sorted(rows))
-    record.search_text = F.search_text(defs, record.data)
+    # Stored folded (no case, no accents) so the list's text filter matches
+    # "numerique" and "Numérique" alike with a plain substring test.
+    record.search_text = F.fold(F.search_text(defs, record.data))
 
 
 def _title_of(form: Form, defs: list[F.FieldDef], data: dict[str, Any]) -> str:

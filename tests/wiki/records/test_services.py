@@ -166,3 +166,12 @@ def test_hostile_list_parameters(db, form):
     assert filters.per_page == queries.MAX_PER_PAGE and filters.statuses == ["published"]
     assert queries.list_records(db, form, filters).total == 0
     assert db.scalar(select(RecordFacet).limit(1)) is None
+
+
+def test_text_filter_ignores_accents_and_case(db, form):
+    author = make_user(db, "Contrib")
+    services.create_record(db, form, {"title": "Médiathèque NUMÉRIQUE"}, actor=author, policy="account")
+    services.create_record(db, form, {"title": "Ferme"}, actor=author, policy="account")
+    for text in ("numerique", "Numérique", "MEDIATHEQUE numérique"):
+        result = queries.list_records(db, form, queries.parse_filters({"q": [text]}, form, Anonymous()))
+        assert [r.title for r in result.records] == ["Médiathèque NUMÉRIQUE"], text
