@@ -1,0 +1,59 @@
+"""Search: a public index of pages and records, understood in French.
+
+The index is a derived projection of the database (STYLE R13): rebuildable,
+never authoritative, written after each commit from the domain signals
+(:mod:`wiki.search.indexer`). Two engines share one contract
+(:mod:`wiki.search.backend`): Whoosh under ``<instance>/index`` (default) and
+PostgreSQL full-text search (``SEARCH_BACKEND = "postgres"``).
+
+``init_app`` builds the configured backend, keeps it in
+``app.extensions["lieudit.search"]``, connects the indexer and adds the
+``lieudit search`` commands (:mod:`wiki.search.cli`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask import current_app
+
+from wiki.search.backend import SearchBackend
+
+BACKENDS = ("whoosh", "postgres")
+
+
+def make_backend(app: Flask) -> SearchBackend:
+    """Build the backend named by ``SEARCH_BACKEND`` for ``app``."""
+    from wiki.db import Database
+
+    name = str(app.config.get("SEARCH_BACKEND") or "whoosh").lower()
+    if name == "postgres":
+        from wiki.search.postgres_backend import PostgresBackend
+
+        engine = Database.engine(app)
+        if engine.dialect.name != "postgresql":
+            raise ValueError("SEARCH_BACKEND=postgres needs a PostgreSQL DATABASE_URL")
+        return PostgresBackend(engine)
+    if name != "whoosh":
+        raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
+    from wiki.search.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(Path(app.instance_path) / "index")
+
+
+def init_app(app: Flask) -> None:
+    """Create the backend, index every commit of this app's database into it, add ``lieudit search``."""
+    from wiki.db import Database
+    from wiki.search import indexer
+    from wiki.search.cli import search_cli
+
+    backend = make_backend(app)
+    app.extensions["lieudit.search"] = backend
+    indexer.connect(Database.engine(app), backend)
+    app.cli.add_command(search_cli)
+
+
+def get_backend(app: Flask | None = None) -> SearchBackend:
+    """Return the app's search backend."""
+    return (app or current_app).extensions["lieudit.search"]

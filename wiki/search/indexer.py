@@ -1,0 +1,199 @@
+"""Keep the index in step with the database, after each commit (STYLE R13, R15).
+
+The domains never import search: they send signals (:mod:`wiki.signals`)
+with the session of the unit of work. The subscribers here only *record*
+what changed, in ``session.info["lieudit.search.pending"]``; an SQLAlchemy
+``after_commit`` listener, installed once on the ``Session`` class, then
+reloads each object in a **new** session (the committed state, whatever the
+request does next), asks its adapter, and indexes or unindexes it. A rolled
+back transaction indexes nothing. A failure is logged on ``lieudit.search``
+and never raised into the request: the index is a projection, ``lieudit
+search update`` repairs it.
+
+The backend of each database is found by engine (:func:`register`), so
+sessions opened outside a request (CLI, importers) are indexed too; wrap
+bulk imports in :func:`muted` and run ``lieudit search update`` afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy import event
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wiki import signals
+from wiki.records.models import Record
+from wiki.search.adapters import ADAPTERS
+from wiki.search.adapters import doc_id
+from wiki.search.backend import Document
+from wiki.search.backend import SearchBackend
+
+log = logging.getLogger("lieudit.search")
+
+PENDING = "lieudit.search.pending"
+#: Forms are not indexed; a change of form re-indexes its records.
+FORM = "form"
+_muted: ContextVar[bool] = ContextVar("lieudit_search_muted", default=False)
+_backends: weakref.WeakKeyDictionary[Engine, SearchBackend] = weakref.WeakKeyDictionary()
+
+
+def register(engine: Engine, backend: SearchBackend) -> None:
+    """Index what is committed through ``engine`` into ``backend``."""
+    _backends[engine] = backend
+
+
+def unregister(engine: Engine) -> None:
+    """Stop indexing what is committed through ``engine``."""
+    _backends.pop(engine, None)
+
+
+def backend_for(engine: Engine) -> SearchBackend | None:
+    """Return the backend registered for ``engine``, if any."""
+    return _backends.get(engine)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Record nothing while inside (bulk imports: run ``lieudit search update`` after)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def track(session: Session, kind: str, key: Any) -> None:
+    """Remember that object ``kind``/``key`` changed in this session's transaction."""
+    if not _muted.get() and key is not None:
+        session.info.setdefault(PENDING, set()).add((kind, str(key)))
+
+
+# --- signal subscribers: they only record ---------------------------------------------
+
+
+def on_page_changed(sender: Any, *, session: Session, page: Any, **kw: Any) -> None:
+    """A page was saved, deleted or restored."""
+    track(session, "page", page.id)
+
+
+def on_record_changed(sender: Any, *, session: Session, record: Any, **kw: Any) -> None:
+    """A record was saved (any status change) or deleted."""
+    track(session, "record", record.id)
+
+
+def on_form_saved(sender: Any, *, session: Session, form: Any, **kw: Any) -> None:
+    """A form changed: its records' documents may change (titles, field visibility)."""
+    track(session, FORM, form.id)
+
+
+_SUBSCRIPTIONS = (
+    (signals.page_saved, on_page_changed),
+    (signals.page_deleted, on_page_changed),
+    (signals.record_saved, on_record_changed),
+    (signals.record_deleted, on_record_changed),
+    (signals.form_saved, on_form_saved),
+)
+
+
+# --- after commit ----------------------------------------------------------------------
+
+
+def _engine_of(session: Session) -> Engine | None:
+    try:
+        bind = session.get_bind()
+    except Exception:  # no bind: nothing to index from
+        return None
+    return bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    engine = _engine_of(session)
+    backend = backend_for(engine) if engine is not None else None
+    if backend is None:
+        return
+    started = time.perf_counter()
+    try:
+        refresh(engine, backend, pending)
+    except Exception:
+        log.exception("search: indexing %d changed objects failed; run `lieudit search update`", len(pending))
+    else:
+        log.debug("search: %d objects indexed in %.0f ms", len(pending), (time.perf_counter() - started) * 1000)
+
+
+def _after_soft_rollback(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the whole unit of work is undone
+        session.info.pop(PENDING, None)
+
+
+def refresh(engine: Engine, backend: SearchBackend, refs: Iterable[tuple[str, str]]) -> tuple[int, int]:
+    """Re-read objects ``(kind, key)`` in a new session; index the public ones, unindex the others.
+
+    Returns (indexed, removed).
+    """
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for kind, key in refs:
+        wanted[kind].add(str(key))
+    with Session(bind=engine, expire_on_commit=False) as db:
+        if wanted.get(FORM):
+            form_ids = [int(k) for k in wanted.pop(FORM) if k.isdigit()]
+            wanted["record"].update(str(k) for k in db.scalars(select(Record.id).where(Record.form_id.in_(form_ids))))
+        docs: list[Document] = []
+        gone: list[str] = []
+        for kind, keys in wanted.items():
+            adapter = ADAPTERS.get(kind)
+            if adapter is None:
+                log.warning("search: no adapter for %r", kind)
+                continue
+            found = adapter.load_many(db, keys)
+            for key in keys:
+                obj = found.get(int(key)) if key.isdigit() else None
+                try:
+                    if obj is not None and adapter.is_indexable(obj):
+                        docs.append(adapter.to_document(obj))
+                        continue
+                except Exception:
+                    log.exception("search: cannot build the document of %s:%s", kind, key)
+                gone.append(doc_id(kind, key))
+        db.rollback()  # read only: end the transaction before the (slower) index writes
+    if gone:
+        backend.delete(gone)
+    if docs:
+        backend.index(docs)
+    return len(docs), len(gone)
+
+
+def connect(engine: Engine | None = None, backend: SearchBackend | None = None) -> None:
+    """Subscribe to the domain signals and install the after-commit listener (idempotent).
+
+    With ``engine`` and ``backend``, also register the backend for that engine.
+    """
+    for signal, receiver in _SUBSCRIPTIONS:
+        signal.connect(receiver)
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
+    if engine is not None and backend is not None:
+        register(engine, backend)
+
+
+def disconnect() -> None:
+    """Undo :func:`connect` (tests)."""
+    for signal, receiver in _SUBSCRIPTIONS:
+        signal.disconnect(receiver)
+    if event.contains(Session, "after_commit", _after_commit):
+        event.remove(Session, "after_commit", _after_commit)
+        event.remove(Session, "after_soft_rollback", _after_soft_rollback)

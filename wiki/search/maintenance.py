@@ -1,0 +1,124 @@
+"""Rebuild, reconcile and check the index against the database (``lieudit search …``).
+
+- :func:`rebuild` builds a whole new index aside and swaps it in (searches
+  go on), then re-indexes what changed in the database meanwhile;
+- :func:`check` compares the database with the index: documents missing,
+  extra (deleted or made private since) and stale (content differs);
+- :func:`update` repairs exactly that difference.
+
+``check`` and ``update`` build the expected document of every public object
+(the only way to see a field made private since); ``quick=True`` compares
+ids only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
+
+from sqlalchemy import Engine
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wiki.db import utcnow
+from wiki.records.models import Form
+from wiki.search import indexer
+from wiki.search.adapters import ADAPTERS
+from wiki.search.adapters import split_id
+from wiki.search.backend import Document
+from wiki.search.backend import SearchBackend
+from wiki.search.backend import digest
+from wiki.search.backend import normalise
+
+log = logging.getLogger("lieudit.search")
+
+#: Changes this close before a rebuild started are indexed again after it.
+CATCH_UP_MARGIN = timedelta(seconds=5)
+
+
+@dataclass
+class Drift:
+    """How the index differs from the database."""
+
+    missing: set[str] = field(default_factory=set)
+    extra: set[str] = field(default_factory=set)
+    stale: set[str] = field(default_factory=set)
+    indexed: int = 0
+    expected: int = 0
+
+    @property
+    def clean(self) -> bool:
+        """Tell whether the index matches the database."""
+        return not (self.missing or self.extra or self.stale)
+
+    def summary(self) -> str:
+        """Describe the difference in one French sentence."""
+        if self.clean:
+            return f"L'index est à jour : {self.indexed} documents."
+        return (f"Index : {self.indexed} documents, base : {self.expected} ; "
+                f"{len(self.missing)} manquants, {len(self.extra)} en trop, {len(self.stale)} périmés.")
+
+
+def documents(db: Session) -> Iterator[Document]:
+    """Yield the document of every public object of every kind (errors logged and skipped)."""
+    for kind, adapter in ADAPTERS.items():
+        for obj in adapter.iter_indexable(db):
+            try:
+                if adapter.is_indexable(obj):
+                    yield adapter.to_document(obj)
+            except Exception:
+                log.exception("search: cannot build the document of %s:%s", kind, getattr(obj, "id", "?"))
+
+
+def rebuild(engine: Engine, backend: SearchBackend) -> int:
+    """Build the index anew from the database and swap it in; return the number of documents."""
+    started = utcnow() - CATCH_UP_MARGIN
+    with Session(bind=engine) as db:
+        count = backend.rebuild(documents(db))
+    catch_up(engine, backend, started)
+    return count
+
+
+def catch_up(engine: Engine, backend: SearchBackend, since: datetime) -> int:
+    """Re-index every object changed since ``since`` (written to the old index during a rebuild)."""
+    refs: set[tuple[str, str]] = set()
+    with Session(bind=engine) as db:
+        for kind, adapter in ADAPTERS.items():
+            refs |= {(kind, str(key)) for key in adapter.changed_since(db, since)}
+        forms = db.scalars(select(Form.id).where(Form.updated_at >= since))
+        refs |= {(indexer.FORM, str(key)) for key in forms}
+    if not refs:
+        return 0
+    indexed, removed = indexer.refresh(engine, backend, refs)
+    return indexed + removed
+
+
+def check(engine: Engine, backend: SearchBackend, *, quick: bool = False) -> Drift:
+    """Compare the database with the index (nothing is written)."""
+    indexed = backend.digests()
+    with Session(bind=engine) as db:
+        if quick:
+            expected_ids = set().union(*(adapter.all_ids(db) for adapter in ADAPTERS.values()))
+            return Drift(missing=expected_ids - set(indexed), extra=set(indexed) - expected_ids,
+                         indexed=len(indexed), expected=len(expected_ids))
+        expected = {doc["id"]: digest(doc) for doc in map(normalise, documents(db))}
+    common = expected.keys() & indexed.keys()
+    return Drift(
+        missing=set(expected) - set(indexed), extra=set(indexed) - set(expected),
+        stale={key for key in common if expected[key] != indexed[key]},
+        indexed=len(indexed), expected=len(expected),
+    )
+
+
+def update(engine: Engine, backend: SearchBackend, *, quick: bool = False) -> Drift:
+    """Add what is missing, remove what is extra, refresh what is stale; return what was found."""
+    drift = check(engine, backend, quick=quick)
+    refs = {split_id(value) for value in drift.missing | drift.extra | drift.stale}
+    if refs:
+        indexer.refresh(engine, backend, refs)
+    return drift
+

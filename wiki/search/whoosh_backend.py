@@ -1,0 +1,327 @@
+"""Whoosh backend: the embedded default, an index folder under the instance.
+
+Layout: ``<instance>/index`` is a symbolic link to the live index folder
+``<instance>/index-<stamp>``. :meth:`WhooshBackend.rebuild` writes a complete
+new index into ``<instance>/index.tmp`` (several processes, one segment
+each, no final merge), renames it, and swaps the link with one atomic
+``rename``: searches read the old index until the new one is complete, and
+searchers already open keep their files (POSIX). Small writes (after each
+commit) use an ``AsyncWriter``: if another process holds the index lock,
+the change is applied by a background thread instead of blocking the request.
+
+Searchers are per thread (Whoosh readers share file positions) and reopened
+when the index changed. Queries are evaluated on the posting lists by
+:mod:`wiki.search.whoosh_query` (matches, facet counts, ranking), never
+through Whoosh's query parser: :mod:`wiki.search.syntax` reads what people
+type, so field names, ranges, boosts and wildcards typed by visitors mean
+nothing. Whoosh stores, finds phrases and cuts the snippets.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import heapq
+import json
+import logging
+import os
+import shutil
+import threading
+import weakref
+from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight
+from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
+from whoosh.writing import AsyncWriter
+
+from wiki.search import syntax
+from wiki.search.analysis import analyze
+from wiki.search.analysis import french_analyzer
+from wiki.search.backend import FACETS
+from wiki.search.backend import MARK_END
+from wiki.search.backend import MARK_START
+from wiki.search.backend import MSG_UNAVAILABLE
+from wiki.search.backend import Document
+from wiki.search.backend import Hit
+from wiki.search.backend import Query
+from wiki.search.backend import Results
+from wiki.search.backend import digest
+from wiki.search.backend import empty_results
+from wiki.search.backend import marked_html
+from wiki.search.backend import normalise
+from wiki.search.backend import sorted_counts
+from wiki.search.schema import SCHEMA_VERSION
+from wiki.search.schema import SNIPPET_SOURCE_CHARS
+from wiki.search.schema import build_schema
+from wiki.search.whoosh_query import TEXT_FIELDS
+from wiki.search.whoosh_query import Evaluator
+from wiki.search.whoosh_query import compile_clauses
+
+log = logging.getLogger("lieudit.search")
+
+#: Segments as plain files, not one compound file: Whoosh copies a compound
+#: segment's parts into memory each time a searcher opens it (50 ms for
+#: 20,000 documents, after every commit); plain files are opened in 1 ms.
+WRITER_OPTIONS: dict[str, Any] = {"compound": False}
+#: Settings of a full rebuild: two writer processes, 256 MB of buffer each,
+#: one segment per process (no final merge: the next small commit merges
+#: small segments anyway, and ``optimize`` merges everything).
+REBUILD_OPTIONS: dict[str, Any] = {"procs": 2, "limitmb": 256, "multisegment": True, **WRITER_OPTIONS}
+_ANALYZER = french_analyzer()
+_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+_INFO_FILE = "lieudit.json"
+
+
+class _Marker(highlight.Formatter):
+    """Wrap matches in private-use delimiters; :func:`marked_html` escapes and turns them into ``<mark>``."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        """Delimit one matched word."""
+        return MARK_START + highlight.get_text(text, token, replace) + MARK_END
+
+
+def _fields(doc: Document) -> dict[str, Any]:
+    """Map a document to the schema's fields (Whoosh wants naive UTC datetimes)."""
+    fields: dict[str, Any] = {
+        "id": doc["id"], "kind": doc["kind"], "title": doc["title"], "body": doc["body"],
+        "text": doc["body"][:SNIPPET_SOURCE_CHARS], "excerpt": doc["excerpt"], "url": doc["url"],
+        "updated_at": doc["updated_at"].astimezone(UTC).replace(tzinfo=None), "digest": digest(doc),
+    }
+    for key in ("form", "status"):
+        if doc[key]:
+            fields[key] = doc[key]
+    for key in ("themes", "zones"):
+        if doc[key]:
+            fields[key] = ",".join(doc[key])
+    return fields
+
+
+class WhooshBackend:
+    """Search in a Whoosh index under ``path`` (``<instance>/index``)."""
+
+    name = "whoosh"
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._index: Any = None
+        self._realpath = ""
+        self._evaluator = Evaluator()
+        # Weak: the searcher of a finished thread goes with it.
+        self._open_searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
+
+    # --- the index on disk ----------------------------------------------------------
+
+    def _open(self) -> Any:
+        """Return the live index, creating an empty one, reopening it after a swap."""
+        real = os.path.realpath(self.path)
+        if self._index is not None and real == self._realpath:
+            return self._index
+        with self._lock:
+            if not self.path.exists():
+                self._activate(self._build_dir(lambda writer: None))
+                real = os.path.realpath(self.path)
+            self._index, self._realpath = whoosh_index.open_dir(str(self.path)), real
+            info = Path(real, _INFO_FILE)
+            version = json.loads(info.read_text()).get("schema_version") if info.exists() else None
+            if version != SCHEMA_VERSION:
+                log.warning("search index built with schema %s, expected %s: run `lieudit search rebuild`", version, SCHEMA_VERSION)
+            return self._index
+
+    def _build_dir(self, fill: Any, **options: Any) -> Path:
+        """Create a complete index in ``index.tmp``, fill it, and move it to ``index-<stamp>``."""
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        ix = whoosh_index.create_in(str(tmp), build_schema())
+        writer = ix.writer(**(WRITER_OPTIONS | options))
+        try:
+            fill(writer)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        writer.commit()
+        ix.close()
+        Path(tmp, _INFO_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION, "built_at": datetime.now(UTC).isoformat()}))
+        final = self.path.with_name(f"{self.path.name}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
+        os.rename(tmp, final)
+        return final
+
+    def _activate(self, built: Path) -> None:
+        """Point ``index`` at ``built`` with one atomic rename; remove the previous folder."""
+        link = self.path
+        new_link = link.with_name(link.name + ".link")
+        if new_link.is_symlink() or new_link.exists():
+            new_link.unlink()
+        os.symlink(built.name, new_link)
+        old: Path | None = None
+        if link.is_symlink():
+            old = Path(os.path.realpath(link))
+        elif link.exists():  # a plain folder (copied by hand): set it aside first
+            old = link.with_name(f"{link.name}-old-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
+            os.rename(link, old)
+        os.replace(new_link, link)
+        if old is not None and old != built.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+    @contextmanager
+    def _rebuild_lock(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".rebuild.lock"), "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise RuntimeError("Une reconstruction de l'index est déjà en cours.") from None
+            yield
+
+    # --- writes -----------------------------------------------------------------------
+
+    def index(self, docs: Iterable[Document]) -> int:
+        """Add or replace documents (keyed on ``id``)."""
+        count = 0
+        with AsyncWriter(self._open(), writerargs=WRITER_OPTIONS) as writer:
+            for doc in docs:
+                writer.update_document(**_fields(normalise(doc)))
+                count += 1
+        return count
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id."""
+        wanted = list(dict.fromkeys(ids))
+        if wanted:
+            with AsyncWriter(self._open(), writerargs=WRITER_OPTIONS) as writer:
+                for doc_id in wanted:
+                    writer.delete_by_term("id", doc_id)
+        return len(wanted)
+
+    def rebuild(self, docs: Iterable[Document], **options: Any) -> int:
+        """Build a new index aside from ``docs`` and swap it in (searches go on meanwhile)."""
+        count = 0
+
+        def fill(writer: Any) -> None:
+            nonlocal count
+            for doc in docs:
+                writer.add_document(**_fields(normalise(doc)))
+                count += 1
+
+        with self._rebuild_lock():
+            self._activate(self._build_dir(fill, **(REBUILD_OPTIONS | options)))
+        return count
+
+    def clear(self) -> None:
+        """Replace the index with an empty one."""
+        self.rebuild([], procs=1)
+
+    def optimize(self) -> None:
+        """Merge all segments into one (after many small commits)."""
+        self._open().writer(**WRITER_OPTIONS).commit(optimize=True)
+
+    # --- reads ------------------------------------------------------------------------
+
+    def _searcher(self) -> Searcher:
+        """Return this thread's searcher, reopened when the index changed.
+
+        Not ``Searcher.refresh()``: it reuses segment readers whose deletions
+        changed since, and would still find deleted documents.
+        """
+        ix = self._open()
+        current = getattr(self._local, "searcher", None)
+        if current is not None and getattr(self._local, "index", None) is ix and current.reader().generation() == ix.latest_generation():
+            return current
+        fresh = ix.searcher()
+        with self._lock:
+            if current is not None:
+                current.close()
+                self._open_searchers.discard(current)
+            self._open_searchers.add(fresh)
+        self._local.searcher, self._local.index = fresh, ix
+        return fresh
+
+    def close(self) -> None:
+        """Close the searchers of every thread (their files stay open otherwise)."""
+        with self._lock:
+            for searcher in list(self._open_searchers):
+                searcher.close()
+            self._open_searchers.clear()
+        self._local = threading.local()
+
+    def digests(self) -> dict[str, str]:
+        """Return the digest of every indexed document, by id."""
+        return {f["id"]: f.get("digest", "") for f in self._searcher().all_stored_fields()}
+
+    def all_ids(self) -> set[str]:
+        """Return the ids of every indexed document."""
+        return set(self.digests())
+
+    def search(self, query: Query) -> Results:
+        """Run a search; what people type never raises, a broken index gives a notice."""
+        query = query.clamped()
+        try:
+            return self._search(query)
+        except Exception:
+            log.exception("search failed for %r", query.text[:200])
+            return empty_results(query, text=query.text[:200], message=MSG_UNAVAILABLE)
+
+    def _search(self, query: Query) -> Results:
+        parsed = syntax.parse(query.text)
+        required, excluded = compile_clauses(parsed)
+        if not required:
+            return empty_results(query, text=parsed.display(), fixed=parsed.fixed, message=parsed.message())
+        searcher = self._searcher()
+        by_value = self._evaluator.value_docs(searcher)
+        matched = self._evaluator.matched(searcher, required, excluded)
+        for name, values in query.filters.items():
+            matched &= frozenset().union(*(by_value[name].get(value, frozenset()) for value in values))
+        facets = {name: sorted_counts({v: len(docs & matched) for v, docs in by_value[name].items()}) for name in FACETS}
+        start, end = (query.page - 1) * query.per_page, query.page * query.per_page
+        if query.sort == "recent":
+            updated = self._evaluator.updated(searcher)
+            scores = dict.fromkeys(matched, 0.0)
+            page = heapq.nlargest(end, matched, key=lambda d: (updated[d], -d))[start:]
+        else:
+            scores = self._evaluator.scores(searcher, required, matched)
+            page = heapq.nlargest(end, matched, key=lambda d: (scores[d], -d))[start:]
+        words = self._evaluator.body_words(searcher, required)
+        hits = [self._hit(searcher.stored_fields(d), scores[d], words) for d in page]
+        suggestion = self._suggest(searcher, parsed) if not matched else None
+        return Results(hits=hits, total=len(matched), page=query.page, per_page=query.per_page, facets=facets,
+                       query=parsed.display(), fixed=parsed.fixed, message=parsed.message(), suggestion=suggestion)
+
+    @staticmethod
+    def _hit(stored: dict[str, Any], score: float, words: set[str]) -> Hit:
+        """One result, its snippet cut from the stored start of the body."""
+        text = stored.get("text") or ""
+        snippet = highlight.highlight(text, words, _ANALYZER, _FRAGMENTER, _Marker(), top=2) if text and words else ""
+        return Hit(
+            id=stored["id"], kind=stored["kind"], title=stored.get("title", ""), url=stored.get("url", ""),
+            excerpt=stored.get("excerpt", ""), snippet=marked_html(snippet), form=stored.get("form", ""),
+            status=stored.get("status", ""), score=round(score, 4),
+        )
+
+    def _suggest(self, searcher: Searcher, parsed: syntax.ParsedQuery) -> str | None:
+        """Propose close title words for required words found nowhere (« Vouliez-vous dire … ? »)."""
+        corrector = searcher.corrector("title")
+        reader = searcher.reader()
+        words, changed = [], False
+        for clause in parsed.clauses:
+            text = f'"{clause.text}"' if clause.phrase else clause.text
+            if not clause.negated and not clause.phrase:
+                folded = analyze(clause.text, stem=False)
+                terms = analyze(clause.text)
+                known = any(reader.doc_frequency(f, t) for f in TEXT_FIELDS for t in terms)
+                if folded and terms and not known:
+                    found = corrector.suggest(folded[0], limit=1, maxdist=2)
+                    if found and found[0] != folded[0]:
+                        text, changed = found[0], True
+            words.append(("-" if clause.negated else "") + text)
+        return " ".join(words) if changed else None
