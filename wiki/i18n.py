@@ -44,11 +44,14 @@ def select_timezone() -> str:
     return current_app.config["DEFAULT_TIMEZONE"]
 
 
-@bp.route("/-/langue", methods=["POST"])
-def switch() -> object:
-    """Remember the chosen language in a cookie and go back."""
-    lang = request.form.get("lang", "")
-    response = redirect(safe_next(request.form.get("next")))
+@bp.route("/-/langue/<lang>")
+def switch(lang: str) -> object:
+    """Remember the chosen language in a cookie and go back.
+
+    A plain link, not a form: only a display preference changes, and pages
+    stay free of session cookies so shared caches can keep them.
+    """
+    response = redirect(safe_next(request.args.get("next")))
     if lang in current_app.config["LANGUAGES"]:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax", httponly=True)
     return response

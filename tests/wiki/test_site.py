@@ -37,11 +37,33 @@ def test_language_switch(client, db):
     make_page(db, "Accueil", "x\n")
     db.commit()
     assert "Toutes les pages" in client.get("/").text
-    response = client.post("/-/langue", data={"lang": "en", "next": "/"})
+    response = client.get("/-/langue/en?next=/")
     assert response.status_code == 302
     assert "All pages" in client.get("/").text
-    client.post("/-/langue", data={"lang": "xx", "next": "https://evil.tld"})
+    hostile = client.get("/-/langue/xx?next=https://evil.tld")
+    assert hostile.location in ("/", "http://wiki.test/")
     assert "All pages" in client.get("/").text
+
+
+def test_anonymous_page_views_set_no_cookie(client, db):
+    make_page(db, "Accueil", "x\n")
+    make_page(db, "Simple", "texte\n")
+    db.commit()
+    assert "Set-Cookie" not in client.get("/pages/simple").headers
+
+
+def test_if_modified_since_and_last_modified(client, db):
+    make_page(db, "Simple", "voir [[Autre]]\n")
+    db.commit()
+    first = client.get("/pages/simple")
+    assert client.get("/pages/simple", headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+    other = make_page(db, "Autre", "x\n")  # the red link turns blue: the page changed
+    # HTTP dates count whole seconds: make the change visibly later.
+    from datetime import timedelta
+
+    other.updated_at = other.updated_at + timedelta(seconds=2)
+    db.commit()
+    assert client.get("/pages/simple", headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 200
 
 
 def test_accept_language_english(client, db):

@@ -84,6 +84,14 @@ def get_page(db: Session, slug: str, actor: Any) -> Page:
     page = find_page(db, slug)
     if page is None:
         raise NotFound(str(_l("Cette page n'existe pas.")))
+    return ensure_readable(page, actor)
+
+
+def ensure_readable(page: Page, actor: Any) -> Page:
+    """Return ``page`` if the actor may read it.
+
+    :raises Gone: the page is deleted and the actor may not see deleted pages.
+    """
     if page.is_deleted and not permissions.can_see_deleted(actor):
         raise Gone(str(_l("Cette page a été supprimée.")))
     return page
@@ -140,15 +148,16 @@ def get_revision(db: Session, page: Page, number: int) -> PageRevision:
     return revision
 
 
-def backlinks(db: Session, page: Page) -> list[Page]:
-    """Return live pages that link to ``page``."""
+def backlinks(db: Session, page: Page, *, limit: int = 100) -> list[Any]:
+    """Return ``(slug, title)`` rows of live pages linking to ``page`` (capped)."""
     query = (
-        select(Page)
+        select(Page.slug, Page.title)
         .join(PageLink, PageLink.page_id == Page.id)
         .where(PageLink.target_slug == page.slug, Page.deleted_at.is_(None), Page.id != page.id)
         .order_by(Page.title)
+        .limit(limit)
     )
-    return list(db.scalars(query))
+    return list(db.execute(query))
 
 
 def existing_slugs(db: Session, slugs: set[str]) -> set[str]:

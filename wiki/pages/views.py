@@ -98,16 +98,20 @@ def show_page(slug: str) -> Any:
         if slug == services.HOME_SLUG:
             return render_template("pages/empty_home.html")
         return render_template("pages/missing.html", slug=slug, title=markup.normalize_title(slug.replace("-", " ").capitalize())), 404
-    page = services.get_page(db, slug, current_user)
+    page = services.ensure_readable(page, current_user)
     revision = page.current_revision
     assert revision is not None
     etag = None
     # Pages embedding live views (macros) change with the records: no 304.
     if _cacheable() and not macros.extract(revision.body)[1]:
         changed = services.last_change(db)
+        modified = max(revision.created_at, changed) if changed else revision.created_at
         raw = f"{revision.id}|{changed}|{page.protected}|{request.accept_languages}|{request.cookies.get('lang')}"
         etag = hashlib.sha1(raw.encode()).hexdigest()[:20]
-        if request.if_none_match.contains(etag):
+        fresh = request.if_none_match.contains(etag) or (
+            not request.if_none_match and request.if_modified_since is not None and modified.replace(microsecond=0) <= request.if_modified_since
+        )
+        if fresh:
             response = make_response("", 304)
             response.set_etag(etag)
             return response
@@ -128,7 +132,8 @@ def show_page(slug: str) -> Any:
     )
     if etag:
         response.set_etag(etag)
-        response.last_modified = revision.created_at
+        # The HTML also changes when a linked page appears: the latest change counts.
+        response.last_modified = modified
         response.cache_control.public = True
         response.cache_control.max_age = 0
         response.cache_control.must_revalidate = True
