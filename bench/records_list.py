@@ -16,15 +16,21 @@ What it does, for each backend asked (``--backend sqlite|postgresql|both``):
    themes, 0–3 communes among 150 INSEE codes of Ille-et-Vilaine,
    Loire-Atlantique and Morbihan, porteur type, scale, state, publics,
    population and budget. All are published. Creation and update dates are
-   then spread over five years. PostgreSQL gets an ``ANALYZE`` (what
-   autovacuum would do after such a load); SQLite gets none (Lieudit never
-   runs one).
+   then spread over five years. PostgreSQL gets a ``VACUUM ANALYZE`` (what
+   autovacuum would do after such a load); SQLite gets no ``ANALYZE``
+   (Lieudit never runs one). Search indexing is muted during the load
+   (``wiki.search.indexer.muted``, when present): lists do not use it.
 3. Measures server time in-process with the Flask test client (no network,
    anonymous visitor): per URL, ``--warmup`` requests then ``--requests``
    timed ones (``time.perf_counter`` around ``client.get``), and reports
-   p50/p95/p99/max, the SQL statements per request and the time spent in
-   them (``before/after_cursor_execute``), and the response size. Also times
-   ``queries.list_records`` alone for the two-facet case (query vs template).
+   p50/p95/p99/max; the CPU time per request of this process plus the
+   PostgreSQL server, and the share of the machine other processes took
+   meanwhile (from ``/proc``: a busy machine shows there); the SQL
+   statements per request (``before_cursor_execute``) and their database
+   time, measured by replaying them (execute *and* fetch: SQLite does most
+   of the work of a streaming query during the fetch, which cursor events
+   do not see); and the response size. Also times ``queries.list_records``
+   alone for the two-facet case (query vs view and template).
 4. Prints a table per backend and a verdict against the 100 ms p95 target;
    for every URL that misses it, the slowest statements of one request and a
    cProfile of ``--profile`` requests (top 25 by cumulative time).

@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import defer
+from sqlalchemy.orm import lazyload
 
 from wiki.auth import permissions
 from wiki.records import fields as F
@@ -149,7 +151,10 @@ def _facet_counts(db: Session, form: Form, filters: Filters, ids: Any, field_ids
     large form is the costliest query of a list.
     """
     key = None
-    if not filters.values and not filters.text:
+    # Only on SQLite: its writers are serialised (BEGIN IMMEDIATE), so the
+    # latest updated_at is also the latest commit; with concurrent writers
+    # (PostgreSQL) commit order may differ and the stamp could go stale.
+    if not filters.values and not filters.text and db.get_bind().dialect.name == "sqlite":
         stamp = db.scalar(select(func.max(Record.updated_at)))
         key = (str(db.get_bind().url), form.id, tuple(filters.statuses), tuple(sorted(field_ids)), stamp)
         cached = _unfiltered_counts.get(key)
@@ -198,7 +203,9 @@ def list_records(db: Session, form: Form, filters: Filters, *, labels: Mapping[s
     offset = filters.offset if filters.offset is not None else (filters.page - 1) * filters.per_page
     query = query.order_by(order, Record.id).offset(offset).limit(filters.per_page)
     page_ids = list(db.scalars(query))
-    rows = {r.id: r for r in db.scalars(select(Record).where(Record.id.in_(page_ids)))} if page_ids else {}
+    # The form is already in the session; the folded search text is never shown.
+    rows_query = select(Record).where(Record.id.in_(page_ids)).options(lazyload(Record.form), defer(Record.search_text))
+    rows = {r.id: r for r in db.scalars(rows_query)} if page_ids else {}
     records = [rows[i] for i in page_ids if i in rows]
 
     facet_defs = {d.id: d for d in defs.values() if d.type in FACET_TYPES and d.visibility == "public" and not d.personal}

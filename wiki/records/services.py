@@ -58,6 +58,9 @@ def form_fields(form: Form) -> list[F.FieldDef]:
     """Return the field definitions of a form (parsed once per definition)."""
     # Parsing validates every field; lists call this many times per request.
     # The key is the definition itself, so an edited form is parsed anew.
+    remembered = getattr(form, "_lieudit_fields", None)
+    if remembered is not None and remembered[0] is form.fields:
+        return list(remembered[1])
     key = json.dumps(form.fields, sort_keys=True, ensure_ascii=False)
     parsed = _parsed_fields.get(key)
     if parsed is None:
@@ -65,6 +68,7 @@ def form_fields(form: Form) -> list[F.FieldDef]:
         if len(_parsed_fields) > 256:
             _parsed_fields.clear()
         _parsed_fields[key] = parsed
+    form._lieudit_fields = (form.fields, parsed)  # type: ignore[attr-defined]
     return list(parsed)
 
 
