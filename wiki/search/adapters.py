@@ -15,6 +15,7 @@ form changes, before any record is saved again.
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterable
 from collections.abc import Iterator
 from datetime import datetime
@@ -95,15 +96,15 @@ class Adapter(Protocol):
         ...
 
 
-class _Base:
+class _Base(abc.ABC):
     """Shared loading helpers; subclasses set ``kind`` and ``model``."""
 
     kind: ClassVar[str]
     model: ClassVar[Any]
 
+    @abc.abstractmethod
     def select_indexable(self) -> Select[Any]:
         """Return the query of the indexable objects."""
-        raise NotImplementedError
 
     def all_ids(self, db: Session) -> set[str]:
         """Return the document ids of every indexable object."""
