@@ -386,6 +386,7 @@ def populate(app: Any, count: int, backend: str) -> dict[str, Any]:
     from wiki.demo import demo_author
     from wiki.demo import seed
     from wiki.records import services
+    from wiki.records import taxonomy
     from wiki.records.models import Record
     from wiki.records.models import RecordFacet
 
@@ -398,7 +399,7 @@ def populate(app: Any, count: int, backend: str) -> dict[str, Any]:
             db.commit()
             author = demo_author(db)
             form = services.get_form(db, "initiative")
-            ctx = services.cleaning_context(db)
+            ctx = taxonomy.cleaning_context(db)
             t0 = time.perf_counter()
             text_bytes = 0
             for n in range(1, count + 1):

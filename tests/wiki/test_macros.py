@@ -8,6 +8,7 @@ from tests.factories import make_page
 from tests.factories import make_user
 from wiki import macros
 from wiki.records import services
+from wiki.records import taxonomy
 
 
 def test_extract_replaces_only_standalone_lines_outside_code():
@@ -43,8 +44,8 @@ def test_macro_cap():
 @pytest.fixture
 def directory(db):
     moderator = make_user(db, "Modo", role="moderator")
-    services.save_theme(db, key="mobilite", label="Mobilité", actor=moderator, synonyms=["transports"])
-    services.save_theme(db, key="culture", label="Culture", actor=moderator)
+    taxonomy.save_theme(db, key="mobilite", label="Mobilité", actor=moderator, synonyms=["transports"])
+    taxonomy.save_theme(db, key="culture", label="Culture", actor=moderator)
     form = services.create_form(db, key="initiative", title="Initiatives", actor=moderator, fields=[
         {"id": "f_000000a1", "key": "title", "type": "text", "label": "Titre", "required": True},
         {"id": "f_000000a2", "key": "themes", "type": "theme", "label": "Thématiques"},

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from wiki.errors import NotFound
 from wiki.records import services
+from wiki.records import taxonomy
 from wiki.records.builtin import seed_builtin
 from wiki.records.models import Record
 
@@ -2136,7 +2137,7 @@ def load_demo_initiatives(db: Session, actor: Any) -> int:
         seed_builtin(db, actor)
         form = services.get_form(db, "initiative")
     existing = set(db.scalars(select(Record.title).where(Record.form_id == form.id, Record.deleted_at.is_(None))))
-    ctx = services.cleaning_context(db)
+    ctx = taxonomy.cleaning_context(db)
     created = 0
     for values in INITIATIVES:
         if values["title"] in existing:

@@ -37,6 +37,7 @@ from wiki.errors import EditConflict
 from wiki.errors import ValidationError
 from wiki.records import fields as F
 from wiki.records import services
+from wiki.records import taxonomy
 from wiki.records import values as val
 from wiki.revisions import list_revisions
 
@@ -401,7 +402,7 @@ def _builder(form: Any, rows: list[dict[str, Any]], meta: dict[str, Any], *, mes
     return render_template(
         "forms_admin/edit.html", form=form, rows=rows, meta=meta, messages=messages or [], summary=summary,
         meta_errors={k: v for k, v in (meta_errors or {}).items() if k != "fields"}, conflict=conflict, moved=moved, types=type_labels(), visibilities=visibility_labels(),
-        lists=services.list_choice_lists(db), exposed=EXPOSED_OPTIONS,
+        lists=taxonomy.list_choice_lists(db), exposed=EXPOSED_OPTIONS,
     ), status
 
 
@@ -470,7 +471,7 @@ def _list_values() -> dict[str, str]:
 def lists() -> Any:
     """List the shared lists of choices and create one."""
     db = get_session()
-    existing = services.list_choice_lists(db)
+    existing = taxonomy.list_choice_lists(db)
     values, errors, message = _list_values(), {}, ""
     if request.method == "POST":
         values["key"] = values["key"] or slug_key(values["title"])
@@ -478,7 +479,7 @@ def lists() -> Any:
             if values["key"] in {cl.key for cl in existing}:
                 # save_choice_list replaces a list with the same key: never from the creation form.
                 raise ValidationError(_("La liste n'a pas été enregistrée."), {"key": _("Une liste porte déjà cet identifiant.")})
-            choice_list = services.save_choice_list(
+            choice_list = taxonomy.save_choice_list(
                 db, key=values["key"], title=values["title"], items=parse_items(values["items"]), actor=current_user,
                 comment=values["comment"] or _("Création de la liste"),
             )
@@ -499,14 +500,14 @@ def lists() -> Any:
 def edit_list(key: str) -> Any:
     """Edit a shared list: its title and its items (a revision each time)."""
     db = get_session()
-    choice_list = next((cl for cl in services.list_choice_lists(db) if cl.key == key), None)
+    choice_list = next((cl for cl in taxonomy.list_choice_lists(db) if cl.key == key), None)
     if choice_list is None:
         abort(404)
     values, errors, message = {"title": choice_list.title, "items": items_text(choice_list.items), "comment": ""}, {}, ""
     if request.method == "POST":
         values = _list_values()
         try:
-            services.save_choice_list(db, key=key, title=values["title"], items=parse_items(values["items"]), actor=current_user, comment=values["comment"])
+            taxonomy.save_choice_list(db, key=key, title=values["title"], items=parse_items(values["items"]), actor=current_user, comment=values["comment"])
         except ValidationError as err:
             db.rollback()
             errors, message = err.errors, err.message
@@ -598,7 +599,7 @@ def _theme_problems(row: Mapping[str, Any], looping: set[str]) -> dict[str, str]
 def themes() -> Any:
     """Edit the theme taxonomy in one table (labels, parents, synonyms, order) and add themes."""
     db = get_session()
-    stored = services.list_themes(db)
+    stored = taxonomy.list_themes(db)
     if request.method == "GET":
         return render_template("forms_admin/themes.html", rows=theme_rows(stored), themes=stored, message="")
     rows = [r for r in parse_theme_rows(request.form) if not r["blank"]]
@@ -613,7 +614,7 @@ def themes() -> Any:
         if row["errors"]:
             continue
         try:
-            services.save_theme(
+            taxonomy.save_theme(
                 db, key=row["key"], label=row["label"], actor=current_user, parent_key=row["parent"] or None,
                 synonyms=row["synonyms"].split(","), description=descriptions.get(row["key"], ""),
                 position=int(row["position"]) if row["position"] else None,

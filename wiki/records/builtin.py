@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from wiki.records import models as record_models
 from wiki.records import services
+from wiki.records import taxonomy
 
 #: The 19 themes of the Smart village guide (§3.4 b): (key, label, synonyms).
 #: Synonyms cover the spellings found in the sources (plural, merged or
@@ -310,12 +311,12 @@ def seed_builtin(db: Session, actor: Any) -> dict[str, int]:
     existing = set(db.scalars(select(record_models.Theme.key)))
     for position, (key, label, synonyms) in enumerate(THEMES):
         if key not in existing:
-            services.save_theme(db, key=key, label=label, synonyms=list(synonyms), position=position, actor=actor)
+            taxonomy.save_theme(db, key=key, label=label, synonyms=list(synonyms), position=position, actor=actor)
             counts["themes"] += 1
     existing = set(db.scalars(select(record_models.ChoiceList.key)))
     for key, title, items in CHOICE_LISTS:
         if key not in existing:
-            services.save_choice_list(db, key=key, title=title, items=items, actor=actor, comment="Liste fournie à l’installation")
+            taxonomy.save_choice_list(db, key=key, title=title, items=items, actor=actor, comment="Liste fournie à l’installation")
             counts["choice_lists"] += 1
     existing = set(db.scalars(select(record_models.Form.key)))  # deleted forms too: their key stays taken
     for form in FORMS:

@@ -19,6 +19,7 @@ from wiki import macros
 from wiki.records import fields as F
 from wiki.records import queries
 from wiki.records import services
+from wiki.records import taxonomy
 from wiki.records import widgets
 
 LIST_PARAMS = frozenset({"form", "theme", "zone", "nombre", "tri", "q", "titre", "statut"})
@@ -41,7 +42,7 @@ def _first(form: Any, kind: str) -> Any:
 def _list(call: macros.MacroCall, context: Any, view: str) -> str:
     form = _form(context, call)
     args: dict[str, list[str]] = {}
-    ctx = services.cleaning_context(context.db)
+    ctx = taxonomy.cleaning_context(context.db)
     if call.params.get("theme"):
         field = _first(form, "theme")
         wanted = [ctx.theme_lookup.get(F.fold(name)) for name in call.params["theme"].split(",")]
@@ -87,8 +88,8 @@ def render_formulaire(call: macros.MacroCall, context: Any) -> str:
     if not services.can_add_record(context.actor, current_app.config["EDIT_POLICY"]):
         return render_template("records/_macro_login.html", form=form)
     db = context.db
-    lists = {cl.key: cl.items for cl in services.list_choice_lists(db)}
-    themes = [(t.key, t.label) for t in services.list_themes(db)]
+    lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}
+    themes = [(t.key, t.label) for t in taxonomy.list_themes(db)]
     defs = [d for d in services.form_fields(form) if services.visible_to(context.actor, d)]
     return render_template(
         "records/_macro_form.html", form=form, defs=defs, values=widgets.initial_values(defs, {}),

@@ -27,12 +27,11 @@ from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.records import fields as F
+from wiki.records import taxonomy
 from wiki.records.models import STATUSES
-from wiki.records.models import ChoiceList
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import RecordFacet
-from wiki.records.models import Theme
 from wiki.revisions import save_revision
 
 #: Field types whose values are indexed as facets.
@@ -70,22 +69,6 @@ def form_fields(form: Form) -> list[F.FieldDef]:
         _parsed_fields[key] = parsed
     form._lieudit_fields = (form.fields, parsed)  # type: ignore[attr-defined]
     return list(parsed)
-
-
-def cleaning_context(db: Session, *, default_timezone: str = "Europe/Paris") -> F.Context:
-    """Build the validation context: choice lists and the theme taxonomy."""
-    lists = {cl.key: [item["value"] for item in cl.items] for cl in db.scalars(select(ChoiceList))}
-    themes = list(db.scalars(select(Theme)))
-    lookup: dict[str, str] = {}
-    for theme in themes:
-        for name in [theme.key, theme.label, *theme.synonyms]:
-            lookup[F.fold(name)] = theme.key
-    return F.Context(
-        choice_lists=lists,
-        theme_keys=frozenset(t.key for t in themes),
-        theme_lookup=lookup,
-        default_timezone=default_timezone,
-    )
 
 
 # --- forms ------------------------------------------------------------------
@@ -206,48 +189,10 @@ def update_form(
     return True
 
 
-# --- choice lists and themes --------------------------------------------------
-
-
-def save_choice_list(db: Session, *, key: str, title: str, items: list[dict[str, str]], actor: Any, comment: str = "") -> ChoiceList:
-    """Create or replace a shared list of choices (a revision each time).
-
-    :raises Forbidden: the actor is not a moderator.
-    :raises ValidationError: bad key or items.
-    """
-    if not permissions.has_role(actor, "moderator"):
-        raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier une liste.")))
-    _check_form_meta(key, title)
-    try:
-        clean = F.validate_choices(items)
-    except F.SchemaError as err:
-        raise ValidationError(str(_l("La liste est invalide.")), {"items": " ; ".join(err.errors)}) from err
-    existing = db.scalar(select(ChoiceList).where(ChoiceList.key == key))
-    if existing is None:
-        existing = ChoiceList(key=key, title=title.strip(), items=clean, created_at=utcnow(), updated_at=utcnow())
-        db.add(existing)
-        db.flush()
-        action = "create"
-    else:
-        if (existing.title, existing.items) == (title.strip(), clean):
-            return existing
-        existing.title, existing.items = title.strip(), clean
-        existing.revision_number += 1
-        existing.updated_at = utcnow()
-        action = "edit"
-    save_revision(db, "list", existing.id, {"key": key, "title": existing.title, "items": clean}, actor=actor, comment=comment, action=action)
-    return existing
-
-
-def list_choice_lists(db: Session) -> list[ChoiceList]:
-    """Return the shared choice lists by title."""
-    return list(db.scalars(select(ChoiceList).order_by(ChoiceList.title)))
-
-
 def value_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
     """Return, per choice or theme field key, the display label of each value."""
-    lists = {cl.key: cl.items for cl in list_choice_lists(db)}
-    themes = {t.key: t.label for t in list_themes(db)}
+    lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}
+    themes = {t.key: t.label for t in taxonomy.list_themes(db)}
     labels: dict[str, dict[str, str]] = {}
     for field in form_fields(form):
         if field.type == "theme":
@@ -257,34 +202,6 @@ def value_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
             labels[field.key] = {item["value"]: item["label"] for item in items}
     return labels
 
-
-def list_themes(db: Session) -> list[Theme]:
-    """Return the theme taxonomy in display order."""
-    return list(db.scalars(select(Theme).order_by(Theme.position, Theme.label)))
-
-
-def save_theme(db: Session, *, key: str, label: str, actor: Any, parent_key: str | None = None, synonyms: list[str] | None = None, description: str = "", position: int | None = None) -> Theme:
-    """Create or update a theme of the taxonomy.
-
-    :raises Forbidden: the actor is not a moderator.
-    :raises ValidationError: bad key, label or parent.
-    """
-    if not permissions.has_role(actor, "moderator"):
-        raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier les thématiques.")))
-    if not F.KEY_RE.match(key or "") or not (label or "").strip() or len(label) > 120:
-        raise ValidationError(str(_l("Thématique invalide.")), {"label": str(_l("Libellé obligatoire (120 caractères au plus)."))})
-    theme = db.scalar(select(Theme).where(Theme.key == key)) or Theme(key=key)
-    parent = db.scalar(select(Theme).where(Theme.key == parent_key)) if parent_key else None
-    if parent_key and (parent is None or parent.key == key):
-        raise ValidationError(str(_l("Thématique parente inconnue.")), {"parent": str(_l("Thématique parente inconnue."))})
-    theme.label, theme.description = label.strip(), description
-    theme.parent_id = parent.id if parent else None
-    theme.synonyms = [s.strip() for s in (synonyms or []) if s.strip()][:20]
-    if position is not None:
-        theme.position = position
-    db.add(theme)
-    db.flush()
-    return theme
 
 
 # --- records --------------------------------------------------------------------
@@ -346,7 +263,7 @@ def create_record(
         raise Forbidden(str(_l("Vous n'avez pas le droit d'ajouter une fiche.")))
     defs = form_fields(form)
     status = _initial_status(actor, status)
-    data, errors = F.clean_record(defs, submitted, ctx or cleaning_context(db), partial=status == "draft")
+    data, errors = F.clean_record(defs, submitted, ctx or taxonomy.cleaning_context(db), partial=status == "draft")
     if errors:
         raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), errors)
     record = Record(
@@ -445,7 +362,7 @@ def update_record(
     db.refresh(record)
     defs = form_fields(record.form)
     editable = [d for d in defs if visible_to(actor, d, record)]
-    data, errors = F.clean_record(editable, submitted, ctx or cleaning_context(db), partial=record.status == "draft")
+    data, errors = F.clean_record(editable, submitted, ctx or taxonomy.cleaning_context(db), partial=record.status == "draft")
     if errors:
         raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), errors)
     merged = dict(record.data)
@@ -493,7 +410,7 @@ def set_status(db: Session, record: Record, status: str, *, actor: Any, comment:
     if status == record.status:
         return
     if status != "draft":
-        _, errors = F.clean_record(form_fields(record.form), _by_key(record), cleaning_context(db))
+        _, errors = F.clean_record(form_fields(record.form), _by_key(record), taxonomy.cleaning_context(db))
         if errors:
             raise ValidationError(str(_l("Complétez les champs obligatoires avant de changer le statut.")), errors)
     record.status = status

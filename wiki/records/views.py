@@ -30,6 +30,7 @@ from wiki.pages import attachments as files
 from wiki.records import fields as F
 from wiki.records import queries
 from wiki.records import services
+from wiki.records import taxonomy
 from wiki.records import widgets
 from wiki.records.models import STATUSES
 from wiki.revisions import diff_snapshots
@@ -45,13 +46,13 @@ def _policy() -> str:
 
 
 def _ctx() -> F.Context:
-    return services.cleaning_context(get_session(), default_timezone=current_app.config["DEFAULT_TIMEZONE"])
+    return taxonomy.cleaning_context(get_session(), default_timezone=current_app.config["DEFAULT_TIMEZONE"])
 
 
 def _vocabulary() -> tuple[dict[str, list[dict[str, str]]], list[tuple[str, str]]]:
     db = get_session()
-    lists = {cl.key: cl.items for cl in services.list_choice_lists(db)}
-    themes = [(t.key, t.label) for t in services.list_themes(db)]
+    lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}
+    themes = [(t.key, t.label) for t in taxonomy.list_themes(db)]
     return lists, themes
 
 

@@ -14,6 +14,7 @@ from tests.factories import PASSWORD
 from tests.factories import make_user
 from wiki.records import admin
 from wiki.records import services
+from wiki.records import taxonomy
 from wiki.revisions import list_revisions
 
 KEY = "producteurs_locaux"
@@ -181,7 +182,7 @@ POSTS = ("/-/formulaires/nouveau", BUILDER, "/-/listes", "/-/listes/statuts", "/
 def seeded(app, db):
     modo = make_user(db, "Modo", role="moderator")
     services.create_form(db, key=KEY, title="Producteurs locaux", fields=[{"key": "title", "type": "text", "label": "Nom", "required": True}], actor=modo)
-    services.save_choice_list(db, key="statuts", title="Statuts", items=[{"value": "asso", "label": "Association"}], actor=modo)
+    taxonomy.save_choice_list(db, key="statuts", title="Statuts", items=[{"value": "asso", "label": "Association"}], actor=modo)
     db.commit()
     return modo
 
@@ -207,8 +208,8 @@ def test_contributors_get_403_everywhere(app, db, seeded):
     assert client.get("/-/formulaires/inexistant").status_code == 403  # no existence oracle
     assert form_keys(db) == [KEY]
     assert the_form(db).revision == 1 and the_form(db).title == "Producteurs locaux"
-    assert read(db, lambda s: [cl.title for cl in services.list_choice_lists(s)]) == ["Statuts"]
-    assert read(db, services.list_themes) == []
+    assert read(db, lambda s: [cl.title for cl in taxonomy.list_choice_lists(s)]) == ["Statuts"]
+    assert read(db, taxonomy.list_themes) == []
 
 
 def test_moderators_reach_every_screen(app, db, seeded):
@@ -448,7 +449,7 @@ def test_saving_without_changes_makes_no_revision(moderator, db):
 def test_choice_lists_are_edited_with_revisions_and_used_by_forms(moderator, db):
     response = moderator.post("/-/listes", data={"title": "Types de structure", "items": "asso | Association\nCollectivité territoriale"})
     assert response.status_code == 302 and response.location.endswith("/-/listes/types_de_structure")
-    list_id, items = read(db, lambda s: next((cl.id, cl.items) for cl in services.list_choice_lists(s)))
+    list_id, items = read(db, lambda s: next((cl.id, cl.items) for cl in taxonomy.list_choice_lists(s)))
     assert items == [{"value": "asso", "label": "Association"}, {"value": "collectivite-territoriale", "label": "Collectivité territoriale"}]
     data = form_data(moderator.get("/-/listes/types_de_structure").text, "/-/listes/types_de_structure")
     assert data["items"] == "asso | Association\ncollectivite-territoriale | Collectivité territoriale"
@@ -482,7 +483,7 @@ def test_themes_are_edited_in_one_table(moderator, db):
              "themes-1-key": "velo", "themes-1-label": "Vélo", "themes-1-parent": "mobilite",
              "themes-2-label": "Alimentation", "themes-2-position": "1"}  # fmt: skip
     assert moderator.post("/-/thematiques", data=data).status_code == 302
-    themes = read(db, lambda s: [(t.key, t.label, t.synonyms, t.parent_id, t.id) for t in services.list_themes(s)])
+    themes = read(db, lambda s: [(t.key, t.label, t.synonyms, t.parent_id, t.id) for t in taxonomy.list_themes(s)])
     assert [t[0] for t in themes] == ["velo", "alimentation", "mobilite"]
     by_key = {t[0]: t for t in themes}
     assert by_key["mobilite"][2] == ["transport", "covoiturage"] and by_key["velo"][3] == by_key["mobilite"][4]
@@ -494,10 +495,10 @@ def test_themes_are_edited_in_one_table(moderator, db):
     data |= {f"themes-{n}-parent": "", f"themes-{n}-position": "deux"}
     refused = moderator.post("/-/thematiques", data=data)
     assert refused.status_code == 400 and "Position" in refused.text and 'aria-invalid="true"' in refused.text
-    assert read(db, lambda s: {t.key: t.label for t in services.list_themes(s)})["mobilite"] == "Mobilité"
+    assert read(db, lambda s: {t.key: t.label for t in taxonomy.list_themes(s)})["mobilite"] == "Mobilité"
     data[f"themes-{n}-position"] = "5"
     assert moderator.post("/-/thematiques", data=data).status_code == 302
-    assert read(db, lambda s: {t.key: t.label for t in services.list_themes(s)})["mobilite"] == "Mobilités"
+    assert read(db, lambda s: {t.key: t.label for t in taxonomy.list_themes(s)})["mobilite"] == "Mobilités"
 
 
 # --- pure helpers ------------------------------------------------------------------------------

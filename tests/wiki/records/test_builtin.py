@@ -18,6 +18,7 @@ from wiki.records import builtin
 from wiki.records import fields as F
 from wiki.records import models as M
 from wiki.records import services as svc
+from wiki.records import taxonomy
 
 INITIATIVE_KEYS = {field["key"] for field in builtin.FORMS[0]["fields"]}
 PERSONAL_KEYS = {"contact_nom", "contact_email", "contact_telephone"}
@@ -132,7 +133,7 @@ def test_seeding_never_overwrites_what_administrators_changed(db):
     builtin.seed_builtin(db, actor)
     form = svc.get_form(db, "lieu")
     svc.update_form(db, form, title="Lieux utiles", fields=form.fields[:3], actor=actor)
-    svc.save_theme(db, key="mobilite", label="Se déplacer", synonyms=["bouger"], actor=actor)
+    taxonomy.save_theme(db, key="mobilite", label="Se déplacer", synonyms=["bouger"], actor=actor)
     db.commit()
     assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0}
     db.commit()
@@ -144,7 +145,7 @@ def test_seeding_never_overwrites_what_administrators_changed(db):
 
 def test_theme_synonyms_resolve_through_the_cleaning_context(db):
     builtin.seed_builtin(db, demo_author(db))
-    ctx = svc.cleaning_context(db)
+    ctx = taxonomy.cleaning_context(db)
     themes = next(d for d in svc.form_fields(svc.get_form(db, "initiative")) if d.key == "themes")
     cases = {
         "Mobilités": "mobilite", "transport": "mobilite", "Outils numériques": "outils_numeriques",
@@ -170,7 +171,7 @@ def test_all_initiatives_load_published_once(db):
     assert {r.status for r in records} == {"published"}
     assert {r.title for r in records} == {i["title"] for i in demo.INITIATIVES}
     defs = svc.form_fields(form)
-    ctx = svc.cleaning_context(db)
+    ctx = taxonomy.cleaning_context(db)
     for record in records:  # what was stored still validates, field by field
         _, errors = F.clean_record(defs, {d.key: record.data.get(d.id) for d in defs}, ctx)
         assert errors == {}, (record.title, errors)

@@ -10,6 +10,7 @@ from wiki.auth.services import Anonymous
 from wiki.db import utcnow
 from wiki.pages import services as pages
 from wiki.records import services
+from wiki.records import taxonomy
 from wiki.search import adapters
 from wiki.search.adapters import ADAPTERS
 
@@ -35,7 +36,7 @@ def moderator(db):
 
 @pytest.fixture
 def form(db, moderator):
-    services.save_theme(db, key="mobilite", label="Mobilité", actor=moderator, synonyms=["transports", "covoiturage"])
+    taxonomy.save_theme(db, key="mobilite", label="Mobilité", actor=moderator, synonyms=["transports", "covoiturage"])
     return services.create_form(db, key="lieu", title="Lieu", fields=FIELDS, actor=moderator, title_field="nom")
 
 
