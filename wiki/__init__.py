@@ -78,6 +78,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for module in (auth, pages, records, activity, site, api):
         module.init_app(app)
     cli.init_app(app)
+    from importers.cli import import_command
+
+    app.cli.add_command(import_command)
     _template_globals(app)
     return app
 
