@@ -81,3 +81,11 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT: int | None = None
     #: Extra hosts allowed in Content-Security-Policy ``img-src`` (tiles).
     CSP_IMG_SOURCES: tuple[str, ...] = ()
+    #: Publisher of the open-data catalog (an organisation); empty: ``SITE_NAME``.
+    DATA_PUBLISHER: str = ""
+    #: Web address of the publisher, shown in the DCAT catalog.
+    DATA_PUBLISHER_URL: str = ""
+    #: Contact e-mail of datasets whose metadata names none (an organisation's address).
+    DATA_CONTACT_EMAIL: str = ""
+    #: Default licence of datasets: ``etalab-2.0``, ``odbl-1.0`` or ``cc-by-sa-4.0``.
+    DATA_LICENSE: str = "etalab-2.0"

@@ -96,7 +96,8 @@ def _configure_sqlite(engine: Engine, app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        writes = _write_intent.get() and not conn.get_execution_options().get("lieudit_read_only")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def make_engine(url: str, app: Flask) -> Engine:
@@ -141,6 +142,14 @@ class Database:
     def new_session(app: Flask | None = None) -> Session:
         """Open a session the caller must close (CLI, background work)."""
         return (app or current_app).extensions["lieudit.db"]["factory"]()
+
+    @staticmethod
+    def new_read_session(app: Flask | None = None) -> Session:
+        """Open a read-only session the caller must close: on SQLite its
+        transactions begin deferred, so a long streamed export never holds
+        the write lock, whatever request or context it runs after."""
+        ext = (app or current_app).extensions["lieudit.db"]
+        return ext["factory"](bind=ext["engine"].execution_options(lieudit_read_only=True))
 
 
 db = Database()

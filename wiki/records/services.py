@@ -37,7 +37,7 @@ from wiki.revisions import save_revision
 #: Field types whose values are indexed as facets.
 FACET_TYPES = ("choice", "multichoice", "theme", "zone", "boolean")
 #: Form keys that would collide with fixed addresses (``/-/formulaires/nouveau``…).
-RESERVED_FORM_KEYS = frozenset({"nouveau", "nouvelle", "catalog", "catalogue", "datapackage"})
+RESERVED_FORM_KEYS = frozenset({"nouveau", "nouvelle", "catalog", "catalogue", "datapackage", "pages"})
 #: Types that may change into each other without touching stored values.
 COMPATIBLE = {frozenset({"text", "longtext"}), frozenset({"choice", "multichoice"}), frozenset({"file", "image"})}
 

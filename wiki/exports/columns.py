@@ -1,0 +1,140 @@
+"""The columns of a dataset, derived from its form's public fields (pure).
+
+Pure module: no flask, no database. A form field becomes one column named by
+its public key, except a schedule, which becomes one column per part
+(``<key>_debut``, ``<key>_fin``…) so that flat formats stay flat. Only fields
+that are public and not personal are ever given to this module: the services
+filter them first (privacy by construction, HOSTILE_INPUTS B8-73).
+
+Each column knows its Table Schema type, format and constraints, and how to
+read its value out of a record's data (keyed by field id). ``cell_text``
+writes a value the way the canonical CSV holds it: ISO dates, ``true`` /
+``false``, dot decimals, lists joined with ``;``, geometries as GeoJSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections import abc
+from typing import Any
+
+from wiki.records.schema import FieldDef
+
+#: Separator of multiple values (multi-choice, themes, zones) in flat formats.
+LIST_SEPARATOR = ";"
+#: Columns every dataset starts or ends with (their names are reserved field keys).
+FIXED_FIRST = ("id",)
+FIXED_LAST = ("updated_at", "verified_at")
+_TABLE_TYPES = {
+    "text": ("string", "default"), "longtext": ("string", "default"), "number": ("number", "default"),
+    "boolean": ("boolean", "default"), "choice": ("string", "default"), "multichoice": ("string", "default"),
+    "date": ("date", "default"), "datetime": ("datetime", "any"), "geometry": ("geojson", "default"),
+    "zone": ("string", "default"), "theme": ("string", "default"), "url": ("string", "uri"),
+    "email": ("string", "email"), "phone": ("string", "default"), "file": ("string", "default"),
+    "image": ("string", "default"), "link": ("string", "default"),
+}  # fmt: skip
+_SCHEDULE_PARTS = (
+    ("debut", "start", "début (date, ou date et heure locales)"),
+    ("fin", "end", "fin (date incluse, ou date et heure locales)"),
+    ("toute_la_journee", "all_day", "toute la journée"),
+    ("fuseau_horaire", "timezone", "fuseau horaire IANA des heures locales"),
+    ("recurrence", "rrule", "règle de récurrence iCalendar (RRULE, RFC 5545)"),
+    ("exceptions", "exdates", "dates exclues de la récurrence"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """One column of a dataset: its name, documentation and how to read its value."""
+
+    name: str
+    title: str
+    description: str
+    table_type: str
+    format: str = "default"
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    field_type: str = ""
+    field_id: str = ""
+    part: str = ""
+
+    def value(self, row: abc.Mapping[str, Any]) -> Any:
+        """Return this column's JSON-ready value from an export row (``id``, ``data``, dates)."""
+        if not self.field_id:
+            return row.get(self.name)
+        value = row["data"].get(self.field_id)
+        if self.part:
+            return value.get(self.part) if isinstance(value, abc.Mapping) else None
+        if self.field_type == "link" and isinstance(value, abc.Mapping):
+            return str(value.get("record_id", ""))
+        if self.field_type in ("file", "image") and isinstance(value, abc.Mapping):
+            return value.get("name")
+        return value
+
+
+def columns_for(fields: abc.Sequence[FieldDef], choices: abc.Mapping[str, abc.Sequence[str]]) -> list[Column]:
+    """Return the columns of a form's public fields, fixed columns included.
+
+    :param choices: allowed values per field key, for choice fields (enums).
+    """
+    columns = [Column("id", "Identifiant", "Numéro de la fiche, stable (son adresse est /fiches/<id>).", "integer", required=True)]
+    for field in fields:
+        if field.type == "schedule":
+            for suffix, part, what in _SCHEDULE_PARTS:
+                kind = "boolean" if part == "all_day" else "string"
+                columns.append(Column(f"{field.key}_{suffix}", f"{field.label} : {what}", field.help, kind, field_type="schedule", field_id=field.id, part=part,
+                                      required=field.required and part in ("start", "all_day", "timezone")))
+            continue
+        table_type, fmt = _TABLE_TYPES.get(field.type, ("string", "default"))
+        if field.type == "number" and (field.options.get("integer") or field.options.get("year")):
+            table_type = "integer"
+        description = field.help
+        if field.type in ("multichoice", "theme") or (field.type == "zone" and field.options.get("multiple")):
+            description = f"{description} (valeurs séparées par « {LIST_SEPARATOR} »)".strip()
+        enum = tuple(choices.get(field.key, ())) if field.type == "choice" else ()
+        columns.append(Column(field.key, field.label, description, table_type, fmt, field.required, enum, field.type, field.id))
+    columns.append(Column("updated_at", "Dernière modification", "Date et heure de la dernière modification (UTC).", "datetime", "any", True))
+    columns.append(Column("verified_at", "Vérifiée le", "Date à laquelle quelqu’un a confirmé que la fiche est à jour.", "date"))
+    return _unique(columns)
+
+
+def _unique(columns: list[Column]) -> list[Column]:
+    """Rename a generated column whose name another one already took (``x_debut`` vs a field ``x_debut``)."""
+    seen: set[str] = set()
+    out = []
+    for column in columns:
+        name, n = column.name, 2
+        while name in seen:
+            name, n = f"{column.name}_{n}", n + 1
+        seen.add(name)
+        out.append(dataclasses.replace(column, name=name) if name != column.name else column)
+    return out
+
+
+def cell_text(column: Column, value: Any) -> str:
+    """Write a value as the canonical CSV holds it (byte-faithful data, never reformatted for display)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(cell_text(column, item) for item in value)
+    if isinstance(value, abc.Mapping):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def row_values(columns: abc.Sequence[Column], row: abc.Mapping[str, Any]) -> list[Any]:
+    """Return the JSON-ready values of one export row, in column order."""
+    return [column.value(row) for column in columns]
+
+
+def record_object(fields: abc.Sequence[FieldDef], row: abc.Mapping[str, Any], url: str) -> dict[str, Any]:
+    """Return one record as a JSON object: ``id``, ``url``, each public field by key, then the dates."""
+    out: dict[str, Any] = {"id": row["id"], "url": url}
+    for field in fields:
+        out[field.key] = row["data"].get(field.id)
+    out["updated_at"] = row["updated_at"]
+    out["verified_at"] = row["verified_at"]
+    return out
