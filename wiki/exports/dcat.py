@@ -103,6 +103,7 @@ def dataset_to_rdf(graph: Graph, dataset: Dataset, publisher: BNode) -> URIRef:
         dnode = URIRef(url)
         add((node, DCAT.distribution, dnode))
         add((dnode, RDF.type, DCAT.Distribution))
+        add((dnode, DCTERMS.identifier, Literal(url)))
         add((dnode, DCTERMS.title, Literal(f"{dataset.title} ({dist.label})", lang="fr")))
         add((dnode, DCTERMS.description, Literal(str(dist.description), lang="fr")))
         add((dnode, DCAT.accessURL, URIRef(dataset.landing_url)))

@@ -336,6 +336,12 @@ def removed_since(db: Session, form: Form, since: datetime) -> list[dict[str, An
     return out
 
 
+def _exact(value: Any) -> str | None:
+    """A timestamp to the microsecond: two saves in one second must give two validators."""
+    moment = _aware(value)
+    return moment.isoformat() if moment else None
+
+
 def export_state(db: Session, form: Form | None, *, variant: str) -> ExportState:
     """Return the validator of an export: it changes whenever its bytes may change.
 
@@ -343,13 +349,13 @@ def export_state(db: Session, form: Form | None, *, variant: str) -> ExportState
     """
     if form is None:
         latest, count = db.execute(select(func.max(Page.updated_at), func.count()).select_from(Page)).one()
-        parts: list[Any] = ["pages", _iso(latest), count]
+        parts: list[Any] = ["pages", _exact(latest), count]
         modified = _aware(latest)
         meta = _meta(db, PAGES_KEY)
     else:
         latest, count = db.execute(select(func.max(Record.updated_at), func.count()).where(Record.form_id == form.id)).one()
         lists = db.scalar(select(func.max(ChoiceList.updated_at)))
-        parts = [form.id, form.revision_number, _iso(form.updated_at), _iso(latest), count, _iso(lists)]
+        parts = [form.id, form.revision_number, _exact(form.updated_at), _exact(latest), count, _exact(lists)]
         modified = max((d for d in (_aware(latest), _aware(form.updated_at)) if d is not None), default=None)
         meta = _meta(db, form.key)
     if meta is not None:
