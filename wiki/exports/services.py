@@ -236,13 +236,13 @@ def save_dataset_meta(db: Session, key: str, values: dict[str, Any], *, actor: A
 
 def _clean_meta(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Check submitted metadata; return the clean values and the errors."""
-    def text(name: str, limit: int) -> str:
+    def _text(name: str, limit: int) -> str:
         return " ".join(str(values.get(name) or "").split())[:limit] if name != "description" else str(values.get(name) or "").strip()
 
     errors: dict[str, str] = {}
     clean = {
-        "title": text("title", 200), "description": text("description", 5000), "contact_name": text("contact_name", 200),
-        "contact_email": text("contact_email", 254), "contact_url": text("contact_url", 500),
+        "title": _text("title", 200), "description": _text("description", 5000), "contact_name": _text("contact_name", 200),
+        "contact_email": _text("contact_email", 254), "contact_url": _text("contact_url", 500),
         "license": str(values.get("license") or ""), "frequency": str(values.get("frequency") or ""),
     }
     if len(clean["description"]) > 5000:

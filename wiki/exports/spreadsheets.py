@@ -96,7 +96,7 @@ def rows_to_xlsx(target: IO[bytes], title: str, header: Sequence[str], rows: Ite
     sheet = workbook.create_sheet(title=_sheet_name(title))
     sheet.append(list(header))
 
-    def cell(value: Any) -> Any:
+    def _cell(value: Any) -> Any:
         if value is None or isinstance(value, (bool, int, float)):
             return value
         text = _XML_INVALID_RE.sub("", neutralize(str(value)))[:32_767]  # the cell size limit of Excel
@@ -105,7 +105,7 @@ def rows_to_xlsx(target: IO[bytes], title: str, header: Sequence[str], rows: Ite
         return out
 
     for row in rows:
-        sheet.append([cell(value) for value in row])
+        sheet.append([_cell(value) for value in row])
     workbook.save(target)
 
 

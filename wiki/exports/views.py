@@ -97,14 +97,14 @@ def _reading(body: Callable[[Any], Iterator[bytes]]) -> Iterator[bytes]:
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
 
-    def run() -> Iterator[bytes]:
+    def _run() -> Iterator[bytes]:
         session = Database.new_read_session(app)
         try:
             yield from body(session)
         finally:
             session.close()
 
-    return run()
+    return _run()
 
 
 def _download(state: services.ExportState, body: Callable[[Any], Iterator[bytes]], mimetype: str, filename: str | None = None) -> Response:
@@ -187,11 +187,11 @@ def download(key: str, ext: str) -> Any:
     columns = services.dataset_columns(db, form)
     header = [c.name for c in columns]
 
-    def text_rows(session: Any) -> Iterator[list[str]]:
+    def _text_rows(session: Any) -> Iterator[list[str]]:
         for row in services.iter_rows(session, form, since=since):
             yield [cols.cell_text(c, v) for c, v in zip(columns, cols.row_values(columns, row), strict=True)]
 
-    def typed_rows(session: Any) -> Iterator[list[Any]]:
+    def _typed_rows(session: Any) -> Iterator[list[Any]]:
         for row in services.iter_rows(session, form, since=since):
             values = cols.row_values(columns, row)
             yield [v if v is None or isinstance(v, (bool, int, float)) else cols.cell_text(c, v) for c, v in zip(columns, values, strict=True)]
@@ -199,7 +199,7 @@ def download(key: str, ext: str) -> Any:
     if ext in ("csv", "tableur.csv"):
         spreadsheet = ext != "csv"
         filename = f"{key}-tableur.csv" if spreadsheet else f"{key}.csv"
-        return _download(state, lambda session: tabular.rows_to_csv(header, text_rows(session), spreadsheet=spreadsheet), "text/csv; charset=utf-8", filename)
+        return _download(state, lambda session: tabular.rows_to_csv(header, _text_rows(session), spreadsheet=spreadsheet), "text/csv; charset=utf-8", filename)
     if ext == "json":
         fields = services.public_fields(form)
         dataset = _dataset(key)
@@ -207,25 +207,25 @@ def download(key: str, ext: str) -> Any:
                 "since": since.strftime("%Y-%m-%dT%H:%M:%SZ") if since else None,
                 "fields": [{"key": f.key, "type": f.type, "label": f.label} for f in fields]}  # fmt: skip
 
-        def body(session: Any) -> Iterator[bytes]:
+        def _body(session: Any) -> Iterator[bytes]:
             objects = (cols.record_object(fields, row, f"{urls['site_url']}/fiches/{row['id']}") for row in services.iter_rows(session, form, since=since))
             deleted = (lambda: services.removed_since(session, form, since)) if since else None
             yield from tabular.records_to_json(meta, objects, deleted)
 
-        return _download(state, body, "application/json")
+        return _download(state, _body, "application/json")
     if ext == "ods":
-        return _download(state, lambda session: spreadsheets.rows_to_ods(form.title, header, typed_rows(session)), dist.media_type, f"{key}.ods")
+        return _download(state, lambda session: spreadsheets.rows_to_ods(form.title, header, _typed_rows(session)), dist.media_type, f"{key}.ods")
 
-    def xlsx(session: Any) -> Iterator[bytes]:
+    def _xlsx(session: Any) -> Iterator[bytes]:
         # openpyxl needs the whole workbook before the first byte: spool it to
         # a temporary file (constant memory), then send that file in chunks.
         with tempfile.TemporaryFile() as handle:
-            spreadsheets.rows_to_xlsx(handle, form.title, header, typed_rows(session))
+            spreadsheets.rows_to_xlsx(handle, form.title, header, _typed_rows(session))
             handle.seek(0)
             while chunk := handle.read(_CHUNK):
                 yield chunk
 
-    return _download(state, xlsx, dist.media_type, f"{key}.xlsx")
+    return _download(state, _xlsx, dist.media_type, f"{key}.xlsx")
 
 
 @bp.route("/donnees/<formkey:key>/datapackage.json")
@@ -247,10 +247,10 @@ def pages_archive() -> Any:
     license_url = _dataset(PAGES_KEY).license.url
     site = _urls()["site_url"]
 
-    def body(session: Any) -> Iterator[bytes]:
+    def _body(session: Any) -> Iterator[bytes]:
         yield from pages_to_zip(services.iter_pages(session, since=since), page_url=lambda slug: f"{site}/pages/{slug}", license=license_url)
 
-    return _download(state, body, PAGES_ARCHIVE.media_type, "pages.zip")
+    return _download(state, _body, PAGES_ARCHIVE.media_type, "pages.zip")
 
 
 @bp.route("/donnees/catalog.<any(jsonld, ttl):ext>")
