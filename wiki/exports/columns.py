@@ -114,6 +114,8 @@ def _unique(columns: list[Column]) -> list[Column]:
 
 def cell_text(column: Column, value: Any) -> str:
     """Write a value as the canonical CSV holds it (byte-faithful data, never reformatted for display)."""
+    if type(value) is str:  # most cells: the fast path
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -1,0 +1,165 @@
+"""Benchmark: streamed open-data exports of 100,000 records — records per second and peak memory.
+
+Target (issue): CSV (and the other downloads) of 100,000 records in constant
+memory, peak RSS under 200 MB.
+
+What it does:
+
+1. Builds a throwaway SQLite instance in a temporary folder, runs the
+   migrations and loads the demo (built-in forms and the 32 demo
+   initiatives, through the real services).
+2. Copies the demo initiatives' values into ``--records`` published
+   *Initiative* records (100,000 by default; 44 fields, ≈ 2.5 KB of JSON
+   each), inserted in bulk with SQLAlchemy Core: an export reads only the
+   ``records`` table, so the revisions, facets and activity rows the services
+   would also write do not change what is measured, and the load takes
+   seconds instead of many minutes.
+3. For each format asked (``--formats csv,tableur.csv,json,ods,xlsx``) starts
+   a **fresh Python process** (so one run's memory cannot hide in another's)
+   that creates the app, makes one warm-up request (imports, templates,
+   a 0-row export), reads its RSS (``VmRSS``), then downloads
+   ``/donnees/initiative.<format>`` through the Flask test client without
+   buffering, consuming the body chunk by chunk as a WSGI server would. It
+   reports the wall time, records per second, bytes, time to first byte, and
+   the process's peak RSS (``VmHWM``, the high-water mark of the whole
+   process, baseline included) and the growth over the warm-up RSS.
+   ``--also N`` runs the same with N records first, to show that the peak
+   does not grow with the number of records.
+
+Run from the repository root: ``.venv/bin/python bench/exports.py`` (about
+five minutes with XLSX; ``--records 10000`` for a quick run). The temporary
+folder is removed at the end, on errors and on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _status_kib(key: str) -> int:
+    """Read a memory figure of this process from ``/proc/self/status`` (``VmRSS``, ``VmHWM``)."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _app(instance: Path, url: str):
+    from wiki import create_app
+
+    return create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url, "SECRET_KEY": "bench", "SERVER_NAME": "bench.local"})
+
+
+def build(instance: Path, url: str, count: int) -> None:
+    """Create the instance and ``count`` published initiatives."""
+    from sqlalchemy import insert
+    from sqlalchemy import select
+
+    from wiki import migrate
+    from wiki.db import Database
+    from wiki.db import utcnow
+    from wiki.demo import load_demo
+    from wiki.records.models import Form
+    from wiki.records.models import Record
+
+    app = _app(instance, url)
+    with app.app_context():
+        migrate.upgrade(Database.engine(), None, backup=False)
+        session = Database.new_session(app)
+        load_demo(session)
+        session.commit()
+        form = session.scalar(select(Form).where(Form.key == "initiative"))
+        templates = [r.data for r in session.scalars(select(Record).where(Record.form_id == form.id))]
+        title_id = next(f["id"] for f in form.fields if f["key"] == "title")
+        now = utcnow()
+        batch = []
+        for n in range(count):
+            data = dict(templates[n % len(templates)])
+            data[title_id] = f"{data.get(title_id, 'Initiative')} n° {n}"
+            batch.append({"form_id": form.id, "title": data[title_id][:300], "data": data, "status": "published", "form_revision": form.revision_number,
+                          "revision_number": 1, "created_at": now, "updated_at": now, "search_text": ""})  # fmt: skip
+            if len(batch) == 5000:
+                session.execute(insert(Record), batch)
+                session.commit()
+                batch.clear()
+        if batch:
+            session.execute(insert(Record), batch)
+            session.commit()
+        session.close()
+        Database.engine().dispose()
+
+
+def child(instance: Path, url: str, fmt: str) -> None:
+    """Run one export in this (fresh) process and print its figures as JSON."""
+    app = _app(instance, url)
+    client = app.test_client()
+    path = f"/donnees/initiative.{fmt}"
+    warm = client.get(path, query_string={"since": "2999-01-01"})
+    assert warm.status_code == 200, warm.status_code
+    baseline = _status_kib("VmRSS")
+    start = time.perf_counter()
+    response = client.get(path, buffered=False)
+    assert response.status_code == 200, response.status_code
+    size, first = 0, None
+    for chunk in response.response:
+        if first is None:
+            first = time.perf_counter() - start
+        size += len(chunk)
+    response.close()
+    elapsed = time.perf_counter() - start
+    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child
+    # would report the parent's peak (the loader) instead of its own.
+    peak = _status_kib("VmHWM")
+    print(json.dumps({"format": fmt, "seconds": elapsed, "bytes": size, "first_byte": first, "baseline_kib": baseline, "peak_kib": peak}))
+
+
+def run(records: int, formats: list[str], work: Path) -> list[dict]:
+    """Build an instance of ``records`` records and export it in each format, one process each."""
+    instance = work / f"instance-{records}"
+    instance.mkdir()
+    url = f"sqlite:///{instance / 'lieudit.db'}"
+    started = time.perf_counter()
+    build(instance, url, records)
+    print(f"# {records:,} records loaded in {time.perf_counter() - started:.1f} s", flush=True)
+    results = []
+    for fmt in formats:
+        out = subprocess.run([sys.executable, __file__, "--child", str(instance), url, fmt], capture_output=True, text=True, check=True, cwd=ROOT)
+        result = json.loads(out.stdout.strip().splitlines()[-1]) | {"records": records}
+        results.append(result)
+        print(f"{records:>8,} {fmt:<12} {result['seconds']:7.1f} s {records / result['seconds']:>9,.0f} rec/s {result['bytes'] / 1e6:8.1f} MB "
+              f"first byte {result['first_byte'] * 1000:7.0f} ms  peak RSS {result['peak_kib'] / 1024:6.1f} MiB "
+              f"(+{(result['peak_kib'] - result['baseline_kib']) / 1024:.1f} over warm-up)", flush=True)  # fmt: skip
+    return results
+
+
+def main() -> None:
+    """Parse arguments and run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--also", type=int, default=0, help="also run with this many records first (memory must not grow with size)")
+    parser.add_argument("--formats", default="csv,tableur.csv,json,ods,xlsx")
+    parser.add_argument("--child", nargs=3, metavar=("INSTANCE", "URL", "FORMAT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(Path(args.child[0]), args.child[1], args.child[2])
+        return
+    formats = [f for f in args.formats.split(",") if f]
+    with tempfile.TemporaryDirectory(prefix="lieudit-bench-exports-") as work:
+        os.environ.pop("LIEUDIT_DATABASE_URL", None)
+        for count in ([args.also] if args.also else []) + [args.records]:
+            run(count, formats, Path(work))
+
+
+if __name__ == "__main__":
+    main()
