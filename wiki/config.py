@@ -89,3 +89,5 @@ class Defaults:
     DATA_CONTACT_EMAIL: str = ""
     #: Default licence of datasets: ``etalab-2.0``, ``odbl-1.0`` or ``cc-by-sa-4.0``.
     DATA_LICENSE: str = "etalab-2.0"
+    #: Downloads streamed at the same time by one worker process; more get 503 + Retry-After.
+    EXPORT_CONCURRENCY: int = 4

@@ -10,7 +10,9 @@ projection, whoever asks), carries ``ETag`` and ``Last-Modified``, answers
 
 from __future__ import annotations
 
+import logging
 import tempfile
+import threading
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Any
@@ -51,6 +53,7 @@ from wiki.exports.datasets import find_distribution
 from wiki.exports.pages_archive import pages_to_zip
 
 bp = Blueprint("exports", __name__)
+logger = logging.getLogger(__name__)
 #: Downloads cached by clients and proxies for a minute, then revalidated with the ETag.
 CACHE_CONTROL = "public, max-age=60"
 _CHUNK = 64 * 1024
@@ -89,22 +92,71 @@ def _not_modified(state: services.ExportState) -> bool:
     return bool(since and state.last_modified and state.last_modified.replace(microsecond=0) <= since)
 
 
-def _reading(body: Callable[[Any], Iterator[bytes]]) -> Iterator[bytes]:
-    """Run ``body(session)`` with a read-only session of its own.
+def export_slots(app: Any) -> threading.BoundedSemaphore:
+    """The slots of this worker process for downloads being streamed (``EXPORT_CONCURRENCY``)."""
+    slots = app.extensions.get("lieudit.export_slots")
+    if slots is None:
+        slots = app.extensions["lieudit.export_slots"] = threading.BoundedSemaphore(int(app.config["EXPORT_CONCURRENCY"]))
+    return slots
 
-    The request's session is closed when the view returns, before the body
-    is sent, so the stream reads through a session it opens and closes itself.
+
+class _Stream:
+    """A download's body: it reads through a read-only session of its own and
+    frees its export slot exactly once, when the body ends or is closed.
+
+    The request's session is closed when the view returns, before the body is
+    sent, so the body opens (lazily, on the first chunk) and closes its own.
+    WSGI servers always call ``close()``, also when the client goes away; a
+    body never started opens no session and only gives its slot back.
     """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
-    def _run() -> Iterator[bytes]:
+    def __init__(self, body: Callable[[Any], Iterator[bytes]], slots: threading.BoundedSemaphore, app: Any) -> None:
+        self._slots = slots
+        self._chunks = self._run(body, app)
+        self._released = False
+
+    @staticmethod
+    def _run(body: Callable[[Any], Iterator[bytes]], app: Any) -> Iterator[bytes]:
         session = Database.new_read_session(app)
         try:
             yield from body(session)
         finally:
-            session.close()
+            try:
+                session.close()
+            except Exception:  # a body dropped late (garbage collected) may find its connection gone
+                logger.warning("could not close the session of an export", exc_info=True)
 
-    return _run()
+    def __iter__(self) -> _Stream:
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self._chunks)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop reading and give the slot back (idempotent)."""
+        try:
+            self._chunks.close()
+        finally:
+            if not self._released:
+                self._released = True
+                self._slots.release()
+
+    def __del__(self) -> None:
+        if not self._released:
+            self._released = True
+            self._slots.release()
+
+
+def _busy() -> Response:
+    """Answer 503 with Retry-After when every export slot is taken (HOSTILE_INPUTS B8-76)."""
+    message = _("Trop de téléchargements sont en cours : réessayez dans un instant.")
+    response = make_response(render_template("errors/error.html", status=503, message=message), 503)
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def _download(state: services.ExportState, body: Callable[[Any], Iterator[bytes]], mimetype: str, filename: str | None = None) -> Response:
@@ -112,7 +164,12 @@ def _download(state: services.ExportState, body: Callable[[Any], Iterator[bytes]
     if _not_modified(state):
         response = Response(status=304)
     else:
-        response = Response(_reading(body), mimetype=mimetype)
+        # Big exports of many reusers at once must not starve the wiki: a
+        # fixed number stream at a time per worker, the others retry later.
+        slots = export_slots(current_app)
+        if not slots.acquire(blocking=False):
+            return _busy()
+        response = Response(_Stream(body, slots, current_app._get_current_object()), mimetype=mimetype)  # type: ignore[attr-defined]
         if filename:
             # Keys are [a-z0-9_] only, so the name needs no RFC 6266 encoding (B8-77).
             response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

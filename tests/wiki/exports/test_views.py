@@ -252,3 +252,23 @@ def test_only_moderators_edit_metadata(client, db, seeded):
     login(client, "Camille")
     assert client.get("/donnees/fermes/modifier").status_code == 403
     assert client.post("/donnees/fermes/modifier", data={"license": "odbl-1.0", "frequency": "monthly"}).status_code == 403
+
+
+def test_concurrent_downloads_beyond_the_limit_wait_their_turn(make_app, db):
+    from tests.factories import make_user
+    from tests.wiki.exports.conftest import FIELDS
+
+    app = make_app(EXPORT_CONCURRENCY=1)
+    moderator = make_user(db, "Modo", role="moderator")
+    form = services.create_form(db, key="fermes", title="Fermes", fields=FIELDS, actor=moderator)
+    services.create_record(db, form, record_values(1, themes=[]), actor=moderator, policy="account")
+    db.commit()
+    client = app.test_client()
+    first = client.get("/donnees/fermes.csv", buffered=False)
+    assert first.status_code == 200
+    busy = client.get("/donnees/fermes.json")
+    assert busy.status_code == 503 and busy.headers["Retry-After"] == "30" and "réessayez" in busy.text
+    first.close()  # the client went away: its slot is free again
+    assert client.get("/donnees/fermes.json").status_code == 200
+    for _ in range(3):  # each download consumed in turn frees its slot
+        assert b"Ferme n" in client.get("/donnees/fermes.csv").data
