@@ -5,7 +5,9 @@ memory, peak RSS under 200 MB.
 
 What it does:
 
-1. Builds a throwaway SQLite instance in a temporary folder, runs the
+1. Builds a throwaway SQLite instance in a temporary folder (or, with
+   ``--backend postgresql``, a database on a PostgreSQL server started by
+   ``tests.support.postgres``), runs the
    migrations and loads the demo (built-in forms and the 32 demo
    initiatives, through the real services).
 2. Copies the demo initiatives' values into ``--records`` published
@@ -124,14 +126,30 @@ def child(instance: Path, url: str, fmt: str) -> None:
     print(json.dumps({"format": fmt, "seconds": elapsed, "bytes": size, "first_byte": first, "baseline_kib": baseline, "peak_kib": peak}))
 
 
-def run(records: int, formats: list[str], work: Path) -> list[dict]:
+def run(records: int, formats: list[str], work: Path, backend: str = "sqlite") -> list[dict]:
     """Build an instance of ``records`` records and export it in each format, one process each."""
-    instance = work / f"instance-{records}"
+    instance = work / f"instance-{backend}-{records}"
     instance.mkdir()
-    url = f"sqlite:///{instance / 'lieudit.db'}"
+    server = None
+    if backend == "postgresql":
+        from tests.support.postgres import PostgresServer
+
+        server = PostgresServer(work / f"pg-{records}")
+        server.start()
+        url = server.create_database("lieudit_bench")
+    else:
+        url = f"sqlite:///{instance / 'lieudit.db'}"
+    try:
+        return _measure(records, formats, instance, url, backend)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _measure(records: int, formats: list[str], instance: Path, url: str, backend: str) -> list[dict]:
     started = time.perf_counter()
     build(instance, url, records)
-    print(f"# {records:,} records loaded in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"# {backend}: {records:,} records loaded in {time.perf_counter() - started:.1f} s", flush=True)
     results = []
     for fmt in formats:
         out = subprocess.run([sys.executable, __file__, "--child", str(instance), url, fmt], capture_output=True, text=True, check=True, cwd=ROOT)
@@ -149,6 +167,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--also", type=int, default=0, help="also run with this many records first (memory must not grow with size)")
     parser.add_argument("--formats", default="csv,tableur.csv,json,ods,xlsx")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: a throwaway server started by tests.support.postgres")
     parser.add_argument("--child", nargs=3, metavar=("INSTANCE", "URL", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -158,7 +178,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lieudit-bench-exports-") as work:
         os.environ.pop("LIEUDIT_DATABASE_URL", None)
         for count in ([args.also] if args.also else []) + [args.records]:
-            run(count, formats, Path(work))
+            run(count, formats, Path(work), args.backend)
 
 
 if __name__ == "__main__":

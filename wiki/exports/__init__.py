@@ -14,8 +14,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the form-key URL converter and the ``/donnees`` views."""
+    """Register the form-key URL converter, the export slots and the ``/donnees`` views."""
+    import threading
+
     from wiki.exports import views
 
+    app.extensions["lieudit.export_slots"] = threading.BoundedSemaphore(int(app.config["EXPORT_CONCURRENCY"]))
     app.url_map.converters["formkey"] = views.FormKeyConverter
     app.register_blueprint(views.bp)

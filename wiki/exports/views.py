@@ -94,10 +94,7 @@ def _not_modified(state: services.ExportState) -> bool:
 
 def export_slots(app: Any) -> threading.BoundedSemaphore:
     """The slots of this worker process for downloads being streamed (``EXPORT_CONCURRENCY``)."""
-    slots = app.extensions.get("lieudit.export_slots")
-    if slots is None:
-        slots = app.extensions["lieudit.export_slots"] = threading.BoundedSemaphore(int(app.config["EXPORT_CONCURRENCY"]))
-    return slots
+    return app.extensions["lieudit.export_slots"]
 
 
 class _Stream:
