@@ -186,6 +186,13 @@ def test_datapackage_validates_with_frictionless(client, seeded, tmp_path):
     (tmp_path / "datapackage.json").write_text(json.dumps({**descriptor, "resources": [resource]}), encoding="utf-8")
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    # The spreadsheet flavour is described by the same schema, with its own dialect and encoding.
+    sheet = names["fermes-csv-tableur"]
+    (tmp_path / "fermes-tableur.csv").write_bytes(client.get("/donnees/fermes.tableur.csv").data)
+    sheet["path"] = "fermes-tableur.csv"
+    (tmp_path / "datapackage.json").write_text(json.dumps({**descriptor, "resources": [sheet]}), encoding="utf-8")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
 def test_pages_archive_holds_markdown_with_front_matter(client, seeded):
