@@ -26,7 +26,7 @@ class Distribution:
     """One downloadable format of a dataset."""
 
     name: str
-    label: str
+    label: object
     #: What follows ``/donnees/<key>.`` in the address (``csv``, ``tableur.csv``…).
     extension: str
     media_type: str
@@ -45,7 +45,7 @@ def _has(kind: str) -> abc.Callable[[abc.Sequence[FieldDef]], bool]:
 DISTRIBUTIONS: tuple[Distribution, ...] = (
     Distribution("csv", "CSV", "csv", "text/csv", "CSV",
                  _l("UTF-8, séparateur virgule, en-tête documenté : les données telles quelles, pour les programmes.")),
-    Distribution("csv-tableur", "CSV pour tableur", "tableur.csv", "text/csv", "CSV",
+    Distribution("csv-tableur", _l("CSV pour tableur"), "tableur.csv", "text/csv", "CSV",
                  _l("Séparateur point-virgule et BOM pour Excel et LibreOffice ; les cellules qui ressemblent à une formule sont neutralisées.")),
     Distribution("json", "JSON", "json", "application/json", "JSON",
                  _l("Les fiches avec leurs valeurs typées ; avec ?since=, les fiches retirées depuis.")),
