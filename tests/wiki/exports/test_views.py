@@ -55,6 +55,10 @@ def test_formats_follow_the_public_fields_of_each_form(client, db, seeded):
     assert "/donnees/fermes.csv" in text and "/donnees/fermes.geojson" not in text and "/donnees/fermes.ics" not in text
 
 
+def test_directory_list_links_to_its_dataset(client, seeded):
+    assert 'href="/donnees/fermes"' in client.get("/annuaire/fermes").text
+
+
 def test_dataset_page_documents_each_column(client, seeded):
     page = client.get("/donnees/fermes")
     assert page.status_code == 200
