@@ -180,7 +180,9 @@ def parse_text(text: str) -> Any:
         raise GeometryError("Géométrie invalide : GeoJSON illisible.") from None
 
 
-def clean(raw: Any, kinds: Iterable[str] = KINDS, *, repair: bool = False, max_vertices: int = MAX_VERTICES) -> Cleaned | None:
+def clean(
+    raw: Any, kinds: Iterable[str] = KINDS, *, repair: bool = False, max_vertices: int = MAX_VERTICES, max_bytes: int = MAX_GEOMETRY_BYTES
+) -> Cleaned | None:
     """Validate a GeoJSON geometry (dict or text) and return it normalised, or None when empty.
 
     Accepted as well: a Feature (its geometry), ``{"lat": .., "lon": ..}``
@@ -227,8 +229,8 @@ def clean(raw: Any, kinds: Iterable[str] = KINDS, *, repair: bool = False, max_v
                 raise GeometryError("Géométrie invalide : polygone invalide (il se croise lui-même, ou ses contours se chevauchent).")
             geometry, notice = fixed, "Polygone corrigé automatiquement (il se croisait lui-même) : vérifiez son tracé."
         geometry = orient(geometry)
-    if len(json.dumps(geometry, separators=(",", ":"))) > MAX_GEOMETRY_BYTES:
-        raise GeometryError("Géométrie trop lourde : 200 Ko au plus.")
+    if len(json.dumps(geometry, separators=(",", ":"))) > max_bytes:
+        raise GeometryError(f"Géométrie trop lourde : {max_bytes // 1000} Ko au plus.")
     return Cleaned(geometry, notice)
 
 

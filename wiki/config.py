@@ -81,3 +81,10 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT: int | None = None
     #: Extra hosts allowed in Content-Security-Policy ``img-src`` (tiles).
     CSP_IMG_SOURCES: tuple[str, ...] = ()
+    #: Map background tiles (``{z}/{x}/{y}``; ``{s}`` for subdomains); empty: no
+    #: background, the data and zone outlines still show (offline wiki-party).
+    MAP_TILE_URL: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    #: Attribution shown on the map for the tiles.
+    MAP_ATTRIBUTION: str = "© les contributeurs d’OpenStreetMap"
+    #: Beyond this many points in view, the map groups them into clusters.
+    MAP_CLUSTER_ABOVE: int = 500

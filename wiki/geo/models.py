@@ -55,15 +55,18 @@ class RecordGeometry(Base):
 
     __tablename__ = "record_geometries"
     __table_args__ = (
-        Index("ix_record_geometries_bbox", "public", "min_lat", "max_lat", "min_lon", "max_lon"),
-        Index("ix_record_geometries_form", "form_id", "public", "min_lat"),
+        Index("ix_record_geometries_bbox", "status", "min_lat", "max_lat", "min_lon", "max_lon"),
+        Index("ix_record_geometries_form", "form_id", "status", "min_lat"),
     )
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
     form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
-    #: Published or archived: shown to everyone.
-    public: Mapped[bool] = mapped_column(default=False)
+    #: The record's status (published and archived ones are public).
+    status: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
+    #: Copied from the record so map layers need no join: title and a short public summary.
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(String(300), default="")
     geometry: Mapped[dict[str, Any]] = mapped_column(JSONType)
     #: True when placed at its commune's centre (no geometry was given).
     approximate: Mapped[bool] = mapped_column(default=False)

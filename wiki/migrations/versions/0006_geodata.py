@@ -45,8 +45,10 @@ def upgrade() -> None:
     op.create_table('record_geometries',
     sa.Column('record_id', sa.Integer(), nullable=False),
     sa.Column('form_id', sa.Integer(), nullable=False),
-    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('summary', sa.String(length=300), nullable=False),
     sa.Column('geometry', JSON, nullable=False),
     sa.Column('approximate', sa.Boolean(), nullable=False),
     sa.Column('lon', sa.Double(), nullable=False),
@@ -60,8 +62,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('record_id', name=op.f('pk_record_geometries'))
     )
     with op.batch_alter_table('record_geometries', schema=None) as batch_op:
-        batch_op.create_index('ix_record_geometries_bbox', ['public', 'min_lat', 'max_lat', 'min_lon', 'max_lon'], unique=False)
-        batch_op.create_index('ix_record_geometries_form', ['form_id', 'public', 'min_lat'], unique=False)
+        batch_op.create_index('ix_record_geometries_bbox', ['status', 'min_lat', 'max_lat', 'min_lon', 'max_lon'], unique=False)
+        batch_op.create_index('ix_record_geometries_form', ['form_id', 'status', 'min_lat'], unique=False)
 
     op.create_table('record_zones',
     sa.Column('record_id', sa.Integer(), nullable=False),
