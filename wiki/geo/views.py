@@ -25,6 +25,7 @@ from flask import url_for
 from flask_login import current_user
 
 import geodata.geometry as geo
+from wiki.db import Database
 from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.geo import services
@@ -176,11 +177,20 @@ def zone(code: str) -> Any:
 @bp.route("/donnees/<key>.geojson")
 def export_geojson(key: str) -> Any:
     """The form's public located records as GeoJSON (RFC 7946), streamed; ``?bbox=`` and the map's filters apply."""
-    db = get_session()
-    form = records.get_form(db, key)
+    form = records.get_form(get_session(), key)
     q = _query([form])
-    stream = services.stream_geojson(db, form, q, url=lambda rid: url_for("records.show", record_id=rid, _external=True))
-    response = Response(stream_with_context(stream), mimetype="application/geo+json")
+    # A session of its own, its (deferred, read-only) transaction begun now:
+    # the whole download reads one consistent snapshot, batch after batch.
+    session = Database.new_session()
+    session.connection()
+
+    def generate() -> Any:
+        try:
+            yield from services.stream_geojson(session, form, q, url=lambda rid: url_for("records.show", record_id=rid, _external=True))
+        finally:
+            session.close()
+
+    response = Response(stream_with_context(generate()), mimetype="application/geo+json")
     response.headers["Content-Disposition"] = f'attachment; filename="{form.key}.geojson"'
     return response
 
