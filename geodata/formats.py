@@ -114,8 +114,10 @@ def load_json(data: bytes) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
     except FormatError:
         raise
-    except (ValueError, RecursionError) as error:
-        raise FormatError(f"JSON illisible : {str(error)[:120]}.") from None
+    except json.JSONDecodeError as error:
+        raise FormatError(f"JSON illisible (ligne {error.lineno}, colonne {error.colno}) : ce fichier n'est pas du JSON valide.") from None
+    except (ValueError, RecursionError):
+        raise FormatError("JSON illisible : ce fichier n'est pas du JSON valide.") from None
 
 
 def _refuse_constant(name: str) -> Any:
