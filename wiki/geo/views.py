@@ -94,7 +94,7 @@ def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> s
     layer_args["calque"] = [f.key for f in selected]
     return render_template(
         "geo/map.html", forms=forms, selected=selected, single=single, rows=rows, total=total, page=page, per_page=PER_PAGE,
-        colours=colours, titles=titles, themes=themes, zones=services.list_zones(db, "commune"), query=q,
+        colours=colours, titles=titles, themes=themes, zones=services.list_zones(db, "commune"), lq=q,
         layer_url=url_for("geo.layer_data", **layer_args), zones_url=url_for("geo.zone_data"), settings=_map_settings(),
         addable=[(f, services.geometry_field(f)) for f in addable], pager=pager,
     )
