@@ -9,6 +9,7 @@ whole dataset; ``/api/v1/zones`` lists the zones.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +125,7 @@ def layer_data() -> Any:
     q = _query(selected, cluster_above=int(current_app.config["MAP_CLUSTER_ABOVE"]))
     db = get_session()
     data = services.layer(db, q, form_keys={f.id: f.key for f in forms}, url=_record_url, theme_ids=services.theme_field_ids(selected))
-    response = jsonify(data)
-    response.mimetype = "application/geo+json"
+    response = Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), mimetype="application/geo+json")
     response.cache_control.public = True
     response.cache_control.max_age = 30
     return response
