@@ -1,178 +1,46 @@
-"""Import a map layer into a form: GeoJSON, uMap, KML, GPX and OpenStreetMap files.
+"""``lieudit import geojson|umap|kml|gpx|osm FILE [--form F]``: map layers into a form.
 
-Features are read by :mod:`geodata.formats` (hardened XML, strict JSON,
-caps), their geometry validated by :mod:`geodata.geometry` (invalid polygons
-repaired with a notice), and each becomes a record of the form (``lieu`` by
-default) through the record services, like a record typed in the browser.
-Properties are mapped to fields: by default ``name``/``title``/``nom`` go to
-the title field, ``description``/``desc`` to the description, and any
-property named like a field's key to that field; ``mapping`` overrides this
-(field key -> property name). Re-importing the same file updates the
-records of features that carry an id instead of duplicating them.
+The work is done by :mod:`wiki.geo.layers` (also behind the moderators'
+upload page); this adapter gives it the importers' result type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import geodata.geometry as geo
-from geodata import formats
 from importers.base import ImportResult
 from importers.base import RowError
-from wiki.errors import LieuditError
-from wiki.errors import NotFound
-from wiki.errors import ValidationError
-from wiki.geo.models import LayerSource
-from wiki.records import services
-from wiki.records import taxonomy
-from wiki.records.models import Record
-
-DEFAULT_FORM = "lieu"
-TITLE_NAMES = ("name", "title", "nom", "titre", "Name", "NAME", "Title", "label")
-DESCRIPTION_NAMES = ("description", "desc", "Description", "popupContent", "note")
-#: Field types a property is mapped to without being asked (others need an explicit mapping).
-AUTO_TYPES = ("text", "longtext", "url", "email", "phone", "number", "boolean")
+from wiki.geo.layers import import_layer
 
 
-def default_mapping(form: Any, properties: list[str]) -> dict[str, str]:
-    """Propose field key -> property name for the properties found in a layer."""
-    defs = services.form_fields(form)
-    present = set(properties)
-    mapping: dict[str, str] = {}
-    title = next((name for name in TITLE_NAMES if name in present), None)
-    if title:
-        mapping[form.title_field] = title
-    description_field = next((d for d in defs if d.key == "description" and d.type == "longtext"), None)
-    description = next((name for name in DESCRIPTION_NAMES if name in present), None)
-    if description_field and description:
-        mapping[description_field.key] = description
-    lowered = {p.lower(): p for p in properties}
-    for d in defs:
-        if d.key not in mapping and d.type in AUTO_TYPES and d.key.lower() in lowered:
-            mapping[d.key] = lowered[d.key.lower()]
-    return mapping
-
-
-def _value(raw: Any) -> Any:
-    if isinstance(raw, (dict, list)):
-        return None
-    return raw
-
-
-def preview(data: bytes, fmt: str, form: Any, mapping: Mapping[str, str] | None = None, *, limit: int = 20) -> dict[str, Any]:
-    """Read a layer without writing: properties found, the proposed mapping, the first rows and the refusals.
-
-    :raises formats.FormatError: the source cannot be read.
-    """
-    layer = formats.read(data, fmt)
-    properties = sorted({k for f in layer.features for k in f.properties})
-    chosen = dict(mapping) if mapping is not None else default_mapping(form, properties)
-    rows = [{"ref": f.ref, "values": {k: _value(f.properties.get(p)) for k, p in chosen.items()},
-             "kind": f.geometry.get("type") if isinstance(f.geometry, dict) else None} for f in layer.features[:limit]]
-    return {"properties": properties, "mapping": chosen, "rows": rows, "count": len(layer.features), "errors": layer.errors}
-
-
-def import_layer(
-    db: Session, data: bytes, fmt: str, *, form: str | None, author: Any, dry_run: bool, mapping: Mapping[str, str] | None = None,
-) -> ImportResult:
-    """Import every feature of a layer as a record of ``form``; never commits."""
-    result = ImportResult(dry_run=dry_run)
-    try:
-        target = services.get_form(db, form or DEFAULT_FORM)
-    except NotFound:
-        result.error = f"formulaire inconnu : {form or DEFAULT_FORM}."
-        return result
-    gfield = next((d for d in services.form_fields(target) if d.type == "geometry"), None)
-    if gfield is None:
-        result.error = f"le formulaire {target.key} n'a pas de champ géométrie."
-        return result
-    try:
-        layer = formats.read(data, fmt)
-    except formats.FormatError as error:
-        result.error = error.message
-        return result
-    result.errors.extend(RowError(ref, message) for ref, message in layer.errors)
-    if not layer.features and not layer.errors:
-        result.error = "aucun objet géographique dans ce fichier."
-        return result
-    properties = sorted({k for f in layer.features for k in f.properties})
-    chosen = dict(mapping) if mapping is not None else default_mapping(target, properties)
-    kinds = tuple(gfield.options.get("kinds") or geo.KINDS)
-    ctx = taxonomy.cleaning_context(db)
-    known = {row.source_id: row for row in db.scalars(select(LayerSource).where(LayerSource.form_id == target.id))}
-    for feature in layer.features:
-        if feature.notice:
-            result.warnings.append(f"{feature.ref} : {feature.notice}")
-        try:
-            cleaned = geo.clean(feature.geometry, kinds, repair=True)
-        except geo.GeometryError as error:
-            result.errors.append(RowError(feature.ref, error.message))
-            continue
-        if cleaned is None:
-            result.errors.append(RowError(feature.ref, "objet sans géométrie : rien à placer sur la carte."))
-            continue
-        if cleaned.notice:
-            result.warnings.append(f"{feature.ref} : {cleaned.notice}")
-        values = {key: _value(feature.properties.get(prop)) for key, prop in chosen.items()}
-        values = {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v) for k, v in values.items() if v not in (None, "")}
-        if not values.get(target.title_field):
-            values[target.title_field] = f"{feature.ref} ({fmt})"[:200]
-            result.warnings.append(f"{feature.ref} : sans nom, titre provisoire « {values[target.title_field]} ».")
-        values[gfield.key] = cleaned.geometry
-        source_id = f"{fmt}:{feature.id}"[:200] if feature.id else None
-        link = known.get(source_id) if source_id else None
-        record = db.get(Record, link.record_id) if link else None
-        try:
-            with db.begin_nested():
-                if record is not None and record.deleted_at is None:
-                    current = {d.key: record.data.get(d.id) for d in services.form_fields(target)}
-                    outcome = services.update_record(db, record, current | values, actor=author, policy="account", base_revision=None, ctx=ctx,
-                                                     comment=f"Import {fmt}")
-                    result.updated += outcome.changed
-                    result.unchanged += not outcome.changed
-                else:
-                    created = services.create_record(db, target, values, actor=author, policy="account", ctx=ctx, status="published",
-                                                     comment=f"Import {fmt}")
-                    if source_id:
-                        if link is not None:
-                            link.record_id = created.id
-                        else:
-                            link = LayerSource(form_id=target.id, source_id=source_id, record_id=created.id)
-                            db.add(link)
-                            known[source_id] = link
-                    result.created += 1
-        except ValidationError as error:
-            details = " ; ".join(f"{k} : {v}" for k, v in (error.errors or {}).items()) or error.message
-            result.errors.append(RowError(feature.ref, details))
-        except LieuditError as error:
-            result.errors.append(RowError(feature.ref, error.message or "refusé."))
-    return result
+def _run(db: Session, data: bytes, fmt: str, form: str | None, author: Any, dry_run: bool) -> ImportResult:
+    done = import_layer(db, data, fmt, form=form, author=author)
+    return ImportResult(created=done.created, updated=done.updated, unchanged=done.unchanged, errors=[RowError(r, m) for r, m in done.errors],
+                        warnings=done.warnings, error=done.error, dry_run=dry_run)
 
 
 def run_geojson(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: bool) -> ImportResult:
     """Import a GeoJSON FeatureCollection."""
-    return import_layer(db, data, "geojson", form=form, author=author, dry_run=dry_run)
+    return _run(db, data, "geojson", form, author, dry_run)
 
 
 def run_umap(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: bool) -> ImportResult:
     """Import a uMap export (``.umap``)."""
-    return import_layer(db, data, "umap", form=form, author=author, dry_run=dry_run)
+    return _run(db, data, "umap", form, author, dry_run)
 
 
 def run_kml(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: bool) -> ImportResult:
     """Import the placemarks of a KML file."""
-    return import_layer(db, data, "kml", form=form, author=author, dry_run=dry_run)
+    return _run(db, data, "kml", form, author, dry_run)
 
 
 def run_gpx(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: bool) -> ImportResult:
     """Import the waypoints, routes and tracks of a GPX file."""
-    return import_layer(db, data, "gpx", form=form, author=author, dry_run=dry_run)
+    return _run(db, data, "gpx", form, author, dry_run)
 
 
 def run_osm(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: bool) -> ImportResult:
     """Import OpenStreetMap data (Overpass JSON or ``.osm`` XML)."""
-    return import_layer(db, data, "osm", form=form, author=author, dry_run=dry_run)
+    return _run(db, data, "osm", form, author, dry_run)

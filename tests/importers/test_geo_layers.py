@@ -14,6 +14,7 @@ from tests.geodata.test_formats import CORPUS
 from tests.geodata.test_formats import XXE
 from tests.geodata.test_formats import format_of
 from tests.shared import DATA
+from wiki.geo import layers
 from wiki.geo.models import RecordGeometry
 from wiki.records import services
 from wiki.records.builtin import seed_builtin
@@ -67,7 +68,7 @@ def test_reimport_updates_features_that_have_an_id(app, db, author):
 
 def test_mapping_and_geometry_kinds_of_the_target_form(app, db, author):
     data = (GEO / "umap/umap_test_upload_data.json").read_bytes()
-    preview = geo_layers.preview(data, "geojson", services.get_form(db, "lieu"))
+    preview = layers.preview(data, "geojson", services.get_form(db, "lieu"))
     assert preview["mapping"]["title"] == "name" and preview["count"] == 5
     result = geo_layers.run_geojson(db, data, form="structure", author=author, dry_run=False)  # points only
     assert result.created >= 1 and any("non autorisé" in e.message for e in result.errors)
