@@ -55,8 +55,7 @@ class RecordGeometry(Base):
 
     __tablename__ = "record_geometries"
     __table_args__ = (
-        Index("ix_record_geometries_bbox", "status", "min_lat", "max_lat", "min_lon", "max_lon"),
-        Index("ix_record_geometries_form", "form_id", "status", "min_lat"),
+        Index("ix_record_geometries_points", "kind", "lat", "lon", "status", "form_id"),
     )
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)

@@ -22,10 +22,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer
+from sqlalchemy import and_
 from sqlalchemy import cast
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import null
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -311,13 +313,32 @@ def theme_field_ids(forms: Iterable[Form]) -> list[str]:
     return [d.id for form in forms for d in form_fields(form) if d.type == "theme" and d.visibility == "public" and not d.personal]
 
 
-def _filtered(query: Any, q: LayerQuery, theme_ids: list[str]) -> Any:
+SHAPE_KINDS = ("LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
+
+
+def _filtered(query: Any, q: LayerQuery, theme_ids: list[str], *, points: bool | None = None) -> Any:
+    """Apply the layer's filters; ``points`` True/False narrows to points or to other shapes.
+
+    Points are found through the ``(kind, lat, lon)`` index with two-sided
+    ranges, which is what keeps a small bbox over many points cheap; other
+    shapes are few and tested for bbox overlap.
+    """
     statuses = [s for s in q.statuses if s in PUBLIC_STATUSES] or list(PUBLIC_STATUSES)
     query = query.where(RecordGeometry.status.in_(statuses), RecordGeometry.form_id.in_(q.form_ids))
+    if points is True:
+        query = query.where(RecordGeometry.kind == "Point")
+    elif points is False:
+        query = query.where(RecordGeometry.kind.in_(SHAPE_KINDS))
     if q.bbox is not None:
         west, south, east, north = q.bbox
-        query = query.where(RecordGeometry.min_lat <= north, RecordGeometry.max_lat >= south,
-                            RecordGeometry.min_lon <= east, RecordGeometry.max_lon >= west)
+        in_box = (RecordGeometry.lat.between(south, north), RecordGeometry.lon.between(west, east))
+        overlap = (RecordGeometry.min_lat <= north, RecordGeometry.max_lat >= south, RecordGeometry.min_lon <= east, RecordGeometry.max_lon >= west)
+        if points is True:
+            query = query.where(*in_box)
+        elif points is False:
+            query = query.where(*overlap)
+        else:
+            query = query.where(or_(and_(RecordGeometry.kind == "Point", *in_box), and_(RecordGeometry.kind.in_(SHAPE_KINDS), *overlap)))
     if q.themes:
         query = query.where(RecordGeometry.record_id.in_(
             select(RecordFacet.record_id).where(RecordFacet.field_id.in_(theme_ids or ["-"]), RecordFacet.value.in_(q.themes))))
@@ -343,24 +364,23 @@ def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any,
     """
     columns = (RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.title, RecordGeometry.summary,
                RecordGeometry.geometry, RecordGeometry.approximate)
-    shapes = db.execute(_filtered(select(*columns), q, theme_ids).where(RecordGeometry.kind != "Point")
-                        .order_by(RecordGeometry.record_id).limit(MAX_FEATURES)).all()
+    shapes = db.execute(_filtered(select(*columns), q, theme_ids, points=False).order_by(RecordGeometry.record_id).limit(MAX_FEATURES)).all()
     features = [_feature(row, form_keys, url) for row in shapes]
-    points = _filtered(select(RecordGeometry.record_id), q, theme_ids).where(RecordGeometry.kind == "Point")
-    total = db.scalar(select(func.count()).select_from(points.subquery())) or 0
-    if total <= q.cluster_above:
-        rows = db.execute(_filtered(select(*columns), q, theme_ids).where(RecordGeometry.kind == "Point")
-                          .order_by(RecordGeometry.record_id)).all()
-        features.extend(_feature(row, form_keys, url) for row in rows)
-        return {"type": "FeatureCollection", "features": features, "clustered": False, "total": total + len(shapes)}
+    # Read at most one point more than shown unclustered: no full count of a dense area.
+    rows = db.execute(_filtered(select(*columns), q, theme_ids, points=True).limit(q.cluster_above + 1)).all()
+    if len(rows) <= q.cluster_above:
+        features.extend(_feature(row, form_keys, url) for row in sorted(rows, key=lambda r: r.record_id))
+        return {"type": "FeatureCollection", "features": features, "clustered": False, "total": len(rows) + len(shapes)}
     west, south, east, north = q.bbox or (-180.0, -90.0, 180.0, 90.0)
     cell_x, cell_y = max((east - west) / q.grid, 1e-9), max((north - south) / q.grid, 1e-9)
     gx = cast((RecordGeometry.lon - west) / cell_x, Integer)
     gy = cast((RecordGeometry.lat - south) / cell_y, Integer)
     grouped = _filtered(select(func.count(), func.avg(RecordGeometry.lon), func.avg(RecordGeometry.lat), func.min(RecordGeometry.record_id)),
-                        q, theme_ids).where(RecordGeometry.kind == "Point").group_by(gx, gy)
+                        q, theme_ids, points=True).group_by(gx, gy)
     singles = []
+    total = len(shapes)
     for count, lon, lat, first in db.execute(grouped):
+        total += count
         if count == 1:
             singles.append(first)
             continue
@@ -369,7 +389,7 @@ def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any,
     for start in range(0, len(singles), 900):  # alone in their cell: shown as themselves
         rows = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start:start + 900])))
         features.extend(_feature(row, form_keys, url) for row in rows)
-    return {"type": "FeatureCollection", "features": features, "clustered": True, "total": total + len(shapes)}
+    return {"type": "FeatureCollection", "features": features, "clustered": True, "total": total}
 
 
 def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[list[Any], int]:

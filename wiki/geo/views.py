@@ -73,8 +73,10 @@ def _selected_forms(forms: list[Any]) -> list[Any]:
     return [f for f in forms if f.key in wanted] if wanted else forms
 
 
-def _record_url(record_id: int) -> str:
-    return url_for("records.show", record_id=record_id)
+def _record_urls() -> Any:
+    """Build record addresses from one ``url_for`` (thousands per layer response)."""
+    prefix = url_for("records.show", record_id=1)[:-1]
+    return lambda record_id: f"{prefix}{record_id}"
 
 
 def _map_settings() -> dict[str, Any]:
@@ -130,7 +132,7 @@ def layer_data() -> Any:
     selected = _selected_forms(forms)
     q = _query(selected, cluster_above=int(current_app.config["MAP_CLUSTER_ABOVE"]))
     db = get_session()
-    data = services.layer(db, q, form_keys={f.id: f.key for f in forms}, url=_record_url, theme_ids=services.theme_field_ids(selected))
+    data = services.layer(db, q, form_keys={f.id: f.key for f in forms}, url=_record_urls(), theme_ids=services.theme_field_ids(selected))
     response = Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), mimetype="application/geo+json")
     response.cache_control.public = True
     response.cache_control.max_age = 30

@@ -62,8 +62,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('record_id', name=op.f('pk_record_geometries'))
     )
     with op.batch_alter_table('record_geometries', schema=None) as batch_op:
-        batch_op.create_index('ix_record_geometries_bbox', ['status', 'min_lat', 'max_lat', 'min_lon', 'max_lon'], unique=False)
-        batch_op.create_index('ix_record_geometries_form', ['form_id', 'status', 'min_lat'], unique=False)
+        batch_op.create_index('ix_record_geometries_points', ['kind', 'lat', 'lon', 'status', 'form_id'], unique=False)
 
     op.create_table('record_zones',
     sa.Column('record_id', sa.Integer(), nullable=False),
@@ -91,8 +90,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_record_zones_zone')
     op.drop_table('record_zones')
     with op.batch_alter_table('record_geometries', schema=None) as batch_op:
-        batch_op.drop_index('ix_record_geometries_form')
-        batch_op.drop_index('ix_record_geometries_bbox')
+        batch_op.drop_index('ix_record_geometries_points')
     op.drop_table('record_geometries')
     with op.batch_alter_table('zones', schema=None) as batch_op:
         batch_op.drop_index('ix_zones_level_name')
