@@ -115,6 +115,8 @@ def test_contribution_without_javascript_by_coordinates_or_commune(client, db, z
     assert 'data-geometry-kinds="Point LineString Polygon' in form.text and "47.652, -2.085" in form.text
     done = client.post("/annuaire/lieu/nouvelle", data={"title": "Gare", "localisation": "47,652 ; -2,085"})
     assert done.status_code == 302
+    shown = client.get(done.location).text
+    assert "Point (47.652, -2.085)" in shown and 'data-geometry="{&#34;coordinates&#34;: [-2.085, 47.652]' in shown
     by_commune = client.post("/annuaire/lieu/nouvelle", data={"title": "Quelque part", "commune": "56194", "adresse": "Place de l’église"})
     assert by_commune.status_code == 302
     listed = client.get("/carte").text

@@ -149,9 +149,23 @@
     }
   }
 
+  function showGeometry(box) {
+    var geometry;
+    try { geometry = JSON.parse(box.dataset.geometry); } catch (e) { return; }
+    var map = L.map(box, { scrollWheelZoom: false });
+    if (box.dataset.tiles) L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
+    var shape = L.geoJSON(geometry, {
+      style: function () { return { className: "map-shape layer-0" }; },
+      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 8, className: "map-point layer-0" }); },
+    }).addTo(map);
+    var bounds = shape.getBounds();
+    if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] });
+  }
+
   function start() {
     if (typeof L === "undefined") return;
     document.querySelectorAll("div.map[data-layer-url]").forEach(init);
+    document.querySelectorAll("div.map[data-geometry]").forEach(showGeometry);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
