@@ -376,7 +376,7 @@ def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any,
     gx = cast((RecordGeometry.lon - west) / cell_x, Integer)
     gy = cast((RecordGeometry.lat - south) / cell_y, Integer)
     grouped = _filtered(select(func.count(), func.avg(RecordGeometry.lon), func.avg(RecordGeometry.lat), func.min(RecordGeometry.record_id)),
-                        q, theme_ids, points=True).group_by(gx, gy)
+                        q, theme_ids, points=True).group_by(gx * 100_000 + gy)  # one key: cheaper to sort or hash
     singles = []
     total = len(shapes)
     for count, lon, lat, first in db.execute(grouped):

@@ -57,7 +57,8 @@ def test_layer_endpoint_filters_by_bbox_and_never_shows_drafts(client, places):
     assert titles == [HOSTILE]  # verbatim data; the page builds popups with textContent
     everything = client.get("/carte/calque.geojson").json
     assert {f["properties"]["title"] for f in everything["features"]} == {HOSTILE, "Aire de covoiturage", "Île aux Pies"}
-    assert client.get("/carte/calque.geojson?bbox=1,2,3").status_code == 400
+    refused = client.get("/carte/calque.geojson?bbox=1,2,3")
+    assert refused.status_code == 400 and refused.json["message"].startswith("bbox attendu")
 
 
 def test_geojson_export_is_valid_streamed_and_public_only(client, places, db, moderator):
