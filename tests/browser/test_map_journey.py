@@ -110,3 +110,29 @@ def test_the_same_contribution_without_javascript(live_server, sqlite_app, brows
         expect(page.locator("table.map-list")).to_contain_text("position approximative")
     finally:
         context.close()
+
+
+def test_map_zone_and_editor_pages_pass_axe(live_server, sqlite_app, browser):
+    from tests.support.browser import axe_violations
+    from tests.support.browser import format_violations
+    from wiki.demo.places import load_demo_places
+
+    _setup(sqlite_app)
+    session = Database.new_session(sqlite_app)
+    from wiki.demo import demo_author
+
+    load_demo_places(session, demo_author(session))
+    session.commit()
+    session.close()
+    context = new_context(browser, for_axe=True)
+    page = context.new_page()
+    _offline_tiles(page)
+    try:
+        _login(page, live_server.url, "Bénévole")
+        for path in ("/carte", "/zones/35236", "/annuaire/lieu/nouvelle"):
+            page.goto(live_server.url + path)
+            page.wait_for_selector(".leaflet-container")
+            violations = axe_violations(page)
+            assert violations == [], f"{path}: {format_violations(violations)}"
+    finally:
+        context.close()

@@ -163,3 +163,17 @@ def test_contributors_cannot_import_layers(client, db, moderator):
     db.commit()
     client.post("/-/connexion", data={"name": "Camille", "password": PASSWORD})
     assert client.get("/carte/importer").status_code == 403
+
+
+def test_tile_host_in_the_csp_follows_the_setting():
+    from wiki.security import tile_sources
+
+    assert tile_sources("https://{s}.tile.example.org/{z}/{x}/{y}.png") == ("https://*.tile.example.org",)
+    assert tile_sources("") == () and tile_sources("javascript:alert(1)") == ()
+
+
+def test_a_map_without_tiles_still_serves_its_data(make_app):
+    app = make_app(MAP_TILE_URL="")
+    page = app.test_client().get("/carte")
+    assert page.status_code == 200 and 'data-tiles=""' in page.text
+    assert "img-src 'self' data:;" in page.headers["Content-Security-Policy"]

@@ -36,6 +36,8 @@
   }
 
   function init(textarea) {
+    if (textarea.dataset.ready) return;
+    textarea.dataset.ready = "1";
     var kinds = (textarea.dataset.geometryKinds || "Point").split(" ");
     var wrap = document.createElement("div");
     wrap.className = "geo-editor";

@@ -61,6 +61,8 @@
   }
 
   function init(box) {
+    if (box.dataset.ready) return;  // the script may be included twice (two maps in a page)
+    box.dataset.ready = "1";
     var status = box.parentNode.querySelector(".map-status");
     var map = L.map(box, { zoomControl: true, attributionControl: true }).setView([47.65, -2.08], 10);
     if (box.dataset.tiles) {
@@ -150,6 +152,8 @@
   }
 
   function showGeometry(box) {
+    if (box.dataset.ready) return;
+    box.dataset.ready = "1";
     var geometry;
     try { geometry = JSON.parse(box.dataset.geometry); } catch (e) { return; }
     var map = L.map(box, { scrollWheelZoom: false });
