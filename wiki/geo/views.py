@@ -73,9 +73,9 @@ def _selected_forms(forms: list[Any]) -> list[Any]:
     return [f for f in forms if f.key in wanted] if wanted else forms
 
 
-def _record_urls() -> Any:
+def _record_urls(external: bool = False) -> Any:
     """Build record addresses from one ``url_for`` (thousands per layer response)."""
-    prefix = url_for("records.show", record_id=1)[:-1]
+    prefix = url_for("records.show", record_id=1, _external=external)[:-1]
     return lambda record_id: f"{prefix}{record_id}"
 
 
@@ -191,10 +191,11 @@ def export_geojson(key: str) -> Any:
     # the whole download reads one consistent snapshot, batch after batch.
     session = Database.new_session()
     session.connection()
+    urls = _record_urls(external=True)
 
     def generate() -> Any:
         try:
-            yield from services.stream_geojson(session, form, q, url=lambda rid: url_for("records.show", record_id=rid, _external=True))
+            yield from services.stream_geojson(session, form, q, url=urls)
         finally:
             session.close()
 

@@ -71,7 +71,7 @@
     function write() {
       var text = "";
       if (kind === "Point" && vertices.length) {
-        text = vertices[0].lat.toFixed(7).replace(/0+$/, "") + ", " + vertices[0].lng.toFixed(7).replace(/0+$/, "");
+        text = vertices[0].lat.toFixed(6) + ", " + vertices[0].lng.toFixed(6);  // the server's « latitude, longitude »
       } else if (kind === "LineString" && vertices.length >= 2) {
         text = JSON.stringify({ type: "LineString", coordinates: vertices.map(function (v) { return [round(v.lng), round(v.lat)]; }) });
       } else if (kind === "Polygon" && vertices.length >= 3) {
