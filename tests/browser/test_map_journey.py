@@ -54,6 +54,10 @@ def test_draw_a_polygon_move_a_vertex_and_see_it_on_the_map(live_server, sqlite_
     page.get_by_label("Nom du lieu").fill(TITLE)
     editor = page.locator(".geo-editor .map")
     expect(editor).to_be_visible()
+    page.get_by_role("button", name="Placer un point").click()
+    box = editor.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("textarea[name=localisation]")).to_have_value(re.compile(r"^4\d\.\d{6}, -\d\.\d{6}$"))
     page.get_by_role("button", name="Tracer un polygone").click()
     box = editor.bounding_box()
     for dx, dy in ((0.3, 0.3), (0.7, 0.3), (0.6, 0.7)):
