@@ -23,6 +23,11 @@ from sqlalchemy.orm import Session
 
 #: ``lieudit import FORMAT …``: format name -> ``"module:function"``.
 FORMATS: dict[str, str] = {}
+FORMATS["geojson"] = "importers.geo_layers:run_geojson"
+FORMATS["umap"] = "importers.geo_layers:run_umap"
+FORMATS["kml"] = "importers.geo_layers:run_kml"
+FORMATS["gpx"] = "importers.geo_layers:run_gpx"
+FORMATS["osm"] = "importers.geo_layers:run_osm"
 
 
 @dataclass

@@ -44,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import db as database
     from wiki import errors
     from wiki import exports
+    from wiki import geo
     from wiki import i18n
     from wiki import pages
     from wiki import records
@@ -76,7 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, pages, records, activity, site, api, exports):
+    for module in (auth, pages, records, activity, site, api, geo, exports):
         module.init_app(app)
     cli.init_app(app)
     from importers.cli import import_command

@@ -91,3 +91,10 @@ class Defaults:
     DATA_LICENSE: str = "etalab-2.0"
     #: Downloads streamed at the same time by one worker process; more get 503 + Retry-After.
     EXPORT_CONCURRENCY: int = 4
+    #: Map background tiles (``{z}/{x}/{y}``; ``{s}`` for subdomains); empty: no
+    #: background, the data and zone outlines still show (offline wiki-party).
+    MAP_TILE_URL: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    #: Attribution shown on the map for the tiles.
+    MAP_ATTRIBUTION: str = "© les contributeurs d’OpenStreetMap"
+    #: Beyond this many points in view, the map groups them into clusters.
+    MAP_CLUSTER_ABOVE: int = 500

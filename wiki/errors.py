@@ -93,7 +93,7 @@ class Throttled(LieuditError):
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith("/api/") or request.path.endswith((".json", ".geojson"))
 
 
 def register_error_handlers(app: Flask) -> None:

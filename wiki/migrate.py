@@ -29,6 +29,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.revisions",
     "wiki.records.models",
     "wiki.exports.models",
+    "wiki.geo.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 

@@ -56,6 +56,15 @@ def content_security_policy(img_sources: tuple[str, ...] = ()) -> str:
     )
 
 
+def tile_sources(url: str) -> tuple[str, ...]:
+    """The origin of the map tile URL, for ``img-src`` (``{s}`` subdomains become a wildcard)."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ()
+    host = re.sub(r"^\{s\}\.", "*.", parts.netloc)
+    return (f"{parts.scheme}://{host}",)
+
+
 class _SessionInterface(SecureCookieSessionInterface):
     """Session cookies are Secure whenever the request came over HTTPS."""
 
@@ -71,7 +80,7 @@ def init_app(app: Flask) -> None:
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.session_interface = _SessionInterface()
-    csp = content_security_policy(tuple(app.config["CSP_IMG_SOURCES"]))
+    csp = content_security_policy(tuple(app.config["CSP_IMG_SOURCES"]) + tile_sources(app.config.get("MAP_TILE_URL", "")))
 
     @app.after_request
     def _headers(response: Response) -> Response:

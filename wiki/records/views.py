@@ -155,7 +155,7 @@ def new(key: str) -> Any:
         abort(403)
     defs = services.form_fields(form)
     if request.method == "GET":
-        prefill = {d.key: request.args.get(d.key, "") for d in defs if d.type in ("text", "zone", "choice")}
+        prefill = {d.key: request.args.get(d.key, "") for d in defs if d.type in ("text", "zone", "choice", "geometry")}
         return _editor(form, None, prefill)
     draft = request.form.get("action") == "draft"
     stored: list[Any] = []

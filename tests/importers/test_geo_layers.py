@@ -1,0 +1,84 @@
+"""Importing map layers into the Lieu form: the shared corpus, idempotence, hostile files."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func
+from sqlalchemy import select
+
+from importers import geo_layers
+from importers.base import FORMATS
+from importers.base import get_importer
+from tests.factories import make_user
+from tests.geodata.test_formats import CORPUS
+from tests.geodata.test_formats import XXE
+from tests.geodata.test_formats import format_of
+from tests.shared import DATA
+from wiki.geo import layers
+from wiki.geo.models import RecordGeometry
+from wiki.records import services
+from wiki.records.builtin import seed_builtin
+from wiki.records.models import Record
+
+GEO = DATA / "geodata"
+
+
+@pytest.fixture
+def author(db):
+    user = make_user(db, "Import", role="moderator")
+    seed_builtin(db, user)
+    db.commit()
+    return user
+
+
+def count(db, form="lieu"):
+    form_id = services.get_form(db, form).id
+    return db.scalar(select(func.count()).select_from(Record).where(Record.form_id == form_id, Record.deleted_at.is_(None)))
+
+
+def test_the_five_formats_are_registered():
+    assert {"geojson", "kml", "gpx", "umap", "osm"} <= set(FORMATS)
+    assert get_importer("kml") is geo_layers.run_kml
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_every_corpus_file_imports_or_is_refused_clearly(app, db, author, path):
+    result = get_importer(format_of(path))(db, path.read_bytes(), form=None, author=author, dry_run=False)
+    if result.error:
+        assert result.created == 0 and len(result.error) > 10 and "Import refusé" in result.summary()
+        db.rollback()
+        assert count(db) == 0
+        return
+    assert all(error.ref and error.message for error in result.errors)
+    db.commit()
+    assert count(db) == result.created
+    located = db.scalar(select(func.count()).select_from(RecordGeometry))
+    assert located == result.created
+
+
+def test_reimport_updates_features_that_have_an_id(app, db, author):
+    data = (GEO / "osm/osmtogeojson_map.json").read_bytes()
+    first = geo_layers.run_osm(db, data, form=None, author=author, dry_run=False)
+    db.commit()
+    second = geo_layers.run_osm(db, data, form=None, author=author, dry_run=False)
+    db.commit()
+    assert first.created > 0 and second.created == 0 and second.unchanged == first.created
+    assert count(db) == first.created
+
+
+def test_mapping_and_geometry_kinds_of_the_target_form(app, db, author):
+    data = (GEO / "umap/umap_test_upload_data.json").read_bytes()
+    preview = layers.preview(data, "geojson", services.get_form(db, "lieu"))
+    assert preview["mapping"]["title"] == "name" and preview["count"] == 5
+    result = geo_layers.run_geojson(db, data, form="structure", author=author, dry_run=False)  # points only
+    assert result.created >= 1 and any("non autorisé" in e.message for e in result.errors)
+
+
+def test_xxe_is_refused_and_nothing_leaks(app, db, author):
+    result = geo_layers.run_kml(db, XXE, form=None, author=author, dry_run=False)
+    assert result.error and "DOCTYPE" in result.error and "root:" not in result.summary()
+    assert count(db) == 0
+
+
+def test_unknown_form_is_refused(app, db, author):
+    assert "inconnu" in geo_layers.run_geojson(db, b"{}", form="nope", author=author, dry_run=False).error

@@ -1,0 +1,97 @@
+"""Territory zones, the geometry of records and which zones each record lies in.
+
+``RecordGeometry`` is a derived, indexed projection of a record's public
+geometry field (like ``RecordFacet`` for filters): its bounding box columns
+make bbox queries an indexed range scan on SQLite and PostgreSQL alike, and
+``lon``/``lat`` (a point on the geometry) feed server-side clustering. It is
+rebuilt from the record on every save, so it never holds anything the record
+does not. ``RecordZone`` says which communes (and other zones) a record lies
+in; ``LayerSource`` remembers the source id of imported features so a second
+import updates instead of duplicating.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+from wiki.db import Base
+from wiki.db import utcnow
+from wiki.revisions import JSONType
+
+#: Zone levels, from the smallest.
+LEVELS: tuple[str, ...] = ("commune", "epci", "departement", "region")
+
+
+class Zone(Base):
+    """A commune, intercommunalité, département or région, with its INSEE code."""
+
+    __tablename__ = "zones"
+    __table_args__ = (Index("ix_zones_level_name", "level", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16), default="commune")
+    #: Full boundary (GeoJSON), None when only the centre is known.
+    geometry: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    centre_lon: Mapped[float]
+    centre_lat: Mapped[float]
+    min_lon: Mapped[float]
+    min_lat: Mapped[float]
+    max_lon: Mapped[float]
+    max_lat: Mapped[float]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecordGeometry(Base):
+    """The public geometry of one record, with its bounding box."""
+
+    __tablename__ = "record_geometries"
+    __table_args__ = (
+        Index("ix_record_geometries_points", "kind", "lat", "lon", "status", "form_id"),
+    )
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))
+    #: The record's status (published and archived ones are public).
+    status: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    #: Copied from the record so map layers need no join: title and a short public summary.
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    geometry: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    #: True when placed at its commune's centre (no geometry was given).
+    approximate: Mapped[bool] = mapped_column(default=False)
+    lon: Mapped[float]
+    lat: Mapped[float]
+    min_lon: Mapped[float]
+    min_lat: Mapped[float]
+    max_lon: Mapped[float]
+    max_lat: Mapped[float]
+
+
+class RecordZone(Base):
+    """A record lies in (or crosses) a zone."""
+
+    __tablename__ = "record_zones"
+    __table_args__ = (Index("ix_record_zones_zone", "zone_code", "record_id"),)
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    zone_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class LayerSource(Base):
+    """The source id of an imported feature, so re-importing updates its record."""
+
+    __tablename__ = "layer_sources"
+
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))

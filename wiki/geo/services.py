@@ -1,0 +1,483 @@
+"""Geodata services: zones, the map projection of records, layers and exports.
+
+No request globals (STYLE R6). Records are projected into ``RecordGeometry``
+and attached to zones by :func:`sync_record`, which the subscribers call on
+every record save, so the map, the zone pages and the exports never read a
+record's JSON to place it. Only a public, non-personal geometry field is ever
+projected (HOSTILE_INPUTS B6-61); a record without one but with a commune is
+placed, approximately, at that commune's centre.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer
+from sqlalchemy import and_
+from sqlalchemy import cast
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import null
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import geodata.geometry as geo
+from wiki.auth.services import Anonymous
+from wiki.db import utcnow
+from wiki.errors import NotFound
+from wiki.geo.models import LEVELS
+from wiki.geo.models import RecordGeometry
+from wiki.geo.models import RecordZone
+from wiki.geo.models import Zone
+from wiki.records import fields as F
+from wiki.records.models import Form
+from wiki.records.models import Record
+from wiki.records.models import RecordFacet
+from wiki.records.services import form_fields
+from wiki.records.services import public_values
+
+#: Statuses shown on the public map.
+PUBLIC_STATUSES = ("published", "archived")
+#: Largest zone boundary accepted (communes of the IGN data are far below).
+ZONE_MAX_VERTICES = 200_000
+ZONE_MAX_BYTES = 5_000_000
+MAX_FEATURES = 5_000
+_SUMMARY_MARKUP = re.compile(r"[#*_`>\[\]]+|\(https?://[^)]*\)")
+
+
+# --- zones ------------------------------------------------------------------------
+
+
+@dataclass
+class ZoneImport:
+    """The outcome of a zone import: counts and one French message per refused feature."""
+
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[str, str]] = dc_field(default_factory=list)
+
+
+def save_zone(db: Session, *, code: str, name: str, level: str, geometry: Mapping[str, Any] | None = None,
+              centre: tuple[float, float] | None = None) -> bool:
+    """Create or update one zone from a boundary or a centre; return True when created.
+
+    :raises geo.GeometryError: neither a valid boundary nor a centre.
+    """
+    if level not in LEVELS:
+        raise geo.GeometryError(f"Niveau inconnu : {level} (niveaux : {', '.join(LEVELS)}).")
+    if geometry is not None:
+        box = geo.bbox(geometry)
+        centre = centre or geo.centre(geometry)
+    elif centre is not None:
+        box = (centre[0], centre[1], centre[0], centre[1])
+    else:
+        raise geo.GeometryError("Zone sans contour ni centre.")
+    zone = db.scalar(select(Zone).where(Zone.code == code))
+    created = zone is None
+    if zone is None:
+        zone = Zone(code=code)
+        db.add(zone)
+    elif geometry is None and zone.geometry is not None:
+        geometry, box = zone.geometry, (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat)  # keep a loaded boundary
+    zone.name, zone.level = name[:200], level
+    zone.geometry = dict(geometry) if geometry else null()  # SQL NULL, not JSON null
+    zone.centre_lon, zone.centre_lat = centre
+    zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat = box
+    zone.updated_at = utcnow()
+    return created
+
+
+def import_zones(db: Session, features: Iterable[Any], *, level: str, code_field: str, name_field: str) -> ZoneImport:
+    """Load zones from features (``.properties`` and ``.geometry``), then re-attach every record.
+
+    Invalid boundaries are repaired (``make_valid``); a feature without the
+    code or name property, or without a usable polygon, is refused with a
+    French message and the others are still loaded.
+    """
+    result = ZoneImport()
+    for feature in features:
+        code = str(feature.properties.get(code_field) or "").strip().upper()[:16]
+        name = str(feature.properties.get(name_field) or "").strip()
+        if not code or not name:
+            result.errors.append((feature.ref, f"propriété « {code_field} » ou « {name_field} » manquante."))
+            continue
+        try:
+            cleaned = geo.clean(feature.geometry, ("Polygon", "MultiPolygon"), repair=True,
+                                max_vertices=ZONE_MAX_VERTICES, max_bytes=ZONE_MAX_BYTES)
+            if cleaned is None:
+                raise geo.GeometryError("zone sans contour.")
+            created = save_zone(db, code=code, name=name, level=level, geometry=cleaned.geometry)
+        except geo.GeometryError as error:
+            result.errors.append((feature.ref, error.message))
+            continue
+        result.created += created
+        result.updated += not created
+    db.flush()
+    reattach_all(db)
+    sync_unlocated(db)
+    return result
+
+
+def list_zones(db: Session, level: str | None = None) -> list[Zone]:
+    """Return zones (of one level) by level then name, without their boundaries' weight in mind."""
+    query = select(Zone).order_by(Zone.level, Zone.name)
+    if level:
+        query = query.where(Zone.level == level)
+    return list(db.scalars(query))
+
+
+def get_zone(db: Session, code: str) -> Zone:
+    """Return a zone by code.
+
+    :raises NotFound: no such zone.
+    """
+    zone = db.scalar(select(Zone).where(Zone.code == code.upper()[:16]))
+    if zone is None:
+        raise NotFound(str(_l("Cette zone n'existe pas.")))
+    return zone
+
+
+def zone_exists(db: Session) -> Any:
+    """Return a predicate telling whether a zone code is known (all codes allowed while none is loaded)."""
+    codes = set(db.scalars(select(Zone.code)))
+    return (lambda code: code in codes) if codes else None
+
+
+_index_cache: dict[tuple[Any, ...], geo.ZoneIndex] = {}
+
+
+def zone_index(db: Session) -> geo.ZoneIndex:
+    """Return the index of zones that have a boundary (rebuilt when zones change)."""
+    stamp = db.execute(select(func.count(), func.max(Zone.updated_at)).where(Zone.geometry.is_not(None))).one()
+    key = (str(db.get_bind().url), stamp[0], stamp[1])
+    index = _index_cache.get(key)
+    if index is None:
+        rows = db.execute(select(Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
+        index = geo.ZoneIndex((code, geometry) for code, geometry in rows if geometry)
+        _index_cache.clear()
+        _index_cache[key] = index
+    return index
+
+
+# --- records on the map ----------------------------------------------------------------
+
+
+def geometry_field(form: Form) -> F.FieldDef | None:
+    """Return the form's first public, non-personal geometry field."""
+    return next((d for d in form_fields(form) if d.type == "geometry" and d.visibility == "public" and not d.personal), None)
+
+
+def commune_field(form: Form) -> F.FieldDef | None:
+    """Return the form's first public commune field."""
+    return next((d for d in form_fields(form) if d.type == "zone" and d.visibility == "public" and not d.personal), None)
+
+
+def _summary(form: Form, record: Record) -> str:
+    for d in form_fields(form):
+        if d.type == "longtext" and d.visibility == "public" and not d.personal and record.data.get(d.id):
+            text = " ".join(_SUMMARY_MARKUP.sub("", str(record.data[d.id])).split())
+            return text if len(text) <= 200 else text[:199].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def _codes(value: Any) -> list[str]:
+    return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+
+def sync_record(db: Session, record: Record) -> None:
+    """Refresh a record's map projection and zones from its current values."""
+    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record.id))
+    db.execute(delete(RecordZone).where(RecordZone.record_id == record.id))
+    if record.deleted_at is not None:
+        return
+    form = record.form
+    gfield, cfield = geometry_field(form), commune_field(form)
+    geometry = record.data.get(gfield.id) if gfield else None
+    communes = _codes(record.data.get(cfield.id)) if cfield else []
+    approximate = False
+    if not geometry and communes:
+        zone = db.scalar(select(Zone).where(Zone.code == communes[0]))
+        if zone is not None:
+            geometry, approximate = {"type": "Point", "coordinates": [zone.centre_lon, zone.centre_lat]}, True
+    zones = set(communes)
+    if geometry:
+        west, south, east, north = geo.bbox(geometry)
+        lon, lat = geometry["coordinates"] if geometry["type"] == "Point" else geo.centre(geometry)
+        db.add(RecordGeometry(
+            record_id=record.id, form_id=record.form_id, status=record.status, kind=geometry["type"],
+            title=record.title[:300], summary=_summary(form, record), geometry=geometry, approximate=approximate,
+            lon=lon, lat=lat, min_lon=west, min_lat=south, max_lon=east, max_lat=north,
+        ))
+        if not approximate:
+            zones.update(zone_index(db).containing(geometry))
+    db.add_all(RecordZone(record_id=record.id, zone_code=code[:16]) for code in sorted(zones))
+
+
+def forget_record(db: Session, record_id: int) -> None:
+    """Remove a deleted record from the map and its zones."""
+    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record_id))
+    db.execute(delete(RecordZone).where(RecordZone.record_id == record_id))
+
+
+def sync_form(db: Session, form: Form) -> None:
+    """Re-project every record of a form (its fields' visibility may have changed)."""
+    for record in db.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None))):
+        sync_record(db, record)
+
+
+def sync_unlocated(db: Session) -> int:
+    """Project the records not yet on the map (a commune of theirs may now be known); return how many were tried."""
+    located = select(RecordGeometry.record_id)
+    count = 0
+    for form in db.scalars(select(Form).where(Form.deleted_at.is_(None))):
+        if commune_field(form) is None:
+            continue
+        for record in db.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None), Record.id.not_in(located))):
+            sync_record(db, record)
+            count += 1
+    return count
+
+
+def reattach_all(db: Session, *, batch: int = 5_000) -> int:
+    """Recompute the zones of every located record (after zones changed); return how many.
+
+    Points, the bulk of a map, are looked up many at a time in the zone
+    index; lines and areas one by one.
+    """
+    index = zone_index(db)
+    commune_ids = {}
+    for form in db.scalars(select(Form)):
+        cfield = commune_field(form)
+        if cfield:
+            commune_ids[form.id] = cfield.id
+    count = 0
+    last = 0
+    while True:
+        rows = db.execute(
+            select(RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.kind, RecordGeometry.lon, RecordGeometry.lat,
+                   RecordGeometry.approximate, RecordGeometry.geometry)
+            .where(RecordGeometry.record_id > last).order_by(RecordGeometry.record_id).limit(batch)
+        ).all()
+        if not rows:
+            break
+        last = rows[-1].record_id
+        ids = [r.record_id for r in rows]
+        explicit: dict[int, set[str]] = {i: set() for i in ids}
+        if commune_ids:
+            for rid, form_id, data in db.execute(select(Record.id, Record.form_id, Record.data).where(Record.id.in_(ids))):
+                if form_id in commune_ids:
+                    explicit[rid].update(c[:16] for c in _codes(data.get(commune_ids[form_id])))
+        points = [r for r in rows if r.kind == "Point" and not r.approximate]
+        for row, codes in zip(points, index.points([(r.lon, r.lat) for r in points]), strict=True):
+            explicit[row.record_id].update(codes)
+        for row in rows:
+            if row.kind != "Point" and not row.approximate:
+                explicit[row.record_id].update(index.containing(row.geometry))
+        db.execute(delete(RecordZone).where(RecordZone.record_id.in_(ids)))
+        links = [{"record_id": rid, "zone_code": code} for rid, codes in explicit.items() for code in sorted(codes)]
+        if links:
+            db.execute(RecordZone.__table__.insert(), links)
+        count += len(rows)
+    return count
+
+
+# --- layers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LayerQuery:
+    """What a map layer shows: forms, filters and the visible area."""
+
+    form_ids: tuple[int, ...]
+    bbox: geo.Bbox | None = None
+    themes: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = PUBLIC_STATUSES
+    #: Points beyond this count in the area are grouped into grid clusters.
+    cluster_above: int = 500
+    grid: int = 32
+
+
+def theme_field_ids(forms: Iterable[Form]) -> list[str]:
+    """Ids of the public theme fields of ``forms``."""
+    return [d.id for form in forms for d in form_fields(form) if d.type == "theme" and d.visibility == "public" and not d.personal]
+
+
+SHAPE_KINDS = ("LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
+
+
+def _filtered(query: Any, q: LayerQuery, theme_ids: list[str], *, points: bool | None = None) -> Any:
+    """Apply the layer's filters; ``points`` True/False narrows to points or to other shapes.
+
+    Points are found through the ``(kind, lat, lon)`` index with two-sided
+    ranges, which is what keeps a small bbox over many points cheap; other
+    shapes are few and tested for bbox overlap.
+    """
+    statuses = [s for s in q.statuses if s in PUBLIC_STATUSES] or list(PUBLIC_STATUSES)
+    query = query.where(RecordGeometry.status.in_(statuses), RecordGeometry.form_id.in_(q.form_ids))
+    if points is True:
+        query = query.where(RecordGeometry.kind == "Point")
+    elif points is False:
+        query = query.where(RecordGeometry.kind.in_(SHAPE_KINDS))
+    if q.bbox is not None:
+        west, south, east, north = q.bbox
+        in_box = (RecordGeometry.lat.between(south, north), RecordGeometry.lon.between(west, east))
+        overlap = (RecordGeometry.min_lat <= north, RecordGeometry.max_lat >= south, RecordGeometry.min_lon <= east, RecordGeometry.max_lon >= west)
+        if points is True:
+            query = query.where(*in_box)
+        elif points is False:
+            query = query.where(*overlap)
+        else:
+            query = query.where(or_(and_(RecordGeometry.kind == "Point", *in_box), and_(RecordGeometry.kind.in_(SHAPE_KINDS), *overlap)))
+    if q.themes:
+        query = query.where(RecordGeometry.record_id.in_(
+            select(RecordFacet.record_id).where(RecordFacet.field_id.in_(theme_ids or ["-"]), RecordFacet.value.in_(q.themes))))
+    if q.zones:
+        query = query.where(RecordGeometry.record_id.in_(select(RecordZone.record_id).where(RecordZone.zone_code.in_(q.zones))))
+    return query
+
+
+def _feature(row: Any, form_keys: Mapping[int, str], url: Any) -> dict[str, Any]:
+    return {
+        "type": "Feature", "id": row.record_id, "geometry": row.geometry,
+        "properties": {"id": row.record_id, "form": form_keys.get(row.form_id, ""), "title": row.title,
+                       "summary": row.summary, "url": url(row.record_id), "approximate": row.approximate},
+    }
+
+
+def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any, theme_ids: list[str]) -> dict[str, Any]:
+    """Return a GeoJSON FeatureCollection of a map layer, with dense points grouped.
+
+    Lines and areas always come whole; points come one by one while there
+    are at most ``cluster_above`` of them in the area, else as grid clusters
+    (``properties.cluster`` with a ``count``) computed by the database.
+    """
+    columns = (RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.title, RecordGeometry.summary,
+               RecordGeometry.geometry, RecordGeometry.approximate)
+    shapes = db.execute(_filtered(select(*columns), q, theme_ids, points=False).order_by(RecordGeometry.record_id).limit(MAX_FEATURES)).all()
+    features = [_feature(row, form_keys, url) for row in shapes]
+    # Read at most one point more than shown unclustered: no full count of a dense area.
+    rows = db.execute(_filtered(select(*columns), q, theme_ids, points=True).limit(q.cluster_above + 1)).all()
+    if len(rows) <= q.cluster_above:
+        features.extend(_feature(row, form_keys, url) for row in sorted(rows, key=lambda r: r.record_id))
+        return {"type": "FeatureCollection", "features": features, "clustered": False, "total": len(rows) + len(shapes)}
+    west, south, east, north = q.bbox or (-180.0, -90.0, 180.0, 90.0)
+    cell_x, cell_y = max((east - west) / q.grid, 1e-9), max((north - south) / q.grid, 1e-9)
+    gx = cast((RecordGeometry.lon - west) / cell_x, Integer)
+    gy = cast((RecordGeometry.lat - south) / cell_y, Integer)
+    grouped = _filtered(select(func.count(), func.avg(RecordGeometry.lon), func.avg(RecordGeometry.lat), func.min(RecordGeometry.record_id)),
+                        q, theme_ids, points=True).group_by(gx * 100_000 + gy)  # one key: cheaper to sort or hash
+    singles = []
+    total = len(shapes)
+    for count, lon, lat, first in db.execute(grouped):
+        total += count
+        if count == 1:
+            singles.append(first)
+            continue
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                         "properties": {"cluster": True, "count": count}})
+    for start in range(0, len(singles), 900):  # alone in their cell: shown as themselves
+        rows = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start:start + 900])))
+        features.extend(_feature(row, form_keys, url) for row in rows)
+    return {"type": "FeatureCollection", "features": features, "clustered": True, "total": total}
+
+
+def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[list[Any], int]:
+    """Return rows (id, form, title, summary, approximate) of a layer, by title, for the list beside the map."""
+    base = _filtered(select(RecordGeometry.record_id), q, theme_field_ids(db.scalars(select(Form).where(Form.id.in_(q.form_ids)))))
+    total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = db.execute(
+        select(RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.title, RecordGeometry.summary, RecordGeometry.approximate,
+               RecordGeometry.kind)
+        .where(RecordGeometry.record_id.in_(base)).order_by(func.lower(RecordGeometry.title), RecordGeometry.record_id)
+        .offset(offset).limit(limit)
+    ).all()
+    return rows, total
+
+
+def zone_outlines(db: Session, *, tolerance: float = 0.001, level: str = "commune") -> dict[str, Any]:
+    """Return the zones of a level as a simplified GeoJSON FeatureCollection (centres when no boundary)."""
+    features = []
+    for zone in db.scalars(select(Zone).where(Zone.level == level).order_by(Zone.code)):
+        geometry = geo.simplify(zone.geometry, tolerance) if zone.geometry else {"type": "Point", "coordinates": [zone.centre_lon, zone.centre_lat]}
+        features.append({"type": "Feature", "id": zone.code, "geometry": geometry, "properties": {"code": zone.code, "name": zone.name}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def records_in_zone(db: Session, zone: Zone, *, today: date | None = None) -> dict[str, list[Record]]:
+    """Return the public records lying in a zone, by form key (upcoming events only, soonest first)."""
+    ids = select(RecordZone.record_id).where(RecordZone.zone_code == zone.code)
+    records = db.scalars(select(Record).where(Record.id.in_(ids), Record.deleted_at.is_(None), Record.status.in_(PUBLIC_STATUSES))
+                         .order_by(func.lower(Record.title)).limit(1000))
+    today_text = (today or utcnow().date()).isoformat()
+    by_form: dict[str, list[Record]] = {}
+    starts: dict[int, str] = {}
+    for record in records:
+        schedule = next((d for d in form_fields(record.form) if d.type == "schedule"), None)
+        if schedule is not None:
+            value = record.data.get(schedule.id) or {}
+            start = str(value.get("start") or "")
+            if not value.get("rrule") and (start[:10] < today_text and str(value.get("end") or start)[:10] < today_text):
+                continue
+            starts[record.id] = start
+        by_form.setdefault(record.form.key, []).append(record)
+    for items in by_form.values():
+        if items and items[0].id in starts:
+            items.sort(key=lambda r: starts.get(r.id, ""))
+    return by_form
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def stream_geojson(db: Session, form: Form, q: LayerQuery, *, url: Any, batch: int = 1_000) -> Iterator[str]:
+    """Yield a GeoJSON FeatureCollection (RFC 7946) of a form's public located records, in chunks.
+
+    Properties hold only the values an anonymous visitor may see (no private
+    or personal field, B8-73); geometry fields are the feature's geometry,
+    not properties. Memory stays constant: records are read ``batch`` at a time.
+    """
+    anonymous = Anonymous()
+    skip = {d.key for d in form_fields(form) if d.type == "geometry"}
+    yield '{"type":"FeatureCollection","features":['
+    first = True
+    last = 0
+    ids = _filtered(select(RecordGeometry.record_id), q, theme_field_ids([form]))
+    while True:
+        rows = db.execute(
+            select(Record, RecordGeometry.geometry, RecordGeometry.approximate)
+            .join(RecordGeometry, RecordGeometry.record_id == Record.id)
+            .where(Record.id.in_(ids), Record.id > last, Record.deleted_at.is_(None))
+            .order_by(Record.id).limit(batch)
+        ).all()
+        if not rows:
+            break
+        chunk = []
+        for record, geometry, approximate in rows:
+            values = {k: v for k, v in public_values(record, anonymous).items() if k not in skip}
+            props = {"id": record.id, "url": url(record.id), "title": record.title, **values,
+                     "updated_at": record.updated_at.isoformat(timespec="seconds"), "approximate": approximate}
+            feature = {"type": "Feature", "id": record.id, "geometry": geometry, "properties": props}
+            chunk.append(("" if first else ",") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"), default=str))
+            first = False
+        last = rows[-1][0].id
+        db.expunge_all()
+        yield "".join(chunk)
+    yield "]}"
+
+
+def public_zone(zone: Zone, url: str) -> dict[str, Any]:
+    """The public JSON description of a zone (without its boundary)."""
+    return {"code": zone.code, "name": zone.name, "level": zone.level, "centre": [zone.centre_lon, zone.centre_lat],
+            "bbox": [zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat], "has_boundary": zone.geometry is not None, "url": url}
+

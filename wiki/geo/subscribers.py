@@ -1,0 +1,39 @@
+"""Keep the map in step with records: every save re-projects, every deletion removes.
+
+Connected by ``wiki.geo.init_app``; the records domain never imports this
+(STYLE R15). Runs in the transaction of the change itself, so a record and
+its place on the map are committed (or rolled back) together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from wiki import signals
+from wiki.geo import services
+
+
+def on_record_saved(sender: Any, *, session: Session, record: Any, **_: Any) -> None:
+    """Re-project a saved record (geometry, status, title and zones may have changed)."""
+    session.flush()
+    services.sync_record(session, record)
+
+
+def on_record_deleted(sender: Any, *, session: Session, record: Any, **_: Any) -> None:
+    """Take a deleted record off the map and out of its zones."""
+    services.forget_record(session, record.id)
+
+
+def on_form_saved(sender: Any, *, session: Session, form: Any, action: str, **_: Any) -> None:
+    """A form's fields changed: a geometry field may have become private, or appeared."""
+    if action != "create":
+        services.sync_form(session, form)
+
+
+def connect() -> None:
+    """Subscribe to the records signals (idempotent)."""
+    signals.record_saved.connect(on_record_saved)
+    signals.record_deleted.connect(on_record_deleted)
+    signals.form_saved.connect(on_form_saved)

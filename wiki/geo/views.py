@@ -1,0 +1,294 @@
+"""Map routes: ``/carte`` (all layers) and ``/carte/<form>``, zone pages, layer data and exports.
+
+Every map page is complete without JavaScript: the filters are a GET form,
+the records shown on the map are also listed in a table beside it. The map
+script only fetches ``/carte/calque.geojson`` (the same filters plus
+``bbox``) and ``/carte/zones.geojson``. ``/donnees/<form>.geojson`` streams a
+whole dataset; ``/api/v1/zones`` lists the zones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask import send_from_directory
+from flask import stream_with_context
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+import geodata.geometry as geo
+from geodata import formats
+from wiki.auth import permissions
+from wiki.db import Database
+from wiki.db import get_session
+from wiki.errors import ValidationError
+from wiki.geo import layers
+from wiki.geo import services
+from wiki.geo.services import LayerQuery
+from wiki.records import fields as F
+from wiki.records import services as records
+from wiki.records import taxonomy
+
+bp = Blueprint("geo", __name__)
+api = Blueprint("geo_api", __name__, url_prefix="/api/v1")
+
+PER_PAGE = 100
+#: Colours of layers, in order (the legend and the map use the same classes).
+PALETTE = 8
+LEAFLET_FILES = frozenset({"leaflet.js", "leaflet.css", "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png", "images/layers.png", "images/layers-2x.png"})
+
+
+def _located_forms() -> list[Any]:
+    return [f for f in records.list_forms(get_session()) if services.geometry_field(f) or services.commune_field(f)]
+
+
+def _query(forms: list[Any], *, cluster_above: int = 500) -> LayerQuery:
+    """Build the layer query from the URL's filters (bounded, allowlisted)."""
+    args = request.args
+    ctx = taxonomy.cleaning_context(get_session())
+    themes = tuple(dict.fromkeys(k for raw in args.getlist("theme")[:20] if (k := ctx.theme_lookup.get(F.fold(raw)) or (raw if raw in ctx.theme_keys else None))))
+    zones = tuple(dict.fromkeys(z.strip().upper()[:16] for z in args.getlist("zone")[:20] if z.strip()))
+    statuses = tuple(s for s in args.getlist("statut") if s in services.PUBLIC_STATUSES) or services.PUBLIC_STATUSES
+    try:
+        box = geo.parse_bbox(args.get("bbox"))
+    except geo.GeometryError as error:
+        raise ValidationError(error.message) from None
+    return LayerQuery(form_ids=tuple(f.id for f in forms), bbox=box, themes=themes, zones=zones, statuses=statuses, cluster_above=cluster_above)
+
+
+def _selected_forms(forms: list[Any]) -> list[Any]:
+    wanted = request.args.getlist("calque")
+    return [f for f in forms if f.key in wanted] if wanted else forms
+
+
+def _record_urls(external: bool = False) -> Any:
+    """Build record addresses from one ``url_for`` (thousands per layer response)."""
+    prefix = url_for("records.show", record_id=1, _external=external)[:-1]
+    return lambda record_id: f"{prefix}{record_id}"
+
+
+def _map_settings() -> dict[str, Any]:
+    return {"tiles": current_app.config["MAP_TILE_URL"], "attribution": current_app.config["MAP_ATTRIBUTION"]}
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    return max(1, min(int(raw), 10_000)) if raw.isdigit() and len(raw) < 6 else 1
+
+
+def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> str:
+    db = get_session()
+    q = _query(selected)
+    page = _page()
+    rows, total = services.located_records(db, q, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    colours = {f.id: i % PALETTE for i, f in enumerate(forms)}
+    titles = {f.id: f.title for f in forms}
+    themes = taxonomy.list_themes(db)
+    addable = [f for f in selected if services.geometry_field(f)] if records.can_add_record(current_user, current_app.config["EDIT_POLICY"]) else []
+    pager = {n: url_for(request.endpoint, **(request.view_args or {}), **(request.args.to_dict(flat=False) | {"page": n}))
+             for n in (page - 1, page + 1) if n >= 1}
+    layer_args = {k: request.args.getlist(k) for k in ("theme", "zone", "statut") if request.args.getlist(k)}
+    layer_args["calque"] = [f.key for f in selected]
+    return render_template(
+        "geo/map.html", forms=forms, selected=selected, single=single, rows=rows, total=total, page=page, per_page=PER_PAGE,
+        colours=colours, titles=titles, themes=themes, zones=services.list_zones(db, "commune"), lq=q,
+        layer_url=url_for("geo.layer_data", **layer_args), zones_url=url_for("geo.zone_data"), settings=_map_settings(),
+        addable=[(f, services.geometry_field(f)) for f in addable], pager=pager,
+    )
+
+
+@bp.route("/carte")
+def map_all() -> Any:
+    """The map of every located form, with filters and the list of what it shows."""
+    forms = _located_forms()
+    return _map_page(forms, _selected_forms(forms))
+
+
+@bp.route("/carte/<key>")
+def map_form(key: str) -> Any:
+    """The map of one form."""
+    form = records.get_form(get_session(), key)
+    if form not in _located_forms():
+        abort(404)
+    return _map_page([form], [form], single=form)
+
+
+@bp.route("/carte/calque.geojson")
+def layer_data() -> Any:
+    """GeoJSON of the map's layers for ``?bbox=`` and the filters; dense points come as clusters."""
+    forms = _located_forms()
+    selected = _selected_forms(forms)
+    q = _query(selected, cluster_above=int(current_app.config["MAP_CLUSTER_ABOVE"]))
+    db = get_session()
+    data = services.layer(db, q, form_keys={f.id: f.key for f in forms}, url=_record_urls(), theme_ids=services.theme_field_ids(selected))
+    response = Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), mimetype="application/geo+json")
+    response.cache_control.public = True
+    response.cache_control.max_age = 30
+    return response
+
+
+@bp.route("/carte/zones.geojson")
+def zone_data() -> Any:
+    """Simplified outlines of the communes (their centres when no boundary is loaded)."""
+    response = jsonify(services.zone_outlines(get_session()))
+    response.mimetype = "application/geo+json"
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+@bp.route("/-/carte/leaflet/<path:name>")
+def leaflet(name: str) -> Any:
+    """Serve Leaflet's files from its Python package (never vendored)."""
+    if name not in LEAFLET_FILES:
+        abort(404)
+    import xstatic.pkg.leaflet as package
+
+    return send_from_directory(Path(package.BASE_DIR), name, max_age=86_400)
+
+
+@bp.route("/zones")
+def zones() -> Any:
+    """Every zone of the territory, by level."""
+    items = services.list_zones(get_session())
+    return render_template("geo/zones.html", zones=items)
+
+
+@bp.route("/zones/<code>")
+def zone(code: str) -> Any:
+    """A zone's page: its initiatives, places and upcoming events, on a map and as lists."""
+    db = get_session()
+    item = services.get_zone(db, code)
+    by_form = services.records_in_zone(db, item)
+    forms = {f.key: f for f in records.list_forms(db)}
+    order = sorted(by_form, key=lambda k: (["initiative", "lieu", "evenement", "structure"] + [k]).index(k))
+    located = [f for f in _located_forms() if f.key in by_form]
+    layer_url = url_for("geo.layer_data", zone=item.code, calque=[f.key for f in located] or ["-"])
+    return render_template(
+        "geo/zone.html", zone=item, by_form=by_form, order=order, forms=forms, settings=_map_settings(), layer_url=layer_url,
+        zones_url=url_for("geo.zone_data"), colours={f.id: i % PALETTE for i, f in enumerate(_located_forms())},
+    )
+
+
+@bp.route("/donnees/<key>.geojson")
+def export_geojson(key: str) -> Any:
+    """The form's public located records as GeoJSON (RFC 7946), streamed; ``?bbox=`` and the map's filters apply."""
+    form = records.get_form(get_session(), key)
+    q = _query([form])
+    # A session of its own, its (deferred, read-only) transaction begun now:
+    # the whole download reads one consistent snapshot, batch after batch.
+    session = Database.new_session()
+    session.connection()
+    urls = _record_urls(external=True)
+
+    def generate() -> Any:
+        try:
+            yield from services.stream_geojson(session, form, q, url=urls)
+        finally:
+            session.close()
+
+    response = Response(stream_with_context(generate()), mimetype="application/geo+json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{form.key}.geojson"'
+    return response
+
+
+@api.route("/zones")
+def api_zones() -> Any:
+    """``/api/v1/zones[?niveau=commune]``: the zones, without their boundaries."""
+    level = request.args.get("niveau") or request.args.get("level")
+    items = services.list_zones(get_session(), level if level in ("commune", "epci", "departement", "region") else None)
+    return jsonify({"zones": [services.public_zone(z, url_for("geo.zone", code=z.code, _external=True)) for z in items], "total": len(items)})
+
+
+
+# --- layer import for moderators -------------------------------------------------------------
+
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+_EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".umap": "umap", ".kml": "kml", ".gpx": "gpx", ".osm": "osm"}
+
+
+def _require_moderator() -> None:
+    if not current_user.is_authenticated:
+        abort(401)
+    if not permissions.has_role(current_user, "moderator"):
+        abort(403)
+
+
+def _upload_dir() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stored(token: str) -> bytes:
+    if not _TOKEN.fullmatch(token or ""):
+        abort(400)
+    path = _upload_dir() / f"{token}.bin"
+    if not path.is_file():
+        raise ValidationError(_("Le fichier envoyé a expiré : envoyez-le de nouveau."))
+    return path.read_bytes()
+
+
+def _import_forms() -> list[Any]:
+    return [f for f in records.list_forms(get_session()) if any(d.type == "geometry" for d in records.form_fields(f))]
+
+
+@bp.route("/carte/importer", methods=["GET", "POST"])
+def import_layer() -> Any:
+    """Moderators import a map layer into a form: upload, mapping and preview, then confirm."""
+    _require_moderator()
+    db = get_session()
+    forms = _import_forms()
+    if request.method == "GET":
+        return render_template("geo/import.html", forms=forms, step="upload", error=None)
+    form_key = request.form.get("form", "lieu")
+    target = next((f for f in forms if f.key == form_key), None)
+    fmt = request.form.get("format", "")
+    token = request.form.get("token", "")
+    upload = request.files.get("file")
+    error = None
+    try:
+        if upload is not None and upload.filename:
+            data = upload.read()
+            fmt = fmt if fmt in layers.FORMATS else _EXTENSIONS.get(Path(upload.filename).suffix.lower(), "")
+            token = secrets.token_hex(16)
+            (_upload_dir() / f"{token}.bin").write_bytes(data)
+        else:
+            data = _stored(token)
+        if target is None:
+            raise ValidationError(_("Choisissez le formulaire de destination."))
+        if fmt not in layers.FORMATS:
+            raise ValidationError(_("Format inconnu : choisissez GeoJSON, uMap, KML, GPX ou OSM."))
+        mapping = None
+        if request.form.get("mapped"):
+            mapping = {d.key: request.form[f"map-{d.key}"] for d in records.form_fields(target)
+                       if d.type != "geometry" and request.form.get(f"map-{d.key}")}
+        if request.form.get("action") == "confirm":
+            done = layers.import_layer(db, data, fmt, form=target.key, author=current_user, mapping=mapping)
+            if done.error:
+                db.rollback()
+                raise ValidationError(done.error)
+            db.commit()
+            (_upload_dir() / f"{token}.bin").unlink(missing_ok=True)
+            return render_template("geo/import.html", forms=forms, step="done", result=done, target=target, error=None)
+        shown = layers.preview(data, fmt, target, mapping)
+    except formats.FormatError as err:
+        error = err.message
+    except ValidationError as err:
+        error = err.message
+    if error:
+        return render_template("geo/import.html", forms=forms, step="upload", error=error), 400
+    defs = [d for d in records.form_fields(target) if d.type != "geometry"]
+    return render_template("geo/import.html", forms=forms, step="preview", preview=shown, target=target, fmt=fmt, token=token, defs=defs, error=None)
