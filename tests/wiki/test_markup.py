@@ -536,9 +536,11 @@ HOSTILE_TEXTS = {
 
 @pytest.mark.parametrize("text", HOSTILE_TEXTS.values(), ids=HOSTILE_TEXTS.keys())
 def test_hostile_markdown_renders_within_budget(text):
-    start = time.perf_counter()
+    # G10 sets the budget in CPU time: wall time would also count the other
+    # processes of a loaded machine, not the parser's work.
+    start = time.process_time()
     assert_rendered_inert(text)
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0
 
 
 def test_pathological_nesting_falls_back_to_text():
