@@ -40,3 +40,31 @@ def create_user_command(name: str, email: str | None, role: str, password_stdin:
     finally:
         db.close()
     click.echo(f"Compte « {user.name} » créé avec le rôle {user.role}.")
+
+
+token_cli = AppGroup("token", help="Gérer les jetons d'API.")
+
+
+@token_cli.command("create")
+@click.argument("name")
+@click.option("--label", default="ligne de commande", show_default=True, help="Nom du jeton, pour le reconnaître.")
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="Durée de validité en jours (sans limite par défaut).")
+def create_token_command(name: str, label: str, expires_days: int | None) -> None:
+    """Print a new API token for the account NAME (shown only once)."""
+    from wiki.auth import tokens
+
+    db = Database.new_session()
+    try:
+        user = services.find_user(db, name)
+        if user is None:
+            raise click.ClickException(f"Compte introuvable : {name}")
+        created = tokens.create_token(db, user, label, expires_in_days=expires_days)
+        db.commit()
+    except ValidationError as err:
+        db.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in err.errors.items())
+        raise click.ClickException(f"{err.message} {details}".strip()) from err
+    finally:
+        db.close()
+    click.echo(created.secret)
+    click.echo(f"Jeton « {created.token.name} » créé pour {user.name} ; conservez-le : il ne sera plus affiché.", err=True)
