@@ -9,6 +9,8 @@ concurrency uses HTTP validators: every page and record answer carries an
 
 from __future__ import annotations
 
+import re
+from importlib import metadata
 from typing import Any
 
 from flask import Blueprint
@@ -22,6 +24,7 @@ from flask_login import current_user
 
 from wiki import macros
 from wiki import markup
+from wiki.api import openapi
 from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.pages import services as pages
@@ -32,6 +35,8 @@ from wiki.records import taxonomy
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 200
+#: Flask variable names whose OpenAPI name (CONTRACT.md) differs.
+PATH_NAMES = {"key": "form", "record_id": "id"}
 #: Field types the API cannot write (files go through the web form).
 FILE_TYPES = ("file", "image")
 
@@ -105,6 +110,27 @@ def _text(data: dict[str, Any], key: str, *, required: bool = False, default: st
 
 def _policy() -> str:
     return current_app.config["EDIT_POLICY"]
+
+
+@bp.route("/openapi.json")
+def openapi_document() -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    served = {openapi_path(rule.rule) for rule in current_app.url_map.iter_rules() if rule.rule.startswith(bp.url_prefix + "/")}
+    doc = openapi.document(server_url=url_for("api.pages_index", _external=True).rsplit("/", 1)[0], served=served, version=_version())
+    return _json(doc)
+
+
+def openapi_path(rule: str) -> str:
+    """Turn a Flask rule (``/api/v1/records/<int:record_id>``) into an OpenAPI path (``/records/{id}``)."""
+    path = rule.removeprefix(bp.url_prefix or "")
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: "{" + PATH_NAMES.get(m.group(1), m.group(1)) + "}", path)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("lieudit")
+    except metadata.PackageNotFoundError:
+        return "0"
 
 
 # --- pages ------------------------------------------------------------------------
