@@ -125,6 +125,7 @@ _ERRORS = {
     401: "Missing, unknown, expired or revoked token (`WWW-Authenticate: Bearer`).",
     403: "The token's account may not do this (role, edit policy, protected page).",
     404: "No such object, or not visible to the caller.",
+    409: "Someone else saved overlapping changes at the same moment: re-read and retry.",
     410: "The page was deleted.",
     412: "`If-Match` does not name the current version; `ETag` and `etag` give the current one.",
     413: "Request body too large.",
@@ -189,7 +190,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "security": _WRITE, "parameters": [_IF_MATCH],
             "requestBody": {"required": True, "content": _json_content(_ref("PageWrite"))},
             "responses": _ok("Page", "Saved (or unchanged).", etag=True) | _ok("Page", "Created.", etag=True, status=201)
-            | _errors(400, 401, 403, 410, 412, 413, 428),
+            | _errors(400, 401, 403, 409, 410, 412, 413, 428),
         },
     },
     "/pages/{slug}/revisions": {
@@ -259,7 +260,7 @@ PATHS: dict[str, dict[str, Any]] = {
             "summary": "Replace a record's values; optionally change its status.",
             "security": _WRITE, "parameters": [_IF_MATCH],
             "requestBody": {"required": True, "content": _json_content(_ref("RecordWrite"))},
-            "responses": _ok("Record", "Saved (or unchanged).", etag=True) | _errors(400, 401, 403, 404, 412, 413, 428),
+            "responses": _ok("Record", "Saved (or unchanged).", etag=True) | _errors(400, 401, 403, 404, 409, 412, 413, 428),
         },
         "delete": {
             "operationId": "deleteRecord",

@@ -10,6 +10,8 @@ concurrency uses HTTP validators: every page and record answer carries an
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
@@ -180,6 +182,17 @@ def page(slug: str) -> Response:
     return _json(_page_json(found), etag=page_etag(found))
 
 
+@contextmanager
+def _text_errors() -> Iterator[None]:
+    """Name the page text ``text`` in validation errors, as the API calls it."""
+    try:
+        yield
+    except ValidationError as err:
+        if "body" in err.errors:
+            err.errors["text"] = err.errors.pop("body")
+        raise
+
+
 @bp.route("/pages/<slug>", methods=["PUT"])
 def page_put(slug: str) -> Response:
     """Create a page, or save a new text for it (``If-Match`` required)."""
@@ -200,7 +213,8 @@ def page_put(slug: str) -> Response:
                 _("Le titre ne correspond pas à l'adresse de la page."),
                 {"title": _("Ce titre donnerait l'adresse « %(slug)s » et non « %(asked)s ».", slug=wanted, asked=slug)},
             )
-        result = pages.create_page(db, title=title, body=text, comment=comment, actor=current_user, **settings)
+        with _text_errors():
+            result = pages.create_page(db, title=title, body=text, comment=comment, actor=current_user, **settings)
         db.commit()
         response = _json(_page_json(result.page), etag=page_etag(result.page), status=201)
         response.headers["Location"] = url_for("api.page", slug=result.page.slug, _external=True)
@@ -209,7 +223,10 @@ def page_put(slug: str) -> Response:
     refused = _precondition(page_etag(found), required=True)
     if refused is not None:
         return refused
-    pages.save_page(db, found, body=text, comment=comment, actor=current_user, base_revision_id=found.current_revision_id, **settings)
+    # A save that lands between this check and the row lock (PostgreSQL) is
+    # merged like in the web editor, or refused with 409 when it overlaps.
+    with _text_errors():
+        pages.save_page(db, found, body=text, comment=comment, actor=current_user, base_revision_id=found.current_revision_id, **settings)
     if title and title != found.title:
         pages.rename_page(db, found, title, actor=current_user, policy=settings["policy"], comment=comment)
     db.commit()

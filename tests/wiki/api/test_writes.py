@@ -220,3 +220,12 @@ def test_cors_and_preflight(client, db):
     assert "PUT" in preflight.headers["Access-Control-Allow-Methods"]
     assert "If-Match" in preflight.headers["Access-Control-Allow-Headers"]
     assert client.get("/pages/accueil").headers.get("Access-Control-Allow-Origin") is None
+
+
+def test_too_long_text_is_a_validation_error_on_text(make_app, db):
+    client = make_app(MAX_PAGE_BYTES=10).test_client()
+    auth = bearer(db)
+    db.commit()
+    refused = client.put("/api/v1/pages/long", json={"text": "Un texte bien trop long."}, headers=auth)
+    assert refused.status_code == 400 and set(refused.json["errors"]) == {"text"}
+    assert client.get("/api/v1/pages/long").status_code == 404
