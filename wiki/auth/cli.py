@@ -68,3 +68,47 @@ def create_token_command(name: str, label: str, expires_days: int | None) -> Non
         db.close()
     click.echo(created.secret)
     click.echo(f"Jeton « {created.token.name} » créé pour {user.name} ; conservez-le : il ne sera plus affiché.", err=True)
+
+
+@token_cli.command("list")
+@click.argument("name")
+def list_tokens_command(name: str) -> None:
+    """List the API tokens of the account NAME (never their secret)."""
+    from wiki.auth import tokens
+    from wiki.db import utcnow
+
+    db = Database.new_session()
+    try:
+        user = services.find_user(db, name)
+        if user is None:
+            raise click.ClickException(f"Compte introuvable : {name}")
+        now = utcnow()
+        for token in tokens.list_tokens(db, user):
+            state = "révoqué" if token.revoked_at else "actif" if tokens.is_usable(token, now) else "expiré"
+            used = token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "jamais"
+            click.echo(f"{token.id}\t{token.prefix}…\t{state}\tcréé {token.created_at:%Y-%m-%d}\tutilisé {used}\t{token.name}")
+    finally:
+        db.close()
+
+
+@token_cli.command("revoke")
+@click.argument("name")
+@click.argument("token_id", type=int)
+def revoke_token_command(name: str, token_id: int) -> None:
+    """Revoke the token TOKEN_ID of the account NAME (a leaked token stops working at once)."""
+    from wiki.auth import tokens
+    from wiki.errors import NotFound
+
+    db = Database.new_session()
+    try:
+        user = services.find_user(db, name)
+        if user is None:
+            raise click.ClickException(f"Compte introuvable : {name}")
+        try:
+            token = tokens.revoke_token(db, user, token_id)
+        except NotFound as err:
+            raise click.ClickException(f"Ce compte n'a pas de jeton n° {token_id}.") from err
+        db.commit()
+    finally:
+        db.close()
+    click.echo(f"Jeton « {token.name} » ({token.prefix}…) révoqué.")

@@ -53,6 +53,16 @@ def test_cli_prints_a_working_token(runner, db, client):
     unknown = runner.invoke(args=["token", "create", "personne"])
     assert unknown.exit_code != 0 and "introuvable" in unknown.output
 
+    listed = runner.invoke(args=["token", "list", "Camille"])
+    assert listed.exit_code == 0 and "import nocturne" in listed.output and "actif" in listed.output
+    assert secret not in listed.output
+    token_id = listed.output.split("\t", 1)[0]
+    assert runner.invoke(args=["token", "revoke", "Camille", "999"]).exit_code != 0
+    revoked = runner.invoke(args=["token", "revoke", "Camille", token_id])
+    assert revoked.exit_code == 0, revoked.output
+    assert client.get("/api/v1/pages", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+    assert "révoqué" in runner.invoke(args=["token", "list", "Camille"]).output
+
 
 def test_account_page_creates_shows_once_and_revokes(client, db, auth):
     make_user(db, "Camille")
