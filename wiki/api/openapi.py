@@ -140,6 +140,9 @@ def _ok(schema: str, description: str, *, etag: bool = False, status: int = 200)
     return {str(status): answer}
 
 
+_NOT_MODIFIED = {"304": {"description": "Not modified: `If-None-Match` named the current ETag."}}
+
+
 def _errors(*statuses: int) -> dict[str, Any]:
     return {str(s): {"description": _ERRORS[s], "content": _json_content(_ref("Error"))} for s in statuses}
 
@@ -153,6 +156,7 @@ def _query(name: str, description: str, kind: str = "string", **schema: Any) -> 
 
 
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": False, "schema": {"type": "string"}, "description": "The ETag of the version being changed."}
+_IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}, "description": "An ETag already held: 304 when still current."}
 _PAGING = [
     _query("limit", "Items per answer (clamped to 1–200).", "integer", minimum=1, default=50),
     _query("offset", "Items to skip.", "integer", minimum=0, default=0),
@@ -181,7 +185,8 @@ PATHS: dict[str, dict[str, Any]] = {
         "parameters": [SLUG],
         "get": {
             "operationId": "getPage", "summary": "A page: Markdown source and sanitized HTML.", "security": _READ,
-            "responses": _ok("Page", "The page.", etag=True) | _errors(401, 404, 410),
+            "parameters": [_IF_NONE_MATCH],
+            "responses": _ok("Page", "The page.", etag=True) | _NOT_MODIFIED | _errors(401, 404, 410),
         },
         "put": {
             "operationId": "putPage",
@@ -210,7 +215,8 @@ PATHS: dict[str, dict[str, Any]] = {
         "parameters": [FORM],
         "get": {
             "operationId": "getForm", "summary": "A form and its field schema.", "security": _READ,
-            "responses": _ok("Form", "The form.", etag=True) | _errors(401, 404),
+            "parameters": [_IF_NONE_MATCH],
+            "responses": _ok("Form", "The form.", etag=True) | _NOT_MODIFIED | _errors(401, 404),
         },
     },
     "/forms/{form}/records": {
@@ -253,7 +259,8 @@ PATHS: dict[str, dict[str, Any]] = {
         "parameters": [RECORD],
         "get": {
             "operationId": "getRecord", "summary": "A record with the values the caller may see.", "security": _READ,
-            "responses": _ok("Record", "The record.", etag=True) | _errors(401, 404),
+            "parameters": [_IF_NONE_MATCH],
+            "responses": _ok("Record", "The record.", etag=True) | _NOT_MODIFIED | _errors(401, 404),
         },
         "put": {
             "operationId": "putRecord",

@@ -61,6 +61,9 @@ def _json(payload: Any, *, etag: str | None = None, status: int = 200) -> Respon
     response.status_code = status
     if etag:
         response.set_etag(etag)
+        if status == 200 and request.method in ("GET", "HEAD"):
+            # ``If-None-Match`` with the current ETag: 304, no body.
+            response.make_conditional(request)
     return response
 
 

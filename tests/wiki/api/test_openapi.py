@@ -103,6 +103,7 @@ def test_real_answers_match_the_document(contract, db):
     call("GET", "/api/v1/openapi.json")
     call("GET", "/api/v1/pages?limit=1")
     etag = call("GET", "/api/v1/pages/accueil").headers["ETag"]
+    assert call("GET", "/api/v1/pages/accueil", headers={"If-None-Match": etag}).status_code == 304
     call("GET", "/api/v1/pages/nulle-part")
     call("GET", "/api/v1/pages/ancienne")
     call("GET", "/api/v1/pages/accueil", headers={"Authorization": "Bearer ldt_faux"})
@@ -123,7 +124,10 @@ def test_real_answers_match_the_document(contract, db):
     call("POST", "/api/v1/forms/initiative/records", json={"values": {}}, headers=auth)
     call("GET", "/api/v1/forms/initiative/records?themes=agriculture&tri=-updated&limit=5")
     url = created.headers["Location"]
-    call("GET", url)
+    record_etag = call("GET", url).headers["ETag"]
+    assert call("GET", url, headers={"If-None-Match": record_etag}).status_code == 304
+    form_etag = call("GET", "/api/v1/forms/initiative").headers["ETag"]
+    assert call("GET", "/api/v1/forms/initiative", headers={"If-None-Match": form_etag}).status_code == 304
     call("GET", "/api/v1/records/999999")
     call("PUT", url, json={"values": values | {"title": "Jardin partagé du Bourg"}}, headers=auth | {"If-Match": created.headers["ETag"]})
     call("PUT", url, json={"values": values}, headers=auth | {"If-Match": created.headers["ETag"]})
