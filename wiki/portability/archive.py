@@ -73,7 +73,10 @@ MAX_LINE_BYTES = 64 * 1024**2
 MAX_RATIO = 200
 #: Settings never written to a dump: secrets and what belongs to one server.
 PRIVATE_SETTINGS = frozenset({"SECRET_KEY", "DATABASE_URL", "SEARCH_BACKEND", "TRUSTED_PROXIES", "SESSION_COOKIE_SECURE"})
-_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,199}")
+#: One folder or file name under ``uploads/``: no separator, control
+#: character or leading dot (so never ``.`` or ``..``), at most 255 characters.
+_SAFE_SEGMENT = re.compile(r"[^./\\\x00-\x1f\x7f:][^/\\\x00-\x1f\x7f:]{0,254}")
+MAX_DEPTH = 8
 
 
 class ArchiveError(Exception):
@@ -213,8 +216,15 @@ def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any
                     summary.tables[table.name] = count
             # Files after the rows: every attachment row then has its file.
             for path in sorted(uploads.rglob("*")) if uploads.is_dir() else []:
+                relative = path.relative_to(uploads)
+                if any(part.startswith(".") for part in relative.parts):
+                    continue  # temporary and hidden files are not content
                 if path.is_file() and not path.is_symlink():
-                    archive.write(path, "uploads/" + path.relative_to(uploads).as_posix())
+                    name = "uploads/" + relative.as_posix()
+                    if not is_upload_name(name):
+                        # A dump must load again: never write an entry ``load`` refuses.
+                        raise ArchiveError(f"Nom de fichier impossible à transporter : {path} (renommez-le ou retirez-le).")
+                    archive.write(path, name)
                     summary.files += 1
             archive.writestr("settings.json", json.dumps(settings, ensure_ascii=False, indent=1))
             manifest = {
@@ -250,6 +260,12 @@ def _snapshot(engine: Engine) -> Iterator[Any]:
 # --- reading an archive safely ------------------------------------------------------
 
 
+def is_upload_name(name: str) -> bool:
+    """Tell whether ``name`` is an acceptable ``uploads/…`` entry (confined, plain names)."""
+    parts = name.split("/")
+    return parts[0] == "uploads" and 2 <= len(parts) <= MAX_DEPTH + 1 and all(_SAFE_SEGMENT.fullmatch(p) for p in parts[1:])
+
+
 def _check_name(name: str, tables: set[str]) -> str:
     """Return the kind of an entry (manifest, settings, table, upload) or raise."""
     if name in ("manifest.json", "settings.json"):
@@ -257,8 +273,7 @@ def _check_name(name: str, tables: set[str]) -> str:
     match = re.fullmatch(r"tables/([a-z_][a-z0-9_]{0,62})\.jsonl", name)
     if match and match.group(1) in tables:
         return "table"
-    parts = name.split("/")
-    if parts[0] == "uploads" and 2 <= len(parts) <= 5 and all(_SAFE_SEGMENT.fullmatch(p) and ".." not in p for p in parts[1:]):
+    if is_upload_name(name):
         return "upload"
     raise ArchiveError(f"Entrée inattendue dans l'archive : {name[:200]!r}.")
 
@@ -329,7 +344,10 @@ def _lines(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> 
             yield row
 
 
-def _copy_file(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: _Budget) -> None:
+def _copy_file(archive: zipfile.ZipFile, info: zipfile.ZipInfo, root: Path, budget: _Budget) -> None:
+    target = root / info.filename.removeprefix("uploads/")
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise ArchiveError(f"Entrée hors du dossier des fichiers : {info.filename[:200]!r}.")
     target.parent.mkdir(parents=True, exist_ok=True)
     with archive.open(info) as source, open(target, "xb") as out:
         while chunk := source.read(1024 * 1024):
@@ -422,7 +440,7 @@ def load(engine: Engine, source: Path, *, uploads: Path, max_total: int = MAX_TO
         try:
             for name, info in entries.items():
                 if name.startswith("uploads/"):
-                    _copy_file(archive, info, staging / name.removeprefix("uploads/"), budget)
+                    _copy_file(archive, info, staging, budget)
                     summary.files += 1
             _load_rows(engine, archive, entries, tables, budget, summary, on_table)
             if staging.exists():

@@ -234,6 +234,18 @@ def test_zip_bombs_symlinks_and_non_zips_are_refused(empty_app, tmp_path):
     _untouched(target)
 
 
+def test_any_plain_file_name_travels_and_hidden_files_stay(app, empty_app, tmp_path):
+    uploads = Path(app.instance_path) / "uploads"
+    (uploads / "données").mkdir(parents=True)
+    (uploads / "données" / "Plan du bourg (2026).pdf").write_bytes(b"%PDF-1.4 plan")
+    (uploads / ".tmp-123").write_bytes(b"partial")
+    dump = tmp_path / "names.zip"
+    assert _dump(app, dump).files == 1
+    target = empty_app("sqlite")
+    _load(target, dump)
+    assert files(target) == {"données/Plan du bourg (2026).pdf": b"%PDF-1.4 plan"}
+
+
 def test_a_non_empty_instance_is_refused(app, tmp_path, db):
     make_user(db, "Déjà là")
     db.commit()
