@@ -20,6 +20,7 @@ def test_create_use_and_revoke_a_token(live_server, sqlite_app, page):
     page.goto(live_server.url + "/-/compte")
     page.get_by_label("Nom du jeton (à quoi il sert)").fill("Tableur de l'association")
     page.get_by_label("Valide pendant (jours, vide : sans limite)").fill("90")
+    page.get_by_label("Lecture et écriture (avec vos droits)").check()
     page.get_by_role("button", name="Créer un jeton").click()
     token = page.get_by_label("Jeton", exact=True).input_value()
     assert token.startswith("ldt_")

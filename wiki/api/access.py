@@ -65,10 +65,11 @@ def authenticate() -> Response | None:
     if scheme.lower() != "bearer" or not secret.strip():
         return _unauthorized(_("Seule l'authentification « Bearer » par jeton d'API est acceptée."), invalid=True)
     db = get_session()
-    user = tokens.authenticate_token(db, secret.strip())
-    if user is None:
+    token = tokens.authenticate_token(db, secret.strip())
+    if token is None:
         db.rollback()
         return _unauthorized(_("Jeton d'API inconnu, expiré ou révoqué."), invalid=True)
+    user, can_write = token.user, token.can_write
     if db.dirty:
         # Record the time of use now, in its own short transaction; a busy
         # database only delays this bookkeeping, never the request.
@@ -76,6 +77,11 @@ def authenticate() -> Response | None:
             db.commit()
         except OperationalError:
             db.rollback()
+    if request.method not in SAFE_METHODS and not can_write:
+        response = jsonify(error="forbidden", message=_("Ce jeton est en lecture seule."))
+        response.status_code = 403
+        response.headers["WWW-Authenticate"] = 'Bearer realm="lieudit", error="insufficient_scope"'
+        return response
     _act_as(user)
     return None
 

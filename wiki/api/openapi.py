@@ -123,7 +123,7 @@ _ETAG_HEADER = {"ETag": {"description": "Validator of the current revision, to s
 _ERRORS = {
     400: "Invalid request: the body is not the expected JSON or a value is refused (see `errors`).",
     401: "Missing, unknown, expired or revoked token (`WWW-Authenticate: Bearer`).",
-    403: "The token's account may not do this (role, edit policy, protected page).",
+    403: "The token is read-only, or its account may not do this (role, edit policy, protected page).",
     404: "No such object, or not visible to the caller.",
     409: "Someone else saved overlapping changes at the same moment: re-read and retry.",
     410: "The page was deleted.",

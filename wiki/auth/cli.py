@@ -49,7 +49,8 @@ token_cli = AppGroup("token", help="Gérer les jetons d'API.")
 @click.argument("name")
 @click.option("--label", default="ligne de commande", show_default=True, help="Nom du jeton, pour le reconnaître.")
 @click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="Durée de validité en jours (sans limite par défaut).")
-def create_token_command(name: str, label: str, expires_days: int | None) -> None:
+@click.option("--read-only", is_flag=True, help="Jeton en lecture seule (aucune modification).")
+def create_token_command(name: str, label: str, expires_days: int | None, read_only: bool) -> None:
     """Print a new API token for the account NAME (shown only once)."""
     from wiki.auth import tokens
 
@@ -58,7 +59,7 @@ def create_token_command(name: str, label: str, expires_days: int | None) -> Non
         user = services.find_user(db, name)
         if user is None:
             raise click.ClickException(f"Compte introuvable : {name}")
-        created = tokens.create_token(db, user, label, expires_in_days=expires_days)
+        created = tokens.create_token(db, user, label, expires_in_days=expires_days, can_write=not read_only)
         db.commit()
     except ValidationError as err:
         db.rollback()
@@ -86,7 +87,8 @@ def list_tokens_command(name: str) -> None:
         for token in tokens.list_tokens(db, user):
             state = "révoqué" if token.revoked_at else "actif" if tokens.is_usable(token, now) else "expiré"
             used = token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "jamais"
-            click.echo(f"{token.id}\t{token.prefix}…\t{state}\tcréé {token.created_at:%Y-%m-%d}\tutilisé {used}\t{token.name}")
+            rights = "lecture et écriture" if token.can_write else "lecture seule"
+            click.echo(f"{token.id}\t{token.prefix}…\t{state}\t{rights}\tcréé {token.created_at:%Y-%m-%d}\tutilisé {used}\t{token.name}")
     finally:
         db.close()
 

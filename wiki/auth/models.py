@@ -73,5 +73,7 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+    #: False: a read-only token (GET only), for dashboards and harvesters.
+    can_write: Mapped[bool] = mapped_column(default=True)
 
     user: Mapped[User] = relationship(lazy="joined")

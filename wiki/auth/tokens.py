@@ -58,8 +58,10 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-def create_token(db: Session, user: User, name: str, *, expires_in_days: int | None = None) -> NewToken:
+def create_token(db: Session, user: User, name: str, *, expires_in_days: int | None = None, can_write: bool = True) -> NewToken:
     """Create a token for ``user`` and return it with its secret.
+
+    ``can_write=False`` makes a read-only token.
 
     :raises ValidationError: empty or too long name, bad lifetime, too many tokens.
     """
@@ -80,6 +82,7 @@ def create_token(db: Session, user: User, name: str, *, expires_in_days: int | N
         token_hash=hash_token(secret),
         created_at=now,
         expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        can_write=can_write,
     )
     db.add(token)
     db.flush()
@@ -93,8 +96,8 @@ def is_usable(token: ApiToken, now: datetime) -> bool:
     return bool(token.user.is_active)
 
 
-def authenticate_token(db: Session, secret: str, *, now: datetime | None = None) -> User | None:
-    """Return the account a token acts for, or None if it is unknown or unusable.
+def authenticate_token(db: Session, secret: str, *, now: datetime | None = None) -> ApiToken | None:
+    """Return a usable token (``token.user`` is the account it acts for), or None.
 
     Records the time of use (at most every few minutes).
     """
@@ -109,7 +112,7 @@ def authenticate_token(db: Session, secret: str, *, now: datetime | None = None)
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
         token.last_used_at = now
-    return token.user
+    return token
 
 
 def list_tokens(db: Session, user: User) -> list[ApiToken]:

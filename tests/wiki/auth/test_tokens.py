@@ -19,9 +19,25 @@ def test_only_a_hash_is_stored_and_the_token_authenticates(db):
     assert created.secret.startswith("ldt_") and len(created.secret) > 40
     assert created.secret not in (stored.token_hash, stored.prefix) and created.secret.startswith(stored.prefix)
     assert stored.token_hash == tokens.hash_token(created.secret) and stored.name == "script de la médiathèque"
-    assert tokens.authenticate_token(db, created.secret) is user
+    assert tokens.authenticate_token(db, created.secret).user is user
     assert tokens.authenticate_token(db, created.secret[:-1] + "x") is None
     assert tokens.authenticate_token(db, "pas un jeton") is None
+
+
+def test_read_only_tokens_read_but_never_write(client, db):
+    from tests.factories import make_page
+
+    user = make_user(db, "Lectrice")
+    make_page(db, "Accueil")
+    reader = tokens.create_token(db, user, "tableau de bord", can_write=False)
+    db.commit()
+    headers = {"Authorization": f"Bearer {reader.secret}"}
+    read = client.get("/api/v1/pages/accueil", headers=headers)
+    assert read.status_code == 200
+    refused = client.put("/api/v1/pages/accueil", json={"text": "x"}, headers=headers | {"If-Match": read.headers["ETag"]})
+    assert refused.status_code == 403 and refused.json["message"] == "Ce jeton est en lecture seule."
+    assert 'error="insufficient_scope"' in refused.headers["WWW-Authenticate"]
+    assert client.get("/api/v1/pages/accueil").json["revision"] == 1
 
 
 def test_revoking_and_limits(db):
@@ -45,7 +61,7 @@ def test_revoking_and_limits(db):
 def test_cli_prints_a_working_token(runner, db, client):
     make_user(db, "Camille")
     db.commit()
-    result = runner.invoke(args=["token", "create", "camille", "--label", "import nocturne"])
+    result = runner.invoke(args=["token", "create", "camille", "--label", "import nocturne", "--read-only"])
     assert result.exit_code == 0, result.output
     secret = result.stdout.strip().splitlines()[0]
     assert secret.startswith("ldt_")
@@ -54,7 +70,7 @@ def test_cli_prints_a_working_token(runner, db, client):
     assert unknown.exit_code != 0 and "introuvable" in unknown.output
 
     listed = runner.invoke(args=["token", "list", "Camille"])
-    assert listed.exit_code == 0 and "import nocturne" in listed.output and "actif" in listed.output
+    assert listed.exit_code == 0 and "import nocturne" in listed.output and "actif" in listed.output and "lecture seule" in listed.output
     assert secret not in listed.output
     token_id = listed.output.split("\t", 1)[0]
     assert runner.invoke(args=["token", "revoke", "Camille", "999"]).exit_code != 0
@@ -71,7 +87,7 @@ def test_account_page_creates_shows_once_and_revokes(client, db, auth):
     assert "Jetons d'API" in client.get("/-/compte").text
     refused = client.post("/-/compte/jetons", data={"action": "create", "token_name": "", "expires": "abc"})
     assert refused.status_code == 400 and "Entre 1 et 3650 jours" in refused.text
-    created = client.post("/-/compte/jetons", data={"action": "create", "token_name": "Tableur", "expires": "30"})
+    created = client.post("/-/compte/jetons", data={"action": "create", "token_name": "Tableur", "expires": "30", "can_write": "1"})
     assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
     secret = re.search(r'value="(ldt_[^"]+)"', created.text).group(1)
     assert secret not in client.get("/-/compte").text  # shown once

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column('last_used_at', wiki.db.UTCDateTime(), nullable=True),
         sa.Column('expires_at', wiki.db.UTCDateTime(), nullable=True),
         sa.Column('revoked_at', wiki.db.UTCDateTime(), nullable=True),
+        sa.Column('can_write', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
         sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash')),
