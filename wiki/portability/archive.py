@@ -59,6 +59,7 @@ from sqlalchemy.types import TypeEngine
 
 from wiki import migrate
 from wiki.db import read_only_intent
+from wiki.portability.public import PublicFilter
 
 FORMAT = "lieudit-dump"
 FORMAT_VERSION = 1
@@ -91,6 +92,8 @@ class Summary:
     files: int = 0
     settings: dict[str, Any] = field(default_factory=dict)
     migration: str = ""
+    #: Tables left out of a public dump.
+    excluded: list[str] = field(default_factory=list)
 
 
 # --- values ------------------------------------------------------------------------
@@ -193,8 +196,10 @@ def accepted_settings(loaded: Any, defaults: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in loaded.items() if key in defaults and key not in PRIVATE_SETTINGS and plain(value)}
 
 
-def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any], app_version: str) -> Summary:
+def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any], app_version: str, public: bool = False) -> Summary:
     """Write the whole instance into the zip ``target`` (written aside, then renamed).
+
+    ``public=True`` keeps only what anonymous visitors may see (``public.py``).
 
     :raises ArchiveError: the database is not at this version's schema.
     """
@@ -207,10 +212,15 @@ def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
             with read_only_intent(), _snapshot(engine) as conn:
+                kept = PublicFilter.build(conn, metadata) if public else None
                 for table in sorted_tables(metadata):
+                    if kept is not None and not kept.keeps_table(table.name):
+                        summary.excluded.append(table.name)
+                        continue
+                    rows = table_rows(conn, table) if kept is None else kept.rows(table.name, table_rows(conn, table))
                     count = 0
                     with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as out:
-                        for row in table_rows(conn, table):
+                        for row in rows:
                             out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
                             count += 1
                     summary.tables[table.name] = count
@@ -219,6 +229,8 @@ def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any
                 relative = path.relative_to(uploads)
                 if any(part.startswith(".") for part in relative.parts):
                     continue  # temporary and hidden files are not content
+                if kept is not None and not kept.keeps_file(relative.as_posix()):
+                    continue
                 if path.is_file() and not path.is_symlink():
                     name = "uploads/" + relative.as_posix()
                     if not is_upload_name(name):
@@ -236,6 +248,8 @@ def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any
                 "created_at": datetime.now(UTC).isoformat(),
                 "tables": summary.tables,
                 "files": summary.files,
+                "public": public,
+                "excluded_tables": summary.excluded,
             }
             archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
         partial.replace(target)

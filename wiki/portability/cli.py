@@ -29,24 +29,30 @@ def _app_version() -> str:
 @click.command("dump")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe.")
+@click.option("--public", is_flag=True, help="Seulement ce que voit un visiteur anonyme (publiable).")
 @with_appcontext
-def dump_command(target: Path, force: bool) -> None:
+def dump_command(target: Path, force: bool, public: bool) -> None:
     """Write the whole instance (history, accounts, files, settings) into TARGET.zip.
 
-    The dump contains personal data and password hashes: keep it like a backup.
+    The full dump contains personal data and password hashes: keep it like a
+    backup. ``--public`` keeps only what anonymous visitors see.
     """
     if target.exists() and not force:
         raise click.ClickException(f"{target} existe déjà (--force pour le remplacer).")
     settings = archive.public_settings(dict(current_app.config), _defaults())
     try:
         summary = archive.dump(
-            Database.engine(), target, uploads=Path(current_app.instance_path) / "uploads", settings=settings, app_version=_app_version()
+            Database.engine(), target, uploads=Path(current_app.instance_path) / "uploads", settings=settings, app_version=_app_version(),
+            public=public,
         )
     except archive.ArchiveError as err:
         raise click.ClickException(str(err)) from err
     rows = sum(summary.tables.values())
     click.echo(f"Dump écrit dans {target} : {rows} ligne(s) dans {len(summary.tables)} table(s), {summary.files} fichier(s), migration {summary.migration}.")
-    click.echo("Attention : ce fichier contient des données personnelles et les empreintes des mots de passe ; ne le publiez pas.")
+    if public:
+        click.echo(f"Dump public : sans comptes, jetons, brouillons ni valeurs privées ; tables laissées de côté : {', '.join(summary.excluded) or 'aucune'}.")
+    else:
+        click.echo("Attention : ce fichier contient des données personnelles et les empreintes des mots de passe ; ne le publiez pas.")
 
 
 @click.command("load")

@@ -18,6 +18,8 @@ from tests.factories import make_user
 from wiki import create_app
 from wiki import migrate
 from wiki.auth import tokens
+from wiki.auth.models import ApiToken
+from wiki.auth.models import User
 from wiki.db import Database
 from wiki.demo import load_demo
 from wiki.pages import attachments
@@ -253,4 +255,37 @@ def test_a_non_empty_instance_is_refused(app, tmp_path, db):
     _dump(app, dump)
     with pytest.raises(archive.ArchiveError, match="n'est pas vide"):
         _load(app, dump)
-    assert [u.name for u in db.scalars(select(__import__("wiki.auth.models", fromlist=["User"]).User))] == ["Déjà là"]
+    assert [u.name for u in db.scalars(select(User))] == ["Déjà là"]
+
+
+def test_public_dump_keeps_what_visitors_see_and_nothing_else(app, empty_app, tmp_path):
+    fill(app)
+    db = Database.new_session(app)
+    try:
+        password_hash = db.scalar(select(User.password_hash).where(User.name == "Alix"))
+        token_hash = db.scalar(select(ApiToken.token_hash))
+    finally:
+        db.close()
+    assert password_hash.startswith("pbkdf2")
+    dump = tmp_path / "public.zip"
+    result = app.test_cli_runner().invoke(args=["dump", "--public", str(dump)])
+    assert result.exit_code == 0, result.output
+    assert "api_tokens" in result.output  # named as left out
+    with zipfile.ZipFile(dump) as zf:
+        everything = b"".join(zf.read(name) for name in zf.namelist())
+        assert json.loads(zf.read("manifest.json"))["public"] is True
+    for secret in ("alix@example.org", "dominique@example.org", password_hash, token_hash, "Brouillon", "À supprimer"):
+        assert secret.encode() not in everything, secret
+
+    target = empty_app("sqlite")
+    loaded = target.test_cli_runner().invoke(args=["load", str(dump)])
+    assert loaded.exit_code == 0, loaded.output
+    source, copy = app.test_client(), target.test_client()
+    urls = ["/api/v1/pages?limit=200", "/api/v1/forms/initiative/records?limit=200", "/api/v1/forms/initiative/records?q=produits"]
+    urls += [item["api_url"].removeprefix("http://wiki.test") for item in source.get(urls[0]).json["items"]]
+    urls += [item["api_url"].removeprefix("http://wiki.test") for item in source.get(urls[1]).json["items"]]
+    for url in urls:
+        assert copy.get(url).json == source.get(url).json, url
+    assert files(target) == files(app)
+    refused = copy.post("/-/connexion", data={"name": "Alix", "password": "motdepasse-solide"})
+    assert refused.status_code == 400
