@@ -6,4 +6,6 @@ tokens, zones…), the uploaded files and the non-secret settings into one
 zip; ``lieudit load FILE.zip`` rebuilds an identical instance from it in an
 empty one. A dump is a private, admin-only archive: it contains personal
 data and password hashes, exactly like a backup, and is never web-served.
+``lieudit dump --public`` writes the publishable subset instead
+(``public.py``: what an anonymous visitor sees).
 """
