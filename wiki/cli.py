@@ -2,7 +2,8 @@
 
 ``lieudit run`` (from Flask) serves for development; ``lieudit init`` creates
 or upgrades the database and ``--demo`` loads the demo territory; ``lieudit db
-upgrade`` applies migrations after a backup. Domains add their own groups
+upgrade`` applies migrations after a backup; ``lieudit dump``/``load`` move a
+whole instance (``wiki.portability``). Domains add their own groups
 (``lieudit user …``) in their ``init_app``.
 """
 
@@ -66,8 +67,12 @@ def init_command(demo: bool) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the core commands."""
+    from wiki.portability import cli as portability
+
     app.cli.add_command(db_cli)
     app.cli.add_command(init_command)
+    app.cli.add_command(portability.dump_command)
+    app.cli.add_command(portability.load_command)
 
 
 def _create_app() -> Flask:

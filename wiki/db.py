@@ -16,6 +16,8 @@ Imports only the standard library, SQLAlchemy and Flask's globals.
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -98,6 +100,17 @@ def _configure_sqlite(engine: Engine, app: Flask) -> None:
     def _on_begin(conn: Any) -> None:
         writes = _write_intent.get() and not conn.get_execution_options().get("lieudit_read_only")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+@contextmanager
+def read_only_intent() -> Iterator[None]:
+    """Begin deferred (read) transactions in this block: a long read such as
+    a dump takes a snapshot without holding SQLite's write lock."""
+    token = _write_intent.set(False)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 def make_engine(url: str, app: Flask) -> Engine:

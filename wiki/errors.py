@@ -71,7 +71,7 @@ class ValidationError(LieuditError):
     """Input refused; ``errors`` maps field names to French messages."""
 
     status = 400
-    code = "invalid"
+    code = "validation"
 
     def __init__(self, message: str = "", errors: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -102,7 +102,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(LieuditError)
     def _domain_error(err: LieuditError) -> Any:
         if _wants_json():
-            return jsonify(error=err.code, message=err.message), err.status
+            payload: dict[str, Any] = {"error": err.code, "message": err.message}
+            if isinstance(err, ValidationError) and err.errors:
+                payload["errors"] = err.errors
+            return jsonify(payload), err.status
         return render_template("errors/error.html", status=err.status, message=err.message), err.status
 
     @app.errorhandler(HTTPException)

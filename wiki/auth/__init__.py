@@ -2,7 +2,8 @@
 
 ``init_app`` wires Flask-Login (sessions carry the user id and a per-user
 session version so logging out or changing a password ends every session),
-registers the ``auth`` blueprint and the ``lieudit user`` commands.
+registers the ``auth`` blueprint and the ``lieudit user`` and
+``lieudit token`` commands.
 """
 
 from __future__ import annotations
@@ -26,3 +27,4 @@ def init_app(app: Flask) -> None:
     login_manager.anonymous_user = services.Anonymous
     app.register_blueprint(views.bp)
     app.cli.add_command(cli.user_cli)
+    app.cli.add_command(cli.token_cli)

@@ -40,3 +40,77 @@ def create_user_command(name: str, email: str | None, role: str, password_stdin:
     finally:
         db.close()
     click.echo(f"Compte « {user.name} » créé avec le rôle {user.role}.")
+
+
+token_cli = AppGroup("token", help="Gérer les jetons d'API.")
+
+
+@token_cli.command("create")
+@click.argument("name")
+@click.option("--label", default="ligne de commande", show_default=True, help="Nom du jeton, pour le reconnaître.")
+@click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="Durée de validité en jours (sans limite par défaut).")
+@click.option("--read-only", is_flag=True, help="Jeton en lecture seule (aucune modification).")
+def create_token_command(name: str, label: str, expires_days: int | None, read_only: bool) -> None:
+    """Print a new API token for the account NAME (shown only once)."""
+    from wiki.auth import tokens
+
+    db = Database.new_session()
+    try:
+        user = services.find_user(db, name)
+        if user is None:
+            raise click.ClickException(f"Compte introuvable : {name}")
+        created = tokens.create_token(db, user, label, expires_in_days=expires_days, can_write=not read_only)
+        db.commit()
+    except ValidationError as err:
+        db.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in err.errors.items())
+        raise click.ClickException(f"{err.message} {details}".strip()) from err
+    finally:
+        db.close()
+    click.echo(created.secret)
+    click.echo(f"Jeton « {created.token.name} » créé pour {user.name} ; conservez-le : il ne sera plus affiché.", err=True)
+
+
+@token_cli.command("list")
+@click.argument("name")
+def list_tokens_command(name: str) -> None:
+    """List the API tokens of the account NAME (never their secret)."""
+    from wiki.auth import tokens
+    from wiki.db import utcnow
+
+    db = Database.new_session()
+    try:
+        user = services.find_user(db, name)
+        if user is None:
+            raise click.ClickException(f"Compte introuvable : {name}")
+        now = utcnow()
+        for token in tokens.list_tokens(db, user):
+            state = "révoqué" if token.revoked_at else "actif" if tokens.is_usable(token, now) else "expiré"
+            used = token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "jamais"
+            rights = "lecture et écriture" if token.can_write else "lecture seule"
+            click.echo(f"{token.id}\t{token.prefix}…\t{state}\t{rights}\tcréé {token.created_at:%Y-%m-%d}\tutilisé {used}\t{token.name}")
+    finally:
+        db.close()
+
+
+@token_cli.command("revoke")
+@click.argument("name")
+@click.argument("token_id", type=int)
+def revoke_token_command(name: str, token_id: int) -> None:
+    """Revoke the token TOKEN_ID of the account NAME (a leaked token stops working at once)."""
+    from wiki.auth import tokens
+    from wiki.errors import NotFound
+
+    db = Database.new_session()
+    try:
+        user = services.find_user(db, name)
+        if user is None:
+            raise click.ClickException(f"Compte introuvable : {name}")
+        try:
+            token = tokens.revoke_token(db, user, token_id)
+        except NotFound as err:
+            raise click.ClickException(f"Ce compte n'a pas de jeton n° {token_id}.") from err
+        db.commit()
+    finally:
+        db.close()
+    click.echo(f"Jeton « {token.name} » ({token.prefix}…) révoqué.")

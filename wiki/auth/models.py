@@ -1,12 +1,14 @@
-"""Accounts: the ``User`` table and the role ladder."""
+"""Accounts: the ``User`` table, the role ladder and personal API tokens."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from wiki.db import Base
 from wiki.db import utcnow
@@ -48,3 +50,30 @@ class User(Base):
     def has_role(self, role: str) -> bool:
         """Tell whether this account has ``role`` or a higher one."""
         return self.is_active and ROLES.index(self.role) >= ROLES.index(role)
+
+
+class ApiToken(Base):
+    """A personal API token: only a SHA-256 of the secret is stored.
+
+    The secret is shown once, at creation; ``prefix`` (its first characters)
+    lets the owner recognise it in lists and logs.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The owner's label ("script de la médiathèque").
+    name: Mapped[str] = mapped_column(String(100))
+    #: First characters of the token, shown to recognise it.
+    prefix: Mapped[str] = mapped_column(String(16))
+    #: Hex SHA-256 of the whole token.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    #: False: a read-only token (GET only), for dashboards and harvesters.
+    can_write: Mapped[bool] = mapped_column(default=True)
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,4 +1,4 @@
-"""Account pages: log in, log out, register, my account, user admin."""
+"""Account pages: log in, log out, register, my account and API tokens, user admin."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ from flask_login import logout_user
 
 from wiki.auth import permissions
 from wiki.auth import services
+from wiki.auth import tokens
 from wiki.db import get_session
+from wiki.db import utcnow
 from wiki.errors import Throttled
 from wiki.errors import ValidationError
 from wiki.security import safe_next
@@ -133,7 +135,51 @@ def account() -> Any:
             _start_session(user)
             flash(_("Mot de passe modifié. Vos autres sessions ont été fermées."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", errors=errors), 400 if errors else 200
+    return _account_page(errors=errors), 400 if errors else 200
+
+
+def _account_page(**context: Any) -> str:
+    """Render my account with my API tokens."""
+    user = get_session().merge(current_user._get_current_object())
+    return render_template("auth/account.html", tokens=tokens.list_tokens(get_session(), user), now=utcnow(), **context)
+
+
+@bp.route("/-/compte/jetons", methods=["POST"])
+@login_required
+def api_tokens() -> Any:
+    """Create an API token (its secret is shown once, never stored) or revoke one."""
+    db = get_session()
+    user = db.merge(current_user._get_current_object())
+    if request.form.get("action") == "revoke":
+        token_id = request.form.get("token_id", "")
+        if not token_id.isdigit() or len(token_id) > 12:
+            abort(400)
+        revoked = tokens.revoke_token(db, user, int(token_id))
+        db.commit()
+        flash(_("Jeton « %(name)s » révoqué.", name=revoked.name), "success")
+        return redirect(url_for("auth.account"))
+    raw_days = request.form.get("expires", "").strip()
+    try:
+        days = int(raw_days) if raw_days else None
+        if raw_days and (not raw_days.isdigit() or len(raw_days) > 5):
+            raise ValueError(raw_days)
+        created = tokens.create_token(
+            db, user, request.form.get("token_name", ""), expires_in_days=days, can_write=request.form.get("can_write") == "1"
+        )
+    except ValueError:
+        db.rollback()
+        errors = {"expires": _("Entre 1 et 3650 jours.")}
+        return _account_page(errors=errors, token_name=request.form.get("token_name", ""), token_expires=raw_days, token_can_write=request.form.get("can_write")), 400
+    except ValidationError as err:
+        db.rollback()
+        errors = {("token_name" if k == "name" else k): v for k, v in err.errors.items()}
+        return _account_page(errors=errors, token_name=request.form.get("token_name", ""), token_expires=raw_days, token_can_write=request.form.get("can_write")), 400
+    db.commit()
+    # The secret goes into this answer only: never into the (signed, not
+    # encrypted) session cookie through a flash message.
+    response = current_app.make_response(_account_page(errors={}, new_token=created.secret, new_token_name=created.token.name))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/-/comptes", methods=["GET", "POST"])

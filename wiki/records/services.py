@@ -285,7 +285,8 @@ def get_record(db: Session, record_id: int, actor: Any) -> Record:
     :raises NotFound: no such record, deleted, or not visible to the actor
         (no existence oracle, HOSTILE_INPUTS B11-96).
     """
-    record = db.get(Record, record_id)
+    # Ids beyond a 32-bit integer cannot exist (and PostgreSQL would refuse the query).
+    record = db.get(Record, record_id) if 0 < record_id < 2**31 else None
     if record is None or record.deleted_at is not None or record.form.deleted_at is not None or not can_view_record(actor, record):
         raise NotFound(str(_l("Cette fiche n'existe pas.")))
     return record
