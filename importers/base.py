@@ -22,7 +22,9 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 #: ``lieudit import FORMAT …``: format name -> ``"module:function"``.
-FORMATS: dict[str, str] = {}
+FORMATS: dict[str, str] = {
+    "ics": "importers.ics:run",
+}
 
 
 @dataclass

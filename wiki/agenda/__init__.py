@@ -2,5 +2,32 @@
 
 ``rules`` reads, writes, checks and describes RRULE text; ``recurrence`` expands a
 schedule into dated occurrences. Both are pure; feeds live in ``wiki.exports.ical``
-and the .ics reader in ``importers.ical_events``.
+and the .ics reader in ``importers.ical_events``. ``models``/``services`` keep an
+index of occurrences in step with event records (through the records signals);
+``views`` serve ``/agenda``, ``api`` serves ``/api/v1/events``.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def on_record_changed(sender: Any, *, session: Any, record: Any, **_: Any) -> None:
+    """Re-index a saved or deleted record's occurrences in the same transaction."""
+    from wiki.agenda import services
+
+    services.sync_event(session, record)
+
+
+def init_app(app: Any) -> None:
+    """Keep the occurrence index in step with records, and register the agenda pages, API and macro."""
+    from wiki import signals
+    from wiki.agenda import api
+    from wiki.agenda import macros
+    from wiki.agenda import views
+
+    signals.record_saved.connect(on_record_changed)
+    signals.record_deleted.connect(on_record_changed)
+    macros.register()
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
