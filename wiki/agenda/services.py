@@ -467,8 +467,11 @@ def _check_edit(record: Record, actor: Any, policy: str) -> None:
         raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cet événement.")))
 
 
-def _known_key(record: Record, event: AgendaEvent, key: str) -> str:
-    """Normalise an occurrence key and check the series has (or had) that occurrence."""
+def check_occurrence(record: Record, event: AgendaEvent, key: str) -> str:
+    """Normalise an occurrence key and check the series has (or had) that occurrence.
+
+    :raises NotFound: the series has no such occurrence.
+    """
     schedule = event_schedule(record)
     try:
         zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
@@ -494,7 +497,7 @@ def change_occurrence(
     :raises ValidationError: a changed date is invalid (``errors`` by input name).
     """
     _check_edit(record, actor, policy)
-    key = _known_key(record, event, key)
+    key = check_occurrence(record, event, key)
     schedule = event_schedule(record)
     zone_name, all_day = schedule_zone(schedule).key, bool(schedule.get("all_day"))
     clean: dict[str, Any] = {}
@@ -537,7 +540,7 @@ def cancel_occurrence(
     :raises NotFound: the series has no such occurrence.
     """
     _check_edit(record, actor, policy)
-    key = _known_key(record, event, key)
+    key = check_occurrence(record, event, key)
     keys = set(event.cancelled or [])
     keys = keys | {key} if cancelled else keys - {key}
     event.cancelled = sorted(keys)

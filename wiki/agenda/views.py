@@ -231,6 +231,7 @@ def occurrence(record_id: int, key: str) -> Any:
         return redirect(url_for("auth.login", next=request.path))
     if not services.records.can_edit_record(current_user, record, _policy()):
         abort(403)
+    key = services.check_occurrence(record, agenda_event, key)
     change = (agenda_event.overrides or {}).get(key, {})
     values = {"start": change.get("start", key), "end": change.get("end", ""), "title": change.get("title", ""),
               "location": change.get("location", ""), "description": change.get("description", "")}  # fmt: skip
