@@ -19,15 +19,29 @@ def on_record_changed(sender: Any, *, session: Any, record: Any, **_: Any) -> No
     services.sync_event(session, record)
 
 
+def on_form_saved(sender: Any, *, session: Any, form: Any, **_: Any) -> None:
+    """A form's fields changed (a schedule added, its visibility changed): re-index its records."""
+    from sqlalchemy import select
+
+    from wiki.agenda import services
+    from wiki.records.models import Record
+
+    for record in session.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None))):
+        services.sync_event(session, record)
+
+
 def init_app(app: Any) -> None:
-    """Keep the occurrence index in step with records, and register the agenda pages, API and macro."""
+    """Keep the occurrence index in step with records, and register the agenda pages, API, macro and command."""
     from wiki import signals
     from wiki.agenda import api
+    from wiki.agenda import cli
     from wiki.agenda import macros
     from wiki.agenda import views
 
     signals.record_saved.connect(on_record_changed)
     signals.record_deleted.connect(on_record_changed)
+    signals.form_saved.connect(on_form_saved)
     macros.register()
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.cli.add_command(cli.agenda_cli)

@@ -155,3 +155,13 @@ def test_refresh_moves_the_window_of_recurring_events(db, events):
     later = dt.datetime(2028, 6, 1, tzinfo=UTC)
     assert agenda.refresh_windows(db, now=later) == 1
     assert db.get(AgendaEvent, record.id).window_end > later + dt.timedelta(days=300)
+
+
+def test_refresh_command_and_form_changes_reindex(app, db, events):
+    record = events("Marché", {"start": "2026-01-05T08:00", "rrule": "FREQ=WEEKLY;BYDAY=MO"})
+    result = app.test_cli_runner().invoke(args=["agenda", "refresh"])
+    assert result.exit_code == 0 and "réindexé" in result.output
+    fields = [dict(f, visibility="members") if f["type"] == "schedule" else f for f in events.form.fields]
+    records.update_form(db, events.form, title=events.form.title, fields=fields, actor=events.author)
+    db.commit()
+    assert not db.get(AgendaEvent, record.id).public
