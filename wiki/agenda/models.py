@@ -2,8 +2,8 @@
 
 ``AgendaEvent`` holds what the record's values do not: the iCalendar UID
 (kept across re-imports), the SEQUENCE of the feed, the changed and
-cancelled occurrences, and the facts the agenda filters on (public or not,
-organiser). ``AgendaOccurrence`` is a derived index of dated occurrences,
+cancelled occurrences, and a copy of the public facts the agenda shows and
+filters on (public or not, title, place, organiser, time zone). ``AgendaOccurrence`` is a derived index of dated occurrences,
 rebuilt on every save, so a month view or a range query never expands
 thousands of rules per request. Recurring events are indexed over a window
 (``window_start``/``window_end``); queries outside it expand those events
@@ -45,8 +45,11 @@ class AgendaEvent(Base):
     #: Shown to everyone (record published or archived, schedule field public).
     public: Mapped[bool] = mapped_column(default=False)
     recurring: Mapped[bool] = mapped_column(default=False)
-    #: Folded organiser name, for the organiser filter.
+    #: Public facts copied from the record, so lists never load records: title, place, organiser, zone.
+    title: Mapped[str] = mapped_column(String(300), default="")
+    location: Mapped[str] = mapped_column(String(500), default="")
     organiser: Mapped[str] = mapped_column(String(200), default="", index=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     #: The indexed span of a recurring event's occurrences (None: all of them).
     window_start: Mapped[datetime | None]
     window_end: Mapped[datetime | None]

@@ -169,6 +169,9 @@ def sync_event(db: Session, record: Record, *, now: dt.datetime | None = None) -
     values = event_values(db, record)
     event.public = record.status in VISIBLE_STATUSES and values["schedule"] is not None
     event.organiser = _one_line(values["organiser"])
+    event.title = values["title"][:300]
+    event.location = values["location"][:500]
+    event.timezone = str(schedule.get("timezone") or "Europe/Paris")[:64]
     _touch(event, schedule, record.status)
     reindex(db, event, schedule, now=now)
     return event
@@ -346,16 +349,16 @@ def occurrences(
     covered = or_(AgendaEvent.recurring.is_(False), and_(AgendaEvent.window_start <= start, AgendaEvent.window_end >= end))
     order = (AgendaOccurrence.start.desc(),) if newest_first else (AgendaOccurrence.start, AgendaOccurrence.record_id)
     rows = db.execute(
-        select(AgendaOccurrence, AgendaEvent)
+        select(AgendaOccurrence.record_id, AgendaOccurrence.recurrence_id, AgendaOccurrence.start, AgendaOccurrence.end,
+               AgendaOccurrence.all_day, AgendaOccurrence.cancelled)
         .join(AgendaEvent, AgendaEvent.record_id == AgendaOccurrence.record_id)
         .where(AgendaOccurrence.start < end, AgendaOccurrence.start > start - LONGEST, covered, *conditions)
         .where(or_(AgendaOccurrence.end > start, AgendaOccurrence.start >= start))
         .order_by(*order)
         .limit(limit)
     ).all()
-    found = [(occ.record_id, occ.recurrence_id, occ.start, occ.end, occ.all_day, occ.cancelled, ev) for occ, ev in rows]
-    live = db.scalars(select(AgendaEvent).where(~covered, *conditions))
-    for event in live:
+    found = [tuple(row) for row in rows]
+    for event in db.scalars(select(AgendaEvent).where(~covered, *conditions)):
         found += _live(db, event, start, end)
     found.sort(key=lambda r: (r[2], r[0]), reverse=newest_first)
     return _items(db, found[:limit])
@@ -372,27 +375,34 @@ def _live(db: Session, event: AgendaEvent, start: dt.datetime, end: dt.datetime)
         found = _expand(event, schedule, start, end)
     except (RecurrenceError, FieldError):
         return []
-    return [(event.record_id, o.recurrence_id, o.start, o.end or o.start, o.all_day, o.cancelled, event) for o in found]
+    return [(event.record_id, o.recurrence_id, o.start, o.end or o.start, o.all_day, o.cancelled) for o in found]
 
 
 def _items(db: Session, found: list[tuple[Any, ...]]) -> list[AgendaItem]:
+    """Occurrence rows ``(record_id, key, start, end, all_day, cancelled)`` with their events' stored facts."""
     ids = {row[0] for row in found}
-    loaded = {r.id: r for r in db.scalars(select(Record).where(Record.id.in_(ids)))} if ids else {}
-    facts = {rid: event_values(db, r) for rid, r in loaded.items()}
+    if not ids:
+        return []
+    columns = (AgendaEvent.record_id, AgendaEvent.uid, AgendaEvent.title, AgendaEvent.location, AgendaEvent.organiser,
+               AgendaEvent.timezone, AgendaEvent.recurring, Form.key)  # fmt: skip
+    facts = {row[0]: row for row in db.execute(
+        select(*columns).join(Form, Form.id == AgendaEvent.form_id).where(AgendaEvent.record_id.in_(ids)))}  # fmt: skip
+    changed = dict(db.execute(select(AgendaEvent.record_id, AgendaEvent.overrides).where(
+        AgendaEvent.record_id.in_(ids), AgendaEvent.sequence > 0)).all())  # fmt: skip (changes raise SEQUENCE)
+    zones: dict[str, Any] = {}
     items = []
-    for record_id, key, start, end, all_day, cancelled, event in found:
-        record, info = loaded.get(record_id), facts.get(record_id)
-        if record is None or info is None:
+    for record_id, key, start, end, all_day, cancelled in found:
+        fact = facts.get(record_id)
+        if fact is None:
             continue
-        schedule = info["schedule"] or record.data.get(schedule_field(record.form).id) or {}
-        zone = schedule_zone(schedule)
-        change = (event.overrides or {}).get(key) or {}
+        _, uid, title, location, organiser, zone_name, recurring, form_key = fact
+        zone = zones.get(zone_name) or zones.setdefault(zone_name, schedule_zone({"timezone": zone_name}))
+        change = (changed.get(record_id) or {}).get(key) or {}
         items.append(AgendaItem(
-            record_id=record_id, uid=event.uid, title=change.get("title") or info["title"],
-            start=start.astimezone(zone), end=end.astimezone(zone), all_day=all_day, timezone=zone.key,
-            recurrence_id=key, cancelled=cancelled, recurring=event.recurring,
-            location=change.get("location") or info["location"], organiser=info["organiser"],
-            description=change.get("description") or info["description"], url=info["url"], form_key=record.form.key,
+            record_id=record_id, uid=uid, title=change.get("title") or title, start=start.astimezone(zone),
+            end=end.astimezone(zone), all_day=all_day, timezone=zone.key, recurrence_id=key, cancelled=cancelled,
+            recurring=recurring, location=change.get("location") or location, organiser=organiser,
+            description=change.get("description") or "", form_key=form_key,
             moved=bool(change.get("start") or change.get("end")),
         ))  # fmt: skip
     return items
@@ -458,7 +468,7 @@ def event_occurrences(db: Session, record: Record, event: AgendaEvent, *, now: d
         return []
     if past:
         found = found[-number:][::-1]
-    rows = [(event.record_id, o.recurrence_id, o.start, o.end or o.start, o.all_day, o.cancelled, event) for o in found[:number]]
+    rows = [(event.record_id, o.recurrence_id, o.start, o.end or o.start, o.all_day, o.cancelled) for o in found[:number]]
     return _items(db, rows)
 
 
@@ -602,24 +612,33 @@ def find_by_uid(db: Session, uid: str) -> Record | None:
 # --- feeds --------------------------------------------------------------------------
 
 
+def _feed_query(db: Session, filters: AgendaFilters | None, record_ids: Iterable[int] | None, now: dt.datetime | None,
+                *columns: Any) -> Any:  # fmt: skip
+    conditions = _event_filter(db, filters or AgendaFilters())
+    query = select(*columns).join(Record, Record.id == AgendaEvent.record_id).where(*conditions, Record.deleted_at.is_(None))
+    if record_ids is not None:
+        return query.where(AgendaEvent.record_id.in_(list(record_ids)))
+    since = (now or utcnow()) - INDEX_PAST
+    recent = exists().where(AgendaOccurrence.record_id == AgendaEvent.record_id, AgendaOccurrence.end >= since)
+    return query.where(or_(AgendaEvent.recurring.is_(True), recent))
+
+
+def feed_index(db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None) -> list[tuple[int, tuple[Any, ...]]]:
+    """``(record_id, version)`` of the events a feed holds, by id; the version changes whenever the event's VEVENTs may."""
+    rows = db.execute(_feed_query(db, filters, None, now, AgendaEvent.record_id, AgendaEvent.sequence,
+                                  AgendaEvent.updated_at, Record.updated_at).order_by(AgendaEvent.record_id))  # fmt: skip
+    return [(record_id, (sequence, event_time, record_time)) for record_id, sequence, event_time, record_time in rows]
+
+
 def feed_events(db: Session, filters: AgendaFilters | None = None, *, record_ids: Iterable[int] | None = None,
                 now: dt.datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Public events as :mod:`wiki.exports.ical` mappings (whole series, not occurrences).
 
     Events over for more than a year are left out, unless named in ``record_ids``.
     """
-    now = now or utcnow()
-    conditions = _event_filter(db, filters or AgendaFilters())
-    query = select(AgendaEvent, Record).join(Record, Record.id == AgendaEvent.record_id).where(
-        *conditions, Record.deleted_at.is_(None)
-    )
-    if record_ids is not None:
-        query = query.where(AgendaEvent.record_id.in_(list(record_ids)))
-    else:
-        recent = exists().where(AgendaOccurrence.record_id == AgendaEvent.record_id, AgendaOccurrence.end >= now - INDEX_PAST)
-        query = query.where(or_(AgendaEvent.recurring.is_(True), recent))
     out = []
-    for event, record in db.execute(query.order_by(AgendaEvent.record_id)):
+    query = _feed_query(db, filters, record_ids, now, AgendaEvent, Record).order_by(AgendaEvent.record_id)
+    for event, record in db.execute(query):
         info = event_values(db, record)
         if not info["schedule"]:
             continue

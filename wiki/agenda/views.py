@@ -39,8 +39,10 @@ from wiki.records.values import WEEKDAYS
 from wiki.records.values import long_date
 
 bp = Blueprint("agenda", __name__)
-WHEN = ("aujourdhui", "weekend", "semaine", "mois")
+WHEN = ("aujourdhui", "weekend", "semaine", "mois", "jour")
 UPCOMING_DAYS = 62
+UPCOMING_MAX = 150  # occurrences per page of the list; "Plus tard" continues
+PER_DAY = 6  # events shown in a day cell of the month grid
 
 
 def _zone() -> Any:
@@ -58,14 +60,14 @@ def _midnight(day: dt.date) -> dt.datetime:
 def _by_day(items: list[services.AgendaItem], first: dt.date | None = None, last: dt.date | None = None) -> list[tuple[dt.date, list[Any]]]:
     """Group occurrences under each local day they cover (within ``first``…``last``)."""
     days: dict[dt.date, list[Any]] = {}
+    one_day = dt.timedelta(days=1)
     for item in items:
-        day, end = item.start.date(), item.last_day
+        day = item.start.date()
+        end = day if item.end.date() == day else item.last_day  # most events: one day
         while day <= end:
             if (first is None or day >= first) and (last is None or day <= last):
                 days.setdefault(day, []).append(item)
-            day += dt.timedelta(days=1)
-            if first is None:
-                break
+            day += one_day
     return sorted(days.items())
 
 
@@ -86,8 +88,10 @@ def _feed_links(filters: services.AgendaFilters) -> dict[str, str]:
 
 def _render(template: str, **context: Any) -> str:
     filters = context["filters"]
+    # One url_for per page, not per occurrence: grids and lists show hundreds of links.
+    event_base = url_for("agenda.event", record_id=0)[:-1]
     return render_template(template, menus=_filter_menus(), feeds=_feed_links(filters), long_date=long_date,
-                           filter_args=filters.query_args(), **context)  # fmt: skip
+                           filter_args=filters.query_args(), event_base=event_base, **context)  # fmt: skip
 
 
 @bp.route("/agenda")
@@ -106,6 +110,8 @@ def index() -> Any:
         flash(_("Date de départ invalide : AAAA-MM-JJ."), "error")
     if when == "aujourdhui":
         last = today
+    elif when == "jour":
+        last = first
     elif when == "weekend":
         first = today + dt.timedelta(days=max(5 - today.weekday(), 0)) if today.weekday() < 5 else today
         last = today + dt.timedelta(days=6 - today.weekday())
@@ -114,7 +120,11 @@ def index() -> Any:
     elif when == "mois":
         last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
     start = max(_midnight(first), utcnow()) if first == today else _midnight(first)
-    items = services.occurrences(db, start, _midnight(last + dt.timedelta(days=1)), filters, limit=400)
+    items = services.occurrences(db, start, _midnight(last + dt.timedelta(days=1)), filters, limit=UPCOMING_MAX + 1)
+    if len(items) > UPCOMING_MAX and items[-1].start.date() > first:
+        # Cut after the last whole day shown; "Plus tard" starts the day after.
+        last = items[-1].start.date() - dt.timedelta(days=1)
+        items = [i for i in items if i.start.date() <= last]
     days = _by_day(items, first, last)
     return _render("agenda/index.html", filters=filters, days=days, when=when, first=first, last=last,
                    later=last + dt.timedelta(days=1), whens=WHEN, today=today)  # fmt: skip
@@ -144,7 +154,7 @@ def month(month: str) -> Any:
     following = (first + dt.timedelta(days=32)).strftime("%Y-%m")
     return _render("agenda/month.html", filters=filters, weeks=weeks, days=days, first=first, today=_today(),
                    title=f"{MONTHS[first.month - 1]} {first.year}", previous=previous, following=following,
-                   weekdays=WEEKDAYS)  # fmt: skip
+                   weekdays=WEEKDAYS, per_day=PER_DAY)  # fmt: skip
 
 
 @bp.route("/agenda/archives")
@@ -219,6 +229,7 @@ def event(record_id: int) -> Any:
         "agenda/event.html", record=record, event=agenda_event, info=info, coming=coming, past=past,
         described=services.describe(record), can_edit=can_edit, json_ld=_json_ld(record, info, coming or past),
         long_date=long_date, render_longtext=services.records.render_longtext,
+        event_base=url_for("agenda.event", record_id=0)[:-1],
     )
 
 

@@ -5,7 +5,9 @@
 any form with a schedule field (``/donnees/evenement.ics``: the whole
 agenda); ``/agenda/evenements/<id>.ics`` is one event (« ajouter à mon
 agenda »). Series are written whole (RRULE, EXDATE, RECURRENCE-ID), never
-exploded. Feeds are kept in memory until any event changes.
+exploded. Each event's VEVENTs are kept in memory until that event changes,
+and whole feeds until any event changes, so a feed of thousands of events is
+rebuilt from cached parts after an edit.
 """
 
 from __future__ import annotations
@@ -25,11 +27,17 @@ from flask_login import current_user
 
 from wiki.agenda import services
 from wiki.db import get_session
+from wiki.exports.ical import assemble_calendar
+from wiki.exports.ical import event_bytes
 from wiki.exports.ical import events_to_ical
+from wiki.exports.ical import zone_years
 
 bp = Blueprint("calendar_feeds", __name__)
 _feeds: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 _FEED_CACHE = 32
+#: record id -> (version, VEVENT bytes, zone years) of each event (``services.feed_index``).
+_parts: dict[tuple[int, int], tuple[tuple[Any, ...], bytes, tuple[str, int, int] | None]] = {}
+_PARTS_CACHE = 50_000
 
 
 def init_app(app: Flask) -> None:
@@ -44,13 +52,38 @@ def _ics(body: bytes, filename: str) -> Response:
     return response
 
 
+def _build(filters: services.AgendaFilters, name: str) -> bytes:
+    """Assemble a feed from each event's cached VEVENTs, building only those that changed."""
+    db = get_session()
+    app = id(current_app)
+    index = services.feed_index(db, filters)
+    stale = [record_id for record_id, version in index if _parts.get((app, record_id), ((),))[0] != version]
+    if len(_parts) + len(stale) > _PARTS_CACHE:
+        _parts.clear()
+    versions = dict(index)
+    for record_id in stale:
+        _parts.pop((app, record_id), None)
+    for event in services.feed_events(db, record_ids=stale) if stale else []:
+        _parts[(app, event["record_id"])] = (versions[event["record_id"]], event_bytes(event), zone_years(event))
+    parts, zones = [], {}
+    for record_id, _version in index:
+        cached = _parts.get((app, record_id))
+        if cached is None:
+            continue  # no public schedule any more
+        parts.append(cached[1])
+        if cached[2]:
+            key, first, last = cached[2]
+            low, high = zones.get(key, (first, last))
+            zones[key] = (min(low, first), max(high, last))
+    return assemble_calendar(parts, zones, calendar_name=name)
+
+
 def _cached_feed(filters: services.AgendaFilters, name: str, filename: str) -> Response:
     """The feed of the filters, built once per state of the agenda."""
-    db = get_session()
-    key = (id(current_app), json.dumps(filters.query_args(), sort_keys=True), services.feed_stamp(db))
+    key = (id(current_app), json.dumps(filters.query_args(), sort_keys=True), services.feed_stamp(get_session()))
     body = _feeds.get(key)
     if body is None:
-        body = events_to_ical(services.feed_events(db, filters), calendar_name=name)
+        body = _build(filters, name)
         _feeds[key] = body
         while len(_feeds) > _FEED_CACHE:
             _feeds.popitem(last=False)
