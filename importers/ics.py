@@ -29,6 +29,7 @@ def _field_keys(form: Any) -> dict[str, str | None]:
     defs = records.form_fields(form)
 
     def pick(kinds: tuple[str, ...], keys: tuple[str, ...]) -> str | None:
+        """The key of the first field of those types whose key is one of ``keys``."""
         return next((d.key for d in defs if d.type in kinds and d.key in keys), None)
 
     schedule = agenda.schedule_field(form)

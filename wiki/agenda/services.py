@@ -99,6 +99,7 @@ def event_values(db: Session, record: Record) -> dict[str, Any]:
     data = record.data
 
     def value(d: F.FieldDef | None) -> Any:
+        """The stored value of a field (None without the field)."""
         return data.get(d.id) if d is not None else None
 
     schedule_def = schedule_field(record.form)
@@ -266,6 +267,7 @@ def parse_filters(args: Any) -> AgendaFilters:
     getlist = getattr(args, "getlist", None)
 
     def many(name: str) -> list[str]:
+        """Every value of an argument, repeated or comma-separated."""
         raw = getlist(name) if callable(getlist) else [args.get(name)] if args.get(name) else []
         return [v.strip()[:100] for item in raw for v in str(item).split(",") if v.strip()][:20]
 

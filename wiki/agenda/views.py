@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import json
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -282,8 +283,13 @@ def occurrence(record_id: int, key: str) -> Any:
 
 
 def _staging() -> Path:
+    """Where previewed files wait for confirmation (a day at most)."""
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 86_400
+    for path in folder.glob("*.ics"):
+        if path.stat().st_mtime < stale:
+            path.unlink(missing_ok=True)
     return folder
 
 
