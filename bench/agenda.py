@@ -19,7 +19,10 @@ What it does, for each backend asked (``--backend sqlite|postgresql|both``):
 3. Measures server time in-process with the Flask test client (anonymous
    visitor, no network): per URL ``--warmup`` untimed requests then
    ``--requests`` timed ones (``time.perf_counter`` around ``client.get``),
-   p50/p95/p99/max, SQL statements per request, response size. Feeds are
+   p50/p95/p99/max, the CPU time of this process per request (p50/p95:
+   independent of other load on a shared machine; on SQLite it includes the
+   database work, on PostgreSQL not the server's), SQL statements per
+   request, response size. Feeds are
    also timed after a change (the whole-feed cache emptied before each
    request: the feed is re-assembled from each event's cached VEVENTs, what
    the first subscriber after any edit pays) and with nothing cached (after a
@@ -182,7 +185,7 @@ def time_url(app: Any, url: str, warmup: int, requests: int, *, cold: str = "") 
 
     for _ in range(warmup):
         assert client.get(url).status_code == 200, url
-    samples = []
+    samples, cpu = [], []
     event.listen(Database.engine(app), "before_cursor_execute", count)
     try:
         for _ in range(requests):
@@ -190,14 +193,16 @@ def time_url(app: Any, url: str, warmup: int, requests: int, *, cold: str = "") 
                 calendar._feeds.clear()
             if cold == "empty":
                 calendar._parts.clear()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
             samples.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
             assert response.status_code == 200, url
     finally:
         event.remove(Database.engine(app), "before_cursor_execute", count)
     return {"p50": percentile(samples, 50), "p95": percentile(samples, 95), "p99": percentile(samples, 99),
-            "max": max(samples), "sql": statements[0] / requests, "kib": len(response.data) / 1024}  # fmt: skip
+            "max": max(samples), "sql": statements[0] / requests, "kib": len(response.data) / 1024,
+            "cpu50": percentile(cpu, 50), "cpu95": percentile(cpu, 95)}  # fmt: skip
 
 
 def main() -> int:
@@ -231,14 +236,16 @@ def main() -> int:
                 db.close()
             print(f"\n### {version}: {args.events} events ({args.recurring} recurring), {occurrences} indexed "
                   f"occurrences, loaded in {seconds:.0f} s\n")  # fmt: skip
-            print("| URL | p50 ms | p95 ms | p99 ms | max ms | SQL/req | KiB |")
-            print("|---|--:|--:|--:|--:|--:|--:|")
+            print(f"(load average before: {Path('/proc/loadavg').read_text().split()[0]})\n")
+            print("| URL | p50 ms | p95 ms | p99 ms | max ms | CPU ms p50 / p95 | SQL/req | KiB |")
+            print("|---|--:|--:|--:|--:|--:|--:|--:|")
             for label, url, cold in urls:
                 warmup, requests = (0, args.cold) if cold == "empty" else (args.warmup, args.requests)
                 result = time_url(app, url, warmup, requests, cold=cold)
                 mark = "✅" if result["p95"] < TARGET_MS else "❌"
                 print(f"| {label} `{url}` | {result['p50']:.1f} | {result['p95']:.1f} {mark} | {result['p99']:.1f} | "
-                      f"{result['max']:.1f} | {result['sql']:.0f} | {result['kib']:.0f} |", flush=True)  # fmt: skip
+                      f"{result['max']:.1f} | {result['cpu50']:.1f} / {result['cpu95']:.1f} | {result['sql']:.0f} | "
+                      f"{result['kib']:.0f} |", flush=True)  # fmt: skip
     return 0
 
 

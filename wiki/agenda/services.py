@@ -345,6 +345,34 @@ def occurrences(
 
     :raises ValidationError: the range is invalid.
     """
+    found = _occurrence_rows(db, start, end, filters, limit=limit, newest_first=newest_first, public_only=public_only)
+    return _items(db, found)
+
+
+def grid_occurrences(
+    db: Session, start: dt.datetime, end: dt.datetime, filters: AgendaFilters | None, *, per_day: int, zone: Any
+) -> tuple[list[AgendaItem], dict[dt.date, int]]:
+    """Occurrences for a calendar grid: at most ``per_day`` one-day occurrences a day, and how many more each day has.
+
+    :raises ValidationError: the range is invalid.
+    """
+    kept, hidden, shown = [], {}, {}
+    for row in _occurrence_rows(db, start, end, filters, limit=100_000):
+        day = row[2].astimezone(zone).date()
+        if row[3] - row[2] <= dt.timedelta(hours=25):  # one day (DST days last 23 or 25 hours); longer ones always show
+            if shown.get(day, 0) >= per_day:
+                hidden[day] = hidden.get(day, 0) + 1
+                continue
+            shown[day] = shown.get(day, 0) + 1
+        kept.append(row)
+    return _items(db, kept), hidden
+
+
+def _occurrence_rows(
+    db: Session, start: dt.datetime, end: dt.datetime, filters: AgendaFilters | None, *, limit: int,
+    newest_first: bool = False, public_only: bool = True,
+) -> list[tuple[Any, ...]]:
+    """``(record_id, key, start, end, all_day, cancelled)`` of the occurrences in the range, by start."""
     _check_range(start, end)
     filters = filters or AgendaFilters()
     conditions = _event_filter(db, filters, public_only=public_only)
@@ -363,7 +391,7 @@ def occurrences(
     for event in db.scalars(select(AgendaEvent).where(~covered, *conditions)):
         found += _live(db, event, start, end)
     found.sort(key=lambda r: (r[2], r[0]), reverse=newest_first)
-    return _items(db, found[:limit])
+    return found[:limit]
 
 
 def _live(db: Session, event: AgendaEvent, start: dt.datetime, end: dt.datetime) -> list[tuple[Any, ...]]:

@@ -149,13 +149,14 @@ def month(month: str) -> Any:
     filters = services.parse_filters(request.args)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     grid_first, grid_last = weeks[0][0], weeks[-1][-1]
-    items = services.occurrences(get_session(), _midnight(grid_first), _midnight(grid_last + dt.timedelta(days=1)), filters)
+    items, hidden = services.grid_occurrences(get_session(), _midnight(grid_first), _midnight(grid_last + dt.timedelta(days=1)),
+                                              filters, per_day=PER_DAY, zone=_zone())  # fmt: skip
     days = dict(_by_day(items, grid_first, grid_last))
     previous = (first - dt.timedelta(days=1)).strftime("%Y-%m")
     following = (first + dt.timedelta(days=32)).strftime("%Y-%m")
     return _render("agenda/month.html", filters=filters, weeks=weeks, days=days, first=first, today=_today(),
                    title=f"{MONTHS[first.month - 1]} {first.year}", previous=previous, following=following,
-                   weekdays=WEEKDAYS, per_day=PER_DAY)  # fmt: skip
+                   weekdays=WEEKDAYS, hidden=hidden)  # fmt: skip
 
 
 @bp.route("/agenda/archives")

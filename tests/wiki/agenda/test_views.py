@@ -43,6 +43,16 @@ def test_month_grid_is_rendered_on_the_server(client, events):
     assert client.get("/agenda/mois").status_code == 302
 
 
+def test_busy_days_of_the_grid_link_to_the_rest(client, events):
+    for hour in range(8, 16):
+        events(f"Stand {hour}", {"start": f"2026-11-21T{hour:02d}:00", "end": f"2026-11-21T{hour:02d}:30"})
+    grid = client.get("/agenda/mois/2026-11").text
+    assert "Stand 8" in grid and "Stand 13" in grid and "Stand 14" not in grid
+    assert "et 2 autres" in grid and "/agenda?depuis=2026-11-21&amp;quand=jour" in grid
+    day = client.get("/agenda?depuis=2026-11-21&quand=jour").text
+    assert "Stand 15" in day and "Du samedi 21 novembre 2026 au samedi 21 novembre 2026" in day
+
+
 def test_upcoming_list_groups_by_day_with_shortcuts_and_filters(client, events):
     events("Marché", {"start": _soon(1, 8)}, themes=["alimentation"])
     events("Concert", {"start": _soon(2, 20)}, themes=["culture"])
