@@ -3,9 +3,10 @@
 ``AgendaEvent`` holds what the record's values do not: the iCalendar UID
 (kept across re-imports), the SEQUENCE of the feed, the changed and
 cancelled occurrences, and a copy of the public facts the agenda shows and
-filters on (public or not, title, place, organiser, time zone). ``AgendaOccurrence`` is a derived index of dated occurrences,
-rebuilt on every save, so a month view or a range query never expands
-thousands of rules per request. Recurring events are indexed over a window
+filters on (public or not, title, place, organiser, time zone).
+``AgendaOccurrence`` is a derived index of dated occurrences, rebuilt on
+every save, so a month view or a range query never expands thousands of
+rules per request. Recurring events are indexed over a window
 (``window_start``/``window_end``); queries outside it expand those events
 on the fly.
 """

@@ -253,3 +253,14 @@ def test_moderators_only_import(client, db, events):
     client.post("/-/deconnexion")
     _login(client, "Modo")
     assert client.get("/agenda/importer").status_code == 200
+
+
+def test_hostile_titles_stay_text_on_every_agenda_page(client, events):
+    title = '</script><script>alert(1)</script><img src=x onerror=alert(1)>'
+    record = events(title, {"start": _soon(2, 18)}, organisateur='"><svg onload=alert(1)>', adresse="<b>rue</b>")
+    for url in ("/agenda", f"/agenda/mois/{_soon(2)[:7]}", f"/agenda/evenements/{record.id}", "/agenda/archives"):
+        text = client.get(url).text
+        assert "<script>alert(1)" not in text and "<img src=x" not in text and "<svg onload" not in text, url
+    page = client.get(f"/agenda/evenements/{record.id}").text
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(block)["name"] == title
