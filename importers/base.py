@@ -22,12 +22,14 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 #: ``lieudit import FORMAT …``: format name -> ``"module:function"``.
-FORMATS: dict[str, str] = {}
-FORMATS["geojson"] = "importers.geo_layers:run_geojson"
-FORMATS["umap"] = "importers.geo_layers:run_umap"
-FORMATS["kml"] = "importers.geo_layers:run_kml"
-FORMATS["gpx"] = "importers.geo_layers:run_gpx"
-FORMATS["osm"] = "importers.geo_layers:run_osm"
+FORMATS: dict[str, str] = {
+    "ics": "importers.ics:run",
+    "geojson": "importers.geo_layers:run_geojson",
+    "umap": "importers.geo_layers:run_umap",
+    "kml": "importers.geo_layers:run_kml",
+    "gpx": "importers.geo_layers:run_gpx",
+    "osm": "importers.geo_layers:run_osm",
+}
 
 
 @dataclass

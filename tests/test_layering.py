@@ -20,6 +20,7 @@ PURE = (
     "wiki/records/widgets.py",
     "wiki/agenda/recurrence.py",
     "wiki/agenda/rules.py",
+    "wiki/agenda/builder.py",
     "wiki/exports/ical.py",
     "geodata/geometry.py",
 )

@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     -> ``LIEUDIT_*`` environment variables -> ``config``.
     """
     from wiki import activity
+    from wiki import agenda
     from wiki import api
     from wiki import auth
     from wiki import cli
@@ -52,6 +53,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import site
     from wiki import theming
     from wiki.config import Defaults
+    from wiki.exports import calendar as calendar_feeds
     from wiki.pages import rendering
 
     instance = (config or {}).get("INSTANCE_PATH") or _instance_path()
@@ -77,14 +79,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, pages, records, activity, site, api, geo, exports):
+    for module in (auth, pages, records, activity, site, api, agenda, calendar_feeds, geo, exports):
         module.init_app(app)
     cli.init_app(app)
     from importers.cli import import_command
 
     app.cli.add_command(import_command)
+    _importers(app)
     _template_globals(app)
     return app
+
+
+def _importers(app: Flask) -> None:
+    """Let views run importers without importing them (only create_app may)."""
+    from importers.base import get_importer
+    from importers.fetch import fetch
+
+    app.extensions["lieudit.importers"] = {"get": get_importer, "fetch": fetch}
 
 
 def _template_globals(app: Flask) -> None:

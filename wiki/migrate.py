@@ -28,6 +28,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.activity.models",
     "wiki.revisions",
     "wiki.records.models",
+    "wiki.agenda.models",
     "wiki.exports.models",
     "wiki.geo.models",
 )

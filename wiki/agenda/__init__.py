@@ -2,5 +2,46 @@
 
 ``rules`` reads, writes, checks and describes RRULE text; ``recurrence`` expands a
 schedule into dated occurrences. Both are pure; feeds live in ``wiki.exports.ical``
-and the .ics reader in ``importers.ical_events``.
+and the .ics reader in ``importers.ical_events``. ``models``/``services`` keep an
+index of occurrences in step with event records (through the records signals);
+``views`` serve ``/agenda``, ``api`` serves ``/api/v1/events``.
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def on_record_changed(sender: Any, *, session: Any, record: Any, **_: Any) -> None:
+    """Re-index a saved or deleted record's occurrences in the same transaction."""
+    from wiki.agenda import services
+
+    services.sync_event(session, record)
+
+
+def on_form_saved(sender: Any, *, session: Any, form: Any, **_: Any) -> None:
+    """A form's fields changed (a schedule added, its visibility changed): re-index its records."""
+    from sqlalchemy import select
+
+    from wiki.agenda import services
+    from wiki.records.models import Record
+
+    for record in session.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None))):
+        services.sync_event(session, record)
+
+
+def init_app(app: Any) -> None:
+    """Keep the occurrence index in step with records, and register the agenda pages, API, macro and command."""
+    from wiki import signals
+    from wiki.agenda import api
+    from wiki.agenda import cli
+    from wiki.agenda import macros
+    from wiki.agenda import views
+
+    signals.record_saved.connect(on_record_changed)
+    signals.record_deleted.connect(on_record_changed)
+    signals.form_saved.connect(on_form_saved)
+    macros.register()
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    app.cli.add_command(cli.agenda_cli)

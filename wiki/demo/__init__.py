@@ -57,6 +57,7 @@ def seed(db: Session) -> dict[str, int]:
 
 def load_demo(db: Session) -> int:
     """Create the demo pages and initiatives that do not exist yet; return how many pages."""
+    from wiki.demo.agenda import load_demo_agenda
     from wiki.demo.initiatives import load_demo_initiatives
     from wiki.demo.places import load_demo_places
 
@@ -64,6 +65,7 @@ def load_demo(db: Session) -> int:
     seed(db)
     load_demo_initiatives(db, author)
     load_demo_places(db, author)
+    load_demo_agenda(db, author)
     created = 0
     for path in sorted(PAGES_DIR.glob("*.md")):
         meta, body = parse_front_matter(path.read_text(encoding="utf-8"))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -277,6 +278,11 @@ def _yearly_rule(zone: zoneinfo.ZoneInfo, onset: dt.datetime, before: dt.timedel
     return f"FREQ=YEARLY;BYMONTH={local.month};BYDAY={rank}{DAY_CODES[weekday]}"
 
 
+@functools.lru_cache(maxsize=64)
+def _vtimezone_bytes(name: str, first_year: int, last_year: int) -> bytes:
+    return zone_to_vtimezone(name, first_year, last_year).to_ical()
+
+
 def zone_to_vtimezone(name: str, first_year: int, last_year: int) -> icalendar.Timezone:
     """Describe an IANA zone from its zoneinfo changes over the years; a regular yearly change ends as an RRULE."""
     zone = zoneinfo.ZoneInfo(name)
@@ -334,3 +340,33 @@ def events_to_ical(events: Iterable[Mapping[str, Any]], *, calendar_name: str, p
     for component in components:
         cal.add_component(component)
     return cal.to_ical()
+
+
+# --- feeds assembled from cached parts ---------------------------------------------
+
+
+def zone_years(event: Mapping[str, Any]) -> tuple[str, int, int] | None:
+    """The zone and the years an event's VTIMEZONE must cover (None for all-day events)."""
+    return _years(event)
+
+
+def event_bytes(event: Mapping[str, Any]) -> bytes:
+    """An event's VEVENTs (series and changed occurrences) as folded bytes, to cache and assemble later."""
+    return b"".join(component.to_ical() for component in event_to_ical_components(event))
+
+
+def assemble_calendar(
+    parts: Iterable[bytes], zones: Mapping[str, tuple[int, int]], *, calendar_name: str, prodid: str = PRODID
+) -> bytes:
+    """A VCALENDAR from VEVENT bytes (``event_bytes``) and the zones they use: the same bytes as ``events_to_ical``."""
+    cal = icalendar.Calendar()
+    cal.add("version", "2.0")
+    cal.add("prodid", _text(prodid, one_line=True))
+    cal.add("calscale", "GREGORIAN")
+    name = _text(calendar_name, one_line=True)
+    cal.add("name", name)
+    cal.add("x-wr-calname", icalendar.vText(name))
+    end = b"END:VCALENDAR\r\n"
+    head = cal.to_ical()
+    timezones = [_vtimezone_bytes(key, max(first, last - _MAX_ZONE_YEARS), last) for key, (first, last) in sorted(zones.items())]
+    return head[: -len(end)] + b"".join(timezones) + b"".join(parts) + end

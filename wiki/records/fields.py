@@ -18,11 +18,14 @@ Messages are short French sentences, plain text: whoever shows them escapes them
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import unicodedata
 from collections import abc
 from typing import Any
 
+from wiki.agenda import builder
+from wiki.agenda import rules
 from wiki.records import geometry as geo
 from wiki.records import schema
 from wiki.records import values as val
@@ -249,6 +252,18 @@ def _link(field: FieldDef, raw: Any, ctx: Context) -> str | dict[str, int]:
     return {"record_id": ident}
 
 
+def _schedule(raw: Any, ctx: Context) -> Any:
+    """A schedule whose recurrence rule is checked against its first start (no rule that never happens)."""
+    value = val.clean_schedule(raw, ctx.default_timezone)
+    if value and value.get("rrule"):
+        first = value["start"]
+        start = dt.date.fromisoformat(first) if value["all_day"] else dt.datetime.fromisoformat(first)
+        value["rrule"] = rules.validate_rrule(value["rrule"], start)
+    if value and value.get("exdates"):
+        value["exdates"] = sorted({builder.exdates_from_text(x)[0] if len(x) <= 10 else x for x in value["exdates"]})
+    return value
+
+
 _CLEANERS: dict[str, abc.Callable[[FieldDef, Any, Context], Any]] = {
     "text": _text,
     "longtext": _longtext,
@@ -258,7 +273,7 @@ _CLEANERS: dict[str, abc.Callable[[FieldDef, Any, Context], Any]] = {
     "multichoice": _multichoice,
     "date": _date,
     "datetime": _datetime,
-    "schedule": lambda field, raw, ctx: val.clean_schedule(raw, ctx.default_timezone),
+    "schedule": lambda field, raw, ctx: _schedule(raw, ctx),
     "geometry": lambda field, raw, ctx: geo.clean_geometry(raw, tuple(field.options.get("kinds") or geo.GEOMETRY_KINDS)),
     "zone": _zone,
     "theme": _theme,
@@ -290,7 +305,7 @@ def clean_value(field: FieldDef, raw: Any, ctx: Context) -> Any:
 def _submitted(field: FieldDef, data: abc.Mapping[str, Any]) -> Any:
     """Pick the raw value of ``field`` from the submitted data (HTML form or JSON object)."""
     if field.type == "schedule" and field.key not in data:
-        return val.parse_schedule_form(field.key, data) or None
+        return builder.rrule_from_form(field.key, data, val.parse_schedule_form(field.key, data)) or None
     getlist = getattr(data, "getlist", None)  # werkzeug's MultiDict: .get() would give the first value only
     if callable(getlist) and (field.type in ("multichoice", "theme") or (field.type == "zone" and field.options.get("multiple"))):
         return getlist(field.key)

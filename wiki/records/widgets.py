@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from collections.abc import Sequence
 from typing import Any
 
+from wiki.agenda.builder import BUILDER_PARTS
+from wiki.agenda.builder import form_from_rrule
 from wiki.records.fields import FieldDef
 
 MULTI = ("multichoice", "theme")
@@ -53,21 +55,24 @@ def submitted_values(fields: Sequence[FieldDef], form: Any) -> dict[str, Any]:
         if f.type in MULTI:
             values[f.key] = form.getlist(f.key)
         elif f.type == "schedule":
-            values[f.key] = {part: form.get(f"{f.key}_{part}", "") for part in ("start", "end", "all_day", "timezone")}
+            values[f.key] = {part: form.get(f"{f.key}_{part}", "") for part in ("start", "end", "all_day", "timezone", "rrule")}
+            values[f.key].update({part: form.get(f"{f.key}_{part}", "") for part in BUILDER_PARTS if part != "byday"})
+            values[f.key]["byday"] = form.getlist(f"{f.key}_byday")
         else:
             values[f.key] = form.get(f.key, "")
     return values
 
 
 def schedule_parts(value: Any) -> dict[str, str]:
-    """Split a stored schedule into the strings of its inputs."""
+    """Split a stored schedule into the strings of its inputs (recurrence builder included)."""
     if not isinstance(value, Mapping):
-        return {"start": "", "end": "", "all_day": "", "timezone": ""}
+        return {"start": "", "end": "", "all_day": "", "timezone": "", **form_from_rrule(None)}
     return {
         "start": str(value.get("start") or ""),
         "end": str(value.get("end") or ""),
         "all_day": "on" if value.get("all_day") in (True, "on", "1") else "",
         "timezone": str(value.get("timezone") or ""),
+        **form_from_rrule(value),
     }
 
 

@@ -1,4 +1,4 @@
-"""open data: datasets metadata and API tokens
+"""open data: dataset metadata
 
 Revision ID: 0007
 Revises: 0006

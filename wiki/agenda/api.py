@@ -1,0 +1,85 @@
+"""``/api/v1/events``: event occurrences in a date range, as JSON.
+
+``GET /api/v1/events?start=2026-11-01&end=2026-12-01`` (dates or ISO
+datetimes; a date is local midnight in the site's time zone) with the
+agenda's filters (``theme``, ``zone``, ``organisateur``, ``formulaire``)
+answers ``{"start", "end", "count", "events": [...]}``; each occurrence
+has ``uid``, ``record_id``, ``recurrence_id``, ``title``, ``start``,
+``end``, ``all_day``, ``timezone``, ``status`` (``CONFIRMED`` or
+``CANCELLED``), ``location``, ``organiser``, ``url`` and ``ics_url``.
+Without ``start``, the range starts now; without ``end``, it lasts 31
+days; it lasts two years at most. Only public events are listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+
+from wiki.agenda import services
+from wiki.agenda.recurrence import schedule_zone
+from wiki.db import get_session
+from wiki.db import utcnow
+from wiki.errors import ValidationError
+
+bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
+MAX_EVENTS = 5000
+
+
+def _moment(name: str, default: dt.datetime) -> dt.datetime:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    zone = schedule_zone({"timezone": current_app.config["DEFAULT_TIMEZONE"]})
+    try:
+        if len(raw) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(), tzinfo=zone)
+        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError:
+        raise ValidationError(_("Paramètre %(name)s invalide : date AAAA-MM-JJ ou date et heure ISO 8601.", name=name)) from None
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def _when(item: services.AgendaItem, value: dt.datetime, *, end: bool = False) -> str:
+    if item.all_day:
+        return (value.date() - dt.timedelta(days=1) if end else value.date()).isoformat()
+    return value.isoformat()
+
+
+def _item(item: services.AgendaItem) -> dict[str, Any]:
+    return {
+        "uid": item.uid,
+        "record_id": item.record_id,
+        "recurrence_id": item.recurrence_id,
+        "title": item.title,
+        "start": _when(item, item.start),
+        "end": _when(item, item.end, end=True),
+        "all_day": item.all_day,
+        "timezone": item.timezone,
+        "status": item.status,
+        "recurring": item.recurring,
+        "location": item.location or None,
+        "organiser": item.organiser or None,
+        "url": url_for("agenda.event", record_id=item.record_id, _external=True),
+        "ics_url": url_for("calendar_feeds.event_feed", record_id=item.record_id, _external=True),
+    }
+
+
+@bp.route("/events")
+def events() -> Response:
+    """Occurrences overlapping ``[start, end)``, by start; all-day ones give dates (end inclusive)."""
+    start = _moment("start", utcnow())
+    end = _moment("end", start + dt.timedelta(days=31))
+    filters = services.parse_filters(request.args)
+    items = services.occurrences(get_session(), start, end, filters, limit=MAX_EVENTS)
+    response = jsonify(start=start.isoformat(), end=end.isoformat(), count=len(items), events=[_item(i) for i in items])
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

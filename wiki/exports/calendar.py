@@ -1,0 +1,119 @@
+"""iCalendar feeds of the agenda: filtered agenda, one form's dataset, one event.
+
+``/agenda.ics`` takes the agenda's filters (``theme``, ``zone``,
+``organisateur``, ``formulaire``); ``/donnees/<form>.ics`` is the dataset of
+any form with a schedule field (``/donnees/evenement.ics``: the whole
+agenda); ``/agenda/evenements/<id>.ics`` is one event (« ajouter à mon
+agenda »). Series are written whole (RRULE, EXDATE, RECURRENCE-ID), never
+exploded. Each event's VEVENTs are kept in memory until that event changes,
+and whole feeds until any event changes, so a feed of thousands of events is
+rebuilt from cached parts after an edit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wiki.agenda import services
+from wiki.db import get_session
+from wiki.exports.ical import assemble_calendar
+from wiki.exports.ical import event_bytes
+from wiki.exports.ical import events_to_ical
+from wiki.exports.ical import zone_years
+
+bp = Blueprint("calendar_feeds", __name__)
+_feeds: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_FEED_CACHE = 32
+#: record id -> (version, VEVENT bytes, zone years) of each event (``services.feed_index``).
+_parts: dict[tuple[int, int], tuple[tuple[Any, ...], bytes, tuple[str, int, int] | None]] = {}
+_PARTS_CACHE = 50_000
+
+
+def init_app(app: Flask) -> None:
+    """Register the feed routes."""
+    app.register_blueprint(bp)
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _build(filters: services.AgendaFilters, name: str) -> bytes:
+    """Assemble a feed from each event's cached VEVENTs, building only those that changed."""
+    db = get_session()
+    app = id(current_app)
+    index = services.feed_index(db, filters)
+    stale = [record_id for record_id, version in index if _parts.get((app, record_id), ((),))[0] != version]
+    if len(_parts) + len(stale) > _PARTS_CACHE:
+        _parts.clear()
+    versions = dict(index)
+    for record_id in stale:
+        _parts.pop((app, record_id), None)
+    for event in services.feed_events(db, record_ids=stale) if stale else []:
+        _parts[(app, event["record_id"])] = (versions[event["record_id"]], event_bytes(event), zone_years(event))
+    parts, zones = [], {}
+    for record_id, _version in index:
+        cached = _parts.get((app, record_id))
+        if cached is None:
+            continue  # no public schedule any more
+        parts.append(cached[1])
+        if cached[2]:
+            key, first, last = cached[2]
+            low, high = zones.get(key, (first, last))
+            zones[key] = (min(low, first), max(high, last))
+    return assemble_calendar(parts, zones, calendar_name=name)
+
+
+def _cached_feed(filters: services.AgendaFilters, name: str, filename: str) -> Response:
+    """The feed of the filters, built once per state of the agenda."""
+    key = (id(current_app), json.dumps(filters.query_args(), sort_keys=True), services.feed_stamp(get_session()))
+    body = _feeds.get(key)
+    if body is None:
+        body = _build(filters, name)
+        _feeds[key] = body
+        while len(_feeds) > _FEED_CACHE:
+            _feeds.popitem(last=False)
+    else:
+        _feeds.move_to_end(key)
+    return _ics(body, filename)
+
+
+@bp.route("/agenda.ics")
+def feed() -> Response:
+    """The iCalendar feed of the agenda with the URL's filters."""
+    filters = services.parse_filters(request.args)
+    return _cached_feed(filters, f"{current_app.config['SITE_NAME']} — {_('Agenda')}", "agenda.ics")
+
+
+@bp.route("/donnees/<key>.ics")
+def form_feed(key: str) -> Response:
+    """The iCalendar dataset of one form with a schedule field."""
+    form = services.get_event_form(get_session(), key)
+    filters = services.parse_filters(request.args)
+    filters.form = form.key
+    return _cached_feed(filters, f"{current_app.config['SITE_NAME']} — {form.title}", f"{form.key}.ics")
+
+
+@bp.route("/agenda/evenements/<int:record_id>.ics")
+def event_feed(record_id: int) -> Response:
+    """One event as a calendar file."""
+    db = get_session()
+    record, agenda_event = services.get_event(db, record_id, current_user)
+    events = services.feed_events(db, record_ids=[record.id]) if agenda_event.public else []
+    if not events:
+        abort(404)
+    return _ics(events_to_ical(events, calendar_name=record.title), f"evenement-{record.id}.ics")
