@@ -26,7 +26,7 @@ PURE = (
 )
 #: The pure field modules of records may use each other, nothing else of ours.
 PURE_SIBLINGS = ("wiki.records.fields", "wiki.records.schema", "wiki.records.values", "wiki.records.geometry", "wiki.agenda", "geodata.geometry")
-KERNEL = ("wiki/db.py", "wiki/signals.py", "wiki/config.py", "wiki/markup.py", "wiki/textdiff.py", "wiki/macros.py")
+KERNEL = ("wiki/db.py", "wiki/paging.py", "wiki/signals.py", "wiki/config.py", "wiki/markup.py", "wiki/textdiff.py", "wiki/macros.py")
 
 
 def imports_of(path: Path) -> set[str]:

@@ -3,7 +3,8 @@
 ``GET /api/v1/events?start=2026-11-01&end=2026-12-01`` (dates or ISO
 datetimes; a date is local midnight in the site's time zone) with the
 agenda's filters (``theme``, ``zone``, ``organisateur``, ``formulaire``)
-answers ``{"start", "end", "count", "events": [...]}``; each occurrence
+answers ``{"start", "end", "total", "limit", "offset", "items": [...]}``
+(the API's list shape; ``limit`` is clamped to 1–200); each occurrence
 has ``uid``, ``record_id``, ``recurrence_id``, ``title``, ``start``,
 ``end``, ``all_day``, ``timezone``, ``status`` (``CONFIRMED`` or
 ``CANCELLED``), ``location``, ``organiser``, ``url`` and ``ics_url``.
@@ -24,6 +25,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 
+from wiki import paging
 from wiki.agenda import services
 from wiki.agenda.recurrence import schedule_zone
 from wiki.db import get_session
@@ -46,6 +48,7 @@ def _moment(name: str, default: dt.datetime) -> dt.datetime:
     except ValueError:
         raise ValidationError(_("Paramètre %(name)s invalide : date AAAA-MM-JJ ou date et heure ISO 8601.", name=name)) from None
     return value if value.tzinfo else value.replace(tzinfo=zone)
+
 
 
 def _when(item: services.AgendaItem, value: dt.datetime, *, end: bool = False) -> str:
@@ -80,6 +83,8 @@ def events() -> Response:
     end = _moment("end", start + dt.timedelta(days=31))
     filters = services.parse_filters(request.args)
     items = services.occurrences(get_session(), start, end, filters, limit=MAX_EVENTS)
-    response = jsonify(start=start.isoformat(), end=end.isoformat(), count=len(items), events=[_item(i) for i in items])
+    limit, offset = paging.clamp(request.args, max_offset=MAX_EVENTS)
+    response = jsonify(start=start.isoformat(), end=end.isoformat(), total=len(items), limit=limit, offset=offset,
+                       items=[_item(i) for i in items[offset:offset + limit]])
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

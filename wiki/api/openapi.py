@@ -104,6 +104,26 @@ SCHEMAS: dict[str, Any] = {
     }),
     "FacetValue": _object({"value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer", "minimum": 0}}),
     "RecordList": _list_of("Record", facets={"type": "object", "additionalProperties": {"type": "array", "items": _ref("FacetValue")}}),
+    "Event": _object({
+        "uid": {"type": "string", "description": "The event's iCalendar UID (stable)."},
+        "record_id": {"type": "integer"},
+        "recurrence_id": {"type": "string", "description": "This occurrence's RECURRENCE-ID (its original start)."},
+        "title": {"type": "string"},
+        "start": {"type": "string", "description": "ISO 8601 datetime with offset, or a date for all-day events."},
+        "end": {"type": "string", "description": "ISO 8601 datetime, or the last day (inclusive) for all-day events."},
+        "all_day": {"type": "boolean"}, "timezone": {"type": "string", "description": "IANA time zone."},
+        "status": {"type": "string", "enum": ["CONFIRMED", "CANCELLED"]}, "recurring": {"type": "boolean"},
+        "location": _nullable("string"), "organiser": _nullable("string"), "url": _URL, "ics_url": _URL,
+    }),
+    "EventList": _list_of("Event", start={"type": "string", "format": "date-time"}, end={"type": "string", "format": "date-time"}),
+    "Zone": _object({
+        "code": {"type": "string", "description": "INSEE code (commune, département…) or SIREN (EPCI)."},
+        "name": {"type": "string"}, "level": {"type": "string", "enum": ["commune", "epci", "departement", "region"]},
+        "centre": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "description": "[longitude, latitude] (WGS 84)."},
+        "bbox": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4, "description": "[west, south, east, north]."},
+        "has_boundary": {"type": "boolean"}, "url": _URL,
+    }),
+    "ZoneList": _list_of("Zone"),
     "RecordWrite": _object(
         {
             "values": {"type": "object", "description": "Values by field key. A PUT replaces them all: send every field (file fields are kept as stored and cannot be written here)."},
@@ -277,6 +297,30 @@ PATHS: dict[str, dict[str, Any]] = {
             "responses": {"204": {"description": "Deleted."}} | _errors(401, 403, 404, 412),
         },
     },
+    "/events": {
+        "get": {
+            "operationId": "listEvents",
+            "summary": "Event occurrences overlapping a date range, by start.",
+            "description": "Public events of every form with a schedule field; recurring events give one item per occurrence (cancelled ones with status CANCELLED). Without `start`, the range starts now; without `end`, it lasts 31 days; two years at most.",
+            "security": _READ,
+            "parameters": [
+                _query("start", "Start of the range: a date (local midnight) or an ISO 8601 datetime."),
+                _query("end", "End of the range (exclusive), same formats."),
+                _query("theme", "Theme key."), _query("zone", "Commune INSEE code."),
+                _query("organisateur", "Organiser name."), _query("formulaire", "Form key."),
+                *_PAGING,
+            ],
+            "responses": _ok("EventList", "A slice of the occurrences.") | _errors(400),
+        },
+    },
+    "/zones": {
+        "get": {
+            "operationId": "listZones", "summary": "Territory zones (communes, EPCI, départements…), without their boundaries.",
+            "security": _READ,
+            "parameters": [_query("niveau", "Only zones of this level.", enum=["commune", "epci", "departement", "region"]), *_PAGING],
+            "responses": _ok("ZoneList", "A slice of the zones, by level and name."),
+        },
+    },
 }
 
 # --- endpoints of other packages, written from CONTRACT.md ---------------------------
@@ -285,25 +329,6 @@ PATHS: dict[str, dict[str, Any]] = {
 # its entry up into ``PATHS``.
 
 CONTRACT_PATHS: dict[str, dict[str, Any]] = {
-    "/events": {
-        "get": {
-            "operationId": "listEvents", "summary": "Event occurrences in a date range (plus the agenda filters).",
-            "security": _READ,
-            "parameters": [
-                _query("start", "First day (YYYY-MM-DD).", format="date"),
-                _query("end", "Last day (YYYY-MM-DD).", format="date"),
-                *_PAGING,
-            ],
-            "responses": {"200": {"description": "The occurrences.", "content": _json_content({"type": "object", "required": ["items"]})}} | _errors(400),
-        },
-    },
-    "/zones": {
-        "get": {
-            "operationId": "listZones", "summary": "Territory zones (communes, departments…).", "security": _READ,
-            "parameters": _PAGING,
-            "responses": {"200": {"description": "The zones.", "content": _json_content({"type": "object", "required": ["items"]})}},
-        },
-    },
     "/search": {
         "get": {
             "operationId": "search", "summary": "Search pages and records.", "security": _READ,

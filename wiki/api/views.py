@@ -26,6 +26,7 @@ from flask_login import current_user
 
 from wiki import macros
 from wiki import markup
+from wiki import paging
 from wiki.api import openapi
 from wiki.db import get_session
 from wiki.errors import ValidationError
@@ -36,20 +37,11 @@ from wiki.records import services as records
 from wiki.records import taxonomy
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_LIMIT = 200
 #: Flask variable names whose OpenAPI name (CONTRACT.md) differs.
 PATH_NAMES = {"key": "form", "record_id": "id"}
 #: Field types the API cannot write (files go through the web form).
 FILE_TYPES = ("file", "image")
 
-
-def _paging() -> tuple[int, int]:
-    """Return ``(limit, offset)`` clamped to sane values (B9-81)."""
-    def _int(name: str, default: int) -> int:
-        raw = request.args.get(name, "")
-        return int(raw) if raw.isdigit() and len(raw) < 10 else default
-
-    return max(1, min(_int("limit", 50), MAX_LIMIT)), max(0, min(_int("offset", 0), 10_000_000))
 
 
 def _iso(value: Any) -> str | None:
@@ -173,7 +165,7 @@ def _page_json(page: Any) -> dict[str, Any]:
 @bp.route("/pages")
 def pages_index() -> Response:
     """List live pages (paginated)."""
-    limit, offset = _paging()
+    limit, offset = paging.clamp(request.args)
     items, total = pages.list_pages(get_session(), offset=offset, limit=limit)
     return _json({"total": total, "limit": limit, "offset": offset, "items": [_page_summary(p) for p in items]})
 
@@ -244,7 +236,7 @@ def page_revisions(slug: str) -> Response:
     """The history of a page, newest first (paginated)."""
     db = get_session()
     found = pages.get_page(db, slug, current_user)
-    limit, offset = _paging()
+    limit, offset = paging.clamp(request.args)
     revisions = pages.history(db, found, offset=offset, limit=limit)
     items = [
         {

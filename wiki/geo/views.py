@@ -30,6 +30,7 @@ from flask_login import current_user
 
 import geodata.geometry as geo
 from geodata import formats
+from wiki import paging
 from wiki.auth import permissions
 from wiki.db import Database
 from wiki.db import get_session
@@ -209,7 +210,13 @@ def api_zones() -> Any:
     """``/api/v1/zones[?niveau=commune]``: the zones, without their boundaries."""
     level = request.args.get("niveau") or request.args.get("level")
     items = services.list_zones(get_session(), level if level in ("commune", "epci", "departement", "region") else None)
-    return jsonify({"zones": [services.public_zone(z, url_for("geo.zone", code=z.code, _external=True)) for z in items], "total": len(items)})
+    limit, offset = paging.clamp(request.args)
+    page = items[offset:offset + limit]
+    response = jsonify({"total": len(items), "limit": limit, "offset": offset,
+                        "items": [services.public_zone(z, url_for("geo.zone", code=z.code, _external=True)) for z in page]})
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
 
 
 

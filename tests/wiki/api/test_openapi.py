@@ -17,7 +17,9 @@ from wiki.api import openapi
 from wiki.api.views import openapi_path
 from wiki.auth import tokens
 from wiki.demo import seed
+from wiki.geo import services as geo
 from wiki.pages import services as pages
+from wiki.records import services as records
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -45,8 +47,8 @@ def test_every_route_is_documented_and_every_documented_route_exists(client):
 
 def test_contract_paths_are_published_once_served():
     assert not set(openapi.PATHS) & set(openapi.CONTRACT_PATHS)
-    assert "/events" not in openapi.served_paths(["/pages"])
-    assert "/events" in openapi.served_paths(["/events"])
+    assert "/search" not in openapi.served_paths(["/pages"])
+    assert "/search" in openapi.served_paths(["/search"])
 
 
 class Contract:
@@ -134,5 +136,18 @@ def test_real_answers_match_the_document(contract, db):
     call("PUT", url, json={"values": values}, headers=auth)
     call("DELETE", url, headers=auth)
     call("DELETE", url, headers=mod)
+
+    geo.save_zone(db, code="35236", name="Redon", level="commune",
+                  geometry={"type": "Polygon", "coordinates": [[[-2.1, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.1, 47.6]]]})
+    market = {"start": "2026-11-07T08:00", "end": "2026-11-07T13:00", "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=4", "timezone": "Europe/Paris"}
+    event = records.create_record(db, records.get_form(db, "evenement"), {"title": "Marché", "horaire": market},
+                                  actor=writer, policy="account")  # fmt: skip
+    records.create_record(db, records.get_form(db, "evenement"), {"title": "Foire", "horaire": {"start": "2026-11-11", "all_day": True}},
+                          actor=writer, policy="account")  # fmt: skip
+    db.commit()
+    listed = call("GET", "/api/v1/events?start=2026-11-01&end=2026-12-01&limit=3").json
+    assert listed["total"] == 5 and len(listed["items"]) == 3 and listed["items"][0]["record_id"] == event.id
+    call("GET", "/api/v1/events?start=demain")
+    assert call("GET", "/api/v1/zones?niveau=commune").json["items"][0]["code"] == "35236"
 
     assert contract.seen == documented(contract.doc)

@@ -92,9 +92,11 @@ def test_zone_pages_and_api(client, places):
     assert client.get("/zones/99999").status_code == 404
     assert "Bains-sur-Oust" in client.get("/zones").text
     api = client.get("/api/v1/zones").json
-    redon = next(z for z in api["zones"] if z["code"] == "35236")
+    redon = next(z for z in api["items"] if z["code"] == "35236")
     assert redon["name"] == "Redon" and redon["has_boundary"] is True and redon["url"].endswith("/zones/35236")
     assert "geometry" not in redon
+    first = client.get("/api/v1/zones?limit=1&offset=1").json
+    assert len(first["items"]) == 1 and first["total"] == api["total"] >= 2 and first["items"][0] == api["items"][1]
     zones = client.get("/carte/zones.geojson").json
     assert {f["id"] for f in zones["features"]} >= {"35236", "35013"}
 
