@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session
 
 from wiki import markup
+from wiki import signals
 from wiki.auth.services import Anonymous
 from wiki.pages.models import Page
 from wiki.pages.services import page_url
@@ -78,10 +79,19 @@ def split_id(value: str) -> tuple[str, str]:
 
 
 class Adapter(Protocol):
-    """What the indexer needs to know about one kind of object."""
+    """What the indexer needs to know about one kind of object.
+
+    ``signals`` names the domain signals after which an object of this kind
+    must be re-read, with the keyword argument that carries it: the indexer
+    subscribes to them (:func:`wiki.search.indexer.connect`). ``model`` needs
+    an integer ``id`` and an ``updated_at`` column (``rebuild`` catches up on it).
+    """
 
     kind: str
     model: Any
+    #: French label of the kind (a msgid), shown as the facet « Type ».
+    label: str
+    signals: tuple[tuple[Any, str], ...]
 
     def is_indexable(self, obj: Any) -> bool:
         """Tell whether the object may appear in public search."""
@@ -101,6 +111,8 @@ class _Base(abc.ABC):
 
     kind: ClassVar[str]
     model: ClassVar[Any]
+    label: ClassVar[str]
+    signals: ClassVar[tuple[tuple[Any, str], ...]] = ()
 
     @abc.abstractmethod
     def select_indexable(self) -> Select[Any]:
@@ -141,6 +153,8 @@ class PageAdapter(_Base):
 
     kind = "page"
     model = Page
+    label = "Page"
+    signals = ((signals.page_saved, "page"), (signals.page_deleted, "page"))
 
     def is_indexable(self, page: Page) -> bool:
         """A live page with a revision is public."""
@@ -182,6 +196,8 @@ class RecordAdapter(_Base):
 
     kind = "record"
     model = Record
+    label = "Fiche"
+    signals = ((signals.record_saved, "record"), (signals.record_deleted, "record"))
 
     def is_indexable(self, record: Record) -> bool:
         """Published or archived, not deleted, form not deleted."""
@@ -225,8 +241,19 @@ class RecordAdapter(_Base):
         )
 
 
-#: The catalog of indexed kinds (STYLE R14); a new kind adds its adapter here.
-ADAPTERS: dict[str, PageAdapter | RecordAdapter] = {"page": PageAdapter(), "record": RecordAdapter()}
+#: The catalog of indexed kinds (STYLE R14), in display order; a new kind is one
+#: adapter class and one :func:`register` call (before ``search.init_app``).
+ADAPTERS: dict[str, Any] = {}
+
+
+def register(adapter: Any) -> Any:
+    """Add an adapter (an object following :class:`Adapter`) to the catalog; return it."""
+    ADAPTERS[adapter.kind] = adapter
+    return adapter
+
+
+register(PageAdapter())
+register(RecordAdapter())
 
 
 def to_document(obj: Any) -> Document | None:

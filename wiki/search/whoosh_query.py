@@ -89,9 +89,10 @@ def _postings(reader: Any, leaf: wq.Query) -> dict[int, float]:
 
 
 def _segments(searcher: Searcher) -> list[tuple[Any, int]]:
-    """The segment readers of a searcher, each with the number of its first document."""
+    """The segment readers of a searcher, each with the number of its first document (none for an empty index)."""
     reader = searcher.reader()
-    return list(zip(reader.readers, reader.doc_offsets, strict=True)) if hasattr(reader, "readers") else [(reader, 0)]
+    pairs = list(zip(reader.readers, reader.doc_offsets, strict=True)) if hasattr(reader, "readers") else [(reader, 0)]
+    return [(segment, offset) for segment, offset in pairs if segment.segment() is not None]
 
 
 def _key(leaf: wq.Query) -> tuple[Any, ...]:
