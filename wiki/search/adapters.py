@@ -23,6 +23,7 @@ from typing import Any
 from typing import ClassVar
 from typing import Protocol
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -89,8 +90,8 @@ class Adapter(Protocol):
 
     kind: str
     model: Any
-    #: French label of the kind (a msgid), shown as the facet « Type ».
-    label: str
+    #: Name of the kind (a lazy French msgid), shown as the facet « Type ».
+    label: Any
     signals: tuple[tuple[Any, str], ...]
 
     def is_indexable(self, obj: Any) -> bool:
@@ -111,7 +112,7 @@ class _Base(abc.ABC):
 
     kind: ClassVar[str]
     model: ClassVar[Any]
-    label: ClassVar[str]
+    label: ClassVar[Any]
     signals: ClassVar[tuple[tuple[Any, str], ...]] = ()
 
     @abc.abstractmethod
@@ -153,7 +154,7 @@ class PageAdapter(_Base):
 
     kind = "page"
     model = Page
-    label = "Page"
+    label = _l("Page")
     signals = ((signals.page_saved, "page"), (signals.page_deleted, "page"))
 
     def is_indexable(self, page: Page) -> bool:
@@ -196,7 +197,7 @@ class RecordAdapter(_Base):
 
     kind = "record"
     model = Record
-    label = "Fiche"
+    label = _l("Fiche")
     signals = ((signals.record_saved, "record"), (signals.record_deleted, "record"))
 
     def is_indexable(self, record: Record) -> bool:

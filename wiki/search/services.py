@@ -39,7 +39,7 @@ FACET_PARAMS: dict[str, str] = {"kind": "type", "form": "form", "themes": "theme
 SORT_PARAMS: dict[str, str] = {"pertinence": "relevance", "recent": "recent"}
 #: Most values read per facet parameter.
 MAX_VALUES = 20
-#: Results per page on the site.
+#: Results per page when the caller does not say.
 PER_PAGE = 20
 
 
@@ -57,9 +57,9 @@ class Args(Protocol):
 
 def _number(raw: Any, default: int, upper: int) -> int:
     text = str(raw or "").strip()
-    if not text.isdigit() or len(text) > 6:
+    if not text.isascii() or not text.isdigit():
         return default
-    return min(max(int(text), 1), upper)
+    return upper if len(text) > 6 else min(max(int(text), 1), upper)
 
 
 def parse_args(args: Args, *, per_page: int = PER_PAGE, limit_param: str | None = None) -> Query:

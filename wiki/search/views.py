@@ -12,6 +12,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from wiki.db import get_session
 from wiki.search import get_backend
@@ -20,11 +21,21 @@ from wiki.search.adapters import ADAPTERS
 
 bp = Blueprint("search", __name__)
 
+#: The engine's notices (:mod:`wiki.search.syntax`, :mod:`wiki.search.backend`: no
+#: Flask there) written out for the extractor; a test checks they match.
+NOTICES = (
+    _l("Votre recherche contenait des caractères spéciaux ou des guillemets non fermés : elle a été simplifiée."),
+    _l("Tapez un ou plusieurs mots à chercher."),
+    _l("Ces mots sont trop courants pour être cherchés seuls : ajoutez un mot plus précis."),
+    _l("Ajoutez au moins un mot à chercher : les mots précédés d'un tiret sont seulement exclus."),
+    _l("La recherche est momentanément indisponible : réessayez dans un instant."),
+)
+
 
 def _fixed_labels() -> dict[str, dict[str, str]]:
     """Translated names of the kinds and of the public statuses."""
     return {
-        "kind": {kind: _(adapter.label) for kind, adapter in ADAPTERS.items()},
+        "kind": {kind: str(adapter.label) for kind, adapter in ADAPTERS.items()},
         "status": {"published": _("publiée"), "archived": _("archivée")},
     }
 
@@ -36,7 +47,7 @@ def _facet_titles() -> dict[str, str]:
 @bp.route("/-/recherche")
 def index() -> Any:
     """Search pages and records: results, facets with counts, pages, suggestions."""
-    query = services.parse_args(request.args)
+    query = services.parse_args(request.args, per_page=int(current_app.config["SEARCH_PER_PAGE"]))
     results = services.search(get_backend(), query)
     db = get_session()
     facets = services.facets(db, query, results, _fixed_labels())
@@ -53,7 +64,7 @@ def index() -> Any:
 @bp.route("/api/v1/search")
 def api() -> Response:
     """The same search as JSON (``limit`` sets the page size, up to 100)."""
-    query = services.parse_args(request.args, limit_param="limit")
+    query = services.parse_args(request.args, per_page=int(current_app.config["SEARCH_PER_PAGE"]), limit_param="limit")
     results = services.search(get_backend(), query)
     facets = services.facets(get_session(), query, results, _fixed_labels())
     root = request.url_root.rstrip("/")
