@@ -26,7 +26,6 @@ import logging
 import os
 import shutil
 import threading
-import weakref
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -111,13 +110,13 @@ class WhooshBackend:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._local = threading.local()
         self._lock = threading.Lock()
         self._index: Any = None
         self._realpath = ""
         self._evaluator = Evaluator()
-        # Weak: the searcher of a finished thread goes with it.
-        self._open_searchers: weakref.WeakSet[Searcher] = weakref.WeakSet()
+        # Per thread id: (index, searcher). Held strongly so that every file is
+        # closed explicitly: by close(), or when a searcher of a finished thread is pruned.
+        self._searchers: dict[int, tuple[Any, Searcher]] = {}
 
     # --- the index on disk ----------------------------------------------------------
 
@@ -235,25 +234,26 @@ class WhooshBackend:
         changed since, and would still find deleted documents.
         """
         ix = self._open()
-        current = getattr(self._local, "searcher", None)
-        if current is not None and getattr(self._local, "index", None) is ix and current.reader().generation() == ix.latest_generation():
-            return current
+        me = threading.get_ident()
+        current = self._searchers.get(me)
+        if current is not None and current[0] is ix and current[1].reader().generation() == ix.latest_generation():
+            return current[1]
         fresh = ix.searcher()
         with self._lock:
             if current is not None:
-                current.close()
-                self._open_searchers.discard(current)
-            self._open_searchers.add(fresh)
-        self._local.searcher, self._local.index = fresh, ix
+                current[1].close()
+            self._searchers[me] = (ix, fresh)
+            alive = {thread.ident for thread in threading.enumerate()}
+            for ident in [i for i in self._searchers if i not in alive]:
+                self._searchers.pop(ident)[1].close()
         return fresh
 
     def close(self) -> None:
         """Close the searchers of every thread (their files stay open otherwise)."""
         with self._lock:
-            for searcher in list(self._open_searchers):
+            for _ix, searcher in self._searchers.values():
                 searcher.close()
-            self._open_searchers.clear()
-        self._local = threading.local()
+            self._searchers.clear()
 
     def digests(self) -> dict[str, str]:
         """Return the digest of every indexed document, by id."""
