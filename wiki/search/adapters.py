@@ -28,6 +28,7 @@ from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session
+from sqlalchemy.orm import selectinload
 
 from wiki import markup
 from wiki import signals
@@ -211,10 +212,11 @@ class RecordAdapter(_Base):
         )
 
     def select_indexable(self) -> Select[Any]:
-        """Live public records of live forms."""
+        """Live public records of live forms (each form loaded once, not joined to every row)."""
         return (
             select(Record).join(Form, Form.id == Record.form_id)
             .where(Record.deleted_at.is_(None), Form.deleted_at.is_(None), Record.status.in_(PUBLIC_STATUSES))
+            .options(selectinload(Record.form))
         )
 
     def public_fields(self, record: Record) -> list[F.FieldDef]:
