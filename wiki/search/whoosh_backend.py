@@ -24,6 +24,7 @@ import heapq
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterable
@@ -34,14 +35,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 from whoosh.writing import AsyncWriter
 
 from wiki.search import syntax
+from wiki.search.analysis import TOKEN_PATTERN
+from wiki.search.analysis import analyse_word
 from wiki.search.analysis import analyze
-from wiki.search.analysis import french_analyzer
 from wiki.search.backend import FACETS
 from wiki.search.backend import MARK_END
 from wiki.search.backend import MARK_START
@@ -72,19 +73,45 @@ WRITER_OPTIONS: dict[str, Any] = {"compound": False}
 #: one segment per process (no final merge: the next small commit merges
 #: small segments anyway, and ``optimize`` merges everything).
 REBUILD_OPTIONS: dict[str, Any] = {"procs": 2, "limitmb": 256, "multisegment": True, **WRITER_OPTIONS}
-_ANALYZER = french_analyzer()
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=240, surround=60)
+#: Characters of a snippet, and of context kept before its first match.
+SNIPPET_CHARS = 240
+SNIPPET_BEFORE = 60
 _INFO_FILE = "lieudit.json"
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
-class _Marker(highlight.Formatter):
-    """Wrap matches in private-use delimiters; :func:`marked_html` escapes and turns them into ``<mark>``."""
+def snippet(text: str, words: set[str]) -> str:
+    """Cut the passage around the first matched word and delimit every matched word in it.
 
-    between = " … "
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        """Delimit one matched word."""
-        return MARK_START + highlight.get_text(text, token, replace) + MARK_END
+    One pass over the words until the passage is complete, each word analysed
+    like the index does (cached): about ten times cheaper than Whoosh's
+    highlighter, which analyses the whole stored text for every hit and was
+    most of a search's time. Returns "" when no word of ``words`` occurs.
+    """
+    spans: list[tuple[int, int]] = []
+    start = end = 0
+    for match in _TOKEN_RE.finditer(text):
+        if spans and match.start() >= end:
+            break
+        found = analyse_word(match.group())
+        if found is None or found[0] not in words:
+            continue
+        if not spans:
+            start = max(0, match.start() - SNIPPET_BEFORE)
+            start = 0 if start == 0 else text.find(" ", start, match.start()) + 1 or match.start()
+            end = min(len(text), start + SNIPPET_CHARS)
+        spans.append((match.start() + found[1], match.end()))
+    if not spans:
+        return ""
+    if end < len(text):
+        cut = text.rfind(" ", max(spans[-1][1], start), end)
+        end = cut if cut > 0 else max(end, spans[-1][1])
+    parts, position = [], start
+    for left, right in spans:
+        parts += [text[position:left], MARK_START, text[left:right], MARK_END]
+        position = right
+    parts.append(text[position:end])
+    return ("… " if start > 0 else "") + "".join(parts).strip() + (" …" if end < len(text) else "")
 
 
 def _fields(doc: Document) -> dict[str, Any]:
@@ -301,10 +328,10 @@ class WhooshBackend:
     def _hit(stored: dict[str, Any], score: float, words: set[str]) -> Hit:
         """One result, its snippet cut from the stored start of the body."""
         text = stored.get("text") or ""
-        snippet = highlight.highlight(text, words, _ANALYZER, _FRAGMENTER, _Marker(), top=2) if text and words else ""
+        passage = snippet(text, words) if text and words else ""
         return Hit(
             id=stored["id"], kind=stored["kind"], title=stored.get("title", ""), url=stored.get("url", ""),
-            excerpt=stored.get("excerpt", ""), snippet=marked_html(snippet), form=stored.get("form", ""),
+            excerpt=stored.get("excerpt", ""), snippet=marked_html(passage), form=stored.get("form", ""),
             status=stored.get("status", ""), score=round(score, 4),
         )
 
