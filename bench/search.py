@@ -53,6 +53,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -74,6 +75,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from harness import GunicornServer  # noqa: E402
 from harness import free_port  # noqa: E402
+from harness import group_cpu_seconds  # noqa: E402
 from harness import http_get  # noqa: E402
 
 BATCH = 1000
@@ -267,9 +269,17 @@ def summary(values: list[float]) -> dict[str, float]:
             "mean": round(statistics.fmean(values), 2), "max": round(max(values), 2)}
 
 
-def http_queries(port: int, queries: list[str]) -> tuple[dict[str, float], float]:
-    """Time ``GET /api/v1/search?q=…`` one at a time; return the summary and the mean hit count."""
+def cpu_seconds() -> float:
+    """User + system CPU of this process and its finished children (the rebuild's writer processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def http_queries(port: int, queries: list[str], pgid: int | None = None) -> tuple[dict[str, float], float]:
+    """Time ``GET /api/v1/search?q=…`` one at a time; return the summary (with the server's
+    CPU milliseconds per request, load-independent) and the mean hit count."""
     times, totals = [], []
+    cpu_before = group_cpu_seconds(pgid) if pgid else 0.0
     for text in queries:
         path = "/api/v1/search?" + urllib.parse.urlencode({"q": text})
         started = time.perf_counter()
@@ -278,7 +288,10 @@ def http_queries(port: int, queries: list[str]) -> tuple[dict[str, float], float
         if status != 200:
             raise RuntimeError(f"{path} answered {status}")
         totals.append(json.loads(body)["total"])
-    return summary(times), statistics.fmean(totals)
+    result = summary(times)
+    if pgid:
+        result["server_cpu_ms"] = round((group_cpu_seconds(pgid) - cpu_before) * 1000 / len(queries), 2)
+    return result, statistics.fmean(totals)
 
 
 def save_to_searchable(app: Any, count: int) -> dict[str, float]:
@@ -352,13 +365,15 @@ def run_engine(engine_name: str, args: argparse.Namespace, singles: list[str], p
         with indexer.muted():
             facts["load_seconds"] = round(load(app, args.docs), 1)
         print(f"[{engine_name}] loaded {args.docs} documents in {facts['load_seconds']} s", flush=True)
-        started = time.perf_counter()
+        started, cpu, load_before = time.perf_counter(), cpu_seconds(), os.getloadavg()[0]
         count = maintenance.rebuild(Database.engine(app), get_backend(app))
         elapsed = time.perf_counter() - started
         facts |= {"docs": count, "rebuild_seconds": round(elapsed, 1), "docs_per_second": round(count / elapsed),
-                  "index_bytes": index_size(app)}
+                  "rebuild_cpu_seconds": round(cpu_seconds() - cpu, 1), "index_bytes": index_size(app),
+                  "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)]}
         print(f"[{engine_name}] rebuild: {count} documents in {elapsed:.1f} s ({count / elapsed:.0f}/s), "
-              f"index {facts['index_bytes'] / 1e6:.0f} MB", flush=True)
+              f"CPU of this process and its writers {facts['rebuild_cpu_seconds']} s, index {facts['index_bytes'] / 1e6:.0f} MB, "
+              f"load average {facts['load_average']}", flush=True)
         port = free_port()
         env = {"LIEUDIT_DATABASE_URL": url, "LIEUDIT_INSTANCE_PATH": app.instance_path, "LIEUDIT_SECRET_KEY": "bench",
                "LIEUDIT_SEARCH_BACKEND": engine_name}
@@ -366,8 +381,8 @@ def run_engine(engine_name: str, args: argparse.Namespace, singles: list[str], p
                                 log_path=str(tmp / f"gunicorn-{engine_name}.log"))
         with server.start(ready_path="/-/health"):
             http_queries(port, singles[:20])  # warm-up: imports, searchers, caches
-            facts["single"], facts["single_hits"] = http_queries(port, singles)
-            facts["phrase"], facts["phrase_hits"] = http_queries(port, phrases)
+            facts["single"], facts["single_hits"] = http_queries(port, singles, server.pgid)
+            facts["phrase"], facts["phrase_hits"] = http_queries(port, phrases, server.pgid)
         server.stop()
         print(f"[{engine_name}] HTTP single {facts['single']} phrase {facts['phrase']}", flush=True)
         facts["save_to_searchable"] = save_to_searchable(app, args.saves)
@@ -403,16 +418,18 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
-    print("| engine | docs | rebuild s | docs/s | index MB | single p50 / p99 ms | phrase p50 / p99 ms | save→found p50 / p99 ms |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|")
+    print("| engine | docs | rebuild s | docs/s | rebuild CPU s | index MB | single p50 / p99 ms (server CPU ms) "
+          "| phrase p50 / p99 ms (server CPU ms) | save→found p50 / p99 ms |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in results:
         seconds = r.get("rebuild_seconds", r.get("index_seconds"))
         size = r.get("index_bytes", r.get("size_bytes", 0)) / 1e6
         save = r.get("save_to_searchable")
         saved = f"{save['p50']} / {save['p99']}" if save else "—"
-        print(f"| {r['engine']} | {r['docs']:,} | {seconds} | {r['docs_per_second']:,} | {size:.0f} | "
-              f"{r['single']['p50']} / {r['single']['p99']} | {r['phrase']['p50']} / {r['phrase']['p99']} | "
-              f"{saved} |")
+        single, phrase = r["single"], r["phrase"]
+        print(f"| {r['engine']} | {r['docs']:,} | {seconds} | {r['docs_per_second']:,} | {r.get('rebuild_cpu_seconds', '—')} | "
+              f"{size:.0f} | {single['p50']} / {single['p99']} ({single.get('server_cpu_ms', '—')}) | "
+              f"{phrase['p50']} / {phrase['p99']} ({phrase.get('server_cpu_ms', '—')}) | {saved} |")
     print(f"load average at the end: {os.getloadavg()}")
     if args.jsonl:
         with open(args.jsonl, "a", encoding="utf-8") as handle:
