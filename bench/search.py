@@ -222,6 +222,8 @@ def load(app: Any, count: int) -> float:
     flush()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in ("pages", "page_revisions"):  # ids were given: move the sequences past them
+                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
             conn.exec_driver_sql("VACUUM ANALYZE")
     return time.perf_counter() - started
 
