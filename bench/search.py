@@ -39,7 +39,7 @@ What it does, for each engine asked (``--engine whoosh|postgres|both``):
 Run from the repository root::
 
     .venv/bin/python bench/search.py --docs 20000            # the query targets
-    .venv/bin/python bench/search.py --docs 100000 --queries 200   # the rebuild target
+    .venv/bin/python bench/search.py --docs 100000 --rebuild-only  # the rebuild target
 
 ``--jsonl FILE`` appends one JSON record per engine. Servers and temporary
 folders are removed at the end, on errors and on Ctrl-C.
@@ -376,6 +376,8 @@ def run_engine(engine_name: str, args: argparse.Namespace, singles: list[str], p
         print(f"[{engine_name}] rebuild: {count} documents in {elapsed:.1f} s ({count / elapsed:.0f}/s), "
               f"CPU of this process and its writers {facts['rebuild_cpu_seconds']} s, index {facts['index_bytes'] / 1e6:.0f} MB, "
               f"load average {facts['load_average']}", flush=True)
+        if args.rebuild_only:
+            return facts
         port = free_port()
         env = {"LIEUDIT_DATABASE_URL": url, "LIEUDIT_INSTANCE_PATH": app.instance_path, "LIEUDIT_SECRET_KEY": "bench",
                "LIEUDIT_SEARCH_BACKEND": engine_name}
@@ -401,6 +403,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-fts5", action="store_true")
+    parser.add_argument("--rebuild-only", action="store_true", help="load and rebuild, no queries (the 100,000-document run)")
     parser.add_argument("--jsonl")
     args = parser.parse_args()
     singles, phrases = query_words(args.queries)
@@ -412,7 +415,7 @@ def main() -> None:
     try:
         for name in engines:
             results.append(run_engine(name, args, singles, phrases, tmp))
-        if not args.no_fts5:
+        if not args.no_fts5 and not args.rebuild_only:
             reference = fts5_reference(args.docs, singles, phrases, tmp)
             reference["engine"] = "sqlite-fts5 (in-process)"
             results.append(reference)
@@ -423,7 +426,7 @@ def main() -> None:
     print("| engine | docs | rebuild s | docs/s | rebuild CPU s | index MB | single p50 / p99 ms (server CPU ms) "
           "| phrase p50 / p99 ms (server CPU ms) | save→found p50 / p99 ms |")
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
-    for r in results:
+    for r in results if not args.rebuild_only else ():
         seconds = r.get("rebuild_seconds", r.get("index_seconds"))
         size = r.get("index_bytes", r.get("size_bytes", 0)) / 1e6
         save = r.get("save_to_searchable")
