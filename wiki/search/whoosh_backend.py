@@ -308,8 +308,9 @@ class WhooshBackend:
         by_value = self._evaluator.value_docs(searcher)
         matched = self._evaluator.matched(searcher, required, excluded)
         for name, values in query.filters.items():
-            matched &= frozenset().union(*(by_value[name].get(value, frozenset()) for value in values))
-        facets = {name: sorted_counts({v: len(docs & matched) for v, docs in by_value[name].items()}) for name in FACETS}
+            matched &= frozenset().union(*(docs for value in values for docs in by_value[name].get(value, ())))
+        facets = {name: sorted_counts({v: sum(len(docs & matched) for docs in parts) for v, parts in by_value[name].items()})
+                  for name in FACETS}
         start, end = (query.page - 1) * query.per_page, query.page * query.per_page
         if query.sort == "recent":
             updated = self._evaluator.updated(searcher)
