@@ -106,6 +106,7 @@ def make_app(tmp_path: Path, database_url: str) -> Iterator[Any]:
 
     yield _make
     for app in apps:
+        app.extensions["lieudit.search"].close()  # the index files its searchers hold open
         Database.engine(app).dispose()
 
 
@@ -165,6 +166,7 @@ def sqlite_app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
     shutil.copyfile(sqlite_template, target)
     app = create_app(base_config(tmp_path / "instance") | {"DATABASE_URL": f"sqlite:///{target}", "WTF_CSRF_ENABLED": True, "SERVER_NAME": None, "TESTING": False})
     yield app
+    app.extensions["lieudit.search"].close()
     Database.engine(app).dispose()
 
 

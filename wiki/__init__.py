@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import i18n
     from wiki import pages
     from wiki import records
+    from wiki import search
     from wiki import security
     from wiki import site
     from wiki import theming
@@ -79,7 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, pages, records, activity, site, api, agenda, calendar_feeds, geo, exports):
+    for module in (auth, pages, records, activity, site, api, agenda, calendar_feeds, geo, exports, search):
         module.init_app(app)
     cli.init_app(app)
     from importers.cli import import_command

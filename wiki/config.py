@@ -69,6 +69,8 @@ class Defaults:
     RENDER_CACHE_SIZE: int = 1024
     #: Items per page in lists (history, recent changes, page index).
     PER_PAGE: int = 50
+    #: Results per page of the search page (the API takes ``limit``).
+    SEARCH_PER_PAGE: int = 20
     #: Number of reverse proxies in front of the app whose X-Forwarded-*
     #: headers are trusted (0: ignore them).
     TRUSTED_PROXIES: int = 0

@@ -10,9 +10,11 @@ previous schema intact (B12-112).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -31,6 +33,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.agenda.models",
     "wiki.exports.models",
     "wiki.geo.models",
+    "wiki.search.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -42,6 +45,20 @@ def load_metadata() -> MetaData:
     from wiki.db import Base
 
     return Base.metadata
+
+
+def object_filter(dialect: str) -> Callable[..., bool]:
+    """Return Alembic's ``include_object`` for ``dialect``: tables declared for other databases are left out.
+
+    A table whose ``info["dialects"]`` does not name ``dialect`` (the
+    PostgreSQL search table on SQLite) is neither created nor compared there.
+    """
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        table = obj if type_ == "table" else getattr(obj, "table", None)
+        dialects = getattr(table, "info", {}).get("dialects") if table is not None else None
+        return dialects is None or dialect in dialects
+
+    return include_object
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from wiki.migrate import load_metadata
+from wiki.migrate import object_filter
 
 engine = context.config.attributes["engine"]
 metadata = load_metadata()
@@ -18,6 +19,8 @@ with engine.connect() as connection:
         # All pending migrations in one transaction: all or nothing.
         transactional_ddl=True,
         compare_type=True,
+        # Tables declared for another database (the PostgreSQL search table on SQLite).
+        include_object=object_filter(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -7,8 +7,9 @@ never authoritative, written after each commit from the domain signals
 PostgreSQL full-text search (``SEARCH_BACKEND = "postgres"``).
 
 ``init_app`` builds the configured backend, keeps it in
-``app.extensions["lieudit.search"]``, connects the indexer and adds the
-``lieudit search`` commands (:mod:`wiki.search.cli`).
+``app.extensions["lieudit.search"]``, connects the indexer, registers the
+search page, its API and the OpenSearch description (:mod:`wiki.search.views`)
+and adds the ``lieudit search`` commands (:mod:`wiki.search.cli`).
 """
 
 from __future__ import annotations
@@ -46,11 +47,13 @@ def init_app(app: Flask) -> None:
     """Create the backend, index every commit of this app's database into it, add ``lieudit search``."""
     from wiki.db import Database
     from wiki.search import indexer
+    from wiki.search import views
     from wiki.search.cli import search_cli
 
     backend = make_backend(app)
     app.extensions["lieudit.search"] = backend
     indexer.connect(Database.engine(app), backend)
+    app.register_blueprint(views.bp)
     app.cli.add_command(search_cli)
 
 

@@ -23,12 +23,15 @@ from typing import Any
 from typing import ClassVar
 from typing import Protocol
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session
+from sqlalchemy.orm import selectinload
 
 from wiki import markup
+from wiki import signals
 from wiki.auth.services import Anonymous
 from wiki.pages.models import Page
 from wiki.pages.services import page_url
@@ -78,10 +81,19 @@ def split_id(value: str) -> tuple[str, str]:
 
 
 class Adapter(Protocol):
-    """What the indexer needs to know about one kind of object."""
+    """What the indexer needs to know about one kind of object.
+
+    ``signals`` names the domain signals after which an object of this kind
+    must be re-read, with the keyword argument that carries it: the indexer
+    subscribes to them (:func:`wiki.search.indexer.connect`). ``model`` needs
+    an integer ``id`` and an ``updated_at`` column (``rebuild`` catches up on it).
+    """
 
     kind: str
     model: Any
+    #: Name of the kind (a lazy French msgid), shown as the facet « Type ».
+    label: Any
+    signals: tuple[tuple[Any, str], ...]
 
     def is_indexable(self, obj: Any) -> bool:
         """Tell whether the object may appear in public search."""
@@ -101,6 +113,8 @@ class _Base(abc.ABC):
 
     kind: ClassVar[str]
     model: ClassVar[Any]
+    label: ClassVar[Any]
+    signals: ClassVar[tuple[tuple[Any, str], ...]] = ()
 
     @abc.abstractmethod
     def select_indexable(self) -> Select[Any]:
@@ -141,6 +155,8 @@ class PageAdapter(_Base):
 
     kind = "page"
     model = Page
+    label = _l("Page")
+    signals = ((signals.page_saved, "page"), (signals.page_deleted, "page"))
 
     def is_indexable(self, page: Page) -> bool:
         """A live page with a revision is public."""
@@ -182,6 +198,8 @@ class RecordAdapter(_Base):
 
     kind = "record"
     model = Record
+    label = _l("Fiche")
+    signals = ((signals.record_saved, "record"), (signals.record_deleted, "record"))
 
     def is_indexable(self, record: Record) -> bool:
         """Published or archived, not deleted, form not deleted."""
@@ -194,10 +212,11 @@ class RecordAdapter(_Base):
         )
 
     def select_indexable(self) -> Select[Any]:
-        """Live public records of live forms."""
+        """Live public records of live forms (each form loaded once, not joined to every row)."""
         return (
             select(Record).join(Form, Form.id == Record.form_id)
             .where(Record.deleted_at.is_(None), Form.deleted_at.is_(None), Record.status.in_(PUBLIC_STATUSES))
+            .options(selectinload(Record.form))
         )
 
     def public_fields(self, record: Record) -> list[F.FieldDef]:
@@ -225,8 +244,19 @@ class RecordAdapter(_Base):
         )
 
 
-#: The catalog of indexed kinds (STYLE R14); a new kind adds its adapter here.
-ADAPTERS: dict[str, PageAdapter | RecordAdapter] = {"page": PageAdapter(), "record": RecordAdapter()}
+#: The catalog of indexed kinds (STYLE R14), in display order; a new kind is one
+#: adapter class and one :func:`register` call (before ``search.init_app``).
+ADAPTERS: dict[str, Any] = {}
+
+
+def register(adapter: Any) -> Any:
+    """Add an adapter (an object following :class:`Adapter`) to the catalog; return it."""
+    ADAPTERS[adapter.kind] = adapter
+    return adapter
+
+
+register(PageAdapter())
+register(RecordAdapter())
 
 
 def to_document(obj: Any) -> Document | None:

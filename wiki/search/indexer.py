@@ -82,14 +82,21 @@ def track(session: Session, kind: str, key: Any) -> None:
 # --- signal subscribers: they only record ---------------------------------------------
 
 
-def on_page_changed(sender: Any, *, session: Session, page: Any, **kw: Any) -> None:
-    """A page was saved, deleted or restored."""
-    track(session, "page", page.id)
+class _Tracker:
+    """Receiver of one signal for one adapter: records the object named by ``argument``."""
 
+    def __init__(self, kind: str, argument: str) -> None:
+        self.kind, self.argument = kind, argument
 
-def on_record_changed(sender: Any, *, session: Session, record: Any, **kw: Any) -> None:
-    """A record was saved (any status change) or deleted."""
-    track(session, "record", record.id)
+    def __call__(self, sender: Any, *, session: Session, **kw: Any) -> None:
+        changed = kw.get(self.argument)
+        track(session, self.kind, getattr(changed, "id", None))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Tracker) and (other.kind, other.argument) == (self.kind, self.argument)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.argument))
 
 
 def on_form_saved(sender: Any, *, session: Session, form: Any, **kw: Any) -> None:
@@ -97,13 +104,18 @@ def on_form_saved(sender: Any, *, session: Session, form: Any, **kw: Any) -> Non
     track(session, FORM, form.id)
 
 
-_SUBSCRIPTIONS = (
-    (signals.page_saved, on_page_changed),
-    (signals.page_deleted, on_page_changed),
-    (signals.record_saved, on_record_changed),
-    (signals.record_deleted, on_record_changed),
-    (signals.form_saved, on_form_saved),
-)
+#: Receivers stay referenced here: blinker holds them weakly.
+_receivers: dict[tuple[Any, _Tracker], _Tracker] = {}
+
+
+def _subscriptions() -> list[tuple[Any, Any]]:
+    """Every (signal, receiver) pair: those the adapters declare, and form changes."""
+    pairs: list[tuple[Any, Any]] = [(signals.form_saved, on_form_saved)]
+    for adapter in ADAPTERS.values():
+        for signal, argument in adapter.signals:
+            tracker = _Tracker(adapter.kind, argument)
+            pairs.append((signal, _receivers.setdefault((signal, tracker), tracker)))
+    return pairs
 
 
 # --- after commit ----------------------------------------------------------------------
@@ -181,7 +193,7 @@ def connect(engine: Engine | None = None, backend: SearchBackend | None = None) 
 
     With ``engine`` and ``backend``, also register the backend for that engine.
     """
-    for signal, receiver in _SUBSCRIPTIONS:
+    for signal, receiver in _subscriptions():
         signal.connect(receiver)
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
@@ -192,7 +204,7 @@ def connect(engine: Engine | None = None, backend: SearchBackend | None = None) 
 
 def disconnect() -> None:
     """Undo :func:`connect` (tests)."""
-    for signal, receiver in _SUBSCRIPTIONS:
+    for signal, receiver in _subscriptions():
         signal.disconnect(receiver)
     if event.contains(Session, "after_commit", _after_commit):
         event.remove(Session, "after_commit", _after_commit)

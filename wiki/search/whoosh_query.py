@@ -88,10 +88,24 @@ def _postings(reader: Any, leaf: wq.Query) -> dict[int, float]:
     return weights
 
 
+def _facet_sets(segment: Any, offset: int) -> dict[str, dict[str, frozenset[int]]]:
+    """The documents (numbered in the whole index) of each facet value in one segment."""
+    sets: dict[str, dict[str, frozenset[int]]] = {}
+    for name in FACETS:
+        values: dict[str, frozenset[int]] = {}
+        if name in segment.indexed_field_names():
+            for term in segment.lexicon(name):
+                value = term.decode("utf-8") if isinstance(term, bytes) else term
+                values[value] = frozenset(d + offset for d in segment.postings(name, term).all_ids())
+        sets[name] = values
+    return sets
+
+
 def _segments(searcher: Searcher) -> list[tuple[Any, int]]:
-    """The segment readers of a searcher, each with the number of its first document."""
+    """The segment readers of a searcher, each with the number of its first document (none for an empty index)."""
     reader = searcher.reader()
-    return list(zip(reader.readers, reader.doc_offsets, strict=True)) if hasattr(reader, "readers") else [(reader, 0)]
+    pairs = list(zip(reader.readers, reader.doc_offsets, strict=True)) if hasattr(reader, "readers") else [(reader, 0)]
+    return [(segment, offset) for segment, offset in pairs if segment.segment() is not None]
 
 
 def _key(leaf: wq.Query) -> tuple[Any, ...]:
@@ -128,6 +142,8 @@ class Evaluator:
 
     def __init__(self) -> None:
         self._segments = _SegmentCache()
+        self._facet_sets: dict[tuple[Any, int], dict[str, dict[str, frozenset[int]]]] = {}
+        self._facet_lock = threading.Lock()
 
     def weights(self, searcher: Searcher, leaf: wq.Query) -> dict[int, float]:
         """Live documents matching a term, a prefix or a phrase, with the term frequency."""
@@ -148,13 +164,30 @@ class Evaluator:
             cache[key] = weights
         return cache[key]
 
-    def value_docs(self, searcher: Searcher) -> dict[str, dict[str, frozenset[int]]]:
-        """Documents of each facet value, once per searcher."""
+    def value_docs(self, searcher: Searcher) -> dict[str, dict[str, list[frozenset[int]]]]:
+        """Documents of each facet value, as one set per segment, assembled once per searcher.
+
+        The sets of a segment are computed once (keyed by segment and position: a
+        commit adds a small segment and leaves the others' sets as they are) and
+        hold deleted documents too: they are only ever intersected with matches,
+        which never hold one. Counting a value is then ``Σ |set ∩ matches|``,
+        without rebuilding whole-index sets after every commit.
+        """
         cached = getattr(searcher, "_lieudit_facets", None)
         if cached is None:
-            reader = searcher.reader()
-            cached = {name: {value: frozenset(self.weights(searcher, wq.Term(name, value))) for value in reader.field_terms(name)}
-                      for name in FACETS}
+            keys = [((segment.segment().segment_id(), offset), segment, offset) for segment, offset in _segments(searcher)]
+            with self._facet_lock:
+                known = {key: self._facet_sets.get(key) for key, _s, _o in keys}
+            for key, segment, offset in keys:
+                if known[key] is None:
+                    known[key] = _facet_sets(segment, offset)
+            with self._facet_lock:
+                self._facet_sets = dict(known)  # segments merged away are dropped
+            cached = {name: {} for name in FACETS}
+            for sets in known.values():
+                for name, values in sets.items():
+                    for value, docs in values.items():
+                        cached[name].setdefault(value, []).append(docs)
             searcher._lieudit_facets = cached  # type: ignore[attr-defined]
         return cached
 

@@ -1,4 +1,4 @@
-"""Site-wide pages: health check, search, robots.txt."""
+"""Site-wide pages: health check, robots.txt."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Health check, simple search and robots.txt."""
+"""Health check and robots.txt (search is :mod:`wiki.search.views`)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ from typing import Any
 
 from flask import Blueprint
 from flask import jsonify
-from flask import render_template
-from flask import request
 from flask import url_for
 from sqlalchemy import text
 
-from wiki import markup
 from wiki.db import get_session
-from wiki.pages import services as pages
 
 bp = Blueprint("site", __name__)
 
@@ -30,15 +26,6 @@ def health() -> Any:
         response = jsonify(status="ok", database="ok")
     response.cache_control.no_store = True
     return response
-
-
-@bp.route("/-/recherche")
-def search() -> Any:
-    """Find pages by words in their title or text."""
-    query = request.args.get("q", "")[:200].strip()
-    results = pages.search_pages(get_session(), query) if query else []
-    exact = pages.find_page(get_session(), markup.slugify(query)) if query else None
-    return render_template("site/search.html", query=query, results=results, exact=exact)
 
 
 @bp.route("/robots.txt")

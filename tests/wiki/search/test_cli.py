@@ -13,7 +13,6 @@ from wiki.db import Database
 from wiki.search import indexer
 from wiki.search.backend import Query
 from wiki.search.postgres_backend import PostgresBackend
-from wiki.search.postgres_backend import ensure_schema
 from wiki.search.whoosh_backend import WhooshBackend
 
 
@@ -21,10 +20,7 @@ from wiki.search.whoosh_backend import WhooshBackend
 def search_app(make_app: Any, database_url: str) -> Iterator[Any]:
     """An app searching with Whoosh on SQLite, with PostgreSQL full-text search on PostgreSQL."""
     postgres = database_url.startswith("postgresql")
-    app = make_app(SEARCH_BACKEND="postgres" if postgres else "whoosh")
-    if postgres:
-        ensure_schema(Database.engine(app))
-    search.init_app(app)
+    app = make_app(SEARCH_BACKEND="postgres" if postgres else "whoosh")  # create_app calls search.init_app
     yield app
     indexer.unregister(Database.engine(app))
     search.get_backend(app).close()

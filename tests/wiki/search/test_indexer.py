@@ -153,3 +153,28 @@ def test_check_finds_extra_and_stale_and_rebuild_repairs(db, search, form, moder
     assert drift.stale == {f"page:{page.id}"} and drift.extra == {"page:999999"} and not drift.missing
     assert maintenance.rebuild(engine, search) == 1
     assert maintenance.check(engine, search).clean and found(search, "restaure") == {f"page:{page.id}"}
+
+
+def test_a_new_kind_is_one_adapter_and_its_signal(db, search):
+    """How zones (or any later kind) join the index: register an adapter naming its signals."""
+    from blinker import Namespace
+
+    from wiki.search import adapters
+
+    zone_saved = Namespace().signal("zone-saved")
+
+    class NoteAdapter(adapters.PageAdapter):
+        kind, label, signals = "note", "Note", ((zone_saved, "note"),)
+
+    adapters.register(NoteAdapter())
+    try:
+        indexer.connect()
+        page = make_page(db, "Commune de Redon")
+        zone_saved.send(None, session=db, note=page)
+        db.commit()
+        assert {f"note:{page.id}", f"page:{page.id}"} <= search.all_ids()
+        assert maintenance.check(db.get_bind(), search).clean
+    finally:
+        indexer.disconnect()
+        del adapters.ADAPTERS["note"]
+        indexer.connect()
