@@ -27,5 +27,7 @@ form_saved = _signals.signal("form-saved")
 record_saved = _signals.signal("record-saved")
 #: A record was deleted (kw: session, record, actor).
 record_deleted = _signals.signal("record-deleted")
+#: A territory zone was created or updated (kw: session, zone).
+zone_saved = _signals.signal("zone-saved")
 #: Any contribution by a person, for statistics (kw: session, actor, kind).
 contribution_added = _signals.signal("contribution-added")

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
+from wiki import signals
 from wiki.auth.services import Anonymous
 from wiki.db import utcnow
 from wiki.errors import NotFound
@@ -94,6 +95,8 @@ def save_zone(db: Session, *, code: str, name: str, level: str, geometry: Mappin
     zone.centre_lon, zone.centre_lat = centre
     zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat = box
     zone.updated_at = utcnow()
+    db.flush()
+    signals.zone_saved.send(None, session=db, zone=zone)
     return created
 
 

@@ -33,6 +33,9 @@ from sqlalchemy.orm import selectinload
 from wiki import markup
 from wiki import signals
 from wiki.auth.services import Anonymous
+from wiki.geo.models import LEVELS as ZONE_LEVELS
+from wiki.geo.models import RecordZone
+from wiki.geo.models import Zone
 from wiki.pages.models import Page
 from wiki.pages.services import page_url
 from wiki.records import fields as F
@@ -232,6 +235,7 @@ class RecordAdapter(_Base):
         title = record.title if form.title_field in by_key else f"{form.title} n° {record.id}"
         themes = [v for d in public if d.type == "theme" for v in _listed(record.data.get(d.id))]
         zones = [v for d in public if d.type == "zone" for v in _listed(record.data.get(d.id))]
+        zones += [code for code in _located_in(object_session(record), record.id) if code not in zones]
         words = _theme_words(object_session(record))
         text = F.search_text(public, record.data, visibility="public")
         extra = " ".join(words.get(key, "") for key in themes)
@@ -241,6 +245,42 @@ class RecordAdapter(_Base):
             body=body[:MAX_BODY_CHARS], excerpt=markup.excerpt(text.replace("\n", " · "), EXCERPT_CHARS),
             url=f"/fiches/{record.id}", themes=themes, zones=zones, status=record.status,
             updated_at=record.updated_at,
+        )
+
+
+def _located_in(db: Session | None, record_id: int) -> list[str]:
+    """Codes of the zones the map placed a record in (its public geometry, see ``wiki.geo``)."""
+    if db is None:
+        return []
+    return list(db.scalars(select(RecordZone.zone_code).where(RecordZone.record_id == record_id).order_by(RecordZone.zone_code)))
+
+
+_LEVEL_NAMES = {"commune": _l("commune"), "epci": _l("intercommunalité"), "departement": _l("département"), "region": _l("région")}
+
+
+class ZoneAdapter(_Base):
+    """Territory zones (communes, EPCI, départements): public by nature, found by name or code."""
+
+    kind = "zone"
+    model = Zone
+    label = _l("Territoire")
+    signals = ((signals.zone_saved, "zone"),)
+
+    def is_indexable(self, zone: Zone) -> bool:
+        """Every zone is public."""
+        return zone.level in ZONE_LEVELS
+
+    def select_indexable(self) -> Select[Any]:
+        """All zones."""
+        return select(Zone).where(Zone.level.in_(ZONE_LEVELS))
+
+    def to_document(self, zone: Zone) -> Document:
+        """Name, level and code: « Redon, commune (35236) »."""
+        level = str(_LEVEL_NAMES.get(zone.level, zone.level))
+        text = f"{zone.name}, {level} ({zone.code})"
+        return Document(
+            id=doc_id(self.kind, zone.id), kind=self.kind, form="", title=zone.name, body=text, excerpt=text,
+            url=f"/zones/{zone.code}", themes=[], zones=[zone.code], status="", updated_at=zone.updated_at,
         )
 
 
@@ -257,6 +297,7 @@ def register(adapter: Any) -> Any:
 
 register(PageAdapter())
 register(RecordAdapter())
+register(ZoneAdapter())
 
 
 def to_document(obj: Any) -> Document | None:

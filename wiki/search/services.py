@@ -22,6 +22,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from wiki import markup
+from wiki.geo import services as geo
 from wiki.pages import services as pages
 from wiki.records import services as records
 from wiki.records import taxonomy
@@ -122,9 +123,12 @@ def _theme_labels(db: Session) -> dict[str, str]:
     return {theme.key: theme.label for theme in taxonomy.list_themes(db)}
 
 
-#: Display names of facet values taken from the database, per facet; a new
-#: facet source (zone names) registers one function here.
-LABELERS: dict[str, Callable[[Session], dict[str, str]]] = {"form": _form_titles, "themes": _theme_labels}
+def _zone_names(db: Session) -> dict[str, str]:
+    return {zone.code: zone.name for zone in geo.list_zones(db)}
+
+
+#: Display names of facet values taken from the database, per facet.
+LABELERS: dict[str, Callable[[Session], dict[str, str]]] = {"form": _form_titles, "themes": _theme_labels, "zones": _zone_names}
 
 
 @dataclass(frozen=True)

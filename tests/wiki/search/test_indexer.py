@@ -178,3 +178,20 @@ def test_a_new_kind_is_one_adapter_and_its_signal(db, search):
         indexer.disconnect()
         del adapters.ADAPTERS["note"]
         indexer.connect()
+
+
+def test_a_released_savepoint_waits_for_the_real_commit(app, db):
+    """Importers save row by row in savepoints: indexing must wait for the outer commit (and never deadlock on SQLite)."""
+    from wiki.search import get_backend
+
+    author = make_user(db, "Importeuse")
+    db.commit()
+    savepoint = db.begin_nested()
+    make_page(db, "Savepoint relâché", "Un texte sur les lavoirs.\n", actor=author)
+    started = time.perf_counter()
+    savepoint.commit()
+    assert time.perf_counter() - started < 2  # did not wait for SQLite's lock
+    backend = get_backend(app)
+    assert backend.search(Query(text="lavoirs")).total == 0
+    db.commit()
+    assert backend.search(Query(text="lavoirs")).total == 1

@@ -282,3 +282,36 @@ def test_english_interface(client, corpus):
 def test_notices_are_in_the_catalog():
     assert {str(n) for n in NOTICES} == {syntax.MSG_FIXED, syntax.MSG_EMPTY, syntax.MSG_TOO_COMMON,
                                           syntax.MSG_ONLY_EXCLUDED, MSG_UNAVAILABLE}
+
+
+def test_zones_are_found_and_name_the_territory_facet(client, db, corpus, lieu, moderator):
+    from wiki.geo import services as geo
+
+    geo.save_zone(db, code="35236", name="Redon", level="commune", centre=(-2.08, 47.65))
+    geo.save_zone(db, code="35001", name="Allaire", level="commune", centre=(-2.16, 47.64))
+    db.commit()
+    found = api(client, q="redon")
+    assert {(i["kind"], i["title"]) for i in found["items"]} >= {("zone", "Redon"), ("page", "Médiathèque de Redon")}
+    zone = next(i for i in found["items"] if i["kind"] == "zone")
+    assert zone["url"] == "http://wiki.test/zones/35236"
+    assert titles(api(client, q="35001", type="zone")) == {"Allaire"}
+    facets = {v["value"]: (v["label"], v["count"]) for v in api(client, q="velo")["facets"]["zone"]}
+    assert facets == {"35236": ("Redon", 2), "35001": ("Allaire", 1)}
+    geo.save_zone(db, code="35236", name="Redon (ville)", level="commune", centre=(-2.08, 47.65))
+    db.commit()
+    assert titles(api(client, q="ville", type="zone")) == {"Redon (ville)"}  # re-indexed after the commit
+
+
+def test_a_located_record_is_filed_under_the_commune_the_map_puts_it_in(client, db, moderator):
+    from wiki.demo import seed
+    from wiki.geo import services as geo
+
+    seed(db)
+    geo.save_zone(db, code="35236", name="Redon", level="commune",
+                  geometry={"type": "Polygon", "coordinates": [[[-2.2, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.2, 47.7], [-2.2, 47.6]]]})
+    form = records.get_form(db, "lieu")
+    records.create_record(db, form, {"title": "Tiers-lieu du port", "localisation": {"type": "Point", "coordinates": [-2.1, 47.65]}},
+                          actor=moderator, policy="open")  # fmt: skip
+    db.commit()
+    (item,) = api(client, q="tiers-lieu port", zone="35236")["items"]
+    assert item["title"] == "Tiers-lieu du port"
