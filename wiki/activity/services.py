@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki.activity.models import Activity
+from wiki.records.models import Form
+from wiki.records.models import Record
 
 #: Kinds that can be filtered on in recent changes.
 KINDS: tuple[str, ...] = ("page", "record", "form")
+#: Record statuses anonymous visitors may read.
+PUBLIC_STATUSES: tuple[str, ...] = ("published", "archived")
+
+
+def _readable_records() -> Any:
+    """Ids of the records an anonymous visitor may read now."""
+    return (
+        select(Record.id).join(Form, Form.id == Record.form_id)
+        .where(Record.status.in_(PUBLIC_STATUSES), Record.deleted_at.is_(None), Form.deleted_at.is_(None))
+    )
 
 
 def recent_changes(db: Session, *, kind: str | None = None, offset: int = 0, limit: int = 50) -> list[Activity]:
-    """Return public changes, newest first."""
-    query = select(Activity).where(Activity.public.is_(True))
+    """Return public changes, newest first.
+
+    A change was public when made; a record unpublished, sent back to draft or
+    deleted since takes its whole past out of public lists and feeds too (its
+    title may be what had to be withdrawn).
+    """
+    query = select(Activity).where(
+        Activity.public.is_(True),
+        or_(Activity.kind != "record", Activity.object_id.in_(_readable_records())),
+    )
     if kind in KINDS:
         query = query.where(Activity.kind == kind)
     query = query.order_by(Activity.id.desc()).offset(max(0, offset)).limit(max(1, min(limit, 500)))

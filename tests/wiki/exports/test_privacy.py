@@ -48,6 +48,21 @@ PUBLIC_OUTPUTS = (
     "/-/modifications.atom",
     "/-/recherche?q=Ferme",
     "/robots.txt",
+    "/donnees/{form}.ics",
+    "/donnees/{form}.geojson",
+    "/agenda",
+    "/agenda/mois/2026-05",
+    "/agenda/archives",
+    "/agenda.ics",
+    "/agenda/evenements/{record}",
+    "/agenda/evenements/{record}.ics",
+    "/carte",
+    "/carte/{form}",
+    "/carte/calque.geojson",
+    "/zones",
+    "/api/v1/events?start=2026-04-01&end=2026-07-01&limit=200",
+    "/api/v1/search?q=ferme&limit=100",
+    "/-/recherche?q=ferme",
 )
 
 
@@ -99,3 +114,13 @@ def test_exports_are_the_same_for_a_moderator(client, seeded, secrets):
     login(client, "Modo")
     for url, body in anonymous.items():
         assert client.get(url).data == body
+
+
+def test_a_record_withdrawn_after_publication_leaves_recent_changes(client, db, seeded):
+    record = services.create_record(db, seeded.form, record_values(7, title="Ferme RETIREE-e1e1"), actor=seeded.moderator, policy="account")
+    db.commit()
+    assert "RETIREE-e1e1" in client.get("/-/modifications").text
+    services.set_status(db, record, "draft", actor=seeded.moderator)
+    db.commit()
+    for url in ("/-/modifications", "/-/modifications.atom", "/-/modifications?type=record"):
+        assert "RETIREE-e1e1" not in client.get(url).text, url
