@@ -3,10 +3,9 @@
 One dict per path (``PATHS``) so a route and its description sit side by
 side; ``tests/wiki/api/test_openapi.py`` checks that every route of the app
 is described and every described route exists, and validates real answers
-against these schemas. ``CONTRACT_PATHS`` describes the endpoints other
-parts of Lieudit add (agenda, zones, search) from ``CONTRACT.md``: each is
-published only once the app serves it, so the document never promises a
-missing route. No Flask here: ``document`` takes what it needs.
+against these schemas. The agenda (``/events``), the map (``/zones``) and
+search (``/search``) serve their own routes; they are described here too, so
+one document covers the whole API. No Flask here: ``document`` takes what it needs.
 """
 
 from __future__ import annotations
@@ -124,6 +123,24 @@ SCHEMAS: dict[str, Any] = {
         "has_boundary": {"type": "boolean"}, "url": _URL,
     }),
     "ZoneList": _list_of("Zone"),
+    "SearchHit": _object({
+        "id": {"type": "string", "description": "Document id: kind and key (`page:12`, `record:5`, `zone:3`)."},
+        "kind": {"type": "string", "enum": ["page", "record", "zone"]}, "form": _nullable("string"),
+        "title": {"type": "string"}, "url": _URL, "excerpt": {"type": "string"},
+        "snippet_html": {"type": "string", "description": "The matching passage, escaped, with `<mark>` around the words found."},
+        "status": _nullable("string"), "score": {"type": "number"},
+    }),
+    "SearchFacetValue": _object({"value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}}),
+    "SearchResults": _object({
+        "query": {"type": "string"}, "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1}, "pages": {"type": "integer", "minimum": 0},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+        "message": _nullable("string", description="Why the query was simplified or could not run (French by default)."),
+        "suggestion": _nullable("string", description="« Vouliez-vous dire … » on a probable typo."),
+        "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _ref("SearchFacetValue")},
+                   "description": "Counts by `type`, `form`, `theme`, `zone` and `statut`: the filter parameters."},
+        "items": {"type": "array", "items": _ref("SearchHit")},
+    }),
     "RecordWrite": _object(
         {
             "values": {"type": "object", "description": "Values by field key. A PUT replaces them all: send every field (file fields are kept as stored and cannot be written here)."},
@@ -313,6 +330,24 @@ PATHS: dict[str, dict[str, Any]] = {
             "responses": _ok("EventList", "A slice of the occurrences.") | _errors(400),
         },
     },
+    "/search": {
+        "get": {
+            "operationId": "search",
+            "summary": "Search pages, public records and zones (French analysis), with facets.",
+            "description": "Accents and case are ignored, words are stemmed, `\"exact phrase\"` and `-word` work. Only public content is indexed. Pages of results with `page`; `limit` sets their size (1–100).",
+            "security": _READ,
+            "parameters": [
+                _query("q", "The words to find."),
+                _query("type", "Kind: page, record or zone.", enum=["page", "record", "zone"]),
+                _query("form", "Form key (records)."), _query("theme", "Theme key."), _query("zone", "Zone code."),
+                _query("statut", "Record status (published, archived)."),
+                _query("tri", "Order: relevance (default) or most recent first.", enum=["pertinence", "recent"]),
+                _query("page", "Page of results.", "integer", minimum=1, default=1),
+                _query("limit", "Results per page (clamped to 1–100).", "integer", minimum=1),
+            ],
+            "responses": _ok("SearchResults", "A page of results (a query that cannot run gives no results and a `message`)."),
+        },
+    },
     "/zones": {
         "get": {
             "operationId": "listZones", "summary": "Territory zones (communes, EPCI, départements…), without their boundaries.",
@@ -323,36 +358,14 @@ PATHS: dict[str, dict[str, Any]] = {
     },
 }
 
-# --- endpoints of other packages, written from CONTRACT.md ---------------------------
-# Published only when the app serves them (see ``document``). When a package
-# lands, check these against its answers (the contract test does) and move
-# its entry up into ``PATHS``.
-
-CONTRACT_PATHS: dict[str, dict[str, Any]] = {
-    "/search": {
-        "get": {
-            "operationId": "search", "summary": "Search pages and records.", "security": _READ,
-            "parameters": [_query("q", "The query."), *_PAGING],
-            "responses": {"200": {"description": "The results.", "content": _json_content({"type": "object", "required": ["items"]})}} | _errors(400),
-        },
-    },
-}
-
-
-def served_paths(templates: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The described paths among ``templates`` (OpenAPI paths the app serves)."""
-    wanted = set(templates)
-    return PATHS | {path: item for path, item in CONTRACT_PATHS.items() if path in wanted}
-
-
-def document(*, server_url: str, served: Iterable[str], version: str) -> dict[str, Any]:
+def document(*, server_url: str, version: str) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document for a server at ``server_url``."""
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Lieudit API",
             "version": version,
-            "summary": "Pages, forms and records of a Lieudit territory wiki.",
+            "summary": "Pages, forms, records, events, zones and search of a Lieudit territory wiki.",
             "description": (
                 "Reads are open to everyone (CORS `*`, no credentials); writes need a personal token in "
                 "`Authorization: Bearer TOKEN` (created on the account page or with `lieudit token create`) and obey "
@@ -362,7 +375,7 @@ def document(*, server_url: str, served: Iterable[str], version: str) -> dict[st
             "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
         "servers": [{"url": server_url}],
-        "paths": served_paths(served),
+        "paths": PATHS,
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "A personal API token (ldt_…)."}},

@@ -112,8 +112,7 @@ def _policy() -> str:
 @bp.route("/openapi.json")
 def openapi_document() -> Response:
     """The OpenAPI 3.1 description of this API."""
-    served = {openapi_path(rule.rule) for rule in current_app.url_map.iter_rules() if rule.rule.startswith(bp.url_prefix + "/")}
-    doc = openapi.document(server_url=url_for("api.pages_index", _external=True).rsplit("/", 1)[0], served=served, version=_version())
+    doc = openapi.document(server_url=url_for("api.pages_index", _external=True).rsplit("/", 1)[0], version=_version())
     return _json(doc)
 
 
