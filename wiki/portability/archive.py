@@ -155,14 +155,19 @@ def table_rows(conn: Any, table: Table) -> Iterator[dict[str, Any]]:
 
 
 def sorted_tables(metadata: MetaData) -> list[Table]:
-    """Tables in foreign-key order (cycles broken by SQLAlchemy)."""
+    """Tables in foreign-key order (cycles broken by SQLAlchemy).
+
+    Derived indexes (``info["derived"]``: the PostgreSQL search table) are
+    left out: they exist on one database only and are rebuilt after a load
+    (``lieudit search rebuild``).
+    """
     import warnings
 
     from sqlalchemy.exc import SAWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
-        return list(metadata.sorted_tables)
+        return [table for table in metadata.sorted_tables if not table.info.get("derived")]
 
 
 # --- dump --------------------------------------------------------------------------

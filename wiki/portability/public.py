@@ -177,4 +177,14 @@ _RULES = {
     "record_facets": _where("record_id", "records"),
     "record_revisions": _revision,
     "activities": _activity,
+    # Open-data metadata is published as is (its contact is an organisation).
+    "dataset_meta": _everything,
+    # The territory and the map: zones are public, geometries and zone links of kept records only.
+    "zones": _everything,
+    "record_geometries": _where("record_id", "records"),
+    "record_zones": _where("record_id", "records"),
+    "layer_sources": _where("record_id", "records"),
+    # The agenda's projection of kept (public) event records.
+    "agenda_events": lambda kept, row: row if row["record_id"] in kept.records and row["public"] else None,
+    "agenda_occurrences": _where("record_id", "records"),
 }
