@@ -8,9 +8,10 @@ ODS, the French administration's office standard (RGI), is written by hand:
 odfpy builds the whole document in memory, so instead ``content.xml`` is
 produced row by row into a streamed ZIP (see :mod:`wiki.exports.zipstream`);
 memory stays constant whatever the number of rows. The tests read the result
-back with odfpy. XLSX uses openpyxl's write-only mode, which spools rows to a
-temporary file: memory stays constant, but the file is complete before the
-first byte can be sent.
+back with odfpy. XLSX is written the same way (the sheet as inline strings,
+no shared-strings table to hold in memory), so its first bytes leave at once
+and a 100,000-row download never waits behind a spooled file; the tests read
+it back with openpyxl.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import zipfile
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
-from typing import IO
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -49,6 +49,29 @@ _CONTENT_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 """
 _CONTENT_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>\n"
 _FLUSH_ROWS = 500
+_XLSX_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+<Default Extension="xml" ContentType="application/xml"/>
+<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
+<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
+</Types>"""
+_XLSX_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="{_XLSX_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/>
+</Relationships>"""
+_XLSX_WORKBOOK = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="{_XLSX_MAIN}" xmlns:r="{_XLSX_DOC_RELS}">
+<sheets><sheet name="{{name}}" sheetId="1" r:id="rId1"/></sheets>
+</workbook>"""
+_XLSX_WORKBOOK_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+<Relationship Id="rId1" Type="{_XLSX_DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>
+</Relationships>"""
+_XLSX_SHEET_HEAD = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="{_XLSX_MAIN}"><sheetData>"""
 
 
 def _xml_text(value: str) -> str:
@@ -87,26 +110,56 @@ def rows_to_ods(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
     yield sink.drain()
 
 
-def rows_to_xlsx(target: IO[bytes], title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Write an XLSX workbook (one sheet named ``title``) into ``target`` with openpyxl's write-only mode."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+def _column(index: int) -> str:
+    """Spreadsheet column letters of a 0-based index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_name(title))
-    sheet.append(list(header))
 
-    def _cell(value: Any) -> Any:
-        if value is None or isinstance(value, (bool, int, float)):
-            return value
-        text = _XML_INVALID_RE.sub("", neutralize(str(value)))[:32_767]  # the cell size limit of Excel
-        out = WriteOnlyCell(sheet, value=text)
-        out.data_type = "s"  # never a formula, whatever the text starts with
-        return out
+def _xlsx_cell(ref: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    text = _xml_text(neutralize(str(value))[:32_767]).replace("\r", "&#13;")  # Excel's cell limit; keep CR
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
-    for row in rows:
-        sheet.append([_cell(value) for value in row])
-    workbook.save(target)
+
+def _xlsx_row(number: int, values: Sequence[Any]) -> str:
+    cells = "".join(_xlsx_cell(f"{_column(i)}{number}", v) for i, v in enumerate(values))
+    return f'<row r="{number}">{cells}</row>'
+
+
+def rows_to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """Yield an XLSX workbook (one sheet named ``title``) in chunks, row by row.
+
+    Text is always an inline string, never a formula (``=``, ``+``… are
+    neutralized as in the spreadsheet CSV).
+    """
+    sink = ChunkSink()
+    archive = open_archive(sink)
+    archive.writestr("[Content_Types].xml", _XLSX_TYPES)
+    archive.writestr("_rels/.rels", _XLSX_RELS)
+    archive.writestr("xl/workbook.xml", _XLSX_WORKBOOK.format(name=_xml_text(_sheet_name(title))))
+    archive.writestr("xl/_rels/workbook.xml.rels", _XLSX_WORKBOOK_RELS)
+    with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+        member.write(_XLSX_SHEET_HEAD.encode("utf-8"))
+        member.write(_xlsx_row(1, [str(h) for h in header]).encode("utf-8"))
+        number = 1
+        for row in rows:
+            number += 1
+            member.write(_xlsx_row(number, row).encode("utf-8"))
+            if number % _FLUSH_ROWS == 0:
+                yield sink.drain()
+        member.write(b"</sheetData></worksheet>")
+    archive.close()
+    yield sink.drain()
 
 
 def _sheet_name(title: str) -> str:

@@ -11,7 +11,6 @@ projection, whoever asks), carries ``ETag`` and ``Last-Modified``, answers
 from __future__ import annotations
 
 import logging
-import tempfile
 import threading
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -56,7 +55,6 @@ bp = Blueprint("exports", __name__)
 logger = logging.getLogger(__name__)
 #: Downloads cached by clients and proxies for a minute, then revalidated with the ETag.
 CACHE_CONTROL = "public, max-age=60"
-_CHUNK = 64 * 1024
 
 
 class FormKeyConverter(BaseConverter):
@@ -270,16 +268,7 @@ def download(key: str, ext: str) -> Any:
     if ext == "ods":
         return _download(state, lambda session: spreadsheets.rows_to_ods(form.title, header, _typed_rows(session)), dist.media_type, f"{key}.ods")
 
-    def _xlsx(session: Any) -> Iterator[bytes]:
-        # openpyxl needs the whole workbook before the first byte: spool it to
-        # a temporary file (constant memory), then send that file in chunks.
-        with tempfile.TemporaryFile() as handle:
-            spreadsheets.rows_to_xlsx(handle, form.title, header, _typed_rows(session))
-            handle.seek(0)
-            while chunk := handle.read(_CHUNK):
-                yield chunk
-
-    return _download(state, _xlsx, dist.media_type, f"{key}.xlsx")
+    return _download(state, lambda session: spreadsheets.rows_to_xlsx(form.title, header, _typed_rows(session)), dist.media_type, f"{key}.xlsx")
 
 
 @bp.route("/donnees/<formkey:key>/datapackage.json")
