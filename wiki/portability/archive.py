@@ -155,14 +155,20 @@ def table_rows(conn: Any, table: Table) -> Iterator[dict[str, Any]]:
 
 
 def sorted_tables(metadata: MetaData) -> list[Table]:
-    """Tables in foreign-key order (cycles broken by SQLAlchemy)."""
+    """Tables in foreign-key order (cycles broken by SQLAlchemy), without database-specific ones.
+
+    A table declared for some databases only (``info["dialects"]``: the
+    PostgreSQL search index, the PostGIS copies of geometries) holds derived
+    data that the target rebuilds (``lieudit search rebuild``, triggers): it
+    is neither dumped nor loaded, so dumps travel between SQLite and PostgreSQL.
+    """
     import warnings
 
     from sqlalchemy.exc import SAWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
-        return list(metadata.sorted_tables)
+        return [table for table in metadata.sorted_tables if not table.info.get("dialects")]
 
 
 # --- dump --------------------------------------------------------------------------

@@ -158,3 +158,29 @@ def test_postgresql_without_postgis_works_through_the_bounding_boxes(postgres_se
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
         admin.dispose()
+
+
+@postgresql_only
+def test_a_dump_loaded_into_postgis_gets_its_spatial_copies_back(app, db, zones, moderator, postgres_server, tmp_path):
+    from wiki.portability import archive
+
+    place = add_place(db, moderator, "Gare de Redon", STATION)
+    db.commit()
+    dump = tmp_path / "instance.zip"
+    with app.app_context():
+        summary = archive.dump(Database.engine(), dump, uploads=tmp_path / "uploads", settings={}, app_version="test")
+    assert "record_shapes" not in summary.tables and "zone_shapes" not in summary.tables  # derived: rebuilt, not carried
+    name = f"d_{uuid.uuid4().hex[:12]}"
+    target = create_app(base_config(tmp_path / "target") | {"DATABASE_URL": postgres_server.create_database(name)})
+    try:
+        with target.app_context():
+            archive.load(Database.engine(), dump, uploads=tmp_path / "target" / "uploads")
+        loaded = Database.new_session(target)
+        assert geo.spatial_backend(loaded) == "postgis"
+        assert shape_of(loaded, record_shapes, "record_id", place.id) == STATION
+        assert loaded.scalar(select(func.count()).select_from(zone_shapes)) == 5
+        assert geo._zones_touching(loaded, STATION) == ["35236"]
+        loaded.close()
+    finally:
+        Database.engine(target).dispose()
+        postgres_server.drop_database(name)
