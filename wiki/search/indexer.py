@@ -130,6 +130,11 @@ def _engine_of(session: Session) -> Engine | None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # SQLAlchemy also announces the release of a SAVEPOINT as a commit: the
+        # outer transaction still holds the changes (and SQLite's write lock),
+        # so reading them from another session now would wait on ourselves.
+        return
     pending = session.info.pop(PENDING, None)
     if not pending:
         return

@@ -149,5 +149,6 @@ def test_real_answers_match_the_document(contract, db):
     assert listed["total"] == 5 and len(listed["items"]) == 3 and listed["items"][0]["record_id"] == event.id
     call("GET", "/api/v1/events?start=demain")
     assert call("GET", "/api/v1/zones?niveau=commune").json["items"][0]["code"] == "35236"
+    call("GET", "/api/v1/search?q=marché")
 
     assert contract.seen == documented(contract.doc)
