@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from collections.abc import Collection
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import MetaData
 
@@ -36,6 +38,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.search.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+#: Tables that PostgreSQL extensions own (PostGIS's reference systems): not ours to compare or drop.
+EXTENSION_TABLES = frozenset({"spatial_ref_sys"})
 
 
 def load_metadata() -> MetaData:
@@ -47,16 +51,30 @@ def load_metadata() -> MetaData:
     return Base.metadata
 
 
-def object_filter(dialect: str) -> Callable[..., bool]:
+def database_kinds(conn: Connection) -> tuple[str, ...]:
+    """Name what a database is: its dialect, plus ``postgis`` when that extension is installed."""
+    kinds = (conn.dialect.name,)
+    if conn.dialect.name == "postgresql" and conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").first():
+        kinds += ("postgis",)
+    return kinds
+
+
+def object_filter(dialect: str | Collection[str]) -> Callable[..., bool]:
     """Return Alembic's ``include_object`` for ``dialect``: tables declared for other databases are left out.
 
-    A table whose ``info["dialects"]`` does not name ``dialect`` (the
-    PostgreSQL search table on SQLite) is neither created nor compared there.
+    A table whose ``info["dialects"]`` names none of ``dialect`` (one name or
+    several, see :func:`database_kinds`: the PostgreSQL search table on
+    SQLite, the PostGIS tables without PostGIS) is neither created nor
+    compared there.
     """
+    kinds = {dialect} if isinstance(dialect, str) else set(dialect)
+
     def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "table" and reflected and compare_to is None and name in EXTENSION_TABLES:
+            return False
         table = obj if type_ == "table" else getattr(obj, "table", None)
         dialects = getattr(table, "info", {}).get("dialects") if table is not None else None
-        return dialects is None or dialect in dialects
+        return dialects is None or bool(kinds.intersection(dialects))
 
     return include_object
 

@@ -18,7 +18,7 @@ from wiki.pages import services
 def test_migrations_match_the_models(app):
     with app.app_context():
         with Database.engine().connect() as conn:
-            context = MigrationContext.configure(conn, opts={"include_object": migrate.object_filter(conn.dialect.name)})
+            context = MigrationContext.configure(conn, opts={"include_object": migrate.object_filter(migrate.database_kinds(conn))})
             diff = compare_metadata(context, migrate.load_metadata())
     assert diff == []
     with app.app_context():

@@ -15,9 +15,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from geoalchemy2 import Geometry
+from sqlalchemy import Column
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
+from sqlalchemy import Integer
 from sqlalchemy import String
+from sqlalchemy import Table
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -95,3 +99,24 @@ class LayerSource(Base):
     form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), primary_key=True)
     source_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+
+
+#: PostGIS copy of each record geometry (WGS 84), maintained by a trigger on ``record_geometries``.
+record_shapes = Table(
+    "record_shapes",
+    Base.metadata,
+    Column("record_id", Integer, ForeignKey("record_geometries.record_id", ondelete="CASCADE"), primary_key=True),
+    Column("geom", Geometry(srid=4326, spatial_index=False), nullable=False),
+    Index("ix_record_shapes_geom", "geom", postgresql_using="gist"),
+    info={"dialects": ("postgis",)},
+)
+
+#: PostGIS copy of each zone boundary (repaired when invalid), maintained by a trigger on ``zones``.
+zone_shapes = Table(
+    "zone_shapes",
+    Base.metadata,
+    Column("zone_id", Integer, ForeignKey("zones.id", ondelete="CASCADE"), primary_key=True),
+    Column("geom", Geometry(srid=4326, spatial_index=False), nullable=False),
+    Index("ix_zone_shapes_geom", "geom", postgresql_using="gist"),
+    info={"dialects": ("postgis",)},
+)

@@ -6,12 +6,19 @@ every record save, so the map, the zone pages and the exports never read a
 record's JSON to place it. Only a public, non-personal geometry field is ever
 projected (HOSTILE_INPUTS B6-61); a record without one but with a commune is
 placed, approximately, at that commune's centre.
+
+Spatial queries take one of two paths, chosen by :func:`spatial_backend`:
+``postgis`` (PostgreSQL with the PostGIS tables of migration 0009: bbox
+overlap through GiST indexes, point-in-zone with ``ST_Intersects`` in the
+database) or ``bbox`` (SQLite, PostgreSQL without PostGIS: the bounding box
+columns and an in-memory STR-tree of the zones). Both answer the same.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import weakref
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -21,6 +28,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Engine
 from sqlalchemy import Integer
 from sqlalchemy import and_
 from sqlalchemy import cast
@@ -40,6 +48,8 @@ from wiki.geo.models import LEVELS
 from wiki.geo.models import RecordGeometry
 from wiki.geo.models import RecordZone
 from wiki.geo.models import Zone
+from wiki.geo.models import record_shapes
+from wiki.geo.models import zone_shapes
 from wiki.records import fields as F
 from wiki.records.models import Form
 from wiki.records.models import Record
@@ -54,6 +64,38 @@ ZONE_MAX_VERTICES = 200_000
 ZONE_MAX_BYTES = 5_000_000
 MAX_FEATURES = 5_000
 _SUMMARY_MARKUP = re.compile(r"[#*_`>\[\]]+|\(https?://[^)]*\)")
+
+
+# --- spatial backend ------------------------------------------------------------------
+
+_backends: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def spatial_backend(db: Session) -> str:
+    """Return ``"postgis"`` when the database has the PostGIS tables, else ``"bbox"`` (cached per engine)."""
+    bind = db.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    backend = _backends.get(engine)
+    if backend is None:
+        backend = "bbox"
+        if engine.dialect.name == "postgresql":
+            found = db.execute(select(func.to_regclass("record_shapes").is_not(None) & func.to_regclass("zone_shapes").is_not(None))).scalar()
+            backend = "postgis" if found else "bbox"
+        _backends[engine] = backend
+    return backend
+
+
+def _as_shape(geometry: Mapping[str, Any]) -> Any:
+    """A GeoJSON geometry as a PostGIS value in WGS 84."""
+    return func.ST_SetSRID(func.ST_GeomFromGeoJSON(json.dumps(geometry)), 4326)
+
+
+def _zones_touching(db: Session, geometry: Mapping[str, Any]) -> list[str]:
+    """Codes of the zones a geometry lies in or crosses, found by PostGIS (same rule as ``ZoneIndex.containing``)."""
+    shape = _as_shape(geometry)
+    return sorted(db.scalars(
+        select(Zone.code).join(zone_shapes, zone_shapes.c.zone_id == Zone.id)
+        .where(zone_shapes.c.geom.intersects(shape), func.ST_Intersects(zone_shapes.c.geom, shape))))
 
 
 # --- zones ------------------------------------------------------------------------
@@ -222,7 +264,7 @@ def sync_record(db: Session, record: Record) -> None:
             lon=lon, lat=lat, min_lon=west, min_lat=south, max_lon=east, max_lat=north,
         ))
         if not approximate:
-            zones.update(zone_index(db).containing(geometry))
+            zones.update(_zones_touching(db, geometry) if spatial_backend(db) == "postgis" else zone_index(db).containing(geometry))
     db.add_all(RecordZone(record_id=record.id, zone_code=code[:16]) for code in sorted(zones))
 
 
@@ -254,10 +296,12 @@ def sync_unlocated(db: Session) -> int:
 def reattach_all(db: Session, *, batch: int = 5_000) -> int:
     """Recompute the zones of every located record (after zones changed); return how many.
 
-    Points, the bulk of a map, are looked up many at a time in the zone
-    index; lines and areas one by one.
+    With PostGIS, one spatial join per batch finds the zones in the
+    database. Otherwise points, the bulk of a map, are looked up many at a
+    time in the zone index; lines and areas one by one.
     """
-    index = zone_index(db)
+    postgis = spatial_backend(db) == "postgis"
+    index = None if postgis else zone_index(db)
     commune_ids = {}
     for form in db.scalars(select(Form)):
         cfield = commune_field(form)
@@ -280,12 +324,24 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
             for rid, form_id, data in db.execute(select(Record.id, Record.form_id, Record.data).where(Record.id.in_(ids))):
                 if form_id in commune_ids:
                     explicit[rid].update(c[:16] for c in _codes(data.get(commune_ids[form_id])))
-        points = [r for r in rows if r.kind == "Point" and not r.approximate]
-        for row, codes in zip(points, index.points([(r.lon, r.lat) for r in points]), strict=True):
-            explicit[row.record_id].update(codes)
-        for row in rows:
-            if row.kind != "Point" and not row.approximate:
-                explicit[row.record_id].update(index.containing(row.geometry))
+        if index is None:
+            located = [r.record_id for r in rows if not r.approximate]
+            for start in range(0, len(located), 1_000):
+                pairs = db.execute(
+                    select(record_shapes.c.record_id, Zone.code)
+                    .join(zone_shapes, and_(zone_shapes.c.geom.intersects(record_shapes.c.geom),
+                                            func.ST_Intersects(zone_shapes.c.geom, record_shapes.c.geom)))
+                    .join(Zone, Zone.id == zone_shapes.c.zone_id)
+                    .where(record_shapes.c.record_id.in_(located[start:start + 1_000])))
+                for rid, code in pairs:
+                    explicit[rid].add(code)
+        else:
+            points = [r for r in rows if r.kind == "Point" and not r.approximate]
+            for row, codes in zip(points, index.points([(r.lon, r.lat) for r in points]), strict=True):
+                explicit[row.record_id].update(codes)
+            for row in rows:
+                if row.kind != "Point" and not row.approximate:
+                    explicit[row.record_id].update(index.containing(row.geometry))
         db.execute(delete(RecordZone).where(RecordZone.record_id.in_(ids)))
         links = [{"record_id": rid, "zone_code": code} for rid, codes in explicit.items() for code in sorted(codes)]
         if links:
@@ -319,12 +375,14 @@ def theme_field_ids(forms: Iterable[Form]) -> list[str]:
 SHAPE_KINDS = ("LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 
 
-def _filtered(query: Any, q: LayerQuery, theme_ids: list[str], *, points: bool | None = None) -> Any:
+def _filtered(query: Any, q: LayerQuery, theme_ids: list[str], *, points: bool | None = None, spatial: str = "bbox") -> Any:
     """Apply the layer's filters; ``points`` True/False narrows to points or to other shapes.
 
-    Points are found through the ``(kind, lat, lon)`` index with two-sided
-    ranges, which is what keeps a small bbox over many points cheap; other
-    shapes are few and tested for bbox overlap.
+    With ``spatial="postgis"`` the area is an ``&&`` overlap test against the
+    GiST index of ``record_shapes``. Otherwise points are found through the
+    ``(kind, lat, lon)`` index with two-sided ranges, which is what keeps a
+    small bbox over many points cheap; other shapes are few and tested for
+    bbox overlap. Both mean the same: the bounding boxes overlap.
     """
     statuses = [s for s in q.statuses if s in PUBLIC_STATUSES] or list(PUBLIC_STATUSES)
     query = query.where(RecordGeometry.status.in_(statuses), RecordGeometry.form_id.in_(q.form_ids))
@@ -332,7 +390,10 @@ def _filtered(query: Any, q: LayerQuery, theme_ids: list[str], *, points: bool |
         query = query.where(RecordGeometry.kind == "Point")
     elif points is False:
         query = query.where(RecordGeometry.kind.in_(SHAPE_KINDS))
-    if q.bbox is not None:
+    if q.bbox is not None and spatial == "postgis":
+        envelope = func.ST_MakeEnvelope(*q.bbox, 4326)
+        query = query.where(RecordGeometry.record_id.in_(select(record_shapes.c.record_id).where(record_shapes.c.geom.intersects(envelope))))
+    elif q.bbox is not None:
         west, south, east, north = q.bbox
         in_box = (RecordGeometry.lat.between(south, north), RecordGeometry.lon.between(west, east))
         overlap = (RecordGeometry.min_lat <= north, RecordGeometry.max_lat >= south, RecordGeometry.min_lon <= east, RecordGeometry.max_lon >= west)
@@ -367,10 +428,11 @@ def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any,
     """
     columns = (RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.title, RecordGeometry.summary,
                RecordGeometry.geometry, RecordGeometry.approximate)
-    shapes = db.execute(_filtered(select(*columns), q, theme_ids, points=False).order_by(RecordGeometry.record_id).limit(MAX_FEATURES)).all()
+    spatial = spatial_backend(db)
+    shapes = db.execute(_filtered(select(*columns), q, theme_ids, points=False, spatial=spatial).order_by(RecordGeometry.record_id).limit(MAX_FEATURES)).all()
     features = [_feature(row, form_keys, url) for row in shapes]
     # Read at most one point more than shown unclustered: no full count of a dense area.
-    rows = db.execute(_filtered(select(*columns), q, theme_ids, points=True).limit(q.cluster_above + 1)).all()
+    rows = db.execute(_filtered(select(*columns), q, theme_ids, points=True, spatial=spatial).limit(q.cluster_above + 1)).all()
     if len(rows) <= q.cluster_above:
         features.extend(_feature(row, form_keys, url) for row in sorted(rows, key=lambda r: r.record_id))
         return {"type": "FeatureCollection", "features": features, "clustered": False, "total": len(rows) + len(shapes)}
@@ -379,7 +441,7 @@ def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any,
     gx = cast((RecordGeometry.lon - west) / cell_x, Integer)
     gy = cast((RecordGeometry.lat - south) / cell_y, Integer)
     grouped = _filtered(select(func.count(), func.avg(RecordGeometry.lon), func.avg(RecordGeometry.lat), func.min(RecordGeometry.record_id)),
-                        q, theme_ids, points=True).group_by(gx * 100_000 + gy)  # one key: cheaper to sort or hash
+                        q, theme_ids, points=True, spatial=spatial).group_by(gx * 100_000 + gy)  # one key: cheaper to sort or hash
     singles = []
     total = len(shapes)
     for count, lon, lat, first in db.execute(grouped):
@@ -397,7 +459,8 @@ def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any,
 
 def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[list[Any], int]:
     """Return rows (id, form, title, summary, approximate) of a layer, by title, for the list beside the map."""
-    base = _filtered(select(RecordGeometry.record_id), q, theme_field_ids(db.scalars(select(Form).where(Form.id.in_(q.form_ids)))))
+    base = _filtered(select(RecordGeometry.record_id), q, theme_field_ids(db.scalars(select(Form).where(Form.id.in_(q.form_ids)))),
+                     spatial=spatial_backend(db))
     total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = db.execute(
         select(RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.title, RecordGeometry.summary, RecordGeometry.approximate,
@@ -455,7 +518,7 @@ def stream_geojson(db: Session, form: Form, q: LayerQuery, *, url: Any, batch: i
     yield '{"type":"FeatureCollection","features":['
     first = True
     last = 0
-    ids = _filtered(select(RecordGeometry.record_id), q, theme_field_ids([form]))
+    ids = _filtered(select(RecordGeometry.record_id), q, theme_field_ids([form]), spatial=spatial_backend(db))
     while True:
         rows = db.execute(
             select(Record, RecordGeometry.geometry, RecordGeometry.approximate)

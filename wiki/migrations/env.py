@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from wiki.migrate import database_kinds
 from wiki.migrate import load_metadata
 from wiki.migrate import object_filter
 
@@ -11,6 +12,8 @@ engine = context.config.attributes["engine"]
 metadata = load_metadata()
 
 with engine.connect() as connection:
+    kinds = database_kinds(connection)
+    connection.rollback()  # end the read's transaction: the migrations run in their own
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -19,8 +22,8 @@ with engine.connect() as connection:
         # All pending migrations in one transaction: all or nothing.
         transactional_ddl=True,
         compare_type=True,
-        # Tables declared for another database (the PostgreSQL search table on SQLite).
-        include_object=object_filter(connection.dialect.name),
+        # Tables declared for another database (the PostgreSQL search table on SQLite, PostGIS tables).
+        include_object=object_filter(kinds),
     )
     with context.begin_transaction():
         context.run_migrations()

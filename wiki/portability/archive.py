@@ -155,11 +155,12 @@ def table_rows(conn: Any, table: Table) -> Iterator[dict[str, Any]]:
 
 
 def sorted_tables(metadata: MetaData) -> list[Table]:
-    """Tables in foreign-key order (cycles broken by SQLAlchemy).
+    """Tables in foreign-key order (cycles broken by SQLAlchemy), without database-specific ones.
 
-    Derived indexes (``info["derived"]``: the PostgreSQL search table) are
-    left out: they exist on one database only and are rebuilt after a load
-    (``lieudit search rebuild``).
+    A table declared for some databases only (``info["dialects"]``: the
+    PostgreSQL search index, the PostGIS copies of geometries) holds derived
+    data that the target rebuilds (``lieudit search rebuild``, triggers): it
+    is neither dumped nor loaded, so dumps travel between SQLite and PostgreSQL.
     """
     import warnings
 
@@ -167,7 +168,7 @@ def sorted_tables(metadata: MetaData) -> list[Table]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
-        return [table for table in metadata.sorted_tables if not table.info.get("derived")]
+        return [table for table in metadata.sorted_tables if not table.info.get("dialects")]
 
 
 # --- dump --------------------------------------------------------------------------

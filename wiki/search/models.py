@@ -37,5 +37,5 @@ search_documents = Table(
     Column("tsv", TSVECTOR, nullable=False),  # title (weight A) and body (B): matching and final ranking
     Index("ix_search_documents_tsv", "tsv", postgresql_using="gin"),
     Index("ix_search_documents_updated_at", "updated_at"),
-    info={"dialects": ("postgresql",), "derived": True},
+    info={"dialects": ("postgresql",)},
 )

@@ -144,5 +144,6 @@ def test_real_answers_match_the_document(contract, db):
     found = call("GET", "/api/v1/search?q=marche&limit=5").json
     assert [i["title"] for i in found["items"] if i["kind"] == "record"] == ["Marché"]
     assert call("GET", "/api/v1/zones?niveau=commune").json["items"][0]["code"] == "35236"
+    call("GET", "/api/v1/search?q=marché")
 
     assert contract.seen == documented(contract.doc)
