@@ -18,11 +18,11 @@ KINDS: tuple[str, ...] = ("page", "record", "form")
 PUBLIC_STATUSES: tuple[str, ...] = ("published", "archived")
 
 
-def _readable_records() -> Any:
-    """Ids of the records an anonymous visitor may read now."""
+def _withdrawn_records() -> Any:
+    """Ids of the records an anonymous visitor may not read now (usually few: drafts, pending, deleted)."""
     return (
         select(Record.id).join(Form, Form.id == Record.form_id)
-        .where(Record.status.in_(PUBLIC_STATUSES), Record.deleted_at.is_(None), Form.deleted_at.is_(None))
+        .where(or_(Record.status.not_in(PUBLIC_STATUSES), Record.deleted_at.is_not(None), Form.deleted_at.is_not(None)))
     )
 
 
@@ -35,7 +35,7 @@ def recent_changes(db: Session, *, kind: str | None = None, offset: int = 0, lim
     """
     query = select(Activity).where(
         Activity.public.is_(True),
-        or_(Activity.kind != "record", Activity.object_id.in_(_readable_records())),
+        or_(Activity.kind != "record", Activity.object_id.not_in(_withdrawn_records())),
     )
     if kind in KINDS:
         query = query.where(Activity.kind == kind)
