@@ -181,6 +181,12 @@ def list_zones(db: Session, level: str | None = None) -> list[Zone]:
     return list(db.scalars(query))
 
 
+def zone_names(db: Session, codes: Iterable[str]) -> dict[str, str]:
+    """Names of the zones among ``codes``, by code."""
+    wanted = sorted(set(codes))[:1000]
+    return dict(db.execute(select(Zone.code, Zone.name).where(Zone.code.in_(wanted))).all()) if wanted else {}
+
+
 def get_zone(db: Session, code: str) -> Zone:
     """Return a zone by code.
 

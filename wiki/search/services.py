@@ -115,20 +115,21 @@ def exact_page(db: Session, text: str) -> Any:
     return pages.find_page(db, markup.slugify(text[:200])) if text else None
 
 
-def _form_titles(db: Session) -> dict[str, str]:
+def _form_titles(db: Session, wanted: set[str]) -> dict[str, str]:
     return {form.key: form.title for form in records.list_forms(db)}
 
 
-def _theme_labels(db: Session) -> dict[str, str]:
+def _theme_labels(db: Session, wanted: set[str]) -> dict[str, str]:
     return {theme.key: theme.label for theme in taxonomy.list_themes(db)}
 
 
-def _zone_names(db: Session) -> dict[str, str]:
-    return {zone.code: zone.name for zone in geo.list_zones(db)}
+def _zone_names(db: Session, wanted: set[str]) -> dict[str, str]:
+    # Hundreds of communes may be loaded: read only the names shown.
+    return geo.zone_names(db, wanted)
 
 
-#: Display names of facet values taken from the database, per facet.
-LABELERS: dict[str, Callable[[Session], dict[str, str]]] = {"form": _form_titles, "themes": _theme_labels, "zones": _zone_names}
+#: Display names of facet values taken from the database, per facet (given the values shown).
+LABELERS: dict[str, Callable[[Session, set[str]], dict[str, str]]] = {"form": _form_titles, "themes": _theme_labels, "zones": _zone_names}
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ def facets(db: Session, query: Query, results: Results, fixed_labels: Mapping[st
     for facet in FACETS:
         labels = dict(fixed_labels.get(facet, {}))
         if facet in LABELERS and (results.facets.get(facet) or query.filters.get(facet)):
-            labels.update(LABELERS[facet](db))
+            wanted = {v for v, _n in results.facets.get(facet, [])} | set(query.filters.get(facet, ()))
+            labels.update(LABELERS[facet](db, wanted))
         counts = dict(results.facets.get(facet, []))
         selected = query.filters.get(facet, ())
         values = [FacetValue(v, labels.get(v, v), n, v in selected) for v, n in results.facets.get(facet, [])]
