@@ -21,12 +21,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import exists
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki import signals
 from wiki.agenda.models import AgendaEvent
 from wiki.agenda.models import AgendaOccurrence
 from wiki.agenda.recurrence import Occurrence
@@ -175,7 +177,13 @@ def sync_event(db: Session, record: Record, *, now: dt.datetime | None = None) -
     event.timezone = str(schedule.get("timezone") or "Europe/Paris")[:64]
     _touch(event, schedule, record.status)
     reindex(db, event, schedule, now=now)
+    _synced(db, event, record)
     return event
+
+
+def _synced(db: Session, event: AgendaEvent, record: Record) -> None:
+    """Tell subscribers (the feeds, which store the event's VEVENTs) that the event was recomputed."""
+    signals.agenda_event_synced.send(event, session=db, event=event, record=record)
 
 
 def _touch(event: AgendaEvent, schedule: dict[str, Any], status: str) -> None:
@@ -603,6 +611,7 @@ def _after_change(db: Session, record: Record, event: AgendaEvent) -> None:
     schedule = event_schedule(record)
     _touch(event, schedule, record.status)
     reindex(db, event, schedule)
+    _synced(db, event, record)
 
 
 def set_imported(db: Session, record: Record, *, uid: str, overrides: dict[str, Any], cancelled: Iterable[str],
@@ -617,12 +626,15 @@ def set_imported(db: Session, record: Record, *, uid: str, overrides: dict[str, 
     other = db.scalar(select(AgendaEvent.record_id).where(AgendaEvent.uid == uid, AgendaEvent.record_id != record.id))
     if other is not None:
         raise ValidationError(str(_l("Cet identifiant (UID) appartient déjà à un autre événement.")))
+    renamed = event.uid != uid
     event.uid = uid
     event.source = source[:300]
     clean = {k: {n: v for n, v in change.items() if n in OVERRIDE_KEYS} for k, change in overrides.items()}
     if clean != (event.overrides or {}) or sorted(set(cancelled)) != sorted(event.cancelled or []):
         event.overrides, event.cancelled = clean, sorted(set(cancelled))
         _after_change(db, record, event)
+    elif renamed:
+        _synced(db, event, record)  # the UID is written in every VEVENT
     return event
 
 
@@ -666,19 +678,65 @@ def feed_events(db: Session, filters: AgendaFilters | None = None, *, record_ids
 
     Events over for more than a year are left out, unless named in ``record_ids``.
     """
-    out = []
     query = _feed_query(db, filters, record_ids, now, AgendaEvent, Record).order_by(AgendaEvent.record_id)
-    for event, record in db.execute(query):
-        info = event_values(db, record)
-        if not info["schedule"]:
-            continue
-        out.append({
-            "uid": event.uid, "title": info["title"], "description": info["description"], "location": info["location"],
-            "url": info["url"], "schedule": info["schedule"], "sequence": event.sequence, "created": event.created_at,
-            "last_modified": max(event.updated_at, record.updated_at), "status": "CONFIRMED",
-            "cancelled": list(event.cancelled or []), "overrides": dict(event.overrides or {}), "record_id": record.id,
-        })  # fmt: skip
-    return out
+    found = (feed_event(db, event, record) for event, record in db.execute(query))
+    return [event for event in found if event is not None]
+
+
+def feed_event(db: Session, event: AgendaEvent, record: Record) -> dict[str, Any] | None:
+    """One event as a :mod:`wiki.exports.ical` mapping; None when it shows no public schedule."""
+    info = event_values(db, record)
+    if not event.public or not info["schedule"]:
+        return None
+    return {
+        "uid": event.uid, "title": info["title"], "description": info["description"], "location": info["location"],
+        "url": info["url"], "schedule": info["schedule"], "sequence": event.sequence, "created": event.created_at,
+        "last_modified": max(event.updated_at, record.updated_at), "status": "CONFIRMED",
+        "cancelled": list(event.cancelled or []), "overrides": dict(event.overrides or {}), "record_id": record.id,
+    }  # fmt: skip
+
+
+def stored_feed_parts(db: Session, record_ids: Iterable[int]) -> dict[int, tuple[tuple[Any, ...], bytes, Any]]:
+    """``record_id -> (version, VEVENT bytes, zone years)`` stored for these events, stale ones left out.
+
+    Bytes are stale when the record changed after they were written (``ical_stamp``); the version is
+    the one :func:`feed_index` gives, to keep them in memory.
+    """
+    wanted = list(record_ids)
+    if not wanted:
+        return {}
+    rows = db.execute(
+        select(AgendaEvent.record_id, AgendaEvent.sequence, AgendaEvent.updated_at, Record.updated_at, AgendaEvent.ical,
+               AgendaEvent.ical_zone)
+        .join(Record, Record.id == AgendaEvent.record_id)
+        .where(AgendaEvent.record_id.in_(wanted), AgendaEvent.ical.is_not(None), AgendaEvent.ical_stamp == Record.updated_at)
+    )  # fmt: skip
+    return {
+        record_id: ((sequence, event_time, record_time), bytes(part), tuple(zone) if zone else None)
+        for record_id, sequence, event_time, record_time, part, zone in rows
+    }
+
+
+def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], bytes, Any]]) -> None:
+    """Store events' VEVENT bytes ``(record_id, version, bytes, zone years)``, each unless its event changed since.
+
+    The version is the one :func:`feed_index` gave when the bytes were written: a row whose sequence or
+    times moved on in the meantime keeps what its own save wrote.
+    """
+    table = AgendaEvent.__table__
+    rows = [{"rid": record_id, "seq": version[0], "event_time": version[1], "record_time": version[2], "part": part,
+             "zone": list(zone) if zone else None} for record_id, version, part, zone in parts]  # fmt: skip
+    if not rows:
+        return
+    unchanged = exists().where(Record.id == bindparam("rid"), Record.updated_at == bindparam("record_time", type_=Record.updated_at.type))
+    statement = (
+        table.update()
+        .where(table.c.record_id == bindparam("rid"), table.c.sequence == bindparam("seq"),
+               table.c.updated_at == bindparam("event_time", type_=table.c.updated_at.type), unchanged)
+        .values(ical=bindparam("part"), ical_zone=bindparam("zone", type_=table.c.ical_zone.type),
+                ical_stamp=bindparam("record_time", type_=table.c.ical_stamp.type))
+    )  # fmt: skip
+    db.execute(statement, rows)
 
 
 def feed_stamp(db: Session) -> str:

@@ -5,14 +5,22 @@
 any form with a schedule field (``/donnees/evenement.ics``: the whole
 agenda); ``/agenda/evenements/<id>.ics`` is one event (« ajouter à mon
 agenda »). Series are written whole (RRULE, EXDATE, RECURRENCE-ID), never
-exploded. Each event's VEVENTs are kept in memory until that event changes,
-and whole feeds until any event changes, so a feed of thousands of events is
-rebuilt from cached parts after an edit.
+exploded.
+
+Each event's VEVENTs are serialised once, when the event is saved
+(``agenda_event_synced``), and stored on its agenda row (``ical``): a feed
+only concatenates those bytes, behind the calendar header and the VTIMEZONEs,
+even on its first request after a restart. They are also kept in memory until
+that event changes, and whole feeds until any event changes. An event found
+without bytes (a row older than migration 0010) or with stale ones (its record
+changed without a save going through the agenda) is serialised by the feed
+and its bytes stored then.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections import OrderedDict
 from typing import Any
 
@@ -24,8 +32,12 @@ from flask import current_app
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
+from wiki import signals
 from wiki.agenda import services
+from wiki.agenda.models import AgendaEvent
 from wiki.db import get_session
 from wiki.exports.ical import assemble_calendar
 from wiki.exports.ical import event_bytes
@@ -38,11 +50,27 @@ _FEED_CACHE = 32
 #: record id -> (version, VEVENT bytes, zone years) of each event (``services.feed_index``).
 _parts: dict[tuple[int, int], tuple[tuple[Any, ...], bytes, tuple[str, int, int] | None]] = {}
 _PARTS_CACHE = 50_000
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the feed routes."""
+    """Register the feed routes, and store each event's VEVENTs whenever the agenda recomputes it."""
+    signals.agenda_event_synced.connect(on_event_synced)
     app.register_blueprint(bp)
+
+
+def on_event_synced(sender: Any, *, session: Session, event: AgendaEvent, record: Any, **_: Any) -> None:
+    """Store the event's VEVENTs on its agenda row exactly as the feeds write them (nothing when not public)."""
+    try:
+        mapping = services.feed_event(session, event, record)
+        part = event_bytes(mapping) if mapping is not None else None
+        zone = zone_years(mapping) if mapping is not None else None
+    except Exception:  # noqa: BLE001 - an unwritable event never fails its save: the feed tries again and reports it
+        log.warning("VEVENT of event %s not stored", event.record_id, exc_info=True)
+        part = zone = None
+    event.ical = part
+    event.ical_zone = list(zone) if zone else None
+    event.ical_stamp = record.updated_at if part is not None else None
 
 
 def _ics(body: bytes, filename: str) -> Response:
@@ -53,7 +81,7 @@ def _ics(body: bytes, filename: str) -> Response:
 
 
 def _build(filters: services.AgendaFilters, name: str) -> bytes:
-    """Assemble a feed from each event's cached VEVENTs, building only those that changed."""
+    """Assemble a feed from each event's VEVENTs: in memory, else stored on its row, else serialised now."""
     db = get_session()
     app = id(current_app)
     index = services.feed_index(db, filters)
@@ -63,8 +91,10 @@ def _build(filters: services.AgendaFilters, name: str) -> bytes:
     versions = dict(index)
     for record_id in stale:
         _parts.pop((app, record_id), None)
-    for event in services.feed_events(db, record_ids=stale) if stale else []:
-        _parts[(app, event["record_id"])] = (versions[event["record_id"]], event_bytes(event), zone_years(event))
+    for record_id, stored in services.stored_feed_parts(db, stale).items():
+        if stored[0] == versions[record_id]:
+            _parts[(app, record_id)] = stored
+    _serialise(db, [record_id for record_id in stale if (app, record_id) not in _parts], versions)
     parts, zones = [], {}
     for record_id, _version in index:
         cached = _parts.get((app, record_id))
@@ -76,6 +106,23 @@ def _build(filters: services.AgendaFilters, name: str) -> bytes:
             low, high = zones.get(key, (first, last))
             zones[key] = (min(low, first), max(high, last))
     return assemble_calendar(parts, zones, calendar_name=name)
+
+
+def _serialise(db: Session, record_ids: list[int], versions: dict[int, tuple[Any, ...]]) -> None:
+    """Serialise events that have no valid stored VEVENTs, keep them in memory and store them on their rows."""
+    if not record_ids:
+        return
+    app, written = id(current_app), []
+    for event in services.feed_events(db, record_ids=record_ids):
+        version = versions[event["record_id"]]
+        _parts[(app, event["record_id"])] = (version, event_bytes(event), zone_years(event))
+        written.append((event["record_id"], version, *_parts[(app, event["record_id"])][1:]))
+    try:
+        services.store_feed_parts(db, written)
+        db.commit()
+    except SQLAlchemyError:  # a read-only or busy database still gets its feed, serialised again next time
+        db.rollback()
+        log.warning("VEVENTs of %d events not stored", len(written), exc_info=True)
 
 
 def _cached_feed(filters: services.AgendaFilters, name: str, filename: str) -> Response:

@@ -1,0 +1,125 @@
+"""iCalendar feeds over HTTP: each event's VEVENTs stored on its agenda row, a cold feed assembled from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy import update
+
+from tests.wiki.agenda.conftest import events  # noqa: F401 - the fixture
+from wiki.agenda import services as agenda
+from wiki.agenda.models import AgendaEvent
+from wiki.db import utcnow
+from wiki.exports import calendar
+from wiki.exports.ical import event_bytes
+from wiki.exports.ical import events_to_ical
+from wiki.exports.ical import zone_years
+from wiki.records.models import Record
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def _soon(days: int, hour: int = 10) -> str:
+    day = utcnow().astimezone(PARIS).date() + dt.timedelta(days=days)
+    return f"{day.isoformat()}T{hour:02d}:00"
+
+
+def _restart() -> None:
+    """Forget what the feeds keep in memory, as a new process would."""
+    calendar._feeds.clear()
+    calendar._parts.clear()
+
+
+@pytest.fixture
+def agenda_events(db, events):  # noqa: F811 - the imported fixture
+    """A weekly series with a moved and a cancelled date, a one-off all-day event, a draft."""
+    first = utcnow().astimezone(PARIS).date() + dt.timedelta(days=3)
+    series = events("Marché", {"start": f"{first}T08:00", "end": f"{first}T12:00", "rrule": "FREQ=WEEKLY;COUNT=10"},
+                    themes=["alimentation"])  # fmt: skip
+    event = db.get(AgendaEvent, series.id)
+    agenda.change_occurrence(db, series, event, f"{first + dt.timedelta(days=7)}T08:00", {"title": "Marché de Noël"},
+                             actor=events.author, policy="account")  # fmt: skip
+    agenda.cancel_occurrence(db, series, event, f"{first + dt.timedelta(days=14)}T08:00", actor=events.author,
+                             policy="account")  # fmt: skip
+    db.commit()
+    fete = events("Fête", {"start": _soon(10)[:10], "end": _soon(11)[:10], "all_day": True}, themes=["culture"])
+    draft = events("Réunion privée", {"start": _soon(4, 18)}, status="draft")
+    return series, fete, draft
+
+
+def test_each_save_stores_the_vevents_the_feed_writes(db, agenda_events):
+    series, fete, draft = agenda_events
+    for record in (series, fete):
+        row = db.get(AgendaEvent, record.id)
+        (mapping,) = agenda.feed_events(db, record_ids=[record.id])
+        assert row.ical == event_bytes(mapping) and row.ical.count(b"BEGIN:VEVENT") >= 1
+        assert row.ical_zone == (list(zone_years(mapping)) if zone_years(mapping) else None)
+        assert row.ical_stamp == record.updated_at
+    assert db.get(AgendaEvent, series.id).ical.count(b"RECURRENCE-ID") == 1  # the moved date
+    assert db.get(AgendaEvent, fete.id).ical_zone is None  # all-day: no VTIMEZONE
+    hidden = db.get(AgendaEvent, draft.id)
+    assert hidden.ical is None and hidden.ical_stamp is None  # not public: nothing to write
+
+
+def test_a_cold_feed_only_concatenates_stored_bytes_and_is_byte_identical(client, db, agenda_events, monkeypatch):
+    series, fete, _ = agenda_events
+    _restart()
+    warm = client.get("/donnees/evenement.ics").data
+    site = client.application.config["SITE_NAME"]
+    assert warm == events_to_ical(agenda.feed_events(db), calendar_name=f"{site} — Événement")  # what was built before
+
+    def no_serialising(*_args, **_kwargs):
+        raise AssertionError("a stored event was serialised again")
+
+    monkeypatch.setattr(calendar, "event_bytes", no_serialising)
+    _restart()
+    assert client.get("/donnees/evenement.ics").data == warm
+    _restart()
+    filtered = client.get("/agenda.ics?theme=culture").data
+    assert b"SUMMARY:F\xc3\xaate" in filtered and b"March\xc3\xa9" not in filtered
+
+
+def test_rows_without_bytes_are_filled_by_the_next_feed(client, db, agenda_events):
+    series, fete, _ = agenda_events
+    expected = client.get("/donnees/evenement.ics").data
+    db.execute(update(AgendaEvent).values(ical=None, ical_zone=None, ical_stamp=None))  # rows older than 0010
+    db.commit()
+    _restart()
+    assert client.get("/donnees/evenement.ics").data == expected
+    db.expire_all()
+    for record in (series, fete):
+        row = db.get(AgendaEvent, record.id)
+        (mapping,) = agenda.feed_events(db, record_ids=[record.id])
+        assert row.ical == event_bytes(mapping) and row.ical_stamp == db.get(Record, record.id).updated_at
+
+
+def test_bytes_older_than_their_record_are_never_served(client, db, agenda_events):
+    series, _, _ = agenda_events
+    client.get("/donnees/evenement.ics")
+    later = utcnow() + dt.timedelta(seconds=5)
+    db.execute(update(Record).where(Record.id == series.id).values(title="Marché bio", updated_at=later))  # no signal
+    db.commit()
+    _restart()
+    feed = client.get("/donnees/evenement.ics").data
+    assert b"SUMMARY:March\xc3\xa9 bio" in feed and b"SUMMARY:March\xc3\xa9\r\n" not in feed
+    db.expire_all()
+    assert db.scalar(select(AgendaEvent.ical_stamp).where(AgendaEvent.record_id == series.id)) == later
+
+
+def test_stored_bytes_follow_publication_and_changes(client, db, events, agenda_events):  # noqa: F811
+    _, _, draft = agenda_events
+    from wiki.records import services as records
+
+    records.set_status(db, draft, "published", actor=events.author)
+    db.commit()
+    assert b"SUMMARY:R\xc3\xa9union priv\xc3\xa9e" in db.get(AgendaEvent, draft.id).ical
+    records.update_record(db, draft, {**records.public_values(draft, events.author), "title": "Réunion publique"},
+                          actor=events.author, policy="account", base_revision=None)  # fmt: skip
+    db.commit()
+    stored = db.get(AgendaEvent, draft.id).ical
+    assert b"SUMMARY:R\xc3\xa9union publique" in stored and b"priv\xc3\xa9e" not in stored
+    _restart()
+    assert stored in client.get("/agenda.ics").data

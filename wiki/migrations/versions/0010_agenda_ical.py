@@ -1,0 +1,43 @@
+"""agenda events keep their serialised VEVENTs
+
+``agenda_events.ical`` holds each event's VEVENTs as the iCalendar feeds write
+them, ``ical_zone`` the zone and years their VTIMEZONE covers and
+``ical_stamp`` the record's ``updated_at`` they were written from, so the
+first feed after a restart concatenates stored bytes instead of serialising
+every event. Existing rows start empty: the feeds serialise and store the
+events they find without bytes (or with a stale stamp) on their next request,
+and every save writes them from then on.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-22 06:00:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import wiki.db
+import wiki.revisions
+
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    """Apply this migration."""
+    with op.batch_alter_table('agenda_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ical', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('ical_zone', wiki.revisions.JSONType, nullable=True))
+        batch_op.add_column(sa.Column('ical_stamp', wiki.db.UTCDateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    """Revert this migration."""
+    with op.batch_alter_table('agenda_events', schema=None) as batch_op:
+        batch_op.drop_column('ical_stamp')
+        batch_op.drop_column('ical_zone')
+        batch_op.drop_column('ical')
