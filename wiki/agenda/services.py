@@ -239,6 +239,24 @@ def refresh_windows(db: Session, *, now: dt.datetime | None = None) -> int:
     return count
 
 
+def resync_unstored(db: Session) -> int:
+    """Recompute public events whose stored VEVENTs are missing or older than their record; return how many.
+
+    Rows older than migration 0010 have none; the feeds also fill them on their next request.
+    """
+    query = (
+        select(AgendaEvent, Record)
+        .join(Record, Record.id == AgendaEvent.record_id)
+        .where(AgendaEvent.public.is_(True), Record.deleted_at.is_(None))
+        .where(or_(AgendaEvent.ical.is_(None), AgendaEvent.ical_stamp.is_(None), AgendaEvent.ical_stamp != Record.updated_at))
+    )  # fmt: skip
+    count = 0
+    for event, record in db.execute(query).all():
+        _synced(db, event, record)
+        count += 1
+    return count
+
+
 # --- reading the agenda -----------------------------------------------------------------
 
 

@@ -123,3 +123,17 @@ def test_stored_bytes_follow_publication_and_changes(client, db, events, agenda_
     assert b"SUMMARY:R\xc3\xa9union publique" in stored and b"priv\xc3\xa9e" not in stored
     _restart()
     assert stored in client.get("/agenda.ics").data
+
+
+def test_refresh_command_stores_missing_bytes(app, db, agenda_events):
+    series, fete, draft = agenda_events
+    db.execute(update(AgendaEvent).values(ical=None, ical_zone=None, ical_stamp=None))
+    db.commit()
+    result = app.test_cli_runner().invoke(args=["agenda", "refresh"])
+    assert result.exit_code == 0 and "2 événement(s) réécrit(s)" in result.output  # the draft is not public
+    db.expire_all()
+    (mapping,) = agenda.feed_events(db, record_ids=[fete.id])
+    assert db.get(AgendaEvent, fete.id).ical == event_bytes(mapping) and db.get(AgendaEvent, draft.id).ical is None
+    db.rollback()  # end the read: the command writes
+    again = app.test_cli_runner().invoke(args=["agenda", "refresh"])
+    assert again.exit_code == 0 and "réécrit" not in again.output
