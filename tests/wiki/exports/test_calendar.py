@@ -58,7 +58,7 @@ def test_each_save_stores_the_vevents_the_feed_writes(db, agenda_events):
         assert row.ical == event_bytes(mapping) and row.ical.count(b"BEGIN:VEVENT") >= 1
         assert row.ical_zone == (list(zone_years(mapping)) if zone_years(mapping) else None)
         assert row.ical_stamp == record.updated_at
-    assert db.get(AgendaEvent, series.id).ical.count(b"RECURRENCE-ID") == 1  # the moved date
+    assert db.get(AgendaEvent, series.id).ical.count(b"RECURRENCE-ID") == 2  # the moved date, the cancelled one
     assert db.get(AgendaEvent, fete.id).ical_zone is None  # all-day: no VTIMEZONE
     hidden = db.get(AgendaEvent, draft.id)
     assert hidden.ical is None and hidden.ical_stamp is None  # not public: nothing to write
