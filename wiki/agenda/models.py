@@ -65,6 +65,8 @@ class AgendaEvent(Base):
     ical_zone: Mapped[list[Any] | None] = mapped_column(JSONType)
     #: The record's ``updated_at`` when ``ical`` was written: bytes whose stamp differs are stale.
     ical_stamp: Mapped[datetime | None]
+    #: Which serialiser wrote ``ical`` (``wiki.exports.ical.SERIALISER``): bytes from another one are stale.
+    ical_format: Mapped[str | None] = mapped_column(String(64))
     #: Where an imported event came from (file name or address), else "".
     source: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

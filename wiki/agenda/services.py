@@ -714,11 +714,11 @@ def feed_event(db: Session, event: AgendaEvent, record: Record) -> dict[str, Any
     }  # fmt: skip
 
 
-def stored_feed_parts(db: Session, record_ids: Iterable[int]) -> dict[int, tuple[tuple[Any, ...], bytes, Any]]:
+def stored_feed_parts(db: Session, record_ids: Iterable[int], *, serialiser: str) -> dict[int, tuple[tuple[Any, ...], bytes, Any]]:
     """``record_id -> (version, VEVENT bytes, zone years)`` stored for these events, stale ones left out.
 
-    Bytes are stale when the record changed after they were written (``ical_stamp``); the version is
-    the one :func:`feed_index` gives, to keep them in memory.
+    Bytes are stale when the record changed after they were written (``ical_stamp``) or another
+    ``serialiser`` wrote them; the version is the one :func:`feed_index` gives, to keep them in memory.
     """
     wanted = list(record_ids)
     if not wanted:
@@ -727,7 +727,8 @@ def stored_feed_parts(db: Session, record_ids: Iterable[int]) -> dict[int, tuple
         select(AgendaEvent.record_id, AgendaEvent.sequence, AgendaEvent.updated_at, Record.updated_at, AgendaEvent.ical,
                AgendaEvent.ical_zone)
         .join(Record, Record.id == AgendaEvent.record_id)
-        .where(AgendaEvent.record_id.in_(wanted), AgendaEvent.ical.is_not(None), AgendaEvent.ical_stamp == Record.updated_at)
+        .where(AgendaEvent.record_id.in_(wanted), AgendaEvent.ical.is_not(None), AgendaEvent.ical_stamp == Record.updated_at,
+               AgendaEvent.ical_format == serialiser)
     )  # fmt: skip
     return {
         record_id: ((sequence, event_time, record_time), bytes(part), tuple(zone) if zone else None)
@@ -735,7 +736,7 @@ def stored_feed_parts(db: Session, record_ids: Iterable[int]) -> dict[int, tuple
     }
 
 
-def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], bytes, Any]]) -> None:
+def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], bytes, Any]], *, serialiser: str) -> None:
     """Store events' VEVENT bytes ``(record_id, version, bytes, zone years)``, each unless its event changed since.
 
     The version is the one :func:`feed_index` gave when the bytes were written: a row whose sequence or
@@ -752,7 +753,7 @@ def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], by
         .where(table.c.record_id == bindparam("rid"), table.c.sequence == bindparam("seq"),
                table.c.updated_at == bindparam("event_time", type_=table.c.updated_at.type), unchanged)
         .values(ical=bindparam("part"), ical_zone=bindparam("zone", type_=table.c.ical_zone.type),
-                ical_stamp=bindparam("record_time", type_=table.c.ical_stamp.type))
+                ical_stamp=bindparam("record_time", type_=table.c.ical_stamp.type), ical_format=serialiser)
     )  # fmt: skip
     db.execute(statement, rows)
 

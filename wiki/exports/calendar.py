@@ -13,8 +13,9 @@ only concatenates those bytes, behind the calendar header and the VTIMEZONEs,
 even on its first request after a restart. They are also kept in memory until
 that event changes, and whole feeds until any event changes. An event found
 without bytes (a row older than migration 0010) or with stale ones (its record
-changed without a save going through the agenda) is serialised by the feed
-and its bytes stored then.
+changed without a save going through the agenda, or they were written by
+another version of the serialiser, ``ical.SERIALISER``) is serialised by the
+feed and its bytes stored then.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from wiki import signals
 from wiki.agenda import services
 from wiki.agenda.models import AgendaEvent
 from wiki.db import get_session
+from wiki.exports.ical import SERIALISER
 from wiki.exports.ical import assemble_calendar
 from wiki.exports.ical import event_bytes
 from wiki.exports.ical import events_to_ical
@@ -71,6 +73,7 @@ def on_event_synced(sender: Any, *, session: Session, event: AgendaEvent, record
     event.ical = part
     event.ical_zone = list(zone) if zone else None
     event.ical_stamp = record.updated_at if part is not None else None
+    event.ical_format = SERIALISER if part is not None else None
 
 
 def _ics(body: bytes, filename: str) -> Response:
@@ -91,7 +94,7 @@ def _build(filters: services.AgendaFilters, name: str) -> bytes:
     versions = dict(index)
     for record_id in stale:
         _parts.pop((app, record_id), None)
-    for record_id, stored in services.stored_feed_parts(db, stale).items():
+    for record_id, stored in services.stored_feed_parts(db, stale, serialiser=SERIALISER).items():
         if stored[0] == versions[record_id]:
             _parts[(app, record_id)] = stored
     _serialise(db, [record_id for record_id in stale if (app, record_id) not in _parts], versions)
@@ -118,7 +121,7 @@ def _serialise(db: Session, record_ids: list[int], versions: dict[int, tuple[Any
         _parts[(app, event["record_id"])] = (version, event_bytes(event), zone_years(event))
         written.append((event["record_id"], version, *_parts[(app, event["record_id"])][1:]))
     try:
-        services.store_feed_parts(db, written)
+        services.store_feed_parts(db, written, serialiser=SERIALISER)
         db.commit()
     except SQLAlchemyError:  # a read-only or busy database still gets its feed, serialised again next time
         db.rollback()

@@ -53,6 +53,10 @@ from wiki.records.values import FieldError
 from wiki.records.values import clean_url
 
 PRODID = "-//Lieudit//Agenda//FR"
+#: Names what turns an event into bytes: raise the number whenever this module writes an event differently, so
+#: that VEVENTs stored by an older version (``agenda_events.ical``) are written again; an upgrade of
+#: ``icalendar`` does the same.
+SERIALISER = f"2/icalendar-{icalendar.__version__}"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 #: Schedule changes that make calendar clients replace their copy (RFC 5545 §3.8.7.4).
 SIGNIFICANT = ("start", "end", "all_day", "timezone", "rrule", "exdates")

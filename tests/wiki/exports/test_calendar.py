@@ -14,6 +14,7 @@ from wiki.agenda import services as agenda
 from wiki.agenda.models import AgendaEvent
 from wiki.db import utcnow
 from wiki.exports import calendar
+from wiki.exports.ical import SERIALISER
 from wiki.exports.ical import event_bytes
 from wiki.exports.ical import events_to_ical
 from wiki.exports.ical import zone_years
@@ -57,7 +58,7 @@ def test_each_save_stores_the_vevents_the_feed_writes(db, agenda_events):
         (mapping,) = agenda.feed_events(db, record_ids=[record.id])
         assert row.ical == event_bytes(mapping) and row.ical.count(b"BEGIN:VEVENT") >= 1
         assert row.ical_zone == (list(zone_years(mapping)) if zone_years(mapping) else None)
-        assert row.ical_stamp == record.updated_at
+        assert row.ical_stamp == record.updated_at and row.ical_format == SERIALISER
     assert db.get(AgendaEvent, series.id).ical.count(b"RECURRENCE-ID") == 2  # the moved date, the cancelled one
     assert db.get(AgendaEvent, fete.id).ical_zone is None  # all-day: no VTIMEZONE
     hidden = db.get(AgendaEvent, draft.id)
@@ -94,6 +95,19 @@ def test_rows_without_bytes_are_filled_by_the_next_feed(client, db, agenda_event
         row = db.get(AgendaEvent, record.id)
         (mapping,) = agenda.feed_events(db, record_ids=[record.id])
         assert row.ical == event_bytes(mapping) and row.ical_stamp == db.get(Record, record.id).updated_at
+
+
+def test_bytes_from_another_serialiser_are_written_again(client, db, agenda_events):
+    series, _, _ = agenda_events
+    expected = client.get("/donnees/evenement.ics").data
+    db.execute(update(AgendaEvent).where(AgendaEvent.record_id == series.id).values(ical=b"BEGIN:VEVENT\r\nOLD\r\n",
+                                                                                    ical_format="1/icalendar-6.0"))  # fmt: skip
+    db.commit()
+    _restart()
+    assert client.get("/donnees/evenement.ics").data == expected
+    db.expire_all()
+    row = db.get(AgendaEvent, series.id)
+    assert row.ical_format == SERIALISER and b"OLD" not in row.ical and row.ical in expected
 
 
 def test_bytes_older_than_their_record_are_never_served(client, db, agenda_events):

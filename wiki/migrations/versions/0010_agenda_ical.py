@@ -2,11 +2,12 @@
 
 ``agenda_events.ical`` holds each event's VEVENTs as the iCalendar feeds write
 them, ``ical_zone`` the zone and years their VTIMEZONE covers and
-``ical_stamp`` the record's ``updated_at`` they were written from, so the
+``ical_stamp`` the record's ``updated_at`` they were written from and
+``ical_format`` the serialiser (format and ``icalendar`` version), so the
 first feed after a restart concatenates stored bytes instead of serialising
 every event. Existing rows start empty: the feeds serialise and store the
-events they find without bytes (or with a stale stamp) on their next request,
-and every save writes them from then on.
+events they find without bytes (or stale ones) on their next request, and
+every save writes them from then on.
 
 Revision ID: 0010
 Revises: 0009
@@ -33,11 +34,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('ical', sa.LargeBinary(), nullable=True))
         batch_op.add_column(sa.Column('ical_zone', wiki.revisions.JSONType, nullable=True))
         batch_op.add_column(sa.Column('ical_stamp', wiki.db.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('ical_format', sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     """Revert this migration."""
     with op.batch_alter_table('agenda_events', schema=None) as batch_op:
+        batch_op.drop_column('ical_format')
         batch_op.drop_column('ical_stamp')
         batch_op.drop_column('ical_zone')
         batch_op.drop_column('ical')
