@@ -21,7 +21,8 @@ from importers.base import ImportResult
 from importers.base import RowError
 from importers.ical_events import MAX_EXCEPTIONS
 from importers.ical_events import events_from_ical
-from wiki.agenda import services as agenda
+from wiki.agenda import overrides
+from wiki.agenda import projection
 from wiki.agenda.recurrence import series_keys
 from wiki.agenda.rules import RecurrenceError
 from wiki.errors import LieuditError
@@ -44,7 +45,7 @@ def _field_keys(form: Any) -> dict[str, str | None]:
         """The key of the first field of those types whose key is one of ``keys``."""
         return next((d.key for d in defs if d.type in kinds and d.key in keys), None)
 
-    schedule = agenda.schedule_field(form)
+    schedule = projection.schedule_field(form)
     return {
         "title": form.title_field,
         "schedule": schedule.key if schedule else None,
@@ -70,7 +71,7 @@ def run(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: boo
     """Import the events of an .ics file into ``form`` (``evenement`` by default); never commits."""
     result = ImportResult(dry_run=dry_run)
     try:
-        target = agenda.get_event_form(db, form or "evenement")
+        target = projection.get_event_form(db, form or "evenement")
     except LieuditError as error:
         result.error = error.message
         return result
@@ -95,7 +96,7 @@ def run(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: boo
             cancelled += every
         savepoint = db.begin_nested()
         try:
-            existing = agenda.find_by_uid(db, parsed.uid)
+            existing = overrides.find_by_uid(db, parsed.uid)
             if existing is not None and existing.form_id != target.id:
                 raise ValidationError(f"Cet UID appartient à un événement d'un autre formulaire ({existing.form.key}).")
             if existing is None:
@@ -107,10 +108,10 @@ def run(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: boo
                 record = existing
                 changed = records.update_record(db, existing, submitted, actor=author, policy="account",
                                                 base_revision=None, ctx=ctx, comment="Import iCalendar").changed  # fmt: skip
-            before = agenda.sequence_of(db, record)
-            agenda.set_imported(db, record, uid=parsed.uid, overrides=parsed.overrides, cancelled=cancelled,
+            before = overrides.sequence_of(db, record)
+            overrides.set_imported(db, record, uid=parsed.uid, overrides=parsed.overrides, cancelled=cancelled,
                                 source=source)  # fmt: skip
-            changed = changed or agenda.sequence_of(db, record) != before
+            changed = changed or overrides.sequence_of(db, record) != before
         except ValidationError as error:
             savepoint.rollback()
             result.errors.append(RowError(parsed.uid, _errors(error)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from wiki.agenda import services
+from wiki.agenda import projection
 from wiki.db import Database
 
 agenda_cli = AppGroup("agenda", help="Entretenir l'agenda.")
@@ -23,8 +23,8 @@ def refresh_command() -> None:
     """Re-index recurring events whose stored occurrences end within nine months; store missing VEVENTs."""
     db = Database.new_session()
     try:
-        count = services.refresh_windows(db)
-        written = services.resync_unstored(db)
+        count = projection.refresh_windows(db)
+        written = projection.resync_unstored(db)
         db.commit()
     finally:
         db.close()

@@ -37,7 +37,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from wiki import signals
-from wiki.agenda import services
+from wiki.agenda import feeds
+from wiki.agenda import occurrences
+from wiki.agenda import overrides
+from wiki.agenda import projection
 from wiki.agenda.models import AgendaEvent
 from wiki.db import get_session
 from wiki.exports.ical import SERIALISER
@@ -49,7 +52,7 @@ from wiki.exports.ical import zone_years
 bp = Blueprint("calendar_feeds", __name__)
 _feeds: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 _FEED_CACHE = 32
-#: record id -> (version, VEVENT bytes, zone years) of each event (``services.feed_index``).
+#: record id -> (version, VEVENT bytes, zone years) of each event (``feeds.feed_index``).
 _parts: dict[tuple[int, int], tuple[tuple[Any, ...], bytes, tuple[str, int, int] | None]] = {}
 _PARTS_CACHE = 50_000
 log = logging.getLogger(__name__)
@@ -64,7 +67,7 @@ def init_app(app: Flask) -> None:
 def on_event_synced(sender: Any, *, session: Session, event: AgendaEvent, record: Any, **_: Any) -> None:
     """Store the event's VEVENTs on its agenda row exactly as the feeds write them (nothing when not public)."""
     try:
-        mapping = services.feed_event(session, event, record)
+        mapping = feeds.feed_event(session, event, record)
         part = event_bytes(mapping) if mapping is not None else None
         zone = zone_years(mapping) if mapping is not None else None
     except Exception:  # noqa: BLE001 - an unwritable event never fails its save: the feed tries again and reports it
@@ -83,18 +86,18 @@ def _ics(body: bytes, filename: str) -> Response:
     return response
 
 
-def _build(filters: services.AgendaFilters, name: str) -> bytes:
+def _build(filters: occurrences.AgendaFilters, name: str) -> bytes:
     """Assemble a feed from each event's VEVENTs: in memory, else stored on its row, else serialised now."""
     db = get_session()
     app = id(current_app)
-    index = services.feed_index(db, filters)
+    index = feeds.feed_index(db, filters)
     stale = [record_id for record_id, version in index if _parts.get((app, record_id), ((),))[0] != version]
     if len(_parts) + len(stale) > _PARTS_CACHE:
         _parts.clear()
     versions = dict(index)
     for record_id in stale:
         _parts.pop((app, record_id), None)
-    for record_id, stored in services.stored_feed_parts(db, stale, serialiser=SERIALISER).items():
+    for record_id, stored in feeds.stored_feed_parts(db, stale, serialiser=SERIALISER).items():
         if stored[0] == versions[record_id]:
             _parts[(app, record_id)] = stored
     _serialise(db, [record_id for record_id in stale if (app, record_id) not in _parts], versions)
@@ -116,21 +119,21 @@ def _serialise(db: Session, record_ids: list[int], versions: dict[int, tuple[Any
     if not record_ids:
         return
     app, written = id(current_app), []
-    for event in services.feed_events(db, record_ids=record_ids):
+    for event in feeds.feed_events(db, record_ids=record_ids):
         version = versions[event["record_id"]]
         _parts[(app, event["record_id"])] = (version, event_bytes(event), zone_years(event))
         written.append((event["record_id"], version, *_parts[(app, event["record_id"])][1:]))
     try:
-        services.store_feed_parts(db, written, serialiser=SERIALISER)
+        feeds.store_feed_parts(db, written, serialiser=SERIALISER)
         db.commit()
     except SQLAlchemyError:  # a read-only or busy database still gets its feed, serialised again next time
         db.rollback()
         log.warning("VEVENTs of %d events not stored", len(written), exc_info=True)
 
 
-def _cached_feed(filters: services.AgendaFilters, name: str, filename: str) -> Response:
+def _cached_feed(filters: occurrences.AgendaFilters, name: str, filename: str) -> Response:
     """The feed of the filters, built once per state of the agenda."""
-    key = (id(current_app), json.dumps(filters.query_args(), sort_keys=True), services.feed_stamp(get_session()))
+    key = (id(current_app), json.dumps(filters.query_args(), sort_keys=True), feeds.feed_stamp(get_session()))
     body = _feeds.get(key)
     if body is None:
         body = _build(filters, name)
@@ -145,15 +148,15 @@ def _cached_feed(filters: services.AgendaFilters, name: str, filename: str) -> R
 @bp.route("/agenda.ics")
 def feed() -> Response:
     """The iCalendar feed of the agenda with the URL's filters."""
-    filters = services.parse_filters(request.args)
+    filters = occurrences.parse_filters(request.args)
     return _cached_feed(filters, f"{current_app.config['SITE_NAME']} — {_('Agenda')}", "agenda.ics")
 
 
 @bp.route("/donnees/<key>.ics")
 def form_feed(key: str) -> Response:
     """The iCalendar dataset of one form with a schedule field."""
-    form = services.get_event_form(get_session(), key)
-    filters = services.parse_filters(request.args)
+    form = projection.get_event_form(get_session(), key)
+    filters = occurrences.parse_filters(request.args)
     filters.form = form.key
     return _cached_feed(filters, f"{current_app.config['SITE_NAME']} — {form.title}", f"{form.key}.ics")
 
@@ -162,8 +165,8 @@ def form_feed(key: str) -> Response:
 def event_feed(record_id: int) -> Response:
     """One event as a calendar file."""
     db = get_session()
-    record, agenda_event = services.get_event(db, record_id, current_user)
-    events = services.feed_events(db, record_ids=[record.id]) if agenda_event.public else []
+    record, agenda_event = overrides.get_event(db, record_id, current_user)
+    events = feeds.feed_events(db, record_ids=[record.id]) if agenda_event.public else []
     if not events:
         abort(404)
     return _ics(events_to_ical(events, calendar_name=record.title), f"evenement-{record.id}.ics")

@@ -12,7 +12,7 @@ import recurring_ical_events
 
 from tests.factories import PASSWORD
 from tests.factories import make_user
-from wiki.agenda import services as agenda
+from wiki.agenda import overrides
 from wiki.agenda.models import AgendaEvent
 from wiki.db import utcnow
 
@@ -107,12 +107,12 @@ def test_feed_round_trips_to_exactly_our_occurrences(client, db, events):
     events("Fête", {"start": "2026-10-24", "end": "2026-10-25", "all_day": True})
     events("Nuit du changement d'heure", {"start": "2026-10-24T23:00", "end": "2026-10-25T04:00"})
     called_off = events("Concert", {"start": "2026-11-07T20:30"})
-    agenda.cancel_occurrence(db, called_off, db.get(AgendaEvent, called_off.id), "2026-11-07T20:30", actor=events.author,
+    overrides.cancel_occurrence(db, called_off, db.get(AgendaEvent, called_off.id), "2026-11-07T20:30", actor=events.author,
                              policy="account")  # fmt: skip
     event = db.get(AgendaEvent, record.id)
-    agenda.change_occurrence(db, record, event, "2027-01-12T20:00", {"start": "2027-01-14T18:00"}, actor=events.author,
+    overrides.change_occurrence(db, record, event, "2027-01-12T20:00", {"start": "2027-01-14T18:00"}, actor=events.author,
                              policy="account")  # fmt: skip
-    agenda.cancel_occurrence(db, record, event, "2027-02-09T20:00", actor=events.author, policy="account")
+    overrides.cancel_occurrence(db, record, event, "2027-02-09T20:00", actor=events.author, policy="account")
     db.commit()
     feed = client.get("/agenda.ics")
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"

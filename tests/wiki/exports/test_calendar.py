@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from tests.wiki.agenda.conftest import events  # noqa: F401 - the fixture
-from wiki.agenda import services as agenda
+from wiki.agenda import feeds
+from wiki.agenda import overrides
 from wiki.agenda.models import AgendaEvent
 from wiki.db import utcnow
 from wiki.exports import calendar
@@ -41,9 +42,9 @@ def agenda_events(db, events):  # noqa: F811 - the imported fixture
     series = events("Marché", {"start": f"{first}T08:00", "end": f"{first}T12:00", "rrule": "FREQ=WEEKLY;COUNT=10"},
                     themes=["alimentation"])  # fmt: skip
     event = db.get(AgendaEvent, series.id)
-    agenda.change_occurrence(db, series, event, f"{first + dt.timedelta(days=7)}T08:00", {"title": "Marché de Noël"},
+    overrides.change_occurrence(db, series, event, f"{first + dt.timedelta(days=7)}T08:00", {"title": "Marché de Noël"},
                              actor=events.author, policy="account")  # fmt: skip
-    agenda.cancel_occurrence(db, series, event, f"{first + dt.timedelta(days=14)}T08:00", actor=events.author,
+    overrides.cancel_occurrence(db, series, event, f"{first + dt.timedelta(days=14)}T08:00", actor=events.author,
                              policy="account")  # fmt: skip
     db.commit()
     fete = events("Fête", {"start": _soon(10)[:10], "end": _soon(11)[:10], "all_day": True}, themes=["culture"])
@@ -55,7 +56,7 @@ def test_each_save_stores_the_vevents_the_feed_writes(db, agenda_events):
     series, fete, draft = agenda_events
     for record in (series, fete):
         row = db.get(AgendaEvent, record.id)
-        (mapping,) = agenda.feed_events(db, record_ids=[record.id])
+        (mapping,) = feeds.feed_events(db, record_ids=[record.id])
         assert row.ical == event_bytes(mapping) and row.ical.count(b"BEGIN:VEVENT") >= 1
         assert row.ical_zone == (list(zone_years(mapping)) if zone_years(mapping) else None)
         assert row.ical_stamp == record.updated_at and row.ical_format == SERIALISER
@@ -70,7 +71,7 @@ def test_a_cold_feed_only_concatenates_stored_bytes_and_is_byte_identical(client
     _restart()
     warm = client.get("/donnees/evenement.ics").data
     site = client.application.config["SITE_NAME"]
-    assert warm == events_to_ical(agenda.feed_events(db), calendar_name=f"{site} — Événement")  # what was built before
+    assert warm == events_to_ical(feeds.feed_events(db), calendar_name=f"{site} — Événement")  # what was built before
 
     def no_serialising(*_args, **_kwargs):
         raise AssertionError("a stored event was serialised again")
@@ -93,7 +94,7 @@ def test_rows_without_bytes_are_filled_by_the_next_feed(client, db, agenda_event
     db.expire_all()
     for record in (series, fete):
         row = db.get(AgendaEvent, record.id)
-        (mapping,) = agenda.feed_events(db, record_ids=[record.id])
+        (mapping,) = feeds.feed_events(db, record_ids=[record.id])
         assert row.ical == event_bytes(mapping) and row.ical_stamp == db.get(Record, record.id).updated_at
 
 
@@ -146,7 +147,7 @@ def test_refresh_command_stores_missing_bytes(app, db, agenda_events):
     result = app.test_cli_runner().invoke(args=["agenda", "refresh"])
     assert result.exit_code == 0 and "2 événement(s) réécrit(s)" in result.output  # the draft is not public
     db.expire_all()
-    (mapping,) = agenda.feed_events(db, record_ids=[fete.id])
+    (mapping,) = feeds.feed_events(db, record_ids=[fete.id])
     assert db.get(AgendaEvent, fete.id).ical == event_bytes(mapping) and db.get(AgendaEvent, draft.id).ical is None
     db.rollback()  # end the read: the command writes
     again = app.test_cli_runner().invoke(args=["agenda", "refresh"])
