@@ -6,6 +6,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -13,6 +14,7 @@ from tests.wiki.agenda.conftest import events  # noqa: F401 - the fixture
 from wiki.agenda import feeds
 from wiki.agenda import overrides
 from wiki.agenda.models import AgendaEvent
+from wiki.agenda.models import AgendaOccurrence
 from wiki.db import utcnow
 from wiki.exports import calendar
 from wiki.exports.ical import SERIALISER
@@ -152,3 +154,29 @@ def test_refresh_command_stores_missing_bytes(app, db, agenda_events):
     db.rollback()  # end the read: the command writes
     again = app.test_cli_runner().invoke(args=["agenda", "refresh"])
     assert again.exit_code == 0 and "réécrit" not in again.output
+
+
+def test_events_saved_before_migration_0010_get_their_bytes_from_the_next_feed(app, client, db, agenda_events):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from wiki import migrate
+    from wiki.db import Database
+
+    series, fete, _ = agenda_events
+    expected = client.get("/donnees/evenement.ics").data
+    occurrences_before = db.scalar(select(func.count()).select_from(AgendaOccurrence))
+    db.close()
+    engine = Database.engine(app)
+    command.downgrade(migrate.alembic_config(engine), "0009")
+    assert "ical" not in {c["name"] for c in inspect(engine).get_columns("agenda_events")}
+    migrate.upgrade(engine, None, backup=False)
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    assert db.scalar(select(AgendaEvent.ical).where(AgendaEvent.record_id == series.id)) is None  # rows kept, no bytes
+    assert db.scalar(select(func.count()).select_from(AgendaOccurrence)) == occurrences_before > 0
+    db.rollback()
+    _restart()
+    assert client.get("/donnees/evenement.ics").data == expected  # the occurrence index survived both ways too
+    for record in (series, fete):
+        (mapping,) = feeds.feed_events(db, record_ids=[record.id])
+        assert db.get(AgendaEvent, record.id).ical == event_bytes(mapping)

@@ -30,17 +30,15 @@ depends_on = None
 
 def upgrade() -> None:
     """Apply this migration."""
-    with op.batch_alter_table('agenda_events', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ical', sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column('ical_zone', wiki.revisions.JSONType, nullable=True))
-        batch_op.add_column(sa.Column('ical_stamp', wiki.db.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('ical_format', sa.String(length=64), nullable=True))
+    # Plain ALTER TABLE, never a batch copy: on SQLite, dropping the copied table would cascade to
+    # agenda_occurrences (foreign keys are on) and empty the occurrence index.
+    op.add_column('agenda_events', sa.Column('ical', sa.LargeBinary(), nullable=True))
+    op.add_column('agenda_events', sa.Column('ical_zone', wiki.revisions.JSONType, nullable=True))
+    op.add_column('agenda_events', sa.Column('ical_stamp', wiki.db.UTCDateTime(), nullable=True))
+    op.add_column('agenda_events', sa.Column('ical_format', sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
-    """Revert this migration."""
-    with op.batch_alter_table('agenda_events', schema=None) as batch_op:
-        batch_op.drop_column('ical_format')
-        batch_op.drop_column('ical_stamp')
-        batch_op.drop_column('ical_zone')
-        batch_op.drop_column('ical')
+    """Revert this migration (SQLite 3.35 or later drops columns in place)."""
+    for name in ('ical_format', 'ical_stamp', 'ical_zone', 'ical'):
+        op.drop_column('agenda_events', name)
