@@ -14,7 +14,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import and_
 from sqlalchemy import bindparam
+from sqlalchemy import case
 from sqlalchemy import exists
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -72,26 +74,59 @@ def feed_event(db: Session, event: AgendaEvent, record: Record) -> dict[str, Any
     }  # fmt: skip
 
 
-def stored_feed_parts(db: Session, record_ids: Iterable[int], *, serialiser: str) -> dict[int, tuple[tuple[Any, ...], bytes, Any]]:
-    """``record_id -> (version, VEVENT bytes, zone years)`` stored for these events, stale ones left out.
+def feed_index_with_parts(db: Session, filters: AgendaFilters | None = None, *, serialiser: str,
+                          now: dt.datetime | None = None) -> tuple[list[tuple[int, tuple[Any, ...]]], dict[int, Any]]:  # fmt: skip
+    """:func:`feed_index` and :func:`stored_feed_parts` of all its events in one query: what a feed reads after a restart."""
+    valid = and_(AgendaEvent.ical.is_not(None), AgendaEvent.ical_stamp == Record.updated_at, AgendaEvent.ical_format == serialiser)
+    rows = db.execute(_feed_query(db, filters, None, now, AgendaEvent.record_id, AgendaEvent.sequence, AgendaEvent.updated_at,
+                                  Record.updated_at, case((valid, AgendaEvent.ical)), case((valid, AgendaEvent.ical_zone)))
+                      .order_by(AgendaEvent.record_id))  # fmt: skip
+    index, parts = [], {}
+    for record_id, sequence, event_time, record_time, part, zone in rows:
+        index.append((record_id, (sequence, event_time, record_time)))
+        if part is not None:
+            parts[record_id] = (bytes(part), _zone_years(zone))
+    return index, parts
+
+
+def stored_feed_parts(db: Session, record_ids: Iterable[int], *, serialiser: str) -> dict[int, tuple[bytes, tuple[str, int, int] | None]]:
+    """``record_id -> (VEVENT bytes, zone years)`` stored for these events, stale ones left out.
 
     Bytes are stale when the record changed after they were written (``ical_stamp``) or another
-    ``serialiser`` wrote them; the version is the one :func:`feed_index` gives, to keep them in memory.
+    ``serialiser`` wrote them. They are written in the same transaction as any change of their event,
+    so they go with the version :func:`feed_index` gives.
     """
     wanted = list(record_ids)
     if not wanted:
         return {}
     rows = db.execute(
-        select(AgendaEvent.record_id, AgendaEvent.sequence, AgendaEvent.updated_at, Record.updated_at, AgendaEvent.ical,
-               AgendaEvent.ical_zone)
+        select(AgendaEvent.record_id, AgendaEvent.ical, AgendaEvent.ical_zone)
         .join(Record, Record.id == AgendaEvent.record_id)
         .where(AgendaEvent.record_id.in_(wanted), AgendaEvent.ical.is_not(None), AgendaEvent.ical_stamp == Record.updated_at,
                AgendaEvent.ical_format == serialiser)
     )  # fmt: skip
-    return {
-        record_id: ((sequence, event_time, record_time), bytes(part), tuple(zone) if zone else None)
-        for record_id, sequence, event_time, record_time, part, zone in rows
-    }
+    return {record_id: (bytes(part), _zone_years(zone)) for record_id, part, zone in rows}
+
+
+def store_part(event: AgendaEvent, record: Record, part: bytes | None, zone: tuple[str, int, int] | None, *,
+               serialiser: str) -> None:  # fmt: skip
+    """Put an event's VEVENT bytes and zone years on its row, written now from ``record`` (None: store nothing)."""
+    event.ical = part
+    event.ical_zone = _zone_text(zone) if part is not None else None
+    event.ical_stamp = record.updated_at if part is not None else None
+    event.ical_format = serialiser if part is not None else None
+
+
+def _zone_text(zone: tuple[str, int, int] | None) -> str | None:
+    """``Europe/Paris 2025 2027``: zone names have no spaces, and text reads back faster than JSON."""
+    return " ".join(str(x) for x in zone) if zone else None
+
+
+def _zone_years(text: str | None) -> tuple[str, int, int] | None:
+    if not text:
+        return None
+    key, first, last = text.split()
+    return key, int(first), int(last)
 
 
 def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], bytes, Any]], *, serialiser: str) -> None:
@@ -102,7 +137,7 @@ def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], by
     """
     table = AgendaEvent.__table__
     rows = [{"rid": record_id, "seq": version[0], "event_time": version[1], "record_time": version[2], "part": part,
-             "zone": list(zone) if zone else None} for record_id, version, part, zone in parts]  # fmt: skip
+             "zone": _zone_text(zone)} for record_id, version, part, zone in parts]  # fmt: skip
     if not rows:
         return
     unchanged = exists().where(Record.id == bindparam("rid"), Record.updated_at == bindparam("record_time", type_=Record.updated_at.type))
@@ -110,7 +145,7 @@ def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], by
         table.update()
         .where(table.c.record_id == bindparam("rid"), table.c.sequence == bindparam("seq"),
                table.c.updated_at == bindparam("event_time", type_=table.c.updated_at.type), unchanged)
-        .values(ical=bindparam("part"), ical_zone=bindparam("zone", type_=table.c.ical_zone.type),
+        .values(ical=bindparam("part"), ical_zone=bindparam("zone"),
                 ical_stamp=bindparam("record_time", type_=table.c.ical_stamp.type), ical_format=serialiser)
     )  # fmt: skip
     db.execute(statement, rows)

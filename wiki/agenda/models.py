@@ -61,8 +61,8 @@ class AgendaEvent(Base):
     #: :mod:`wiki.exports.calendar` whenever the event is projected (``agenda_event_synced``); None when the
     #: event is not public or the bytes were never written (rows older than migration 0010).
     ical: Mapped[bytes | None] = mapped_column(LargeBinary)
-    #: ``[zone, first year, last year]`` the VTIMEZONE of ``ical`` must cover; None for all-day events.
-    ical_zone: Mapped[list[Any] | None] = mapped_column(JSONType)
+    #: ``Europe/Paris 2025 2027``: the zone and years the VTIMEZONE of ``ical`` must cover; None for all-day events.
+    ical_zone: Mapped[str | None] = mapped_column(String(80))
     #: The record's ``updated_at`` when ``ical`` was written: bytes whose stamp differs are stale.
     ical_stamp: Mapped[datetime | None]
     #: Which serialiser wrote ``ical`` (``wiki.exports.ical.SERIALISER``): bytes from another one are stale.

@@ -73,10 +73,7 @@ def on_event_synced(sender: Any, *, session: Session, event: AgendaEvent, record
     except Exception:  # noqa: BLE001 - an unwritable event never fails its save: the feed tries again and reports it
         log.warning("VEVENT of event %s not stored", event.record_id, exc_info=True)
         part = zone = None
-    event.ical = part
-    event.ical_zone = list(zone) if zone else None
-    event.ical_stamp = record.updated_at if part is not None else None
-    event.ical_format = SERIALISER if part is not None else None
+    feeds.store_part(event, record, part, zone, serialiser=SERIALISER)
 
 
 def _ics(body: bytes, filename: str) -> Response:
@@ -90,16 +87,21 @@ def _build(filters: occurrences.AgendaFilters, name: str) -> bytes:
     """Assemble a feed from each event's VEVENTs: in memory, else stored on its row, else serialised now."""
     db = get_session()
     app = id(current_app)
-    index = feeds.feed_index(db, filters)
+    cold = not any(key[0] == app for key in _parts)
+    if cold:  # nothing in memory (a restart): the index and the stored bytes in one query
+        index, stored = feeds.feed_index_with_parts(db, filters, serialiser=SERIALISER)
+    else:
+        index = feeds.feed_index(db, filters)
     stale = [record_id for record_id, version in index if _parts.get((app, record_id), ((),))[0] != version]
     if len(_parts) + len(stale) > _PARTS_CACHE:
         _parts.clear()
     versions = dict(index)
     for record_id in stale:
         _parts.pop((app, record_id), None)
-    for record_id, stored in feeds.stored_feed_parts(db, stale, serialiser=SERIALISER).items():
-        if stored[0] == versions[record_id]:
-            _parts[(app, record_id)] = stored
+    if not cold:
+        stored = feeds.stored_feed_parts(db, stale, serialiser=SERIALISER)
+    for record_id, (part, zone) in stored.items():
+        _parts[(app, record_id)] = (versions[record_id], part, zone)
     _serialise(db, [record_id for record_id in stale if (app, record_id) not in _parts], versions)
     parts, zones = [], {}
     for record_id, _version in index:

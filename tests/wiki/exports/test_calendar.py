@@ -60,10 +60,11 @@ def test_each_save_stores_the_vevents_the_feed_writes(db, agenda_events):
         row = db.get(AgendaEvent, record.id)
         (mapping,) = feeds.feed_events(db, record_ids=[record.id])
         assert row.ical == event_bytes(mapping) and row.ical.count(b"BEGIN:VEVENT") >= 1
-        assert row.ical_zone == (list(zone_years(mapping)) if zone_years(mapping) else None)
+        assert row.ical_zone == ("{} {} {}".format(*zone_years(mapping)) if zone_years(mapping) else None)
         assert row.ical_stamp == record.updated_at and row.ical_format == SERIALISER
     assert db.get(AgendaEvent, series.id).ical.count(b"RECURRENCE-ID") == 2  # the moved date, the cancelled one
     assert db.get(AgendaEvent, fete.id).ical_zone is None  # all-day: no VTIMEZONE
+    assert db.get(AgendaEvent, series.id).ical_zone.startswith("Europe/Paris 20")
     hidden = db.get(AgendaEvent, draft.id)
     assert hidden.ical is None and hidden.ical_stamp is None  # not public: nothing to write
 
@@ -84,6 +85,18 @@ def test_a_cold_feed_only_concatenates_stored_bytes_and_is_byte_identical(client
     _restart()
     filtered = client.get("/agenda.ics?theme=culture").data
     assert b"SUMMARY:F\xc3\xaate" in filtered and b"March\xc3\xa9" not in filtered
+
+
+def test_after_a_change_only_the_changed_event_is_read_again(client, db, events, agenda_events, monkeypatch):  # noqa: F811
+    series, fete, _ = agenda_events
+    client.get("/donnees/evenement.ics")
+    overrides.cancel_occurrence(db, fete, db.get(AgendaEvent, fete.id), _soon(10)[:10], actor=events.author, policy="account")
+    db.commit()
+    stored = db.get(AgendaEvent, fete.id).ical
+    assert b"STATUS:CANCELLED" in stored  # written by the change itself
+    monkeypatch.setattr(calendar, "event_bytes", lambda *_: pytest.fail("an event was serialised by the feed"))
+    feed = client.get("/donnees/evenement.ics").data
+    assert stored in feed and db.get(AgendaEvent, series.id).ical in feed
 
 
 def test_rows_without_bytes_are_filled_by_the_next_feed(client, db, agenda_events):

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import wiki.db
-import wiki.revisions
 
 revision = '0010'
 down_revision = '0009'
@@ -33,7 +32,7 @@ def upgrade() -> None:
     # Plain ALTER TABLE, never a batch copy: on SQLite, dropping the copied table would cascade to
     # agenda_occurrences (foreign keys are on) and empty the occurrence index.
     op.add_column('agenda_events', sa.Column('ical', sa.LargeBinary(), nullable=True))
-    op.add_column('agenda_events', sa.Column('ical_zone', wiki.revisions.JSONType, nullable=True))
+    op.add_column('agenda_events', sa.Column('ical_zone', sa.String(length=80), nullable=True))
     op.add_column('agenda_events', sa.Column('ical_stamp', wiki.db.UTCDateTime(), nullable=True))
     op.add_column('agenda_events', sa.Column('ical_format', sa.String(length=64), nullable=True))
 
