@@ -2,10 +2,11 @@
 
 ``feed_index`` lists a feed's events with a version that changes whenever
 their VEVENTs may; :mod:`wiki.exports.calendar` keeps each event's VEVENTs by
-that version, reads them from the agenda row (``stored_feed_parts``) after a
-restart, and stores those it had to write (``store_feed_parts``). The bytes
-themselves are written by :mod:`wiki.exports.ical`, which the agenda never
-imports. No request globals here (STYLE R6).
+that version, reads them from the agenda rows (``feed_index_with_parts`` after
+a restart, ``stored_feed_parts`` for the events changed since), puts them there
+when an event is saved (``store_part``) and stores those it had to write itself
+(``store_feed_parts``). The bytes are written by :mod:`wiki.exports.ical`,
+which the agenda never imports. No request globals here (STYLE R6).
 """
 
 from __future__ import annotations
