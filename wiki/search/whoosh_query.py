@@ -27,6 +27,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from itertools import islice
 from typing import Any
 
@@ -299,8 +300,9 @@ class _View:
 
 
 def _updated(segment: Any) -> np.ndarray:
-    """POSIX seconds of every document of a segment (0 when unknown)."""
-    return np.array([value.timestamp() if value else 0.0 for value in segment.column_reader("updated_at")], dtype=np.float64)
+    """POSIX seconds of every document of a segment (0 when unknown); the index stores naive UTC."""
+    return np.array([value.replace(tzinfo=UTC).timestamp() if value else 0.0 for value in segment.column_reader("updated_at")],
+                    dtype=np.float64)
 
 
 class Evaluator:
@@ -308,7 +310,6 @@ class Evaluator:
 
     def __init__(self) -> None:
         self._cache = _SegmentCache()
-        self._lock = threading.Lock()
 
     def view(self, searcher: Searcher) -> _View:
         """The arrays of one searcher, assembled at its first query."""
