@@ -51,8 +51,10 @@ def init_command(demo: bool) -> None:
         session.commit()
     finally:
         session.close()
-    if any(created.values()):
+    if any(created[name] for name in ("forms", "choice_lists", "themes")):
         click.echo(f"Formulaires intégrés : {created['forms']}, listes : {created['choice_lists']}, thématiques : {created['themes']}.")
+    if created["upgraded_forms"]:
+        click.echo(f"Formulaires intégrés mis à jour : {created['upgraded_forms']} (voir leur historique).")
     if demo:
         from wiki.demo import load_demo
 
