@@ -438,7 +438,7 @@ def edit_form(key: str) -> Any:
     old = {d.id: d for d in services.form_fields(form)}
     saved = [r for r in rows if not r["blank"] and not r["delete"]]
     title_field = next((r["key"] for r in rows if r["id"] and r["id"] == meta["title_field"]), meta["title_field"]) or None
-    keys = {r["id"]: r["key"] for r in saved if r["id"]}
+    keys = {r["id"]: r["key"] for r in rows if r["id"]}  # deleted rows too: a refusal then names the box by its key
     try:
         changed = services.update_form(
             db, form, title=meta["title"], description=meta["description"], fields=[field_from_row(r, old, keys) for r in saved],

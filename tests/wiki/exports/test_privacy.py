@@ -243,5 +243,9 @@ def test_the_data_dictionary_describes_a_consented_column_honestly(client, seede
     assert "seulement si la personne l’a accepté" in column["description"] and "vide sinon" in column["description"]
     assert "constraints" not in column  # never required: empty wherever consent is missing
     assert "courriel_perso" not in [f["name"] for f in schema["fields"]]  # personal without a box: no column at all
+    meta = {f["key"]: f for f in client.get(f"/donnees/{seeded.form.key}.json").json["dataset"]["fields"]}
+    assert meta["organisateur"] | {"label": ""} == {"key": "organisateur", "type": "text", "label": "", "personal": True,
+                                                   "consent_field": "accord_organisateur"}  # fmt: skip
+    assert "personal" not in meta["title"] and "courriel_perso" not in meta
     page = client.get(f"/donnees/{seeded.form.key}").text
     assert "Donnée personnelle : publiée seulement si la personne l’a accepté (case « La personne accepte d’être nommée ») ; vide sinon." in page

@@ -564,6 +564,19 @@ def test_a_refused_consent_box_comes_back_with_what_was_typed(moderator, db, tar
     assert the_form(db).fields["courriel"].consent_field is None and the_form(db).revision == 3
 
 
+def test_deleting_a_consent_box_still_named_by_a_field_is_refused_by_name(moderator, db):
+    create_producers(moderator)
+    data = add_contact_fields(moderator)
+    box = row_by_key(data, "accord")
+    data |= {f"fields-{row_by_key(data, 'courriel')}-consent": data[f"fields-{box}-id"]}
+    assert moderator.post(BUILDER, data=data).status_code == 302
+    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data[f"fields-{row_by_key(data, 'accord')}-delete"] = "on"
+    response = moderator.post(BUILDER, data=data)
+    assert response.status_code == 400 and escape("la case de consentement « accord » n'est pas un champ du formulaire") in response.text
+    assert "accord" in the_form(db).fields
+
+
 # --- pure helpers ------------------------------------------------------------------------------
 
 
