@@ -45,3 +45,16 @@ def test_bad_edit_policy_is_refused(tmp_path):
 
     with pytest.raises(ValueError):
         create_app({"INSTANCE_PATH": str(tmp_path), "EDIT_POLICY": "anything", "SECRET_KEY": "x"})
+
+
+def test_a_served_app_freezes_its_startup_objects_a_test_app_does_not(tmp_path):
+    import gc
+
+    gc.unfreeze()
+    try:
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "TESTING": True})
+        assert gc.get_freeze_count() == 0
+        create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+        assert gc.get_freeze_count() > 10_000  # modules, routes, schemas: out of every full collection
+    finally:
+        gc.unfreeze()

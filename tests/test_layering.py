@@ -15,6 +15,7 @@ PURE = (
     "wiki/macros.py",
     "wiki/records/fields.py",
     "wiki/records/schema.py",
+    "wiki/records/disclosure.py",
     "wiki/records/values.py",
     "wiki/records/geometry.py",
     "wiki/records/widgets.py",
@@ -25,7 +26,7 @@ PURE = (
     "geodata/geometry.py",
 )
 #: The pure field modules of records may use each other, nothing else of ours.
-PURE_SIBLINGS = ("wiki.records.fields", "wiki.records.schema", "wiki.records.values", "wiki.records.geometry", "wiki.agenda", "geodata.geometry")
+PURE_SIBLINGS = ("wiki.records.fields", "wiki.records.schema", "wiki.records.disclosure", "wiki.records.values", "wiki.records.geometry", "wiki.agenda", "geodata.geometry")
 #: Service modules that are not named services.py: the agenda's, split by responsibility.
 SERVICES = ("wiki/agenda/projection.py", "wiki/agenda/occurrences.py", "wiki/agenda/overrides.py", "wiki/agenda/feeds.py")
 KERNEL = ("wiki/db.py", "wiki/paging.py", "wiki/signals.py", "wiki/config.py", "wiki/markup.py", "wiki/textdiff.py", "wiki/macros.py")

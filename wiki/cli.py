@@ -19,6 +19,7 @@ from flask.cli import FlaskGroup
 from flask.cli import with_appcontext
 
 from wiki import migrate
+from wiki import signals
 from wiki.db import Database
 
 db_cli = AppGroup("db", help="Gérer le schéma de la base de données.")
@@ -51,8 +52,11 @@ def init_command(demo: bool) -> None:
         session.commit()
     finally:
         session.close()
-    if any(created.values()):
+    signals.instance_upgraded.send(current_app._get_current_object(), echo=click.echo)
+    if any(created[name] for name in ("forms", "choice_lists", "themes")):
         click.echo(f"Formulaires intégrés : {created['forms']}, listes : {created['choice_lists']}, thématiques : {created['themes']}.")
+    if created["upgraded_forms"]:
+        click.echo(f"Formulaires intégrés mis à jour : {created['upgraded_forms']} (voir leur historique).")
     if demo:
         from wiki.demo import load_demo
 

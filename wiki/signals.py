@@ -34,3 +34,7 @@ agenda_event_synced = _signals.signal("agenda-event-synced")
 zone_saved = _signals.signal("zone-saved")
 #: Any contribution by a person, for statistics (kw: session, actor, kind).
 contribution_added = _signals.signal("contribution-added")
+#: ``lieudit init`` created or upgraded the instance; sent by the app, outside any
+#: unit of work, so derived stores can follow a new version (kw: echo, a function
+#: that prints a French line for the operator).
+instance_upgraded = _signals.signal("instance-upgraded")

@@ -23,6 +23,24 @@ def test_init_demo_loads_the_territory(runner, db):
     assert "0 page(s)" in again.output  # idempotent
 
 
+def test_init_upgrades_the_built_in_forms_of_an_older_install_once(runner, db):
+    from tests.wiki.records.test_builtin import _as_installed_before_consent
+    from wiki.demo import demo_author
+    from wiki.records import builtin
+    from wiki.records import services
+
+    services.create_form(db, **builtin.FORMS[0] | {"fields": _as_installed_before_consent()}, actor=demo_author(db), builtin=True)
+    db.commit()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    assert "Formulaires intégrés mis à jour : 1" in first.output and "Formulaires intégrés : 3," in first.output
+    again = runner.invoke(args=["init"])
+    assert again.exit_code == 0 and "mis à jour" not in again.output
+    consent = {d.consent_field for d in services.form_fields(services.get_form(db, "initiative")) if d.personal}
+    db.rollback()
+    assert consent == {"contact_consentement"}
+
+
 def test_demo_home_page_renders_with_working_links(runner, client):
     runner.invoke(args=["init", "--demo"])
     home = client.get("/")

@@ -71,20 +71,21 @@ def get_event_form(db: Session, key: str) -> Form:
     return form
 
 
-def _public(field: F.FieldDef) -> bool:
-    return field.visibility == "public" and not field.personal
-
-
 def _first(defs: list[F.FieldDef], kinds: tuple[str, ...], keys: tuple[str, ...] = ()) -> F.FieldDef | None:
-    """A public field of the wanted type, preferring the given keys."""
-    candidates = [d for d in defs if d.type in kinds and _public(d)]
+    """A field of the wanted type among ``defs``, preferring the given keys."""
+    candidates = [d for d in defs if d.type in kinds]
     return next((d for d in candidates if d.key in keys), None) or (candidates[0] if candidates and not keys else None)
 
 
 def event_values(db: Session, record: Record) -> dict[str, Any]:
-    """The public facts of an event record: title, description, location, url, organiser, schedule, themes, zones."""
-    defs = records.form_fields(record.form)
+    """The public facts of an event record: title, description, location, url, organiser, schedule, themes, zones.
+
+    Facts are read from the fields the record shows to anyone
+    (:mod:`wiki.records.disclosure`): a personal one only while its consent box is ticked.
+    """
+    rule = records.disclosure(record.form)
     data = record.data
+    defs = [d for d in rule.fields if rule.shows(d, data)]
 
     def value(d: F.FieldDef | None) -> Any:
         """The stored value of a field (None without the field)."""
@@ -112,7 +113,7 @@ def event_values(db: Session, record: Record) -> dict[str, Any]:
         "place_record_id": linked.get("record_id") if isinstance(linked, dict) and place else None,
         "url": value(_first(defs, ("url",))) or None,
         "organiser": str(value(_first(defs, ("text",), ("organisateur", "organiser", "organisatrice"))) or ""),
-        "schedule": value(schedule_def) if schedule_def is not None and _public(schedule_def) else None,
+        "schedule": value(schedule_def) if schedule_def is not None and schedule_def in defs else None,
         "themes": list(themes or []),
         "zones": [str(z) for z in zones],
         "point": point if isinstance(point, dict) and point.get("type") == "Point" else None,

@@ -86,7 +86,9 @@ SCHEMAS: dict[str, Any] = {
         "key": {"type": "string"}, "type": {"type": "string"}, "label": {"type": "string"}, "help": {"type": "string"},
         "required": {"type": "boolean"},
         "visibility": {"type": "string", "enum": ["public", "members", "private"]},
-        "personal": {"type": "boolean", "description": "Personal data: shown to moderators and the record's author only."},
+        "personal": {"type": "boolean", "description": "Personal data: shown to moderators and the record's author only, unless the record ticks its `consent_field`."},
+        "consent_field": _nullable("string", description="Key of the yes/no field recording the person's consent: "
+                                   "while a record ticks it, this personal field is shown as its visibility says."),
         "options": {"type": "object"},
     }),
     "Form": _object({

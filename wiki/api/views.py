@@ -288,6 +288,7 @@ def form(key: str) -> Response:
             "required": d.required,
             "visibility": d.visibility,
             "personal": d.personal,
+            "consent_field": d.consent_field,
             "options": dict(d.options),
         }
         for d in records.form_fields(found)

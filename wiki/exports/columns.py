@@ -3,8 +3,11 @@
 Pure module: no flask, no database. A form field becomes one column named by
 its public key, except a schedule, which becomes one column per part
 (``<key>_debut``, ``<key>_fin``…) so that flat formats stay flat. Only fields
-that are public and not personal are ever given to this module: the services
-filter them first (privacy by construction, HOSTILE_INPUTS B8-73).
+some record may show to anyone are ever given to this module, and rows hold
+only the values their record shows: the services filter both first (privacy
+by construction, HOSTILE_INPUTS B8-73). A personal field published under a
+consent box says so in its description: its cells are empty where the box is
+unticked.
 
 Each column knows its Table Schema type, format and constraints, and how to
 read its value out of a record's data (keyed by field id). ``cell_text``
@@ -73,18 +76,29 @@ class Column:
         return value
 
 
-def columns_for(fields: abc.Sequence[FieldDef], choices: abc.Mapping[str, abc.Sequence[str]]) -> list[Column]:
+def consent_note(box_label: str) -> str:
+    """Describe a personal column published under a consent box (data dictionary, Table Schema)."""
+    return f"Donnée personnelle : publiée seulement si la personne l’a accepté (case « {box_label} ») ; vide sinon."
+
+
+def columns_for(
+    fields: abc.Sequence[FieldDef], choices: abc.Mapping[str, abc.Sequence[str]], consents: abc.Mapping[str, str] | None = None
+) -> list[Column]:
     """Return the columns of a form's public fields, fixed columns included.
 
     :param choices: allowed values per field key, for choice fields (enums).
+    :param consents: label of the consent box per key of a personal field.
     """
+    consents = consents or {}
     columns = [Column("id", "Identifiant", "Numéro de la fiche, stable (son adresse est /fiches/<id>).", "integer", required=True)]
     for field in fields:
+        note = consent_note(consents[field.key]) if field.key in consents else ""
         if field.type == "schedule":
             for suffix, part, what in _SCHEDULE_PARTS:
                 kind = "boolean" if part == "all_day" else "string"
-                columns.append(Column(f"{field.key}_{suffix}", f"{field.label} : {what}", field.help, kind, field_type="schedule", field_id=field.id, part=part,
-                                      required=field.required and part in ("start", "all_day", "timezone")))
+                columns.append(Column(f"{field.key}_{suffix}", f"{field.label} : {what}", " ".join(filter(None, (field.help, note))), kind,
+                                      field_type="schedule", field_id=field.id, part=part,
+                                      required=field.required and part in ("start", "all_day", "timezone") and not note))  # fmt: skip
             continue
         table_type, fmt = _TABLE_TYPES.get(field.type, ("string", "default"))
         if field.type == "number" and (field.options.get("integer") or field.options.get("year")):
@@ -92,8 +106,10 @@ def columns_for(fields: abc.Sequence[FieldDef], choices: abc.Mapping[str, abc.Se
         description = field.help
         if field.type in ("multichoice", "theme") or (field.type == "zone" and field.options.get("multiple")):
             description = f"{description} (valeurs séparées par « {LIST_SEPARATOR} »)".strip()
+        description = " ".join(filter(None, (description, note)))
         enum = tuple(choices.get(field.key, ())) if field.type == "choice" else ()
-        columns.append(Column(field.key, field.label, description, table_type, fmt, field.required, enum, field.type, field.id))
+        # A consented column is empty wherever consent is missing: never "required" in the Table Schema.
+        columns.append(Column(field.key, field.label, description, table_type, fmt, field.required and not note, enum, field.type, field.id))
     columns.append(Column("updated_at", "Dernière modification", "Date et heure de la dernière modification (UTC).", "datetime", "any", True))
     columns.append(Column("verified_at", "Vérifiée le", "Date à laquelle quelqu’un a confirmé que la fiche est à jour.", "date"))
     return _unique(columns)

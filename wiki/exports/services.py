@@ -2,9 +2,11 @@
 
 No request globals (STYLE R6): views pass the session, the settings and the
 base addresses. Privacy by construction (HOSTILE_INPUTS B8-73, B8-75): only
-*published*, live records of live forms are read, and only the fields that are
-public and not personal ever become columns; the rows carry the full stored
-data, but nothing but a column reads it. Rows are fetched in keyset-paginated
+*published*, live records of live forms are read; only the fields some record
+may show to anyone become columns (public ones, and public personal ones
+under a consent box, :mod:`wiki.records.disclosure`), and each row carries
+only the values its record shows to anyone, so a personal value whose box is
+unticked is an empty cell. Rows are fetched in keyset-paginated
 batches of plain tuples (no ORM identity map), so an export of any size runs
 in constant memory.
 """
@@ -78,16 +80,18 @@ class ExportState:
 
 
 def public_fields(form: Form) -> list[FieldDef]:
-    """Return the fields of a form that may leave the wiki: public and not personal."""
-    return [field for field in records.form_fields(form) if field.visibility == "public" and not field.personal]
+    """Return the fields of a form whose values may leave the wiki: public, personal ones only under a consent box."""
+    return records.disclosure(form).columns("public")
 
 
 def dataset_columns(db: Session, form: Form) -> list[cols.Column]:
-    """Return the export columns of a form, with the allowed values of its choice fields."""
+    """Return the export columns of a form, with the allowed values of its choice fields and its consent boxes."""
     fields = public_fields(form)
     labels = records.value_labels(db, form)
     choices = {field.key: list(labels.get(field.key, {})) for field in fields if field.type == "choice"}
-    return cols.columns_for(fields, choices)
+    rule = records.disclosure(form)
+    consents = {field.key: box.label for field in fields if (box := rule.consent_field(field)) is not None}
+    return cols.columns_for(fields, choices, consents)
 
 
 def choice_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
@@ -295,9 +299,12 @@ def parse_since(raw: str | None) -> datetime | None:
 def iter_rows(db: Session, form: Form, *, since: datetime | None = None, batch: int = BATCH_SIZE) -> Iterator[dict[str, Any]]:
     """Yield the published records of a form as export rows, in id order, in batches.
 
-    A row is ``{"id", "data", "updated_at", "verified_at"}``; ``data`` is read
-    only through the columns of :func:`public_fields`.
+    A row is ``{"id", "data", "updated_at", "verified_at"}``; ``data`` holds
+    only the values the record shows to anyone (a personal value whose consent
+    box is unticked is left out), and is read through the columns of
+    :func:`public_fields`.
     """
+    rule = records.disclosure(form)
     last = 0
     while True:
         query = select(Record.id, Record.data, Record.updated_at, Record.verified_at).where(
@@ -307,7 +314,7 @@ def iter_rows(db: Session, form: Form, *, since: datetime | None = None, batch: 
             query = query.where(Record.updated_at >= since)
         rows = db.execute(query.order_by(Record.id).limit(batch)).all()
         for row in rows:
-            yield {"id": row.id, "data": row.data or {}, "updated_at": _iso(row.updated_at), "verified_at": _iso(row.verified_at)}
+            yield {"id": row.id, "data": rule.values(row.data or {}), "updated_at": _iso(row.updated_at), "verified_at": _iso(row.verified_at)}
         if len(rows) < batch:
             return
         last = rows[-1].id

@@ -255,9 +255,11 @@ def download(key: str, ext: str) -> Any:
     if ext == "json":
         fields = services.public_fields(form)
         dataset = _dataset(key)
+        # A personal field says which box publishes it: its value is null wherever that box is unticked.
         meta = {"key": form.key, "title": dataset.title, "url": dataset.landing_url, "license": dataset.license.url,
                 "since": since.strftime("%Y-%m-%dT%H:%M:%SZ") if since else None,
-                "fields": [{"key": f.key, "type": f.type, "label": f.label} for f in fields]}  # fmt: skip
+                "fields": [{"key": f.key, "type": f.type, "label": f.label} | ({"personal": True, "consent_field": f.consent_field} if f.personal else {})
+                           for f in fields]}  # fmt: skip
 
         def _body(session: Any) -> Iterator[bytes]:
             objects = (cols.record_object(fields, row, f"{urls['site_url']}/fiches/{row['id']}") for row in services.iter_rows(session, form, since=since))

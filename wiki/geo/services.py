@@ -3,9 +3,11 @@
 No request globals (STYLE R6). Records are projected into ``RecordGeometry``
 and attached to zones by :func:`sync_record`, which the subscribers call on
 every record save, so the map, the zone pages and the exports never read a
-record's JSON to place it. Only a public, non-personal geometry field is ever
-projected (HOSTILE_INPUTS B6-61); a record without one but with a commune is
-placed, approximately, at that commune's centre.
+record's JSON to place it. Only a geometry field every record shows to anyone
+is ever projected (public and not personal: consent never places a record,
+HOSTILE_INPUTS B6-61); a record without one but with a commune is placed,
+approximately, at that commune's centre. Popups and properties show what the
+record shows to anyone (:mod:`wiki.records.disclosure`).
 
 Spatial queries take one of two paths, chosen by :func:`spatial_backend`:
 ``postgis`` (PostgreSQL with the PostGIS tables of migration 0009: bbox
@@ -51,9 +53,11 @@ from wiki.geo.models import Zone
 from wiki.geo.models import record_shapes
 from wiki.geo.models import zone_shapes
 from wiki.records import fields as F
+from wiki.records.disclosure import shows_always
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import RecordFacet
+from wiki.records.services import disclosure
 from wiki.records.services import form_fields
 from wiki.records.services import public_values
 
@@ -224,18 +228,19 @@ def zone_index(db: Session) -> geo.ZoneIndex:
 
 
 def geometry_field(form: Form) -> F.FieldDef | None:
-    """Return the form's first public, non-personal geometry field."""
-    return next((d for d in form_fields(form) if d.type == "geometry" and d.visibility == "public" and not d.personal), None)
+    """Return the form's first geometry field that every record shows to anyone."""
+    return next((d for d in form_fields(form) if d.type == "geometry" and shows_always(d)), None)
 
 
 def commune_field(form: Form) -> F.FieldDef | None:
-    """Return the form's first public commune field."""
-    return next((d for d in form_fields(form) if d.type == "zone" and d.visibility == "public" and not d.personal), None)
+    """Return the form's first commune field that every record shows to anyone."""
+    return next((d for d in form_fields(form) if d.type == "zone" and shows_always(d)), None)
 
 
 def _summary(form: Form, record: Record) -> str:
-    for d in form_fields(form):
-        if d.type == "longtext" and d.visibility == "public" and not d.personal and record.data.get(d.id):
+    rule = disclosure(form)
+    for d in rule.fields:
+        if d.type == "longtext" and rule.shows(d, record.data) and record.data.get(d.id):
             text = " ".join(_SUMMARY_MARKUP.sub("", str(record.data[d.id])).split())
             return text if len(text) <= 200 else text[:199].rsplit(" ", 1)[0] + "…"
     return ""
@@ -375,7 +380,7 @@ class LayerQuery:
 
 def theme_field_ids(forms: Iterable[Form]) -> list[str]:
     """Ids of the public theme fields of ``forms``."""
-    return [d.id for form in forms for d in form_fields(form) if d.type == "theme" and d.visibility == "public" and not d.personal]
+    return [d.id for form in forms for d in form_fields(form) if d.type == "theme" and shows_always(d)]
 
 
 SHAPE_KINDS = ("LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
@@ -515,8 +520,8 @@ def records_in_zone(db: Session, zone: Zone, *, today: date | None = None) -> di
 def stream_geojson(db: Session, form: Form, q: LayerQuery, *, url: Any, batch: int = 1_000) -> Iterator[str]:
     """Yield a GeoJSON FeatureCollection (RFC 7946) of a form's public located records, in chunks.
 
-    Properties hold only the values an anonymous visitor may see (no private
-    or personal field, B8-73); geometry fields are the feature's geometry,
+    Properties hold only the values an anonymous visitor may read (no private
+    field, no personal one without its record's consent, B8-73); geometry fields are the feature's geometry,
     not properties. Memory stays constant: records are read ``batch`` at a time.
     """
     anonymous = Anonymous()

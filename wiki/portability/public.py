@@ -4,7 +4,9 @@
 allowlist, so a table nobody has described here (added later by another
 package) is left out rather than risk publishing it. Kept: live pages with
 their history and files; forms, lists and themes; published and archived
-records with only their public, non-personal values (in their history too);
+records with only the values they show to anyone (a personal value while its
+consent box is ticked, :mod:`wiki.records.disclosure`), and in their history
+only values every record shows to anyone (consent opens current values only);
 public recent changes; and, for the authors named in that history, their
 display name only (no e-mail, no password hash, no login: the accounts of a
 loaded public dump cannot log in). Never kept: tokens, deleted pages,
@@ -24,6 +26,8 @@ from sqlalchemy import select
 
 from wiki.records import fields as F
 from wiki.records import schema
+from wiki.records.disclosure import Disclosure
+from wiki.records.disclosure import shows_always
 
 PUBLIC_STATUSES = ("published", "archived")
 
@@ -37,9 +41,9 @@ class PublicFilter:
     records: set[int] = field(default_factory=set)
     attachments: set[int] = field(default_factory=set)
     users: set[int] = field(default_factory=set)
-    #: Per form id, the ids of its public, non-personal fields, and its definitions.
+    #: Per form id, the ids of the fields every record shows to anyone, and who reads what.
     public_fields: dict[int, set[str]] = field(default_factory=dict)
-    form_defs: dict[int, list[Any]] = field(default_factory=dict)
+    form_rules: dict[int, Disclosure] = field(default_factory=dict)
     record_forms: dict[int, int] = field(default_factory=dict)
     stored_files: set[str] = field(default_factory=set)
 
@@ -49,8 +53,8 @@ class PublicFilter:
         t = metadata.tables
         kept = cls()
         for form_id, fields in conn.execute(select(t["forms"].c.id, t["forms"].c.fields).where(t["forms"].c.deleted_at.is_(None))):
-            kept.form_defs[form_id] = _field_defs(fields)
-            kept.public_fields[form_id] = {d.id for d in kept.form_defs[form_id] if d.visibility == "public" and not d.personal}
+            kept.form_rules[form_id] = Disclosure(_field_defs(fields))
+            kept.public_fields[form_id] = {d.id for d in kept.form_rules[form_id].fields if shows_always(d)}
         pages, revisions, records = t["pages"], t["page_revisions"], t["records"]
         kept.pages = set(conn.scalars(select(pages.c.id).where(pages.c.deleted_at.is_(None))))
         for revision_id, page_id, author_id in conn.execute(select(revisions.c.id, revisions.c.page_id, revisions.c.author_id)):
@@ -67,8 +71,7 @@ class PublicFilter:
             kept.records.add(record_id)
             kept.record_forms[record_id] = form_id
             kept.users.add(author_id)
-            for field_id in kept.public_fields[form_id]:
-                value = (data or {}).get(field_id)
+            for value in kept.form_rules[form_id].values(data or {}).values():
                 if isinstance(value, dict) and isinstance(value.get("attachment_id"), int):
                     file_refs.add(value["attachment_id"])
         attachments = t["attachments"]
@@ -95,6 +98,12 @@ class PublicFilter:
         return (kind == "page" and object_id in self.pages) or (kind == "record" and object_id in self.records) or kind == "form"
 
     def _record_data(self, record_id: int, data: dict[str, Any] | None) -> dict[str, Any]:
+        """The current values of a kept record that it shows to anyone."""
+        rule = self.form_rules.get(self.record_forms.get(record_id, -1))
+        return rule.values(data or {}) if rule is not None else {}
+
+    def _history_data(self, record_id: int, data: dict[str, Any] | None) -> dict[str, Any]:
+        """The values of an old revision every record shows to anyone (no personal value, consented or not)."""
         allowed = self.public_fields.get(self.record_forms.get(record_id, -1), set())
         return {key: value for key, value in (data or {}).items() if key in allowed}
 
@@ -136,7 +145,7 @@ def _record(kept: PublicFilter, row: dict[str, Any]) -> dict[str, Any] | None:
         return None
     data = kept._record_data(row["id"], row["data"])
     # Recomputed from the public values only, with the form as it is now.
-    search_text = F.fold(F.search_text(kept.form_defs.get(kept.record_forms[row["id"]], []), data))
+    search_text = F.fold(F.search_text(kept.form_rules[kept.record_forms[row["id"]]].fields, data))
     return row | {"data": data, "search_text": search_text}
 
 
@@ -146,7 +155,7 @@ def _revision(kept: PublicFilter, row: dict[str, Any]) -> dict[str, Any] | None:
     if row["kind"] != "record" or row["object_id"] not in kept.records:
         return None
     snapshot = dict(row["snapshot"] or {})
-    snapshot["data"] = kept._record_data(row["object_id"], snapshot.get("data"))
+    snapshot["data"] = kept._history_data(row["object_id"], snapshot.get("data"))
     return row | {"snapshot": snapshot}
 
 

@@ -61,7 +61,7 @@ EXPOSED_OPTIONS: dict[str, tuple[str, ...]] = {
     "zone": ("multiple",),
 }
 OPTION_NAMES = frozenset(name for names in EXPOSED_OPTIONS.values() for name in names)
-ROW_TEXTS = ("id", "key", "label", "type", "help", "visibility", "position", "list", "choices", "unit", "max_length", "min", "max")
+ROW_TEXTS = ("id", "key", "label", "type", "help", "visibility", "consent", "position", "list", "choices", "unit", "max_length", "min", "max")
 ROW_CHECKS = ("required", "personal", "delete", "multiple")
 THEME_TEXTS = ("key", "label", "parent", "synonyms", "position")
 _ROW_RE = re.compile(r"(fields|themes)-([0-9]{1,4})-[a-z_]{1,20}\Z")
@@ -148,13 +148,19 @@ def blank_row(n: int) -> dict[str, Any]:
 
 
 def rows_from_fields(defs: list[F.FieldDef]) -> list[dict[str, Any]]:
-    """Return builder rows for the fields of a form, in order."""
+    """Return builder rows for the fields of a form, in order.
+
+    A consent box is named by its field's internal id (as the title field
+    is), so renaming its key in the same save keeps the link.
+    """
+    ids = {d.key: d.id for d in defs}
     rows = []
     for n, d in enumerate(defs):
         opts = d.options
+        consent = ids.get(d.consent_field, d.consent_field) if d.consent_field else ""
         rows.append(_row(
             n, id=d.id, key=d.key, label=d.label, type=d.type, help=d.help, required=d.required,
-            visibility=d.visibility, personal=d.personal, position=str(n + 1), list=_text(opts.get("list")),
+            visibility=d.visibility, personal=d.personal, consent=consent, position=str(n + 1), list=_text(opts.get("list")),
             choices=items_text(opts.get("choices")), unit=_text(opts.get("unit")), max_length=_text(opts.get("max_length")),
             min=_text(opts.get("min")), max=_text(opts.get("max")), multiple=bool(opts.get("multiple")),
         ))  # fmt: skip
@@ -221,17 +227,21 @@ def _number_or_raw(raw: str) -> Any:
         return raw  # the schema refuses it with its own message
 
 
-def field_from_row(row: Mapping[str, Any], old: Mapping[str, F.FieldDef]) -> dict[str, Any]:
+def field_from_row(row: Mapping[str, Any], old: Mapping[str, F.FieldDef], keys: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Turn one builder row into a field definition for the services.
 
     Options the builder does not show (``integer``, ``kinds``, ``levels``…) are
-    kept while the type stays the same.
+    kept while the type stays the same. ``keys`` gives the key each row id
+    is saved under, to name the consent box by its key (a row without id is
+    named by its key already).
     """
     kind = row["type"]
     field: dict[str, Any] = {
         "key": row["key"], "type": kind, "label": row["label"], "help": row["help"], "required": row["required"],
         "visibility": row["visibility"] or "public", "personal": row["personal"],
     }  # fmt: skip
+    if row["consent"]:
+        field["consent_field"] = (keys or {}).get(row["consent"], row["consent"])
     if row["id"]:
         field["id"] = row["id"]
     before = old.get(row["id"])
@@ -279,7 +289,7 @@ def error_targets(messages: list[str]) -> set[str]:
     """Guess which inputs of a row its messages are about (for ``aria-invalid``)."""
     text = " ".join(messages).lower()
     targets = {name for word, name in (("clé", "key"), ("libellé", "label"), ("type", "type"), ("aide", "help"),
-                                       ("visibilité", "visibility"), ("identifiant", "key"))
+                                       ("visibilité", "visibility"), ("identifiant", "key"), ("consentement", "consent"))
                if word in text}  # fmt: skip
     for option in OPTION_NAMES:
         if f"« {option} »" in text:
@@ -317,7 +327,7 @@ def snapshot_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> l
             changes.append(SchemaChange("retyped", f.get("key", ""), b.get("type"), f.get("type")))
         if b.get("label") != f.get("label"):
             changes.append(SchemaChange("relabelled", f.get("key", ""), b.get("label"), f.get("label")))
-        settings = tuple(n for n in ("required", "visibility", "personal", "help", "options") if b.get(n) != f.get(n))
+        settings = tuple(n for n in ("required", "visibility", "personal", "consent_field", "help", "options") if b.get(n) != f.get(n))
         if settings:
             changes.append(SchemaChange("settings", f.get("key", ""), None, settings))
     changes += [SchemaChange("removed", f.get("key", ""), f.get("label"), None) for f in old.get("fields") or [] if f.get("id") not in after]
@@ -399,10 +409,13 @@ def _builder(form: Any, rows: list[dict[str, Any]], meta: dict[str, Any], *, mes
         exposed = EXPOSED_OPTIONS.get(row["type"], ())
         # Open where settings matter: choices need them, set ones show, refused ones must be seen.
         row["options_open"] = row["type"] in ("choice", "multichoice") or any(row[name] for name in exposed) or bool(row["targets"] & OPTION_NAMES)
+    # Yes/no rows a personal field may name as its consent box: by id once saved, by key before.
+    boxes = [(row["id"] or row["key"], row["label"] or row["key"], row["key"]) for row in rows
+             if row["type"] == "boolean" and not row["blank"] and not row["delete"] and (row["id"] or row["key"])]  # fmt: skip
     return render_template(
         "forms_admin/edit.html", form=form, rows=rows, meta=meta, messages=messages or [], summary=summary,
         meta_errors={k: v for k, v in (meta_errors or {}).items() if k != "fields"}, conflict=conflict, moved=moved, types=type_labels(), visibilities=visibility_labels(),
-        lists=taxonomy.list_choice_lists(db), exposed=EXPOSED_OPTIONS,
+        lists=taxonomy.list_choice_lists(db), exposed=EXPOSED_OPTIONS, boxes=boxes,
     ), status
 
 
@@ -425,9 +438,10 @@ def edit_form(key: str) -> Any:
     old = {d.id: d for d in services.form_fields(form)}
     saved = [r for r in rows if not r["blank"] and not r["delete"]]
     title_field = next((r["key"] for r in rows if r["id"] and r["id"] == meta["title_field"]), meta["title_field"]) or None
+    keys = {r["id"]: r["key"] for r in rows if r["id"]}  # deleted rows too: a refusal then names the box by its key
     try:
         changed = services.update_form(
-            db, form, title=meta["title"], description=meta["description"], fields=[field_from_row(r, old) for r in saved],
+            db, form, title=meta["title"], description=meta["description"], fields=[field_from_row(r, old, keys) for r in saved],
             title_field=title_field, actor=current_user, comment=meta["comment"], base_revision=meta["base"],
         )
     except ValidationError as err:

@@ -2,7 +2,8 @@
 
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
 its siblings :mod:`wiki.records.schema` (field definitions, re-exported here),
-:mod:`wiki.records.values` and :mod:`wiki.records.geometry` (the parsers), so
+:mod:`wiki.records.disclosure` (who reads what), :mod:`wiki.records.values`
+and :mod:`wiki.records.geometry` (the parsers), so
 forms can be checked and unit-tested alone; services code against this module.
 
 :func:`clean_record` re-validates every submitted record server-side, whatever
@@ -29,6 +30,8 @@ from wiki.agenda import rules
 from wiki.records import geometry as geo
 from wiki.records import schema
 from wiki.records import values as val
+from wiki.records.disclosure import READERS
+from wiki.records.disclosure import Disclosure
 
 # The public API, defined in the sibling modules.
 FIELD_TYPES = schema.FIELD_TYPES
@@ -61,7 +64,6 @@ _DEFAULTS = {"text": 300, "longtext": 50_000, "multichoice": 50, "theme": 10}
 _MAX_ITEMS = 1000  # any submitted list, before its items are looked at
 _ATTACHMENT_KEYS = frozenset({"attachment_id", "name", "size", "alt"})
 _UNSEARCHED = frozenset({"boolean", "geometry", "link"})
-_RANKS = {name: rank for rank, name in enumerate(VISIBILITIES)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -400,14 +402,18 @@ def display_value(field: FieldDef, value: Any) -> str:
 
 
 def search_text(fields: abc.Sequence[FieldDef], data: abc.Mapping[str, Any], *, visibility: str = "public") -> str:
-    """Return the text of a record's fields up to ``visibility``, personal fields left out, for text search.
+    """Return the text of the fields of a record that a ``visibility`` reader may read, for text search.
 
-    ``data`` is keyed by field id, as stored. A field with an unknown
-    visibility counts as private.
+    A personal value is searched only where its record's consent box is
+    ticked (then it is public anyway), whatever the reader: search never holds
+    personal data the person did not agree to publish. ``fields`` are all the
+    form's fields (see :mod:`wiki.records.disclosure`); ``data`` is keyed by
+    field id, as stored. A field with an unknown visibility counts as private.
 
     :raises ValueError: unknown ``visibility``.
     """
-    if visibility not in _RANKS:
+    if visibility not in READERS:
         raise ValueError(f"unknown visibility: {visibility!r}")
-    shown = [f for f in fields if not f.personal and f.type not in _UNSEARCHED and _RANKS.get(f.visibility, 99) <= _RANKS[visibility]]
+    rule = Disclosure(fields)
+    shown = [f for f in fields if f.type not in _UNSEARCHED and rule.shows(f, data, visibility) and (not f.personal or rule.consented(f, data))]
     return "\n".join(text for f in shown if (text := display_value(f, data.get(f.id))))

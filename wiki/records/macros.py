@@ -64,10 +64,11 @@ def _list(call: macros.MacroCall, context: Any, view: str) -> str:
     filters = queries.parse_filters(args, form, context.actor, per_page=int(number))
     labels = services.value_labels(context.db, form)
     result = queries.list_records(context.db, form, filters, labels=labels)
-    defs = [d for d in services.form_fields(form) if services.visible_to(context.actor, d) and d.type not in ("longtext", "geometry", "schedule", "file", "image")][:4]
+    defs = [d for d in services.readable_fields(context.actor, form) if d.type not in ("longtext", "geometry", "schedule", "file", "image")][:4]
+    values = {record.id: services.readable_values(context.actor, record) for record in result.records}
     more = url_for("records.listing", key=form.key, **filters.query_args(par_page=None, page=None))
     return render_template(
-        "records/_macro_list.html", form=form, result=result, view=view, columns=defs, labels=labels,
+        "records/_macro_list.html", form=form, result=result, view=view, columns=defs, values=values, labels=labels,
         display=F.display_value, more=more, heading=call.params.get("titre", ""),
     )
 
@@ -90,10 +91,11 @@ def render_formulaire(call: macros.MacroCall, context: Any) -> str:
     db = context.db
     lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}
     themes = [(t.key, t.label) for t in taxonomy.list_themes(db)]
-    defs = [d for d in services.form_fields(form) if services.visible_to(context.actor, d)]
+    defs = [d for d in services.form_fields(form) if services.editable_by(context.actor, d)]
     return render_template(
         "records/_macro_form.html", form=form, defs=defs, values=widgets.initial_values(defs, {}),
         options={d.key: widgets.options_for(d, lists, themes) for d in defs}, schedule_parts=widgets.schedule_parts,
+        privacy=widgets.privacy_notes(services.form_fields(form)),
     )
 
 

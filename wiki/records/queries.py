@@ -23,6 +23,7 @@ from sqlalchemy.orm import lazyload
 
 from wiki.auth import permissions
 from wiki.records import fields as F
+from wiki.records.disclosure import shows_always
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import RecordFacet
@@ -81,7 +82,8 @@ def parse_filters(args: Any, form: Form, actor: Any, *, per_page: int = 20) -> F
     else:  # a plain mapping of lists (API tests, macros)
         getlist = lambda k: list(args.get(k, []))  # noqa: E731
         get = lambda k: (list(args.get(k, [])) or [None])[0]  # noqa: E731
-    defs = {d.key: d for d in form_fields(form) if d.type in FACET_TYPES and d.visibility == "public" and not d.personal}
+    # Facets and sorting never count consent: a count or an order would tell what an unticked box hides.
+    defs = {d.key: d for d in form_fields(form) if d.type in FACET_TYPES and shows_always(d)}
     values: dict[str, list[str]] = {}
     for key in defs:
         raw = [v for item in getlist(key) for v in str(item).split(",")]
@@ -96,7 +98,7 @@ def parse_filters(args: Any, form: Form, actor: Any, *, per_page: int = 20) -> F
     sort = str(get("tri") or "title")
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
-    sortable = set(SORTS) | {d.key for d in form_fields(form) if d.visibility == "public" and not d.personal}
+    sortable = set(SORTS) | {d.key for d in form_fields(form) if shows_always(d)}
     if sort not in sortable:
         sort, descending = "title", False
     return Filters(
@@ -208,7 +210,7 @@ def list_records(db: Session, form: Form, filters: Filters, *, labels: Mapping[s
     rows = {r.id: r for r in db.scalars(rows_query)} if page_ids else {}
     records = [rows[i] for i in page_ids if i in rows]
 
-    facet_defs = {d.id: d for d in defs.values() if d.type in FACET_TYPES and d.visibility == "public" and not d.personal}
+    facet_defs = {d.id: d for d in defs.values() if d.type in FACET_TYPES and shows_always(d)}
     counts = _facet_counts(db, form, filters, ids, [*facet_defs, "status"])
     facets: dict[str, list[FacetValue]] = {}
     labels = labels or {}

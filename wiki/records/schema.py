@@ -7,6 +7,9 @@ Callers use it through :mod:`wiki.records.fields`, which re-exports all of it.
 import) or nothing, listing every problem (HOSTILE_INPUTS B4-33, B4-34): keys
 are plain identifiers and never reserved words, types and options are known,
 sizes are capped, and no structure is nested deeper than a list of choices.
+A personal field may name the yes/no field of the same form that records the
+person's consent to publication (``consent_field``); who then reads what is
+decided in :mod:`wiki.records.disclosure`.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ FieldError = val.FieldError
 
 _ID_RE = re.compile(r"f_[0-9a-f]{8}")
 _CHOICE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_FIELD_KEYS = frozenset({"id", "key", "type", "label", "help", "required", "visibility", "personal", "options"})
+_FIELD_KEYS = frozenset({"id", "key", "type", "label", "help", "required", "visibility", "personal", "consent_field", "options"})
 
 
 class SchemaError(ValueError):
@@ -64,9 +67,13 @@ def new_field_id() -> str:
 class FieldDef:
     """One field of a form. ``id`` is internal and stable; ``key`` is the public name (exports, API, macros).
 
-    ``personal`` marks personal data (RGPD): never public without consent,
-    never indexed. ``options`` holds the per-type settings checked by
-    :func:`validate_schema`; treat it as read-only.
+    ``personal`` marks personal data (RGPD): read by moderators and the
+    record's author only, unless ``consent_field`` names a yes/no field of the
+    same form and that box is ticked in the record (then the field's
+    ``visibility`` applies, see :mod:`wiki.records.disclosure`). Consent is a
+    property of any personal field, whatever its type, so it sits beside
+    ``personal`` rather than among the per-type ``options`` checked by
+    :func:`validate_schema`; treat ``options`` as read-only.
     """
 
     id: str
@@ -77,16 +84,28 @@ class FieldDef:
     required: bool = False
     visibility: str = "public"
     personal: bool = False
+    consent_field: str | None = None
     options: abc.Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the plain JSON-ready form of this field, as stored with the form."""
-        return dataclasses.asdict(self) | {"options": _plain(self.options)}
+        """Return the plain JSON-ready form of this field, as stored with the form.
+
+        ``consent_field`` is left out when unset, so definitions stored before
+        it existed compare equal to the same definitions read back.
+        """
+        data = dataclasses.asdict(self) | {"options": _plain(self.options)}
+        if data["consent_field"] is None:
+            del data["consent_field"]
+        return data
 
     @classmethod
     def from_dict(cls, data: abc.Mapping[str, Any]) -> FieldDef:
-        """Build a field from its stored or submitted form; raise SchemaError if anything is wrong."""
-        return validate_schema([data])[0]
+        """Build a field from its stored or submitted form; raise SchemaError if anything is wrong.
+
+        The field is checked alone: whether its consent field is a yes/no
+        field of the form is :func:`validate_schema`'s business.
+        """
+        return _validate([data], whole=False)[0]
 
 
 def _plain(value: Any) -> Any:
@@ -277,13 +296,37 @@ def _check_field(raw: Any, problems: list[str]) -> FieldDef | None:
     visibility = raw.get("visibility", "public")
     if visibility not in VISIBILITIES:
         problems.append(f"visibilité {val.quote(visibility)} inconnue (public, members ou private)")
+    consent = raw.get("consent_field")
+    consent = None if consent == "" else consent
+    if consent is not None and (not isinstance(consent, str) or not KEY_RE.fullmatch(consent)):
+        problems.append(f"case de consentement {val.quote(consent)} invalide : indiquez un champ oui/non du formulaire")
+    elif consent is not None and raw.get("personal") is not True:
+        problems.append("une case de consentement ne s'emploie qu'avec une donnée personnelle")
     options, option_problems = _check_options(kind, raw.get("options")) if kind in FIELD_TYPES else ({}, [])
     problems.extend(option_problems)
     if problems:
         return None
     return FieldDef(id=ident or new_field_id(), key=key, type=kind, label=label, help=help_text,
                     required=raw.get("required", False), visibility=visibility,
-                    personal=raw.get("personal", False), options=options)  # fmt: skip
+                    personal=raw.get("personal", False), consent_field=consent, options=options)  # fmt: skip
+
+
+def _consent_problems(fields: list[FieldDef], positions: abc.Mapping[str, int]) -> list[str]:
+    """Check that each consent field named is a yes/no field of the form that is not itself personal."""
+    by_key = {field.key: field for field in fields}
+    problems = []
+    for field in fields:
+        if field.consent_field is None:
+            continue
+        target = by_key.get(field.consent_field)
+        name = f"Champ {positions[field.key]} (« {field.key} »)"
+        if target is None:
+            problems.append(f"{name} : la case de consentement « {field.consent_field} » n'est pas un champ du formulaire.")
+        elif target.type != "boolean":
+            problems.append(f"{name} : la case de consentement « {target.key} » doit être un champ oui/non (case à cocher).")
+        elif target.personal:
+            problems.append(f"{name} : la case de consentement « {target.key} » ne peut pas être elle-même une donnée personnelle.")
+    return problems
 
 
 def validate_schema(fields: list[abc.Mapping[str, Any]]) -> list[FieldDef]:
@@ -294,6 +337,11 @@ def validate_schema(fields: list[abc.Mapping[str, Any]]) -> list[FieldDef]:
 
     :raises SchemaError: with ``errors`` naming each field by position.
     """
+    return _validate(fields, whole=True)
+
+
+def _validate(fields: list[abc.Mapping[str, Any]], *, whole: bool) -> list[FieldDef]:
+    """Check field definitions; ``whole``: they are the whole form, so fields naming each other are checked too."""
     if not isinstance(fields, (list, tuple)):
         raise SchemaError(["La définition du formulaire doit être une liste de champs."])
     if len(fields) > MAX_FIELDS:
@@ -319,6 +367,8 @@ def validate_schema(fields: list[abc.Mapping[str, Any]]) -> list[FieldDef]:
         errors.extend(f"{name} : {problem}." for problem in problems)
         if field is not None:
             result.append(field)
+    if whole:
+        errors.extend(_consent_problems(result, keys))
     for field in result:  # the flat HTML inputs of a schedule, {key}_start… (parse_schedule_form)
         errors.extend(f"Champ {keys[name]} (« {name} ») : la clé « {name} » est prise par les cases du champ horaire « {field.key} »."
                       for name in (f"{field.key}_{part}" for part in val.SCHEDULE_FORM_PARTS) if name in keys)  # fmt: skip

@@ -26,6 +26,7 @@ from wiki.errors import EditConflict
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.records import disclosure as D
 from wiki.records import fields as F
 from wiki.records import taxonomy
 from wiki.records.models import STATUSES
@@ -69,6 +70,16 @@ def form_fields(form: Form) -> list[F.FieldDef]:
         _parsed_fields[key] = parsed
     form._lieudit_fields = (form.fields, parsed)  # type: ignore[attr-defined]
     return list(parsed)
+
+
+def disclosure(form: Form) -> D.Disclosure:
+    """Return who reads which values of the form's records (:mod:`wiki.records.disclosure`), built once per definition."""
+    remembered = getattr(form, "_lieudit_disclosure", None)
+    if remembered is not None and remembered[0] is form.fields:
+        return remembered[1]
+    rule = D.Disclosure(form_fields(form))
+    form._lieudit_disclosure = (form.fields, rule)  # type: ignore[attr-defined]
+    return rule
 
 
 # --- forms ------------------------------------------------------------------
@@ -181,12 +192,31 @@ def update_form(
     new_fields = [d.to_dict() for d in defs]
     if (title.strip(), description, new_fields, title_field) == (form.title, form.description, form.fields, form.title_field):
         return False
+    audiences = _audiences(list(old.values()))
     form.title, form.description, form.fields, form.title_field = title.strip(), description, new_fields, title_field
     form.revision_number += 1
     form.updated_at = utcnow()
+    if _audiences(defs) != audiences:
+        _index_form(db, form, defs)
     save_revision(db, "form", form.id, _form_snapshot(form), actor=actor, comment=comment)
     signals.form_saved.send(form, session=db, form=form, action="edit", actor=actor, comment=comment)
     return True
+
+
+def _audiences(defs: list[F.FieldDef]) -> dict[str, tuple[str, str | None]]:
+    """Who reads each field, by id: its level without consent, and the id of its consent box."""
+    rule = D.Disclosure(defs)
+    return {d.id: (D.level(d), box.id if (box := rule.consent_field(d)) else None) for d in defs}
+
+
+def _index_form(db: Session, form: Form, defs: list[F.FieldDef]) -> None:
+    """Refresh the facet rows and search text of every live record of a form whose readers changed.
+
+    Otherwise a list's text filter or facet counts would still find a value
+    made private, or a personal value whose consent box no longer counts.
+    """
+    for record in db.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None))):
+        _index(db, record, defs)
 
 
 def value_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
@@ -216,7 +246,7 @@ def _index(db: Session, record: Record, defs: list[F.FieldDef]) -> None:
     db.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id))
     rows = set()
     for field in defs:
-        if field.type not in FACET_TYPES or field.visibility != "public" or field.personal:
+        if field.type not in FACET_TYPES or not D.shows_always(field):
             continue
         value = record.data.get(field.id)
         values = value if isinstance(value, list) else [value]
@@ -362,7 +392,7 @@ def update_record(
     db.execute(select(Record.id).where(Record.id == record.id).with_for_update())
     db.refresh(record)
     defs = form_fields(record.form)
-    editable = [d for d in defs if visible_to(actor, d, record)]
+    editable = [d for d in defs if editable_by(actor, d, record)]
     data, errors = F.clean_record(editable, submitted, ctx or taxonomy.cleaning_context(db), partial=record.status == "draft")
     if errors:
         raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), errors)
@@ -381,6 +411,9 @@ def update_record(
             labels = [d.label for d in defs if d.id in clash]
             raise EditConflict(str(_l("Quelqu'un a modifié les mêmes champs pendant que vous écriviez.")), mine=submitted, fields=labels)
         merged = {**record.data, **{k: merged[k] for k in mine}}
+    if refused := _consents_given(actor, record, merged):
+        message = str(_l("Seuls l’auteur de la fiche et les modérateurs peuvent cocher cette case : elle publie des données personnelles, avec l’accord de la personne."))
+        raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), {box.key: message for box in refused})
     if merged == record.data:
         return RecordResult(record, False)
     record.data = merged
@@ -451,6 +484,8 @@ def revert_record(db: Session, record: Record, number: int, *, actor: Any, polic
         raise NotFound(str(_l("Cette version n'existe pas.")))
     if old.snapshot["data"] == record.data:
         return False
+    if _consents_given(actor, record, old.snapshot["data"]):
+        raise Forbidden(str(_l("Cette version publiait des données personnelles dont le consentement a été retiré depuis : seuls l’auteur de la fiche et les modérateurs peuvent la rétablir.")))
     defs = form_fields(record.form)
     record.data = dict(old.snapshot["data"])
     record.title = _title_of(record.form, defs, record.data)
@@ -473,16 +508,65 @@ def delete_record(db: Session, record: Record, *, actor: Any, comment: str = "")
     signals.record_deleted.send(record, session=db, record=record, actor=actor, comment=comment)
 
 
-def visible_to(actor: Any, field: F.FieldDef, record: Record | None = None) -> bool:
-    """Tell whether ``actor`` may see (and edit) a field's value."""
-    if field.visibility == "public" and not field.personal:
-        return True
+# --- who reads and who changes which values (the rule itself: wiki.records.disclosure) ---------------
+
+
+def reader(actor: Any, record: Record | None = None) -> str:
+    """Return the reader level of ``actor`` (:data:`~wiki.records.disclosure.READERS`).
+
+    ``private`` for moderators and the record's author, ``members`` for other
+    accounts, ``public`` for anonymous visitors.
+    """
     if permissions.has_role(actor, "moderator"):
-        return True
-    own = record is not None and getattr(actor, "is_authenticated", False) and record.author_id == actor.id
-    if field.visibility == "private" or field.personal:
-        return own or record is None
-    return getattr(actor, "is_authenticated", False)
+        return "private"
+    if not getattr(actor, "is_authenticated", False):
+        return "public"
+    return "private" if record is not None and record.author_id == actor.id else "members"
+
+
+def visible_to(actor: Any, field: F.FieldDef, record: Record) -> bool:
+    """Tell whether ``actor`` may read a field's value in ``record`` (a ticked consent box counts)."""
+    return disclosure(record.form).shows(field, record.data, reader(actor, record))
+
+
+def readable_fields(actor: Any, form: Form) -> list[F.FieldDef]:
+    """Return the fields of a form whose values some record may show to ``actor``: the columns of lists."""
+    return disclosure(form).columns(reader(actor))
+
+
+def readable_values(actor: Any, record: Record) -> dict[str, Any]:
+    """Return the values of ``record`` that ``actor`` may read, by field id."""
+    return disclosure(record.form).values(record.data, reader(actor, record))
+
+
+def visible_in_history(actor: Any, field: F.FieldDef, record: Record) -> bool:
+    """Tell whether ``actor`` may read a field's old values: consent opens current values only."""
+    return D.shows_always(field, reader(actor, record))
+
+
+def editable_by(actor: Any, field: F.FieldDef, record: Record | None = None) -> bool:
+    """Tell whether ``actor`` may fill or change a field (consent does not count).
+
+    In a new record (``record`` None) the contributor fills its personal and
+    private values too, and members-only ones with an account; later,
+    personal and private values are changed by the record's author and
+    moderators only, members-only values by accounts.
+    """
+    if record is None:
+        return field.visibility != "members" or reader(actor) != "public"
+    return D.shows_always(field, reader(actor, record))
+
+
+def _consents_given(actor: Any, record: Record, data: dict[str, Any]) -> list[F.FieldDef]:
+    """Return the consent boxes that ``data`` ticks in ``record`` and ``actor`` may not tick.
+
+    Ticking a box publishes personal values, so only who may change them
+    (the record's author, moderators) may say the person agreed; anyone who
+    may edit the record may untick it.
+    """
+    if reader(actor, record) == "private":
+        return []
+    return [box for box in disclosure(record.form).consent_fields() if data.get(box.id) is True and record.data.get(box.id) is not True]
 
 
 def _by_key(record: Record) -> dict[str, Any]:
@@ -490,5 +574,6 @@ def _by_key(record: Record) -> dict[str, Any]:
 
 
 def public_values(record: Record, actor: Any) -> dict[str, Any]:
-    """Return the record's values the actor may see, keyed by field key."""
-    return {d.key: record.data.get(d.id) for d in form_fields(record.form) if visible_to(actor, d, record)}
+    """Return the record's values the actor may read, keyed by field key."""
+    rule, level = disclosure(record.form), reader(actor, record)
+    return {d.key: record.data.get(d.id) for d in rule.fields if rule.shows(d, record.data, level)}

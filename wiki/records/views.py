@@ -89,21 +89,22 @@ def listing(key: str) -> Any:
     labels = facet_labels(form)
     result = queries.list_records(db, form, filters, labels=labels)
     defs = services.form_fields(form)
-    columns = [d for d in defs if services.visible_to(current_user, d) and d.type not in ("longtext", "geometry", "schedule", "file", "image")][:6]
+    columns = [d for d in services.readable_fields(current_user, form) if d.type not in ("longtext", "geometry", "schedule", "file", "image")][:6]
+    values = {record.id: services.readable_values(current_user, record) for record in result.records}
     return render_template(
         "records/list.html", form=form, result=result, view=view, views=VIEWS, defs={d.key: d for d in defs},
-        columns=columns, labels=labels, display=F.display_value, can_add=services.can_add_record(current_user, _policy()),
+        columns=columns, values=values, labels=labels, display=F.display_value, can_add=services.can_add_record(current_user, _policy()),
     )
 
 
 def _editor(form: Any, record: Any, values: dict[str, Any], *, errors: dict[str, str] | None = None, base: int | None = None, status: int = 200, conflict: list[str] | None = None) -> Any:
     lists, themes = _vocabulary()
-    defs = [d for d in services.form_fields(form) if services.visible_to(current_user, d, record)]
+    defs = [d for d in services.form_fields(form) if services.editable_by(current_user, d, record)]
     return (
         render_template(
             "records/edit.html", form=form, record=record, defs=defs, values=values, errors=errors or {}, base=base,
             options={d.key: widgets.options_for(d, lists, themes) for d in defs}, conflict=conflict,
-            schedule_parts=widgets.schedule_parts,
+            schedule_parts=widgets.schedule_parts, privacy=widgets.privacy_notes(services.form_fields(form)),
         ),
         status,
     )
@@ -278,7 +279,7 @@ def diff(record_id: int) -> Any:
     if old is None or new_rev is None:
         abort(404)
     defs = services.form_fields(record.form)
-    visible = {d.id: d for d in defs if services.visible_to(current_user, d, record)}
+    visible = {d.id: d for d in defs if services.visible_in_history(current_user, d, record)}
     known = {d.id for d in defs}
     changes = [c for c in diff_snapshots(old.snapshot["data"], new_rev.snapshot["data"]) if c.key in visible or c.key not in known and services.can_see_removed_fields(current_user)]
     labels = services.value_labels(db, record.form)

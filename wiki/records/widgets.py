@@ -1,8 +1,9 @@
 """Presentation helpers for record forms: values as HTML inputs expect them.
 
 Pure functions (no Flask): stored values become the strings the inputs
-show (``12,5``, ``2026-05-02T14:00``), and choice fields get their
-``(value, label)`` options from inline choices, shared lists or themes.
+show (``12,5``, ``2026-05-02T14:00``), choice fields get their
+``(value, label)`` options from inline choices, shared lists or themes, and
+personal fields and consent boxes say who will read what (:func:`privacy_notes`).
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from wiki.agenda.builder import BUILDER_PARTS
 from wiki.agenda.builder import form_from_rrule
+from wiki.records.disclosure import Disclosure
 from wiki.records.fields import FieldDef
 
 MULTI = ("multichoice", "theme")
@@ -84,3 +87,32 @@ def options_for(field: FieldDef, lists: Mapping[str, Sequence[Mapping[str, str]]
         return [(c["value"], c["label"]) for c in field.options["choices"]]
     key = field.options.get("list")
     return [(item["value"], item["label"]) for item in lists.get(key, [])]
+
+
+@dataclass(frozen=True)
+class PrivacyNote:
+    """What a contributor is told under a field: who reads a personal value, or what a consent box publishes.
+
+    ``kind`` is ``personal`` (``box``: the label of its consent box, empty
+    without one; ``visibility``: who reads it once consented) or ``consent``
+    (``fields``: the labels of the personal fields the box publishes).
+    """
+
+    kind: str
+    box: str = ""
+    visibility: str = "private"
+    fields: tuple[str, ...] = ()
+
+
+def privacy_notes(fields: Sequence[FieldDef]) -> dict[str, PrivacyNote]:
+    """Return, by field key, the privacy note of each personal field and each consent box of a form."""
+    rule = Disclosure(fields)
+    notes: dict[str, PrivacyNote] = {}
+    for field in fields:
+        if field.personal:
+            box = rule.consent_field(field)
+            notes[field.key] = PrivacyNote("personal", box.label if box else "", field.visibility if box else "private")
+    for box in rule.consent_fields():
+        covered = tuple(field.label for field in fields if (mine := rule.consent_field(field)) is not None and mine.id == box.id)
+        notes[box.key] = PrivacyNote("consent", fields=covered)
+    return notes

@@ -9,16 +9,20 @@ PostgreSQL full-text search (``SEARCH_BACKEND = "postgres"``).
 ``init_app`` builds the configured backend, keeps it in
 ``app.extensions["lieudit.search"]``, connects the indexer, registers the
 search page, its API and the OpenSearch description (:mod:`wiki.search.views`)
-and adds the ``lieudit search`` commands (:mod:`wiki.search.cli`).
+and adds the ``lieudit search`` commands (:mod:`wiki.search.cli`). After an
+upgrade (``lieudit init``), an index written by an older schema is rebuilt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask import current_app
 
+from wiki import signals
 from wiki.search.backend import SearchBackend
 
 BACKENDS = ("whoosh", "postgres")
@@ -53,8 +57,19 @@ def init_app(app: Flask) -> None:
     backend = make_backend(app)
     app.extensions["lieudit.search"] = backend
     indexer.connect(Database.engine(app), backend)
+    signals.instance_upgraded.connect(_rebuild_if_outdated, sender=app)
     app.register_blueprint(views.bp)
     app.cli.add_command(search_cli)
+
+
+def _rebuild_if_outdated(app: Flask, echo: Callable[[str], Any], **_kw: Any) -> None:
+    """After an upgrade (``lieudit init``), rebuild an index written by an older schema."""
+    from wiki.db import Database
+    from wiki.search import maintenance
+
+    count = maintenance.rebuild_if_outdated(Database.engine(app), get_backend(app))
+    if count is not None:
+        echo(f"Index de recherche reconstruit pour la nouvelle version : {count} documents.")
 
 
 def get_backend(app: Flask | None = None) -> SearchBackend:

@@ -3,9 +3,11 @@
 The index is public, so an adapter is where permissions are enforced: a
 page is indexed unless deleted; a record only when an anonymous visitor may
 read it (published or archived, form not deleted), and then only with the
-values of fields an anonymous visitor may see (``visible_to(Anonymous, …)``:
-never a private or members-only field, never personal data). A record whose
-title field is not public gets a neutral title (« Lieu n° 12 »).
+values an anonymous visitor may read (``visible_to(Anonymous, …)``: never a
+private or members-only field, never personal data unless the record's consent
+box for it is ticked, :mod:`wiki.records.disclosure`). A record whose title
+field is not public gets a neutral title (« Lieu n° 12 »). Unticking a box
+saves the record, which sends it back to the index without the value.
 
 Documents are rebuilt from the current state of the object, never from the
 derived ``Record.search_text`` column, which keeps the visibility of fields
@@ -197,7 +199,7 @@ def _theme_words(db: Session | None) -> dict[str, str]:
 
 
 class RecordAdapter(_Base):
-    """Records: only public ones, only their public, non-personal values."""
+    """Records: only public ones, only the values they show to anyone."""
 
     kind = "record"
     model = Record
@@ -223,7 +225,7 @@ class RecordAdapter(_Base):
         )
 
     def public_fields(self, record: Record) -> list[F.FieldDef]:
-        """The fields of the record's form an anonymous visitor may see."""
+        """The fields whose values in this record an anonymous visitor may read."""
         anonymous = Anonymous()
         return [d for d in records.form_fields(record.form) if records.visible_to(anonymous, d, record)]
 
@@ -237,7 +239,7 @@ class RecordAdapter(_Base):
         zones = [v for d in public if d.type == "zone" for v in _listed(record.data.get(d.id))]
         zones += [code for code in _located_in(object_session(record), record.id) if code not in zones]
         words = _theme_words(object_session(record))
-        text = F.search_text(public, record.data, visibility="public")
+        text = F.search_text(records.form_fields(form), record.data, visibility="public")
         extra = " ".join(words.get(key, "") for key in themes)
         body = "\n".join(part for part in (form.title, text, extra) if part)
         return Document(

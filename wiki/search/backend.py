@@ -174,6 +174,10 @@ class SearchBackend(Protocol):
         """Remove every document."""
         ...
 
+    def outdated(self) -> bool:
+        """Tell whether the index was written by an older version of its schema (then rebuild it)."""
+        ...
+
     def close(self) -> None:
         """Release files and caches (tests, shutdown)."""
         ...

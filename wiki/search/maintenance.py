@@ -78,19 +78,40 @@ def rebuild(engine: Engine, backend: SearchBackend) -> int:
     """Build the index anew from the database and swap it in; return the number of documents."""
     started = utcnow() - CATCH_UP_MARGIN
     with Session(bind=engine) as db:
+        forms = _form_versions(db)
         count = backend.rebuild(documents(db))
-    catch_up(engine, backend, started)
+    catch_up(engine, backend, started, forms)
     return count
 
 
-def catch_up(engine: Engine, backend: SearchBackend, since: datetime) -> int:
-    """Re-index every object changed since ``since`` (written to the old index during a rebuild)."""
+def rebuild_if_outdated(engine: Engine, backend: SearchBackend) -> int | None:
+    """Rebuild an index written by an older schema (``lieudit init`` runs it on every upgrade); None if current."""
+    if not backend.outdated():
+        return None
+    log.warning("search index written by an older schema: rebuilding it")
+    return rebuild(engine, backend)
+
+
+def _form_versions(db: Session) -> dict[int, datetime]:
+    """When each form last changed (a changed form re-indexes all its records)."""
+    return {key: moment for key, moment in db.execute(select(Form.id, Form.updated_at))}
+
+
+def catch_up(engine: Engine, backend: SearchBackend, since: datetime, forms: dict[int, datetime]) -> int:
+    """Re-index what changed while a rebuild was reading (its after-commit writes went to the old index).
+
+    Objects changed since ``since`` (a few seconds before the rebuild began:
+    a transaction can commit after its timestamps were taken). Forms, whose
+    change re-indexes every record, are compared with ``forms``, the versions
+    the rebuild read: a form created or edited just *before* the rebuild (the
+    seed of a fresh instance) does not re-index all its records a second time.
+    """
     refs: set[tuple[str, str]] = set()
     with Session(bind=engine) as db:
         for kind, adapter in ADAPTERS.items():
             refs |= {(kind, str(key)) for key in adapter.changed_since(db, since)}
-        forms = db.scalars(select(Form.id).where(Form.updated_at >= since))
-        refs |= {(indexer.FORM, str(key)) for key in forms}
+        changed = {key for key, moment in _form_versions(db).items() if forms.get(key) != moment}
+        refs |= {(indexer.FORM, str(key)) for key in changed}
     if not refs:
         return 0
     indexed, removed = indexer.refresh(engine, backend, refs)

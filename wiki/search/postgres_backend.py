@@ -215,6 +215,10 @@ class PostgresBackend:
             conn.exec_driver_sql(f"TRUNCATE {TABLE}")
         self._vocabulary = None
 
+    def outdated(self) -> bool:
+        """Never: the table's schema follows the database migrations."""
+        return False
+
     def close(self) -> None:
         """Nothing to release: connections belong to the application's engine."""
 

@@ -14,6 +14,8 @@ and keeps both backends in agreement.
 
 from __future__ import annotations
 
+from typing import Any
+
 from whoosh.fields import DATETIME
 from whoosh.fields import ID
 from whoosh.fields import KEYWORD
@@ -22,13 +24,22 @@ from whoosh.fields import TEXT
 from whoosh.fields import Schema
 
 from wiki.search.analysis import french_analyzer
+from wiki.search.postings import PackedPositions
 
 #: Bump when a field changes; an index with another version must be rebuilt.
-SCHEMA_VERSION = 1
+#: 2: positions of title and body words packed as 32-bit integers (PackedPositions).
+SCHEMA_VERSION = 2
 #: Characters of the body kept in the index for snippets (highlighting needs the text).
 SNIPPET_SOURCE_CHARS = 3_000
 #: How much more a word in the title weighs than one in the body.
 TITLE_BOOST = 3.0
+
+
+def _text(**options: Any) -> TEXT:
+    """A French text field whose word positions are packed (phrases read them as arrays)."""
+    field = TEXT(**options)
+    field.format = PackedPositions(field_boost=options.get("field_boost", 1.0))
+    return field
 
 
 def build_schema() -> Schema:
@@ -43,9 +54,9 @@ def build_schema() -> Schema:
         form=ID(stored=True, sortable=True),
         # French-analysed title, weighted above the body; spelling=True keeps the
         # unstemmed words in a side field for « Vouliez-vous dire … ? ».
-        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST, spelling=True),
+        title=_text(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST, spelling=True),
         # Full public text, French-analysed; not stored (the database has it).
-        body=TEXT(analyzer=analyzer, stored=False),
+        body=_text(analyzer=analyzer, stored=False),
         # The start of the body, stored only: snippets are cut from it.
         text=STORED(),
         # A plain-text excerpt shown under the title when no snippet matched.

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki import markup
 from wiki.geo import services as geo
 from wiki.pages import services as pages
-from wiki.records import services as records
-from wiki.records import taxonomy
+from wiki.records.models import Form
+from wiki.records.models import Theme
 from wiki.search.backend import FACETS
 from wiki.search.backend import MAX_PAGE
 from wiki.search.backend import MAX_PER_PAGE
@@ -115,12 +116,13 @@ def exact_page(db: Session, text: str) -> Any:
     return pages.find_page(db, markup.slugify(text[:200])) if text else None
 
 
+# Two columns of the values shown, not whole forms (their field lists) or the whole taxonomy.
 def _form_titles(db: Session, wanted: set[str]) -> dict[str, str]:
-    return {form.key: form.title for form in records.list_forms(db)}
+    return dict(db.execute(select(Form.key, Form.title).where(Form.key.in_(sorted(wanted)[:1000]), Form.deleted_at.is_(None))).all())
 
 
 def _theme_labels(db: Session, wanted: set[str]) -> dict[str, str]:
-    return {theme.key: theme.label for theme in taxonomy.list_themes(db)}
+    return dict(db.execute(select(Theme.key, Theme.label).where(Theme.key.in_(sorted(wanted)[:1000]))).all())
 
 
 def _zone_names(db: Session, wanted: set[str]) -> dict[str, str]:

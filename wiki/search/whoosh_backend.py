@@ -14,13 +14,13 @@ when the index changed. Queries are evaluated on the posting lists by
 :mod:`wiki.search.whoosh_query` (matches, facet counts, ranking), never
 through Whoosh's query parser: :mod:`wiki.search.syntax` reads what people
 type, so field names, ranges, boosts and wildcards typed by visitors mean
-nothing. Whoosh stores, finds phrases and cuts the snippets.
+nothing. Whoosh stores the documents and their posting lists, read back as
+arrays by :mod:`wiki.search.postings`.
 """
 
 from __future__ import annotations
 
 import fcntl
-import heapq
 import json
 import logging
 import os
@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
 from whoosh.writing import AsyncWriter
 
@@ -43,7 +44,6 @@ from wiki.search import syntax
 from wiki.search.analysis import TOKEN_PATTERN
 from wiki.search.analysis import analyse_word
 from wiki.search.analysis import analyze
-from wiki.search.backend import FACETS
 from wiki.search.backend import MARK_END
 from wiki.search.backend import MARK_START
 from wiki.search.backend import MSG_UNAVAILABLE
@@ -68,7 +68,9 @@ log = logging.getLogger("lieudit.search")
 #: Segments as plain files, not one compound file: Whoosh copies a compound
 #: segment's parts into memory each time a searcher opens it (50 ms for
 #: 20,000 documents, after every commit); plain files are opened in 1 ms.
-WRITER_OPTIONS: dict[str, Any] = {"compound": False}
+#: Posting blocks of 512 instead of 128: searches read whole posting lists
+#: (wiki.search.postings), a block costs one decompression and one unpickling.
+WRITER_OPTIONS: dict[str, Any] = {"compound": False, "codec": W3Codec(blocklimit=512, compression=3)}
 #: Settings of a full rebuild: two writer processes, 256 MB of buffer each,
 #: one segment per process (no final merge: the next small commit merges
 #: small segments anyway, and ``optimize`` merges everything).
@@ -157,11 +159,18 @@ class WhooshBackend:
                 self._activate(self._build_dir(lambda writer: None))
                 real = os.path.realpath(self.path)
             self._index, self._realpath = whoosh_index.open_dir(str(self.path)), real
-            info = Path(real, _INFO_FILE)
-            version = json.loads(info.read_text()).get("schema_version") if info.exists() else None
-            if version != SCHEMA_VERSION:
-                log.warning("search index built with schema %s, expected %s: run `lieudit search rebuild`", version, SCHEMA_VERSION)
+            if self.outdated():
+                log.warning("search index built with schema %s, expected %s: run `lieudit search rebuild`",
+                            self._schema_version(), SCHEMA_VERSION)
             return self._index
+
+    def _schema_version(self) -> int | None:
+        info = Path(os.path.realpath(self.path), _INFO_FILE)
+        return json.loads(info.read_text()).get("schema_version") if info.exists() else None
+
+    def outdated(self) -> bool:
+        """Tell whether the live index was written by another schema version (none yet: not outdated)."""
+        return self.path.exists() and self._schema_version() != SCHEMA_VERSION
 
     def _build_dir(self, fill: Any, **options: Any) -> Path:
         """Create a complete index in ``index.tmp``, fill it, and move it to ``index-<stamp>``."""
@@ -305,24 +314,21 @@ class WhooshBackend:
         if not required:
             return empty_results(query, text=parsed.display(), fixed=parsed.fixed, message=parsed.message())
         searcher = self._searcher()
-        by_value = self._evaluator.value_docs(searcher)
-        matched = self._evaluator.matched(searcher, required, excluded)
-        for name, values in query.filters.items():
-            matched &= frozenset().union(*(docs for value in values for docs in by_value[name].get(value, ())))
-        facets = {name: sorted_counts({v: sum(len(docs & matched) for docs in parts) for v, parts in by_value[name].items()})
-                  for name in FACETS}
+        evaluator = self._evaluator
+        mask = evaluator.matched(searcher, required, excluded, dict(query.filters))
+        facets = {name: sorted_counts(counts) for name, counts in evaluator.facet_counts(searcher, mask).items()}
         start, end = (query.page - 1) * query.per_page, query.page * query.per_page
         if query.sort == "recent":
-            updated = self._evaluator.updated(searcher)
-            scores = dict.fromkeys(matched, 0.0)
-            page = heapq.nlargest(end, matched, key=lambda d: (updated[d], -d))[start:]
+            page, _keys = evaluator.top(mask, evaluator.updated(searcher), start, end)
+            scores = [0.0] * len(page)
         else:
-            scores = self._evaluator.scores(searcher, required, matched)
-            page = heapq.nlargest(end, matched, key=lambda d: (scores[d], -d))[start:]
-        words = self._evaluator.body_words(searcher, required)
-        hits = [self._hit(searcher.stored_fields(d), scores[d], words) for d in page]
-        suggestion = self._suggest(searcher, parsed) if not matched else None
-        return Results(hits=hits, total=len(matched), page=query.page, per_page=query.per_page, facets=facets,
+            page, scores = evaluator.top(mask, evaluator.scores(searcher, required), start, end)
+        total = int(mask.sum())
+        words, in_body = evaluator.body_words(searcher, required), evaluator.body_matches(searcher, required)
+        hits = [self._hit(searcher.stored_fields(int(d)), float(score), words if in_body[d] else set())
+                for d, score in zip(page, scores, strict=True)]
+        suggestion = self._suggest(searcher, parsed) if not total else None
+        return Results(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets,
                        query=parsed.display(), fixed=parsed.fixed, message=parsed.message(), suggestion=suggestion)
 
     @staticmethod

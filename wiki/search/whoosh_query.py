@@ -3,15 +3,21 @@
 Whoosh's own ``Searcher.search`` walks a tree of matchers one document at a
 time in Python: on a query matching thousands of documents that takes
 hundreds of milliseconds, and the total and facet counts need every match.
-Here each word, prefix or phrase becomes a ``{document: frequency}`` map read
-straight from its posting list; matches, totals and facet counts are set
-operations on them, and the ranking is BM25 without length normalisation
-(title words weigh :data:`~wiki.search.schema.TITLE_BOOST` times more).
+Here every posting list is read block by block into NumPy arrays
+(:mod:`wiki.search.postings`), and a query is array arithmetic over the
+documents of the index:
 
-Maps are cached per searcher (common words come back query after query) and,
-underneath, per *segment*: segments never change but for deletions, so after
-a commit only the new small segment is read; deleted documents are removed
-when the maps of a searcher are assembled.
+- a word or a prefix is its documents and term frequencies;
+- a phrase is the documents where each word sits one place after the
+  previous one, found on sorted ``(document, position)`` keys;
+- matches are a boolean mask, facet counts are counts of that mask over each
+  value's documents, the ranking is BM25 without length normalisation
+  (title words weigh :data:`~wiki.search.schema.TITLE_BOOST` times more) and
+  only the page shown is sorted.
+
+Arrays are cached per *segment* (segments never change but for deletions, so
+after a commit only the new small segment is read) and assembled once per
+searcher, deleted documents removed.
 """
 
 from __future__ import annotations
@@ -20,15 +26,22 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
 from itertools import islice
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from wiki.search import syntax
 from wiki.search.analysis import analyze
 from wiki.search.backend import FACETS
+from wiki.search.postings import EMPTY_DOCS
+from wiki.search.postings import PackedPositions
+from wiki.search.postings import position_keys
+from wiki.search.postings import read_postings
 from wiki.search.schema import TITLE_BOOST
 
 #: One clause: the leaf queries (over title and body) any of which satisfies it.
@@ -37,9 +50,9 @@ Clause = list[wq.Query]
 TEXT_FIELDS = ("title", "body")
 #: Most words a prefix expands to (« cov » → covoiturage, couvent, couverture…).
 MAX_PREFIX_TERMS = 200
-#: Maps kept per searcher; entries (documents) kept across segments.
+#: Bytes of arrays kept across segments (per process), and leaves kept per searcher.
+SEGMENT_CACHE_BYTES = 96 * 2**20
 SEARCHER_CACHE = 512
-SEGMENT_CACHE_ENTRIES = 500_000
 #: BM25's term-frequency saturation.
 K1 = 1.2
 
@@ -79,26 +92,71 @@ def terms_of(reader: Any, leaf: wq.Query) -> list[str]:
     return [leaf.text] if (leaf.fieldname, leaf.text) in reader else []
 
 
-def _postings(reader: Any, leaf: wq.Query) -> dict[int, float]:
-    """``{document: frequency}`` of a term or prefix in one segment."""
-    weights: dict[int, float] = {}
-    for term in terms_of(reader, leaf):
-        for docnum, weight in reader.postings(leaf.fieldname, term).items_as("weight"):
-            weights[docnum] = weights.get(docnum, 0.0) + weight
-    return weights
+@dataclass(frozen=True)
+class Matches:
+    """Documents (ascending index numbers) with the frequency of what matched in each."""
+
+    docs: np.ndarray
+    weights: np.ndarray
 
 
-def _facet_sets(segment: Any, offset: int) -> dict[str, dict[str, frozenset[int]]]:
-    """The documents (numbered in the whole index) of each facet value in one segment."""
-    sets: dict[str, dict[str, frozenset[int]]] = {}
+NO_MATCH = Matches(EMPTY_DOCS, np.empty(0, dtype=np.float32))
+
+
+def _merge(parts: list[Matches]) -> Matches:
+    """One :class:`Matches` from several, frequencies of a document added up."""
+    parts = [p for p in parts if len(p.docs)]
+    if not parts:
+        return NO_MATCH
+    if len(parts) == 1:
+        return parts[0]
+    docs = np.concatenate([p.docs for p in parts])
+    weights = np.concatenate([p.weights for p in parts])
+    unique, inverse = np.unique(docs, return_inverse=True)
+    return Matches(unique, np.bincount(inverse, weights=weights).astype(np.float32))
+
+
+def _phrase(segment: Any, field: str, words: list[str], cache: _SegmentCache) -> Matches:
+    """Documents of one segment where ``words`` follow each other, with how many times.
+
+    The positions of each word are sorted ``(document << 32) | position``
+    keys; kept only in documents holding every word and shifted by the
+    word's place in the phrase, a key found for every word is an occurrence
+    of the phrase.
+    """
+    sid = segment.segment().segment_id()
+    if not words or any((field, w) not in segment for w in words):
+        return NO_MATCH
+    positions = [cache.get((sid, "keys", field, w), lambda w=w: position_keys(segment, field, w)) for w in words]
+    wanted = np.ones(segment.doc_count_all(), dtype=bool)
+    for found in positions:
+        holding = np.zeros_like(wanted)
+        holding[found >> 32] = True
+        wanted &= holding
+    keys = None
+    for place, found in enumerate(positions):
+        found = found[wanted[found >> 32]] - place
+        if keys is not None and len(found):
+            where = np.minimum(np.searchsorted(found, keys), len(found) - 1)
+            found = keys[found[where] == keys]
+        keys = found
+        if not len(keys):
+            return NO_MATCH
+    docs, counts = np.unique(keys >> 32, return_counts=True)
+    return Matches(docs.astype(np.int32), counts.astype(np.float32))
+
+
+def _facet_docs(segment: Any) -> dict[str, dict[str, np.ndarray]]:
+    """The documents (segment numbers) of each facet value in one segment."""
+    found: dict[str, dict[str, np.ndarray]] = {}
     for name in FACETS:
-        values: dict[str, frozenset[int]] = {}
+        values: dict[str, np.ndarray] = {}
         if name in segment.indexed_field_names():
             for term in segment.lexicon(name):
                 value = term.decode("utf-8") if isinstance(term, bytes) else term
-                values[value] = frozenset(d + offset for d in segment.postings(name, term).all_ids())
-        sets[name] = values
-    return sets
+                values[value] = read_postings(segment, name, value)[0]
+        found[name] = values
+    return found
 
 
 def _segments(searcher: Searcher) -> list[tuple[Any, int]]:
@@ -112,12 +170,23 @@ def _key(leaf: wq.Query) -> tuple[Any, ...]:
     return (type(leaf).__name__, leaf.fieldname, getattr(leaf, "text", None) or tuple(getattr(leaf, "words", ())))
 
 
-class _SegmentCache:
-    """Values computed on immutable segments; least recently used dropped past ``limit`` entries in all."""
+def _size(value: Any) -> int:
+    """Bytes held by a cached value (arrays, or containers of arrays)."""
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, dict):
+        return sum(_size(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return sum(_size(v) for v in value)
+    return 64
 
-    def __init__(self, limit: int = SEGMENT_CACHE_ENTRIES) -> None:
+
+class _SegmentCache:
+    """Values computed on immutable segments; least recently used dropped past ``limit`` bytes in all."""
+
+    def __init__(self, limit: int = SEGMENT_CACHE_BYTES) -> None:
         self.limit = limit
-        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._data: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
@@ -126,111 +195,202 @@ class _SegmentCache:
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
-                return self._data[key]
+                return self._data[key][0]
         value = compute()
+        size = _size(value)
         with self._lock:
             if key not in self._data:
-                self._data[key] = value
-                self._size += len(value)
+                self._data[key] = (value, size)
+                self._size += size
                 while self._size > self.limit and len(self._data) > 1:
-                    self._size -= len(self._data.popitem(last=False)[1])
+                    self._size -= self._data.popitem(last=False)[1][1]
         return value
+
+
+class _View:
+    """What one searcher's queries share: its segments, live documents, facet and date arrays, leaves."""
+
+    def __init__(self, searcher: Searcher, cache: _SegmentCache) -> None:
+        self.searcher = searcher
+        self.segments = _segments(searcher)
+        self.size = searcher.doc_count_all()
+        self.live = np.ones(self.size, dtype=bool)
+        for segment, offset in self.segments:
+            if segment.has_deletions():
+                deleted = np.fromiter(segment.deleted_docs_set, dtype=np.int64)
+                self.live[deleted[deleted < segment.doc_count_all()] + offset] = False
+        self.leaves: dict[Any, Matches] = {}
+        self.terms: dict[Any, list[str]] = {}
+        self.facets: dict[str, dict[str, np.ndarray]] | None = None
+        self.updated: np.ndarray | None = None
+        self._cache = cache
+
+    def _assemble(self, per_segment: Callable[[Any], Matches]) -> Matches:
+        """Concatenate per-segment matches into index numbers, deleted documents left out."""
+        parts = []
+        for segment, offset in self.segments:
+            found = per_segment(segment)
+            if len(found.docs):
+                docs = found.docs.astype(np.int64) + offset
+                keep = self.live[docs]
+                parts.append(Matches(docs[keep], found.weights[keep]))
+        if not parts:
+            return NO_MATCH
+        return Matches(np.concatenate([p.docs for p in parts]), np.concatenate([p.weights for p in parts]))
+
+    def leaf(self, leaf: wq.Query) -> Matches:
+        """The live documents matching a term, a prefix or a phrase, with the frequency."""
+        key = _key(leaf)
+        if key not in self.leaves:
+            cache, field = self._cache, leaf.fieldname
+            if isinstance(leaf, wq.Phrase) and not isinstance(self.searcher.schema[field].format, PackedPositions):
+                # An index written before schema 2, until `lieudit init` rebuilds it: Whoosh's phrase matcher.
+                docs = np.fromiter(self.searcher.docs_for_query(leaf), dtype=np.int64)
+                return self._remember(key, Matches(np.sort(docs), np.ones(len(docs), dtype=np.float32)))
+            if isinstance(leaf, wq.Phrase):
+                words = list(leaf.words)
+
+                def per_segment(segment: Any) -> Matches:
+                    sid = segment.segment().segment_id()
+                    return cache.get((sid, "phrase", field, tuple(words)), lambda: _phrase(segment, field, words, cache))
+            else:
+                terms = self.terms_of(leaf)
+
+                def per_segment(segment: Any) -> Matches:
+                    sid = segment.segment().segment_id()
+                    return _merge([Matches(*cache.get((sid, "docs", field, t), lambda t=t: read_postings(segment, field, t)))
+                                   for t in terms if (field, t) in segment])
+            return self._remember(key, self._assemble(per_segment))
+        return self.leaves[key]
+
+    def _remember(self, key: Any, matches: Matches) -> Matches:
+        if len(self.leaves) >= SEARCHER_CACHE:
+            self.leaves.clear()
+        self.leaves[key] = matches
+        return matches
+
+    def terms_of(self, leaf: wq.Query) -> list[str]:
+        """The indexed words of a leaf (prefixes expanded once per searcher)."""
+        key = _key(leaf)
+        if key not in self.terms:
+            if len(self.terms) >= SEARCHER_CACHE:
+                self.terms.clear()
+            self.terms[key] = terms_of(self.searcher.reader(), leaf)
+        return self.terms[key]
+
+    def facet_docs(self) -> dict[str, dict[str, np.ndarray]]:
+        """Documents (index numbers, deleted ones included) of each facet value."""
+        if self.facets is None:
+            merged: dict[str, dict[str, list[np.ndarray]]] = {name: {} for name in FACETS}
+            for segment, offset in self.segments:
+                sid = segment.segment().segment_id()
+                for name, values in self._cache.get((sid, "facets"), lambda s=segment: _facet_docs(s)).items():
+                    for value, docs in values.items():
+                        merged[name].setdefault(value, []).append(docs.astype(np.int64) + offset)
+            self.facets = {name: {v: np.concatenate(parts) for v, parts in values.items()} for name, values in merged.items()}
+        return self.facets
+
+    def updated_at(self) -> np.ndarray:
+        """The ``updated_at`` of every document by number, as POSIX seconds (« plus récents »)."""
+        if self.updated is None:
+            parts = [self._cache.get((segment.segment().segment_id(), "updated_at"), lambda s=segment: _updated(s))
+                     for segment, _offset in self.segments]
+            self.updated = np.concatenate(parts) if parts else np.empty(0)
+        return self.updated
+
+
+def _updated(segment: Any) -> np.ndarray:
+    """POSIX seconds of every document of a segment (0 when unknown); the index stores naive UTC."""
+    return np.array([value.replace(tzinfo=UTC).timestamp() if value else 0.0 for value in segment.column_reader("updated_at")],
+                    dtype=np.float64)
 
 
 class Evaluator:
     """Evaluates queries for one index (one per backend: its cache outlives searchers)."""
 
     def __init__(self) -> None:
-        self._segments = _SegmentCache()
-        self._facet_sets: dict[tuple[Any, int], dict[str, dict[str, frozenset[int]]]] = {}
-        self._facet_lock = threading.Lock()
+        self._cache = _SegmentCache()
 
-    def weights(self, searcher: Searcher, leaf: wq.Query) -> dict[int, float]:
-        """Live documents matching a term, a prefix or a phrase, with the term frequency."""
-        cache: dict[Any, dict[int, float]] = searcher.__dict__.setdefault("_lieudit_weights", {})
-        key = _key(leaf)
-        if key not in cache:
-            weights: dict[int, float] = {}
-            if isinstance(leaf, wq.Phrase):  # positions needed: Whoosh's phrase matcher
-                weights = dict.fromkeys(searcher.docs_for_query(leaf), 1.0)
-            else:
-                for segment, offset in _segments(searcher):
-                    local = self._segments.get((segment.segment().segment_id(), key), lambda s=segment: _postings(s, leaf))
-                    weights.update({d + offset: w for d, w in local.items()} if offset else local)
-                    for docnum in segment.deleted_docs_set if segment.has_deletions() else ():
-                        weights.pop(docnum + offset, None)
-            if len(cache) >= SEARCHER_CACHE:
-                cache.clear()
-            cache[key] = weights
-        return cache[key]
+    def view(self, searcher: Searcher) -> _View:
+        """The arrays of one searcher, assembled at its first query."""
+        view = getattr(searcher, "_lieudit_view", None)
+        if view is None:
+            view = searcher._lieudit_view = _View(searcher, self._cache)  # type: ignore[attr-defined]
+        return view
 
-    def value_docs(self, searcher: Searcher) -> dict[str, dict[str, list[frozenset[int]]]]:
-        """Documents of each facet value, as one set per segment, assembled once per searcher.
+    def matched(self, searcher: Searcher, required: list[Clause], excluded: list[Clause],
+                filters: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
+        """Boolean mask of the documents matching every required clause, no excluded one, and the filters."""
+        view = self.view(searcher)
+        mask = view.live.copy()
 
-        The sets of a segment are computed once (keyed by segment and position: a
-        commit adds a small segment and leaves the others' sets as they are) and
-        hold deleted documents too: they are only ever intersected with matches,
-        which never hold one. Counting a value is then ``Σ |set ∩ matches|``,
-        without rebuilding whole-index sets after every commit.
-        """
-        cached = getattr(searcher, "_lieudit_facets", None)
-        if cached is None:
-            keys = [((segment.segment().segment_id(), offset), segment, offset) for segment, offset in _segments(searcher)]
-            with self._facet_lock:
-                known = {key: self._facet_sets.get(key) for key, _s, _o in keys}
-            for key, segment, offset in keys:
-                if known[key] is None:
-                    known[key] = _facet_sets(segment, offset)
-            with self._facet_lock:
-                self._facet_sets = dict(known)  # segments merged away are dropped
-            cached = {name: {} for name in FACETS}
-            for sets in known.values():
-                for name, values in sets.items():
-                    for value, docs in values.items():
-                        cached[name].setdefault(value, []).append(docs)
-            searcher._lieudit_facets = cached  # type: ignore[attr-defined]
-        return cached
+        def any_of(arrays: list[np.ndarray]) -> np.ndarray:
+            found = np.zeros(view.size, dtype=bool)
+            for docs in arrays:
+                found[docs] = True
+            return found
 
-    def matched(self, searcher: Searcher, required: list[Clause], excluded: list[Clause]) -> set[int]:
-        """Documents matching every required clause and no excluded one."""
-        def docs(clause: Clause) -> set[int]:
-            return set().union(*(self.weights(searcher, leaf).keys() for leaf in clause))
-
-        sets = sorted((docs(c) for c in required), key=len)
-        matched = sets[0].intersection(*sets[1:])
+        for clause in required:
+            mask &= any_of([view.leaf(leaf).docs for leaf in clause])
         for clause in excluded:
-            matched -= docs(clause)
-        return matched
+            mask &= ~any_of([view.leaf(leaf).docs for leaf in clause])
+        if filters:
+            by_value = view.facet_docs()
+            for name, values in filters.items():
+                mask &= any_of([by_value[name][v] for v in values if v in by_value[name]])
+        return mask
 
-    def scores(self, searcher: Searcher, required: list[Clause], matched: set[int]) -> dict[int, float]:
-        """BM25 without length normalisation (b = 0), title words weighing TITLE_BOOST times more."""
-        total = max(searcher.doc_count_all(), 1)
-        scores = dict.fromkeys(matched, 0.0)
+    def facet_counts(self, searcher: Searcher, mask: np.ndarray) -> dict[str, dict[str, int]]:
+        """For each facet, the number of matched documents of each value."""
+        return {name: {value: int(np.count_nonzero(mask[docs])) for value, docs in values.items()}
+                for name, values in self.view(searcher).facet_docs().items()}
+
+    def scores(self, searcher: Searcher, required: list[Clause]) -> np.ndarray:
+        """BM25 without length normalisation (b = 0) of every document, title words weighing TITLE_BOOST times more."""
+        view = self.view(searcher)
+        total = max(view.size, 1)
+        scores = np.zeros(view.size, dtype=np.float64)
         for leaf in (leaf for clause in required for leaf in clause):
-            weights = self.weights(searcher, leaf)
+            found = view.leaf(leaf)
+            if not len(found.docs):
+                continue
             boost = TITLE_BOOST if leaf.fieldname == "title" else 1.0
-            idf = math.log(1 + (total - len(weights) + 0.5) / (len(weights) + 0.5))
-            if len(matched) < len(weights):
-                pairs: Any = ((d, weights[d]) for d in matched if d in weights)
-            else:
-                pairs = ((d, w) for d, w in weights.items() if d in matched)
-            for docnum, weight in pairs:
-                tf = weight / boost  # the field boost is folded into the stored weights
-                scores[docnum] += boost * idf * tf * (K1 + 1) / (tf + K1)
+            idf = math.log(1 + (total - len(found.docs) + 0.5) / (len(found.docs) + 0.5))
+            tf = found.weights.astype(np.float64) / boost  # the field boost is folded into the stored weights
+            scores[found.docs] += boost * idf * tf * (K1 + 1) / (tf + K1)
         return scores
 
-    def updated(self, searcher: Searcher) -> list[Any]:
-        """The ``updated_at`` of every document by number (« plus récents »)."""
-        if not hasattr(searcher, "_lieudit_updated"):
-            values: list[Any] = []
-            for segment, _offset in _segments(searcher):
-                values += self._segments.get((segment.segment().segment_id(), "updated_at"),
-                                             lambda s=segment: list(s.column_reader("updated_at")))
-            searcher._lieudit_updated = values  # type: ignore[attr-defined]
-        return searcher._lieudit_updated  # type: ignore[attr-defined]
-
     @staticmethod
-    def body_words(searcher: Searcher, required: list[Clause]) -> set[str]:
+    def top(mask: np.ndarray, keys: np.ndarray, start: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """Matches ``start:end`` by decreasing key then increasing number (a stable order across pages), with their keys.
+
+        Only the ``end`` best are sorted: those above the ``end``-th key, then
+        the lowest-numbered of those equal to it.
+        """
+        docs = np.flatnonzero(mask)
+        values = keys[docs]
+        if len(docs) > end:
+            kth = np.partition(values, len(values) - end)[len(values) - end]
+            above = np.flatnonzero(values > kth)
+            ties = np.flatnonzero(values == kth)[: end - len(above)]
+            keep = np.concatenate([above, ties])
+            docs, values = docs[keep], values[keep]
+        order = np.lexsort((docs, -values))[start:end]
+        return docs[order], values[order]
+
+    def updated(self, searcher: Searcher) -> np.ndarray:
+        """POSIX seconds of the last change of every document by number."""
+        return self.view(searcher).updated_at()
+
+    def body_matches(self, searcher: Searcher, required: list[Clause]) -> np.ndarray:
+        """Boolean mask of the documents where a required clause matched in the body (the others get no snippet)."""
+        view = self.view(searcher)
+        found = np.zeros(view.size, dtype=bool)
+        for leaf in (leaf for clause in required for leaf in clause if leaf.fieldname == "body"):
+            found[view.leaf(leaf).docs] = True
+        return found
+
+    def body_words(self, searcher: Searcher, required: list[Clause]) -> set[str]:
         """The body words the required clauses matched on (to highlight)."""
-        reader = searcher.reader()
-        return {term for clause in required for leaf in clause if leaf.fieldname == "body" for term in terms_of(reader, leaf)}
+        view = self.view(searcher)
+        return {term for clause in required for leaf in clause if leaf.fieldname == "body" for term in view.terms_of(leaf)}

@@ -292,3 +292,47 @@ def test_public_dump_keeps_what_visitors_see_and_nothing_else(app, empty_app, tm
     assert files(target) == files(app)
     refused = copy.post("/-/connexion", data={"name": "Alix", "password": "motdepasse-solide"})
     assert refused.status_code == 400
+
+
+def _public_dump(app, path: Path) -> dict[str, bytes]:
+    result = app.test_cli_runner().invoke(args=["dump", "--public", str(path)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(path) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+def test_public_dump_holds_a_personal_value_only_while_its_consent_box_is_ticked(app, empty_app, tmp_path):
+    from wiki.demo import demo_author
+    from wiki.demo import seed
+
+    db = Database.new_session(app)
+    try:
+        seed(db)
+        author = demo_author(db)
+        form = records.get_form(db, "initiative")
+        base = {"title": "Atelier vélo", "resume": "Réparer ensemble.", "porteur": "Association Vélo", "description": "Le samedi.", "themes": ["mobilite"]}
+        agreed = records.create_record(db, form, base | {"contact_email": "accord@example.org", "contact_consentement": "on"}, actor=author, policy="account")
+        records.update_record(db, agreed, base | {"contact_email": "accord@example.org", "contact_consentement": "on", "resume": "Réparer."},
+                              actor=author, policy="account", base_revision=1)  # fmt: skip
+        records.create_record(db, form, base | {"title": "Jardin", "contact_email": "refus@example.org"}, actor=author, policy="account")
+        db.commit()
+        record_id = agreed.id
+    finally:
+        db.close()
+    dumped = _public_dump(app, tmp_path / "public.zip")
+    assert b"accord@example.org" in dumped["tables/records.jsonl"]
+    assert b"accord@example.org" not in dumped["tables/record_revisions.jsonl"]  # history never carries personal values
+    assert not any(b"refus@example.org" in body for body in dumped.values())
+    target = empty_app("sqlite")
+    assert target.test_cli_runner().invoke(args=["load", str(tmp_path / "public.zip")]).exit_code == 0
+    assert target.test_client().get(f"/api/v1/records/{record_id}").json["values"]["contact_email"] == "accord@example.org"
+
+    db = Database.new_session(app)
+    try:
+        agreed = records.get_record(db, record_id, demo_author(db))
+        records.update_record(db, agreed, base | {"contact_email": "accord@example.org"}, actor=demo_author(db), policy="account", base_revision=None)
+        db.commit()
+    finally:
+        db.close()
+    withdrawn = _public_dump(app, tmp_path / "public-after.zip")
+    assert not any(b"accord@example.org" in body for body in withdrawn.values())

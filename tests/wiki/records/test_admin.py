@@ -501,6 +501,82 @@ def test_themes_are_edited_in_one_table(moderator, db):
     assert read(db, lambda s: {t.key: t.label for t in taxonomy.list_themes(s)})["mobilite"] == "Mobilités"
 
 
+# --- consent boxes of personal fields ------------------------------------------------------------
+
+
+def add_contact_fields(client) -> dict[str, str]:
+    """Add a yes/no « accord » and a personal, public « courriel » to the producers; return the builder's data after."""
+    data = form_data(client.get(BUILDER).text, BUILDER)
+    box, mail, _ = blank_rows(data)
+    data |= {
+        f"fields-{box}-label": "Le contact accepte la publication", f"fields-{box}-key": "accord", f"fields-{box}-type": "boolean",
+        f"fields-{mail}-label": "Courriel du contact", f"fields-{mail}-key": "courriel", f"fields-{mail}-type": "email",
+        f"fields-{mail}-personal": "on",
+    }  # fmt: skip
+    assert client.post(BUILDER, data=data).status_code == 302
+    return form_data(client.get(BUILDER).text, BUILDER)
+
+
+def test_a_consent_box_is_chosen_in_the_builder_and_follows_its_renamed_key(moderator, db):
+    create_producers(moderator)
+    data = add_contact_fields(moderator)
+    html = moderator.get(BUILDER).text
+    mail, box = row_by_key(data, "courriel"), row_by_key(data, "accord")
+    box_id = data[f"fields-{box}-id"]
+    options = re.search(rf'<select id="f-{mail}-consent" name="fields-{mail}-consent"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r'<option value="([^"]*)"', options) == ["", box_id]  # only yes/no fields, never the row itself
+    assert data[f"fields-{mail}-consent"] == ""
+    data |= {f"fields-{mail}-consent": box_id, f"fields-{box}-key": "accord_publication"}  # renamed in the same save
+    assert moderator.post(BUILDER, data=data).status_code == 302
+    fields = the_form(db).fields
+    assert fields["courriel"].consent_field == "accord_publication" and fields["courriel"].visibility == "public"
+    again = form_data(moderator.get(BUILDER).text, BUILDER)
+    assert again[f"fields-{row_by_key(again, 'courriel')}-consent"] == box_id
+    assert "Réglages de « courriel » modifiés : case de consentement" in moderator.get(f"{BUILDER}/historique").text
+    # « aucune » unlinks it.
+    again[f"fields-{row_by_key(again, 'courriel')}-consent"] = ""
+    assert moderator.post(BUILDER, data=again).status_code == 302
+    assert the_form(db).fields["courriel"].consent_field is None
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        pytest.param("prix", "une case de consentement ne s'emploie qu'avec une donnée personnelle", id="field_not_personal"),
+        pytest.param("title", "la case de consentement « title » doit être un champ oui/non", id="box_not_yes_no"),
+    ],
+)
+def test_a_refused_consent_box_comes_back_with_what_was_typed(moderator, db, target, message):
+    create_producers(moderator)
+    data = add_contact_fields(moderator)
+    box_id = data[f"fields-{row_by_key(data, 'accord')}-id"]
+    title_id = data[f"fields-{row_by_key(data, 'title')}-id"]
+    row = row_by_key(data, target if target == "prix" else "courriel")
+    chosen = box_id if target == "prix" else title_id  # a text field: the select never offers it, an old page may send it
+    data |= {f"fields-{row}-consent": chosen, f"fields-{row}-label": "Modifié", "comment": "consentement"}
+    response = moderator.post(BUILDER, data=data)
+    assert response.status_code == 400 and escape(message) in response.text
+    again = form_data(response.text, BUILDER)
+    assert again[f"fields-{row}-consent"] == chosen and again[f"fields-{row}-label"] == "Modifié" and again["comment"] == "consentement"
+    assert re.search(rf'<select id="f-{row}-consent"[^>]*aria-invalid="true"', response.text)
+    if target == "title":
+        assert "pas une case oui/non de ce formulaire" in response.text
+    assert the_form(db).fields["courriel"].consent_field is None and the_form(db).revision == 3
+
+
+def test_deleting_a_consent_box_still_named_by_a_field_is_refused_by_name(moderator, db):
+    create_producers(moderator)
+    data = add_contact_fields(moderator)
+    box = row_by_key(data, "accord")
+    data |= {f"fields-{row_by_key(data, 'courriel')}-consent": data[f"fields-{box}-id"]}
+    assert moderator.post(BUILDER, data=data).status_code == 302
+    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data[f"fields-{row_by_key(data, 'accord')}-delete"] = "on"
+    response = moderator.post(BUILDER, data=data)
+    assert response.status_code == 400 and escape("la case de consentement « accord » n'est pas un champ du formulaire") in response.text
+    assert "accord" in the_form(db).fields
+
+
 # --- pure helpers ------------------------------------------------------------------------------
 
 

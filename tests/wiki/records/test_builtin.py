@@ -19,6 +19,7 @@ from wiki.records import fields as F
 from wiki.records import models as M
 from wiki.records import services as svc
 from wiki.records import taxonomy
+from wiki.revisions import list_revisions
 
 INITIATIVE_KEYS = {field["key"] for field in builtin.FORMS[0]["fields"]}
 PERSONAL_KEYS = {"contact_nom", "contact_email", "contact_telephone"}
@@ -61,7 +62,7 @@ def test_forms_are_valid_with_fixed_unique_ids():
     assert [f["key"] for f in builtin.FORMS] == ["initiative", "evenement", "lieu", "structure"]
 
 
-def test_choice_fields_use_seeded_lists_and_personal_fields_are_private():
+def test_choice_fields_use_seeded_lists_and_personal_fields_are_private_or_consented():
     lists = {key for key, _, _ in builtin.CHOICE_LISTS}
     for _key, _, items in builtin.CHOICE_LISTS:
         assert F.validate_choices(items) == items
@@ -70,9 +71,14 @@ def test_choice_fields_use_seeded_lists_and_personal_fields_are_private():
             if field.type in ("choice", "multichoice"):
                 assert field.options["list"] in lists
             if field.personal:
-                assert field.visibility == "private"
+                assert field.visibility == "private" or field.consent_field is not None
     initiative = {d.key: d for d in F.validate_schema(builtin.FORMS[0]["fields"])}
     assert {k for k, d in initiative.items() if d.personal} == PERSONAL_KEYS
+    # The contact person is published exactly where the person's consent box is ticked, as the help says.
+    assert {initiative[k].consent_field for k in PERSONAL_KEYS} == {"contact_consentement"}
+    assert {initiative[k].visibility for k in PERSONAL_KEYS} == {"public"}
+    # The record form says who reads them (widgets.privacy_notes): the help does not repeat it.
+    assert {initiative[k].help for k in PERSONAL_KEYS} == {"Nom et rôle.", ""}
     assert "status" not in initiative and initiative["etat_projet"].options == {"list": "etat_projet"}
     assert initiative["resume"].options["max_length"] == 800
 
@@ -116,9 +122,9 @@ def _count(db, model) -> int:
 
 def test_seeding_twice_is_idempotent(db):
     actor = demo_author(db)
-    assert builtin.seed_builtin(db, actor) == {"themes": 19, "choice_lists": 7, "forms": 4}
+    assert builtin.seed_builtin(db, actor) == {"themes": 19, "choice_lists": 7, "forms": 4, "upgraded_forms": 0}
     db.commit()
-    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0}
+    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
     db.commit()
     assert (_count(db, M.Theme), _count(db, M.ChoiceList), _count(db, M.Form)) == (19, 7, 4)
     for spec in builtin.FORMS:
@@ -135,7 +141,7 @@ def test_seeding_never_overwrites_what_administrators_changed(db):
     svc.update_form(db, form, title="Lieux utiles", fields=form.fields[:3], actor=actor)
     taxonomy.save_theme(db, key="mobilite", label="Se déplacer", synonyms=["bouger"], actor=actor)
     db.commit()
-    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0}
+    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
     db.commit()
     form = svc.get_form(db, "lieu")
     assert form.title == "Lieux utiles" and len(form.fields) == 3 and form.revision_number == 2
@@ -206,3 +212,90 @@ def test_the_redon_wiki_record(db):
     ids = {d.key: d.id for d in svc.form_fields(form)}
     assert (ids["communes"], "35236") in facets and (ids["themes"], "outils_numeriques") in facets
     assert ("status", "published") in facets
+
+
+# --- upgrading a form installed before consent existed ----------------------------------------------
+
+CONTACT = {"contact_nom": "Jeanne Martin, animatrice", "contact_email": "jeanne@exemple.fr", "contact_telephone": "02 99 71 06 04"}
+
+
+def _as_installed_before_consent() -> list[dict]:
+    """The Initiative fields as the previous version created them: contact fields private, linked to nothing."""
+    fields = []
+    for field in builtin.FORMS[0]["fields"]:
+        field = dict(field)
+        if field["id"] in builtin._OLD_CONTACT_HELP:
+            del field["consent_field"]
+            field |= {"visibility": "private", "help": builtin._OLD_CONTACT_HELP[field["id"]]}
+        fields.append(field)
+    return fields
+
+
+@pytest.fixture
+def old_install(db):
+    """An instance seeded by the previous version, with one initiative whose contact agreed and one whose did not."""
+    actor = demo_author(db)
+    spec = builtin.FORMS[0] | {"fields": _as_installed_before_consent()}
+    form = svc.create_form(db, **spec, actor=actor, builtin=True, comment="Formulaire fourni à l’installation")
+    base = {"title": "Atelier vélo", "resume": "Réparer ensemble.", "porteur": "Association Vélo", "description": "…",
+            "themes": ["mobilite"]}  # fmt: skip
+    taxonomy.save_theme(db, key="mobilite", label="Mobilité", actor=actor)
+    yes = svc.create_record(db, form, base | CONTACT | {"contact_consentement": "on"}, actor=actor, policy="account")
+    no = svc.create_record(db, form, base | CONTACT | {"title": "Jardin partagé"}, actor=actor, policy="account")
+    db.commit()
+    return actor, form, yes, no
+
+
+def _contacts(form):
+    return {d.key: d for d in svc.form_fields(form) if d.key in PERSONAL_KEYS}
+
+
+def test_an_old_initiative_form_is_upgraded_once_through_the_services(db, old_install):
+    from wiki.auth.services import Anonymous
+
+    actor, form, yes, no = old_install
+    assert {d.visibility for d in _contacts(form).values()} == {"private"}
+    assert "contact_email" not in svc.public_values(yes, Anonymous())
+    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 1
+    db.commit()
+    contacts = _contacts(form)
+    assert {(d.visibility, d.consent_field) for d in contacts.values()} == {("public", "contact_consentement")}
+    assert (contacts["contact_nom"].help, contacts["contact_email"].help) == ("Nom et rôle.", "")  # unchanged help texts follow
+    assert form.revision_number == 2 and form.fields == [d.to_dict() for d in svc.form_fields(form)]
+    revision = list_revisions(db, "form", form.id)[0]
+    assert revision.number == 2 and "case de consentement" in revision.comment
+    assert svc.public_values(yes, Anonymous())["contact_email"] == "jeanne@exemple.fr"
+    assert "contact_email" not in svc.public_values(no, Anonymous())
+    assert "jeanne@exemple.fr" in yes.search_text and "jeanne@exemple.fr" not in no.search_text  # records re-indexed
+    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert form.revision_number == 2
+
+
+def test_an_upgrade_undone_by_the_administrators_is_never_applied_again(db, old_install):
+    actor, form, _, _ = old_install
+    builtin.seed_builtin(db, actor)
+    svc.update_form(db, form, title=form.title, fields=_as_installed_before_consent(), actor=actor, comment="Nous publions autrement")
+    db.commit()
+    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert {(d.visibility, d.consent_field) for d in _contacts(form).values()} == {("private", None)}
+
+
+def test_the_upgrade_leaves_alone_what_administrators_changed(db, old_install):
+    actor, form, _, _ = old_install
+    fields = [dict(f, personal=False, visibility="members", help="Courriel de l’accueil") if f["key"] == "contact_email" else f
+              for f in form.fields]  # fmt: skip
+    svc.update_form(db, form, title="Initiatives du pays", fields=fields, actor=actor)
+    db.commit()
+    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 1
+    contacts = _contacts(form)
+    assert (contacts["contact_email"].personal, contacts["contact_email"].visibility, contacts["contact_email"].consent_field) == (False, "members", None)
+    assert contacts["contact_email"].help == "Courriel de l’accueil" and form.title == "Initiatives du pays"
+    assert contacts["contact_nom"].consent_field == "contact_consentement"
+
+
+def test_no_upgrade_without_the_consent_box(db, old_install):
+    actor, form, _, _ = old_install
+    svc.update_form(db, form, title=form.title, fields=[f for f in form.fields if f["key"] != "contact_consentement"], actor=actor)
+    db.commit()
+    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert {d.consent_field for d in _contacts(form).values()} == {None}

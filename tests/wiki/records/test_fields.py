@@ -55,14 +55,14 @@ def schema_errors(items) -> list[str]:
 RECORDS = Path(F.__file__).parent
 
 
-@pytest.mark.parametrize("name", ["fields.py", "schema.py", "values.py", "geometry.py"])
+@pytest.mark.parametrize("name", ["fields.py", "schema.py", "disclosure.py", "values.py", "geometry.py"])
 def test_pure_modules_import_no_flask_sqlalchemy_nor_other_wiki_modules(name):
     tree = ast.parse((RECORDS / name).read_text(encoding="utf-8"))
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {f"{n.module}.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
     bad = {m for m in imported if m.split(".")[0] in ("flask", "sqlalchemy", "flask_babel") or (m.startswith("wiki.") and not m.startswith(("wiki.records.", "wiki.agenda.rules", "wiki.agenda.builder")))}
     assert bad == set()
-    assert not {m for m in imported if m.startswith("wiki.records.") and m.split(".")[2] not in ("schema", "values", "geometry")}
+    assert not {m for m in imported if m.startswith("wiki.records.") and m.split(".")[2] not in ("schema", "disclosure", "values", "geometry")}
 
 
 # --- schema: keys (B4-33) ---------------------------------------------------------------
@@ -307,6 +307,55 @@ def test_validate_choices_normalises_and_refuses():
     with pytest.raises(F.SchemaError) as caught:
         F.validate_choices([{"value": "A B", "label": "x"}])
     assert caught.value.errors[0].startswith("Liste de choix :")
+
+
+# --- schema: consent to publish a personal field ------------------------------------------
+
+BOX = {"id": "f_000000b0", "key": "accord", "type": "boolean", "label": "La personne accepte la publication"}
+
+
+def test_a_personal_field_may_name_its_consent_box():
+    box, mail = F.validate_schema([BOX, spec(key="courriel", type="email", personal=True, consent_field="accord")])
+    assert mail.consent_field == "accord" and box.consent_field is None
+    data = mail.to_dict()
+    assert data["consent_field"] == "accord" and F.FieldDef.from_dict(data) == mail
+    assert "consent_field" not in box.to_dict()  # definitions stored before consent existed stay equal
+    # An empty choice (the builder's « aucune ») is no box.
+    (plain,) = F.validate_schema([spec(personal=True, consent_field="")])
+    assert plain.consent_field is None
+
+
+@pytest.mark.parametrize(
+    "fields, fragment",
+    [
+        pytest.param([spec(personal=True, consent_field="accord")], "« accord » n'est pas un champ du formulaire", id="missing"),
+        pytest.param([spec(key="accord", label="Accord"), spec(key="courriel", personal=True, consent_field="accord")],
+                     "« accord » doit être un champ oui/non", id="not_yes_no"),
+        pytest.param([BOX | {"personal": True}, spec(key="courriel", personal=True, consent_field="accord")],
+                     "« accord » ne peut pas être elle-même une donnée personnelle", id="box_personal"),
+        pytest.param([BOX, spec(key="courriel", consent_field="accord")], "ne s'emploie qu'avec une donnée personnelle",
+                     id="field_not_personal"),
+        pytest.param([BOX, spec(key="courriel", personal=True, consent_field="Accord !")], "case de consentement « Accord ! » invalide",
+                     id="not_a_key"),
+        pytest.param([BOX, spec(key="courriel", personal=True, consent_field=["accord"])], "case de consentement", id="not_text"),
+        pytest.param([BOX | {"personal": True, "consent_field": "accord"}], "ne peut pas être elle-même", id="itself"),
+    ],
+)  # fmt: skip
+def test_bad_consent_boxes_are_refused_in_french(fields, fragment):
+    errors = schema_errors(fields)
+    assert len(errors) == 1 and fragment in errors[0], errors
+    assert errors[0].startswith(f"Champ {len(fields)} (« ")
+
+
+def test_consent_problems_join_the_other_problems_of_the_definition():
+    errors = schema_errors([spec(key="id"), spec(key="courriel", type="email", personal=True, consent_field="accord")])
+    assert [e.split(" :")[0] for e in errors] == ["Champ 1 (« id »)", "Champ 2 (« courriel »)"]
+
+
+def test_a_field_parsed_alone_does_not_look_for_its_box():
+    # Forms are read field by field (services.form_fields): the box is checked with the whole definition.
+    field = F.FieldDef.from_dict(spec(key="courriel", type="email", personal=True, consent_field="accord"))
+    assert field.consent_field == "accord"
 
 
 # --- text and longtext ----------------------------------------------------------------------
@@ -1237,6 +1286,14 @@ def test_search_text_for_members_adds_member_fields_but_never_personal_ones():
     members = F.search_text(FORM, RECORD_DATA, visibility="members")
     assert "Notes internes" in members and "jean@exemple.fr" not in members
     assert "jean@exemple.fr" not in F.search_text(FORM, RECORD_DATA, visibility="private")
+
+
+def test_search_text_holds_a_personal_value_only_while_its_box_is_ticked():
+    form = F.validate_schema([BOX, spec(key="courriel", type="email", personal=True, consent_field="accord", id="f_000000b1")])
+    ticked = {"f_000000b0": True, "f_000000b1": "jo@exemple.fr"}
+    assert F.search_text(form, ticked) == "jo@exemple.fr"
+    for reader in ("public", "members", "private"):
+        assert F.search_text(form, ticked | {"f_000000b0": False}, visibility=reader) == ""
 
 
 def test_search_text_leaves_out_private_fields_even_when_not_personal():

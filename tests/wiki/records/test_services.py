@@ -175,3 +175,104 @@ def test_text_filter_ignores_accents_and_case(db, form):
     for text in ("numerique", "Numérique", "MEDIATHEQUE numérique"):
         result = queries.list_records(db, form, queries.parse_filters({"q": [text]}, form, Anonymous()))
         assert [r.title for r in result.records] == ["Médiathèque NUMÉRIQUE"], text
+
+
+# --- personal data published with consent ------------------------------------------------------------
+
+CONSENT_FIELDS = [
+    {"id": "f_00000011", "key": "title", "type": "text", "label": "Nom", "required": True},
+    {"id": "f_00000012", "key": "contact", "type": "email", "label": "Courriel du contact", "personal": True,
+     "consent_field": "accord"},
+    {"id": "f_00000013", "key": "accord", "type": "boolean", "label": "Le contact accepte la publication"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def consent_form(db, moderator):
+    return services.create_form(db, key="contacts", title="Contacts", fields=CONSENT_FIELDS, actor=moderator)
+
+
+def _sees(actor, record) -> bool:
+    field = next(d for d in services.form_fields(record.form) if d.key == "contact")
+    return services.visible_to(actor, field, record) and "contact" in services.public_values(record, actor)
+
+
+def test_a_personal_value_is_read_by_everyone_exactly_while_consent_is_ticked(db, consent_form):
+    author, other = make_user(db, "Auteur"), make_user(db, "Voisin")
+    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr"}, actor=author, policy="account")
+    assert not _sees(Anonymous(), record) and not _sees(other, record) and _sees(author, record)
+    assert "jo@exemple.fr" not in record.search_text
+    services.update_record(db, record, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account", base_revision=None)
+    assert _sees(Anonymous(), record) and _sees(other, record)
+    assert services.readable_values(Anonymous(), record)["f_00000012"] == "jo@exemple.fr"
+    assert "jo@exemple.fr" in record.search_text  # the lists' text filter finds it now…
+    # Anyone who may edit the record may withdraw it; the value is kept for the author and moderators.
+    services.update_record(db, record, {"title": "Ferme"}, actor=other, policy="account", base_revision=None)
+    assert record.data["f_00000012"] == "jo@exemple.fr" and record.data["f_00000013"] is False
+    assert not _sees(Anonymous(), record) and _sees(author, record)
+    assert "jo@exemple.fr" not in record.search_text  # …and no longer
+
+
+def test_only_the_author_and_moderators_may_tick_a_consent_box(db, consent_form, moderator):
+    author, other = make_user(db, "Auteur"), make_user(db, "Voisin")
+    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr"}, actor=author, policy="account")
+    with pytest.raises(ValidationError) as caught:
+        services.update_record(db, record, {"title": "Ferme", "accord": "on"}, actor=other, policy="account", base_revision=None)
+    assert set(caught.value.errors) == {"accord"} and "Seuls l’auteur de la fiche et les modérateurs" in caught.value.errors["accord"]
+    assert record.data.get("f_00000013") is not True
+    # A ticked box left as it is by someone else is no new consent.
+    services.update_record(db, record, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=moderator, policy="account", base_revision=None)
+    result = services.update_record(db, record, {"title": "Ferme bio", "accord": "on"}, actor=other, policy="account", base_revision=None)
+    assert result.changed and record.data["f_00000013"] is True
+
+
+def test_consent_lets_people_read_a_personal_value_not_change_it(db, consent_form):
+    author, other = make_user(db, "Auteur"), make_user(db, "Voisin")
+    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account")
+    contact = next(d for d in services.form_fields(consent_form) if d.key == "contact")
+    assert services.visible_to(other, contact, record) and not services.editable_by(other, contact, record)
+    assert not services.visible_in_history(other, contact, record) and services.visible_in_history(author, contact, record)
+    services.update_record(db, record, {"title": "Ferme", "contact": "pirate@exemple.fr", "accord": "on"}, actor=other, policy="account", base_revision=None)
+    assert record.data["f_00000012"] == "jo@exemple.fr"
+    assert services.editable_by(Anonymous(), contact)  # whoever fills a new record gives its personal values
+
+
+def test_reverting_to_a_consented_version_after_withdrawal_is_for_the_author_and_moderators(db, consent_form, moderator):
+    author, other = make_user(db, "Auteur"), make_user(db, "Voisin")
+    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account")
+    services.update_record(db, record, {"title": "Ferme"}, actor=other, policy="account", base_revision=None)
+    with pytest.raises(Forbidden):
+        services.revert_record(db, record, 1, actor=other, policy="account")
+    assert record.data["f_00000013"] is False
+    assert services.revert_record(db, record, 1, actor=moderator, policy="account")
+    assert record.data["f_00000013"] is True
+
+
+def test_lists_show_consented_values_and_never_facet_or_sort_on_them(db, consent_form):
+    author = make_user(db, "Auteur")
+    yes = services.create_record(db, consent_form, {"title": "Oui", "contact": "oui@exemple.fr", "accord": "on"}, actor=author, policy="account")
+    no = services.create_record(db, consent_form, {"title": "Non", "contact": "non@exemple.fr"}, actor=author, policy="account")
+    assert [d.key for d in services.readable_fields(Anonymous(), consent_form)] == ["title", "contact", "accord"]
+    assert services.readable_values(Anonymous(), yes)["f_00000012"] == "oui@exemple.fr"
+    assert "f_00000012" not in services.readable_values(Anonymous(), no)
+    filters = queries.parse_filters({"tri": ["contact"], "accord": ["true"]}, consent_form, Anonymous())
+    assert filters.sort == "title"  # an order would tell the hidden values apart
+    found = queries.list_records(db, consent_form, queries.parse_filters({"q": ["non@exemple"]}, consent_form, Anonymous()))
+    assert found.total == 0
+    assert queries.list_records(db, consent_form, queries.parse_filters({"q": ["oui@exemple"]}, consent_form, Anonymous())).total == 1
+
+
+def test_unlinking_a_consent_box_takes_consented_values_out_of_the_text_filter_at_once(db, consent_form, moderator):
+    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=moderator, policy="account")
+    assert "jo@exemple.fr" in record.search_text
+    fields = [{k: v for k, v in f.items() if k != "consent_field"} for f in consent_form.fields]
+    services.update_form(db, consent_form, title=consent_form.title, fields=fields, actor=moderator)
+    assert "jo@exemple.fr" not in record.search_text
+    assert "contact" not in services.public_values(record, Anonymous())
+
+
+def test_a_form_refuses_a_consent_box_that_is_not_a_yes_no_field(db, consent_form, moderator):
+    fields = [dict(f, consent_field="title") if f["key"] == "contact" else f for f in consent_form.fields]
+    with pytest.raises(ValidationError) as caught:
+        services.update_form(db, consent_form, title=consent_form.title, fields=fields, actor=moderator)
+    assert "doit être un champ oui/non" in caught.value.errors["fields"]

@@ -104,6 +104,83 @@ def test_private_fields_and_drafts_stay_private(client, db, form):
     assert client.get(f"/fiches/{draft.id}").status_code == 200
 
 
+CONTACT_FIELDS = [
+    {"id": "f_000000a1", "key": "title", "type": "text", "label": "Nom", "required": True},
+    {"id": "f_000000a2", "key": "courriel", "type": "email", "label": "Courriel du contact", "personal": True, "consent_field": "accord"},
+    {"id": "f_000000a3", "key": "telephone", "type": "phone", "label": "Téléphone du contact", "personal": True},
+    {"id": "f_000000a4", "key": "accord", "type": "boolean", "label": "Le contact accepte la publication"},
+]  # fmt: skip
+
+
+@pytest.fixture
+def contacts(db):
+    moderator = make_user(db, "Modo", role="moderator")
+    form = services.create_form(db, key="contacts", title="Contacts", fields=CONTACT_FIELDS, actor=moderator)
+    author = make_user(db, "Camille")
+    yes = services.create_record(db, form, {"title": "Ferme Oui", "courriel": "oui@example.org", "telephone": "02 99 71 06 04", "accord": "on"},
+                                 actor=author, policy="account")  # fmt: skip
+    no = services.create_record(db, form, {"title": "Ferme Non", "courriel": "non@example.org"}, actor=author, policy="account")
+    db.commit()
+    return yes, no
+
+
+def test_lists_and_pages_show_a_personal_value_only_where_consent_is_ticked(client, db, contacts):
+    yes, no = contacts
+    for view in ("liste", "fiches", "tableau"):
+        listing = client.get(f"/annuaire/contacts?vue={view}").text
+        assert "oui@example.org" in listing and "non@example.org" not in listing, view
+        # A personal field without consent box is no column, even among the first fields.
+        assert "Téléphone du contact" not in listing and "02 99 71 06 04" not in listing, view
+    assert "oui@example.org" in client.get(f"/fiches/{yes.id}").text
+    page = client.get(f"/fiches/{no.id}").text
+    assert "non@example.org" not in page and "Courriel du contact" not in page
+    assert "02 99 71 06 04" not in client.get(f"/fiches/{yes.id}").text
+
+
+def test_history_never_shows_personal_values_to_other_visitors_consent_or_not(client, db, contacts):
+    yes, _ = contacts
+    services.update_record(db, yes, {"title": "Ferme Oui", "courriel": "nouveau@example.org", "accord": "on"},
+                           actor=make_user(db, "Modo2", role="moderator"), policy="account", base_revision=None)  # fmt: skip
+    db.commit()
+    diff = client.get(f"/fiches/{yes.id}/diff?from=1&to=2").text
+    assert "Courriel du contact" not in diff and "example.org" not in diff
+    _login(client)  # the author
+    diff = client.get(f"/fiches/{yes.id}/diff?from=1&to=2").text
+    assert "<del>oui</del>@example.org" in diff and "<ins>nouveau</ins>@example.org" in diff
+
+
+def test_the_record_form_says_who_reads_personal_values_and_what_the_box_publishes(client, contacts):
+    _login(client)
+    page = client.get("/annuaire/contacts/nouvelle").text
+    mail = re.search(r'<input id="f-courriel"[^>]*>', page).group(0)
+    assert 'aria-describedby="f-courriel-privacy"' in mail
+    assert re.search(r'id="f-courriel-privacy">Donnée personnelle : publiée seulement si la case « Le contact accepte la publication » est cochée', page)
+    assert re.search(r'id="f-telephone-privacy">Donnée personnelle : visible seulement par les modérateurs et l’auteur de la fiche', page)
+    box = re.search(r'<input type="checkbox" id="f-accord"[^>]*>', page).group(0)
+    assert 'aria-describedby="f-accord-privacy"' in box
+    assert re.search(r'id="f-accord-privacy">Cocher cette case publie : Courriel du contact\.', page)
+    assert 'id="f-title-privacy"' not in page
+    english = client.get("/annuaire/contacts/nouvelle", headers={"Accept-Language": "en"}).text
+    assert "Personal data: published only if the box “Le contact accepte la publication” is ticked" in english
+    assert "Ticking this box publishes: Courriel du contact." in english
+
+
+def test_a_contributor_may_withdraw_consent_but_not_give_it(client, db, contacts):
+    yes, no = contacts
+    make_user(db, "Voisin")
+    db.commit()
+    _login(client, "Voisin")
+    edit = client.get(f"/fiches/{no.id}/modifier").text
+    assert 'name="courriel"' not in edit and 'name="accord"' in edit  # consent opens reading, not editing
+    refused = client.post(f"/fiches/{no.id}/modifier", data={"title": "Ferme Non", "accord": "on"})
+    assert refused.status_code == 400 and "Seuls l’auteur de la fiche et les modérateurs" in refused.text
+    assert re.search(r'<input type="checkbox" id="f-accord" name="accord" value="on" checked', refused.text)  # the input comes back
+    assert client.post(f"/fiches/{yes.id}/modifier", data={"title": "Ferme Oui"}).status_code == 302
+    client.post("/-/deconnexion")
+    assert "oui@example.org" not in client.get(f"/fiches/{yes.id}").text
+    assert "oui@example.org" not in client.get("/annuaire/contacts?vue=tableau").text
+
+
 def test_verify_and_status(client, db, form):
     author = make_user(db, "Auteur")
     record = services.create_record(db, form, {"title": "Ferme"}, actor=author, policy="account")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,3 +66,25 @@ def test_commands(search_app):
         assert runner.invoke(args=["search", "check"]).exit_code == 0
     finally:
         session.close()
+
+
+def test_init_rebuilds_an_index_of_an_older_schema(search_app):
+    backend = search.get_backend(search_app)
+    session = Database.new_session(search_app)
+    try:
+        make_page(session, "Lavoir de la Sauldre")
+        session.commit()
+    finally:
+        session.close()
+    runner = search_app.test_cli_runner()
+    if not isinstance(backend, WhooshBackend):
+        assert "Index de recherche" not in runner.invoke(args=["init"]).output  # PostgreSQL follows the migrations
+        return
+    info = Path(os.path.realpath(backend.path), "lieudit.json")
+    info.write_text(json.dumps({"schema_version": 1}))
+    assert backend.outdated()
+    result = runner.invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    assert "Index de recherche reconstruit pour la nouvelle version : 1 documents." in result.output
+    assert not backend.outdated() and backend.search(Query(text="lavoir")).total == 1
+    assert "Index de recherche" not in runner.invoke(args=["init"]).output  # current now: nothing to do

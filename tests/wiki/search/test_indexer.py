@@ -155,6 +155,24 @@ def test_check_finds_extra_and_stale_and_rebuild_repairs(db, search, form, moder
     assert maintenance.check(engine, search).clean and found(search, "restaure") == {f"page:{page.id}"}
 
 
+def test_a_rebuild_catches_up_forms_changed_while_it_read_not_just_before(db, search, form, moderator, monkeypatch):
+    engine = db.get_bind()
+    services.create_record(db, form, {"nom": "Ressourcerie"}, actor=moderator, policy="account")
+    db.commit()
+    asked: list[set[tuple[str, str]]] = []
+    refresh = indexer.refresh
+    monkeypatch.setattr(indexer, "refresh", lambda e, b, refs: asked.append(set(refs)) or refresh(e, b, refs))
+    assert maintenance.rebuild(engine, search) == 1  # the form was saved a moment ago, before the rebuild read it
+    assert not any(kind == indexer.FORM for refs in asked for kind, _key in refs)
+    read_before = {form.id: form.updated_at}
+    services.update_form(db, form, title=form.title, fields=[*form.fields, {"key": "horaires", "type": "text", "label": "Horaires"}],
+                         actor=moderator)  # as if edited while the rebuild read
+    db.commit()
+    asked.clear()
+    maintenance.catch_up(engine, search, since=form.updated_at, forms=read_before)
+    assert (indexer.FORM, str(form.id)) in set().union(*asked)
+
+
 def test_a_new_kind_is_one_adapter_and_its_signal(db, search):
     """How zones (or any later kind) join the index: register an adapter naming its signals."""
     from blinker import Namespace
