@@ -1,10 +1,7 @@
 """``lieudit agenda refresh``: move the stored window of recurring events (run it daily, e.g. from cron).
 
 Queries outside the stored window are answered anyway (the rules are then
-expanded on the fly); refreshing keeps the month views and feeds fast. It
-also writes the stored VEVENTs of public events that have none (rows older
-than migration 0010) or stale ones, which the feeds would otherwise write on
-their next request.
+expanded on the fly); refreshing keeps the month views and feeds fast.
 """
 
 from __future__ import annotations
@@ -20,14 +17,11 @@ agenda_cli = AppGroup("agenda", help="Entretenir l'agenda.")
 
 @agenda_cli.command("refresh")
 def refresh_command() -> None:
-    """Re-index recurring events whose stored occurrences end within nine months; store missing VEVENTs."""
+    """Re-index recurring events whose stored occurrences end within nine months."""
     db = Database.new_session()
     try:
         count = projection.refresh_windows(db)
-        written = projection.resync_unstored(db)
         db.commit()
     finally:
         db.close()
     click.echo(f"{count} événement(s) récurrent(s) réindexé(s).")
-    if written:
-        click.echo(f"{written} événement(s) réécrit(s) pour les flux iCalendar.")

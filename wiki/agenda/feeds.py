@@ -109,6 +109,19 @@ def stored_feed_parts(db: Session, record_ids: Iterable[int], *, serialiser: str
     return {record_id: (bytes(part), _zone_years(zone)) for record_id, part, zone in rows}
 
 
+def events_without_parts(db: Session, *, serialiser: str) -> list[tuple[AgendaEvent, Record]]:
+    """Public events whose stored VEVENTs are missing, older than their record, or written by another serialiser."""
+    stale = or_(AgendaEvent.ical.is_(None), AgendaEvent.ical_stamp.is_(None), AgendaEvent.ical_stamp != Record.updated_at,
+                AgendaEvent.ical_format.is_(None), AgendaEvent.ical_format != serialiser)  # fmt: skip
+    query = (
+        select(AgendaEvent, Record)
+        .join(Record, Record.id == AgendaEvent.record_id)
+        .where(AgendaEvent.public.is_(True), Record.deleted_at.is_(None), stale)
+        .order_by(AgendaEvent.record_id)
+    )
+    return [(event, record) for event, record in db.execute(query).all()]
+
+
 def store_part(event: AgendaEvent, record: Record, part: bytes | None, zone: tuple[str, int, int] | None, *,
                serialiser: str) -> None:  # fmt: skip
     """Put an event's VEVENT bytes and zone years on its row, written now from ``record`` (None: store nothing)."""

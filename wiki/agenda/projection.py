@@ -20,7 +20,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -252,22 +251,4 @@ def refresh_windows(db: Session, *, now: dt.datetime | None = None) -> int:
         if schedule_def is not None and record.data.get(schedule_def.id):
             reindex(db, event, record.data[schedule_def.id], now=now)
             count += 1
-    return count
-
-
-def resync_unstored(db: Session) -> int:
-    """Recompute public events whose stored VEVENTs are missing or older than their record; return how many.
-
-    Rows older than migration 0010 have none; the feeds also fill them on their next request.
-    """
-    query = (
-        select(AgendaEvent, Record)
-        .join(Record, Record.id == AgendaEvent.record_id)
-        .where(AgendaEvent.public.is_(True), Record.deleted_at.is_(None))
-        .where(or_(AgendaEvent.ical.is_(None), AgendaEvent.ical_stamp.is_(None), AgendaEvent.ical_stamp != Record.updated_at))
-    )  # fmt: skip
-    count = 0
-    for event, record in db.execute(query).all():
-        announce_event(db, event, record)
-        count += 1
     return count

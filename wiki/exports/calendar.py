@@ -15,7 +15,8 @@ that event changes, and whole feeds until any event changes. An event found
 without bytes (a row older than migration 0010) or with stale ones (its record
 changed without a save going through the agenda, or they were written by
 another version of the serialiser, ``ical.SERIALISER``) is serialised by the
-feed and its bytes stored then.
+feed and its bytes stored then; ``lieudit init`` (after an upgrade) writes
+them all beforehand.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -42,6 +44,7 @@ from wiki.agenda import occurrences
 from wiki.agenda import overrides
 from wiki.agenda import projection
 from wiki.agenda.models import AgendaEvent
+from wiki.db import Database
 from wiki.db import get_session
 from wiki.exports.ical import SERIALISER
 from wiki.exports.ical import assemble_calendar
@@ -59,8 +62,9 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    """Register the feed routes, and store each event's VEVENTs whenever the agenda recomputes it."""
+    """Register the feed routes; store each event's VEVENTs whenever the agenda recomputes it, and after upgrades."""
     signals.agenda_event_synced.connect(on_event_synced)
+    signals.instance_upgraded.connect(_store_after_upgrade, sender=app)
     app.register_blueprint(bp)
 
 
@@ -74,6 +78,27 @@ def on_event_synced(sender: Any, *, session: Session, event: AgendaEvent, record
         log.warning("VEVENT of event %s not stored", event.record_id, exc_info=True)
         part = zone = None
     feeds.store_part(event, record, part, zone, serialiser=SERIALISER)
+
+
+def store_unwritten_events(db: Session) -> int:
+    """Write the VEVENTs of public events stored by no serialiser, an older record or another serialiser; return how many."""
+    found = feeds.events_without_parts(db, serialiser=SERIALISER)
+    for event, record in found:
+        on_event_synced(None, session=db, event=event, record=record)
+    return len(found)
+
+
+def _store_after_upgrade(app: Flask, echo: Callable[[str], Any], **_: Any) -> None:
+    """After an upgrade (``lieudit init``), write the VEVENTs a new version of the serialiser or of 0010 left unwritten,
+    so that no feed request pays for it."""
+    db = Database.new_session(app)
+    try:
+        count = store_unwritten_events(db)
+        db.commit()
+    finally:
+        db.close()
+    if count:
+        echo(f"Flux iCalendar : textes de {count} événement(s) écrits pour la nouvelle version.")
 
 
 def _ics(body: bytes, filename: str) -> Response:

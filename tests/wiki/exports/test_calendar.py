@@ -155,18 +155,22 @@ def test_stored_bytes_follow_publication_and_changes(client, db, events, agenda_
     assert stored in client.get("/agenda.ics").data
 
 
-def test_refresh_command_stores_missing_bytes(app, db, agenda_events):
+def test_init_after_an_upgrade_writes_missing_and_outdated_bytes(app, db, agenda_events):
     series, fete, draft = agenda_events
-    db.execute(update(AgendaEvent).values(ical=None, ical_zone=None, ical_stamp=None))
+    db.execute(update(AgendaEvent).values(ical=None, ical_zone=None, ical_stamp=None, ical_format=None))
+    db.execute(update(AgendaEvent).where(AgendaEvent.record_id == series.id).values(ical=b"OLD", ical_format="1/old"))
     db.commit()
-    result = app.test_cli_runner().invoke(args=["agenda", "refresh"])
-    assert result.exit_code == 0 and "2 événement(s) réécrit(s)" in result.output  # the draft is not public
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0 and "textes de 2 événement(s) écrits" in result.output  # the draft is not public
     db.expire_all()
-    (mapping,) = feeds.feed_events(db, record_ids=[fete.id])
-    assert db.get(AgendaEvent, fete.id).ical == event_bytes(mapping) and db.get(AgendaEvent, draft.id).ical is None
+    for record in (series, fete):
+        (mapping,) = feeds.feed_events(db, record_ids=[record.id])
+        row = db.get(AgendaEvent, record.id)
+        assert row.ical == event_bytes(mapping) and row.ical_format == SERIALISER
+    assert db.get(AgendaEvent, draft.id).ical is None
     db.rollback()  # end the read: the command writes
-    again = app.test_cli_runner().invoke(args=["agenda", "refresh"])
-    assert again.exit_code == 0 and "réécrit" not in again.output
+    again = app.test_cli_runner().invoke(args=["init"])
+    assert again.exit_code == 0 and "iCalendar" not in again.output
 
 
 def test_events_saved_before_migration_0010_get_their_bytes_from_the_next_feed(app, client, db, agenda_events):
