@@ -25,8 +25,11 @@ What it does, for each backend asked (``--backend sqlite|postgresql|both``):
    request, response size. Feeds are
    also timed after a change (the whole-feed cache emptied before each
    request: the feed is re-assembled from each event's cached VEVENTs, what
-   the first subscriber after any edit pays) and with nothing cached (after a
-   restart), ``--cold`` requests each.
+   the first subscriber after any edit pays), with nothing cached in memory
+   (after a restart: the VEVENTs stored on the agenda rows are read and
+   concatenated), and with no stored VEVENTs either (the first feed after
+   upgrading to migration 0010, which serialises every event and stores the
+   bytes), ``--cold`` requests each.
 
 Run from the repository root: ``.venv/bin/python bench/agenda.py``
 (``--events 1000 --recurring 40`` for a quick run).
@@ -170,18 +173,23 @@ def time_url(app: Any, url: str, warmup: int, requests: int, *, cold: str = "") 
     """Time ``requests`` GETs of ``url`` after ``warmup`` ones.
 
     ``cold="changed"`` empties the whole-feed cache before each (what any edit does: the feed is
-    re-assembled from each event's cached VEVENTs); ``cold="empty"`` also empties those (a restart).
+    re-assembled from each event's cached VEVENTs); ``cold="empty"`` also empties those (a restart:
+    the VEVENTs stored on the agenda rows are read); ``cold="unstored"`` also erases the stored ones
+    (the first feed after upgrading to migration 0010 serialises every event and stores it).
     """
     from sqlalchemy import event
+    from sqlalchemy import update
 
+    from wiki.agenda.models import AgendaEvent
     from wiki.db import Database
     from wiki.exports import calendar
 
     client = app.test_client()
     statements = [0]
+    counting = [False]
 
     def count(*_: Any) -> None:
-        statements[0] += 1
+        statements[0] += counting[0]
 
     for _ in range(warmup):
         assert client.get(url).status_code == 200, url
@@ -191,12 +199,17 @@ def time_url(app: Any, url: str, warmup: int, requests: int, *, cold: str = "") 
         for _ in range(requests):
             if cold:
                 calendar._feeds.clear()
-            if cold == "empty":
+            if cold in ("empty", "unstored"):
                 calendar._parts.clear()
+            if cold == "unstored":
+                with Database.engine(app).begin() as conn:
+                    conn.execute(update(AgendaEvent).values(ical=None, ical_zone=None, ical_stamp=None, ical_format=None))
+            counting[0] = True
             started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
             samples.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - cpu_started) * 1000)
+            counting[0] = False
             assert response.status_code == 200, url
     finally:
         event.remove(Database.engine(app), "before_cursor_execute", count)
@@ -219,6 +232,7 @@ def main() -> int:
         ("whole feed after any change", "/donnees/evenement.ics", "changed"),
         ("filtered feed after any change", "/agenda.ics?theme=culture", "changed"),
         ("whole feed, nothing cached (restart)", "/donnees/evenement.ics", "empty"),
+        ("whole feed, first after upgrading to 0010", "/donnees/evenement.ics", "unstored"),
     ]
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     for backend in backends:
@@ -240,7 +254,7 @@ def main() -> int:
             print("| URL | p50 ms | p95 ms | p99 ms | max ms | CPU ms p50 / p95 | SQL/req | KiB |")
             print("|---|--:|--:|--:|--:|--:|--:|--:|")
             for label, url, cold in urls:
-                warmup, requests = (0, args.cold) if cold == "empty" else (args.warmup, args.requests)
+                warmup, requests = (0, args.cold) if cold in ("empty", "unstored") else (args.warmup, args.requests)
                 result = time_url(app, url, warmup, requests, cold=cold)
                 mark = "✅" if result["p95"] < TARGET_MS else "❌"
                 print(f"| {label} `{url}` | {result['p50']:.1f} | {result['p95']:.1f} {mark} | {result['p99']:.1f} | "

@@ -253,6 +253,12 @@ def _apply_override(event: ParsedEvent, component: Component) -> None:
         raise _Refused(f"Trop d'occurrences modifiées : {MAX_EXCEPTIONS} au plus.")
     if str(component.get("STATUS", "")).upper() == "CANCELLED":
         event.cancelled.append(key)
+        # A feed that also lists the date as an EXDATE (ours does, for clients that ignore STATUS) still means
+        # « cancelled », not « no occurrence that day ».
+        if kept := [x for x in schedule.get("exdates") or () if x != key]:
+            schedule["exdates"] = kept
+        else:
+            schedule.pop("exdates", None)  # as clean_schedule leaves a schedule without exclusions
         return
     changes: dict[str, Any] = {}
     for name, prop, limit in TEXTS:

@@ -27,6 +27,9 @@ form_saved = _signals.signal("form-saved")
 record_saved = _signals.signal("record-saved")
 #: A record was deleted (kw: session, record, actor).
 record_deleted = _signals.signal("record-deleted")
+#: An event's agenda row was recomputed: its record was saved, or one of its occurrences changed
+#: (kw: session, event, record). The iCalendar feeds store the event's VEVENTs then.
+agenda_event_synced = _signals.signal("agenda-event-synced")
 #: A territory zone was created or updated (kw: session, zone).
 zone_saved = _signals.signal("zone-saved")
 #: Any contribution by a person, for statistics (kw: session, actor, kind).

@@ -117,20 +117,18 @@ def test_our_feed_reads_back_to_the_same_values():
         k: event[k] for k in ("title", "description", "location", "url", "status")
     }
     schedule = parsed.values["schedule"]
-    assert schedule["exdates"] == ["2026-04-05T10:00", "2026-04-12T10:00"]  # cancellations came back as exclusions
+    assert schedule["exdates"] == ["2026-04-05T10:00"]  # the series' own exclusion
+    assert parsed.cancelled == ["2026-04-12T10:00"]  # still cancelled, not merely excluded
     assert schedule["rrule"] == "FREQ=WEEKLY;UNTIL=20260607T215959Z;BYDAY=SU"
     assert {k: schedule[k] for k in ("start", "end", "all_day", "timezone")} == {
         k: event["schedule"][k] for k in ("start", "end", "all_day", "timezone")
     }
     assert parsed.overrides == {"2026-03-29T10:00": {"title": "Déplacé", "start": "2026-03-29T14:00"}}
     window = (dt.datetime(2026, 1, 1, tzinfo=PARIS), dt.datetime(2027, 1, 1, tzinfo=PARIS))
-    again = expand(schedule, *window, overrides=parsed.overrides)
-    before = [
-        o
-        for o in expand(event["schedule"], *window, overrides=event["overrides"], cancelled=set(event["cancelled"]))
-        if not o.cancelled
-    ]
-    assert [(o.start, o.end) for o in again] == [(o.start, o.end) for o in before]
+    again = expand(schedule, *window, overrides=parsed.overrides, cancelled=set(parsed.cancelled))
+    before = expand(event["schedule"], *window, overrides=event["overrides"], cancelled=set(event["cancelled"]))
+    assert [(o.start, o.end, o.cancelled) for o in again] == [(o.start, o.end, o.cancelled) for o in before]
+    assert sum(o.cancelled for o in again) == 1
 
 
 def test_all_day_end_becomes_inclusive():

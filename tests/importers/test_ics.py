@@ -14,7 +14,8 @@ from importers.ics import run
 from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.shared import DATA
-from wiki.agenda import services as agenda
+from wiki.agenda import occurrences
+from wiki.agenda import overrides
 from wiki.agenda.models import AgendaEvent
 from wiki.demo import demo_author
 from wiki.demo import seed
@@ -72,7 +73,7 @@ def test_import_then_reimport_updates_instead_of_duplicating(db, author):
     again = run(db, data, form="evenement", author=author, dry_run=False)
     db.commit()
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2) and _count(db) == records_before
-    items = agenda.occurrences(db, dt.datetime(2026, 11, 1, tzinfo=PARIS), dt.datetime(2027, 1, 1, tzinfo=PARIS))
+    items = occurrences.occurrences(db, dt.datetime(2026, 11, 1, tzinfo=PARIS), dt.datetime(2027, 1, 1, tzinfo=PARIS))
     assert [(i.title, i.start.day, i.cancelled) for i in items] == [
         ("Atelier vélo", 3, False), ("Atelier vélo (spécial freins)", 18, False), ("Atelier vélo", 24, True),
         ("Atelier vélo", 1, False), ("Fête du quartier", 5, False), ("Atelier vélo", 8, False)]  # fmt: skip
@@ -90,14 +91,47 @@ def test_our_own_feed_imports_back_unchanged(client, db, author):
     window = (dt.datetime(2026, 11, 1, tzinfo=PARIS), dt.datetime(2027, 1, 1, tzinfo=PARIS))
 
     def shown():
-        return [(i.uid, i.title, i.start, i.end) for i in agenda.occurrences(db, *window) if not i.cancelled]
+        return [(i.uid, i.title, i.start, i.end, i.cancelled) for i in occurrences.occurrences(db, *window)]
 
     before = shown()
+    assert [i[2].day for i in before if i[4]] == [24]
     feed = client.get("/donnees/evenement.ics").data
     result = run(db, feed, form="evenement", author=author, dry_run=False)
     db.commit()
-    # A cancelled date comes back as an EXDATE of the series: same dates, no new event.
-    assert (result.created, result.errors) == (0, []) and shown() == before
+    # The cancelled date comes back cancelled (« annulé »), not as a mere EXDATE: nothing changes at all.
+    assert (result.created, result.updated, result.unchanged, result.errors) == (0, 0, 2, []) and shown() == before
+    assert client.get("/donnees/evenement.ics").data == feed
+
+
+def test_an_event_cancelled_whole_comes_in_with_every_date_cancelled(client, db, author):
+    series = WEEKLY.replace("UID:atelier@", "UID:stage@") + "\nSTATUS:CANCELLED"  # six Tuesdays, one excluded
+    fete = SINGLE + "\nSTATUS:CANCELLED"
+    result = run(db, ics(series, fete), form="evenement", author=author, dry_run=False)
+    db.commit()
+    assert (result.created, result.errors) == (2, [])
+    window = (dt.datetime(2026, 11, 1, tzinfo=PARIS), dt.datetime(2027, 1, 1, tzinfo=PARIS))
+    items = occurrences.occurrences(db, *window)
+    assert [(i.title, i.start.day, i.cancelled) for i in items] == [
+        ("Atelier vélo", 3, True), ("Atelier vélo", 17, True), ("Atelier vélo", 24, True), ("Atelier vélo", 1, True),
+        ("Fête du quartier", 5, True), ("Atelier vélo", 8, True)]  # fmt: skip
+    record = overrides.find_by_uid(db, "stage@exemple.fr")
+    db.rollback()  # end the read: the page may write its session
+    page = client.get(f"/agenda/evenements/{record.id}").text
+    assert page.count("Annulé") == 5
+    feed = client.get("/donnees/evenement.ics").data
+    again = run(db, feed, form="evenement", author=author, dry_run=False)
+    db.commit()
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert [i.cancelled for i in occurrences.occurrences(db, *window)] == [True] * 6
+
+
+def test_an_endless_series_cancelled_whole_is_refused_with_the_reason(db, author):
+    endless = WEEKLY.replace("RRULE:FREQ=WEEKLY;COUNT=6", "RRULE:FREQ=WEEKLY") + "\nSTATUS:CANCELLED"
+    result = run(db, ics(endless, SINGLE), form="evenement", author=author, dry_run=False)
+    db.commit()
+    assert result.created == 1 and [e.ref for e in result.errors] == ["atelier@exemple.fr"]
+    assert "sans fin" in result.errors[0].message and "une à une" in result.errors[0].message
+    assert overrides.find_by_uid(db, "atelier@exemple.fr") is None
 
 
 def test_dry_run_and_refused_files_write_nothing(db, author):

@@ -2,9 +2,12 @@
 
 ``rules`` reads, writes, checks and describes RRULE text; ``recurrence`` expands a
 schedule into dated occurrences. Both are pure; feeds live in ``wiki.exports.ical``
-and the .ics reader in ``importers.ical_events``. ``models``/``services`` keep an
-index of occurrences in step with event records (through the records signals);
-``views`` serve ``/agenda``, ``api`` serves ``/api/v1/events``.
+and the .ics reader in ``importers.ical_events``. The services: ``projection``
+keeps the agenda rows (``models``) and their index of occurrences in step with
+event records (through the records signals); ``occurrences`` reads them for a
+range or one event; ``overrides`` changes one date of a series; ``feeds`` is
+what the iCalendar feeds read. ``views`` serve ``/agenda``, ``api`` serves
+``/api/v1/events``.
 """
 
 from __future__ import annotations
@@ -14,20 +17,20 @@ from typing import Any
 
 def on_record_changed(sender: Any, *, session: Any, record: Any, **_: Any) -> None:
     """Re-index a saved or deleted record's occurrences in the same transaction."""
-    from wiki.agenda import services
+    from wiki.agenda import projection
 
-    services.sync_event(session, record)
+    projection.sync_event(session, record)
 
 
 def on_form_saved(sender: Any, *, session: Any, form: Any, **_: Any) -> None:
     """A form's fields changed (a schedule added, its visibility changed): re-index its records."""
     from sqlalchemy import select
 
-    from wiki.agenda import services
+    from wiki.agenda import projection
     from wiki.records.models import Record
 
     for record in session.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None))):
-        services.sync_event(session, record)
+        projection.sync_event(session, record)
 
 
 def init_app(app: Any) -> None:

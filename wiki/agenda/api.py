@@ -26,7 +26,7 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from wiki import paging
-from wiki.agenda import services
+from wiki.agenda import occurrences
 from wiki.agenda.recurrence import schedule_zone
 from wiki.db import get_session
 from wiki.db import utcnow
@@ -51,13 +51,13 @@ def _moment(name: str, default: dt.datetime) -> dt.datetime:
 
 
 
-def _when(item: services.AgendaItem, value: dt.datetime, *, end: bool = False) -> str:
+def _when(item: occurrences.AgendaItem, value: dt.datetime, *, end: bool = False) -> str:
     if item.all_day:
         return (value.date() - dt.timedelta(days=1) if end else value.date()).isoformat()
     return value.isoformat()
 
 
-def _item(item: services.AgendaItem) -> dict[str, Any]:
+def _item(item: occurrences.AgendaItem) -> dict[str, Any]:
     return {
         "uid": item.uid,
         "record_id": item.record_id,
@@ -81,8 +81,8 @@ def events() -> Response:
     """Occurrences overlapping ``[start, end)``, by start; all-day ones give dates (end inclusive)."""
     start = _moment("start", utcnow())
     end = _moment("end", start + dt.timedelta(days=31))
-    filters = services.parse_filters(request.args)
-    items = services.occurrences(get_session(), start, end, filters, limit=MAX_EVENTS)
+    filters = occurrences.parse_filters(request.args)
+    items = occurrences.occurrences(get_session(), start, end, filters, limit=MAX_EVENTS)
     limit, offset = paging.clamp(request.args, max_offset=MAX_EVENTS)
     response = jsonify(start=start.isoformat(), end=end.isoformat(), total=len(items), limit=limit, offset=offset,
                        items=[_item(i) for i in items[offset:offset + limit]])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from wiki.agenda import services
+from wiki.agenda import projection
 from wiki.db import Database
 
 agenda_cli = AppGroup("agenda", help="Entretenir l'agenda.")
@@ -20,7 +20,7 @@ def refresh_command() -> None:
     """Re-index recurring events whose stored occurrences end within nine months."""
     db = Database.new_session()
     try:
-        count = services.refresh_windows(db)
+        count = projection.refresh_windows(db)
         db.commit()
     finally:
         db.close()

@@ -14,7 +14,8 @@ from flask import render_template
 from flask import url_for
 
 from wiki import macros
-from wiki.agenda import services
+from wiki.agenda import occurrences
+from wiki.agenda import projection
 from wiki.records import fields as F
 from wiki.records import taxonomy
 
@@ -24,7 +25,7 @@ PARAMS = frozenset({"theme", "zone", "organisateur", "form", "nombre", "titre"})
 def render_agenda(call: macros.MacroCall, context: Any) -> str:
     """Render ``{{agenda …}}``: the next events."""
     params = call.params
-    filters = services.AgendaFilters(organiser=params.get("organisateur", ""))
+    filters = occurrences.AgendaFilters(organiser=params.get("organisateur", ""))
     if params.get("theme"):
         lookup = taxonomy.cleaning_context(context.db).theme_lookup
         wanted = [lookup.get(F.fold(name.strip())) for name in params["theme"].split(",")]
@@ -35,13 +36,13 @@ def render_agenda(call: macros.MacroCall, context: Any) -> str:
         filters.zones = [z.strip() for z in params["zone"].split(",") if z.strip()]
     if params.get("form"):
         try:
-            filters.form = services.get_event_form(context.db, params["form"]).key
+            filters.form = projection.get_event_form(context.db, params["form"]).key
         except Exception as err:  # NotFound: say it in the page, not as a 404
             raise ValueError(f"Formulaire d'événements inconnu : {params['form']}.") from err
     number = params.get("nombre", "5")
     if not number.isdigit() or not 1 <= int(number) <= 50:
         raise ValueError("nombre doit être un entier entre 1 et 50.")
-    items = services.upcoming(context.db, filters, number=int(number))
+    items = occurrences.upcoming(context.db, filters, number=int(number))
     more = url_for("agenda.index", **filters.query_args())
     return render_template("agenda/_macro.html", items=items, more=more, heading=params.get("titre", ""))
 

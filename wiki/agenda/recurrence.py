@@ -228,3 +228,23 @@ def expand(
             break
     found.sort(key=lambda o: (o.start, o.recurrence_id))
     return found[:max_occurrences]
+
+
+def series_keys(schedule: Mapping[str, Any], *, limit: int) -> list[str] | None:
+    """Every recurrence id of a schedule that ends (a single date, or a rule with COUNT or UNTIL), exclusions left out.
+
+    None for an endless rule, or one with more than ``limit`` dates.
+    """
+    zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
+    if schedule.get("rrule") and not {"COUNT", "UNTIL"} & set(rule_parts(validate_rrule(schedule["rrule"]))):
+        return None
+    excluded = {occurrence_key(x, zone, all_day) for x in schedule.get("exdates") or ()}
+    keys: list[str] = []
+    for original in _dates(schedule, zone, all_day, wall_start(schedule), dt.datetime(9999, 1, 1)):
+        key = _key(original.date() if all_day else original)
+        if key in excluded or (not all_day and key[:10] in excluded):
+            continue
+        keys.append(key)
+        if len(keys) > limit:
+            return None
+    return keys

@@ -28,12 +28,15 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wiki.agenda import services
+from wiki.agenda import occurrences
+from wiki.agenda import overrides
+from wiki.agenda import projection
 from wiki.agenda.recurrence import schedule_zone
 from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.db import utcnow
 from wiki.errors import ValidationError
+from wiki.records import services as records
 from wiki.records import taxonomy
 from wiki.records.values import MONTHS
 from wiki.records.values import WEEKDAYS
@@ -58,7 +61,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=_zone())
 
 
-def _by_day(items: list[services.AgendaItem], first: dt.date | None = None, last: dt.date | None = None) -> list[tuple[dt.date, list[Any]]]:
+def _by_day(items: list[occurrences.AgendaItem], first: dt.date | None = None, last: dt.date | None = None) -> list[tuple[dt.date, list[Any]]]:
     """Group occurrences under each local day they cover (within ``first``…``last``)."""
     days: dict[dt.date, list[Any]] = {}
     one_day = dt.timedelta(days=1)
@@ -76,12 +79,12 @@ def _filter_menus() -> dict[str, Any]:
     db = get_session()
     return {
         "themes": [(t.key, t.label) for t in taxonomy.list_themes(db)],
-        "organisers": services.organisers(db),
-        "forms": [(f.key, f.title) for f in services.event_forms(db)],
+        "organisers": occurrences.organisers(db),
+        "forms": [(f.key, f.title) for f in projection.event_forms(db)],
     }
 
 
-def _feed_links(filters: services.AgendaFilters) -> dict[str, str]:
+def _feed_links(filters: occurrences.AgendaFilters) -> dict[str, str]:
     https = url_for("calendar_feeds.feed", _external=True, **filters.query_args())
     ics = url_for("calendar_feeds.feed", **filters.query_args())
     return {"ics": ics, "webcal": "webcal://" + https.split("://", 1)[1]}
@@ -99,7 +102,7 @@ def _render(template: str, **context: Any) -> str:
 def index() -> Any:
     """Upcoming events, day by day (today, this weekend, this week, this month, or from a date)."""
     db = get_session()
-    filters = services.parse_filters(request.args)
+    filters = occurrences.parse_filters(request.args)
     today = _today()
     when = request.args.get("quand", "")
     first, last = today, today + dt.timedelta(days=UPCOMING_DAYS)
@@ -121,7 +124,7 @@ def index() -> Any:
     elif when == "mois":
         last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
     start = max(_midnight(first), utcnow()) if first == today else _midnight(first)
-    items = services.occurrences(db, start, _midnight(last + dt.timedelta(days=1)), filters, limit=UPCOMING_MAX + 1)
+    items = occurrences.occurrences(db, start, _midnight(last + dt.timedelta(days=1)), filters, limit=UPCOMING_MAX + 1)
     if len(items) > UPCOMING_MAX and items[-1].start.date() > first:
         # Cut after the last whole day shown; "Plus tard" starts the day after.
         last = items[-1].start.date() - dt.timedelta(days=1)
@@ -146,10 +149,10 @@ def month(month: str) -> Any:
         abort(404)
     if not 1900 < first.year < 2900:
         abort(404)
-    filters = services.parse_filters(request.args)
+    filters = occurrences.parse_filters(request.args)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     grid_first, grid_last = weeks[0][0], weeks[-1][-1]
-    items, hidden = services.grid_occurrences(get_session(), _midnight(grid_first), _midnight(grid_last + dt.timedelta(days=1)),
+    items, hidden = occurrences.grid_occurrences(get_session(), _midnight(grid_first), _midnight(grid_last + dt.timedelta(days=1)),
                                               filters, per_day=PER_DAY, zone=_zone())  # fmt: skip
     days = dict(_by_day(items, grid_first, grid_last))
     previous = (first - dt.timedelta(days=1)).strftime("%Y-%m")
@@ -165,10 +168,10 @@ def archives() -> Any:
     today = _today()
     raw = request.args.get("annee", "")
     year = int(raw) if raw.isdigit() and 1900 < int(raw) <= today.year else today.year
-    filters = services.parse_filters(request.args)
+    filters = occurrences.parse_filters(request.args)
     start = _midnight(dt.date(year, 1, 1))
     end = min(_midnight(dt.date(year + 1, 1, 1)), utcnow())
-    items = services.occurrences(get_session(), start, end, filters, newest_first=True, limit=1000) if end > start else []
+    items = occurrences.occurrences(get_session(), start, end, filters, newest_first=True, limit=1000) if end > start else []
     items = [i for i in items if i.end <= utcnow() or i.start < utcnow()]
     months: dict[int, list[Any]] = {}
     for item in items:
@@ -184,7 +187,7 @@ def _policy() -> str:
     return current_app.config["EDIT_POLICY"]
 
 
-def _json_ld(record: Any, info: dict[str, Any], items: list[services.AgendaItem]) -> str:
+def _json_ld(record: Any, info: dict[str, Any], items: list[occurrences.AgendaItem]) -> str:
     """schema.org Event of the next occurrence (or the first one), as JSON safe inside a script element."""
     item = items[0] if items else None
     schedule = info["schedule"] or {}
@@ -222,15 +225,15 @@ def _json_ld(record: Any, info: dict[str, Any], items: list[services.AgendaItem]
 def event(record_id: int) -> Any:
     """An event: its dates in words, next and past occurrences, place, and how to add it to a calendar."""
     db = get_session()
-    record, agenda_event = services.get_event(db, record_id, current_user)
-    info = services.event_values(db, record)
-    coming = services.event_occurrences(db, record, agenda_event)
-    past = services.event_occurrences(db, record, agenda_event, past=True, number=5)
-    can_edit = current_user.is_authenticated and services.records.can_edit_record(current_user, record, _policy())
+    record, agenda_event = overrides.get_event(db, record_id, current_user)
+    info = projection.event_values(db, record)
+    coming = occurrences.event_occurrences(db, record, agenda_event)
+    past = occurrences.event_occurrences(db, record, agenda_event, past=True, number=5)
+    can_edit = current_user.is_authenticated and records.can_edit_record(current_user, record, _policy())
     return render_template(
         "agenda/event.html", record=record, event=agenda_event, info=info, coming=coming, past=past,
-        described=services.describe(record), can_edit=can_edit, json_ld=_json_ld(record, info, coming or past),
-        long_date=long_date, render_longtext=services.records.render_longtext,
+        described=projection.describe(record), can_edit=can_edit, json_ld=_json_ld(record, info, coming or past),
+        long_date=long_date, render_longtext=records.render_longtext,
         event_base=url_for("agenda.event", record_id=0)[:-1],
     )
 
@@ -239,12 +242,12 @@ def event(record_id: int) -> Any:
 def occurrence(record_id: int, key: str) -> Any:
     """Change, cancel or restore one occurrence of a series."""
     db = get_session()
-    record, agenda_event = services.get_event(db, record_id, current_user)
+    record, agenda_event = overrides.get_event(db, record_id, current_user)
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.path))
-    if not services.records.can_edit_record(current_user, record, _policy()):
+    if not records.can_edit_record(current_user, record, _policy()):
         abort(403)
-    key = services.check_occurrence(record, agenda_event, key)
+    key = overrides.check_occurrence(record, agenda_event, key)
     change = (agenda_event.overrides or {}).get(key, {})
     values = {"start": change.get("start", key), "end": change.get("end", ""), "title": change.get("title", ""),
               "location": change.get("location", ""), "description": change.get("description", "")}  # fmt: skip
@@ -253,18 +256,18 @@ def occurrence(record_id: int, key: str) -> Any:
         action = request.form.get("action", "modifier")
         try:
             if action == "annuler":
-                services.cancel_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy())
+                overrides.cancel_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy())
                 message = _("Occurrence annulée : elle reste affichée, barrée, et les agendas abonnés la retirent.")
             elif action == "retablir":
-                services.cancel_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy(), cancelled=False)
+                overrides.cancel_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy(), cancelled=False)
                 message = _("Occurrence rétablie.")
             elif action == "reinitialiser":
-                services.reset_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy())
+                overrides.reset_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy())
                 message = _("Occurrence remise comme les autres.")
             else:
                 submitted = {name: request.form.get(name, "") for name in ("start", "end", "title", "location", "description")}
                 values.update(submitted)
-                services.change_occurrence(db, record, agenda_event, key, submitted, actor=current_user, policy=_policy())
+                overrides.change_occurrence(db, record, agenda_event, key, submitted, actor=current_user, policy=_policy())
                 message = _("Occurrence modifiée ; les autres dates de la série ne changent pas.")
         except ValidationError as error:
             db.rollback()
@@ -321,7 +324,7 @@ def import_ics() -> Any:
     if not permissions.has_role(current_user, "moderator"):
         abort(403)
     db = get_session()
-    forms = services.event_forms(db)
+    forms = projection.event_forms(db)
     form_key = request.form.get("formulaire") or request.args.get("formulaire") or "evenement"
     if request.method == "GET":
         return render_template("agenda/import.html", forms=forms, form_key=form_key, result=None)

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wiki.agenda import services as agenda
+from wiki.agenda import overrides
+from wiki.agenda import projection
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records.models import Record
@@ -120,11 +121,11 @@ def load_demo_agenda(db: Session, actor: Any, *, today: dt.date | None = None) -
             continue
         record = services.create_record(db, form, values, actor=actor, policy="account", ctx=ctx, status="published",
                                         comment=DEMO_COMMENT)  # fmt: skip
-        event = agenda.sync_event(db, record)
+        event = projection.sync_event(db, record)
         if event is not None and changes:
             for key, change in changes.get("moved", {}).items():
-                agenda.change_occurrence(db, record, event, key, change, actor=actor, policy="account")
+                overrides.change_occurrence(db, record, event, key, change, actor=actor, policy="account")
             for key in changes.get("cancelled", []):
-                agenda.cancel_occurrence(db, record, event, key, actor=actor, policy="account")
+                overrides.cancel_occurrence(db, record, event, key, actor=actor, policy="account")
         created += 1
     return created

@@ -9,10 +9,17 @@ An event mapping holds ``uid`` (stable, ``record-42@exemple.fr``), ``title``,
 ``description``, ``location``, ``url``, ``schedule`` (the schedule field value,
 see :mod:`wiki.agenda.recurrence`), ``sequence``, ``created``,
 ``last_modified`` (aware datetimes), ``status`` (``CONFIRMED``, ``TENTATIVE``
-or ``CANCELLED``), ``cancelled`` (recurrence ids, written as EXDATE) and
+or ``CANCELLED``), ``cancelled`` (recurrence ids of cancelled occurrences) and
 ``overrides`` (recurrence id → changed fields ``start``, ``end``, ``title``,
 ``description``, ``location``, ``url``, ``status``; each becomes a VEVENT with
 RECURRENCE-ID). Rules are kept as RRULE/EXDATE, never exploded.
+
+A cancelled occurrence of a series is written the RFC 5545 way, as a VEVENT
+with its RECURRENCE-ID and STATUS:CANCELLED, so that reading the feed back
+keeps it cancelled (« annulé ») rather than merely excluded; its date is also
+an EXDATE of the series, because clients that do not read the STATUS of an
+override (``recurring-ical-events`` among them) would otherwise show it as
+taking place. A one-off event whose date is cancelled is STATUS:CANCELLED.
 
 Hostile text (HOSTILE_INPUTS B5-42..44): control characters are dropped and
 ``icalendar`` escapes CR/LF, ``;``, ``,`` and ``\\``, so a title can never open
@@ -32,10 +39,12 @@ from typing import Any
 
 import icalendar
 
+from wiki.agenda.recurrence import expand
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.recurrence import schedule_zone
 from wiki.agenda.recurrence import wall_start
 from wiki.agenda.rules import DAY_CODES
+from wiki.agenda.rules import RecurrenceError
 from wiki.agenda.rules import parse_until
 from wiki.agenda.rules import rule_parts
 from wiki.agenda.rules import validate_rrule
@@ -44,6 +53,10 @@ from wiki.records.values import FieldError
 from wiki.records.values import clean_url
 
 PRODID = "-//Lieudit//Agenda//FR"
+#: Names what turns an event into bytes: raise the number whenever this module writes an event differently, so
+#: that VEVENTs stored by an older version (``agenda_events.ical``) are written again; an upgrade of
+#: ``icalendar`` does the same.
+SERIALISER = f"2/icalendar-{icalendar.__version__}"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 #: Schedule changes that make calendar clients replace their copy (RFC 5545 §3.8.7.4).
 SIGNIFICANT = ("start", "end", "all_day", "timezone", "rrule", "exdates")
@@ -135,7 +148,8 @@ def event_to_ical(event: Mapping[str, Any]) -> icalendar.Event:
     start = wall_start(schedule)
     component = icalendar.Event()
     _stamp(component, event)
-    _describe(component, event, {})
+    once_cancelled = not schedule.get("rrule") and occurrence_key(start, zone, all_day) in _cancelled(event, zone, all_day)
+    _describe(component, event, {"status": "CANCELLED"} if once_cancelled else {})
     if all_day:
         last = _wall(schedule["end"], zone, True) if schedule.get("end") else start.date()
         component.add("dtstart", start.date())
@@ -146,12 +160,7 @@ def event_to_ical(event: Mapping[str, Any]) -> icalendar.Event:
             component.add("dtend", _when(_wall(schedule["end"], zone, False), zone))
     if schedule.get("rrule"):
         component.add("rrule", _rrule(schedule, zone, all_day))
-        excluded = sorted(
-            {
-                occurrence_key(x, zone, all_day)
-                for x in [*(schedule.get("exdates") or ()), *(event.get("cancelled") or ())]
-            }
-        )
+        excluded = sorted(_excluded(schedule, zone, all_day) | _cancelled(event, zone, all_day))
         if excluded:
             days = [
                 _wall(k, zone, all_day)
@@ -161,6 +170,34 @@ def event_to_ical(event: Mapping[str, Any]) -> icalendar.Event:
             ]
             component.add("exdate", [_when(d, zone) for d in days])
     return component
+
+
+def _excluded(schedule: Mapping[str, Any], zone: zoneinfo.ZoneInfo, all_day: bool) -> set[str]:
+    """The recurrence ids the schedule itself leaves out (its EXDATEs)."""
+    return {occurrence_key(x, zone, all_day) for x in schedule.get("exdates") or ()}
+
+
+def _cancelled(event: Mapping[str, Any], zone: zoneinfo.ZoneInfo, all_day: bool) -> set[str]:
+    """The recurrence ids of cancelled occurrences: listed in ``cancelled``, or overridden with status CANCELLED."""
+    overrides = event.get("overrides") or {}
+    cancelled = [*(event.get("cancelled") or ()), *(k for k, v in overrides.items() if _is_cancelled(v))]
+    return {occurrence_key(k, zone, all_day) for k in cancelled}
+
+
+def _is_cancelled(changes: Mapping[str, Any]) -> bool:
+    return str(changes.get("status") or "").upper() == "CANCELLED"
+
+
+def _produced(schedule: Mapping[str, Any], key: str, zone: zoneinfo.ZoneInfo, all_day: bool) -> bool:
+    """Whether the rule has an occurrence ``key`` (a cancelled date may predate a change of the series' time)."""
+    moment = _wall(key, zone, all_day)
+    moment = dt.datetime.combine(moment, dt.time()) if all_day else moment
+    aware = moment.replace(tzinfo=zone)
+    try:
+        found = expand(schedule, aware - _DAY, aware + 2 * _DAY, max_occurrences=100)
+    except (RecurrenceError, FieldError):
+        return False
+    return any(o.recurrence_id == key for o in found)
 
 
 def _override_to_ical(event: Mapping[str, Any], key: str, changes: Mapping[str, Any]) -> icalendar.Event:
@@ -193,17 +230,16 @@ def _override_to_ical(event: Mapping[str, Any], key: str, changes: Mapping[str, 
 
 
 def event_to_ical_components(event: Mapping[str, Any]) -> list[icalendar.Event]:
-    """The main VEVENT followed by one VEVENT with RECURRENCE-ID per changed occurrence."""
+    """The main VEVENT, then one VEVENT with RECURRENCE-ID per changed or cancelled occurrence, by recurrence id."""
     components = [event_to_ical(event)]
     schedule = event["schedule"]
     if schedule.get("rrule"):
         zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
-        gone = {
-            occurrence_key(x, zone, all_day)
-            for x in [*(schedule.get("exdates") or ()), *(event.get("cancelled") or ())]
-        }
+        excluded, cancelled = _excluded(schedule, zone, all_day), _cancelled(event, zone, all_day)
         changed = {occurrence_key(k, zone, all_day): v for k, v in (event.get("overrides") or {}).items()}
-        components += [_override_to_ical(event, k, v) for k, v in sorted(changed.items()) if k not in gone]
+        exceptions = {k: v for k, v in changed.items() if k not in excluded | cancelled}
+        exceptions |= {k: {"status": "CANCELLED"} for k in cancelled - excluded if _produced(schedule, k, zone, all_day)}
+        components += [_override_to_ical(event, k, v) for k, v in sorted(exceptions.items())]
     return components
 
 

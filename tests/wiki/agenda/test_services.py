@@ -7,7 +7,10 @@ import zoneinfo
 
 import pytest
 
-from wiki.agenda import services as agenda
+from wiki.agenda import feeds
+from wiki.agenda import occurrences
+from wiki.agenda import overrides
+from wiki.agenda import projection
 from wiki.agenda.models import AgendaEvent
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
@@ -27,26 +30,26 @@ def test_a_saved_event_is_indexed_with_a_stable_uid(db, events):
     event = db.get(AgendaEvent, record.id)
     assert event.public and not event.recurring and event.organiser == "Cinéma Manivel"
     uid = event.uid
-    (item,) = agenda.occurrences(db, paris(2026, 12, 1), paris(2027, 1, 1))
+    (item,) = occurrences.occurrences(db, paris(2026, 12, 1), paris(2027, 1, 1))
     assert (item.title, item.start, item.end) == ("Ciné-débat", paris(2026, 12, 4, 20, 30), paris(2026, 12, 4, 23))
     records.update_record(db, record, {"title": "Ciné-débat", "horaire": {"start": "2026-12-05T20:30", "timezone": "Europe/Paris"}},
                           actor=events.author, policy="account", base_revision=None)  # fmt: skip
     db.commit()
     assert db.get(AgendaEvent, record.id).uid == uid
-    (item,) = agenda.occurrences(db, paris(2026, 12, 1), paris(2027, 1, 1))
+    (item,) = occurrences.occurrences(db, paris(2026, 12, 1), paris(2027, 1, 1))
     assert item.start == paris(2026, 12, 5, 20, 30)
 
 
 def test_weekly_event_keeps_its_wall_time_across_the_dst_change(db, events):
     events("Marché", {"start": "2026-10-19T08:00", "end": "2026-10-19T13:00", "rrule": "FREQ=WEEKLY;BYDAY=MO;COUNT=3"})
-    items = agenda.occurrences(db, paris(2026, 10, 1), paris(2026, 12, 1))
+    items = occurrences.occurrences(db, paris(2026, 10, 1), paris(2026, 12, 1))
     assert [i.start for i in items] == [paris(2026, 10, 19, 8), paris(2026, 10, 26, 8), paris(2026, 11, 2, 8)]
     assert [i.start.utcoffset() for i in items] == [dt.timedelta(hours=2), dt.timedelta(hours=1), dt.timedelta(hours=1)]
 
 
 def test_all_day_events_cover_whole_local_days(db, events):
     events("Fête", {"start": "2026-10-24", "end": "2026-10-25", "all_day": True})
-    (item,) = agenda.occurrences(db, paris(2026, 10, 25, 12), paris(2026, 10, 25, 13))
+    (item,) = occurrences.occurrences(db, paris(2026, 10, 25, 12), paris(2026, 10, 25, 13))
     assert item.all_day and item.start == paris(2026, 10, 24) and item.end == paris(2026, 10, 26)
     assert item.last_day == dt.date(2026, 10, 25)
 
@@ -55,30 +58,30 @@ def test_exceptions_overrides_and_cancellations(db, events):
     record = events("Conseil", {"start": "2026-11-10T20:00", "end": "2026-11-10T22:00", "rrule": "FREQ=MONTHLY;BYDAY=2TU;COUNT=4",
                                 "exdates": ["2026-12-08"]})  # fmt: skip
     event = db.get(AgendaEvent, record.id)
-    agenda.change_occurrence(db, record, event, "2027-01-12T20:00", {"start": "2027-01-14T19:00", "location": "Salle du Parc"},
+    overrides.change_occurrence(db, record, event, "2027-01-12T20:00", {"start": "2027-01-14T19:00", "location": "Salle du Parc"},
                              actor=events.author, policy="account")  # fmt: skip
-    agenda.cancel_occurrence(db, record, event, "2027-02-09T20:00", actor=events.author, policy="account")
+    overrides.cancel_occurrence(db, record, event, "2027-02-09T20:00", actor=events.author, policy="account")
     db.commit()
-    items = agenda.occurrences(db, paris(2026, 11, 1), paris(2027, 3, 1))
+    items = occurrences.occurrences(db, paris(2026, 11, 1), paris(2027, 3, 1))
     assert [(i.start, i.cancelled) for i in items] == [
         (paris(2026, 11, 10, 20), False), (paris(2027, 1, 14, 19), False), (paris(2027, 2, 9, 20), True)]
     moved = items[1]
     assert moved.moved and moved.location == "Salle du Parc" and moved.end == paris(2027, 1, 14, 21)
-    assert agenda.upcoming(db, now=paris(2027, 2, 1), number=5) == []  # the cancelled one is not "next"
-    agenda.reset_occurrence(db, record, event, "2027-02-09T20:00", actor=events.author, policy="account")
+    assert occurrences.upcoming(db, now=paris(2027, 2, 1), number=5) == []  # the cancelled one is not "next"
+    overrides.reset_occurrence(db, record, event, "2027-02-09T20:00", actor=events.author, policy="account")
     db.commit()
-    assert not agenda.occurrences(db, paris(2027, 2, 1), paris(2027, 3, 1))[0].cancelled
+    assert not occurrences.occurrences(db, paris(2027, 2, 1), paris(2027, 3, 1))[0].cancelled
 
 
 def test_one_occurrence_must_exist_and_belongs_to_editors(db, events):
     record = events("Atelier", {"start": "2026-11-03T10:00", "rrule": "FREQ=WEEKLY;COUNT=3"})
     event = db.get(AgendaEvent, record.id)
     with pytest.raises(NotFound):
-        agenda.cancel_occurrence(db, record, event, "2026-11-04T10:00", actor=events.author, policy="account")
+        overrides.cancel_occurrence(db, record, event, "2026-11-04T10:00", actor=events.author, policy="account")
     with pytest.raises(Forbidden):
-        agenda.cancel_occurrence(db, record, event, "2026-11-03T10:00", actor=None, policy="account")
+        overrides.cancel_occurrence(db, record, event, "2026-11-03T10:00", actor=None, policy="account")
     with pytest.raises(ValidationError) as refused:
-        agenda.change_occurrence(db, record, event, "2026-11-10T10:00", {"start": "2026-13-40T10:00"}, actor=events.author,
+        overrides.change_occurrence(db, record, event, "2026-11-10T10:00", {"start": "2026-13-40T10:00"}, actor=events.author,
                                  policy="account")  # fmt: skip
     assert "start" in refused.value.errors
 
@@ -96,16 +99,16 @@ def test_sequence_rises_on_schedule_changes_only(db, events):
 
     assert save(description="Apportez vos objets.") == 0
     assert save(horaire={"start": "2026-11-07T14:30", "rrule": "FREQ=MONTHLY;BYDAY=1SA", "timezone": "Europe/Paris"}) == 1
-    agenda.cancel_occurrence(db, record, event, "2026-12-05T14:30", actor=events.author, policy="account")
+    overrides.cancel_occurrence(db, record, event, "2026-12-05T14:30", actor=events.author, policy="account")
     assert event.sequence == 2
 
 
 def test_drafts_and_unpublished_events_stay_out_of_the_public_agenda(db, events):
     events("Brouillon", {"start": "2026-11-20T10:00"}, status="draft")
     events("Publié", {"start": "2026-11-21T10:00"})
-    titles = [i.title for i in agenda.occurrences(db, paris(2026, 11, 1), paris(2026, 12, 1))]
+    titles = [i.title for i in occurrences.occurrences(db, paris(2026, 11, 1), paris(2026, 12, 1))]
     assert titles == ["Publié"]
-    assert [e["title"] for e in agenda.feed_events(db, now=paris(2026, 11, 1))] == ["Publié"]
+    assert [e["title"] for e in feeds.feed_events(db, now=paris(2026, 11, 1))] == ["Publié"]
 
 
 def test_deleted_events_leave_the_agenda_and_free_their_uid(db, events):
@@ -113,16 +116,16 @@ def test_deleted_events_leave_the_agenda_and_free_their_uid(db, events):
     records.delete_record(db, record, actor=events.author)
     db.commit()
     assert db.get(AgendaEvent, record.id) is None
-    assert agenda.occurrences(db, paris(2026, 11, 1), paris(2026, 12, 1)) == []
+    assert occurrences.occurrences(db, paris(2026, 11, 1), paris(2026, 12, 1)) == []
 
 
 def test_queries_outside_the_stored_window_expand_on_the_fly(db, events):
     record = events("Marché", {"start": "2020-01-06T08:00", "rrule": "FREQ=WEEKLY;BYDAY=MO"})
     event = db.get(AgendaEvent, record.id)
     assert event.window_start is not None
-    far = agenda.occurrences(db, paris(2030, 3, 1), paris(2030, 4, 1))
+    far = occurrences.occurrences(db, paris(2030, 3, 1), paris(2030, 4, 1))
     assert [i.start.day for i in far] == [4, 11, 18, 25]
-    old = agenda.occurrences(db, paris(2021, 2, 1), paris(2021, 2, 15))
+    old = occurrences.occurrences(db, paris(2021, 2, 1), paris(2021, 2, 15))
     assert [i.start.day for i in old] == [1, 8]
 
 
@@ -133,27 +136,27 @@ def test_filters_by_theme_zone_organiser_and_form(db, events):
     window = (paris(2026, 11, 1), paris(2026, 12, 1))
 
     def titles(**filters):
-        return [i.title for i in agenda.occurrences(db, *window, agenda.AgendaFilters(**filters))]
+        return [i.title for i in occurrences.occurrences(db, *window, occurrences.AgendaFilters(**filters))]
 
     assert titles(themes=["culture", "alimentation"]) == ["Marché", "Concert"]
     assert titles(zones=["44036"]) == ["Balade"]
     assert titles(organiser="Ville de Redon") == ["Marché"]
     assert titles(form="evenement") == ["Marché", "Concert", "Balade"]
     assert titles(form="initiative") == []
-    assert agenda.organisers(db) == ["Comité des fêtes", "Ville de Redon"]
+    assert occurrences.organisers(db) == ["Comité des fêtes", "Ville de Redon"]
 
 
 def test_ranges_are_bounded(db, events):
     with pytest.raises(ValidationError):
-        agenda.occurrences(db, paris(2026, 1, 1), paris(2029, 1, 1))
+        occurrences.occurrences(db, paris(2026, 1, 1), paris(2029, 1, 1))
     with pytest.raises(ValidationError):
-        agenda.occurrences(db, paris(2026, 2, 1), paris(2026, 1, 1))
+        occurrences.occurrences(db, paris(2026, 2, 1), paris(2026, 1, 1))
 
 
 def test_refresh_moves_the_window_of_recurring_events(db, events):
     record = events("Marché", {"start": "2026-01-05T08:00", "rrule": "FREQ=WEEKLY;BYDAY=MO"})
     later = dt.datetime(2028, 6, 1, tzinfo=UTC)
-    assert agenda.refresh_windows(db, now=later) == 1
+    assert projection.refresh_windows(db, now=later) == 1
     assert db.get(AgendaEvent, record.id).window_end > later + dt.timedelta(days=300)
 
 

@@ -12,7 +12,7 @@ import recurring_ical_events
 
 from tests.factories import PASSWORD
 from tests.factories import make_user
-from wiki.agenda import services as agenda
+from wiki.agenda import overrides
 from wiki.agenda.models import AgendaEvent
 from wiki.db import utcnow
 
@@ -106,24 +106,34 @@ def test_feed_round_trips_to_exactly_our_occurrences(client, db, events):
     events("Marché", {"start": "2026-10-19T08:00", "end": "2026-10-19T13:00", "rrule": "FREQ=WEEKLY;BYDAY=MO;UNTIL=20261130"})
     events("Fête", {"start": "2026-10-24", "end": "2026-10-25", "all_day": True})
     events("Nuit du changement d'heure", {"start": "2026-10-24T23:00", "end": "2026-10-25T04:00"})
-    event = db.get(AgendaEvent, record.id)
-    agenda.change_occurrence(db, record, event, "2027-01-12T20:00", {"start": "2027-01-14T18:00"}, actor=events.author,
+    called_off = events("Concert", {"start": "2026-11-07T20:30"})
+    overrides.cancel_occurrence(db, called_off, db.get(AgendaEvent, called_off.id), "2026-11-07T20:30", actor=events.author,
                              policy="account")  # fmt: skip
-    agenda.cancel_occurrence(db, record, event, "2027-02-09T20:00", actor=events.author, policy="account")
+    event = db.get(AgendaEvent, record.id)
+    overrides.change_occurrence(db, record, event, "2027-01-12T20:00", {"start": "2027-01-14T18:00"}, actor=events.author,
+                             policy="account")  # fmt: skip
+    overrides.cancel_occurrence(db, record, event, "2027-02-09T20:00", actor=events.author, policy="account")
     db.commit()
     feed = client.get("/agenda.ics")
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     calendar = icalendar.Calendar.from_ical(feed.data)
     assert calendar.walk("VTIMEZONE") and all(v.get("DTSTAMP") and v.get("UID") for v in calendar.walk("VEVENT"))
     masters = [v for v in calendar.walk("VEVENT") if "RECURRENCE-ID" not in v]
-    assert len(masters) == 4 and sum("RRULE" in v for v in masters) == 2  # rules kept, not exploded
+    assert len(masters) == 5 and sum("RRULE" in v for v in masters) == 2  # rules kept, not exploded
     start, end = dt.datetime(2026, 10, 1, tzinfo=PARIS), dt.datetime(2027, 7, 1, tzinfo=PARIS)
-    theirs = sorted((str(v["UID"]), v["DTSTART"].dt.isoformat()) for v in recurring_ical_events.of(calendar).between(start, end))
+    found = recurring_ical_events.of(calendar).between(start, end)
+    theirs = sorted((str(v["UID"]), v["DTSTART"].dt.isoformat()) for v in found if str(v["STATUS"]) == "CONFIRMED")
     api = client.get("/api/v1/events?start=2026-10-01&end=2027-07-01&limit=200").json
     ours = sorted((e["uid"], e["start"]) for e in api["items"] if e["status"] == "CONFIRMED")
     assert theirs == ours
     assert len(ours) == 6 + 7 + 1 + 1  # council (8 - exdate - cancelled), 7 Mondays, the fête, the night
-    assert {e["start"] for e in api["items"] if e["status"] == "CANCELLED"} == {"2027-02-09T20:00:00+01:00"}
+    assert {e["start"] for e in api["items"] if e["status"] == "CANCELLED"} == {"2027-02-09T20:00:00+01:00",
+                                                                               "2026-11-07T20:30:00+01:00"}  # fmt: skip
+    # The cancelled council date is an override with STATUS:CANCELLED, kept out of the series by its EXDATE too;
+    # the cancelled concert is a VEVENT with STATUS:CANCELLED, which calendar clients read as such.
+    assert [v["DTSTART"].dt.isoformat() for v in found if str(v["STATUS"]) == "CANCELLED"] == ["2026-11-07T20:30:00+01:00"]
+    (council,) = [v for v in calendar.walk("VEVENT") if "RECURRENCE-ID" in v and str(v["STATUS"]) == "CANCELLED"]
+    assert council["RECURRENCE-ID"].dt.isoformat() == "2027-02-09T20:00:00+01:00" and str(council["UID"]) == event.uid
 
 
 def test_feed_is_filtered_cached_and_changes_with_the_events(client, db, events):
@@ -207,8 +217,9 @@ def test_edit_or_cancel_one_date_through_the_pages(client, db, events):
     assert client.post(f"/agenda/evenements/{record.id}/occurrences/2027-01-02T14:00", data={"action": "annuler"}).status_code == 302
     assert client.get(f"/agenda/evenements/{record.id}/occurrences/2027-01-03T14:00").status_code == 404
     calendar = icalendar.Calendar.from_ical(client.get(f"/agenda/evenements/{record.id}.ics").data)
-    master, moved = calendar.walk("VEVENT")
+    master, moved, cancelled = calendar.walk("VEVENT")
     assert [d.dt for d in master["EXDATE"].dts] == [dt.datetime(2027, 1, 2, 14, tzinfo=PARIS)]
+    assert cancelled["RECURRENCE-ID"].dt == dt.datetime(2027, 1, 2, 14, tzinfo=PARIS) and str(cancelled["STATUS"]) == "CANCELLED"
     assert moved["RECURRENCE-ID"].dt == dt.datetime(2026, 12, 5, 14, tzinfo=PARIS)
     assert str(moved["SUMMARY"]) == "Spécial Noël" and moved["DTSTART"].dt == dt.datetime(2026, 12, 12, 14, tzinfo=PARIS)
     assert int(master["SEQUENCE"]) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from wiki.agenda import services as agenda
+from wiki.agenda import occurrences
 from wiki.demo import demo_author
 from wiki.demo import seed
 from wiki.demo.agenda import load_demo_agenda
@@ -21,7 +21,7 @@ def test_demo_agenda_is_alive_recurring_and_loaded_once(client, db):
     assert load_demo_agenda(db, author, today=today) == 0
     db.commit()
     start = dt.datetime.combine(today, dt.time(), tzinfo=PARIS)
-    items = agenda.occurrences(db, start, start + dt.timedelta(days=120))
+    items = occurrences.occurrences(db, start, start + dt.timedelta(days=120))
     titles = {i.title for i in items}
     assert {"Marché de Redon", "Repair café", "Conseil municipal de Redon", "Wiki-party du Pays de Redon"} <= titles
     markets = [i for i in items if i.title == "Marché de Redon"]

@@ -93,9 +93,10 @@ def test_rules_are_kept_not_exploded():
         dt.datetime(2026, 4, 5, 10, tzinfo=PARIS),
         dt.datetime(2026, 4, 12, 10, tzinfo=PARIS),
     ]
-    assert [c["RECURRENCE-ID"].dt for c in changes] == [
-        dt.datetime(2026, 3, 29, 10, tzinfo=PARIS),
-        dt.datetime(2026, 5, 3, 10, tzinfo=PARIS),
+    assert [(c["RECURRENCE-ID"].dt, str(c["STATUS"])) for c in changes] == [
+        (dt.datetime(2026, 3, 29, 10, tzinfo=PARIS), "CONFIRMED"),
+        (dt.datetime(2026, 4, 12, 10, tzinfo=PARIS), "CANCELLED"),  # cancelled: an override, not only an EXDATE
+        (dt.datetime(2026, 5, 3, 10, tzinfo=PARIS), "CONFIRMED"),
     ]
     assert {str(c["UID"]) for c in changes} == {"record-1@lieudit.example"}
     all_day = parse(
@@ -104,6 +105,42 @@ def test_rules_are_kept_not_exploded():
         )
     )
     assert all_day.walk("VEVENT")[0]["RRULE"].to_ical() == b"FREQ=YEARLY;UNTIL=20300714"
+
+
+def test_cancelled_occurrences_are_cancelled_overrides_kept_out_by_exdate():
+    timed = parse(events_to_ical(EVENTS[:1], calendar_name="A"))
+    (cancelled,) = [c for c in timed.walk("VEVENT") if str(c.get("STATUS")) == "CANCELLED"]
+    assert cancelled["RECURRENCE-ID"].dt == cancelled["DTSTART"].dt == dt.datetime(2026, 4, 12, 10, tzinfo=PARIS)
+    assert cancelled["DTEND"].dt == dt.datetime(2026, 4, 12, 11, 30, tzinfo=PARIS)
+    assert str(cancelled["SUMMARY"]) == "Événement 1" and str(cancelled["UID"]) == "record-1@lieudit.example"
+    all_day = parse(events_to_ical([EVENTS[6]], calendar_name="A"))
+    master, cancelled = all_day.walk("VEVENT")
+    assert sorted(d.dt for d in master["EXDATE"].dts) == [dt.date(2026, 8, 3), dt.date(2026, 8, 4)]
+    assert cancelled["RECURRENCE-ID"].dt == cancelled["DTSTART"].dt == dt.date(2026, 8, 4)
+    assert str(cancelled["STATUS"]) == "CANCELLED"  # the excluded 3rd gets no override: it is no occurrence
+    window = (dt.date(2026, 8, 1), dt.date(2026, 8, 10))
+    assert [o.start for o in recurring_ical_events.of(all_day).between(*window)] == [
+        dt.date(2026, 8, 1), dt.date(2026, 8, 2), dt.date(2026, 8, 5)]  # fmt: skip
+
+
+def test_a_cancelled_one_off_event_is_status_cancelled():
+    schedule = EVENTS[5]["schedule"]
+    (vevent,) = parse(events_to_ical([make_event(6, schedule, cancelled=["2026-05-02T14:00"])], calendar_name="A")).walk("VEVENT")
+    assert str(vevent["STATUS"]) == "CANCELLED" and "EXDATE" not in vevent and "RRULE" not in vevent
+    (kept,) = parse(events_to_ical([EVENTS[5]], calendar_name="A")).walk("VEVENT")
+    assert str(kept["STATUS"]) == "CONFIRMED"
+
+
+def test_cancellations_the_rule_no_longer_has_are_only_excluded():
+    moved_series = make_event(9, EVENTS[1]["schedule"] | {"start": "2026-01-13T18:00", "end": "2026-01-13T20:00"},
+                              cancelled=["2026-03-10T20:00", "2026-04-14T18:00"],  # the first from before the change
+                              overrides={"2026-05-12T18:00": {"status": "CANCELLED"}})  # fmt: skip
+    master, *changes = parse(events_to_ical([moved_series], calendar_name="A")).walk("VEVENT")
+    assert [(c["RECURRENCE-ID"].dt, str(c["STATUS"])) for c in changes] == [
+        (dt.datetime(2026, 4, 14, 18, tzinfo=PARIS), "CANCELLED"),
+        (dt.datetime(2026, 5, 12, 18, tzinfo=PARIS), "CANCELLED"),
+    ]
+    assert sorted(d.dt.hour for d in master["EXDATE"].dts) == [18, 18, 20]
 
 
 def test_required_properties_and_stable_output():
