@@ -158,6 +158,12 @@ def populate(app: Any, count: int, recurring: int) -> float:
                 db.commit()
         db.commit()
         db.close()
+        engine = Database.engine()
+        if engine.dialect.name == "postgresql":
+            # What autovacuum does within a minute of a bulk load: without statistics the
+            # planner took the 970 events of a theme for one row (100 ms instead of 27 ms).
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
     return time.perf_counter() - started
 
 
