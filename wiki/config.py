@@ -27,6 +27,9 @@ class Defaults:
     DATABASE_URL: str = ""
     #: Search engine: ``whoosh`` (embedded, under the instance) or ``postgres``.
     SEARCH_BACKEND: str = "whoosh"
+    #: Megabytes of decoded posting lists each process keeps (Whoosh): common words
+    #: are then answered without reading the index again.
+    SEARCH_CACHE_MB: int = 64
     #: Name of the wiki shown in the header, titles and feeds.
     SITE_NAME: str = "Lieudit"
     #: One-line description shown under the name and in feeds.

@@ -44,7 +44,7 @@ def make_backend(app: Flask) -> SearchBackend:
         raise ValueError(f"SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
     from wiki.search.whoosh_backend import WhooshBackend
 
-    return WhooshBackend(Path(app.instance_path) / "index")
+    return WhooshBackend(Path(app.instance_path) / "index", cache_bytes=int(app.config["SEARCH_CACHE_MB"]) * 2**20)
 
 
 def init_app(app: Flask) -> None:

@@ -59,6 +59,7 @@ from wiki.search.backend import sorted_counts
 from wiki.search.schema import SCHEMA_VERSION
 from wiki.search.schema import SNIPPET_SOURCE_CHARS
 from wiki.search.schema import build_schema
+from wiki.search.whoosh_query import SEGMENT_CACHE_BYTES
 from wiki.search.whoosh_query import TEXT_FIELDS
 from wiki.search.whoosh_query import Evaluator
 from wiki.search.whoosh_query import compile_clauses
@@ -137,12 +138,12 @@ class WhooshBackend:
 
     name = "whoosh"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, cache_bytes: int = SEGMENT_CACHE_BYTES) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._index: Any = None
         self._realpath = ""
-        self._evaluator = Evaluator()
+        self._evaluator = Evaluator(cache_bytes)
         # Per thread id: (index, searcher). Held strongly so that every file is
         # closed explicitly: by close(), or when a searcher of a finished thread is pruned.
         self._searchers: dict[int, tuple[Any, Searcher]] = {}

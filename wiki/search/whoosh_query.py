@@ -50,8 +50,8 @@ Clause = list[wq.Query]
 TEXT_FIELDS = ("title", "body")
 #: Most words a prefix expands to (« cov » → covoiturage, couvent, couverture…).
 MAX_PREFIX_TERMS = 200
-#: Bytes of arrays kept across segments (per process), and leaves kept per searcher.
-SEGMENT_CACHE_BYTES = 96 * 2**20
+#: Bytes of arrays kept across segments (per process; ``SEARCH_CACHE_MB``), and leaves kept per searcher.
+SEGMENT_CACHE_BYTES = 64 * 2**20
 SEARCHER_CACHE = 512
 #: BM25's term-frequency saturation.
 K1 = 1.2
@@ -308,8 +308,8 @@ def _updated(segment: Any) -> np.ndarray:
 class Evaluator:
     """Evaluates queries for one index (one per backend: its cache outlives searchers)."""
 
-    def __init__(self) -> None:
-        self._cache = _SegmentCache()
+    def __init__(self, cache_bytes: int = SEGMENT_CACHE_BYTES) -> None:
+        self._cache = _SegmentCache(cache_bytes)
 
     def view(self, searcher: Searcher) -> _View:
         """The arrays of one searcher, assembled at its first query."""
