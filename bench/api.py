@@ -130,18 +130,19 @@ def time_dump_load(app: Any, backend: str, tmp: Path) -> dict[str, Any]:
     """Time a dump of the instance and its load into a new SQLite instance."""
     from wiki import create_app
     from wiki.db import Database
-    from wiki.portability import archive
+    from wiki.portability import dumping
+    from wiki.portability import loading
 
     target = tmp / "dump.zip"
     t0 = time.perf_counter()
     with app.app_context():
-        summary = archive.dump(Database.engine(), target, uploads=Path(app.instance_path) / "uploads", settings={}, app_version="bench")
+        summary = dumping.dump(Database.engine(), target, uploads=Path(app.instance_path) / "uploads", settings={}, app_version="bench")
     dump_s = time.perf_counter() - t0
     other = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'loaded.db'}", "INSTANCE_PATH": str(tmp / "loaded"), "SECRET_KEY": "bench"})
     try:
         t0 = time.perf_counter()
         with other.app_context():
-            archive.load(Database.engine(), target, uploads=Path(other.instance_path) / "uploads")
+            loading.load(Database.engine(), target, uploads=Path(other.instance_path) / "uploads")
         load_s = time.perf_counter() - t0
     finally:
         Database.engine(other).dispose()

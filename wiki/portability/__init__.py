@@ -8,4 +8,10 @@ empty one. A dump is a private, admin-only archive: it contains personal
 data and password hashes, exactly like a backup, and is never web-served.
 ``lieudit dump --public`` writes the publishable subset instead
 (``public.py``: what an anonymous visitor sees).
+
+One module per step: ``archive`` (the zip layout, format version, error and
+summary), ``rows`` (table order, value encoding), ``settings`` (which
+settings travel), ``dumping`` (writing), ``safety`` (reading an untrusted
+zip defensively), ``loading`` (reading back, all or nothing), ``public``
+and ``cli``.
 """

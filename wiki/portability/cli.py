@@ -11,6 +11,9 @@ from flask.cli import with_appcontext
 from wiki.config import Defaults
 from wiki.db import Database
 from wiki.portability import archive
+from wiki.portability import dumping
+from wiki.portability import loading
+from wiki.portability import settings as carried
 
 
 def _defaults() -> dict[str, object]:
@@ -39,9 +42,9 @@ def dump_command(target: Path, force: bool, public: bool) -> None:
     """
     if target.exists() and not force:
         raise click.ClickException(f"{target} existe déjà (--force pour le remplacer).")
-    settings = archive.public_settings(dict(current_app.config), _defaults())
+    settings = carried.public_settings(dict(current_app.config), _defaults())
     try:
-        summary = archive.dump(
+        summary = dumping.dump(
             Database.engine(), target, uploads=Path(current_app.instance_path) / "uploads", settings=settings, app_version=_app_version(),
             public=public,
         )
@@ -62,12 +65,12 @@ def load_command(source: Path) -> None:
     """Load a dump into this new, empty instance (all or nothing)."""
     instance = Path(current_app.instance_path)
     try:
-        summary = archive.load(Database.engine(), source, uploads=instance / "uploads")
+        summary = loading.load(Database.engine(), source, uploads=instance / "uploads")
     except archive.ArchiveError as err:
         raise click.ClickException(str(err)) from err
     rows = sum(summary.tables.values())
     click.echo(f"Dump chargé : {rows} ligne(s) dans {len(summary.tables)} table(s), {summary.files} fichier(s).")
-    settings = archive.accepted_settings(summary.settings, _defaults())
+    settings = carried.accepted_settings(summary.settings, _defaults())
     if settings:
         config = instance / "config.py"
         if config.exists():

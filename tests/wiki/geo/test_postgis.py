@@ -162,19 +162,20 @@ def test_postgresql_without_postgis_works_through_the_bounding_boxes(postgres_se
 
 @postgresql_only
 def test_a_dump_loaded_into_postgis_gets_its_spatial_copies_back(app, db, zones, moderator, postgres_server, tmp_path):
-    from wiki.portability import archive
+    from wiki.portability import dumping
+    from wiki.portability import loading
 
     place = add_place(db, moderator, "Gare de Redon", STATION)
     db.commit()
     dump = tmp_path / "instance.zip"
     with app.app_context():
-        summary = archive.dump(Database.engine(), dump, uploads=tmp_path / "uploads", settings={}, app_version="test")
+        summary = dumping.dump(Database.engine(), dump, uploads=tmp_path / "uploads", settings={}, app_version="test")
     assert "record_shapes" not in summary.tables and "zone_shapes" not in summary.tables  # derived: rebuilt, not carried
     name = f"d_{uuid.uuid4().hex[:12]}"
     target = create_app(base_config(tmp_path / "target") | {"DATABASE_URL": postgres_server.create_database(name)})
     try:
         with target.app_context():
-            archive.load(Database.engine(), dump, uploads=tmp_path / "target" / "uploads")
+            loading.load(Database.engine(), dump, uploads=tmp_path / "target" / "uploads")
         loaded = Database.new_session(target)
         assert geo.spatial_backend(loaded) == "postgis"
         assert shape_of(loaded, record_shapes, "record_id", place.id) == STATION

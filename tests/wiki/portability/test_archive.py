@@ -25,6 +25,10 @@ from wiki.demo import load_demo
 from wiki.pages import attachments
 from wiki.pages import services as pages
 from wiki.portability import archive
+from wiki.portability import dumping
+from wiki.portability import loading
+from wiki.portability import rows
+from wiki.portability import settings as carried
 from wiki.records import services as records
 
 
@@ -64,7 +68,7 @@ def contents(app) -> dict[str, list[dict]]:
     """Every table's rows, encoded the way the dump encodes them."""
     metadata = migrate.load_metadata()
     with Database.engine(app).connect() as conn:
-        return {table.name: list(archive.table_rows(conn, table)) for table in archive.sorted_tables(metadata)}
+        return {table.name: list(rows.table_rows(conn, table)) for table in rows.sorted_tables(metadata)}
 
 
 def files(app) -> dict[str, bytes]:
@@ -94,12 +98,12 @@ def empty_app(tmp_path, request):
 
 def _dump(app, target: Path) -> archive.Summary:
     with app.app_context():
-        return archive.dump(Database.engine(), target, uploads=Path(app.instance_path) / "uploads", settings={"SITE_NAME": "Pays de Redon"}, app_version="test")
+        return dumping.dump(Database.engine(), target, uploads=Path(app.instance_path) / "uploads", settings={"SITE_NAME": "Pays de Redon"}, app_version="test")
 
 
 def _load(app, source: Path, **kwargs) -> archive.Summary:
     with app.app_context():
-        return archive.load(Database.engine(), source, uploads=Path(app.instance_path) / "uploads", **kwargs)
+        return loading.load(Database.engine(), source, uploads=Path(app.instance_path) / "uploads", **kwargs)
 
 
 @pytest.mark.parametrize("target_kind", ["sqlite", "postgresql"])
@@ -108,7 +112,7 @@ def test_round_trip_gives_an_identical_instance(app, empty_app, tmp_path, target
     dump = tmp_path / "instance.zip"
     summary = _dump(app, dump)
     assert summary.tables["page_revisions"] >= 17 and summary.tables["records"] >= 34 and summary.files == 1
-    manifest = archive.read_manifest(dump)
+    manifest = loading.read_manifest(dump)
     assert manifest["migration"] == migrate.head_revision() and manifest["tables"] == summary.tables
 
     target = empty_app(target_kind)
@@ -167,7 +171,7 @@ def test_settings_travel_but_secrets_and_code_do_not(make_app, empty_app, tmp_pa
     assert target.test_cli_runner().invoke(args=["load", str(dump)]).exit_code == 0
     written = (Path(target.instance_path) / "config.py").read_text()
     assert "SITE_NAME = 'Pays de Redon'" in written and "EDIT_POLICY = 'open'" in written
-    assert archive.accepted_settings({"X = 1; import os; Y": 1, "SECRET_KEY": "x", "SITE_NAME": ["ok"], "PER_PAGE": 1.5}, {"SITE_NAME": "", "SECRET_KEY": None, "PER_PAGE": 50}) == {"SITE_NAME": ["ok"]}
+    assert carried.accepted_settings({"X = 1; import os; Y": 1, "SECRET_KEY": "x", "SITE_NAME": ["ok"], "PER_PAGE": 1.5}, {"SITE_NAME": "", "SECRET_KEY": None, "PER_PAGE": 50}) == {"SITE_NAME": ["ok"]}
 
 
 def _forge(path: Path, entries: dict[str, bytes], *, manifest: dict | None = None, compress=zipfile.ZIP_DEFLATED) -> Path:

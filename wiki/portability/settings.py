@@ -1,0 +1,43 @@
+"""Which settings travel in a dump: known, changed, never secret, and plain on the way back.
+
+A dump carries ``settings.json`` so the new instance looks like the old one;
+``PRIVATE_SETTINGS`` lists what never leaves a server (secrets and what
+belongs to one server only). On load, only plain values of known keys
+may be written to the instance's ``config.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: Settings never written to a dump: secrets and what belongs to one server.
+PRIVATE_SETTINGS = frozenset({"SECRET_KEY", "DATABASE_URL", "SEARCH_BACKEND", "TRUSTED_PROXIES", "SESSION_COOKIE_SECURE"})
+
+
+def public_settings(config: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The settings worth carrying to another instance: known, changed, not secret."""
+    chosen = {}
+    for key, default in defaults.items():
+        if key in PRIVATE_SETTINGS or key not in config or config[key] == default:
+            continue
+        value = config[key]
+        value = list(value) if isinstance(value, tuple) else value
+        try:
+            json.dumps(value)
+        except TypeError:
+            continue
+        chosen[key] = value
+    return chosen
+
+
+def accepted_settings(loaded: Any, defaults: dict[str, Any]) -> dict[str, Any]:
+    """Settings read from an archive that may be written to ``config.py``:
+    known keys, not secret, plain text, numbers, yes/no or lists of text."""
+    if not isinstance(loaded, dict):
+        return {}
+
+    def plain(value: Any) -> bool:
+        return isinstance(value, str | bool | int) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+
+    return {key: value for key, value in loaded.items() if key in defaults and key not in PRIVATE_SETTINGS and plain(value)}
