@@ -49,10 +49,10 @@ def read_manifest(source: Path | BinaryIO) -> dict[str, Any]:
     """Return the manifest of a dump after checking it is one this version loads."""
     try:
         with zipfile.ZipFile(source) as archive:
-            tables = {t.name for t in migrate.load_metadata().sorted_tables}
+            tables = {t.name for t in sorted_tables(migrate.load_metadata())}  # the same tables as load
             entries = check_entries(archive, tables, MAX_TOTAL_BYTES)
             return _manifest(archive, entries, Budget(MAX_TOTAL_BYTES))
-    except zipfile.BadZipFile as err:
+    except (zipfile.BadZipFile, OSError) as err:
         raise ArchiveError("Ce fichier n'est pas une archive zip lisible.") from err
 
 
@@ -120,7 +120,10 @@ def load(engine: Engine, source: Path, *, uploads: Path, max_total: int = MAX_TO
             migrate.upgrade(engine, None, backup=False)
         settings: dict[str, Any] = {}
         if "settings.json" in entries:
-            loaded = json.loads(read_small(archive, entries["settings.json"], budget))
+            try:
+                loaded = json.loads(read_small(archive, entries["settings.json"], budget))
+            except ValueError as err:
+                raise ArchiveError("settings.json illisible.") from err
             settings = loaded if isinstance(loaded, dict) else {}
         staging = uploads.with_name(f".{uploads.name}.loading-{uuid.uuid4().hex[:8]}")
         summary = Summary(settings=settings, migration=manifest["migration"])

@@ -198,6 +198,7 @@ def _untouched(app) -> None:
         ({}, {"migration": "0001"}, "migration"),
         ({}, {"format": "autre"}, "pas un dump"),
         ({"tables/users.jsonl": b"pas du json\n"}, None, "JSON invalide"),
+        ({"settings.json": b"{pas du json"}, None, "settings.json illisible"),
         ({"tables/users.jsonl": b'{"id": 1, "is_admin": true}\n'}, None, "colonnes inconnues"),
         ({"tables/page_revisions.jsonl": b'{"id": 1, "page_id": 999, "number": 1, "title": "x", "body": "", "comment": "", "action": "edit", "size": 0, "created_at": "2026-01-01T00:00:00+00:00"}\n'}, None, "refusé"),
     ],
@@ -209,6 +210,15 @@ def test_bad_archives_are_refused_and_nothing_is_written(empty_app, tmp_path, en
     with pytest.raises(archive.ArchiveError, match=message):
         _load(target, forged)
     _untouched(target)
+
+
+def test_the_manifest_check_accepts_exactly_what_a_load_accepts(tmp_path):
+    derived = _forge(tmp_path / "derived.zip", {"tables/record_shapes.jsonl": b""})  # PostGIS copies are never in a dump
+    with pytest.raises(archive.ArchiveError, match="Entrée inattendue"):
+        loading.read_manifest(derived)
+    assert loading.read_manifest(_forge(tmp_path / "plain.zip", {"tables/pages.jsonl": b""}))["format"] == archive.FORMAT
+    with pytest.raises(archive.ArchiveError, match="zip"):
+        loading.read_manifest(tmp_path / "absent.zip")
 
 
 def _load_target_schema(app) -> None:
