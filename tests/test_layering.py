@@ -19,6 +19,8 @@ PURE = (
     "wiki/records/values.py",
     "wiki/records/geometry.py",
     "wiki/records/widgets.py",
+    "wiki/records/admin_inputs.py",
+    "wiki/records/admin_history.py",
     "wiki/agenda/recurrence.py",
     "wiki/agenda/rules.py",
     "wiki/agenda/builder.py",

@@ -6,8 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the records blueprint."""
+    """Register the records blueprints."""
+    # Importing the moderators' screens (admin_*) adds their routes to admin.bp: they come before registering it.
     from wiki.records import admin
+    from wiki.records import admin_forms  # noqa: F401
+    from wiki.records import admin_lists  # noqa: F401
+    from wiki.records import admin_themes  # noqa: F401
     from wiki.records import macros
     from wiki.records import views
 

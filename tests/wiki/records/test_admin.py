@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from tests.factories import PASSWORD
 from tests.factories import make_user
-from wiki.records import admin
+from wiki.records import admin_inputs
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.revisions import list_revisions
@@ -282,7 +282,7 @@ def test_builder_labels_every_input(moderator):
                  "Donnée personnelle (RGPD)", "Supprimer ce champ", "Ajouter un champ", "Monter", "Descendre"):  # fmt: skip
         assert text in html
     data = form_data(html, BUILDER)
-    assert data["base_revision"] == "2" and len(blank_rows(data)) == admin.BLANK_ROWS
+    assert data["base_revision"] == "2" and len(blank_rows(data)) == admin_inputs.BLANK_ROWS
 
 
 def test_renaming_a_field_keeps_the_records_values(moderator, db):
@@ -575,22 +575,3 @@ def test_deleting_a_consent_box_still_named_by_a_field_is_refused_by_name(modera
     response = moderator.post(BUILDER, data=data)
     assert response.status_code == 400 and escape("la case de consentement « accord » n'est pas un champ du formulaire") in response.text
     assert "accord" in the_form(db).fields
-
-
-# --- pure helpers ------------------------------------------------------------------------------
-
-
-def test_snapshot_changes_names_what_changed():
-    old = {"title": "A", "fields": [{"id": "f_1", "key": "nom", "type": "text", "label": "Nom"}, {"id": "f_2", "key": "prix", "type": "number", "label": "Prix"}]}
-    new = {"title": "B", "fields": [{"id": "f_3", "key": "site", "type": "url", "label": "Site"}, {"id": "f_1", "key": "titre", "type": "longtext", "label": "Titre", "required": True}]}
-    kinds = [(c.kind, c.key) for c in admin.snapshot_changes(old, new)]
-    assert kinds == [("title", ""), ("added", "site"), ("renamed", "titre"), ("retyped", "titre"), ("relabelled", "titre"), ("settings", "titre"), ("removed", "prix")]
-    assert [c.kind for c in admin.snapshot_changes(None, old)] == ["added", "added"]
-    assert admin.snapshot_changes(old, {"title": "A", "fields": old["fields"][::-1]})[-1].kind == "reordered"
-
-
-def test_slug_keys_and_choice_lines():
-    assert admin.slug_key("Lieux de médiation numérique") == "lieux_de_mediation_numerique"
-    assert admin.slug_key("2 roues") == "f_2_roues" and admin.slug_key("«»") == ""
-    assert admin.parse_items("a | A\n\n  Éco-lieu  \nb|") == [{"value": "a", "label": "A"}, {"value": "eco-lieu", "label": "Éco-lieu"}, {"value": "b", "label": "b"}]
-    assert admin.move_row([], "nope") == ([], None)

@@ -1,0 +1,172 @@
+"""The forms screens of ``forms_admin``: list, create, field builder, history.
+
+Routes under ``/-/formulaires`` added to the blueprint of ``wiki.records.admin``
+(which checks the moderator role). The builder's row handling lives in
+``admin_builder``, the history's comparison in ``admin_history``: these views
+parse the request, call one service and, on any refusal, re-render with
+everything the moderator typed (STYLE R5, R7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from wiki.db import get_session
+from wiki.errors import EditConflict
+from wiki.errors import ValidationError
+from wiki.records import services
+from wiki.records import taxonomy
+from wiki.records.admin import author_names
+from wiki.records.admin import bp
+from wiki.records.admin_builder import EXPOSED_OPTIONS
+from wiki.records.admin_builder import OPTION_NAMES
+from wiki.records.admin_builder import error_targets
+from wiki.records.admin_builder import field_from_row
+from wiki.records.admin_builder import move_row
+from wiki.records.admin_builder import parse_rows
+from wiki.records.admin_builder import renumber
+from wiki.records.admin_builder import rows_from_fields
+from wiki.records.admin_builder import spread_errors
+from wiki.records.admin_history import snapshot_changes
+from wiki.records.admin_inputs import clean_text
+from wiki.records.admin_inputs import slug_key
+from wiki.revisions import list_revisions
+
+#: Form keys taken by routes of this blueprint (``/-/formulaires/nouveau``).
+ROUTE_KEYS = frozenset({"nouveau"})
+
+
+def type_labels() -> dict[str, str]:
+    """French names of the field types, in builder order."""
+    return {
+        "text": _("Texte court"), "longtext": _("Texte long (Markdown)"), "number": _("Nombre"),
+        "boolean": _("Oui/non"), "choice": _("Choix"), "multichoice": _("Choix multiple"), "date": _("Date"),
+        "datetime": _("Date et heure"), "schedule": _("Horaire (début/fin)"), "geometry": _("Géométrie (carte)"),
+        "zone": _("Commune (code INSEE)"), "theme": _("Thématiques"), "url": _("Lien web"), "email": _("E-mail"),
+        "phone": _("Téléphone"), "file": _("Fichier"), "image": _("Image"), "link": _("Lien vers une fiche ou une page"),
+    }  # fmt: skip
+
+
+def visibility_labels() -> dict[str, str]:
+    """French names of field visibilities."""
+    return {"public": _("Public"), "members": _("Membres connectés"), "private": _("Privé (modérateurs et auteur)")}
+
+
+def _base_revision(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and len(raw) < 9 else None
+
+
+@bp.route("/-/formulaires")
+def index() -> Any:
+    """List the forms, with links to edit them, see their records and history."""
+    db = get_session()
+    forms = services.list_forms(db)
+    return render_template("forms_admin/index.html", forms=forms, counts={f.id: len(f.fields or []) for f in forms})
+
+
+@bp.route("/-/formulaires/nouveau", methods=["GET", "POST"])
+def new_form() -> Any:
+    """Create a form: title, key, description; it starts with one required « title » field."""
+    values = {name: clean_text(request.form.get(name, "")) for name in ("title", "key", "description", "comment")}
+    if request.method == "GET":
+        return render_template("forms_admin/new.html", values=values, errors={}, message="")
+    values["key"] = values["key"] or slug_key(values["title"])
+    if values["key"] in ROUTE_KEYS:
+        error = ValidationError(_("Le formulaire n'a pas été enregistré."), {"key": _("Cet identifiant est réservé, choisissez-en un autre.")})
+        return render_template("forms_admin/new.html", values=values, errors=error.errors, message=error.message), 400
+    db = get_session()
+    starter = [{"key": "title", "type": "text", "label": _("Titre"), "required": True}]
+    try:
+        form = services.create_form(
+            db, key=values["key"], title=values["title"], description=values["description"], fields=starter,
+            actor=current_user, comment=values["comment"] or _("Création du formulaire"),
+        )
+    except ValidationError as err:
+        db.rollback()
+        return render_template("forms_admin/new.html", values=values, errors=err.errors, message=err.message), 400
+    db.commit()
+    flash(_("Formulaire créé : ajoutez-lui des champs."), "success")
+    return redirect(url_for("forms_admin.edit_form", key=form.key))
+
+
+def _builder(form: Any, rows: list[dict[str, Any]], meta: dict[str, Any], *, messages: list[tuple[str, str]] | None = None,
+             summary: str = "", meta_errors: Mapping[str, str] | None = None, status: int = 200, conflict: bool = False,
+             moved: dict[str, Any] | None = None) -> Any:
+    db = get_session()
+    for row in rows:
+        row["targets"] = error_targets(row["errors"]) if row["errors"] else set()
+        exposed = EXPOSED_OPTIONS.get(row["type"], ())
+        # Open where settings matter: choices need them, set ones show, refused ones must be seen.
+        row["options_open"] = row["type"] in ("choice", "multichoice") or any(row[name] for name in exposed) or bool(row["targets"] & OPTION_NAMES)
+    # Yes/no rows a personal field may name as its consent box: by id once saved, by key before.
+    boxes = [(row["id"] or row["key"], row["label"] or row["key"], row["key"]) for row in rows
+             if row["type"] == "boolean" and not row["blank"] and not row["delete"] and (row["id"] or row["key"])]  # fmt: skip
+    return render_template(
+        "forms_admin/edit.html", form=form, rows=rows, meta=meta, messages=messages or [], summary=summary,
+        meta_errors={k: v for k, v in (meta_errors or {}).items() if k != "fields"}, conflict=conflict, moved=moved, types=type_labels(), visibilities=visibility_labels(),
+        lists=taxonomy.list_choice_lists(db), exposed=EXPOSED_OPTIONS, boxes=boxes,
+    ), status
+
+
+@bp.route("/-/formulaires/<key>", methods=["GET", "POST"])
+def edit_form(key: str) -> Any:
+    """The field builder: add, rename, retype, reorder and remove fields, without JavaScript."""
+    db = get_session()
+    form = services.get_form(db, key)
+    if request.method == "GET":
+        defs = services.form_fields(form)
+        title_id = next((d.id for d in defs if d.key == form.title_field), form.title_field)
+        meta = {"title": form.title, "description": form.description, "title_field": title_id, "base": form.revision_number, "comment": ""}
+        return _builder(form, renumber(rows_from_fields(defs)), meta)
+    meta = {name: clean_text(request.form.get(name, "")) for name in ("title", "description", "title_field", "comment")}
+    meta["base"] = _base_revision(request.form.get("base_revision", ""))
+    rows = parse_rows(request.form)
+    if request.form.get("move"):
+        rows, moved = move_row(rows, request.form["move"])
+        return _builder(form, renumber(rows), meta, moved=moved)
+    old = {d.id: d for d in services.form_fields(form)}
+    saved = [r for r in rows if not r["blank"] and not r["delete"]]
+    title_field = next((r["key"] for r in rows if r["id"] and r["id"] == meta["title_field"]), meta["title_field"]) or None
+    keys = {r["id"]: r["key"] for r in rows if r["id"]}  # deleted rows too: a refusal then names the box by its key
+    try:
+        changed = services.update_form(
+            db, form, title=meta["title"], description=meta["description"], fields=[field_from_row(r, old, keys) for r in saved],
+            title_field=title_field, actor=current_user, comment=meta["comment"], base_revision=meta["base"],
+        )
+    except ValidationError as err:
+        db.rollback()
+        rows = renumber(rows)  # first: messages link to the rows' new numbers
+        messages = spread_errors(err, saved)
+        return _builder(form, rows, meta, messages=messages, summary=err.message, meta_errors=err.errors, status=400)
+    except EditConflict as err:
+        db.rollback()
+        meta["base"] = form.revision_number  # saving again now replaces the other version knowingly
+        return _builder(form, renumber(rows), meta, summary=err.message, status=409, conflict=True)
+    db.commit()
+    flash(_("Formulaire enregistré.") if changed else _("Aucune modification."), "success" if changed else "info")
+    return redirect(url_for("forms_admin.edit_form", key=form.key))
+
+
+@bp.route("/-/formulaires/<key>/historique")
+def form_history(key: str) -> Any:
+    """List the revisions of a form with what changed, field by field."""
+    db = get_session()
+    form = services.get_form(db, key)
+    revisions = list_revisions(db, "form", form.id, limit=200)
+    entries = []
+    for index, rev in enumerate(revisions):
+        previous = revisions[index + 1].snapshot if index + 1 < len(revisions) else None
+        changes = snapshot_changes(previous, rev.snapshot) if previous is not None or rev.number == 1 else []
+        entries.append((rev, changes))
+    return render_template(
+        "forms_admin/history.html", form=form, entries=entries, names=author_names(db, revisions), types=type_labels(),
+    )
