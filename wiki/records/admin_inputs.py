@@ -54,7 +54,7 @@ def clean_text(raw: str) -> str:
     return raw.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def row_indexes(data: Mapping[str, Any], prefix: str) -> list[int]:
-    """Return the row numbers N posted as ``<prefix>-N-…`` inputs, in order, at most ``MAX_ROWS``."""
+def row_indexes(data: Mapping[str, Any], prefix: str, limit: int | None = None) -> list[int]:
+    """Return the row numbers N posted as ``<prefix>-N-…`` inputs, in order, at most ``limit`` (``MAX_ROWS``)."""
     found = {int(m.group(2)) for name in data if (m := _ROW_RE.match(name)) and m.group(1) == prefix}
-    return sorted(found)[:MAX_ROWS]
+    return sorted(found)[: limit or MAX_ROWS]

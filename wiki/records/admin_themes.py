@@ -21,6 +21,7 @@ from flask_login import current_user
 
 from wiki.db import get_session
 from wiki.errors import ValidationError
+from wiki.records import admin_inputs
 from wiki.records import fields as F
 from wiki.records import taxonomy
 from wiki.records.admin import bp
@@ -32,10 +33,14 @@ from wiki.records.admin_inputs import slug_key
 THEME_TEXTS = ("key", "label", "parent", "synonyms", "position")
 
 
-def parse_theme_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Read the rows of the theme table; a new row with a label and no key gets one from its label."""
+def parse_theme_rows(data: Mapping[str, Any], stored: int = 0) -> list[dict[str, Any]]:
+    """Read the rows of the theme table; a new row with a label and no key gets one from its label.
+
+    The table shows every ``stored`` theme: all their rows are read, and up to
+    ``MAX_ROWS`` more (a large taxonomy must not lose its last rows).
+    """
     rows = []
-    for n in row_indexes(data, "themes"):
+    for n in row_indexes(data, "themes", stored + admin_inputs.MAX_ROWS):
         row: dict[str, Any] = {name: clean_text(str(data.get(f"themes-{n}-{name}", ""))) for name in THEME_TEXTS}
         row.update(n=n, existing=f"themes-{n}-existing" in data, errors=[], targets=set())
         if not row["existing"] and not row["key"] and row["label"]:
@@ -109,7 +114,7 @@ def themes() -> Any:
     stored = taxonomy.list_themes(db)
     if request.method == "GET":
         return render_template("forms_admin/themes.html", rows=theme_rows(stored), themes=stored, message="")
-    rows = [r for r in parse_theme_rows(request.form) if not r["blank"]]
+    rows = [r for r in parse_theme_rows(request.form, len(stored)) if not r["blank"]]
     descriptions = {t.key: t.description for t in stored}
     parents = {t.key: next((p.key for p in stored if p.id == t.parent_id), None) for t in stored}
     parents.update({r["key"]: r["parent"] or None for r in rows})

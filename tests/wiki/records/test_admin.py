@@ -501,6 +501,23 @@ def test_themes_are_edited_in_one_table(moderator, db):
     assert read(db, lambda s: {t.key: t.label for t in taxonomy.list_themes(s)})["mobilite"] == "Mobilités"
 
 
+def test_a_taxonomy_longer_than_the_row_limit_keeps_its_last_rows(moderator, db, monkeypatch):
+    from wiki.records import admin_inputs
+
+    monkeypatch.setattr(admin_inputs, "MAX_ROWS", 3)  # what 220 rows did to a taxonomy of 230 themes
+    data = form_data(moderator.get("/-/thematiques").text, "/-/thematiques")
+    data |= {"themes-0-label": "Mobilité", "themes-1-label": "Culture", "themes-2-label": "Alimentation"}
+    assert moderator.post("/-/thematiques", data=data).status_code == 302
+    assert read(db, lambda s: sorted(t.key for t in taxonomy.list_themes(s))) == ["alimentation", "culture", "mobilite"]
+    data = form_data(moderator.get("/-/thematiques").text, "/-/thematiques")
+    last = max(int(name.split("-")[1]) for name in data if name.endswith("-label"))
+    culture = next(int(name.split("-")[1]) for name, value in data.items() if name.endswith("-key") and value == "culture")
+    data |= {f"themes-{culture}-label": "Culture et patrimoine", f"themes-{last}-label": "Énergie"}
+    assert moderator.post("/-/thematiques", data=data).status_code == 302
+    labels = read(db, lambda s: {t.key: t.label for t in taxonomy.list_themes(s)})
+    assert labels["culture"] == "Culture et patrimoine" and labels["energie"] == "Énergie"
+
+
 # --- consent boxes of personal fields ------------------------------------------------------------
 
 
