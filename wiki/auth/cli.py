@@ -15,6 +15,12 @@ from wiki.errors import ValidationError
 user_cli = AppGroup("user", help="Gérer les comptes.")
 
 
+def _refused(err: ValidationError) -> click.ClickException:
+    """The French message of a refused command, with what each field got wrong."""
+    details = "; ".join(f"{k}: {v}" for k, v in err.errors.items())
+    return click.ClickException(f"{err.message} {details}".strip())
+
+
 @user_cli.command("create")
 @click.argument("name")
 @click.option("--email", default=None, help="Adresse e-mail (facultative).")
@@ -35,8 +41,7 @@ def create_user_command(name: str, email: str | None, role: str, password_stdin:
         db.commit()
     except ValidationError as err:
         db.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in err.errors.items())
-        raise click.ClickException(f"{err.message} {details}".strip()) from err
+        raise _refused(err) from err
     finally:
         db.close()
     click.echo(f"Compte « {user.name} » créé avec le rôle {user.role}.")
@@ -63,8 +68,7 @@ def create_token_command(name: str, label: str, expires_days: int | None, read_o
         db.commit()
     except ValidationError as err:
         db.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in err.errors.items())
-        raise click.ClickException(f"{err.message} {details}".strip()) from err
+        raise _refused(err) from err
     finally:
         db.close()
     click.echo(created.secret)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from typing import Protocol
 
@@ -27,6 +26,7 @@ from wiki.geo import services as geo
 from wiki.pages import services as pages
 from wiki.records.models import Form
 from wiki.records.models import Theme
+from wiki.records.queries import FacetValue
 from wiki.search.backend import FACETS
 from wiki.search.backend import MAX_PAGE
 from wiki.search.backend import MAX_PER_PAGE
@@ -132,16 +132,6 @@ def _zone_names(db: Session, wanted: set[str]) -> dict[str, str]:
 
 #: Display names of facet values taken from the database, per facet (given the values shown).
 LABELERS: dict[str, Callable[[Session, set[str]], dict[str, str]]] = {"form": _form_titles, "themes": _theme_labels, "zones": _zone_names}
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    """One value of a facet, as shown: label, count, and whether it is selected."""
-
-    value: str
-    label: str
-    count: int
-    selected: bool
 
 
 def facets(db: Session, query: Query, results: Results, fixed_labels: Mapping[str, Mapping[str, str]]) -> dict[str, list[FacetValue]]:
