@@ -111,7 +111,11 @@ def schedule(rng: random.Random, today: dt.date, recurring: bool) -> dict[str, A
     if not recurring:
         day = today + dt.timedelta(days=rng.randint(-180, 365))
         if rng.random() < 0.1:
-            return {"start": day.isoformat(), "end": (day + dt.timedelta(days=rng.randint(0, 2))).isoformat(), "all_day": True}
+            return {
+                "start": day.isoformat(),
+                "end": (day + dt.timedelta(days=rng.randint(0, 2))).isoformat(),
+                "all_day": True,
+            }
         hour = rng.choice((9, 10, 14, 18, 20))
         return {"start": f"{day}T{hour:02d}:00", "end": f"{day}T{hour + 2:02d}:00"}
     first = today - dt.timedelta(days=rng.randint(0, 400))
@@ -209,7 +213,9 @@ def time_url(app: Any, url: str, warmup: int, requests: int, *, cold: str = "") 
                 calendar._parts.clear()
             if cold == "unstored":
                 with Database.engine(app).begin() as conn:
-                    conn.execute(update(AgendaEvent).values(ical=None, ical_zone=None, ical_stamp=None, ical_format=None))
+                    conn.execute(
+                        update(AgendaEvent).values(ical=None, ical_zone=None, ical_stamp=None, ical_format=None)
+                    )
             counting[0] = True
             started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)

@@ -81,7 +81,12 @@ def make_token(app: Any) -> str:
 
     db = Database.new_session(app)
     try:
-        user = accounts.create_user(db, name="Robot du banc", password="motdepasse-solide", settings=accounts.Settings(hash_method="pbkdf2:sha256:1000"))
+        user = accounts.create_user(
+            db,
+            name="Robot du banc",
+            password="motdepasse-solide",
+            settings=accounts.Settings(hash_method="pbkdf2:sha256:1000"),
+        )
         secret = tokens.create_token(db, user, "banc").secret
         db.commit()
         return secret
@@ -119,8 +124,11 @@ def measure(app: Any, meter: Any, args: argparse.Namespace) -> dict[str, Any]:
             url = url.format(id=record_id)
             figures = bench.time_url(with_token if token else client, counter, meter, url, args.warmup, args.requests)
             results[label] = {"url": url, **figures}
-            print(f"  {label:22} p50 {figures['p50']:7.1f}  p95 {figures['p95']:7.1f} ms  CPU {figures['cpu_ms_per_req']:6.1f} ms/req  "
-                  f"SQL {figures['sql_statements']:3}  DB {figures['db_ms']:6.1f} ms  others {figures['others_share']:.0%}", flush=True)
+            print(
+                f"  {label:22} p50 {figures['p50']:7.1f}  p95 {figures['p95']:7.1f} ms  CPU {figures['cpu_ms_per_req']:6.1f} ms/req  "
+                f"SQL {figures['sql_statements']:3}  DB {figures['db_ms']:6.1f} ms  others {figures['others_share']:.0%}",
+                flush=True,
+            )
     finally:
         counter.close()
     return results
@@ -136,9 +144,13 @@ def time_dump_load(app: Any, backend: str, tmp: Path) -> dict[str, Any]:
     target = tmp / "dump.zip"
     t0 = time.perf_counter()
     with app.app_context():
-        summary = dumping.dump(Database.engine(), target, uploads=Path(app.instance_path) / "uploads", settings={}, app_version="bench")
+        summary = dumping.dump(
+            Database.engine(), target, uploads=Path(app.instance_path) / "uploads", settings={}, app_version="bench"
+        )
     dump_s = time.perf_counter() - t0
-    other = create_app({"DATABASE_URL": f"sqlite:///{tmp / 'loaded.db'}", "INSTANCE_PATH": str(tmp / "loaded"), "SECRET_KEY": "bench"})
+    other = create_app(
+        {"DATABASE_URL": f"sqlite:///{tmp / 'loaded.db'}", "INSTANCE_PATH": str(tmp / "loaded"), "SECRET_KEY": "bench"}
+    )
     try:
         t0 = time.perf_counter()
         with other.app_context():
@@ -146,7 +158,12 @@ def time_dump_load(app: Any, backend: str, tmp: Path) -> dict[str, Any]:
         load_s = time.perf_counter() - t0
     finally:
         Database.engine(other).dispose()
-    return {"rows": sum(summary.tables.values()), "zip_mib": round(target.stat().st_size / 1024**2, 1), "dump_s": round(dump_s, 1), "load_sqlite_s": round(load_s, 1)}
+    return {
+        "rows": sum(summary.tables.values()),
+        "zip_mib": round(target.stat().st_size / 1024**2, 1),
+        "dump_s": round(dump_s, 1),
+        "load_sqlite_s": round(load_s, 1),
+    }
 
 
 def main() -> int:
@@ -163,7 +180,9 @@ def main() -> int:
     }
     m = context["machine"]
     print(f"# Lieudit API benchmark, {context['time']}, commit {context['git']}")
-    print(f"# machine: {m['nproc']} CPU ({m['cpu']}), {m['mem_gib']} GiB RAM, Python {m['python']}, load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"# machine: {m['nproc']} CPU ({m['cpu']}), {m['mem_gib']} GiB RAM, Python {m['python']}, load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"# command: {context['command']}")
     summary = {}
     for backend in backends:
@@ -181,23 +200,36 @@ def main() -> int:
             print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
             for label, r in results.items():
                 flag = " ❌" if r["p95"] >= TARGET_MS else ""
-                print(f"| {label} `{r['url'].removeprefix('/api/v1')}` | {r['p50']:.1f} | **{r['p95']:.1f}**{flag} | {r['p99']:.1f} | "
-                      f"{r['cpu_ms_per_req']:.1f} | {r['sql_statements']} | {r['db_ms']:.1f} | {r['others_share']:.0%} | {r['bytes'] / 1024:.1f} |")
+                print(
+                    f"| {label} `{r['url'].removeprefix('/api/v1')}` | {r['p50']:.1f} | **{r['p95']:.1f}**{flag} | {r['p99']:.1f} | "
+                    f"{r['cpu_ms_per_req']:.1f} | {r['sql_statements']} | {r['db_ms']:.1f} | {r['others_share']:.0%} | {r['bytes'] / 1024:.1f} |"
+                )
             if portability:
-                print(f"\nDump: {portability['rows']:,} rows, {portability['zip_mib']} MiB zip in {portability['dump_s']} s; "
-                      f"load into a new SQLite instance: {portability['load_sqlite_s']} s.")
+                print(
+                    f"\nDump: {portability['rows']:,} rows, {portability['zip_mib']} MiB zip in {portability['dump_s']} s; "
+                    f"load into a new SQLite instance: {portability['load_sqlite_s']} s."
+                )
             worst = max(results.items(), key=lambda item: item[1]["p95"])
             summary[backend] = worst
             if args.jsonl:
                 Path(args.jsonl).parent.mkdir(parents=True, exist_ok=True)
                 with open(args.jsonl, "a", encoding="utf-8") as fh:
                     for label, r in results.items():
-                        fh.write(json.dumps({**context, **facts, "scenario": label, **r, "portability": portability}, ensure_ascii=False, default=str) + "\n")
+                        fh.write(
+                            json.dumps(
+                                {**context, **facts, "scenario": label, **r, "portability": portability},
+                                ensure_ascii=False,
+                                default=str,
+                            )
+                            + "\n"
+                        )
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     print("\n## Summary\n")
     for backend, (label, r) in summary.items():
-        print(f"- {backend}: worst p95 {r['p95']:.1f} ms ({label}) → {'PASS' if r['p95'] < TARGET_MS else 'FAIL'} (target < {TARGET_MS:.0f} ms)")
+        print(
+            f"- {backend}: worst p95 {r['p95']:.1f} ms ({label}) → {'PASS' if r['p95'] < TARGET_MS else 'FAIL'} (target < {TARGET_MS:.0f} ms)"
+        )
     return 0
 
 

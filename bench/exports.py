@@ -60,7 +60,9 @@ def _status_kib(key: str) -> int:
 def _app(instance: Path, url: str):
     from wiki import create_app
 
-    return create_app({"INSTANCE_PATH": str(instance), "DATABASE_URL": url, "SECRET_KEY": "bench", "SERVER_NAME": "bench.local"})
+    return create_app(
+        {"INSTANCE_PATH": str(instance), "DATABASE_URL": url, "SECRET_KEY": "bench", "SERVER_NAME": "bench.local"}
+    )
 
 
 def build(instance: Path, url: str, count: int) -> None:
@@ -123,7 +125,18 @@ def child(instance: Path, url: str, fmt: str) -> None:
     # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child
     # would report the parent's peak (the loader) instead of its own.
     peak = _status_kib("VmHWM")
-    print(json.dumps({"format": fmt, "seconds": elapsed, "bytes": size, "first_byte": first, "baseline_kib": baseline, "peak_kib": peak}))
+    print(
+        json.dumps(
+            {
+                "format": fmt,
+                "seconds": elapsed,
+                "bytes": size,
+                "first_byte": first,
+                "baseline_kib": baseline,
+                "peak_kib": peak,
+            }
+        )
+    )
 
 
 def run(records: int, formats: list[str], work: Path, backend: str = "sqlite") -> list[dict]:
@@ -152,7 +165,13 @@ def _measure(records: int, formats: list[str], instance: Path, url: str, backend
     print(f"# {backend}: {records:,} records loaded in {time.perf_counter() - started:.1f} s", flush=True)
     results = []
     for fmt in formats:
-        out = subprocess.run([sys.executable, __file__, "--child", str(instance), url, fmt], capture_output=True, text=True, check=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(instance), url, fmt],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         result = json.loads(out.stdout.strip().splitlines()[-1]) | {"records": records}
         results.append(result)
         print(f"{records:>8,} {fmt:<12} {result['seconds']:7.1f} s {records / result['seconds']:>9,.0f} rec/s {result['bytes'] / 1e6:8.1f} MB "
@@ -165,10 +184,16 @@ def main() -> None:
     """Parse arguments and run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--also", type=int, default=0, help="also run with this many records first (memory must not grow with size)")
+    parser.add_argument(
+        "--also", type=int, default=0, help="also run with this many records first (memory must not grow with size)"
+    )
     parser.add_argument("--formats", default="csv,tableur.csv,json,ods,xlsx")
-    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite",
-                        help="postgresql: a throwaway server started by tests.support.postgres")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: a throwaway server started by tests.support.postgres",
+    )
     parser.add_argument("--child", nargs=3, metavar=("INSTANCE", "URL", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -87,7 +87,14 @@ def instance(backend: str, tmp: Path) -> Any:
                 url = _plain_role(server, url)
         else:
             url = f"sqlite:///{tmp / 'lieudit.db'}"
-        app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "bench", "SERVER_NAME": "bench.test"})
+        app = create_app(
+            {
+                "DATABASE_URL": url,
+                "INSTANCE_PATH": str(tmp / "instance"),
+                "SECRET_KEY": "bench",
+                "SERVER_NAME": "bench.test",
+            }
+        )
         with app.app_context():
             migrate.upgrade(Database.engine(), None, backup=False)
         yield app, url
@@ -144,15 +151,42 @@ def load(app: Any, points: int) -> dict[str, float]:
         batch = 5_000
         for start in range(0, points, batch):
             count = min(batch, points - start)
-            rows = [{"form_id": form.id, "title": f"Lieu {start + i}", "data": {}, "status": "published", "form_revision": 1,
-                     "revision_number": 1, "created_at": now, "updated_at": now, "search_text": ""} for i in range(count)]
+            rows = [
+                {
+                    "form_id": form.id,
+                    "title": f"Lieu {start + i}",
+                    "data": {},
+                    "status": "published",
+                    "form_revision": 1,
+                    "revision_number": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                    "search_text": "",
+                }
+                for i in range(count)
+            ]
             ids = list(db.scalars(Record.__table__.insert().returning(Record.__table__.c.id), rows))
             geoms = []
             for record_id in ids:
                 lon, lat = round(rng.uniform(west, east), 6), round(rng.uniform(south, north), 6)
-                geoms.append({"record_id": record_id, "form_id": form.id, "status": "published", "kind": "Point", "title": f"Lieu {record_id}",
-                              "summary": "Un lieu du territoire.", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                              "approximate": False, "lon": lon, "lat": lat, "min_lon": lon, "min_lat": lat, "max_lon": lon, "max_lat": lat})
+                geoms.append(
+                    {
+                        "record_id": record_id,
+                        "form_id": form.id,
+                        "status": "published",
+                        "kind": "Point",
+                        "title": f"Lieu {record_id}",
+                        "summary": "Un lieu du territoire.",
+                        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                        "approximate": False,
+                        "lon": lon,
+                        "lat": lat,
+                        "min_lon": lon,
+                        "min_lat": lat,
+                        "max_lon": lon,
+                        "max_lat": lat,
+                    }
+                )
             db.execute(RecordGeometry.__table__.insert(), geoms)
             db.commit()
             if start + count == 10_000 or (points < 10_000 and start + count == points):
@@ -203,7 +237,10 @@ def layer(app: Any, requests: int, warmup: int) -> dict[str, Any]:
     everything = sorted(t for ts in per.values() for t in ts)
     out: dict[str, Any] = {"all": _stats(everything) | {"cpu": _stats(sorted(t for ts in cpu.values() for t in ts))}}
     for name in names:
-        out[name] = _stats(sorted(per[name])) | {"bytes": int(statistics.median(sizes[name])), "cpu": _stats(sorted(cpu[name]))}
+        out[name] = _stats(sorted(per[name])) | {
+            "bytes": int(statistics.median(sizes[name])),
+            "cpu": _stats(sorted(cpu[name])),
+        }
     return out
 
 
@@ -234,7 +271,13 @@ print(json.dumps({"bytes": total, "chunks": chunks, "rss_first_kib": first, "rss
 def export(url: str, instance_path: Path, query: str = "") -> dict[str, Any]:
     """Stream the export in a fresh process; return its sizes and peak RSS."""
     began = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", EXPORT_CHILD, url, str(instance_path), query], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", EXPORT_CHILD, url, str(instance_path), query],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     figures["seconds"] = time.perf_counter() - began
     return figures
@@ -243,34 +286,51 @@ def export(url: str, instance_path: Path, query: str = "") -> dict[str, Any]:
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "postgresql-bbox", "both", "all"), default="sqlite")
+    parser.add_argument(
+        "--backend", choices=("sqlite", "postgresql", "postgresql-bbox", "both", "all"), default="sqlite"
+    )
     parser.add_argument("--points", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
     args = parser.parse_args()
-    backends = {"both": ("sqlite", "postgresql"), "all": ("sqlite", "postgresql", "postgresql-bbox")}.get(args.backend, (args.backend,))
+    backends = {"both": ("sqlite", "postgresql"), "all": ("sqlite", "postgresql", "postgresql-bbox")}.get(
+        args.backend, (args.backend,)
+    )
     for backend in backends:
-        with tempfile.TemporaryDirectory(prefix="lieudit-geo-bench-") as folder, instance(backend, Path(folder)) as (app, url):
+        with (
+            tempfile.TemporaryDirectory(prefix="lieudit-geo-bench-") as folder,
+            instance(backend, Path(folder)) as (app, url),
+        ):
             figures = load(app, args.points)
-            print(f"\n## {backend}: {args.points:,} points, {figures['zones']:.0f} communes of 3 départements, "
-                  f"spatial path: {figures['spatial']}")
+            print(
+                f"\n## {backend}: {args.points:,} points, {figures['zones']:.0f} communes of 3 départements, "
+                f"spatial path: {figures['spatial']}"
+            )
             print(f"zone import (3 files, then re-attach of nothing): {figures['zone_import_s']:.2f} s")
-            print(f"attach {figures['attached']:,} points to the communes: {figures['attach_s']:.2f} s (best of 3; target < 5 s)")
+            print(
+                f"attach {figures['attached']:,} points to the communes: {figures['attach_s']:.2f} s (best of 3; target < 5 s)"
+            )
             results = layer(app, args.requests, args.warmup)
             print("| bbox | n | p50 ms | p95 ms | p99 ms | max ms | CPU p50 / p95 ms (this process) | median bytes |")
             print("|---|--:|--:|--:|--:|--:|--:|--:|")
             for name in BBOXES:
                 r = results[name]
-                print(f"| {name} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} | {r['cpu']['p50']:.1f} / {r['cpu']['p95']:.1f} | {r['bytes']:,} |")
+                print(
+                    f"| {name} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} | {r['cpu']['p50']:.1f} / {r['cpu']['p95']:.1f} | {r['bytes']:,} |"
+                )
             a = results["all"]
-            print(f"| all | {a['n']} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {a['max']:.1f} | {a['cpu']['p50']:.1f} / {a['cpu']['p95']:.1f} | |")
+            print(
+                f"| all | {a['n']} | {a['p50']:.1f} | {a['p95']:.1f} | {a['p99']:.1f} | {a['max']:.1f} | {a['cpu']['p50']:.1f} / {a['cpu']['p95']:.1f} | |"
+            )
             print(f"load average during the run: {' '.join(open('/proc/loadavg').read().split()[:3])}")
             print(f"verdict: p95 {a['p95']:.1f} ms {'<' if a['p95'] < 150 else '>='} 150 ms target")
             full = export(url, Path(folder) / "instance")
             small = export(url, Path(folder) / "instance", "bbox=-2.6,46.9,-2.28,48.7")  # about a fifth of the points
             for label, e in (("all features", full), ("bbox (≈ 1/5)", small)):
-                print(f"export {label}: {e['bytes'] / 1e6:.1f} MB in {e['chunks']} chunks, {e['seconds']:.1f} s; "
-                      f"peak RSS {e['rss_peak_kib'] / 1024:.0f} MiB (after the first chunk {e['rss_first_kib'] / 1024:.0f} MiB)")
+                print(
+                    f"export {label}: {e['bytes'] / 1e6:.1f} MB in {e['chunks']} chunks, {e['seconds']:.1f} s; "
+                    f"peak RSS {e['rss_peak_kib'] / 1024:.0f} MiB (after the first chunk {e['rss_first_kib'] / 1024:.0f} MiB)"
+                )
             print(f"this process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 

@@ -151,9 +151,17 @@ class GunicornServer:
     def command(self) -> list[str]:
         """Return the gunicorn command line."""
         return [
-            sys.executable, "-m", "gunicorn",
-            "-w", str(self.workers), "--worker-class", "sync",
-            "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "-b",
+            f"127.0.0.1:{self.port}",
+            "--log-level",
+            "warning",
             self.app,
         ]
 
@@ -248,8 +256,15 @@ def parse_wrk(output: str) -> dict[str, Any]:
     return result
 
 
-def wrk_command(url: str, *, threads: int = 2, conns: int = 32, duration: str = "10s",
-                headers: list[str] | None = None, timeout: str = "10s") -> list[str]:
+def wrk_command(
+    url: str,
+    *,
+    threads: int = 2,
+    conns: int = 32,
+    duration: str = "10s",
+    headers: list[str] | None = None,
+    timeout: str = "10s",
+) -> list[str]:
     """Return the wrk command line for one run."""
     cmd = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{duration}", "--timeout", timeout, "--latency"]
     for header in headers or []:
@@ -307,8 +322,15 @@ def median_of(runs: list[dict[str, Any]], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
-def measure(url: str, *, runs: int = 3, warmup: str = "2s", pause: float = 1.0,
-            idle_pgids: list[int] | None = None, **wrk_options: Any) -> dict[str, Any]:
+def measure(
+    url: str,
+    *,
+    runs: int = 3,
+    warmup: str = "2s",
+    pause: float = 1.0,
+    idle_pgids: list[int] | None = None,
+    **wrk_options: Any,
+) -> dict[str, Any]:
     """Warm up, then run wrk ``runs`` times; return the command, all runs and the medians."""
     if warmup:
         run_wrk(wrk_command(url, **{**wrk_options, "duration": warmup}))

@@ -73,7 +73,9 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--warmup", default="2s", help="wrk warm-up per scenario, '' for none (default: %(default)s)")
     ap.add_argument("--runs", type=int, default=3, help="recorded rounds, median reported (default: %(default)s)")
     ap.add_argument("--quick", action="store_true", help="smoke test: one 3 s round, 1 s warm-up")
-    ap.add_argument("--profile", type=int, default=0, metavar="N", help="also print a cProfile of N warm in-process views")
+    ap.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="also print a cProfile of N warm in-process views"
+    )
     ap.add_argument("--jsonl", help="append one JSON record per scenario to this file")
     args = ap.parse_args()
     if args.quick:
@@ -115,8 +117,12 @@ def versions() -> dict[str, str]:
 def git_revision() -> str:
     """Return the current commit (short) and whether the tree has local changes."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
         return head + ("+local changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -182,12 +188,20 @@ def in_process_checks(slug: str, profile: int) -> dict[str, Any]:
             not_modified, _, answer = counter.count(client.get, path, headers={"If-None-Match": etag})
             status_304 = answer.status_code
         links = len(re.findall(r'class="wikilink', response.get_data(as_text=True)))
-        per_page.append({
-            "slug": md.stem, "links": links, "sql_cold": cold, "sql_warm": warm, "etag": bool(etag),
-            "sql_304": not_modified, "status_304": status_304, "statements": statements,
-            # N+1 shows as one statement text repeated once per link, backlink or record.
-            "max_repeats": max(Counter(statements).values(), default=0),
-        })
+        per_page.append(
+            {
+                "slug": md.stem,
+                "links": links,
+                "sql_cold": cold,
+                "sql_warm": warm,
+                "etag": bool(etag),
+                "sql_304": not_modified,
+                "status_304": status_304,
+                "statements": statements,
+                # N+1 shows as one statement text repeated once per link, backlink or record.
+                "max_repeats": max(Counter(statements).values(), default=0),
+            }
+        )
 
     event.remove(Engine, "before_cursor_execute", counter)
     with app.app_context():
@@ -288,10 +302,13 @@ def run_scenarios(scenarios: list[dict[str, Any]], args: argparse.Namespace, pgi
             harness.wait_idle(pgids)
             result = harness.run_wrk(sc["cmd"], pgids)
             sc["runs"].append(result)
-            print(f"  round {round_no} {sc['label']:<15} {result['rps']:9.1f} req/s  p50 {result['p50_ms']:6.2f} ms  "
-                  f"p99 {result['p99_ms']:6.2f} ms  errors {result['non_2xx_3xx'] + result['socket_errors']}  "
-                  f"server CPU {result.get('server_cpu_ms_per_req', 0):.2f} ms/req  wrk CPU {result['wrk_cpu_s']:.1f} s  "
-                  f"other processes {result['other_cpu_share']:.0%} of the machine", flush=True)
+            print(
+                f"  round {round_no} {sc['label']:<15} {result['rps']:9.1f} req/s  p50 {result['p50_ms']:6.2f} ms  "
+                f"p99 {result['p99_ms']:6.2f} ms  errors {result['non_2xx_3xx'] + result['socket_errors']}  "
+                f"server CPU {result.get('server_cpu_ms_per_req', 0):.2f} ms/req  wrk CPU {result['wrk_cpu_s']:.1f} s  "
+                f"other processes {result['other_cpu_share']:.0%} of the machine",
+                flush=True,
+            )
 
 
 # ---------------------------------------------------------------- report
@@ -314,51 +331,75 @@ def ratio_per_round(sc: dict[str, Any], ref: dict[str, Any]) -> float | None:
     return statistics.median(ratios) if ratios else None
 
 
-def print_report(scenarios: list[dict[str, Any]], facts: dict[str, Any], inproc: dict[str, Any],
-                 memory: dict[str, tuple[int, int]], args: argparse.Namespace, context: dict[str, Any]) -> None:
+def print_report(
+    scenarios: list[dict[str, Any]],
+    facts: dict[str, Any],
+    inproc: dict[str, Any],
+    memory: dict[str, tuple[int, int]],
+    args: argparse.Namespace,
+    context: dict[str, Any],
+) -> None:
     """Print the results as Markdown."""
     flask = next(sc for sc in scenarios if sc["label"] == "flask /tpl")
     print()
-    print(f"### wrk -t{args.threads} -c{args.conns} -d{args.duration} --latency, gunicorn {args.workers} sync workers each, "
-          f"median of {args.runs} (interleaved rounds, {args.warmup or 'no'} warm-up)")
+    print(
+        f"### wrk -t{args.threads} -c{args.conns} -d{args.duration} --latency, gunicorn {args.workers} sync workers each, "
+        f"median of {args.runs} (interleaved rounds, {args.warmup or 'no'} warm-up)"
+    )
     print()
-    print("| scenario | URL | req/s | p50 ms | p90 ms | p99 ms | ÷ Flask /tpl (medians) | ÷ Flask /tpl (same round, median) "
-          "| server CPU ms/req | in-process ms/req | body bytes |")
+    print(
+        "| scenario | URL | req/s | p50 ms | p90 ms | p99 ms | ÷ Flask /tpl (medians) | ÷ Flask /tpl (same round, median) "
+        "| server CPU ms/req | in-process ms/req | body bytes |"
+    )
     print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-    sizes = {"lieudit view": facts["html_bytes"], "lieudit 304": 0, "lieudit home": facts["home_bytes"],
-             "flask /tpl": facts["tpl_bytes"]}
+    sizes = {
+        "lieudit view": facts["html_bytes"],
+        "lieudit 304": 0,
+        "lieudit home": facts["home_bytes"],
+        "flask /tpl": facts["tpl_bytes"],
+    }
     for sc in scenarios:
         s = sc["summary"]
-        print(f"| {sc['label']} | `{sc['path']}`{' + If-None-Match' if sc['headers'] else ''} | {fmt(s['median_rps'])} | "
-              f"{fmt(s['median_p50_ms'], 2)} | {fmt(s['median_p90_ms'], 2)} | {fmt(s['median_p99_ms'], 2)} | "
-              f"{fmt(ratio_of_medians(sc, flask), 2)} | {fmt(ratio_per_round(sc, flask), 2)} | "
-              f"{fmt(s['median_server_cpu_ms_per_req'], 2)} | {fmt(inproc['timings_ms'].get(sc['label']), 2)} | {sizes.get(sc['label'], '-')} |")
+        print(
+            f"| {sc['label']} | `{sc['path']}`{' + If-None-Match' if sc['headers'] else ''} | {fmt(s['median_rps'])} | "
+            f"{fmt(s['median_p50_ms'], 2)} | {fmt(s['median_p90_ms'], 2)} | {fmt(s['median_p99_ms'], 2)} | "
+            f"{fmt(ratio_of_medians(sc, flask), 2)} | {fmt(ratio_per_round(sc, flask), 2)} | "
+            f"{fmt(s['median_server_cpu_ms_per_req'], 2)} | {fmt(inproc['timings_ms'].get(sc['label']), 2)} | {sizes.get(sc['label'], '-')} |"
+        )
     shares = [run["other_cpu_share"] for sc in scenarios for run in sc["runs"]]
     print()
-    print(f"Other processes on the machine used {min(shares):.0%}–{max(shares):.0%} (median "
-          f"{statistics.median(shares):.0%}) of its CPU during the recorded runs; rounds are interleaved and "
-          "the per-round ratio compares runs a few seconds apart. Server CPU ms/req is the CPU time of the "
-          "server's processes divided by the requests served: the figure least disturbed by other load.")
+    print(
+        f"Other processes on the machine used {min(shares):.0%}–{max(shares):.0%} (median "
+        f"{statistics.median(shares):.0%}) of its CPU during the recorded runs; rounds are interleaved and "
+        "the per-round ratio compares runs a few seconds apart. Server CPU ms/req is the CPU time of the "
+        "server's processes divided by the requests served: the figure least disturbed by other load."
+    )
     errors = sum(sc["summary"]["non_2xx_3xx"] + sc["summary"]["socket_errors"] for sc in scenarios)
     print()
     print(f"Errors over all runs (non-2xx/3xx + socket errors): {errors}")
-    print(f"In-process (Flask test client, one thread, no HTTP): rendering the page's Markdown "
-          f"({inproc['target']['markdown_chars']:,} chars) without the cache takes "
-          f"{inproc['timings_ms']['markdown render (uncached)']:.2f} ms.")
+    print(
+        f"In-process (Flask test client, one thread, no HTTP): rendering the page's Markdown "
+        f"({inproc['target']['markdown_chars']:,} chars) without the cache takes "
+        f"{inproc['timings_ms']['markdown render (uncached)']:.2f} ms."
+    )
     print()
     print(f"### Page weight (`/pages/{args.slug}`, as served; gzip -6 in brackets, gunicorn itself does not compress)")
     print()
     print(f"- HTML: {facts['html_bytes']:,} B ({facts['html_gzip_bytes']:,} B)")
     print(f"- CSS: {facts['css_bytes']:,} B ({facts['css_gzip_bytes']:,} B)")
-    print(f"- HTML + CSS: {facts['html_bytes'] + facts['css_bytes']:,} B "
-          f"({facts['html_gzip_bytes'] + facts['css_gzip_bytes']:,} B)")
+    print(
+        f"- HTML + CSS: {facts['html_bytes'] + facts['css_bytes']:,} B "
+        f"({facts['html_gzip_bytes'] + facts['css_gzip_bytes']:,} B)"
+    )
     print(f"- bare Flask /tpl: {facts['tpl_bytes']:,} B")
     print()
     print("### HTTP validators on the anonymous view")
     print()
     print(f"- ETag: {facts['etag']}; Last-Modified: {facts['last_modified']}; Cache-Control: {facts['cache_control']}")
-    print(f"- If-None-Match with that ETag -> {facts['status_if_none_match']}; "
-          f"If-Modified-Since with that date -> {facts['status_if_modified_since']}")
+    print(
+        f"- If-None-Match with that ETag -> {facts['status_if_none_match']}; "
+        f"If-Modified-Since with that date -> {facts['status_if_modified_since']}"
+    )
     print(f"- Set-Cookie on the anonymous 200: {facts['set_cookie'] or 'none'}")
     print(f"- Home page `/`: ETag {facts['home_etag'] or 'none'}; Cache-Control: {facts['home_cache_control']}")
     print()
@@ -367,12 +408,16 @@ def print_report(scenarios: list[dict[str, Any]], facts: dict[str, Any], inproc:
     print("| page | wikilinks | backlinks | ETag | cold cache | warm cache | 304 | most repeated statement (warm) |")
     print("|---|--:|--:|---|--:|--:|--:|--:|")
     for row in inproc["per_page"]:
-        print(f"| {row['slug']} | {row['links']} | {row['backlinks']} | {'yes' if row['etag'] else 'no'} | {row['sql_cold']} | "
-              f"{row['sql_warm']} | {'-' if row['sql_304'] is None else row['sql_304']} | {row['max_repeats']}× |")
+        print(
+            f"| {row['slug']} | {row['links']} | {row['backlinks']} | {'yes' if row['etag'] else 'no'} | {row['sql_cold']} | "
+            f"{row['sql_warm']} | {'-' if row['sql_304'] is None else row['sql_304']} | {row['max_repeats']}× |"
+        )
     repeats = max(row["max_repeats"] for row in inproc["per_page"])
     print()
-    print("An N+1 pattern shows as one statement repeated once per link, backlink or listed record; "
-          f"here no statement text is sent more than {repeats}× in one view.")
+    print(
+        "An N+1 pattern shows as one statement repeated once per link, backlink or listed record; "
+        f"here no statement text is sent more than {repeats}× in one view."
+    )
     print(f"Statements of one warm view of /pages/{args.slug}:")
     for statement in inproc["target"]["statements"]:
         print(f"  - {statement[:160]}")
@@ -382,8 +427,10 @@ def print_report(scenarios: list[dict[str, Any]], facts: dict[str, Any], inproc:
     for label, (rss, pss) in memory.items():
         print(f"- {label}: RSS {rss / 1024:.0f} MiB, PSS {pss / 1024:.0f} MiB")
     print()
-    print(f"Load average after the runs: {' '.join(f'{x:.2f}' for x in context['loadavg_after'])} "
-          "(includes this benchmark's own servers and wrk)")
+    print(
+        f"Load average after the runs: {' '.join(f'{x:.2f}' for x in context['loadavg_after'])} "
+        "(includes this benchmark's own servers and wrk)"
+    )
     if inproc["profile"]:
         print()
         print(f"### cProfile of {args.profile} warm in-process views of /pages/{args.slug}")
@@ -391,8 +438,15 @@ def print_report(scenarios: list[dict[str, Any]], facts: dict[str, Any], inproc:
         print(inproc["profile"])
 
 
-def append_jsonl(path: str, scenarios: list[dict[str, Any]], facts: dict[str, Any], inproc: dict[str, Any],
-                 memory: dict[str, tuple[int, int]], args: argparse.Namespace, context: dict[str, Any]) -> None:
+def append_jsonl(
+    path: str,
+    scenarios: list[dict[str, Any]],
+    facts: dict[str, Any],
+    inproc: dict[str, Any],
+    memory: dict[str, tuple[int, int]],
+    args: argparse.Namespace,
+    context: dict[str, Any],
+) -> None:
     """Append one JSON record per scenario to ``path``."""
     flask = next(sc for sc in scenarios if sc["label"] == "flask /tpl")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -439,8 +493,10 @@ def main() -> None:
     }
     print(f"# Lieudit page view benchmark, {context['time']}, commit {context['git']}")
     print("# versions: " + ", ".join(f"{k} {v}" for k, v in context["versions"].items()))
-    print(f"# machine: {context['machine']['nproc']} CPU ({context['machine']['cpu']}), {context['machine']['mem_gib']} GiB RAM, "
-          f"load average before: {' '.join(f'{x:.2f}' for x in context['loadavg_before'])}")
+    print(
+        f"# machine: {context['machine']['nproc']} CPU ({context['machine']['cpu']}), {context['machine']['mem_gib']} GiB RAM, "
+        f"load average before: {' '.join(f'{x:.2f}' for x in context['loadavg_before'])}"
+    )
 
     with tempfile.TemporaryDirectory(prefix="lieudit-bench-") as tmp:
         instance = Path(tmp) / "instance"
@@ -451,10 +507,16 @@ def main() -> None:
 
         inproc = in_process_checks(args.slug, args.profile)
 
-        lieudit = harness.GunicornServer("wiki:create_app()", harness.free_port(), args.workers,
-                                         cwd=str(REPO), log_path=str(Path(tmp) / "lieudit.log"))
-        flask = harness.GunicornServer("hello_app:app", harness.free_port(), args.workers,
-                                       cwd=str(BENCH), log_path=str(Path(tmp) / "flask.log"))
+        lieudit = harness.GunicornServer(
+            "wiki:create_app()",
+            harness.free_port(),
+            args.workers,
+            cwd=str(REPO),
+            log_path=str(Path(tmp) / "lieudit.log"),
+        )
+        flask = harness.GunicornServer(
+            "hello_app:app", harness.free_port(), args.workers, cwd=str(BENCH), log_path=str(Path(tmp) / "flask.log")
+        )
         try:
             with lieudit, flask:
                 lieudit.start("/-/health")
@@ -465,15 +527,26 @@ def main() -> None:
                 page_url = f"http://127.0.0.1:{lieudit.port}/pages/{args.slug}"
                 scenarios = [
                     {"label": "lieudit view", "path": f"/pages/{args.slug}", "url": page_url, "headers": []},
-                    {"label": "lieudit 304", "path": f"/pages/{args.slug}", "url": page_url,
-                     "headers": [f"If-None-Match: {facts['etag']}"]},
+                    {
+                        "label": "lieudit 304",
+                        "path": f"/pages/{args.slug}",
+                        "url": page_url,
+                        "headers": [f"If-None-Match: {facts['etag']}"],
+                    },
                     {"label": "lieudit home", "path": "/", "url": f"http://127.0.0.1:{lieudit.port}/", "headers": []},
-                    {"label": "lieudit health", "path": "/-/health", "url": f"http://127.0.0.1:{lieudit.port}/-/health", "headers": []},
+                    {
+                        "label": "lieudit health",
+                        "path": "/-/health",
+                        "url": f"http://127.0.0.1:{lieudit.port}/-/health",
+                        "headers": [],
+                    },
                     {"label": "flask /tpl", "path": "/tpl", "url": f"http://127.0.0.1:{flask.port}/tpl", "headers": []},
                 ]
                 if facts["status_if_none_match"] != 304:
-                    print(f"! /pages/{args.slug} has no working ETag (If-None-Match -> {facts['status_if_none_match']}): "
-                          "the 304 scenario is skipped")
+                    print(
+                        f"! /pages/{args.slug} has no working ETag (If-None-Match -> {facts['status_if_none_match']}): "
+                        "the 304 scenario is skipped"
+                    )
                     scenarios = [sc for sc in scenarios if sc["label"] != "lieudit 304"]
                 run_scenarios(scenarios, args, [lieudit.pgid, flask.pgid])
                 memory = {

@@ -111,7 +111,9 @@ TITLE_LINKS = ("de", "à", "du pays de", "autour de", "entre Vilaine et")
 
 def parse_args() -> argparse.Namespace:
     """Read the command line."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--records", type=int, default=10_000, help="initiatives to create (default 10000)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--requests", type=int, default=100, help="timed requests per URL (default 100)")
@@ -133,17 +135,30 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
     except (OSError, StopIteration):
         mem_kib = 0
-    return {"nproc": os.cpu_count(), "cpu": cpu, "mem_gib": round(mem_kib / 1024 / 1024, 1), "python": platform.python_version()}
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "mem_gib": round(mem_kib / 1024 / 1024, 1),
+        "python": platform.python_version(),
+    }
 
 
 def git_state() -> str:
     """Return the short commit and ``+dirty`` when the tree has local changes."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "?"
     return commit + ("+dirty" if dirty else "")
@@ -248,7 +263,9 @@ class Generator:
         values: dict[str, Any] = {
             "title": f"{title} #{n}" if rng.random() < 0.05 else title,
             "resume": resume,
-            "porteur": rng.choice(self.porteurs) if rng.random() < 0.3 else f"Association {rng.choice(TITLE_HEADS).lower()} de {place}",
+            "porteur": rng.choice(self.porteurs)
+            if rng.random() < 0.3
+            else f"Association {rng.choice(TITLE_HEADS).lower()} de {place}",
             "type_porteur": rng.choice(self.lists["type_porteur"]),
             "territoire": f"Pays de {place}",
             "echelle": rng.choice(self.lists["echelle"]),
@@ -352,7 +369,9 @@ def instance(backend: str, tmp: Path) -> Iterator[tuple[Any, dict[str, Any], CPU
             migrate.upgrade(Database.engine(), None, backup=False)
             with Database.engine().connect() as conn:
                 if backend == "postgresql":
-                    facts["server_version"] = "PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar().split()[0]
+                    facts["server_version"] = (
+                        "PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar().split()[0]
+                    )
                 else:
                     facts["server_version"] = "SQLite " + sqlite3.sqlite_version
         yield app, facts, meter
@@ -405,7 +424,16 @@ def populate(app: Any, count: int, backend: str) -> dict[str, Any]:
             for n in range(1, count + 1):
                 values = gen.initiative(n)
                 text_bytes += sum(len(v.encode()) for v in values.values() if isinstance(v, str))
-                services.create_record(db, form, values, actor=author, policy="account", ctx=ctx, status="published", comment="banc d’essai")
+                services.create_record(
+                    db,
+                    form,
+                    values,
+                    actor=author,
+                    policy="account",
+                    ctx=ctx,
+                    status="published",
+                    comment="banc d’essai",
+                )
                 if n % BATCH == 0 or n == count:
                     db.commit()
                     db.expunge_all()
@@ -414,14 +442,24 @@ def populate(app: Any, count: int, backend: str) -> dict[str, Any]:
                 if n % 2000 == 0:
                     print(f"  {n} records, {n / (time.perf_counter() - t0):.0f} records/s", flush=True)
             seconds = time.perf_counter() - t0
-            facts.update(insert_s=round(seconds, 1), insert_per_s=round(count / seconds, 1), text_kib_per_record=round(text_bytes / count / 1024, 2))
+            facts.update(
+                insert_s=round(seconds, 1),
+                insert_per_s=round(count / seconds, 1),
+                text_kib_per_record=round(text_bytes / count / 1024, 2),
+            )
             # Spread the dates over five years: sorting by date sees realistic values.
             ids = list(db.scalars(select(Record.id).where(Record.form_id == form.id).order_by(Record.id)))
             base = datetime(2021, 1, 1, tzinfo=UTC)
             rows = []
             for record_id in ids:
                 created = base + timedelta(seconds=gen.rng.randint(0, 5 * 365 * 86400))
-                rows.append({"id": record_id, "created_at": created, "updated_at": created + timedelta(seconds=gen.rng.randint(0, 300 * 86400))})
+                rows.append(
+                    {
+                        "id": record_id,
+                        "created_at": created,
+                        "updated_at": created + timedelta(seconds=gen.rng.randint(0, 300 * 86400)),
+                    }
+                )
             db.execute(update(Record), rows)
             db.commit()
             facts["facet_rows"] = db.scalar(select(func.count()).select_from(RecordFacet))
@@ -611,8 +649,11 @@ def measure(app: Any, meter: CPUMeter, args: argparse.Namespace) -> dict[str, An
         for label, url in URLS:
             figures = time_url(client, counter, meter, url, args.warmup, args.requests)
             results["urls"][label] = {"url": url, **figures}
-            print(f"  {label:30} p50 {figures['p50']:7.1f}  p95 {figures['p95']:7.1f} ms  CPU {figures['cpu_ms_per_req']:6.1f} ms/req  "
-                  f"DB {figures['db_ms']:6.1f} ms  others {figures['others_share']:.0%}", flush=True)
+            print(
+                f"  {label:30} p50 {figures['p50']:7.1f}  p95 {figures['p95']:7.1f} ms  CPU {figures['cpu_ms_per_req']:6.1f} ms/req  "
+                f"DB {figures['db_ms']:6.1f} ms  others {figures['others_share']:.0%}",
+                flush=True,
+            )
         results["list_records"] = time_list_records(app, TWO_FACETS, args.warmup, args.requests)
         if args.profile:
             for label, url in URLS:
@@ -629,26 +670,36 @@ def measure(app: Any, meter: CPUMeter, args: argparse.Namespace) -> dict[str, An
 def print_report(facts: dict[str, Any], results: dict[str, Any], args: argparse.Namespace) -> None:
     """Print the Markdown table, the verdict and the evidence for what misses the target, for one backend."""
     print(f"\n## {facts['server_version']}: {facts['records']:,} initiatives, {facts['facet_rows']:,} facet rows")
-    print(f"\nSeeding: {facts['insert_s']} s through `services.create_record` ({facts['insert_per_s']} records/s, "
-          f"commit every {BATCH}); {facts['text_kib_per_record']} KiB of text per record "
-          f"(stored `data` {facts['avg_data_kib']} KiB, `search_text` {facts['avg_search_text_kib']} KiB).\n")
-    print(f"Server time, Flask test client, anonymous, {args.warmup} warm-up + {args.requests} timed requests per URL. "
-          "CPU = this process + the database server, per request; DB = the request's statements replayed "
-          "(execute + fetch, best of 3); others = CPU share of the machine taken by other processes meanwhile.\n")
+    print(
+        f"\nSeeding: {facts['insert_s']} s through `services.create_record` ({facts['insert_per_s']} records/s, "
+        f"commit every {BATCH}); {facts['text_kib_per_record']} KiB of text per record "
+        f"(stored `data` {facts['avg_data_kib']} KiB, `search_text` {facts['avg_search_text_kib']} KiB).\n"
+    )
+    print(
+        f"Server time, Flask test client, anonymous, {args.warmup} warm-up + {args.requests} timed requests per URL. "
+        "CPU = this process + the database server, per request; DB = the request's statements replayed "
+        "(execute + fetch, best of 3); others = CPU share of the machine taken by other processes meanwhile.\n"
+    )
     print("| URL | p50 ms | p95 ms | p99 ms | max ms | CPU ms/req | SQL stmts | DB ms | others | KiB |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for label, r in results["urls"].items():
         flag = " ❌" if r["p95"] >= TARGET_MS else ""
-        print(f"| {label} `{r['url'].replace('/annuaire/initiative', '…')}` | {r['p50']:.1f} | **{r['p95']:.1f}**{flag} | {r['p99']:.1f} | "
-              f"{r['max']:.1f} | {r['cpu_ms_per_req']:.1f} | {r['sql_statements']} | {r['db_ms']:.1f} | {r['others_share']:.0%} | {r['bytes'] / 1024:.1f} |")
+        print(
+            f"| {label} `{r['url'].replace('/annuaire/initiative', '…')}` | {r['p50']:.1f} | **{r['p95']:.1f}**{flag} | {r['p99']:.1f} | "
+            f"{r['max']:.1f} | {r['cpu_ms_per_req']:.1f} | {r['sql_statements']} | {r['db_ms']:.1f} | {r['others_share']:.0%} | {r['bytes'] / 1024:.1f} |"
+        )
     lr = results["list_records"]
     page = results["urls"]["2 facettes (themes+communes)"]
-    print(f"\n`queries.list_records` alone, two facets ({lr['total']} matches): p50 {lr['p50']:.1f} ms, p95 {lr['p95']:.1f} ms; "
-          f"the whole request: p50 {page['p50']:.1f} ms, so parsing, labels and the template take ~{page['p50'] - lr['p50']:.1f} ms.")
+    print(
+        f"\n`queries.list_records` alone, two facets ({lr['total']} matches): p50 {lr['p50']:.1f} ms, p95 {lr['p95']:.1f} ms; "
+        f"the whole request: p50 {page['p50']:.1f} ms, so parsing, labels and the template take ~{page['p50'] - lr['p50']:.1f} ms."
+    )
     worst = max(results["urls"].items(), key=lambda item: item[1]["p95"])
     ok = worst[1]["p95"] < TARGET_MS
-    print(f"\n**Verdict ({facts['backend']}): {'PASS' if ok else 'FAIL'}** — worst p95 {worst[1]['p95']:.1f} ms "
-          f"({worst[0]}) against the {TARGET_MS:.0f} ms target.")
+    print(
+        f"\n**Verdict ({facts['backend']}): {'PASS' if ok else 'FAIL'}** — worst p95 {worst[1]['p95']:.1f} ms "
+        f"({worst[0]}) against the {TARGET_MS:.0f} ms target."
+    )
     for label, r in results["urls"].items():
         if r["p95"] >= TARGET_MS or args.profile_all:
             print(f"\nSlowest statements of one `{label}` request (replayed):")
@@ -682,7 +733,9 @@ def main() -> int:
     }
     m = context["machine"]
     print(f"# Lieudit faceted list benchmark, {context['time']}, commit {context['git']}")
-    print(f"# machine: {m['nproc']} CPU ({m['cpu']}), {m['mem_gib']} GiB RAM, Python {m['python']}, load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"# machine: {m['nproc']} CPU ({m['cpu']}), {m['mem_gib']} GiB RAM, Python {m['python']}, load average {os.getloadavg()[0]:.2f}"
+    )
     print(f"# command: {context['command']}")
     verdicts = {}
     for backend in backends:
@@ -691,7 +744,10 @@ def main() -> int:
             print(f"\n[{backend}] building an instance with {args.records:,} initiatives…", flush=True)
             with instance(backend, tmp) as (app, facts, meter):
                 facts.update(populate(app, args.records, backend))
-                print(f"[{backend}] seeded in {facts['insert_s']} s ({facts['insert_per_s']} records/s); measuring…", flush=True)
+                print(
+                    f"[{backend}] seeded in {facts['insert_s']} s ({facts['insert_per_s']} records/s); measuring…",
+                    flush=True,
+                )
                 results = measure(app, meter, args)
             print_report(facts, results, args)
             verdicts[backend] = max(results["urls"].items(), key=lambda item: item[1]["p95"])
@@ -701,7 +757,9 @@ def main() -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     print("\n## Summary\n")
     for backend, (label, r) in verdicts.items():
-        print(f"- {backend}: worst p95 {r['p95']:.1f} ms ({label}) → {'PASS' if r['p95'] < TARGET_MS else 'FAIL'} (target < {TARGET_MS:.0f} ms)")
+        print(
+            f"- {backend}: worst p95 {r['p95']:.1f} ms ({label}) → {'PASS' if r['p95'] < TARGET_MS else 'FAIL'} (target < {TARGET_MS:.0f} ms)"
+        )
     return 0
 
 

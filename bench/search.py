@@ -138,8 +138,12 @@ def instance(engine_name: str, tmp: Path) -> Iterator[tuple[Any, str, dict[str, 
             url = server.create_database("lieudit_bench")
         else:
             url = f"sqlite:///{tmp / 'lieudit.db'}"
-        config = {"DATABASE_URL": url, "INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "bench",
-                  "SEARCH_BACKEND": engine_name}
+        config = {
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(tmp / "instance"),
+            "SECRET_KEY": "bench",
+            "SEARCH_BACKEND": engine_name,
+        }
         app = create_app(config)
         with app.app_context():
             migrate.upgrade(Database.engine(), None, backup=False)
@@ -150,8 +154,11 @@ def instance(engine_name: str, tmp: Path) -> Iterator[tuple[Any, str, dict[str, 
             session.commit()
             session.close()
             with Database.engine().connect() as conn:
-                facts["server_version"] = ("PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar().split()[0]
-                                           if engine_name == "postgres" else "SQLite " + sqlite3.sqlite_version)
+                facts["server_version"] = (
+                    "PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar().split()[0]
+                    if engine_name == "postgres"
+                    else "SQLite " + sqlite3.sqlite_version
+                )
         yield app, url, facts
     finally:
         if app is not None:
@@ -196,7 +203,9 @@ def load(app: Any, count: int) -> float:
             if pages:
                 conn.execute(insert(Page), pages)
                 conn.execute(insert(PageRevision), revisions)
-                conn.execute(update(Page).where(Page.id.in_([p["id"] for p in pages])).values(current_revision_id=Page.id))
+                conn.execute(
+                    update(Page).where(Page.id.in_([p["id"] for p in pages])).values(current_revision_id=Page.id)
+                )
             if rows:
                 conn.execute(insert(Record), rows)
         pages.clear(), revisions.clear(), rows.clear()
@@ -205,25 +214,50 @@ def load(app: Any, count: int) -> float:
         moment = epoch + timedelta(minutes=number)
         if number % 2 == 0:
             key = number + 1
-            pages.append({"id": key, "slug": f"page-{number}", "title": title, "created_at": moment, "updated_at": moment})
-            revisions.append({"id": key, "page_id": key, "number": 1, "title": title, "body": body, "comment": "",
-                              "action": "create", "created_at": moment, "size": len(body.encode())})
+            pages.append(
+                {"id": key, "slug": f"page-{number}", "title": title, "created_at": moment, "updated_at": moment}
+            )
+            revisions.append(
+                {
+                    "id": key,
+                    "page_id": key,
+                    "number": 1,
+                    "title": title,
+                    "body": body,
+                    "comment": "",
+                    "action": "create",
+                    "created_at": moment,
+                    "size": len(body.encode()),
+                }
+            )
         else:
             data: dict[str, Any] = {title_def.id: title, text_def.id: body}
             if theme_def is not None:
                 data[theme_def.id] = rng.sample(theme_keys, rng.randint(1, 3))
             if zone_def is not None:
                 data[zone_def.id] = rng.choice(COMMUNES)
-            rows.append({"form_id": form_id, "title": title, "data": data, "status": "published",
-                         "form_revision": form_revision, "revision_number": 1, "created_at": moment,
-                         "updated_at": moment, "search_text": ""})
+            rows.append(
+                {
+                    "form_id": form_id,
+                    "title": title,
+                    "data": data,
+                    "status": "published",
+                    "form_revision": form_revision,
+                    "revision_number": 1,
+                    "created_at": moment,
+                    "updated_at": moment,
+                    "search_text": "",
+                }
+            )
         if len(pages) + len(rows) >= BATCH:
             flush()
     flush()
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             for table in ("pages", "page_revisions"):  # ids were given: move the sequences past them
-                conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                )
             conn.exec_driver_sql("VACUUM ANALYZE")
     return time.perf_counter() - started
 
@@ -255,7 +289,7 @@ def query_words(count: int, seed: int = 3) -> tuple[list[str], list[str]]:
         tokens = re.findall(r"[^\W\d_]{3,}", rng.choice(pool))
         if len(tokens) >= 4:
             start = rng.randrange(len(tokens) - 2)
-            phrases.append('"' + " ".join(tokens[start:start + rng.randint(2, 3)]) + '"')
+            phrases.append('"' + " ".join(tokens[start : start + rng.randint(2, 3)]) + '"')
     return singles, phrases
 
 
@@ -267,8 +301,12 @@ def percentile(values: list[float], pct: float) -> float:
 
 def summary(values: list[float]) -> dict[str, float]:
     """p50, p99, mean and max, in milliseconds."""
-    return {"p50": round(percentile(values, 50), 2), "p99": round(percentile(values, 99), 2),
-            "mean": round(statistics.fmean(values), 2), "max": round(max(values), 2)}
+    return {
+        "p50": round(percentile(values, 50), 2),
+        "p99": round(percentile(values, 99), 2),
+        "mean": round(statistics.fmean(values), 2),
+        "max": round(max(values), 2),
+    }
 
 
 def cpu_seconds() -> float:
@@ -310,8 +348,14 @@ def save_to_searchable(app: Any, count: int) -> dict[str, float]:
         word = f"zqxbench{number:05d}".replace("0", "o")
         with app.app_context():
             session = Database.new_session(app)
-            pages.create_page(session, title=f"Sauvegarde {word}", body=f"Texte {word} à trouver.\n", comment="",
-                              actor=Anonymous(), policy="open")
+            pages.create_page(
+                session,
+                title=f"Sauvegarde {word}",
+                body=f"Texte {word} à trouver.\n",
+                comment="",
+                actor=Anonymous(),
+                policy="open",
+            )
             started = time.perf_counter()
             session.commit()
             while backend.search(Query(text=word)).total == 0:
@@ -333,13 +377,21 @@ def fts5_reference(count: int, singles: list[str], phrases: list[str], tmp: Path
     conn.execute("CREATE VIRTUAL TABLE docs USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')")
     started = time.perf_counter()
     with conn:
-        conn.executemany("INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", ((n + 1, t, b) for n, t, b in corpus(count)))
+        conn.executemany(
+            "INSERT INTO docs(rowid, title, body) VALUES (?, ?, ?)", ((n + 1, t, b) for n, t, b in corpus(count))
+        )
     elapsed = time.perf_counter() - started
     conn.execute("PRAGMA wal_checkpoint")
-    sql = ("SELECT rowid, title, snippet(docs, 1, '<mark>', '</mark>', ' … ', 30) FROM docs WHERE docs MATCH ? "
-           "ORDER BY bm25(docs, 3.0, 1.0) LIMIT 20")
-    out: dict[str, Any] = {"docs": count, "index_seconds": round(elapsed, 1), "docs_per_second": round(count / elapsed),
-                           "size_bytes": path.stat().st_size}
+    sql = (
+        "SELECT rowid, title, snippet(docs, 1, '<mark>', '</mark>', ' … ', 30) FROM docs WHERE docs MATCH ? "
+        "ORDER BY bm25(docs, 3.0, 1.0) LIMIT 20"
+    )
+    out: dict[str, Any] = {
+        "docs": count,
+        "index_seconds": round(elapsed, 1),
+        "docs_per_second": round(count / elapsed),
+        "size_bytes": path.stat().st_size,
+    }
     for name, queries in (("single", singles), ("phrase", phrases)):
         times = []
         for text in queries:
@@ -356,7 +408,9 @@ def fts5_reference(count: int, singles: list[str], phrases: list[str], tmp: Path
 # --- main -------------------------------------------------------------------------------
 
 
-def run_engine(engine_name: str, args: argparse.Namespace, singles: list[str], phrases: list[str], tmp: Path) -> dict[str, Any]:
+def run_engine(
+    engine_name: str, args: argparse.Namespace, singles: list[str], phrases: list[str], tmp: Path
+) -> dict[str, Any]:
     """Load, rebuild, query over HTTP and save-to-searchable for one engine."""
     from wiki.db import Database
     from wiki.search import get_backend
@@ -370,19 +424,37 @@ def run_engine(engine_name: str, args: argparse.Namespace, singles: list[str], p
         started, cpu, load_before = time.perf_counter(), cpu_seconds(), os.getloadavg()[0]
         count = maintenance.rebuild(Database.engine(app), get_backend(app))
         elapsed = time.perf_counter() - started
-        facts |= {"docs": count, "rebuild_seconds": round(elapsed, 1), "docs_per_second": round(count / elapsed),
-                  "rebuild_cpu_seconds": round(cpu_seconds() - cpu, 1), "index_bytes": index_size(app),
-                  "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)]}
-        print(f"[{engine_name}] rebuild: {count} documents in {elapsed:.1f} s ({count / elapsed:.0f}/s), "
-              f"CPU of this process and its writers {facts['rebuild_cpu_seconds']} s, index {facts['index_bytes'] / 1e6:.0f} MB, "
-              f"load average {facts['load_average']}", flush=True)
+        facts |= {
+            "docs": count,
+            "rebuild_seconds": round(elapsed, 1),
+            "docs_per_second": round(count / elapsed),
+            "rebuild_cpu_seconds": round(cpu_seconds() - cpu, 1),
+            "index_bytes": index_size(app),
+            "load_average": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        }
+        print(
+            f"[{engine_name}] rebuild: {count} documents in {elapsed:.1f} s ({count / elapsed:.0f}/s), "
+            f"CPU of this process and its writers {facts['rebuild_cpu_seconds']} s, index {facts['index_bytes'] / 1e6:.0f} MB, "
+            f"load average {facts['load_average']}",
+            flush=True,
+        )
         if args.rebuild_only:
             return facts
         port = free_port()
-        env = {"LIEUDIT_DATABASE_URL": url, "LIEUDIT_INSTANCE_PATH": app.instance_path, "LIEUDIT_SECRET_KEY": "bench",
-               "LIEUDIT_SEARCH_BACKEND": engine_name}
-        server = GunicornServer("wiki:create_app()", port, workers=args.workers, cwd=str(ROOT), env=env,
-                                log_path=str(tmp / f"gunicorn-{engine_name}.log"))
+        env = {
+            "LIEUDIT_DATABASE_URL": url,
+            "LIEUDIT_INSTANCE_PATH": app.instance_path,
+            "LIEUDIT_SECRET_KEY": "bench",
+            "LIEUDIT_SEARCH_BACKEND": engine_name,
+        }
+        server = GunicornServer(
+            "wiki:create_app()",
+            port,
+            workers=args.workers,
+            cwd=str(ROOT),
+            env=env,
+            log_path=str(tmp / f"gunicorn-{engine_name}.log"),
+        )
         with server.start(ready_path="/-/health"):
             http_queries(port, singles[:20])  # warm-up: imports, searchers, caches
             facts["single"], facts["single_hits"] = http_queries(port, singles, server.pgid)
@@ -403,14 +475,19 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-fts5", action="store_true")
-    parser.add_argument("--rebuild-only", action="store_true", help="load and rebuild, no queries (the 100,000-document run)")
+    parser.add_argument(
+        "--rebuild-only", action="store_true", help="load and rebuild, no queries (the 100,000-document run)"
+    )
     parser.add_argument("--jsonl")
     args = parser.parse_args()
     singles, phrases = query_words(args.queries)
     engines = ["whoosh", "postgres"] if args.engine == "both" else [args.engine]
     tmp = Path(tempfile.mkdtemp(prefix="lieudit-bench-search-"))
-    print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-          f"load average {os.getloadavg()}", flush=True)
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        f"load average {os.getloadavg()}",
+        flush=True,
+    )
     results = []
     try:
         for name in engines:
@@ -423,8 +500,10 @@ def main() -> None:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print()
-    print("| engine | docs | rebuild s | docs/s | rebuild CPU s | index MB | single p50 / p99 ms (server CPU ms) "
-          "| phrase p50 / p99 ms (server CPU ms) | save→found p50 / p99 ms |")
+    print(
+        "| engine | docs | rebuild s | docs/s | rebuild CPU s | index MB | single p50 / p99 ms (server CPU ms) "
+        "| phrase p50 / p99 ms (server CPU ms) | save→found p50 / p99 ms |"
+    )
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in results if not args.rebuild_only else ():
         seconds = r.get("rebuild_seconds", r.get("index_seconds"))
@@ -432,9 +511,11 @@ def main() -> None:
         save = r.get("save_to_searchable")
         saved = f"{save['p50']} / {save['p99']}" if save else "—"
         single, phrase = r["single"], r["phrase"]
-        print(f"| {r['engine']} | {r['docs']:,} | {seconds} | {r['docs_per_second']:,} | {r.get('rebuild_cpu_seconds', '—')} | "
-              f"{size:.0f} | {single['p50']} / {single['p99']} ({single.get('server_cpu_ms', '—')}) | "
-              f"{phrase['p50']} / {phrase['p99']} ({phrase.get('server_cpu_ms', '—')}) | {saved} |")
+        print(
+            f"| {r['engine']} | {r['docs']:,} | {seconds} | {r['docs_per_second']:,} | {r.get('rebuild_cpu_seconds', '—')} | "
+            f"{size:.0f} | {single['p50']} / {single['p99']} ({single.get('server_cpu_ms', '—')}) | "
+            f"{phrase['p50']} / {phrase['p99']} ({phrase.get('server_cpu_ms', '—')}) | {saved} |"
+        )
     print(f"load average at the end: {os.getloadavg()}")
     if args.jsonl:
         with open(args.jsonl, "a", encoding="utf-8") as handle:

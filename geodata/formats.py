@@ -115,7 +115,9 @@ def load_json(data: bytes) -> Any:
     except FormatError:
         raise
     except json.JSONDecodeError as error:
-        raise FormatError(f"JSON illisible (ligne {error.lineno}, colonne {error.colno}) : ce fichier n'est pas du JSON valide.") from None
+        raise FormatError(
+            f"JSON illisible (ligne {error.lineno}, colonne {error.colno}) : ce fichier n'est pas du JSON valide."
+        ) from None
     except (ValueError, RecursionError):
         raise FormatError("JSON illisible : ce fichier n'est pas du JSON valide.") from None
 
@@ -143,22 +145,43 @@ def _geojson_features(obj: Any, layer: Layer, prefix: str = "") -> None:
             raise FormatError(f"Trop d'objets : {MAX_FEATURES} au plus par fichier.")
         if obj.get("crs") is not None:
             crs = obj["crs"]
-            name = crs.get("properties", {}).get("name") if isinstance(crs, dict) and isinstance(crs.get("properties"), dict) else None
+            name = (
+                crs.get("properties", {}).get("name")
+                if isinstance(crs, dict) and isinstance(crs.get("properties"), dict)
+                else None
+            )
             from geodata.geometry import WGS84_NAMES
 
             if name not in WGS84_NAMES:
-                raise FormatError("Projection non prise en charge : GeoJSON est toujours en WGS 84 (longitude, latitude) ; reprojetez le fichier.")
+                raise FormatError(
+                    "Projection non prise en charge : GeoJSON est toujours en WGS 84 (longitude, latitude) ; reprojetez le fichier."
+                )
         for number, raw in enumerate(features, 1):
             ref = f"{prefix}objet {number}"
             if not isinstance(raw, dict) or raw.get("type") != "Feature":
                 layer.errors.append((ref, "objet GeoJSON « Feature » attendu."))
                 continue
             props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
-            layer.features.append(Feature(ref, {str(k): v for k, v in props.items() if not str(k).startswith("_umap")}, raw.get("geometry"), _feature_id(raw)))
+            layer.features.append(
+                Feature(
+                    ref,
+                    {str(k): v for k, v in props.items() if not str(k).startswith("_umap")},
+                    raw.get("geometry"),
+                    _feature_id(raw),
+                )
+            )
     elif kind == "Feature":
         props = obj.get("properties") if isinstance(obj.get("properties"), dict) else {}
         layer.features.append(Feature(f"{prefix}objet 1", dict(props), obj.get("geometry"), _feature_id(obj)))
-    elif kind in ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"):
+    elif kind in (
+        "Point",
+        "LineString",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+    ):
         layer.features.append(Feature(f"{prefix}objet 1", {}, obj))
     else:
         raise FormatError("GeoJSON invalide : type FeatureCollection, Feature ou géométrie attendu.")
@@ -188,7 +211,11 @@ def read_umap(data: bytes) -> Layer:
     layers = obj.get("layers")
     if not isinstance(layers, list):
         raise FormatError("Export uMap invalide : « layers » doit être une liste.")
-    out = Layer(name=str((obj.get("properties") or {}).get("name") or "")[:200] if isinstance(obj.get("properties"), dict) else "")
+    out = Layer(
+        name=str((obj.get("properties") or {}).get("name") or "")[:200]
+        if isinstance(obj.get("properties"), dict)
+        else ""
+    )
     for number, raw in enumerate(layers, 1):
         options = raw.get("_umap_options") if isinstance(raw, dict) else None
         name = options.get("name") if isinstance(options, dict) else None
@@ -359,7 +386,10 @@ def read_gpx(data: bytes) -> Layer:
             notice = ""
             try:
                 if kind == "wpt":
-                    geometry: Any = {"type": "Point", "coordinates": [float(element.get("lon", "")), float(element.get("lat", ""))]}
+                    geometry: Any = {
+                        "type": "Point",
+                        "coordinates": [float(element.get("lon", "")), float(element.get("lat", ""))],
+                    }
                 elif kind == "rte":
                     coords, notice = _thin(_gpx_points(element, "rtept"))
                     geometry = {"type": "LineString", "coordinates": coords}
@@ -370,7 +400,13 @@ def read_gpx(data: bytes) -> Layer:
                         notice = notice or note
                         if coords:
                             segments.append(coords)
-                    geometry = None if not segments else {"type": "LineString", "coordinates": segments[0]} if len(segments) == 1 else {"type": "MultiLineString", "coordinates": segments}
+                    geometry = (
+                        None
+                        if not segments
+                        else {"type": "LineString", "coordinates": segments[0]}
+                        if len(segments) == 1
+                        else {"type": "MultiLineString", "coordinates": segments}
+                    )
             except ValueError as error:
                 layer.errors.append((ref, str(error) if "GPX" in str(error) else "coordonnées illisibles."))
                 continue
@@ -381,7 +417,9 @@ def read_gpx(data: bytes) -> Layer:
 # --- OpenStreetMap --------------------------------------------------------------------------
 
 #: Closed ways with these tags are areas (a simplified version of the OSM wiki's rules).
-_AREA_KEYS = frozenset({"building", "landuse", "leisure", "natural", "amenity", "place", "boundary", "area", "shop", "tourism", "water"})
+_AREA_KEYS = frozenset(
+    {"building", "landuse", "leisure", "natural", "amenity", "place", "boundary", "area", "shop", "tourism", "water"}
+)
 
 
 def _osm_elements_from_xml(root: Element) -> list[dict[str, Any]]:
@@ -397,7 +435,10 @@ def _osm_elements_from_xml(root: Element) -> list[dict[str, Any]]:
         elif kind == "way":
             item["nodes"] = [nd.get("ref") for nd in _children(element, "nd")]
         else:
-            item["members"] = [{"type": m.get("type"), "ref": m.get("ref"), "role": m.get("role", "")} for m in _children(element, "member")]
+            item["members"] = [
+                {"type": m.get("type"), "ref": m.get("ref"), "role": m.get("role", "")}
+                for m in _children(element, "member")
+            ]
         elements.append(item)
     return elements
 
@@ -456,7 +497,12 @@ def _osm_layer(elements: list[Any]) -> Layer:
                 geometry = {"type": "LineString", "coordinates": coords}
         else:
             if tags.get("type") not in ("multipolygon", "boundary"):
-                layer.errors.append((ref, f"relation de type « {str(tags.get('type', '?'))[:40]} » non prise en charge (seuls les multipolygones le sont)."))
+                layer.errors.append(
+                    (
+                        ref,
+                        f"relation de type « {str(tags.get('type', '?'))[:40]} » non prise en charge (seuls les multipolygones le sont).",
+                    )
+                )
                 continue
             members = item.get("members") if isinstance(item.get("members"), list) else []
             lines = []
@@ -467,7 +513,12 @@ def _osm_layer(elements: list[Any]) -> Layer:
                         lines.append(shapely.geometry.LineString([nodes[r] for r in refs]))
             polygons = list(polygonize(lines))
             if not polygons:
-                layer.errors.append((ref, "multipolygone incomplet : ses chemins manquent dans le fichier ou ne forment pas de contour fermé."))
+                layer.errors.append(
+                    (
+                        ref,
+                        "multipolygone incomplet : ses chemins manquent dans le fichier ou ne forment pas de contour fermé.",
+                    )
+                )
                 continue
             shape = shapely.geometry.MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
             geometry = shapely.geometry.mapping(shape)

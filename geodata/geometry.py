@@ -31,7 +31,9 @@ MAX_GEOMETRY_BYTES = 200_000  # the stored GeoJSON; at 7 decimals this binds fro
 MAX_TEXT_BYTES = 1_000_000  # GeoJSON text as submitted, before rounding
 DEPTHS = {"Point": 1, "LineString": 2, "MultiPoint": 2, "Polygon": 3, "MultiLineString": 3, "MultiPolygon": 4}
 #: Names of WGS 84 accepted in a legacy ``crs`` member (anything else is refused).
-WGS84_NAMES = frozenset({"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"})
+WGS84_NAMES = frozenset(
+    {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "EPSG:4326", "urn:ogc:def:crs:EPSG::4326"}
+)
 _LATLON_RES = (  # "47.65, -2.08" / "47.65 -2.08", or decimal commas: "47,65 ; -2,08"
     re.compile(r"(-?[0-9]{1,3}\.[0-9]+) *(?:[,;] *| +)(-?[0-9]{1,3}\.[0-9]+)"),
     re.compile(r"(-?[0-9]{1,3},[0-9]+) *(?:; *| +)(-?[0-9]{1,3},[0-9]+)"),
@@ -121,9 +123,15 @@ def check_crs(obj: Mapping[str, Any]) -> None:
     crs = obj.get("crs")
     if crs is None:
         return
-    name = crs.get("properties", {}).get("name") if isinstance(crs, Mapping) and isinstance(crs.get("properties"), Mapping) else None
+    name = (
+        crs.get("properties", {}).get("name")
+        if isinstance(crs, Mapping) and isinstance(crs.get("properties"), Mapping)
+        else None
+    )
     if name not in WGS84_NAMES:
-        raise GeometryError("Projection non prise en charge : GeoJSON est toujours en WGS 84 (longitude, latitude) ; reprojetez le fichier.")
+        raise GeometryError(
+            "Projection non prise en charge : GeoJSON est toujours en WGS 84 (longitude, latitude) ; reprojetez le fichier."
+        )
 
 
 def orient(geometry: dict[str, Any]) -> dict[str, Any]:
@@ -131,7 +139,9 @@ def orient(geometry: dict[str, Any]) -> dict[str, Any]:
     if geometry["type"] not in ("Polygon", "MultiPolygon"):
         return geometry
     shape = shapely.geometry.shape(geometry)
-    oriented = shapely.orient_polygons(shape, exterior_cw=False) if hasattr(shapely, "orient_polygons") else _orient_old(shape)
+    oriented = (
+        shapely.orient_polygons(shape, exterior_cw=False) if hasattr(shapely, "orient_polygons") else _orient_old(shape)
+    )
     return _rounded(shapely.geometry.mapping(oriented))
 
 
@@ -155,12 +165,19 @@ def _rounded(mapping: Mapping[str, Any]) -> dict[str, Any]:
 def _repair(geometry: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any] | None:
     """Return a valid version of an invalid (multi)polygon, keeping only its areas."""
     fixed = shapely.make_valid(shapely.geometry.shape(geometry))
-    polygons = [g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty]
+    polygons = [
+        g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty
+    ]
     if not polygons:
         return None
     merged = shapely.union_all(polygons)
     out = _rounded(shapely.geometry.mapping(merged))
-    if out["type"] not in kinds and out["type"] == "MultiPolygon" and "Polygon" in kinds and len(out["coordinates"]) == 1:
+    if (
+        out["type"] not in kinds
+        and out["type"] == "MultiPolygon"
+        and "Polygon" in kinds
+        and len(out["coordinates"]) == 1
+    ):
         out = {"type": "Polygon", "coordinates": out["coordinates"][0]}
     return out if out["type"] in kinds else None
 
@@ -181,7 +198,12 @@ def parse_text(text: str) -> Any:
 
 
 def clean(
-    raw: Any, kinds: Iterable[str] = KINDS, *, repair: bool = False, max_vertices: int = MAX_VERTICES, max_bytes: int = MAX_GEOMETRY_BYTES
+    raw: Any,
+    kinds: Iterable[str] = KINDS,
+    *,
+    repair: bool = False,
+    max_vertices: int = MAX_VERTICES,
+    max_bytes: int = MAX_GEOMETRY_BYTES,
 ) -> Cleaned | None:
     """Validate a GeoJSON geometry (dict or text) and return it normalised, or None when empty.
 
@@ -208,7 +230,9 @@ def clean(
     check_crs(raw)
     kind = raw.get("type")
     if kind == "GeometryCollection":
-        raise GeometryError("Type de géométrie inconnu ici : « GeometryCollection » (une fiche a une seule géométrie : point, ligne ou polygone, simples ou multiples).")
+        raise GeometryError(
+            "Type de géométrie inconnu ici : « GeometryCollection » (une fiche a une seule géométrie : point, ligne ou polygone, simples ou multiples)."
+        )
     if not isinstance(kind, str) or kind not in DEPTHS:
         shown = kind if isinstance(kind, str) else type(kind).__name__
         raise GeometryError(f"Type de géométrie inconnu : « {str(shown)[:40]} ».")
@@ -226,7 +250,9 @@ def clean(
         if not valid:
             fixed = _repair(geometry, kinds) if repair else None
             if fixed is None:
-                raise GeometryError("Géométrie invalide : polygone invalide (il se croise lui-même, ou ses contours se chevauchent).")
+                raise GeometryError(
+                    "Géométrie invalide : polygone invalide (il se croise lui-même, ou ses contours se chevauchent)."
+                )
             geometry, notice = fixed, "Polygone corrigé automatiquement (il se croisait lui-même) : vérifiez son tracé."
         geometry = orient(geometry)
     if len(json.dumps(geometry, separators=(",", ":"))) > max_bytes:

@@ -17,8 +17,15 @@ from wiki.geo.layers import import_layer
 
 def _run(db: Session, data: bytes, fmt: str, form: str | None, author: Any, dry_run: bool) -> ImportResult:
     done = import_layer(db, data, fmt, form=form, author=author)
-    return ImportResult(created=done.created, updated=done.updated, unchanged=done.unchanged, errors=[RowError(r, m) for r, m in done.errors],
-                        warnings=done.warnings, error=done.error, dry_run=dry_run)
+    return ImportResult(
+        created=done.created,
+        updated=done.updated,
+        unchanged=done.unchanged,
+        errors=[RowError(r, m) for r, m in done.errors],
+        warnings=done.warnings,
+        error=done.error,
+        dry_run=dry_run,
+    )
 
 
 def run_geojson(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: bool) -> ImportResult:

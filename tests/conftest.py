@@ -164,7 +164,10 @@ def sqlite_app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
     """An app on a SQLite file only (for browser tests with a live server)."""
     target = tmp_path / "live.db"
     shutil.copyfile(sqlite_template, target)
-    app = create_app(base_config(tmp_path / "instance") | {"DATABASE_URL": f"sqlite:///{target}", "WTF_CSRF_ENABLED": True, "SERVER_NAME": None, "TESTING": False})
+    app = create_app(
+        base_config(tmp_path / "instance")
+        | {"DATABASE_URL": f"sqlite:///{target}", "WTF_CSRF_ENABLED": True, "SERVER_NAME": None, "TESTING": False}
+    )
     yield app
     app.extensions["lieudit.search"].close()
     Database.engine(app).dispose()

@@ -16,12 +16,21 @@ PASSWORD = "motdepasse-solide"
 _authors = itertools.count(1)
 
 
-def make_user(db: Session, name: str = "Camille", *, role: str = "contributor", password: str = PASSWORD, **kw: Any) -> User:
+def make_user(
+    db: Session, name: str = "Camille", *, role: str = "contributor", password: str = PASSWORD, **kw: Any
+) -> User:
     """Create an account (flushed, not committed)."""
     return accounts.create_user(db, name=name, password=password, role=role, settings=FAST_HASH, **kw)
 
 
-def make_page(db: Session, title: str = "Médiathèque de Redon", body: str = "Texte de départ.\n", *, actor: User | None = None, policy: str = "account") -> Any:
+def make_page(
+    db: Session,
+    title: str = "Médiathèque de Redon",
+    body: str = "Texte de départ.\n",
+    *,
+    actor: User | None = None,
+    policy: str = "account",
+) -> Any:
     """Create a page with one revision (flushed, not committed)."""
     actor = actor or make_user(db, f"Auteur {next(_authors)}")
     return pages.create_page(db, title=title, body=body, comment="création", actor=actor, policy=policy).page

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = sorted(p for top in ("wiki", "geodata", "importers") for p in (ROOT / top).rglob("*.py") if "migrations" not in p.parts)
+SOURCES = sorted(
+    p for top in ("wiki", "geodata", "importers") for p in (ROOT / top).rglob("*.py") if "migrations" not in p.parts
+)
 PURE = (
     "wiki/markup.py",
     "wiki/textdiff.py",
@@ -28,10 +30,31 @@ PURE = (
     "geodata/geometry.py",
 )
 #: The pure field modules of records may use each other, nothing else of ours.
-PURE_SIBLINGS = ("wiki.records.fields", "wiki.records.schema", "wiki.records.disclosure", "wiki.records.values", "wiki.records.geometry", "wiki.agenda", "geodata.geometry")
+PURE_SIBLINGS = (
+    "wiki.records.fields",
+    "wiki.records.schema",
+    "wiki.records.disclosure",
+    "wiki.records.values",
+    "wiki.records.geometry",
+    "wiki.agenda",
+    "geodata.geometry",
+)
 #: Service modules that are not named services.py: the agenda's, split by responsibility.
-SERVICES = ("wiki/agenda/projection.py", "wiki/agenda/occurrences.py", "wiki/agenda/overrides.py", "wiki/agenda/feeds.py")
-KERNEL = ("wiki/db.py", "wiki/paging.py", "wiki/signals.py", "wiki/config.py", "wiki/markup.py", "wiki/textdiff.py", "wiki/macros.py")
+SERVICES = (
+    "wiki/agenda/projection.py",
+    "wiki/agenda/occurrences.py",
+    "wiki/agenda/overrides.py",
+    "wiki/agenda/feeds.py",
+)
+KERNEL = (
+    "wiki/db.py",
+    "wiki/paging.py",
+    "wiki/signals.py",
+    "wiki/config.py",
+    "wiki/markup.py",
+    "wiki/textdiff.py",
+    "wiki/macros.py",
+)
 
 
 def imports_of(path: Path) -> set[str]:
@@ -64,7 +87,11 @@ def test_kernel_imports_no_domain(path):
     assert bad == set()
 
 
-@pytest.mark.parametrize("path", [p for p in SOURCES if p.parent.name != "activity" and "search" not in p.parts and "exports" not in p.parts], ids=rel)
+@pytest.mark.parametrize(
+    "path",
+    [p for p in SOURCES if p.parent.name != "activity" and "search" not in p.parts and "exports" not in p.parts],
+    ids=rel,
+)
 def test_domains_never_import_their_subscribers(path):
     bad = {m for m in imports_of(path) if m.startswith(("wiki.activity", "wiki.search", "wiki.exports"))}
     if rel(path) == "wiki/__init__.py":
@@ -72,7 +99,9 @@ def test_domains_never_import_their_subscribers(path):
     assert bad == set()
 
 
-@pytest.mark.parametrize("path", [p for p in SOURCES if p.name in ("services.py", "models.py") or rel(p) in SERVICES], ids=rel)
+@pytest.mark.parametrize(
+    "path", [p for p in SOURCES if p.name in ("services.py", "models.py") or rel(p) in SERVICES], ids=rel
+)
 def test_services_and_models_never_touch_the_request(path):
     imported = imports_of(path)
     assert not {"flask.request", "flask.session", "flask.g"} & imported
@@ -87,7 +116,13 @@ def test_views_do_not_import_other_domains_models(path):
 
 
 def test_nothing_imports_importers():
-    offenders = [rel(p) for p in SOURCES if not rel(p).startswith("importers/") and rel(p) != "wiki/__init__.py" and any(m.startswith("importers") for m in imports_of(p))]
+    offenders = [
+        rel(p)
+        for p in SOURCES
+        if not rel(p).startswith("importers/")
+        and rel(p) != "wiki/__init__.py"
+        and any(m.startswith("importers") for m in imports_of(p))
+    ]
     assert offenders == []
 
 
@@ -98,16 +133,26 @@ def test_every_listed_service_module_exists():
 def test_no_star_imports_and_no_utils_module():
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        assert not any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree)), rel(path)
+        assert not any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree)), (
+            rel(path)
+        )
         assert path.name != "utils.py"
 
 
 def test_public_functions_have_docstrings():
     missing = []
     for path in SOURCES:
-        if path.name not in ("services.py", "models.py") and path.parent.name not in ("importers", "exports") and rel(path) not in SERVICES:
+        if (
+            path.name not in ("services.py", "models.py")
+            and path.parent.name not in ("importers", "exports")
+            and rel(path) not in SERVICES
+        ):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_") and not ast.get_docstring(node):
+            if (
+                isinstance(node, (ast.FunctionDef, ast.ClassDef))
+                and not node.name.startswith("_")
+                and not ast.get_docstring(node)
+            ):
                 missing.append(f"{rel(path)}:{node.name}")
     assert missing == []

@@ -54,7 +54,9 @@ def init_command(demo: bool) -> None:
         session.close()
     signals.instance_upgraded.send(current_app._get_current_object(), echo=click.echo)
     if any(created[name] for name in ("forms", "choice_lists", "themes")):
-        click.echo(f"Formulaires intégrés : {created['forms']}, listes : {created['choice_lists']}, thématiques : {created['themes']}.")
+        click.echo(
+            f"Formulaires intégrés : {created['forms']}, listes : {created['choice_lists']}, thématiques : {created['themes']}."
+        )
     if created["upgraded_forms"]:
         click.echo(f"Formulaires intégrés mis à jour : {created['upgraded_forms']} (voir leur historique).")
     if demo:

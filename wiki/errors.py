@@ -136,7 +136,11 @@ def register_error_handlers(app: Flask) -> None:
         # Never lose typed text because a token expired: show it back (B12, G23).
         if _wants_json():
             return jsonify(error="csrf", message=err.description), 400
-        kept = [(k, v) for k, v in request.form.items() if k not in ("csrf_token", "base_revision_id", "action", "current", "website") and "password" not in k and v]
+        kept = [
+            (k, v)
+            for k, v in request.form.items()
+            if k not in ("csrf_token", "base_revision_id", "action", "current", "website") and "password" not in k and v
+        ]
         back = safe_next(request.path)
         return render_template("errors/csrf.html", kept=kept, back=back), 400
 

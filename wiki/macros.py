@@ -23,7 +23,9 @@ from typing import Any
 MAX_MACROS = 20
 MAX_PARAMS = 12
 MAX_VALUE = 200
-_LINE = re.compile(r"^[ ]{0,3}\{\{\s*([a-z][a-z0-9_]{0,31})((?:\s+[a-z][a-z0-9_]{0,31}\s*=\s*\"[^\"\n]{0,200}\")*)\s*\}\}[ \t]*$")
+_LINE = re.compile(
+    r"^[ ]{0,3}\{\{\s*([a-z][a-z0-9_]{0,31})((?:\s+[a-z][a-z0-9_]{0,31}\s*=\s*\"[^\"\n]{0,200}\")*)\s*\}\}[ \t]*$"
+)
 _ANY_MACRO = re.compile(r"^[ ]{0,3}\{\{.*\}\}[ \t]*$")
 _PARAM = re.compile(r"([a-z][a-z0-9_]{0,31})\s*=\s*\"([^\"\n]{0,200})\"")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
@@ -93,7 +95,9 @@ def parse_line(line: str) -> MacroCall:
     source = line.strip()[:1000]
     match = _LINE.match(line)
     if not match:
-        return MacroCall(name="?", params={}, error="Syntaxe de macro invalide : écrivez {{nom parametre=\"valeur\"}}.", source=source)
+        return MacroCall(
+            name="?", params={}, error='Syntaxe de macro invalide : écrivez {{nom parametre="valeur"}}.', source=source
+        )
     params: dict[str, str] = {}
     for key, value in _PARAM.findall(match.group(2)):
         if key in params:

@@ -62,46 +62,107 @@ _BRACKET = re.compile(r"[\[\]]")
 _SHORT_LINK_TEXT = re.compile(r"(?:[^\[\]]++|\[[^\[\]]*+\])*+\]")
 _LINK_WINDOW = 2048
 _QUOTED_LINK_WINDOW = 512
-_PLAIN_DESTINATION = re.compile(
-    r"\(\s*((?:[^()'\"]++|\((?:[^()'\"]++|\([^()'\"]*+\))*+\))*+)\)"
-)
+_PLAIN_DESTINATION = re.compile(r"\(\s*((?:[^()'\"]++|\((?:[^()'\"]++|\([^()'\"]*+\))*+\))*+)\)")
 _FOOTNOTE_CALL = re.compile(r"\[\^([^\]]{1,200})\]")  # stock one scans to the block end
 _STASHED_CHAR = re.compile("\x02(\\d+)\x03")  # Python-Markdown's backslash-escape placeholder
 _EXCERPT_LINE_START = re.compile(r"^(?:[ \t]*+(?:>|#{1,6}+(?=\s)|[-*+](?=\s)|\d{1,9}+[.)](?=\s)))++")
-_EXCERPT_INLINE = tuple((re.compile(pattern), replacement) for pattern, replacement in (
-    (r"^\s{0,3}\[[^\]]{1,200}\]:.*", ""),  # reference definitions
-    (r"^[\s|:=-]+$", ""),  # rules, setext underlines, table separators
-    (r"!\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)", r"\1"),  # image → its alt text
-    (r"\[\[[^\]|\n]{1,250}\|([^\]\n]{1,250})\]\]", r"\1"),
-    (r"\[\[([^\]\n]{1,250})\]\]", r"\1"),
-    (r"\[\^[^\]\n]{0,200}\]", ""),  # footnote calls
-    (r"\[([^\]\n]{0,500})\](?:\([^)\n]{0,2000}\)|\[[^\]\n]{0,200}\])", r"\1"),
-    (r"<[^<>\n]{0,500}>", ""),  # HTML tags
-    (r"(?<![\\\w])[*_~]++|(?<!\\)[*_~]++(?!\w)|`++|\|", " "),  # emphasis, code, cells
-    (r"\\([!-/:-@\[-`{-~])", r"\1"),  # backslash escapes
-))
+_EXCERPT_INLINE = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"^\s{0,3}\[[^\]]{1,200}\]:.*", ""),  # reference definitions
+        (r"^[\s|:=-]+$", ""),  # rules, setext underlines, table separators
+        (r"!\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)", r"\1"),  # image → its alt text
+        (r"\[\[[^\]|\n]{1,250}\|([^\]\n]{1,250})\]\]", r"\1"),
+        (r"\[\[([^\]\n]{1,250})\]\]", r"\1"),
+        (r"\[\^[^\]\n]{0,200}\]", ""),  # footnote calls
+        (r"\[([^\]\n]{0,500})\](?:\([^)\n]{0,2000}\)|\[[^\]\n]{0,200}\])", r"\1"),
+        (r"<[^<>\n]{0,500}>", ""),  # HTML tags
+        (r"(?<![\\\w])[*_~]++|(?<!\\)[*_~]++(?!\w)|`++|\|", " "),  # emphasis, code, cells
+        (r"\\([!-/:-@\[-`{-~])", r"\1"),  # backslash escapes
+    )
+)
 _WIKILINK_RE = r"\[\[([^\[\]|\n]{1,250}?)(?:\|([^\[\]\n]{1,250}?))?\]\]"
 
-_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "ul", "ol", "li", "blockquote",
-         "pre", "code", "em", "strong", "b", "i", "s", "del", "ins", "mark", "small", "kbd",
-         "hr", "br", "table", "caption", "thead", "tbody", "tr", "th", "td", "sup", "sub",
-         "div", "span", "abbr", "dl", "dt", "dd"}
+_TAGS = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "img",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "pre",
+    "code",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "s",
+    "del",
+    "ins",
+    "mark",
+    "small",
+    "kbd",
+    "hr",
+    "br",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
+    "div",
+    "span",
+    "abbr",
+    "dl",
+    "dt",
+    "dd",
+}
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CLEANER = nh3.Cleaner(
     tags=_TAGS,
     # Removed with their content, not just unwrapped: their text is code, not prose.
-    clean_content_tags={"script", "style", "template", "iframe", "object", "embed", "svg",
-                        "math", "noscript", "textarea", "title", "xmp", "noembed", "noframes"},
+    clean_content_tags={
+        "script",
+        "style",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "noscript",
+        "textarea",
+        "title",
+        "xmp",
+        "noembed",
+        "noframes",
+    },
     attributes={
-        "a": {"href", "title", "id"}, "img": {"src", "alt", "title", "width", "height"},
-        "code": {"class"}, "ol": {"start"}, "li": {"id"}, "sup": {"id"}, "div": {"id"},
-        "abbr": {"title"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"},
+        "a": {"href", "title", "id"},
+        "img": {"src", "alt", "title", "width", "height"},
+        "code": {"class"},
+        "ol": {"start"},
+        "li": {"id"},
+        "sup": {"id"},
+        "div": {"id"},
+        "abbr": {"title"},
+        "th": {"colspan", "rowspan"},
+        "td": {"colspan", "rowspan"},
         **{h: {"id"} for h in _HEADING_TAGS},
     },
     tag_attribute_values={t: {"align": {"left", "right", "center"}} for t in ("th", "td")},
     set_tag_attribute_values={"img": {"loading": "lazy"}},
-    allowed_classes={"a": {"wikilink", "footnote-ref", "footnote-backref"},
-                     "div": {"footnote", "toc"}},
+    allowed_classes={"a": {"wikilink", "footnote-ref", "footnote-backref"}, "div": {"footnote", "toc"}},
     url_schemes={"http", "https", "mailto"},
     link_rel=None,  # added below for external links only, never for wiki links
     strip_comments=True,
@@ -113,8 +174,10 @@ class MarkupTooLarge(ValueError):
     """The Markdown source exceeds ``MAX_MARKUP_BYTES``."""
 
     def __init__(self, size: int) -> None:
-        super().__init__(f"Le texte fait {size} octets : la limite est de "
-                         f"{MAX_MARKUP_BYTES} octets (1 Mo). Découpez-le en plusieurs pages.")
+        super().__init__(
+            f"Le texte fait {size} octets : la limite est de "
+            f"{MAX_MARKUP_BYTES} octets (1 Mo). Découpez-le en plusieurs pages."
+        )
 
 
 @dataclass(frozen=True)
@@ -202,7 +265,7 @@ class _BoundedLinks:
         """Return (link text, index after ']', found) like the stock method."""
         short = _SHORT_LINK_TEXT.match(data, index, index + 512)
         if short:
-            return data[index:short.end() - 1], short.end(), True
+            return data[index : short.end() - 1], short.end(), True
         if data is not getattr(self, "_block", None):
             pairs: dict[int, int] = {}
             stack: list[int] = []
@@ -223,7 +286,7 @@ class _BoundedLinks:
         if plain and not plain.group(1).startswith("<"):  # no quotes: plain nesting
             return self.unescape(plain.group(1)).strip(), None, plain.end(), True
         # Quotes (title, apostrophe): the stock state machine, on a short window.
-        window = data[index:index + _QUOTED_LINK_WINDOW]
+        window = data[index : index + _QUOTED_LINK_WINDOW]
         href, title, end, found = super().getLink(window, 0)  # type: ignore[misc]
         # It may "find" an end before the start (unclosed title): no link then.
         return (href, title, index + end, True) if found and end > 0 else ("", None, index, False)
@@ -249,8 +312,7 @@ class _WikiLinkProcessor(ip.InlineProcessor):
     Registered below the code-span pattern, so links inside code stay literal.
     """
 
-    def __init__(self, md: markdown.Markdown, page_url: Callable[[str], str],
-                 links: set[str]) -> None:
+    def __init__(self, md: markdown.Markdown, page_url: Callable[[str], str], links: set[str]) -> None:
         super().__init__(_WIKILINK_RE, md)
         self.page_url, self.links = page_url, links
 
@@ -392,8 +454,9 @@ def _defuse(text: str) -> str:
     masked = "\n".join(" " * len(line) if i in fenced else line for i, line in enumerate(lines))
     escaped = _escape_unclosed_tags(masked)
     if escaped is not masked:
-        lines = [line if i in fenced else new for i, (line, new)
-                 in enumerate(zip(lines, escaped.split("\n"), strict=True))]
+        lines = [
+            line if i in fenced else new for i, (line, new) in enumerate(zip(lines, escaped.split("\n"), strict=True))
+        ]
     return "\n".join(_split_blocks(lines, fenced))
 
 
@@ -408,8 +471,7 @@ def _audit(body: str, headings: tuple[tuple[int, str, str], ...]) -> tuple[str, 
     previous = 1  # the page title is the layout's <h1>
     for level, text, _anchor in headings:
         if level > previous + 1:
-            warnings.append(f"Niveau de titre sauté : « {text[:80]} » est de niveau "
-                            f"{level} après un niveau {previous}")
+            warnings.append(f"Niveau de titre sauté : « {text[:80]} » est de niveau {level} après un niveau {previous}")
         previous = level
     for table in _TABLE.finditer(body):
         if not _HEADER_CELL.search(table.group(1)):
@@ -419,8 +481,10 @@ def _audit(body: str, headings: tuple[tuple[int, str, str], ...]) -> tuple[str, 
 
 def _toc(tokens: list[dict[str, Any]]) -> str:
     """Return nested <ul> markup for toc tokens (names arrive HTML-escaped)."""
-    items = "".join(f'<li><a href="#{html.escape(t["id"])}">{t["name"]}</a>'
-                    f'{_toc(t["children"]) if t["children"] else ""}</li>' for t in tokens)
+    items = "".join(
+        f'<li><a href="#{html.escape(t["id"])}">{t["name"]}</a>{_toc(t["children"]) if t["children"] else ""}</li>'
+        for t in tokens
+    )
     return f"<ul>{items}</ul>"
 
 
@@ -485,4 +549,4 @@ def excerpt(text: str, length: int = 200) -> str:
     if len(plain) <= length:
         return plain
     cut = plain[: max(length - 1, 0)]
-    return (cut.rsplit(" ", 1)[0] if " " in cut[length // 2:] else cut).rstrip(" ,;:.") + "…"
+    return (cut.rsplit(" ", 1)[0] if " " in cut[length // 2 :] else cut).rstrip(" ,;:.") + "…"

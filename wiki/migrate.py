@@ -54,7 +54,10 @@ def load_metadata() -> MetaData:
 def database_kinds(conn: Connection) -> tuple[str, ...]:
     """Name what a database is: its dialect, plus ``postgis`` when that extension is installed."""
     kinds = (conn.dialect.name,)
-    if conn.dialect.name == "postgresql" and conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").first():
+    if (
+        conn.dialect.name == "postgresql"
+        and conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").first()
+    ):
         kinds += ("postgis",)
     return kinds
 

@@ -50,7 +50,14 @@ class Revision(Base):
 
 
 def save_revision(
-    db: Session, kind: str, object_id: int, snapshot: dict[str, Any], *, actor: Any, comment: str = "", action: str = "edit"
+    db: Session,
+    kind: str,
+    object_id: int,
+    snapshot: dict[str, Any],
+    *,
+    actor: Any,
+    comment: str = "",
+    action: str = "edit",
 ) -> Revision:
     """Append the next revision of an object and return it."""
     last = db.scalar(select(func.max(Revision.number)).where(Revision.kind == kind, Revision.object_id == object_id))

@@ -80,7 +80,9 @@ def init_app(app: Flask) -> None:
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.session_interface = _SessionInterface()
-    csp = content_security_policy(tuple(app.config["CSP_IMG_SOURCES"]) + tile_sources(app.config.get("MAP_TILE_URL", "")))
+    csp = content_security_policy(
+        tuple(app.config["CSP_IMG_SOURCES"]) + tile_sources(app.config.get("MAP_TILE_URL", ""))
+    )
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -82,9 +82,7 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def _matcher(
-    a: list[str], b: list[str], junk: bool = False
-) -> difflib.SequenceMatcher[str]:
+def _matcher(a: list[str], b: list[str], junk: bool = False) -> difflib.SequenceMatcher[str]:
     # autojunk=False: its heuristic drops frequent lines (blank lines, "- "
     # list items) from matching on pages over 200 lines, giving absurd diffs.
     # Whitespace tokens as junk can extend a match but not anchor one, so
@@ -114,9 +112,7 @@ def _word_ops(old: str, new: str, budget: list[int]) -> list[tuple[str, str, str
     ]
 
 
-def _word_sides(
-    old: str, new: str, budget: list[int]
-) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
+def _word_sides(old: str, new: str, budget: list[int]) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
     """Split a word diff into old-side (equal/delete) and new-side (equal/insert) segments."""
     old_segs: list[Segment] = []
     new_segs: list[Segment] = []
@@ -150,9 +146,7 @@ def _block_lines(
     i1, i2, j1, j2 = span
     if tag == "equal":
         return [
-            DiffLine(
-                "equal", i + 1, j + 1, (Segment("equal", t),), (Segment("equal", t),)
-            )
+            DiffLine("equal", i + 1, j + 1, (Segment("equal", t),), (Segment("equal", t),))
             for i, j, t in zip(range(i1, i2), range(j1, j2), a[i1:i2], strict=True)
         ]
     out: list[DiffLine] = []

@@ -28,7 +28,9 @@ def test_create_use_and_revoke_a_token(live_server, sqlite_app, page):
     assert violations == [], format_violations(violations)
 
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    created = page.request.put(live_server.url + "/api/v1/pages/essai-api", headers=headers, data='{"text": "Écrit par un script."}')
+    created = page.request.put(
+        live_server.url + "/api/v1/pages/essai-api", headers=headers, data='{"text": "Écrit par un script."}'
+    )
     assert created.status == 201
     page.goto(live_server.url + "/pages/essai-api")
     expect(page.get_by_text("Écrit par un script.")).to_be_visible()

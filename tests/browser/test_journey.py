@@ -53,7 +53,18 @@ def test_register_edit_and_see_the_diff(live_server, sqlite_app, page):
     assert errors == []
 
 
-@pytest.mark.parametrize("path", ["/", "/pages/comment-contribuer", "/pages/redon/history", "/-/connexion", "/-/inscription", "/-/modifications", "/pages"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/pages/comment-contribuer",
+        "/pages/redon/history",
+        "/-/connexion",
+        "/-/inscription",
+        "/-/modifications",
+        "/pages",
+    ],
+)
 def test_key_pages_have_no_serious_accessibility_violations(live_server, sqlite_app, page, path):
     _demo(sqlite_app)
     page.goto(live_server.url + path)

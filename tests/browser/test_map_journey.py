@@ -46,7 +46,14 @@ def test_draw_a_polygon_move_a_vertex_and_see_it_on_the_map(live_server, sqlite_
     base = live_server.url
     dialogs, errors = [], []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "tile.openstreetmap" not in m.text and "ERR_FAILED" not in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and "tile.openstreetmap" not in m.text and "ERR_FAILED" not in m.text
+            else None
+        ),
+    )
     _offline_tiles(page)
     _login(page, base, "Bénévole")
 

@@ -65,7 +65,9 @@ def test_build_a_form_fill_it_and_embed_the_filtered_list(live_server, sqlite_ap
         expect(page.get_by_role("heading", name=name)).to_be_visible()
 
     page.goto(base + "/pages/paniers/edit?title=Paniers")
-    page.get_by_label("Texte de la page").fill('## Légumes près de chez vous\n\n{{liste form="producteurs_locaux" q="Pâtis"}}\n')
+    page.get_by_label("Texte de la page").fill(
+        '## Légumes près de chez vous\n\n{{liste form="producteurs_locaux" q="Pâtis"}}\n'
+    )
     page.get_by_role("button", name="Enregistrer").click()
     embedded = page.locator("section.macro")
     expect(embedded.get_by_role("link", name="Ferme du Pâtis")).to_be_visible()
@@ -79,7 +81,17 @@ def test_build_a_form_fill_it_and_embed_the_filtered_list(live_server, sqlite_ap
     assert "production=fromages" in page.url
 
 
-@pytest.mark.parametrize("path", ["/annuaire", "/annuaire/initiative", "/annuaire/initiative?vue=fiches", "/annuaire/initiative?vue=tableau", "/fiches/1", "/fiches/1/historique"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/annuaire",
+        "/annuaire/initiative",
+        "/annuaire/initiative?vue=fiches",
+        "/annuaire/initiative?vue=tableau",
+        "/fiches/1",
+        "/fiches/1/historique",
+    ],
+)
 def test_directory_pages_have_no_serious_accessibility_violations(live_server, sqlite_app, page, path):
     from wiki.demo import load_demo
 

@@ -54,8 +54,16 @@ def test_a_typo_offers_a_correction(live_server, sqlite_app, page):
     expect(page.locator(".hits mark").first).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/-/recherche", "/-/recherche?q=tiers-lieux", "/-/recherche?q=velo&type=record&theme=mobilite",
-                                  "/-/recherche?q=zzzzzz", '/-/recherche?q="unclosed'])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/-/recherche",
+        "/-/recherche?q=tiers-lieux",
+        "/-/recherche?q=velo&type=record&theme=mobilite",
+        "/-/recherche?q=zzzzzz",
+        '/-/recherche?q="unclosed',
+    ],
+)
 def test_search_pages_have_no_serious_accessibility_violations(live_server, sqlite_app, page, path):
     _demo(sqlite_app)
     page.goto(live_server.url + path)

@@ -26,7 +26,7 @@ VECTORS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
     "<svg onload=alert(1)>",
-    '<details open ontoggle=alert(1)>',
+    "<details open ontoggle=alert(1)>",
     "[x](javascript:alert(1))",
     "[x](JaVaScRiPt:alert(1))",
     "![a](javascript:alert(1))",
@@ -54,16 +54,62 @@ def test_no_payload_executes_anywhere(live_server, sqlite_app, page):
     author = make_user(session, "Auteur")
     moderator = make_user(session, "Modo", role="moderator")
     title = 'Piège "><svg onload=alert(1)>'
-    created = pages.create_page(session, title=title, body="départ\n", comment="<b>x</b>", actor=author, policy="account").page
-    pages.save_page(session, created, body=_corpus(), comment='<img src=x onerror=alert(1)> [j](javascript:alert(1))', actor=author, base_revision_id=created.current_revision_id, policy="account")
-    form = records.create_form(session, key="pieges", title='Formulaire <script>alert(1)</script>', actor=moderator, fields=[
-        {"id": "f_0000c001", "key": "title", "type": "text", "label": 'Nom <img src=x onerror=alert(1)>', "required": True},
-        {"id": "f_0000c002", "key": "texte", "type": "longtext", "label": "Texte"},
-        {"id": "f_0000c003", "key": "site", "type": "url", "label": "Site"},
-        {"id": "f_0000c004", "key": "categorie", "type": "choice", "label": "Catégorie", "options": {"choices": [{"value": "a", "label": "<svg onload=alert(1)>"}]}},
-    ])
-    record = records.create_record(session, form, {"title": "<script>alert(1)</script>", "texte": _corpus()[:40000], "site": "https://exemple.fr/?q=%3Cscript%3E", "categorie": "a"}, actor=author, policy="account")
-    pages.create_page(session, title="Macros piégées", body='{{liste form="pieges" q="<script>alert(1)</script>"}}\n\n{{liste form="pieges" titre="<img src=x onerror=alert(1)>"}}\n', comment="", actor=author, policy="account")
+    created = pages.create_page(
+        session, title=title, body="départ\n", comment="<b>x</b>", actor=author, policy="account"
+    ).page
+    pages.save_page(
+        session,
+        created,
+        body=_corpus(),
+        comment="<img src=x onerror=alert(1)> [j](javascript:alert(1))",
+        actor=author,
+        base_revision_id=created.current_revision_id,
+        policy="account",
+    )
+    form = records.create_form(
+        session,
+        key="pieges",
+        title="Formulaire <script>alert(1)</script>",
+        actor=moderator,
+        fields=[
+            {
+                "id": "f_0000c001",
+                "key": "title",
+                "type": "text",
+                "label": "Nom <img src=x onerror=alert(1)>",
+                "required": True,
+            },
+            {"id": "f_0000c002", "key": "texte", "type": "longtext", "label": "Texte"},
+            {"id": "f_0000c003", "key": "site", "type": "url", "label": "Site"},
+            {
+                "id": "f_0000c004",
+                "key": "categorie",
+                "type": "choice",
+                "label": "Catégorie",
+                "options": {"choices": [{"value": "a", "label": "<svg onload=alert(1)>"}]},
+            },
+        ],
+    )
+    record = records.create_record(
+        session,
+        form,
+        {
+            "title": "<script>alert(1)</script>",
+            "texte": _corpus()[:40000],
+            "site": "https://exemple.fr/?q=%3Cscript%3E",
+            "categorie": "a",
+        },
+        actor=author,
+        policy="account",
+    )
+    pages.create_page(
+        session,
+        title="Macros piégées",
+        body='{{liste form="pieges" q="<script>alert(1)</script>"}}\n\n{{liste form="pieges" titre="<img src=x onerror=alert(1)>"}}\n',
+        comment="",
+        actor=author,
+        policy="account",
+    )
     session.commit()
     slug, record_id = created.slug, record.id
     session.close()
@@ -72,7 +118,14 @@ def test_no_payload_executes_anywhere(live_server, sqlite_app, page):
     page.on("dialog", lambda dialog: (fired.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda err: fired.append(f"error: {err}"))
     outbound: list[str] = []
-    page.route("**/*", lambda route: (outbound.append(route.request.url), route.abort()) if not route.request.url.startswith(live_server.url) else route.continue_())
+    page.route(
+        "**/*",
+        lambda route: (
+            (outbound.append(route.request.url), route.abort())
+            if not route.request.url.startswith(live_server.url)
+            else route.continue_()
+        ),
+    )
 
     page.goto(live_server.url + "/-/connexion")
     page.get_by_label("Nom d’utilisateur").fill("Auteur")

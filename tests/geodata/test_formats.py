@@ -17,7 +17,11 @@ CORPUS = sorted(p for p in GEO.rglob("*") if p.is_file() and p.suffix != ".md" a
 
 def format_of(path):
     """The format a user would pick for a file of the corpus."""
-    if path.suffix == ".osm" or path.name.endswith("osm.json") or path.name in ("osmtogeojson_map.json", "umap_test_import_osm_relation.json"):
+    if (
+        path.suffix == ".osm"
+        or path.name.endswith("osm.json")
+        or path.name in ("osmtogeojson_map.json", "umap_test_import_osm_relation.json")
+    ):
         return "osm"
     return {".gpx": "gpx", ".kml": "kml", ".umap": "umap"}.get(path.suffix, "geojson")
 
@@ -46,7 +50,9 @@ def test_corpus_contents_are_what_the_files_hold():
     kml = formats.read((GEO / "kml-gpx/togeojson_extended_data.kml").read_bytes(), "kml")
     assert kml.features[0].properties.get("foo") == "bar"
     osm = formats.read((GEO / "osm/osmtogeojson_relation.osm").read_bytes(), "osm")
-    assert {f.geometry["type"] for f in osm.features} >= {"Polygon"} or {f.geometry["type"] for f in osm.features} >= {"MultiPolygon"}
+    assert {f.geometry["type"] for f in osm.features} >= {"Polygon"} or {f.geometry["type"] for f in osm.features} >= {
+        "MultiPolygon"
+    }
     bad = formats.read((GEO / "kml-gpx/togeojson_bad.kml").read_bytes(), "kml")
     assert bad.errors and "illisibles" in bad.errors[0][1]
 
@@ -55,13 +61,19 @@ XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Placemark><name>&x;</name><Point><coordinates>1,2</coordinates></Point></Placemark></kml>"""
 EXTERNAL_DTD = b"""<?xml version="1.0"?><!DOCTYPE gpx SYSTEM "http://169.254.169.254/latest/meta-data"><gpx></gpx>"""
-LAUGHS = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">""" + b"".join(
-    b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
-) + b"""]><gpx><wpt lat="1" lon="2"><name>&lol9;</name></wpt></gpx>"""
+LAUGHS = (
+    b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">"""
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10))
+    + b"""]><gpx><wpt lat="1" lon="2"><name>&lol9;</name></wpt></gpx>"""
+)
 XINCLUDE = b"""<?xml version="1.0"?><kml xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="http://169.254.169.254/"/></kml>"""
 
 
-@pytest.mark.parametrize(("data", "fmt"), [(XXE, "kml"), (EXTERNAL_DTD, "gpx"), (LAUGHS, "gpx"), (XXE, "osm")], ids=["xxe", "external_dtd", "billion_laughs", "xxe_osm"])
+@pytest.mark.parametrize(
+    ("data", "fmt"),
+    [(XXE, "kml"), (EXTERNAL_DTD, "gpx"), (LAUGHS, "gpx"), (XXE, "osm")],
+    ids=["xxe", "external_dtd", "billion_laughs", "xxe_osm"],
+)
 def test_dtd_entities_and_bombs_are_refused_fast_and_small(data, fmt):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     began = time.perf_counter()
@@ -98,7 +110,12 @@ def test_exotic_crs_on_a_collection_is_refused():
 
 def test_long_gpx_track_is_thinned_with_a_notice():
     points = b"".join(b'<trkpt lat="47.%06d" lon="-2.%06d"/>' % (i, i) for i in range(60_000))
-    layer = formats.read(b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><name>Long</name><trkseg>' + points + b"</trkseg></trk></gpx>", "gpx")
+    layer = formats.read(
+        b'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><name>Long</name><trkseg>'
+        + points
+        + b"</trkseg></trk></gpx>",
+        "gpx",
+    )
     feature = layer.features[0]
     assert len(feature.geometry["coordinates"]) <= geo.MAX_VERTICES
     assert "allégé" in feature.notice

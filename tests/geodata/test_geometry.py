@@ -26,14 +26,24 @@ def refused(raw, **kw):
     ("raw", "start"),
     [
         pytest.param({"type": "Point", "coordinates": [999, -999]}, "Longitude hors limites", id="out_of_range"),
-        pytest.param({"type": "Point", "coordinates": [float("nan"), 1]}, "Géométrie invalide : les coordonnées", id="nan"),
-        pytest.param({"type": "Point", "coordinates": ["1", "2"]}, "Géométrie invalide : les coordonnées", id="strings"),
+        pytest.param(
+            {"type": "Point", "coordinates": [float("nan"), 1]}, "Géométrie invalide : les coordonnées", id="nan"
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": ["1", "2"]}, "Géométrie invalide : les coordonnées", id="strings"
+        ),
         pytest.param({"type": "Point", "coordinates": [1, 2, 3, 4]}, "Géométrie invalide : chaque point", id="4d"),
         pytest.param({"type": "Point", "coordinates": []}, "Géométrie vide", id="empty"),
         pytest.param({"type": "LineString", "coordinates": [[1, 2]]}, "Ligne invalide", id="one_point_line"),
-        pytest.param({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}, "Contour non fermé", id="unclosed"),
+        pytest.param(
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}, "Contour non fermé", id="unclosed"
+        ),
         pytest.param(BOWTIE, "Géométrie invalide : polygone invalide", id="self_intersecting"),
-        pytest.param({"type": "Point", "coordinates": [1, 2], "crs": {"type": "name", "properties": {"name": "EPSG:2154"}}}, "Projection non prise en charge", id="exotic_crs"),
+        pytest.param(
+            {"type": "Point", "coordinates": [1, 2], "crs": {"type": "name", "properties": {"name": "EPSG:2154"}}},
+            "Projection non prise en charge",
+            id="exotic_crs",
+        ),
         pytest.param({"type": "Point", "coordinates": 10**400}, "Géométrie invalide", id="huge_int"),
     ],
 )
@@ -58,7 +68,13 @@ def test_coordinate_bomb_is_capped_before_any_work():
 
 
 def test_wgs84_crs_is_accepted_and_altitude_dropped():
-    cleaned = geo.clean({"type": "Point", "coordinates": [-2.08, 47.65, 12.0], "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}})
+    cleaned = geo.clean(
+        {
+            "type": "Point",
+            "coordinates": [-2.08, 47.65, 12.0],
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+        }
+    )
     assert cleaned.geometry == {"type": "Point", "coordinates": [-2.08, 47.65]}
 
 
@@ -106,7 +122,13 @@ def test_simplify_keeps_the_shape_valid_and_lighter():
 def test_zone_index_finds_the_commune_of_real_points():
     communes = json.loads(COMMUNES_35.read_bytes())
     index = geo.ZoneIndex((f["properties"]["code"], f["geometry"]) for f in communes["features"])
-    assert index.containing({"type": "Point", "coordinates": [-2.0850, 47.6520]}) == ["35236"]  # Redon, near the station
-    assert index.points([(-2.0850, 47.6520), (-1.6778, 48.1173), (-3.0, 47.0)]) == [["35236"], ["35238"], []]  # Redon, Rennes, the sea
+    assert index.containing({"type": "Point", "coordinates": [-2.0850, 47.6520]}) == [
+        "35236"
+    ]  # Redon, near the station
+    assert index.points([(-2.0850, 47.6520), (-1.6778, 48.1173), (-3.0, 47.0)]) == [
+        ["35236"],
+        ["35238"],
+        [],
+    ]  # Redon, Rennes, the sea
     crossing = index.containing({"type": "LineString", "coordinates": [[-2.085, 47.652], [-2.075, 47.716]]})
     assert "35236" in crossing and "35013" in crossing  # Redon to Bains-sur-Oust

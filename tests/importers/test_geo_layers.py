@@ -33,7 +33,9 @@ def author(db):
 
 def count(db, form="lieu"):
     form_id = services.get_form(db, form).id
-    return db.scalar(select(func.count()).select_from(Record).where(Record.form_id == form_id, Record.deleted_at.is_(None)))
+    return db.scalar(
+        select(func.count()).select_from(Record).where(Record.form_id == form_id, Record.deleted_at.is_(None))
+    )
 
 
 def test_the_five_formats_are_registered():

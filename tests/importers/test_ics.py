@@ -148,7 +148,11 @@ def test_dry_run_and_refused_files_write_nothing(db, author):
 def test_b5_46_bombs_are_refused_per_event_or_whole(db, author):
     bomb = "UID:bombe@x\nSUMMARY:Bombe\nDTSTART:20260101T000000Z\nRRULE:FREQ=SECONDLY"
     result = run(db, ics(bomb, SINGLE), form="evenement", author=author, dry_run=False)
-    assert result.created == 1 and [e.ref for e in result.errors] == ["bombe@x"] and "fréquente" in result.errors[0].message
+    assert (
+        result.created == 1
+        and [e.ref for e in result.errors] == ["bombe@x"]
+        and "fréquente" in result.errors[0].message
+    )
     huge = run(db, b"BEGIN:VCALENDAR\r\n" + b"X" * 10_000_001, form="evenement", author=author, dry_run=False)
     assert not huge.ok and "volumineux" in huge.error
 
@@ -206,7 +210,9 @@ def test_import_page_refuses_private_addresses(client, db, author):
     make_user(db, "Modo", role="moderator")
     db.commit()
     client.post("/-/connexion", data={"name": "Modo", "password": PASSWORD})
-    response = client.post("/agenda/importer", data={"formulaire": "evenement", "adresse": "http://127.0.0.1:5000/agenda.ics"})
+    response = client.post(
+        "/agenda/importer", data={"formulaire": "evenement", "adresse": "http://127.0.0.1:5000/agenda.ics"}
+    )
     assert response.status_code == 400 and "Confirmer" not in response.text
     assert "127.0.0.1" in response.text or "privée" in response.text or "refusée" in response.text
 

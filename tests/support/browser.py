@@ -68,9 +68,7 @@ class LiveServer:
     ...     page.goto(server.url + "/")
     """
 
-    def __init__(
-        self, app: Any, host: str = "127.0.0.1", *, quiet: bool = True
-    ) -> None:
+    def __init__(self, app: Any, host: str = "127.0.0.1", *, quiet: bool = True) -> None:
         self.app = app
         self.host = host
         self.quiet = quiet
@@ -155,9 +153,7 @@ def launch_chromium(playwright: Playwright, **kwargs: Any) -> Browser:
     return playwright.chromium.launch(**options)
 
 
-def new_context(
-    browser: Browser, *, for_axe: bool = False, **kwargs: Any
-) -> BrowserContext:
+def new_context(browser: Browser, *, for_axe: bool = False, **kwargs: Any) -> BrowserContext:
     """A fresh browser context (own cookies and storage), French by default.
 
     The app's CSP stays enforced unless ``for_axe`` is true (see the module

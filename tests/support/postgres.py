@@ -86,9 +86,7 @@ def _free_port() -> int:
 
 def _check_identifier(name: str) -> str:
     if not _IDENTIFIER.match(name or ""):
-        raise ValueError(
-            f"invalid database name {name!r}: must match {_IDENTIFIER.pattern}"
-        )
+        raise ValueError(f"invalid database name {name!r}: must match {_IDENTIFIER.pattern}")
     return name
 
 
@@ -107,9 +105,7 @@ class PostgresServer:
         self.base_dir = Path(base_dir)
         self.port: int | None = None
         self.external = bool(os.environ.get(ENV_URL))
-        self._admin_url: str | None = (
-            _normalise_url(os.environ[ENV_URL]) if self.external else None
-        )
+        self._admin_url: str | None = _normalise_url(os.environ[ENV_URL]) if self.external else None
         self._bindir: Path | None = None
         self._dir: Path | None = None  # holds data/, sock/ and postgres.log
         self._own_tmp = False  # _dir came from mkdtemp and is removed on stop
@@ -154,9 +150,7 @@ class PostgresServer:
             )
             if result.returncode == 0:
                 self._running = True
-                self._admin_url = (
-                    f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/postgres"
-                )
+                self._admin_url = f"postgresql+psycopg://{PG_USER}@127.0.0.1:{self.port}/postgres"
                 return
             last_error = self._describe_failure("pg_ctl start", result)
             if "already in use" not in last_error:
@@ -230,9 +224,7 @@ class PostgresServer:
     def _admin_engine(self) -> Engine:
         if self._engine is None:
             # NullPool: no idle admin connection may block DROP or TEMPLATE copies.
-            self._engine = sa.create_engine(
-                self.admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT"
-            )
+            self._engine = sa.create_engine(self.admin_url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
         return self._engine
 
     # -- internals ---------------------------------------------------------
@@ -258,10 +250,7 @@ class PostgresServer:
 
     def _prepare_dirs(self) -> None:
         self.base_dir.mkdir(parents=True, exist_ok=True)
-        own_tmp = (
-            self._as_postgres
-            or len(str(self.base_dir / "pg" / "sock")) > _MAX_SOCKET_DIR
-        )
+        own_tmp = self._as_postgres or len(str(self.base_dir / "pg" / "sock")) > _MAX_SOCKET_DIR
         if own_tmp:
             self._dir = Path(tempfile.mkdtemp(prefix="lieudit-pg-"))
             self._own_tmp = True
@@ -304,9 +293,7 @@ class PostgresServer:
         )
 
     def _write_config(self, port: int) -> None:
-        settings = dict(
-            SETTINGS, port=str(port), unix_socket_directories=f"'{self._sock}'"
-        )
+        settings = dict(SETTINGS, port=str(port), unix_socket_directories=f"'{self._sock}'")
         # An include file rewritten on each try; postgresql.conf includes it once.
         conf = self._data / "postgresql.conf"
         text = conf.read_text()
@@ -319,9 +306,7 @@ class PostgresServer:
             pw = pwd.getpwnam(PG_USER)
             os.chown(extra, pw.pw_uid, pw.pw_gid)
 
-    def _run(
-        self, argv: list[str], *, check: bool = True, what: str | None = None
-    ) -> subprocess.CompletedProcess[str]:
+    def _run(self, argv: list[str], *, check: bool = True, what: str | None = None) -> subprocess.CompletedProcess[str]:
         if self._as_postgres:
             runuser = shutil.which("runuser")
             if runuser:
@@ -344,9 +329,7 @@ class PostgresServer:
             raise RuntimeError(self._describe_failure(what or argv[0], result))
         return result
 
-    def _describe_failure(
-        self, what: str, result: subprocess.CompletedProcess[str]
-    ) -> str:
+    def _describe_failure(self, what: str, result: subprocess.CompletedProcess[str]) -> str:
         log = ""
         if self._dir is not None and self._log.exists():
             log = "\n".join(self._log.read_text(errors="replace").splitlines()[-30:])

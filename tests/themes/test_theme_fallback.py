@@ -27,7 +27,10 @@ def test_second_theme_overrides_and_falls_back(make_app, db):
     themed_home = bocage.get("/").text
     assert "bocage.css" in themed_home and "bocage.css" not in default.get("/").text
     # A template the theme does not override comes from the default theme.
-    assert bocage.get("/-/connexion").text == default.get("/-/connexion").text or "Se connecter" in bocage.get("/-/connexion").text
+    assert (
+        bocage.get("/-/connexion").text == default.get("/-/connexion").text
+        or "Se connecter" in bocage.get("/-/connexion").text
+    )
     # Static files fall back too.
     assert _status(bocage, "/-/static/css/lieudit.css") == 200
     assert _status(bocage, "/-/static/css/bocage.css") == 200

@@ -29,7 +29,9 @@ def test_init_upgrades_the_built_in_forms_of_an_older_install_once(runner, db):
     from wiki.records import builtin
     from wiki.records import services
 
-    services.create_form(db, **builtin.FORMS[0] | {"fields": _as_installed_before_consent()}, actor=demo_author(db), builtin=True)
+    services.create_form(
+        db, **builtin.FORMS[0] | {"fields": _as_installed_before_consent()}, actor=demo_author(db), builtin=True
+    )
     db.commit()
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0, first.output
@@ -49,18 +51,25 @@ def test_demo_home_page_renders_with_working_links(runner, client):
 
 
 def test_user_create_from_stdin(runner, db):
-    result = runner.invoke(args=["user", "create", "Maire Adjointe", "--role", "admin", "--password-stdin"], input="un mot de passe sûr\n")
+    result = runner.invoke(
+        args=["user", "create", "Maire Adjointe", "--role", "admin", "--password-stdin"], input="un mot de passe sûr\n"
+    )
     assert result.exit_code == 0, result.output
     user = db.scalar(select(User).where(User.name == "Maire Adjointe"))
     assert user.role == "admin"
     db.rollback()  # end the read transaction before the next writer
-    duplicate = runner.invoke(args=["user", "create", "maire adjointe", "--password-stdin"], input="un mot de passe sûr\n")
+    duplicate = runner.invoke(
+        args=["user", "create", "maire adjointe", "--password-stdin"], input="un mot de passe sûr\n"
+    )
     assert duplicate.exit_code != 0 and "déjà pris" in duplicate.output
 
 
 def test_console_script_on_a_fresh_instance(tmp_path):
     """The installed ``lieudit`` entry point creates, upgrades and backs up."""
-    env = os.environ | {"LIEUDIT_INSTANCE_PATH": str(tmp_path / "inst"), "LIEUDIT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+    env = os.environ | {
+        "LIEUDIT_INSTANCE_PATH": str(tmp_path / "inst"),
+        "LIEUDIT_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    }
     env.pop("LIEUDIT_DATABASE_URL", None)
     exe = Path(sys.executable).with_name("lieudit")
     first = subprocess.run([exe, "init", "--demo"], env=env, capture_output=True, text=True, timeout=120)

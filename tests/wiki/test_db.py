@@ -18,7 +18,9 @@ from wiki.pages import services
 def test_migrations_match_the_models(app):
     with app.app_context():
         with Database.engine().connect() as conn:
-            context = MigrationContext.configure(conn, opts={"include_object": migrate.object_filter(migrate.database_kinds(conn))})
+            context = MigrationContext.configure(
+                conn, opts={"include_object": migrate.object_filter(migrate.database_kinds(conn))}
+            )
             diff = compare_metadata(context, migrate.load_metadata())
     assert diff == []
     with app.app_context():
@@ -86,7 +88,15 @@ def test_concurrent_writers_queue_instead_of_failing(app):
                 s.rollback()
                 target = s.get(Page, page_id)
                 body = "".join(f"ligne {i} par {index}\n" if i == index * 5 else line for i, line in enumerate(lines))
-                services.save_page(s, target, body=body, comment="", actor=s.get(User, user_ids[index]), base_revision_id=base, policy="account")
+                services.save_page(
+                    s,
+                    target,
+                    body=body,
+                    comment="",
+                    actor=s.get(User, user_ids[index]),
+                    base_revision_id=base,
+                    policy="account",
+                )
                 s.commit()
             except BaseException as err:  # collected for the assertion below
                 errors.append(err)

@@ -21,7 +21,7 @@ def test_extract_replaces_only_standalone_lines_outside_code():
 @pytest.mark.parametrize(
     "line, error",
     [
-        ('{{liste form=initiative}}', "Syntaxe"),
+        ("{{liste form=initiative}}", "Syntaxe"),
         ('{{liste form="a" form="b"}}', "répété"),
         ('{{liste form="a" onmouseover="alert(1)"}}', "inconnu"),
         ('{{Video url="javascript:alert(1)"}}', "Syntaxe"),
@@ -31,7 +31,7 @@ def test_extract_replaces_only_standalone_lines_outside_code():
 )
 def test_bad_macros_give_visible_harmless_messages(app, line, error):
     _, calls = macros.extract(line)
-    html = macros.expand('<p>LIEUDITMACRO0X</p>', calls, None)
+    html = macros.expand("<p>LIEUDITMACRO0X</p>", calls, None)
     assert 'class="macro-error"' in html and error in html
     assert html.count("<") == 2  # one <p> and its </p>: everything else is escaped text
 
@@ -46,19 +46,37 @@ def directory(db):
     moderator = make_user(db, "Modo", role="moderator")
     taxonomy.save_theme(db, key="mobilite", label="Mobilité", actor=moderator, synonyms=["transports"])
     taxonomy.save_theme(db, key="culture", label="Culture", actor=moderator)
-    form = services.create_form(db, key="initiative", title="Initiatives", actor=moderator, fields=[
-        {"id": "f_000000a1", "key": "title", "type": "text", "label": "Titre", "required": True},
-        {"id": "f_000000a2", "key": "themes", "type": "theme", "label": "Thématiques"},
-        {"id": "f_000000a3", "key": "commune", "type": "zone", "label": "Commune"},
-    ])
-    services.create_record(db, form, {"title": "Covoiturage solidaire <b>", "themes": ["mobilite"], "commune": "35236"}, actor=moderator, policy="account")
-    services.create_record(db, form, {"title": "Festival", "themes": ["culture"], "commune": "56001"}, actor=moderator, policy="account")
+    form = services.create_form(
+        db,
+        key="initiative",
+        title="Initiatives",
+        actor=moderator,
+        fields=[
+            {"id": "f_000000a1", "key": "title", "type": "text", "label": "Titre", "required": True},
+            {"id": "f_000000a2", "key": "themes", "type": "theme", "label": "Thématiques"},
+            {"id": "f_000000a3", "key": "commune", "type": "zone", "label": "Commune"},
+        ],
+    )
+    services.create_record(
+        db,
+        form,
+        {"title": "Covoiturage solidaire <b>", "themes": ["mobilite"], "commune": "35236"},
+        actor=moderator,
+        policy="account",
+    )
+    services.create_record(
+        db, form, {"title": "Festival", "themes": ["culture"], "commune": "56001"}, actor=moderator, policy="account"
+    )
     db.commit()
     return form
 
 
 def test_page_embeds_a_live_filtered_list(client, db, directory):
-    make_page(db, "Mobilité", 'Les initiatives :\n\n{{liste form="initiative" theme="transports"}}\n\n{{fiches form="initiative" zone="56001"}}\n')
+    make_page(
+        db,
+        "Mobilité",
+        'Les initiatives :\n\n{{liste form="initiative" theme="transports"}}\n\n{{fiches form="initiative" zone="56001"}}\n',
+    )
     db.commit()
     response = client.get("/pages/mobilite")
     assert "Covoiturage solidaire &lt;b&gt;" in response.text
@@ -67,7 +85,11 @@ def test_page_embeds_a_live_filtered_list(client, db, directory):
 
 
 def test_macro_errors_in_a_page(client, db, directory):
-    make_page(db, "Erreurs", '{{liste form="inconnu"}}\n\n{{liste form="initiative" theme="Astronomie"}}\n\n{{liste form="initiative" nombre="100000"}}\n')
+    make_page(
+        db,
+        "Erreurs",
+        '{{liste form="inconnu"}}\n\n{{liste form="initiative" theme="Astronomie"}}\n\n{{liste form="initiative" nombre="100000"}}\n',
+    )
     db.commit()
     text = client.get("/pages/erreurs").text
     assert "Formulaire inconnu : inconnu." in text and "Thématique inconnue" in text and "entier entre 1 et 100" in text

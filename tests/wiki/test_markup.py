@@ -27,9 +27,31 @@ from wiki.markup import slugify
 # --- helpers -----------------------------------------------------------------
 
 FORBIDDEN_TAGS = {
-    "script", "iframe", "object", "embed", "style", "form", "meta", "base", "svg",
-    "math", "link", "frame", "frameset", "template", "noscript", "input", "button",
-    "textarea", "select", "details", "summary", "video", "audio", "source", "applet",
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "form",
+    "meta",
+    "base",
+    "svg",
+    "math",
+    "link",
+    "frame",
+    "frameset",
+    "template",
+    "noscript",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "details",
+    "summary",
+    "video",
+    "audio",
+    "source",
+    "applet",
 }
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 # Browsers ignore ASCII controls and spaces in a scheme ("java\tscript:"); strip
@@ -134,8 +156,21 @@ def test_slugify_caps_length_without_trailing_dash():
 
 @pytest.mark.parametrize(
     "title",
-    ["../..", "a/b", "%2F..%2F", "?x=1#frag", "a\x00b", "\u202egnp.exe", "x" * 5000,
-     "<script>", "C:\\Windows", "a . b", "\t\n", "🏳️‍🌈 fierté", "עברית ומילים"],
+    [
+        "../..",
+        "a/b",
+        "%2F..%2F",
+        "?x=1#frag",
+        "a\x00b",
+        "\u202egnp.exe",
+        "x" * 5000,
+        "<script>",
+        "C:\\Windows",
+        "a . b",
+        "\t\n",
+        "🏳️‍🌈 fierté",
+        "עברית ומילים",
+    ],
 )
 def test_slugify_output_is_route_safe(title):
     slug = slugify(title)
@@ -240,7 +275,7 @@ def test_fenced_code_is_escaped_and_keeps_language():
 def test_fenced_code_language_cannot_inject_attributes():
     out = assert_rendered_inert('```js" onclick="alert(1)\nx\n```')
     assert [tag for tag, _attrs in tags_of(out.html)] == ["p", "code"]  # text, not a fence
-    out = assert_rendered_inert('```js onclick=alert(1)\nx\n```')
+    out = assert_rendered_inert("```js onclick=alert(1)\nx\n```")
     assert all(set(attrs) <= {"class"} for _tag, attrs in tags_of(out.html))
 
 
@@ -263,7 +298,7 @@ def test_toc_needs_three_headings():
 
 
 def test_heading_ids_are_unique_and_escaped_in_toc():
-    out = render("## Intro\n\n## Intro\n\n## <b>Gras</b> & \"guillemets\"")
+    out = render('## Intro\n\n## Intro\n\n## <b>Gras</b> & "guillemets"')
     assert [h[2] for h in out.headings] == ["s-intro", "s-intro-2", "s-gras-guillemets"]
     assert out.headings[2][1] == 'Gras & "guillemets"'
     assert_inert(out.toc_html)
@@ -424,8 +459,13 @@ def test_b1_1_script_is_removed_with_its_content():
 
 @pytest.mark.parametrize(
     "source",
-    ["<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<details open ontoggle=alert(1)>x</details>",
-     '<p onclick="alert(1)">x</p>', "<body onload=alert(1)>"],
+    [
+        "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        "<details open ontoggle=alert(1)>x</details>",
+        '<p onclick="alert(1)">x</p>',
+        "<body onload=alert(1)>",
+    ],
 )
 def test_b1_2_event_handlers_are_stripped(source):
     out = assert_rendered_inert(source)
@@ -449,10 +489,16 @@ def test_b1_6_alt_breakout_is_escaped():
 
 @pytest.mark.parametrize(
     "source",
-    ['<iframe srcdoc="<script>alert(1)</script>"></iframe>', '<object data="javascript:alert(1)"></object>',
-     '<embed src="javascript:alert(1)">', '<form action="https://evil.example"><input name="x"></form>',
-     '<meta http-equiv="refresh" content="0;url=https://evil.example">', '<base href="https://evil.example/">',
-     '<link rel="stylesheet" href="https://evil.example/x.css">', "<style>body{display:none}</style>"],
+    [
+        '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+        '<object data="javascript:alert(1)"></object>',
+        '<embed src="javascript:alert(1)">',
+        '<form action="https://evil.example"><input name="x"></form>',
+        '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+        '<base href="https://evil.example/">',
+        '<link rel="stylesheet" href="https://evil.example/x.css">',
+        "<style>body{display:none}</style>",
+    ],
 )
 def test_b1_7_active_elements_are_removed(source):
     out = assert_rendered_inert(source)
@@ -461,8 +507,10 @@ def test_b1_7_active_elements_are_removed(source):
 
 @pytest.mark.parametrize(
     "source",
-    ['<a href="https://ok.example" style="position:fixed;inset:0">x</a>',
-     '<span style="background:url(javascript:alert(1))">x</span>'],
+    [
+        '<a href="https://ok.example" style="position:fixed;inset:0">x</a>',
+        '<span style="background:url(javascript:alert(1))">x</span>',
+    ],
 )
 def test_b1_8_style_attributes_are_removed(source):
     out = assert_rendered_inert(source)
@@ -482,10 +530,14 @@ def test_b1_10_special_fences_are_escaped_text(source):
 
 @pytest.mark.parametrize(
     "source",
-    ['<noscript><p title="</noscript><img src=x onerror=alert(1)>">', "<svg><style><img src=x onerror=alert(1)>",
-     '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
-     "<a href=\"x\"><svg><a xlink:href=\"javascript:alert(1)\">y</a></svg></a>",
-     '<textarea></textarea><img src=x onerror=alert(1)>', "<!--><img src=x onerror=alert(1)>-->"],
+    [
+        '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+        "<svg><style><img src=x onerror=alert(1)>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        '<a href="x"><svg><a xlink:href="javascript:alert(1)">y</a></svg></a>',
+        "<textarea></textarea><img src=x onerror=alert(1)>",
+        "<!--><img src=x onerror=alert(1)>-->",
+    ],
 )
 def test_b1_17_mutation_xss_strings(source):
     assert_rendered_inert(source)
@@ -493,8 +545,13 @@ def test_b1_17_mutation_xss_strings(source):
 
 @pytest.mark.parametrize(
     "source",
-    ["＜script＞alert(1)＜/script＞", "[lien\u2028suite](https://ok.example)", "[\u202egnp.exe](https://ok.example)",
-     "[x](java\u200dscript:alert(1))", "[x](java\u200bscript:alert(1))"],
+    [
+        "＜script＞alert(1)＜/script＞",
+        "[lien\u2028suite](https://ok.example)",
+        "[\u202egnp.exe](https://ok.example)",
+        "[x](java\u200dscript:alert(1))",
+        "[x](java\u200bscript:alert(1))",
+    ],
 )
 def test_b1_18_unicode_tricks_do_not_execute(source):
     out = assert_rendered_inert(source)
@@ -575,7 +632,7 @@ def test_defences_keep_ordinary_documents_intact():
 
 
 def test_render_plain_escapes_everything():
-    assert render_plain('<b>x</b> [y](javascript:z) [[P]] "q" \'s\'\x00') == (
+    assert render_plain("<b>x</b> [y](javascript:z) [[P]] \"q\" 's'\x00") == (
         "&lt;b&gt;x&lt;/b&gt; [y](javascript:z) [[P]] &quot;q&quot; &#x27;s&#x27;"
     )
 

@@ -12,7 +12,20 @@ from wiki.security import safe_next
 REQUIRED = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options")
 
 
-@pytest.mark.parametrize("path", ["/", "/pages", "/-/health", "/api/v1/pages", "/-/modifications.atom", "/nexiste/pas", "/pages/inconnue", "/-/static/css/lieudit.css", "/robots.txt"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/pages",
+        "/-/health",
+        "/api/v1/pages",
+        "/-/modifications.atom",
+        "/nexiste/pas",
+        "/pages/inconnue",
+        "/-/static/css/lieudit.css",
+        "/robots.txt",
+    ],
+)
 def test_security_headers_on_every_response(client, path):
     with client.get(path) as response:
         pass
@@ -33,7 +46,23 @@ def test_headers_on_304(client, db):
     assert "Content-Security-Policy" in response.headers
 
 
-@pytest.mark.parametrize("value", [None, "", "https://evil.tld", "//evil.tld", "/\\evil.tld", "\\\\evil", "/%5Cevil", "/%2F/evil", "javascript:alert(1)", "/a\r\nLocation: x", "http:/evil", "x" * 3000])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "https://evil.tld",
+        "//evil.tld",
+        "/\\evil.tld",
+        "\\\\evil",
+        "/%5Cevil",
+        "/%2F/evil",
+        "javascript:alert(1)",
+        "/a\r\nLocation: x",
+        "http:/evil",
+        "x" * 3000,
+    ],
+)
 def test_safe_next_refuses_foreign_targets(value):
     assert safe_next(value) == "/"
 
@@ -70,7 +99,18 @@ def test_session_cookie_flags(client, db):
     assert "Secure" in secure.headers.get("Set-Cookie", "")
 
 
-@pytest.mark.parametrize("path", ["/.git/config", "/.env", "/instance/lieudit.db", "/lieudit.db", "/-/static/../../wiki/config.py", "/-/static/%2e%2e/%2e%2e/setup.cfg", "/__pycache__/x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/.git/config",
+        "/.env",
+        "/instance/lieudit.db",
+        "/lieudit.db",
+        "/-/static/../../wiki/config.py",
+        "/-/static/%2e%2e/%2e%2e/setup.cfg",
+        "/__pycache__/x",
+    ],
+)
 def test_private_files_are_not_served(client, path):
     assert client.get(path).status_code in (404, 308)
 

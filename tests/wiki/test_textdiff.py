@@ -40,9 +40,7 @@ def test_crlf_and_cr_count_as_no_change() -> None:
 def test_pure_insert() -> None:
     [hunk] = td.diff_lines("a\nb\n", "a\nnouveau\nb\n")
     inserted = [line for line in hunk.lines if line.op == "insert"]
-    assert inserted == [
-        td.DiffLine("insert", None, 2, (), (td.Segment("insert", "nouveau"),))
-    ]
+    assert inserted == [td.DiffLine("insert", None, 2, (), (td.Segment("insert", "nouveau"),))]
     assert (hunk.old_start, hunk.old_len, hunk.new_start, hunk.new_len) == (1, 2, 1, 3)
 
 
@@ -50,9 +48,7 @@ def test_pure_delete() -> None:
     [hunk] = td.diff_lines("a\nvieux\nb\n", "a\nb\n")
     assert [line.op for line in hunk.lines] == ["equal", "delete", "equal"]
     deleted = hunk.lines[1]
-    assert deleted == td.DiffLine(
-        "delete", 2, None, (td.Segment("delete", "vieux"),), ()
-    )
+    assert deleted == td.DiffLine("delete", 2, None, (td.Segment("delete", "vieux"),), ())
 
 
 def test_insert_into_empty_text_uses_unified_ranges() -> None:
@@ -108,11 +104,7 @@ def test_far_apart_changes_make_separate_hunks_with_correct_numbers() -> None:
     [change] = [line for line in second.lines if line.op == "change"]
     assert (change.old_no, change.new_no) == (25, 25)
     assert td.Segment("insert", "vingt-cinq") in change.new
-    assert all(
-        line.old[0].text == f"ligne {line.old_no}"
-        for line in second.lines
-        if line.op == "equal"
-    )
+    assert all(line.old[0].text == f"ligne {line.old_no}" for line in second.lines if line.op == "equal")
 
 
 def test_context_parameter_controls_grouping() -> None:
@@ -149,12 +141,8 @@ def test_diff_sides_rebuild_both_texts() -> None:
         b = [rng.choice(["", "a b", "a c", "e"]) for _ in range(rng.randrange(12))]
         old, new = "".join(f"{x}\n" for x in a), "".join(f"{x}\n" for x in b)
         lines = all_lines(td.diff_lines(old, new, context=100))
-        assert [
-            "".join(s.text for s in ln.old) for ln in lines if ln.op != "insert"
-        ] == (a if a != b else [])
-        assert [
-            "".join(s.text for s in ln.new) for ln in lines if ln.op != "delete"
-        ] == (b if a != b else [])
+        assert ["".join(s.text for s in ln.old) for ln in lines if ln.op != "insert"] == (a if a != b else [])
+        assert ["".join(s.text for s in ln.new) for ln in lines if ln.op != "delete"] == (b if a != b else [])
         added, removed = td.diff_stats(old, new)
         assert added - removed == len(b) - len(a)
 
@@ -329,24 +317,18 @@ def test_conflict_leaves_mine_exactly() -> None:
     assert result.conflicted
     assert result.text == mine
     assert "<<<<<<<" not in result.text
-    assert result.conflicts == (
-        ("ligne 5\n", "version de A <b>gras</b>\n", "version de B\n"),
-    )
+    assert result.conflicts == (("ligne 5\n", "version de A <b>gras</b>\n", "version de B\n"),)
 
 
 def test_merge_missing_final_newline_no_spurious_conflict() -> None:
     base = BASE.rstrip("\n")
-    mine = edit_line(BASE, 2, "A").rstrip(
-        "\n"
-    )  # user's textarea lost the final newline
+    mine = edit_line(BASE, 2, "A").rstrip("\n")  # user's textarea lost the final newline
     theirs = edit_line(BASE, 8, "B")
     result = td.merge_texts(base, mine, theirs)
     assert not result.conflicted
     assert result.text == edit_line(edit_line(BASE, 2, "A"), 8, "B").rstrip("\n")
     # ...and the other way round: the final newline follows mine.
-    result = td.merge_texts(
-        BASE, edit_line(BASE, 2, "A"), edit_line(BASE, 10, "B").rstrip("\n")
-    )
+    result = td.merge_texts(BASE, edit_line(BASE, 2, "A"), edit_line(BASE, 10, "B").rstrip("\n"))
     assert result.text == edit_line(edit_line(BASE, 2, "A"), 10, "B")
 
 
@@ -379,9 +361,7 @@ def test_random_non_overlapping_edits_always_merge() -> None:
     # G1 needs >= 90 % of non-overlapping pairs merged; single-line edits with
     # >= 2 untouched lines between them must merge 100 %, with both present.
     rng = random.Random(0)
-    base_lines: list[str | None] = [
-        f"ligne {i} : {rng.random():.6f}" for i in range(1, 21)
-    ]
+    base_lines: list[str | None] = [f"ligne {i} : {rng.random():.6f}" for i in range(1, 21)]
     base = _join(base_lines)
     for n in range(200):
         i = rng.randrange(20)

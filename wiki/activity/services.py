@@ -21,7 +21,8 @@ PUBLIC_STATUSES: tuple[str, ...] = ("published", "archived")
 def _withdrawn_records() -> Any:
     """Ids of the records an anonymous visitor may not read now (usually few: drafts, pending, deleted)."""
     return (
-        select(Record.id).join(Form, Form.id == Record.form_id)
+        select(Record.id)
+        .join(Form, Form.id == Record.form_id)
         .where(or_(Record.status.not_in(PUBLIC_STATUSES), Record.deleted_at.is_not(None), Form.deleted_at.is_not(None)))
     )
 

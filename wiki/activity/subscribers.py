@@ -94,8 +94,15 @@ def on_record_deleted(sender: Any, *, session: Session, record: Any, actor: Any,
     """Log a record deletion."""
     session.add(
         Activity(
-            kind="record", action="delete", object_id=record.id, title=record.title[:200], key=str(record.id),
-            comment=comment, actor_id=_actor_id(actor), public=record.status in ("published", "archived"), created_at=utcnow(),
+            kind="record",
+            action="delete",
+            object_id=record.id,
+            title=record.title[:200],
+            key=str(record.id),
+            comment=comment,
+            actor_id=_actor_id(actor),
+            public=record.status in ("published", "archived"),
+            created_at=utcnow(),
         )
     )
 
@@ -104,8 +111,15 @@ def on_form_saved(sender: Any, *, session: Session, form: Any, action: str, acto
     """Log a change of a form's definition."""
     session.add(
         Activity(
-            kind="form", action=action, object_id=form.id, revision_number=form.revision_number, title=form.title[:200],
-            key=form.key, comment=comment, actor_id=_actor_id(actor), created_at=utcnow(),
+            kind="form",
+            action=action,
+            object_id=form.id,
+            revision_number=form.revision_number,
+            title=form.title[:200],
+            key=form.key,
+            comment=comment,
+            actor_id=_actor_id(actor),
+            created_at=utcnow(),
         )
     )
 

@@ -22,11 +22,23 @@ def change_url(item: Activity, *, external: bool = False) -> str:
     """Return where a change is best seen: its diff, or the object."""
     if item.kind == "page":
         if item.revision_number and item.revision_number > 1 and item.action in ("edit", "merge", "revert", "rename"):
-            return url_for("pages.diff", slug=item.key, to=item.revision_number, _external=external, **{"from": item.revision_number - 1})
+            return url_for(
+                "pages.diff",
+                slug=item.key,
+                to=item.revision_number,
+                _external=external,
+                **{"from": item.revision_number - 1},
+            )
         return url_for("pages.show", slug=item.key, _external=external)
     if item.kind == "record" and item.key.isdigit():
         if item.revision_number and item.revision_number > 1 and item.action in ("edit", "revert"):
-            return url_for("records.diff", record_id=int(item.key), to=item.revision_number, _external=external, **{"from": item.revision_number - 1})
+            return url_for(
+                "records.diff",
+                record_id=int(item.key),
+                to=item.revision_number,
+                _external=external,
+                **{"from": item.revision_number - 1},
+            )
         return url_for("records.show", record_id=int(item.key), _external=external)
     if item.kind == "form":
         return url_for("records.listing", key=item.key, _external=external)
@@ -53,8 +65,12 @@ def index() -> Any:
     kind = request.args.get("type")
     items = services.recent_changes(get_session(), kind=kind, offset=(page_no - 1) * per_page, limit=per_page + 1)
     return render_template(
-        "activity/index.html", items=items[:per_page], has_more=len(items) > per_page, current=page_no,
-        change_url=change_url, kind=kind if kind in services.KINDS else None,
+        "activity/index.html",
+        items=items[:per_page],
+        has_more=len(items) > per_page,
+        current=page_no,
+        change_url=change_url,
+        kind=kind if kind in services.KINDS else None,
     )
 
 

@@ -46,9 +46,10 @@ def _moment(name: str, default: dt.datetime) -> dt.datetime:
             return dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(), tzinfo=zone)
         value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace(" ", "+"))
     except ValueError:
-        raise ValidationError(_("Paramètre %(name)s invalide : date AAAA-MM-JJ ou date et heure ISO 8601.", name=name)) from None
+        raise ValidationError(
+            _("Paramètre %(name)s invalide : date AAAA-MM-JJ ou date et heure ISO 8601.", name=name)
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=zone)
-
 
 
 def _when(item: occurrences.AgendaItem, value: dt.datetime, *, end: bool = False) -> str:
@@ -84,7 +85,13 @@ def events() -> Response:
     filters = occurrences.parse_filters(request.args)
     items = occurrences.occurrences(get_session(), start, end, filters, limit=MAX_EVENTS)
     limit, offset = paging.clamp(request.args, max_offset=MAX_EVENTS)
-    response = jsonify(start=start.isoformat(), end=end.isoformat(), total=len(items), limit=limit, offset=offset,
-                       items=[_item(i) for i in items[offset:offset + limit]])
+    response = jsonify(
+        start=start.isoformat(),
+        end=end.isoformat(),
+        total=len(items),
+        limit=limit,
+        offset=offset,
+        items=[_item(i) for i in items[offset : offset + limit]],
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

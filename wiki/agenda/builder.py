@@ -134,8 +134,10 @@ def form_from_rrule(schedule: Mapping[str, Any] | None) -> dict[str, Any]:
     simple = set(parts) <= {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "WKST"}
     days = parts.get("BYDAY", "").split(",") if parts.get("BYDAY") else []
     ranked = [d for d in days if d[:1] in "+-0123456789"]
-    if not simple or (ranked and (parts["FREQ"] != "MONTHLY" or len(ranked) != 1)) or (
-        "BYMONTHDAY" in parts and parts["FREQ"] != "MONTHLY"
+    if (
+        not simple
+        or (ranked and (parts["FREQ"] != "MONTHLY" or len(ranked) != 1))
+        or ("BYMONTHDAY" in parts and parts["FREQ"] != "MONTHLY")
     ):
         out["rrule"] = schedule["rrule"]
         return out

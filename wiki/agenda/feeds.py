@@ -33,7 +33,9 @@ from wiki.db import utcnow
 from wiki.records.models import Record
 
 
-def feed_index(db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None) -> list[tuple[int, tuple[Any, ...]]]:
+def feed_index(
+    db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None
+) -> list[tuple[int, tuple[Any, ...]]]:
     """``(record_id, version)`` of the events a feed holds, by id; the version changes whenever the event's VEVENTs may."""
     rows = db.execute(_feed_query(db, filters, None, now, AgendaEvent.record_id, AgendaEvent.sequence,
                                   AgendaEvent.updated_at, Record.updated_at).order_by(AgendaEvent.record_id))  # fmt: skip
@@ -43,7 +45,11 @@ def feed_index(db: Session, filters: AgendaFilters | None = None, *, now: dt.dat
 def _feed_query(db: Session, filters: AgendaFilters | None, record_ids: Iterable[int] | None, now: dt.datetime | None,
                 *columns: Any) -> Any:  # fmt: skip
     conditions = event_conditions(db, filters or AgendaFilters())
-    query = select(*columns).join(Record, Record.id == AgendaEvent.record_id).where(*conditions, Record.deleted_at.is_(None))
+    query = (
+        select(*columns)
+        .join(Record, Record.id == AgendaEvent.record_id)
+        .where(*conditions, Record.deleted_at.is_(None))
+    )
     if record_ids is not None:
         return query.where(AgendaEvent.record_id.in_(list(record_ids)))
     since = (now or utcnow()) - INDEX_PAST
@@ -78,7 +84,11 @@ def feed_event(db: Session, event: AgendaEvent, record: Record) -> dict[str, Any
 def feed_index_with_parts(db: Session, filters: AgendaFilters | None = None, *, serialiser: str,
                           now: dt.datetime | None = None) -> tuple[list[tuple[int, tuple[Any, ...]]], dict[int, Any]]:  # fmt: skip
     """:func:`feed_index` and :func:`stored_feed_parts` of all its events in one query: what a feed reads after a restart."""
-    valid = and_(AgendaEvent.ical.is_not(None), AgendaEvent.ical_stamp == Record.updated_at, AgendaEvent.ical_format == serialiser)
+    valid = and_(
+        AgendaEvent.ical.is_not(None),
+        AgendaEvent.ical_stamp == Record.updated_at,
+        AgendaEvent.ical_format == serialiser,
+    )
     rows = db.execute(_feed_query(db, filters, None, now, AgendaEvent.record_id, AgendaEvent.sequence, AgendaEvent.updated_at,
                                   Record.updated_at, case((valid, AgendaEvent.ical)), case((valid, AgendaEvent.ical_zone)))
                       .order_by(AgendaEvent.record_id))  # fmt: skip
@@ -90,7 +100,9 @@ def feed_index_with_parts(db: Session, filters: AgendaFilters | None = None, *, 
     return index, parts
 
 
-def stored_feed_parts(db: Session, record_ids: Iterable[int], *, serialiser: str) -> dict[int, tuple[bytes, tuple[str, int, int] | None]]:
+def stored_feed_parts(
+    db: Session, record_ids: Iterable[int], *, serialiser: str
+) -> dict[int, tuple[bytes, tuple[str, int, int] | None]]:
     """``record_id -> (VEVENT bytes, zone years)`` stored for these events, stale ones left out.
 
     Bytes are stale when the record changed after they were written (``ical_stamp``) or another
@@ -154,7 +166,9 @@ def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], by
              "zone": _zone_text(zone)} for record_id, version, part, zone in parts]  # fmt: skip
     if not rows:
         return
-    unchanged = exists().where(Record.id == bindparam("rid"), Record.updated_at == bindparam("record_time", type_=Record.updated_at.type))
+    unchanged = exists().where(
+        Record.id == bindparam("rid"), Record.updated_at == bindparam("record_time", type_=Record.updated_at.type)
+    )
     statement = (
         table.update()
         .where(table.c.record_id == bindparam("rid"), table.c.sequence == bindparam("seq"),

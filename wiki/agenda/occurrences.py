@@ -84,7 +84,9 @@ def parse_filters(args: Any) -> AgendaFilters:
         return [v.strip()[:100] for item in raw for v in str(item).split(",") if v.strip()][:20]
 
     return AgendaFilters(
-        themes=many("theme"), zones=many("zone"), organiser=str(args.get("organisateur") or "").strip()[:200],
+        themes=many("theme"),
+        zones=many("zone"),
+        organiser=str(args.get("organisateur") or "").strip()[:200],
         form=str(args.get("formulaire") or args.get("form") or "").strip()[:64],
     )
 
@@ -103,8 +105,11 @@ def event_conditions(db: Session, filters: AgendaFilters, *, public_only: bool =
             continue
         ids = {d.id for f in forms for d in records.form_fields(f) if d.type == kind}
         conditions.append(
-            exists().where(RecordFacet.record_id == AgendaEvent.record_id, RecordFacet.field_id.in_(ids or ["-"]),
-                           RecordFacet.value.in_(values))  # fmt: skip
+            exists().where(
+                RecordFacet.record_id == AgendaEvent.record_id,
+                RecordFacet.field_id.in_(ids or ["-"]),
+                RecordFacet.value.in_(values),
+            )  # fmt: skip
         )
     if filters.organiser:
         conditions.append(AgendaEvent.organiser == one_line(filters.organiser))
@@ -148,8 +153,14 @@ class AgendaItem:
 
 
 def occurrences(
-    db: Session, start: dt.datetime, end: dt.datetime, filters: AgendaFilters | None = None, *,
-    limit: int = 5000, newest_first: bool = False, public_only: bool = True,
+    db: Session,
+    start: dt.datetime,
+    end: dt.datetime,
+    filters: AgendaFilters | None = None,
+    *,
+    limit: int = 5000,
+    newest_first: bool = False,
+    public_only: bool = True,
 ) -> list[AgendaItem]:
     """Occurrences overlapping ``[start, end)`` (aware bounds, two years at most), cancelled ones included.
 
@@ -179,18 +190,32 @@ def grid_occurrences(
 
 
 def _occurrence_rows(
-    db: Session, start: dt.datetime, end: dt.datetime, filters: AgendaFilters | None, *, limit: int,
-    newest_first: bool = False, public_only: bool = True,
+    db: Session,
+    start: dt.datetime,
+    end: dt.datetime,
+    filters: AgendaFilters | None,
+    *,
+    limit: int,
+    newest_first: bool = False,
+    public_only: bool = True,
 ) -> list[tuple[Any, ...]]:
     """``(record_id, key, start, end, all_day, cancelled)`` of the occurrences in the range, by start."""
     _check_range(start, end)
     filters = filters or AgendaFilters()
     conditions = event_conditions(db, filters, public_only=public_only)
-    covered = or_(AgendaEvent.recurring.is_(False), and_(AgendaEvent.window_start <= start, AgendaEvent.window_end >= end))
+    covered = or_(
+        AgendaEvent.recurring.is_(False), and_(AgendaEvent.window_start <= start, AgendaEvent.window_end >= end)
+    )
     order = (AgendaOccurrence.start.desc(),) if newest_first else (AgendaOccurrence.start, AgendaOccurrence.record_id)
     rows = db.execute(
-        select(AgendaOccurrence.record_id, AgendaOccurrence.recurrence_id, AgendaOccurrence.start, AgendaOccurrence.end,
-               AgendaOccurrence.all_day, AgendaOccurrence.cancelled)
+        select(
+            AgendaOccurrence.record_id,
+            AgendaOccurrence.recurrence_id,
+            AgendaOccurrence.start,
+            AgendaOccurrence.end,
+            AgendaOccurrence.all_day,
+            AgendaOccurrence.cancelled,
+        )
         .join(AgendaEvent, AgendaEvent.record_id == AgendaOccurrence.record_id)
         .where(AgendaOccurrence.start < end, AgendaOccurrence.start > start - LONGEST, covered, *conditions)
         .where(or_(AgendaOccurrence.end > start, AgendaOccurrence.start >= start))
@@ -232,8 +257,13 @@ def _items(db: Session, found: list[tuple[Any, ...]]) -> list[AgendaItem]:
                AgendaEvent.timezone, AgendaEvent.recurring, Form.key)  # fmt: skip
     facts = {row[0]: row for row in db.execute(
         select(*columns).join(Form, Form.id == AgendaEvent.form_id).where(AgendaEvent.record_id.in_(ids)))}  # fmt: skip
-    changed = dict(db.execute(select(AgendaEvent.record_id, AgendaEvent.overrides).where(
-        AgendaEvent.record_id.in_(ids), AgendaEvent.sequence > 0)).all())  # fmt: skip (changes raise SEQUENCE)
+    changed = dict(
+        db.execute(
+            select(AgendaEvent.record_id, AgendaEvent.overrides).where(
+                AgendaEvent.record_id.in_(ids), AgendaEvent.sequence > 0
+            )
+        ).all()
+    )  # fmt: skip (changes raise SEQUENCE)
     zones: dict[str, Any] = {}
     items = []
     for record_id, key, start, end, all_day, cancelled in found:
@@ -275,12 +305,16 @@ def event_occurrences(db: Session, record: Record, event: AgendaEvent, *, now: d
     """The next (or last) occurrences of one event, cancelled and moved ones included."""
     now = now or utcnow()
     schedule = event_schedule(record)
-    start, end = (now - MAX_RANGE + dt.timedelta(days=1), now) if past else (now, now + MAX_RANGE - dt.timedelta(days=1))
+    start, end = (
+        (now - MAX_RANGE + dt.timedelta(days=1), now) if past else (now, now + MAX_RANGE - dt.timedelta(days=1))
+    )
     try:
         found = expand_event(event, schedule, start, end)
     except (RecurrenceError, FieldError):
         return []
     if past:
         found = found[-number:][::-1]
-    rows = [(event.record_id, o.recurrence_id, o.start, o.end or o.start, o.all_day, o.cancelled) for o in found[:number]]
+    rows = [
+        (event.record_id, o.recurrence_id, o.start, o.end or o.start, o.all_day, o.cancelled) for o in found[:number]
+    ]
     return _items(db, rows)

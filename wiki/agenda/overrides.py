@@ -77,7 +77,7 @@ def check_occurrence(record: Record, event: AgendaEvent, key: str) -> str:
     try:
         zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
         key = occurrence_key(key, zone, all_day)
-        moment = (dt.datetime.fromisoformat(key) if len(key) > 10 else dt.datetime.fromisoformat(key + "T00:00"))
+        moment = dt.datetime.fromisoformat(key) if len(key) > 10 else dt.datetime.fromisoformat(key + "T00:00")
         moment = moment.replace(tzinfo=zone)
         found = expand(schedule, moment - dt.timedelta(days=1), moment + dt.timedelta(days=2),
                        max_occurrences=100)  # fmt: skip

@@ -213,8 +213,14 @@ def reindex(db: Session, event: AgendaEvent, schedule: dict[str, Any], *, now: d
     except (RecurrenceError, FieldError):
         found = []  # an unreadable old schedule shows nothing rather than failing every save
     db.add_all(
-        AgendaOccurrence(record_id=event.record_id, recurrence_id=o.recurrence_id, start=o.start, end=o.end or o.start,
-                         all_day=o.all_day, cancelled=o.cancelled)  # fmt: skip
+        AgendaOccurrence(
+            record_id=event.record_id,
+            recurrence_id=o.recurrence_id,
+            start=o.start,
+            end=o.end or o.start,
+            all_day=o.all_day,
+            cancelled=o.cancelled,
+        )  # fmt: skip
         for o in found
     )
     db.flush()

@@ -61,7 +61,9 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=_zone())
 
 
-def _by_day(items: list[occurrences.AgendaItem], first: dt.date | None = None, last: dt.date | None = None) -> list[tuple[dt.date, list[Any]]]:
+def _by_day(
+    items: list[occurrences.AgendaItem], first: dt.date | None = None, last: dt.date | None = None
+) -> list[tuple[dt.date, list[Any]]]:
     """Group occurrences under each local day they cover (within ``first``…``last``)."""
     days: dict[dt.date, list[Any]] = {}
     one_day = dt.timedelta(days=1)
@@ -171,7 +173,11 @@ def archives() -> Any:
     filters = occurrences.parse_filters(request.args)
     start = _midnight(dt.date(year, 1, 1))
     end = min(_midnight(dt.date(year + 1, 1, 1)), utcnow())
-    items = occurrences.occurrences(get_session(), start, end, filters, newest_first=True, limit=1000) if end > start else []
+    items = (
+        occurrences.occurrences(get_session(), start, end, filters, newest_first=True, limit=1000)
+        if end > start
+        else []
+    )
     items = [i for i in items if i.end <= utcnow() or i.start < utcnow()]
     months: dict[int, list[Any]] = {}
     for item in items:
@@ -196,7 +202,9 @@ def _json_ld(record: Any, info: dict[str, Any], items: list[occurrences.AgendaIt
         "@type": "Event",
         "name": info["title"],
         "url": url_for("agenda.event", record_id=record.id, _external=True),
-        "eventStatus": "https://schema.org/EventCancelled" if item and item.cancelled else "https://schema.org/EventScheduled",
+        "eventStatus": "https://schema.org/EventCancelled"
+        if item and item.cancelled
+        else "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
     }
     if item:
@@ -231,9 +239,17 @@ def event(record_id: int) -> Any:
     past = occurrences.event_occurrences(db, record, agenda_event, past=True, number=5)
     can_edit = current_user.is_authenticated and records.can_edit_record(current_user, record, _policy())
     return render_template(
-        "agenda/event.html", record=record, event=agenda_event, info=info, coming=coming, past=past,
-        described=projection.describe(record), can_edit=can_edit, json_ld=_json_ld(record, info, coming or past),
-        long_date=long_date, render_longtext=records.render_longtext,
+        "agenda/event.html",
+        record=record,
+        event=agenda_event,
+        info=info,
+        coming=coming,
+        past=past,
+        described=projection.describe(record),
+        can_edit=can_edit,
+        json_ld=_json_ld(record, info, coming or past),
+        long_date=long_date,
+        render_longtext=records.render_longtext,
         event_base=url_for("agenda.event", record_id=0)[:-1],
     )
 
@@ -259,15 +275,21 @@ def occurrence(record_id: int, key: str) -> Any:
                 overrides.cancel_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy())
                 message = _("Occurrence annulée : elle reste affichée, barrée, et les agendas abonnés la retirent.")
             elif action == "retablir":
-                overrides.cancel_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy(), cancelled=False)
+                overrides.cancel_occurrence(
+                    db, record, agenda_event, key, actor=current_user, policy=_policy(), cancelled=False
+                )
                 message = _("Occurrence rétablie.")
             elif action == "reinitialiser":
                 overrides.reset_occurrence(db, record, agenda_event, key, actor=current_user, policy=_policy())
                 message = _("Occurrence remise comme les autres.")
             else:
-                submitted = {name: request.form.get(name, "") for name in ("start", "end", "title", "location", "description")}
+                submitted = {
+                    name: request.form.get(name, "") for name in ("start", "end", "title", "location", "description")
+                }
                 values.update(submitted)
-                overrides.change_occurrence(db, record, agenda_event, key, submitted, actor=current_user, policy=_policy())
+                overrides.change_occurrence(
+                    db, record, agenda_event, key, submitted, actor=current_user, policy=_policy()
+                )
                 message = _("Occurrence modifiée ; les autres dates de la série ne changent pas.")
         except ValidationError as error:
             db.rollback()
@@ -277,8 +299,16 @@ def occurrence(record_id: int, key: str) -> Any:
             flash(message, "success")
             return redirect(url_for("agenda.event", record_id=record.id))
     return (
-        render_template("agenda/occurrence.html", record=record, event=agenda_event, key=key, values=values, errors=errors,
-                        cancelled=key in (agenda_event.cancelled or []), changed=bool(change)),  # fmt: skip
+        render_template(
+            "agenda/occurrence.html",
+            record=record,
+            event=agenda_event,
+            key=key,
+            values=values,
+            errors=errors,
+            cancelled=key in (agenda_event.cancelled or []),
+            changed=bool(change),
+        ),  # fmt: skip
         400 if errors else 200,
     )
 

@@ -60,7 +60,9 @@ def authenticate() -> Response | None:
     if not header:
         if request.method in SAFE_METHODS:
             return None
-        return _unauthorized(_("Un jeton d'API est requis pour écrire : en-tête « Authorization: Bearer JETON »."), invalid=False)
+        return _unauthorized(
+            _("Un jeton d'API est requis pour écrire : en-tête « Authorization: Bearer JETON »."), invalid=False
+        )
     scheme, _sep, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return _unauthorized(_("Seule l'authentification « Bearer » par jeton d'API est acceptée."), invalid=True)

@@ -43,7 +43,6 @@ PATH_NAMES = {"key": "form", "record_id": "id"}
 FILE_TYPES = ("file", "image")
 
 
-
 def _iso(value: Any) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
@@ -73,14 +72,18 @@ def _precondition(current_etag: str, *, required: bool) -> Response | None:
         if not required:
             return None
         return _problem(
-            428, "precondition_required",
-            _("Envoyez l'en-tête « If-Match » avec l'ETag de la version que vous modifiez."), etag=current_etag,
+            428,
+            "precondition_required",
+            _("Envoyez l'en-tête « If-Match » avec l'ETag de la version que vous modifiez."),
+            etag=current_etag,
         )
     if request.if_match.star_tag or request.if_match.contains(current_etag):
         return None
     return _problem(
-        412, "precondition_failed",
-        _("La ressource a changé depuis votre lecture : relisez-la et refaites votre modification."), etag=current_etag,
+        412,
+        "precondition_failed",
+        _("La ressource a changé depuis votre lecture : relisez-la et refaites votre modification."),
+        etag=current_etag,
     )
 
 
@@ -205,7 +208,11 @@ def page_put(slug: str) -> Response:
         if wanted and wanted != slug:
             raise ValidationError(
                 _("Le titre ne correspond pas à l'adresse de la page."),
-                {"title": _("Ce titre donnerait l'adresse « %(slug)s » et non « %(asked)s ».", slug=wanted, asked=slug)},
+                {
+                    "title": _(
+                        "Ce titre donnerait l'adresse « %(slug)s » et non « %(asked)s ».", slug=wanted, asked=slug
+                    )
+                },
             )
         with _text_errors():
             result = pages.create_page(db, title=title, body=text, comment=comment, actor=current_user, **settings)
@@ -220,7 +227,15 @@ def page_put(slug: str) -> Response:
     # A save that lands between this check and the row lock (PostgreSQL) is
     # merged like in the web editor, or refused with 409 when it overlaps.
     with _text_errors():
-        pages.save_page(db, found, body=text, comment=comment, actor=current_user, base_revision_id=found.current_revision_id, **settings)
+        pages.save_page(
+            db,
+            found,
+            body=text,
+            comment=comment,
+            actor=current_user,
+            base_revision_id=found.current_revision_id,
+            **settings,
+        )
     if title and title != found.title:
         pages.rename_page(db, found, title, actor=current_user, policy=settings["policy"], comment=comment)
     db.commit()
@@ -293,7 +308,10 @@ def form(key: str) -> Response:
         }
         for d in records.form_fields(found)
     ]
-    return _json(_form_summary(found) | {"title_field": found.title_field, "fields": fields}, etag=f"form-{found.id}-{found.revision_number}")
+    return _json(
+        _form_summary(found) | {"title_field": found.title_field, "fields": fields},
+        etag=f"form-{found.id}-{found.revision_number}",
+    )
 
 
 # --- records ----------------------------------------------------------------------
@@ -331,7 +349,10 @@ def _submitted_values(data: dict[str, Any], form: Any, record: Any | None) -> di
     """
     values = data.get("values", {})
     if not isinstance(values, dict):
-        raise ValidationError(_("Requête invalide : corrigez les champs signalés."), {"values": _("Objet attendu : les valeurs par clé de champ.")})
+        raise ValidationError(
+            _("Requête invalide : corrigez les champs signalés."),
+            {"values": _("Objet attendu : les valeurs par clé de champ.")},
+        )
     submitted = dict(values)
     for field in records.form_fields(form):
         if field.type in FILE_TYPES:
@@ -350,9 +371,20 @@ def form_records(key: str) -> Response:
     found = records.get_form(db, key)
     filters = record_queries.parse_filters(request.args, found, current_user, per_page=50)
     result = record_queries.list_records(db, found, filters, labels=records.value_labels(db, found))
-    facets = {name: [{"value": v.value, "label": v.label, "count": v.count} for v in values] for name, values in result.facets.items()}
+    facets = {
+        name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+        for name, values in result.facets.items()
+    }
     offset = filters.offset if filters.offset is not None else (filters.page - 1) * filters.per_page
-    return _json({"total": result.total, "limit": filters.per_page, "offset": offset, "facets": facets, "items": [_record_json(r) for r in result.records]})
+    return _json(
+        {
+            "total": result.total,
+            "limit": filters.per_page,
+            "offset": offset,
+            "facets": facets,
+            "items": [_record_json(r) for r in result.records],
+        }
+    )
 
 
 @bp.route("/forms/<key>/records", methods=["POST"])
@@ -365,8 +397,14 @@ def form_records_post(key: str) -> Response:
     if status is not None and not isinstance(status, str):
         raise ValidationError(_("Requête invalide : corrigez les champs signalés."), {"status": _("Texte attendu.")})
     record = records.create_record(
-        db, found, _submitted_values(data, found, None), actor=current_user, policy=_policy(), ctx=_ctx(),
-        status=status, comment=_text(data, "comment"),
+        db,
+        found,
+        _submitted_values(data, found, None),
+        actor=current_user,
+        policy=_policy(),
+        ctx=_ctx(),
+        status=status,
+        comment=_text(data, "comment"),
     )
     db.commit()
     response = _json(_record_json(record), etag=record_etag(record), status=201)
@@ -396,8 +434,14 @@ def record_put(record_id: int) -> Response:
     comment = _text(data, "comment")
     if "values" in data:
         records.update_record(
-            db, found, _submitted_values(data, found.form, found), actor=current_user, policy=_policy(),
-            base_revision=found.revision_number, ctx=_ctx(), comment=comment,
+            db,
+            found,
+            _submitted_values(data, found.form, found),
+            actor=current_user,
+            policy=_policy(),
+            base_revision=found.revision_number,
+            ctx=_ctx(),
+            comment=comment,
         )
     if status is not None and status != found.status:
         records.set_status(db, found, status, actor=current_user, comment=comment)

@@ -53,7 +53,12 @@ token_cli = AppGroup("token", help="Gérer les jetons d'API.")
 @token_cli.command("create")
 @click.argument("name")
 @click.option("--label", default="ligne de commande", show_default=True, help="Nom du jeton, pour le reconnaître.")
-@click.option("--expires-days", type=click.IntRange(1, 3650), default=None, help="Durée de validité en jours (sans limite par défaut).")
+@click.option(
+    "--expires-days",
+    type=click.IntRange(1, 3650),
+    default=None,
+    help="Durée de validité en jours (sans limite par défaut).",
+)
 @click.option("--read-only", is_flag=True, help="Jeton en lecture seule (aucune modification).")
 def create_token_command(name: str, label: str, expires_days: int | None, read_only: bool) -> None:
     """Print a new API token for the account NAME (shown only once)."""
@@ -72,7 +77,9 @@ def create_token_command(name: str, label: str, expires_days: int | None, read_o
     finally:
         db.close()
     click.echo(created.secret)
-    click.echo(f"Jeton « {created.token.name} » créé pour {user.name} ; conservez-le : il ne sera plus affiché.", err=True)
+    click.echo(
+        f"Jeton « {created.token.name} » créé pour {user.name} ; conservez-le : il ne sera plus affiché.", err=True
+    )
 
 
 @token_cli.command("list")
@@ -92,7 +99,9 @@ def list_tokens_command(name: str) -> None:
             state = "révoqué" if token.revoked_at else "actif" if tokens.is_usable(token, now) else "expiré"
             used = token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "jamais"
             rights = "lecture et écriture" if token.can_write else "lecture seule"
-            click.echo(f"{token.id}\t{token.prefix}…\t{state}\t{rights}\tcréé {token.created_at:%Y-%m-%d}\tutilisé {used}\t{token.name}")
+            click.echo(
+                f"{token.id}\t{token.prefix}…\t{state}\t{rights}\tcréé {token.created_at:%Y-%m-%d}\tutilisé {used}\t{token.name}"
+            )
     finally:
         db.close()
 

@@ -80,7 +80,13 @@ def validate_name(name: str) -> str:
     if not _NAME_RE.match(cleaned) or _URLISH.search(cleaned):
         raise ValidationError(
             str(_l("Nom invalide.")),
-            {"name": str(_l("De 3 à 64 caractères : lettres, chiffres, espaces, apostrophes, points ou tirets ; pas d'adresse web."))},
+            {
+                "name": str(
+                    _l(
+                        "De 3 à 64 caractères : lettres, chiffres, espaces, apostrophes, points ou tirets ; pas d'adresse web."
+                    )
+                )
+            },
         )
     return cleaned
 
@@ -164,10 +170,12 @@ def _delay_after(failures: int, settings: Settings) -> int:
     extra = failures - settings.free_attempts
     if extra < 0:
         return 0
-    return min(settings.max_delay, 30 * 2**min(extra, 20))
+    return min(settings.max_delay, 30 * 2 ** min(extra, 20))
 
 
-def authenticate(db: Session, name: str, password: str, *, settings: Settings = Settings(), now: datetime | None = None) -> User:
+def authenticate(
+    db: Session, name: str, password: str, *, settings: Settings = Settings(), now: datetime | None = None
+) -> User:
     """Check credentials and return the account.
 
     :raises ValidationError: unknown name or wrong password (same message).
@@ -203,7 +211,9 @@ def change_password(user: User, current: str, new: str, *, settings: Settings = 
     :raises ValidationError: wrong current password or unacceptable new one.
     """
     if not check_password_hash(user.password_hash, current or ""):
-        raise ValidationError(str(_l("Mot de passe actuel incorrect.")), {"current": str(_l("Mot de passe actuel incorrect."))})
+        raise ValidationError(
+            str(_l("Mot de passe actuel incorrect.")), {"current": str(_l("Mot de passe actuel incorrect."))}
+        )
     user.password_hash = generate_password_hash(validate_password(new), method=settings.hash_method)
     end_all_sessions(user)
 

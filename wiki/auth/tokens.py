@@ -58,7 +58,9 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-def create_token(db: Session, user: User, name: str, *, expires_in_days: int | None = None, can_write: bool = True) -> NewToken:
+def create_token(
+    db: Session, user: User, name: str, *, expires_in_days: int | None = None, can_write: bool = True
+) -> NewToken:
     """Create a token for ``user`` and return it with its secret.
 
     ``can_write=False`` makes a read-only token.
@@ -117,7 +119,11 @@ def authenticate_token(db: Session, secret: str, *, now: datetime | None = None)
 
 def list_tokens(db: Session, user: User) -> list[ApiToken]:
     """Return the account's tokens, newest first (revoked ones included)."""
-    return list(db.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+    return list(
+        db.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def active_tokens(db: Session, user: User, *, now: datetime | None = None) -> list[ApiToken]:

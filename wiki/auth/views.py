@@ -164,20 +164,36 @@ def api_tokens() -> Any:
         if raw_days and (not raw_days.isdigit() or len(raw_days) > 5):
             raise ValueError(raw_days)
         created = tokens.create_token(
-            db, user, request.form.get("token_name", ""), expires_in_days=days, can_write=request.form.get("can_write") == "1"
+            db,
+            user,
+            request.form.get("token_name", ""),
+            expires_in_days=days,
+            can_write=request.form.get("can_write") == "1",
         )
     except ValueError:
         db.rollback()
         errors = {"expires": _("Entre 1 et 3650 jours.")}
-        return _account_page(errors=errors, token_name=request.form.get("token_name", ""), token_expires=raw_days, token_can_write=request.form.get("can_write")), 400
+        return _account_page(
+            errors=errors,
+            token_name=request.form.get("token_name", ""),
+            token_expires=raw_days,
+            token_can_write=request.form.get("can_write"),
+        ), 400
     except ValidationError as err:
         db.rollback()
         errors = {("token_name" if k == "name" else k): v for k, v in err.errors.items()}
-        return _account_page(errors=errors, token_name=request.form.get("token_name", ""), token_expires=raw_days, token_can_write=request.form.get("can_write")), 400
+        return _account_page(
+            errors=errors,
+            token_name=request.form.get("token_name", ""),
+            token_expires=raw_days,
+            token_can_write=request.form.get("can_write"),
+        ), 400
     db.commit()
     # The secret goes into this answer only: never into the (signed, not
     # encrypted) session cookie through a flash message.
-    response = current_app.make_response(_account_page(errors={}, new_token=created.secret, new_token_name=created.token.name))
+    response = current_app.make_response(
+        _account_page(errors={}, new_token=created.secret, new_token_name=created.token.name)
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

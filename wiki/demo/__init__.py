@@ -72,8 +72,6 @@ def load_demo(db: Session) -> int:
         title = meta.get("title") or path.stem
         if pages.find_page(db, pages.markup.slugify(title)) is not None:
             continue
-        pages.create_page(
-            db, title=title, body=body, comment="Page de démonstration", actor=author, policy="account"
-        )
+        pages.create_page(db, title=title, body=body, comment="Page de démonstration", actor=author, policy="account")
         created += 1
     return created

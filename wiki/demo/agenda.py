@@ -46,7 +46,9 @@ def demo_events(today: dt.date) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     repair = _nth_weekday(month_start.year, month_start.month, 5, 1)
     party = _next(today, 5, 2)
     council_moved = _nth_weekday((council + dt.timedelta(days=62)).year, (council + dt.timedelta(days=62)).month, 1, 2)
-    council_cancelled = _nth_weekday((council + dt.timedelta(days=93)).year, (council + dt.timedelta(days=93)).month, 1, 2)
+    council_cancelled = _nth_weekday(
+        (council + dt.timedelta(days=93)).year, (council + dt.timedelta(days=93)).month, 1, 2
+    )
     cinema = _next(today, 4, 1)
     festival = _next(today, 5, 5)
     return [

@@ -80,8 +80,16 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "gouvernance": "Comité de pilotage (intercommunalité, État, Région, Département), groupe projet de suivi et "
         "groupes de travail thématiques. Un vice-président de l’intercommunalité est chargé de la mobilité et du "
         "numérique.",
-        "themes": ["accueil_services", "agriculture", "outils_numeriques", "economie", "cooperation",
-                   "recherche_innovation", "inclusion", "territoire_espace"],
+        "themes": [
+            "accueil_services",
+            "agriculture",
+            "outils_numeriques",
+            "economie",
+            "cooperation",
+            "recherche_innovation",
+            "inclusion",
+            "territoire_espace",
+        ],
         "public": ["habitants", "touristes"],
         "acteurs_locaux": "GAL Grand Verdon, Conseil de développement, associations culturelles et citoyennes, écoles "
         "et collèges, offices de tourisme, Parc naturel régional du Verdon, stations de ski du Val d’Allos, régie "
@@ -147,9 +155,23 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "L’association Les Loco-Motivés organise de son côté un circuit court entre producteurs et consommateurs, "
         "sous forme de paniers locaux. La commune a reçu le prix « Smart Village 2017 » de Ruralitic, et le Jardin "
         "d’Arvieu, labellisé « Fabrique de territoire », sert de lieu ressource à d’autres porteurs de projets.",
-        "themes": ["tiers_lieu", "accueil_services", "economie", "agriculture", "participation_citoyenne", "logement",
-                   "cooperation", "recherche_innovation", "quartier_revitalisation", "inclusion", "environnement",
-                   "outils_numeriques", "alimentation", "energie", "formation"],
+        "themes": [
+            "tiers_lieu",
+            "accueil_services",
+            "economie",
+            "agriculture",
+            "participation_citoyenne",
+            "logement",
+            "cooperation",
+            "recherche_innovation",
+            "quartier_revitalisation",
+            "inclusion",
+            "environnement",
+            "outils_numeriques",
+            "alimentation",
+            "energie",
+            "formation",
+        ],
         "public": ["habitants", "nouveaux_arrivants", "entreprises"],
         "acteurs_locaux": "SCOP Laëtis, PETR – syndicat mixte du Lévézou, Communauté de communes Lévézou Pareloup, "
         "commune d’Arvieu, habitants, associations locales.",
@@ -280,8 +302,15 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "formation qui sert aussi de salle de concert et d’école de musique. Ateliers, forums, conférences, "
         "ciné-débats, concerts et pièces de théâtre s’adressent à tous les âges. Le lieu fait aussi espace de "
         "coworking, et un conseiller numérique y vient ponctuellement former ceux qui le souhaitent.",
-        "themes": ["tiers_lieu", "culture", "economie", "participation_citoyenne", "accueil_services", "inclusion",
-                   "alimentation"],
+        "themes": [
+            "tiers_lieu",
+            "culture",
+            "economie",
+            "participation_citoyenne",
+            "accueil_services",
+            "inclusion",
+            "alimentation",
+        ],
         "public": ["habitants", "nouveaux_arrivants"],
         "acteurs_locaux": "L’association l’Ambassade et des acteurs culturels du Périgord (Cube Cirque de l’Agora de "
         "Boulazac, Sans Réserve, théâtre de l’Odyssée de Périgueux, CRAC), la Ligue pour la protection des oiseaux, "
@@ -358,9 +387,21 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "gouvernance": "Un comité stratégique multi-acteurs fondé sur des conventions de partenariat ; la coordination "
         "par l’association Saulnois Innovation ; l’animation du fab living lab par Open Edge, en réseau avec le "
         "Lorraine Fab Living Lab de l’université.",
-        "themes": ["tiers_lieu", "cooperation", "recherche_innovation", "quartier_revitalisation", "economie",
-                   "accueil_services", "inclusion", "environnement", "mobilite", "agriculture", "energie",
-                   "outils_numeriques", "alimentation"],
+        "themes": [
+            "tiers_lieu",
+            "cooperation",
+            "recherche_innovation",
+            "quartier_revitalisation",
+            "economie",
+            "accueil_services",
+            "inclusion",
+            "environnement",
+            "mobilite",
+            "agriculture",
+            "energie",
+            "outils_numeriques",
+            "alimentation",
+        ],
         "public": ["habitants", "entreprises", "associations", "jeunes"],
         "acteurs_locaux": "Associations, établissements scolaires et périscolaires, industriels, agriculteurs, PME, "
         "aquaculteurs, établissements de santé et élus du territoire élargi.",
@@ -426,9 +467,18 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "redonnant vie à des savoirs amérindiens oubliés. Douze familles adhèrent aujourd’hui au projet ; 25 "
         "pourraient être concernées à moyen terme, et jusqu’à 250 à long terme. Les premières recettes "
         "financeraient ensuite d’autres projets : l’arrivée de l’eau au village, le tourisme et une école.",
-        "themes": ["energie", "agriculture", "economie", "participation_citoyenne", "cooperation",
-                   "recherche_innovation", "accueil_services", "quartier_revitalisation", "inclusion",
-                   "environnement"],
+        "themes": [
+            "energie",
+            "agriculture",
+            "economie",
+            "participation_citoyenne",
+            "cooperation",
+            "recherche_innovation",
+            "accueil_services",
+            "quartier_revitalisation",
+            "inclusion",
+            "environnement",
+        ],
         "public": ["habitants"],
         "acteurs_locaux": "La communauté amérindienne, des entreprises locales, Pôle emploi, le centre de formation "
         "des apprentis.",
@@ -571,10 +621,25 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "C’est seulement après ces essais que la commune a établi un plan d’investissement plus ambitieux. À l’étude : "
         "une « maison de retraite du futur » ouverte sur l’extérieur (activités culturelles, atelier de "
         "transformation alimentaire, micro-brasserie…), qui deviendrait à terme un tiers-lieu.",
-        "themes": ["logement", "mobilite", "quartier_revitalisation", "tiers_lieu", "participation_citoyenne",
-                   "economie", "energie", "cooperation", "recherche_innovation", "accueil_services", "inclusion",
-                   "agriculture", "territoire_espace", "outils_numeriques", "environnement", "foret",
-                   "alimentation"],
+        "themes": [
+            "logement",
+            "mobilite",
+            "quartier_revitalisation",
+            "tiers_lieu",
+            "participation_citoyenne",
+            "economie",
+            "energie",
+            "cooperation",
+            "recherche_innovation",
+            "accueil_services",
+            "inclusion",
+            "agriculture",
+            "territoire_espace",
+            "outils_numeriques",
+            "environnement",
+            "foret",
+            "alimentation",
+        ],
         "public": ["habitants"],
         "acteurs_locaux": "Associations locales, Fédération des œuvres laïques (qui gère l’ESAT de Lormes), hôpital pour "
         "le projet d’EHPAD.",
@@ -645,8 +710,18 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "public en LED connectées. Une vitrine des possibles dans un village d’un millier d’habitants.",
         "gouvernance": "Le tiers-lieu est géré par une société publique locale (SPL) dont les communes de Lourmarin, "
         "Puyvert et Vaugines sont actionnaires.",
-        "themes": ["tiers_lieu", "outils_numeriques", "economie", "cooperation", "recherche_innovation",
-                   "accueil_services", "quartier_revitalisation", "inclusion", "agriculture", "alimentation"],
+        "themes": [
+            "tiers_lieu",
+            "outils_numeriques",
+            "economie",
+            "cooperation",
+            "recherche_innovation",
+            "accueil_services",
+            "quartier_revitalisation",
+            "inclusion",
+            "agriculture",
+            "alimentation",
+        ],
         "public": ["habitants", "entreprises", "touristes"],
         "acteurs_locaux": "Les trois communes porteuses, les usagers, l’école, la médiathèque, des associations "
         "culturelles (festival, salon du voyage, street art, promotion des vins du Luberon, école de musique, cafés "
@@ -666,8 +741,7 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "difficultes": "- Faire comprendre et accepter le projet par l’État, la Région et le Département\n"
         "- Trouver un statut juridique qui protège le projet des aléas politiques\n"
         "- Mesurer les retombées économiques et sociales, faute de moyens",
-        "facteurs_reussite": "- Un fort soutien de la commune\n"
-        "- Sortir de l’isolement en s’insérant dans des réseaux",
+        "facteurs_reussite": "- Un fort soutien de la commune\n- Sortir de l’isolement en s’insérant dans des réseaux",
         "points_vigilance": "Impliquer les habitants : un tiers-lieu doit être soutenu localement pour durer.",
         "recours_tiers_lieu": True,
         "contact_structure": "La Fruitière numérique",
@@ -712,8 +786,15 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "Vivants pour financer les travaux.",
         "gouvernance": "Deux coprésidents (un habitant et un élu), deux rapporteurs, une commission transversale et des "
         "commissions thématiques ouvertes à tous.",
-        "themes": ["mobilite", "economie", "energie", "participation_citoyenne", "foret", "environnement",
-                   "territoire_espace"],
+        "themes": [
+            "mobilite",
+            "economie",
+            "energie",
+            "participation_citoyenne",
+            "foret",
+            "environnement",
+            "territoire_espace",
+        ],
         "public": ["habitants"],
         "acteurs_locaux": "Les villages voisins, selon les sujets (la mobilité par exemple).",
         "acteurs_supra": "Collectif Baronnies en transition.",
@@ -783,8 +864,7 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "zones humides, haies, mares et prairies, et un dialogue entre agriculteurs, municipalité, LPO et Maison de "
         "la nature cherche l’équilibre entre économie et écologie. Depuis 2015-2016, débats, concertations et "
         "ateliers citoyens se multiplient.",
-        "themes": ["energie", "mobilite", "territoire_espace", "participation_citoyenne", "logement",
-                   "environnement"],
+        "themes": ["energie", "mobilite", "territoire_espace", "participation_citoyenne", "logement", "environnement"],
         "public": ["habitants", "agriculteurs", "associations", "entreprises"],
         "acteurs_locaux": "Maison de la nature, associations, Communauté de communes de Sélestat, PETR, Conservatoire "
         "des sites.",
@@ -853,8 +933,16 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "désormais servir à mobiliser les habitants sur la transition : mobilité, circuits courts, alimentation.",
         "gouvernance": "Un groupe de bénévoles anime le wiki, avec l’appui du Conseil de développement ; l’outil reste "
         "indépendant des projets politiques ou associatifs du territoire.",
-        "themes": ["outils_numeriques", "accueil_services", "tiers_lieu", "mobilite", "participation_citoyenne",
-                   "environnement", "inclusion", "alimentation"],
+        "themes": [
+            "outils_numeriques",
+            "accueil_services",
+            "tiers_lieu",
+            "mobilite",
+            "participation_citoyenne",
+            "environnement",
+            "inclusion",
+            "alimentation",
+        ],
         "public": ["habitants", "associations"],
         "acteurs_locaux": "Associations locales, réseaux de médiathèques, commerces de proximité (épiceries par "
         "exemple).",
@@ -925,8 +1013,17 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "groupes communaux tout au long de la démarche.\n\n"
         "Les communes engagées forment un réseau, animé lui aussi par le PETR : elles y partagent leurs bonnes "
         "pratiques, leurs difficultés et leurs besoins.",
-        "themes": ["accueil_services", "quartier_revitalisation", "economie", "participation_citoyenne", "logement",
-                   "cooperation", "recherche_innovation", "inclusion", "environnement"],
+        "themes": [
+            "accueil_services",
+            "quartier_revitalisation",
+            "economie",
+            "participation_citoyenne",
+            "logement",
+            "cooperation",
+            "recherche_innovation",
+            "inclusion",
+            "environnement",
+        ],
         "public": ["nouveaux_arrivants", "habitants", "elus"],
         "acteurs_locaux": "Élus, habitants, foyers ruraux, commerçants selon les besoins, acteurs économiques.",
         "acteurs_supra": "Agence départementale pour l’information sur le logement (ADIL), chambres consulaires, Pôle "
@@ -987,8 +1084,7 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "La commune a aussi répondu à l’appel à projets « résidence autonomie » de la CNAV et de la CNSA, qui associe "
         "logements et services collectifs, à proximité des commerces, des transports et des services ; des stagiaires "
         "de l’institut statistique de Carcassonne l’ont aidée à préparer ce dossier.",
-        "themes": ["logement", "inclusion", "participation_citoyenne", "quartier_revitalisation",
-                   "accueil_services"],
+        "themes": ["logement", "inclusion", "participation_citoyenne", "quartier_revitalisation", "accueil_services"],
         "public": ["seniors", "personnes_isolees"],
         "acteurs_locaux": "Mutualité sociale agricole, association sociale cantonale, club des aînés, Département de "
         "l’Aude, centre socioculturel « Énergies de la Piège ».",
@@ -1045,9 +1141,22 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "produits alimentaires en circuit court avec commande en ligne.\n\n"
         "Côté inclusion numérique, des ateliers apprennent aux personnes en difficulté à se servir d’une tablette ou "
         "d’un ordinateur, grâce aux tablettes prêtées par un acteur local, Face Territoire.",
-        "themes": ["quartier_revitalisation", "culture", "economie", "mobilite", "participation_citoyenne", "energie",
-                   "outils_numeriques", "logement", "accueil_services", "tiers_lieu", "inclusion", "environnement",
-                   "alimentation", "territoire_espace"],
+        "themes": [
+            "quartier_revitalisation",
+            "culture",
+            "economie",
+            "mobilite",
+            "participation_citoyenne",
+            "energie",
+            "outils_numeriques",
+            "logement",
+            "accueil_services",
+            "tiers_lieu",
+            "inclusion",
+            "environnement",
+            "alimentation",
+            "territoire_espace",
+        ],
         "public": ["habitants"],
         "acteurs_locaux": "La commune et les associations locales qui s’impliquent dans les travaux.",
         "acteurs_supra": "Département de l’Allier (contrat de revitalisation de bourg), Région, État, Moulins "
@@ -2095,8 +2204,14 @@ INITIATIVES: tuple[dict[str, Any], ...] = (
         "gouvernance": "Habitants, entreprises locales, administrations municipales, chercheurs du Fraunhofer IESE et "
         "l’agence de développement de Rhénanie-Palatinat, qui soutient la participation ; les communes siègent dans un "
         "« conseil numérique ».",
-        "themes": ["outils_numeriques", "accueil_services", "economie", "mobilite", "participation_citoyenne",
-                   "recherche_innovation"],
+        "themes": [
+            "outils_numeriques",
+            "accueil_services",
+            "economie",
+            "mobilite",
+            "participation_citoyenne",
+            "recherche_innovation",
+        ],
         "public": ["habitants", "entreprises"],
         "budget_total": 4500000,
         "financements": "4,5 millions d’euros, pour le Land de Rhénanie-Palatinat.",

@@ -58,36 +58,252 @@ COMMUNES: tuple[tuple[str, str, float, float], ...] = (
 
 #: (title, kind, commune code, offset east, offset north (degrees, from the centre), themes, description)
 _PLACES: tuple[tuple[str, str, str, float, float, list[str], str], ...] = (
-    ("Médiathèque de Redon", "mediatheque", "35236", 0.004, -0.002, ["culture"], "Prêt de livres, films et jeux ; ateliers numériques."),
-    ("Médiathèque d’Allaire", "mediatheque", "56001", 0.001, 0.001, ["culture"], "Bibliothèque municipale, animations pour les enfants."),
-    ("Médiathèque de Guémené-Penfao", "mediatheque", "44067", 0.002, 0.0, ["culture"], "Lectures, expositions, accès à internet."),
-    ("Bibliothèque de Pipriac", "mediatheque", "35219", 0.0, 0.002, ["culture"], "Bibliothèque du réseau intercommunal."),
-    ("Bibliothèque de Saint-Nicolas-de-Redon", "mediatheque", "44185", -0.001, 0.002, ["culture"], "Petite bibliothèque tenue avec des bénévoles."),
-    ("Tiers-lieu du quartier de la gare", "tiers_lieu", "35236", -0.003, 0.003, ["tiers_lieu", "outils_numeriques"], "Espace de travail partagé, fablab et café associatif."),
-    ("Tiers-lieu rural de Peillac", "tiers_lieu", "56154", 0.001, -0.001, ["tiers_lieu", "cooperation"], "Ateliers partagés, réparation, rencontres."),
-    ("Ferme-tiers-lieu de Langon", "tiers_lieu", "35145", 0.003, 0.001, ["tiers_lieu", "agriculture"], "Ferme ouverte : chantiers collectifs, vente directe, concerts."),
-    ("Espace de coworking de Plessé", "tiers_lieu", "44128", 0.0, 0.001, ["tiers_lieu", "economie"], "Bureaux partagés pour indépendants et télétravailleurs."),
-    ("France Services de Redon", "france_services", "35236", 0.001, 0.001, ["accueil_services"], "Aide aux démarches administratives : CAF, impôts, retraite, santé."),
-    ("France Services de Pipriac", "france_services", "35219", -0.002, 0.0, ["accueil_services"], "Accueil et accompagnement dans les démarches en ligne."),
-    ("France Services de Guémené-Penfao", "france_services", "44067", -0.001, -0.001, ["accueil_services"], "Accueil de proximité pour les services publics."),
-    ("France Services itinérante d’Allaire", "france_services", "56001", -0.002, 0.001, ["accueil_services", "mobilite"], "Le bus France Services passe chaque semaine."),
-    ("Marché de Redon (lundi)", "marche", "35236", 0.0, -0.004, ["alimentation", "economie"], "Grand marché du lundi matin dans le centre-ville."),
-    ("Marché de Bains-sur-Oust", "marche", "35013", 0.001, 0.0, ["alimentation"], "Producteurs locaux, le vendredi en fin d’après-midi."),
+    (
+        "Médiathèque de Redon",
+        "mediatheque",
+        "35236",
+        0.004,
+        -0.002,
+        ["culture"],
+        "Prêt de livres, films et jeux ; ateliers numériques.",
+    ),
+    (
+        "Médiathèque d’Allaire",
+        "mediatheque",
+        "56001",
+        0.001,
+        0.001,
+        ["culture"],
+        "Bibliothèque municipale, animations pour les enfants.",
+    ),
+    (
+        "Médiathèque de Guémené-Penfao",
+        "mediatheque",
+        "44067",
+        0.002,
+        0.0,
+        ["culture"],
+        "Lectures, expositions, accès à internet.",
+    ),
+    (
+        "Bibliothèque de Pipriac",
+        "mediatheque",
+        "35219",
+        0.0,
+        0.002,
+        ["culture"],
+        "Bibliothèque du réseau intercommunal.",
+    ),
+    (
+        "Bibliothèque de Saint-Nicolas-de-Redon",
+        "mediatheque",
+        "44185",
+        -0.001,
+        0.002,
+        ["culture"],
+        "Petite bibliothèque tenue avec des bénévoles.",
+    ),
+    (
+        "Tiers-lieu du quartier de la gare",
+        "tiers_lieu",
+        "35236",
+        -0.003,
+        0.003,
+        ["tiers_lieu", "outils_numeriques"],
+        "Espace de travail partagé, fablab et café associatif.",
+    ),
+    (
+        "Tiers-lieu rural de Peillac",
+        "tiers_lieu",
+        "56154",
+        0.001,
+        -0.001,
+        ["tiers_lieu", "cooperation"],
+        "Ateliers partagés, réparation, rencontres.",
+    ),
+    (
+        "Ferme-tiers-lieu de Langon",
+        "tiers_lieu",
+        "35145",
+        0.003,
+        0.001,
+        ["tiers_lieu", "agriculture"],
+        "Ferme ouverte : chantiers collectifs, vente directe, concerts.",
+    ),
+    (
+        "Espace de coworking de Plessé",
+        "tiers_lieu",
+        "44128",
+        0.0,
+        0.001,
+        ["tiers_lieu", "economie"],
+        "Bureaux partagés pour indépendants et télétravailleurs.",
+    ),
+    (
+        "France Services de Redon",
+        "france_services",
+        "35236",
+        0.001,
+        0.001,
+        ["accueil_services"],
+        "Aide aux démarches administratives : CAF, impôts, retraite, santé.",
+    ),
+    (
+        "France Services de Pipriac",
+        "france_services",
+        "35219",
+        -0.002,
+        0.0,
+        ["accueil_services"],
+        "Accueil et accompagnement dans les démarches en ligne.",
+    ),
+    (
+        "France Services de Guémené-Penfao",
+        "france_services",
+        "44067",
+        -0.001,
+        -0.001,
+        ["accueil_services"],
+        "Accueil de proximité pour les services publics.",
+    ),
+    (
+        "France Services itinérante d’Allaire",
+        "france_services",
+        "56001",
+        -0.002,
+        0.001,
+        ["accueil_services", "mobilite"],
+        "Le bus France Services passe chaque semaine.",
+    ),
+    (
+        "Marché de Redon (lundi)",
+        "marche",
+        "35236",
+        0.0,
+        -0.004,
+        ["alimentation", "economie"],
+        "Grand marché du lundi matin dans le centre-ville.",
+    ),
+    (
+        "Marché de Bains-sur-Oust",
+        "marche",
+        "35013",
+        0.001,
+        0.0,
+        ["alimentation"],
+        "Producteurs locaux, le vendredi en fin d’après-midi.",
+    ),
     ("Marché de Rieux", "marche", "56194", 0.0, 0.001, ["alimentation"], "Petit marché de producteurs."),
-    ("Marché de Fégréac", "marche", "44057", -0.001, 0.0, ["alimentation"], "Marché hebdomadaire sur la place de l’église."),
-    ("Marché de Saint-Just", "marche", "35285", 0.001, 0.001, ["alimentation", "agriculture"], "Producteurs bio et circuits courts."),
-    ("Aire de covoiturage de Saint-Nicolas-de-Redon", "aire_covoiturage", "44185", 0.006, -0.004, ["mobilite"], "Parking de covoiturage près de la route de Nantes."),
-    ("Aire de covoiturage d’Allaire", "aire_covoiturage", "56001", 0.004, 0.003, ["mobilite"], "Aire près de la route de Vannes."),
-    ("Aire de covoiturage de Sainte-Marie", "aire_covoiturage", "35294", -0.003, -0.002, ["mobilite"], "Parking relais vers Rennes."),
-    ("Aire de covoiturage de Guémené-Penfao", "aire_covoiturage", "44067", 0.005, 0.002, ["mobilite"], "Aire signalée au bord de la départementale."),
-    ("Aire de covoiturage de Renac", "aire_covoiturage", "35237", 0.002, -0.003, ["mobilite"], "Petite aire de covoiturage."),
-    ("Espace public numérique d’Avessac", "epn", "44007", 0.0, 0.001, ["outils_numeriques", "inclusion"], "Ordinateurs en accès libre, aide aux premiers pas sur internet."),
-    ("Espace public numérique de Saint-Vincent-sur-Oust", "epn", "56239", 0.001, 0.0, ["outils_numeriques"], "Ateliers numériques pour les seniors."),
-    ("Salle des fêtes de Massérac", "salle_des_fetes", "44092", 0.0, 0.0, ["culture", "participation_citoyenne"], "Salle communale pour les associations."),
-    ("Salle polyvalente de Saint-Perreux", "salle_des_fetes", "56232", -0.001, 0.001, ["culture"], "Salle de spectacles et de réunions."),
+    (
+        "Marché de Fégréac",
+        "marche",
+        "44057",
+        -0.001,
+        0.0,
+        ["alimentation"],
+        "Marché hebdomadaire sur la place de l’église.",
+    ),
+    (
+        "Marché de Saint-Just",
+        "marche",
+        "35285",
+        0.001,
+        0.001,
+        ["alimentation", "agriculture"],
+        "Producteurs bio et circuits courts.",
+    ),
+    (
+        "Aire de covoiturage de Saint-Nicolas-de-Redon",
+        "aire_covoiturage",
+        "44185",
+        0.006,
+        -0.004,
+        ["mobilite"],
+        "Parking de covoiturage près de la route de Nantes.",
+    ),
+    (
+        "Aire de covoiturage d’Allaire",
+        "aire_covoiturage",
+        "56001",
+        0.004,
+        0.003,
+        ["mobilite"],
+        "Aire près de la route de Vannes.",
+    ),
+    (
+        "Aire de covoiturage de Sainte-Marie",
+        "aire_covoiturage",
+        "35294",
+        -0.003,
+        -0.002,
+        ["mobilite"],
+        "Parking relais vers Rennes.",
+    ),
+    (
+        "Aire de covoiturage de Guémené-Penfao",
+        "aire_covoiturage",
+        "44067",
+        0.005,
+        0.002,
+        ["mobilite"],
+        "Aire signalée au bord de la départementale.",
+    ),
+    (
+        "Aire de covoiturage de Renac",
+        "aire_covoiturage",
+        "35237",
+        0.002,
+        -0.003,
+        ["mobilite"],
+        "Petite aire de covoiturage.",
+    ),
+    (
+        "Espace public numérique d’Avessac",
+        "epn",
+        "44007",
+        0.0,
+        0.001,
+        ["outils_numeriques", "inclusion"],
+        "Ordinateurs en accès libre, aide aux premiers pas sur internet.",
+    ),
+    (
+        "Espace public numérique de Saint-Vincent-sur-Oust",
+        "epn",
+        "56239",
+        0.001,
+        0.0,
+        ["outils_numeriques"],
+        "Ateliers numériques pour les seniors.",
+    ),
+    (
+        "Salle des fêtes de Massérac",
+        "salle_des_fetes",
+        "44092",
+        0.0,
+        0.0,
+        ["culture", "participation_citoyenne"],
+        "Salle communale pour les associations.",
+    ),
+    (
+        "Salle polyvalente de Saint-Perreux",
+        "salle_des_fetes",
+        "56232",
+        -0.001,
+        0.001,
+        ["culture"],
+        "Salle de spectacles et de réunions.",
+    ),
     ("Mairie de Théhillac", "mairie", "56250", 0.0, 0.001, ["accueil_services"], "Accueil de la mairie."),
     ("Mairie de Conquereuil", "mairie", "44044", 0.0, 0.0, ["accueil_services"], "Accueil de la mairie."),
-    ("Maison de la Vilaine à Saint-Jean-la-Poterie", "autre", "56223", 0.002, 0.0, ["environnement", "culture"], "Expositions sur le fleuve et ses marais."),
+    (
+        "Maison de la Vilaine à Saint-Jean-la-Poterie",
+        "autre",
+        "56223",
+        0.002,
+        0.0,
+        ["environnement", "culture"],
+        "Expositions sur le fleuve et ses marais.",
+    ),
 )
 
 GREENWAY = {
@@ -95,18 +311,38 @@ GREENWAY = {
     "commune": "35236",
     "themes": ["mobilite", "environnement"],
     "description": "Chemin de halage du canal, à pied ou à vélo. " + DEMO_NOTE,
-    "localisation": {"type": "LineString", "coordinates": [
-        [-2.087, 47.653], [-2.1, 47.66], [-2.112, 47.668], [-2.125, 47.678], [-2.137, 47.689], [-2.147, 47.698], [-2.158, 47.707],
-    ]},
+    "localisation": {
+        "type": "LineString",
+        "coordinates": [
+            [-2.087, 47.653],
+            [-2.1, 47.66],
+            [-2.112, 47.668],
+            [-2.125, 47.678],
+            [-2.137, 47.689],
+            [-2.147, 47.698],
+            [-2.158, 47.707],
+        ],
+    },
 }
 NATURAL_AREA = {
     "title": "Marais de l’Île aux Pies (espace naturel)",
     "commune": "35013",
     "themes": ["environnement", "territoire_espace"],
-    "description": "Falaises et marais au bord de l’Oust : escalade, randonnée, oiseaux. Contour indicatif. " + DEMO_NOTE,
-    "localisation": {"type": "Polygon", "coordinates": [[
-        [-2.125, 47.722], [-2.105, 47.722], [-2.1, 47.735], [-2.118, 47.742], [-2.13, 47.733], [-2.125, 47.722],
-    ]]},
+    "description": "Falaises et marais au bord de l’Oust : escalade, randonnée, oiseaux. Contour indicatif. "
+    + DEMO_NOTE,
+    "localisation": {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [-2.125, 47.722],
+                [-2.105, 47.722],
+                [-2.1, 47.735],
+                [-2.118, 47.742],
+                [-2.13, 47.733],
+                [-2.125, 47.722],
+            ]
+        ],
+    },
 }
 
 
@@ -130,11 +366,16 @@ def demo_places() -> list[dict[str, Any]]:
     places = []
     for title, kind, code, east, north, themes, description in _PLACES:
         lon, lat = centres[code]
-        places.append({
-            "title": title, "type_lieu": kind, "commune": code, "themes": themes,
-            "description": f"{description} {DEMO_NOTE}",
-            "localisation": {"type": "Point", "coordinates": [round(lon + east, 5), round(lat + north, 5)]},
-        })
+        places.append(
+            {
+                "title": title,
+                "type_lieu": kind,
+                "commune": code,
+                "themes": themes,
+                "description": f"{description} {DEMO_NOTE}",
+                "localisation": {"type": "Point", "coordinates": [round(lon + east, 5), round(lat + north, 5)]},
+            }
+        )
     return [*places, {**GREENWAY, "type_lieu": "autre"}, {**NATURAL_AREA, "type_lieu": "autre"}]
 
 
@@ -148,6 +389,8 @@ def load_demo_places(db: Session, actor: Any) -> int:
     for values in demo_places():
         if values["title"] in existing:
             continue
-        services.create_record(db, form, values, actor=actor, policy="account", ctx=ctx, status="published", comment=DEMO_COMMENT)
+        services.create_record(
+            db, form, values, actor=actor, policy="account", ctx=ctx, status="published", comment=DEMO_COMMENT
+        )
         created += 1
     return created

@@ -82,7 +82,9 @@ def consent_note(box_label: str) -> str:
 
 
 def columns_for(
-    fields: abc.Sequence[FieldDef], choices: abc.Mapping[str, abc.Sequence[str]], consents: abc.Mapping[str, str] | None = None
+    fields: abc.Sequence[FieldDef],
+    choices: abc.Mapping[str, abc.Sequence[str]],
+    consents: abc.Mapping[str, str] | None = None,
 ) -> list[Column]:
     """Return the columns of a form's public fields, fixed columns included.
 
@@ -90,7 +92,11 @@ def columns_for(
     :param consents: label of the consent box per key of a personal field.
     """
     consents = consents or {}
-    columns = [Column("id", "Identifiant", "Numéro de la fiche, stable (son adresse est /fiches/<id>).", "integer", required=True)]
+    columns = [
+        Column(
+            "id", "Identifiant", "Numéro de la fiche, stable (son adresse est /fiches/<id>).", "integer", required=True
+        )
+    ]
     for field in fields:
         note = consent_note(consents[field.key]) if field.key in consents else ""
         if field.type == "schedule":
@@ -109,9 +115,32 @@ def columns_for(
         description = " ".join(filter(None, (description, note)))
         enum = tuple(choices.get(field.key, ())) if field.type == "choice" else ()
         # A consented column is empty wherever consent is missing: never "required" in the Table Schema.
-        columns.append(Column(field.key, field.label, description, table_type, fmt, field.required and not note, enum, field.type, field.id))
-    columns.append(Column("updated_at", "Dernière modification", "Date et heure de la dernière modification (UTC).", "datetime", "any", True))
-    columns.append(Column("verified_at", "Vérifiée le", "Date à laquelle quelqu’un a confirmé que la fiche est à jour.", "date"))
+        columns.append(
+            Column(
+                field.key,
+                field.label,
+                description,
+                table_type,
+                fmt,
+                field.required and not note,
+                enum,
+                field.type,
+                field.id,
+            )
+        )
+    columns.append(
+        Column(
+            "updated_at",
+            "Dernière modification",
+            "Date et heure de la dernière modification (UTC).",
+            "datetime",
+            "any",
+            True,
+        )
+    )
+    columns.append(
+        Column("verified_at", "Vérifiée le", "Date à laquelle quelqu’un a confirmé que la fiche est à jour.", "date")
+    )
     return _unique(columns)
 
 

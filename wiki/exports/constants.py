@@ -21,9 +21,18 @@ class License:
 #: Licences selectable per dataset; the first is the default (Licence Ouverte 2.0,
 #: the French administration's licence, compatible with CC BY).
 LICENSES: dict[str, License] = {
-    "etalab-2.0": License("etalab-2.0", "Licence Ouverte / Open Licence 2.0", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/", "etalab-2.0"),
-    "odbl-1.0": License("odbl-1.0", "Open Database License (ODbL) 1.0", "https://opendatacommons.org/licenses/odbl/1-0/", "ODbL-1.0"),
-    "cc-by-sa-4.0": License("cc-by-sa-4.0", "Creative Commons BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/", "CC-BY-SA-4.0"),
+    "etalab-2.0": License(
+        "etalab-2.0",
+        "Licence Ouverte / Open Licence 2.0",
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        "etalab-2.0",
+    ),
+    "odbl-1.0": License(
+        "odbl-1.0", "Open Database License (ODbL) 1.0", "https://opendatacommons.org/licenses/odbl/1-0/", "ODbL-1.0"
+    ),
+    "cc-by-sa-4.0": License(
+        "cc-by-sa-4.0", "Creative Commons BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/", "CC-BY-SA-4.0"
+    ),
 }
 
 #: Update frequencies: key -> (French label, code of the EU "frequency" authority table).

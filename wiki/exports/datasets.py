@@ -59,8 +59,14 @@ DISTRIBUTIONS: tuple[Distribution, ...] = (
                  _l("Classeur OpenDocument, le format bureautique de référence de l’administration.")),
 )  # fmt: skip
 #: The one distribution of the pages dataset.
-PAGES_ARCHIVE = Distribution("zip", "Markdown (ZIP)", "zip", "application/zip", "ZIP",
-                             _l("Une archive des pages en Markdown, chacune précédée de ses métadonnées (front matter YAML)."))
+PAGES_ARCHIVE = Distribution(
+    "zip",
+    "Markdown (ZIP)",
+    "zip",
+    "application/zip",
+    "ZIP",
+    _l("Une archive des pages en Markdown, chacune précédée de ses métadonnées (front matter YAML)."),
+)
 
 
 def distributions_for(fields: abc.Sequence[FieldDef]) -> list[Distribution]:

@@ -42,7 +42,10 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 INSEE_COMMUNE = "http://id.insee.fr/geo/commune/"
 LANGUAGE_FR = URIRef("http://publications.europa.eu/resource/authority/language/FRA")
 #: Serialization formats: name -> (rdflib format, media type).
-SERIALIZATIONS: dict[str, tuple[str, str]] = {"jsonld": ("json-ld", "application/ld+json"), "ttl": ("turtle", "text/turtle")}
+SERIALIZATIONS: dict[str, tuple[str, str]] = {
+    "jsonld": ("json-ld", "application/ld+json"),
+    "ttl": ("turtle", "text/turtle"),
+}
 
 
 def _date(value: datetime | None) -> Literal | None:

@@ -148,7 +148,9 @@ def event_to_ical(event: Mapping[str, Any]) -> icalendar.Event:
     start = wall_start(schedule)
     component = icalendar.Event()
     _stamp(component, event)
-    once_cancelled = not schedule.get("rrule") and occurrence_key(start, zone, all_day) in _cancelled(event, zone, all_day)
+    once_cancelled = not schedule.get("rrule") and occurrence_key(start, zone, all_day) in _cancelled(
+        event, zone, all_day
+    )
     _describe(component, event, {"status": "CANCELLED"} if once_cancelled else {})
     if all_day:
         last = _wall(schedule["end"], zone, True) if schedule.get("end") else start.date()
@@ -238,7 +240,9 @@ def event_to_ical_components(event: Mapping[str, Any]) -> list[icalendar.Event]:
         excluded, cancelled = _excluded(schedule, zone, all_day), _cancelled(event, zone, all_day)
         changed = {occurrence_key(k, zone, all_day): v for k, v in (event.get("overrides") or {}).items()}
         exceptions = {k: v for k, v in changed.items() if k not in excluded | cancelled}
-        exceptions |= {k: {"status": "CANCELLED"} for k in cancelled - excluded if _produced(schedule, k, zone, all_day)}
+        exceptions |= {
+            k: {"status": "CANCELLED"} for k in cancelled - excluded if _produced(schedule, k, zone, all_day)
+        }
         components += [_override_to_ical(event, k, v) for k, v in sorted(exceptions.items())]
     return components
 
@@ -404,5 +408,7 @@ def assemble_calendar(
     cal.add("x-wr-calname", icalendar.vText(name))
     end = b"END:VCALENDAR\r\n"
     head = cal.to_ical()
-    timezones = [_vtimezone_bytes(key, max(first, last - _MAX_ZONE_YEARS), last) for key, (first, last) in sorted(zones.items())]
+    timezones = [
+        _vtimezone_bytes(key, max(first, last - _MAX_ZONE_YEARS), last) for key, (first, last) in sorted(zones.items())
+    ]
     return head[: -len(end)] + b"".join(timezones) + b"".join(parts) + end

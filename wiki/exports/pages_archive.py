@@ -31,7 +31,9 @@ def page_to_markdown(page: Mapping[str, Any], *, url: str, license: str) -> str:
     return "\n".join(lines) + page["body"].rstrip("\n") + "\n"
 
 
-def pages_to_zip(pages: Iterable[Mapping[str, Any]], *, page_url: Any, license: str, folder: str = "pages") -> Iterator[bytes]:
+def pages_to_zip(
+    pages: Iterable[Mapping[str, Any]], *, page_url: Any, license: str, folder: str = "pages"
+) -> Iterator[bytes]:
     """Yield a ZIP archive of pages in chunks, one page at a time.
 
     :param page_url: callable ``slug -> absolute address`` of a page.

@@ -142,7 +142,13 @@ def _aware(value: Any) -> datetime | None:
 
 
 def _common(meta: DatasetMeta | None, settings: Settings) -> dict[str, Any]:
-    license_key = meta.license if meta and meta.license in LICENSES else settings.license if settings.license in LICENSES else "etalab-2.0"
+    license_key = (
+        meta.license
+        if meta and meta.license in LICENSES
+        else settings.license
+        if settings.license in LICENSES
+        else "etalab-2.0"
+    )
     return {
         "license": LICENSES[license_key],
         "frequency": meta.frequency if meta and meta.frequency in FREQUENCIES else "irregular",
@@ -158,30 +164,70 @@ def _common(meta: DatasetMeta | None, settings: Settings) -> dict[str, Any]:
     }
 
 
-def _form_dataset(db: Session, form: Form, settings: Settings, stats: tuple[int, datetime | None], base_url: str, site_url: str, meta: DatasetMeta | None) -> Dataset:
+def _form_dataset(
+    db: Session,
+    form: Form,
+    settings: Settings,
+    stats: tuple[int, datetime | None],
+    base_url: str,
+    site_url: str,
+    meta: DatasetMeta | None,
+) -> Dataset:
     fields = public_fields(form)
     theme_labels = {t.key: t.label for t in taxonomy.list_themes(db)}
     themes = _facet_values(db, form, [f.id for f in fields if f.type == "theme"])
     spatial = _facet_values(db, form, [f.id for f in fields if f.type == "zone"])
     count, latest = stats
-    modified = max(d for d in (latest, _aware(form.updated_at), _aware(meta.updated_at) if meta else None) if d is not None)
+    modified = max(
+        d for d in (latest, _aware(form.updated_at), _aware(meta.updated_at) if meta else None) if d is not None
+    )
     return Dataset(
-        key=form.key, title=(meta.title if meta and meta.title else form.title),
+        key=form.key,
+        title=(meta.title if meta and meta.title else form.title),
         description=(meta.description if meta and meta.description else form.description),
-        themes=[(key, theme_labels.get(key, key)) for key in themes], spatial=spatial, record_count=count,
-        issued=_aware(form.created_at), modified=modified, columns=dataset_columns(db, form),
-        distributions=distributions_for(fields), base_url=base_url, site_url=site_url, **_common(meta, settings),
+        themes=[(key, theme_labels.get(key, key)) for key in themes],
+        spatial=spatial,
+        record_count=count,
+        issued=_aware(form.created_at),
+        modified=modified,
+        columns=dataset_columns(db, form),
+        distributions=distributions_for(fields),
+        base_url=base_url,
+        site_url=site_url,
+        **_common(meta, settings),
     )
 
 
 def _pages_dataset(db: Session, settings: Settings, base_url: str, site_url: str, meta: DatasetMeta | None) -> Dataset:
-    count, latest, first = db.execute(select(func.count(), func.max(Page.updated_at), func.min(Page.created_at)).where(Page.deleted_at.is_(None))).one()
-    modified = max((d for d in (_aware(latest), _aware(meta.updated_at) if meta else None) if d is not None), default=None)
+    count, latest, first = db.execute(
+        select(func.count(), func.max(Page.updated_at), func.min(Page.created_at)).where(Page.deleted_at.is_(None))
+    ).one()
+    modified = max(
+        (d for d in (_aware(latest), _aware(meta.updated_at) if meta else None) if d is not None), default=None
+    )
     return Dataset(
-        key=PAGES_KEY, title=(meta.title if meta and meta.title else str(_l("Pages du wiki"))),
-        description=(meta.description if meta and meta.description else str(_l("Le texte de toutes les pages du wiki, en Markdown, avec leur titre, leur adresse et leur date de modification."))),
-        themes=[], spatial=[], record_count=count, issued=_aware(first), modified=modified, columns=[],
-        distributions=[PAGES_ARCHIVE], base_url=base_url, site_url=site_url, is_pages=True, **_common(meta, settings),
+        key=PAGES_KEY,
+        title=(meta.title if meta and meta.title else str(_l("Pages du wiki"))),
+        description=(
+            meta.description
+            if meta and meta.description
+            else str(
+                _l(
+                    "Le texte de toutes les pages du wiki, en Markdown, avec leur titre, leur adresse et leur date de modification."
+                )
+            )
+        ),
+        themes=[],
+        spatial=[],
+        record_count=count,
+        issued=_aware(first),
+        modified=modified,
+        columns=[],
+        distributions=[PAGES_ARCHIVE],
+        base_url=base_url,
+        site_url=site_url,
+        is_pages=True,
+        **_common(meta, settings),
     )
 
 
@@ -189,7 +235,10 @@ def list_datasets(db: Session, settings: Settings, *, base_url: str, site_url: s
     """Return every dataset: one per live form (by title), then the pages."""
     stats = _stats(db)
     metas = {meta.key: meta for meta in db.scalars(select(DatasetMeta))}
-    found = [_form_dataset(db, form, settings, stats.get(form.id, (0, None)), base_url, site_url, metas.get(form.key)) for form in records.list_forms(db)]
+    found = [
+        _form_dataset(db, form, settings, stats.get(form.id, (0, None)), base_url, site_url, metas.get(form.key))
+        for form in records.list_forms(db)
+    ]
     found.append(_pages_dataset(db, settings, base_url, site_url, metas.get(PAGES_KEY)))
     return found
 
@@ -222,7 +271,9 @@ def save_dataset_meta(db: Session, key: str, values: dict[str, Any], *, actor: A
         get_form(db, key)
     clean, errors = _clean_meta(values)
     if errors:
-        raise ValidationError(str(_l("Les métadonnées n’ont pas été enregistrées : corrigez les champs signalés.")), errors)
+        raise ValidationError(
+            str(_l("Les métadonnées n’ont pas été enregistrées : corrigez les champs signalés.")), errors
+        )
     meta = _meta(db, key)
     if meta is None:
         meta = DatasetMeta(key=key, created_at=utcnow(), revision_number=0, **clean)
@@ -240,14 +291,23 @@ def save_dataset_meta(db: Session, key: str, values: dict[str, Any], *, actor: A
 
 def _clean_meta(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """Check submitted metadata; return the clean values and the errors."""
+
     def _text(name: str, limit: int) -> str:
-        return " ".join(str(values.get(name) or "").split())[:limit] if name != "description" else str(values.get(name) or "").strip()
+        return (
+            " ".join(str(values.get(name) or "").split())[:limit]
+            if name != "description"
+            else str(values.get(name) or "").strip()
+        )
 
     errors: dict[str, str] = {}
     clean = {
-        "title": _text("title", 200), "description": _text("description", 5000), "contact_name": _text("contact_name", 200),
-        "contact_email": _text("contact_email", 254), "contact_url": _text("contact_url", 500),
-        "license": str(values.get("license") or ""), "frequency": str(values.get("frequency") or ""),
+        "title": _text("title", 200),
+        "description": _text("description", 5000),
+        "contact_name": _text("contact_name", 200),
+        "contact_email": _text("contact_email", 254),
+        "contact_url": _text("contact_url", 500),
+        "license": str(values.get("license") or ""),
+        "frequency": str(values.get("frequency") or ""),
     }
     if len(clean["description"]) > 5000:
         errors["description"] = str(_l("Description trop longue : 5 000 caractères au plus."))
@@ -292,11 +352,19 @@ def parse_since(raw: str | None) -> datetime | None:
         else:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError(str(_l("Paramètre « since » invalide : une date ISO est attendue, par exemple 2026-05-02 ou 2026-05-02T14:00:00Z."))) from None
+        raise ValidationError(
+            str(
+                _l(
+                    "Paramètre « since » invalide : une date ISO est attendue, par exemple 2026-05-02 ou 2026-05-02T14:00:00Z."
+                )
+            )
+        ) from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def iter_rows(db: Session, form: Form, *, since: datetime | None = None, batch: int = BATCH_SIZE) -> Iterator[dict[str, Any]]:
+def iter_rows(
+    db: Session, form: Form, *, since: datetime | None = None, batch: int = BATCH_SIZE
+) -> Iterator[dict[str, Any]]:
     """Yield the published records of a form as export rows, in id order, in batches.
 
     A row is ``{"id", "data", "updated_at", "verified_at"}``; ``data`` holds
@@ -314,7 +382,12 @@ def iter_rows(db: Session, form: Form, *, since: datetime | None = None, batch: 
             query = query.where(Record.updated_at >= since)
         rows = db.execute(query.order_by(Record.id).limit(batch)).all()
         for row in rows:
-            yield {"id": row.id, "data": rule.values(row.data or {}), "updated_at": _iso(row.updated_at), "verified_at": _iso(row.verified_at)}
+            yield {
+                "id": row.id,
+                "data": rule.values(row.data or {}),
+                "updated_at": _iso(row.updated_at),
+                "verified_at": _iso(row.verified_at),
+            }
         if len(rows) < batch:
             return
         last = rows[-1].id
@@ -328,13 +401,18 @@ def removed_since(db: Session, form: Form, since: datetime) -> list[dict[str, An
     existence is never revealed (HOSTILE_INPUTS B11-96).
     """
     rows = db.execute(
-        select(Record.id, Record.updated_at).where(
-            Record.form_id == form.id, Record.updated_at >= since, or_(Record.deleted_at.is_not(None), Record.status != "published")
-        ).order_by(Record.id).limit(10_000)
+        select(Record.id, Record.updated_at)
+        .where(
+            Record.form_id == form.id,
+            Record.updated_at >= since,
+            or_(Record.deleted_at.is_not(None), Record.status != "published"),
+        )
+        .order_by(Record.id)
+        .limit(10_000)
     ).all()
     out = []
     for start in range(0, len(rows), 500):
-        chunk = rows[start:start + 500]
+        chunk = rows[start : start + 500]
         ids = [row.id for row in chunk]
         once = set(db.scalars(select(Revision.object_id).distinct().where(
             Revision.kind == "record", Revision.object_id.in_(ids), Revision.snapshot["status"].as_string() == "published"
@@ -360,7 +438,9 @@ def export_state(db: Session, form: Form | None, *, variant: str) -> ExportState
         modified = _aware(latest)
         meta = _meta(db, PAGES_KEY)
     else:
-        latest, count = db.execute(select(func.max(Record.updated_at), func.count()).where(Record.form_id == form.id)).one()
+        latest, count = db.execute(
+            select(func.max(Record.updated_at), func.count()).where(Record.form_id == form.id)
+        ).one()
         lists = db.scalar(select(func.max(ChoiceList.updated_at)))
         parts = [form.id, form.revision_number, _exact(form.updated_at), _exact(latest), count, _exact(lists)]
         modified = max((d for d in (_aware(latest), _aware(form.updated_at)) if d is not None), default=None)
@@ -414,4 +494,3 @@ def dataset_changes(db: Session, key: str, *, limit: int = 50) -> list[Activity]
             .where(Activity.public.is_(True), Activity.kind == "record", Record.form_id == form.id, visible)
         )  # fmt: skip
     return list(db.scalars(query.order_by(Activity.id.desc()).limit(limit)))
-

@@ -98,10 +98,14 @@ def rows_to_ods(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
     archive.writestr("meta.xml", _META.format(title=_xml_text(title)))
     with archive.open("content.xml", "w", force_zip64=True) as member:
         member.write(_CONTENT_HEAD.format(name=_xml_text(title[:31] or "donnees")).encode("utf-8"))
-        member.write(("<table:table-row>" + "".join(_ods_cell(str(h)) for h in header) + "</table:table-row>\n").encode("utf-8"))
+        member.write(
+            ("<table:table-row>" + "".join(_ods_cell(str(h)) for h in header) + "</table:table-row>\n").encode("utf-8")
+        )
         count = 0
         for row in rows:
-            member.write(("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>\n").encode("utf-8"))
+            member.write(
+                ("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>\n").encode("utf-8")
+            )
             count += 1
             if count % _FLUSH_ROWS == 0:
                 yield sink.drain()

@@ -68,7 +68,9 @@ def dataset_to_datapackage(dataset: Dataset) -> dict[str, Any]:
         "description": dataset.description,
         "homepage": dataset.landing_url,
         "licenses": [{"name": dataset.license.spdx, "path": dataset.license.url, "title": dataset.license.label}],
-        "sources": [{"title": dataset.publisher_name, **({"path": dataset.publisher_url} if dataset.publisher_url else {})}],
+        "sources": [
+            {"title": dataset.publisher_name, **({"path": dataset.publisher_url} if dataset.publisher_url else {})}
+        ],
         "keywords": dataset.keywords + [label for _, label in dataset.themes],
         "resources": resources,
         "x-lieudit": {"list_separator": LIST_SEPARATOR, "record_count": dataset.record_count},

@@ -57,7 +57,9 @@ def rows_to_csv(header: Sequence[str], rows: Iterable[Sequence[str]], *, spreads
 
 
 def records_to_json(
-    meta: Mapping[str, Any], records: Iterable[Mapping[str, Any]], deleted: Callable[[], Iterable[Mapping[str, Any]]] | None = None
+    meta: Mapping[str, Any],
+    records: Iterable[Mapping[str, Any]],
+    deleted: Callable[[], Iterable[Mapping[str, Any]]] | None = None,
 ) -> Iterator[bytes]:
     """Yield one JSON document ``{"dataset": meta, "records": [...], "deleted": [...]}`` in chunks.
 
@@ -76,6 +78,8 @@ def records_to_json(
             parts.clear()
     parts.append("\n]")
     if deleted is not None:
-        parts.append(',"deleted":[' + ",".join(json.dumps(item, ensure_ascii=False, default=str) for item in deleted()) + "]")
+        parts.append(
+            ',"deleted":[' + ",".join(json.dumps(item, ensure_ascii=False, default=str) for item in deleted()) + "]"
+        )
     parts.append("}\n")
     yield "".join(parts).encode("utf-8")

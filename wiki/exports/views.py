@@ -66,13 +66,18 @@ class FormKeyConverter(BaseConverter):
 def _settings() -> services.Settings:
     config = current_app.config
     return services.Settings(
-        publisher_name=config["DATA_PUBLISHER"] or config["SITE_NAME"], publisher_url=config["DATA_PUBLISHER_URL"],
-        contact_email=config["DATA_CONTACT_EMAIL"], license=config["DATA_LICENSE"],
+        publisher_name=config["DATA_PUBLISHER"] or config["SITE_NAME"],
+        publisher_url=config["DATA_PUBLISHER_URL"],
+        contact_email=config["DATA_CONTACT_EMAIL"],
+        license=config["DATA_LICENSE"],
     )
 
 
 def _urls() -> dict[str, str]:
-    return {"base_url": url_for("exports.index", _external=True).rstrip("/"), "site_url": url_for("pages.home", _external=True).rstrip("/")}
+    return {
+        "base_url": url_for("exports.index", _external=True).rstrip("/"),
+        "site_url": url_for("pages.home", _external=True).rstrip("/"),
+    }
 
 
 def _dataset(key: str) -> Dataset:
@@ -154,7 +159,9 @@ def _busy() -> Response:
     return response
 
 
-def _download(state: services.ExportState, body: Callable[[Any], Iterator[bytes]], mimetype: str, filename: str | None = None) -> Response:
+def _download(
+    state: services.ExportState, body: Callable[[Any], Iterator[bytes]], mimetype: str, filename: str | None = None
+) -> Response:
     """Answer 304 when the client has this version, else stream ``body(session)`` with validators."""
     if _not_modified(state):
         response = Response(status=304)
@@ -218,7 +225,15 @@ def edit(key: str) -> Any:
         "contact_email": dataset.contact_email if dataset.meta_revision else "", "contact_url": dataset.contact_url if dataset.meta_revision else "",
         "keywords": ", ".join(dataset.keywords),
     }  # fmt: skip
-    return render_template("exports/edit.html", dataset=dataset, values=values, errors={}, message="", licenses=LICENSES, frequencies=FREQUENCIES)
+    return render_template(
+        "exports/edit.html",
+        dataset=dataset,
+        values=values,
+        errors={},
+        message="",
+        licenses=LICENSES,
+        frequencies=FREQUENCIES,
+    )
 
 
 # --- downloads -------------------------------------------------------------------
@@ -246,12 +261,20 @@ def download(key: str, ext: str) -> Any:
     def _typed_rows(session: Any) -> Iterator[list[Any]]:
         for row in services.iter_rows(session, form, since=since):
             values = cols.row_values(columns, row)
-            yield [v if v is None or isinstance(v, (bool, int, float)) else cols.cell_text(c, v) for c, v in zip(columns, values, strict=True)]
+            yield [
+                v if v is None or isinstance(v, (bool, int, float)) else cols.cell_text(c, v)
+                for c, v in zip(columns, values, strict=True)
+            ]
 
     if ext in ("csv", "tableur.csv"):
         spreadsheet = ext != "csv"
         filename = f"{key}-tableur.csv" if spreadsheet else f"{key}.csv"
-        return _download(state, lambda session: tabular.rows_to_csv(header, _text_rows(session), spreadsheet=spreadsheet), "text/csv; charset=utf-8", filename)
+        return _download(
+            state,
+            lambda session: tabular.rows_to_csv(header, _text_rows(session), spreadsheet=spreadsheet),
+            "text/csv; charset=utf-8",
+            filename,
+        )
     if ext == "json":
         fields = services.public_fields(form)
         dataset = _dataset(key)
@@ -262,15 +285,28 @@ def download(key: str, ext: str) -> Any:
                            for f in fields]}  # fmt: skip
 
         def _body(session: Any) -> Iterator[bytes]:
-            objects = (cols.record_object(fields, row, f"{urls['site_url']}/fiches/{row['id']}") for row in services.iter_rows(session, form, since=since))
+            objects = (
+                cols.record_object(fields, row, f"{urls['site_url']}/fiches/{row['id']}")
+                for row in services.iter_rows(session, form, since=since)
+            )
             deleted = (lambda: services.removed_since(session, form, since)) if since else None
             yield from tabular.records_to_json(meta, objects, deleted)
 
         return _download(state, _body, "application/json")
     if ext == "ods":
-        return _download(state, lambda session: spreadsheets.rows_to_ods(form.title, header, _typed_rows(session)), dist.media_type, f"{key}.ods")
+        return _download(
+            state,
+            lambda session: spreadsheets.rows_to_ods(form.title, header, _typed_rows(session)),
+            dist.media_type,
+            f"{key}.ods",
+        )
 
-    return _download(state, lambda session: spreadsheets.rows_to_xlsx(form.title, header, _typed_rows(session)), dist.media_type, f"{key}.xlsx")
+    return _download(
+        state,
+        lambda session: spreadsheets.rows_to_xlsx(form.title, header, _typed_rows(session)),
+        dist.media_type,
+        f"{key}.xlsx",
+    )
 
 
 @bp.route("/donnees/<formkey:key>/datapackage.json")
@@ -293,7 +329,9 @@ def pages_archive() -> Any:
     site = _urls()["site_url"]
 
     def _body(session: Any) -> Iterator[bytes]:
-        yield from pages_to_zip(services.iter_pages(session, since=since), page_url=lambda slug: f"{site}/pages/{slug}", license=license_url)
+        yield from pages_to_zip(
+            services.iter_pages(session, since=since), page_url=lambda slug: f"{site}/pages/{slug}", license=license_url
+        )
 
     return _download(state, _body, PAGES_ARCHIVE.media_type, "pages.zip")
 

@@ -17,7 +17,9 @@ zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, in
 
 @zones_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--level", type=click.Choice(LEVELS), default="commune", show_default=True, help="Niveau des zones du fichier.")
+@click.option(
+    "--level", type=click.Choice(LEVELS), default="commune", show_default=True, help="Niveau des zones du fichier."
+)
 @click.option("--code-field", default="code", show_default=True, help="Propriété qui porte le code INSEE.")
 @click.option("--name-field", default="nom", show_default=True, help="Propriété qui porte le nom.")
 def import_command(path: Path, level: str, code_field: str, name_field: str) -> None:
@@ -28,10 +30,14 @@ def import_command(path: Path, level: str, code_field: str, name_field: str) -> 
         raise click.ClickException(error.message) from error
     session = Database.new_session()
     try:
-        result = services.import_zones(session, layer.features, level=level, code_field=code_field, name_field=name_field)
+        result = services.import_zones(
+            session, layer.features, level=level, code_field=code_field, name_field=name_field
+        )
         session.commit()
     finally:
         session.close()
     for ref, message in layer.errors + result.errors:
         click.echo(f"  refusé — {ref} : {message}", err=True)
-    click.echo(f"Zones : {result.created} créée(s), {result.updated} mise(s) à jour, {len(layer.errors) + len(result.errors)} refusée(s).")
+    click.echo(
+        f"Zones : {result.created} créée(s), {result.updated} mise(s) à jour, {len(layer.errors) + len(result.errors)} refusée(s)."
+    )

@@ -48,6 +48,8 @@ class LayerImport:
     errors: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+
+
 TITLE_NAMES = ("name", "title", "nom", "titre", "Name", "NAME", "Title", "label")
 DESCRIPTION_NAMES = ("description", "desc", "Description", "popupContent", "note")
 #: Field types a property is mapped to without being asked (others need an explicit mapping).
@@ -79,7 +81,9 @@ def _value(raw: Any) -> Any:
     return raw
 
 
-def preview(data: bytes, fmt: str, form: Any, mapping: Mapping[str, str] | None = None, *, limit: int = 20) -> dict[str, Any]:
+def preview(
+    data: bytes, fmt: str, form: Any, mapping: Mapping[str, str] | None = None, *, limit: int = 20
+) -> dict[str, Any]:
     """Read a layer without writing: properties found, the proposed mapping, the first rows and the refusals.
 
     :raises formats.FormatError: the source cannot be read.
@@ -87,13 +91,31 @@ def preview(data: bytes, fmt: str, form: Any, mapping: Mapping[str, str] | None 
     layer = formats.read(data, fmt)
     properties = sorted({k for f in layer.features for k in f.properties})
     chosen = dict(mapping) if mapping is not None else default_mapping(form, properties)
-    rows = [{"ref": f.ref, "values": {k: _value(f.properties.get(p)) for k, p in chosen.items()},
-             "kind": f.geometry.get("type") if isinstance(f.geometry, dict) else None} for f in layer.features[:limit]]
-    return {"properties": properties, "mapping": chosen, "rows": rows, "count": len(layer.features), "errors": layer.errors}
+    rows = [
+        {
+            "ref": f.ref,
+            "values": {k: _value(f.properties.get(p)) for k, p in chosen.items()},
+            "kind": f.geometry.get("type") if isinstance(f.geometry, dict) else None,
+        }
+        for f in layer.features[:limit]
+    ]
+    return {
+        "properties": properties,
+        "mapping": chosen,
+        "rows": rows,
+        "count": len(layer.features),
+        "errors": layer.errors,
+    }
 
 
 def import_layer(
-    db: Session, data: bytes, fmt: str, *, form: str | None, author: Any, mapping: Mapping[str, str] | None = None,
+    db: Session,
+    data: bytes,
+    fmt: str,
+    *,
+    form: str | None,
+    author: Any,
+    mapping: Mapping[str, str] | None = None,
 ) -> LayerImport:
     """Import every feature of a layer as a record of ``form`` (by key, ``lieu`` by default); never commits."""
     result = LayerImport()
@@ -134,7 +156,11 @@ def import_layer(
         if cleaned.notice:
             result.warnings.append(f"{feature.ref} : {cleaned.notice}")
         values = {key: _value(feature.properties.get(prop)) for key, prop in chosen.items()}
-        values = {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v) for k, v in values.items() if v not in (None, "")}
+        values = {
+            k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+            for k, v in values.items()
+            if v not in (None, "")
+        }
         if not values.get(target.title_field):
             values[target.title_field] = f"{feature.ref} ({fmt})"[:200]
             result.warnings.append(f"{feature.ref} : sans nom, titre provisoire « {values[target.title_field]} ».")
@@ -146,13 +172,29 @@ def import_layer(
             with db.begin_nested():
                 if record is not None and record.deleted_at is None:
                     current = {d.key: record.data.get(d.id) for d in services.form_fields(target)}
-                    outcome = services.update_record(db, record, current | values, actor=author, policy="account", base_revision=None, ctx=ctx,
-                                                     comment=f"Import {fmt}")
+                    outcome = services.update_record(
+                        db,
+                        record,
+                        current | values,
+                        actor=author,
+                        policy="account",
+                        base_revision=None,
+                        ctx=ctx,
+                        comment=f"Import {fmt}",
+                    )
                     result.updated += outcome.changed
                     result.unchanged += not outcome.changed
                 else:
-                    created = services.create_record(db, target, values, actor=author, policy="account", ctx=ctx, status="published",
-                                                     comment=f"Import {fmt}")
+                    created = services.create_record(
+                        db,
+                        target,
+                        values,
+                        actor=author,
+                        policy="account",
+                        ctx=ctx,
+                        status="published",
+                        comment=f"Import {fmt}",
+                    )
                     if source_id:
                         if link is not None:
                             link.record_id = created.id
@@ -167,4 +209,3 @@ def import_layer(
         except LieuditError as error:
             result.errors.append((feature.ref, error.message or "refusé."))
     return result
-

@@ -45,8 +45,12 @@ def render_carte(call: macros.MacroCall, context: Any) -> str:
         args["zone"] = [z.strip() for z in call.params["zone"].split(",") if z.strip()][:20]
     full = url_for("geo.map_all", **args)
     return render_template(
-        "geo/_macro_map.html", heading=call.params.get("titre", ""), full=full, layer_url=url_for("geo.layer_data", **args),
-        zones_url=url_for("geo.zone_data"), settings={"tiles": current_app.config["MAP_TILE_URL"], "attribution": current_app.config["MAP_ATTRIBUTION"]},
+        "geo/_macro_map.html",
+        heading=call.params.get("titre", ""),
+        full=full,
+        layer_url=url_for("geo.layer_data", **args),
+        zones_url=url_for("geo.zone_data"),
+        settings={"tiles": current_app.config["MAP_TILE_URL"], "attribution": current_app.config["MAP_ATTRIBUTION"]},
     )
 
 

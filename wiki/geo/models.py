@@ -58,9 +58,7 @@ class RecordGeometry(Base):
     """The public geometry of one record, with its bounding box."""
 
     __tablename__ = "record_geometries"
-    __table_args__ = (
-        Index("ix_record_geometries_points", "kind", "lat", "lon", "status", "form_id"),
-    )
+    __table_args__ = (Index("ix_record_geometries_points", "kind", "lat", "lon", "status", "form_id"),)
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
     form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"))

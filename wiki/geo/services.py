@@ -83,7 +83,9 @@ def spatial_backend(db: Session) -> str:
     if backend is None:
         backend = "bbox"
         if engine.dialect.name == "postgresql":
-            found = db.execute(select(func.to_regclass("record_shapes").is_not(None) & func.to_regclass("zone_shapes").is_not(None))).scalar()
+            found = db.execute(
+                select(func.to_regclass("record_shapes").is_not(None) & func.to_regclass("zone_shapes").is_not(None))
+            ).scalar()
             backend = "postgis" if found else "bbox"
         _backends[engine] = backend
     return backend
@@ -97,9 +99,13 @@ def _as_shape(geometry: Mapping[str, Any]) -> Any:
 def _zones_touching(db: Session, geometry: Mapping[str, Any]) -> list[str]:
     """Codes of the zones a geometry lies in or crosses, found by PostGIS (same rule as ``ZoneIndex.containing``)."""
     shape = _as_shape(geometry)
-    return sorted(db.scalars(
-        select(Zone.code).join(zone_shapes, zone_shapes.c.zone_id == Zone.id)
-        .where(zone_shapes.c.geom.intersects(shape), func.ST_Intersects(zone_shapes.c.geom, shape))))
+    return sorted(
+        db.scalars(
+            select(Zone.code)
+            .join(zone_shapes, zone_shapes.c.zone_id == Zone.id)
+            .where(zone_shapes.c.geom.intersects(shape), func.ST_Intersects(zone_shapes.c.geom, shape))
+        )
+    )
 
 
 # --- zones ------------------------------------------------------------------------
@@ -114,8 +120,15 @@ class ZoneImport:
     errors: list[tuple[str, str]] = dc_field(default_factory=list)
 
 
-def save_zone(db: Session, *, code: str, name: str, level: str, geometry: Mapping[str, Any] | None = None,
-              centre: tuple[float, float] | None = None) -> bool:
+def save_zone(
+    db: Session,
+    *,
+    code: str,
+    name: str,
+    level: str,
+    geometry: Mapping[str, Any] | None = None,
+    centre: tuple[float, float] | None = None,
+) -> bool:
     """Create or update one zone from a boundary or a centre; return True when created.
 
     :raises geo.GeometryError: neither a valid boundary nor a centre.
@@ -135,7 +148,10 @@ def save_zone(db: Session, *, code: str, name: str, level: str, geometry: Mappin
         zone = Zone(code=code)
         db.add(zone)
     elif geometry is None and zone.geometry is not None:
-        geometry, box = zone.geometry, (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat)  # keep a loaded boundary
+        geometry, box = (
+            zone.geometry,
+            (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat),
+        )  # keep a loaded boundary
     zone.name, zone.level = name[:200], level
     zone.geometry = dict(geometry) if geometry else null()  # SQL NULL, not JSON null
     zone.centre_lon, zone.centre_lat = centre
@@ -161,8 +177,13 @@ def import_zones(db: Session, features: Iterable[Any], *, level: str, code_field
             result.errors.append((feature.ref, f"propriété « {code_field} » ou « {name_field} » manquante."))
             continue
         try:
-            cleaned = geo.clean(feature.geometry, ("Polygon", "MultiPolygon"), repair=True,
-                                max_vertices=ZONE_MAX_VERTICES, max_bytes=ZONE_MAX_BYTES)
+            cleaned = geo.clean(
+                feature.geometry,
+                ("Polygon", "MultiPolygon"),
+                repair=True,
+                max_vertices=ZONE_MAX_VERTICES,
+                max_bytes=ZONE_MAX_BYTES,
+            )
             if cleaned is None:
                 raise geo.GeometryError("zone sans contour.")
             created = save_zone(db, code=code, name=name, level=level, geometry=cleaned.geometry)
@@ -269,13 +290,30 @@ def sync_record(db: Session, record: Record) -> None:
     if geometry:
         west, south, east, north = geo.bbox(geometry)
         lon, lat = geometry["coordinates"] if geometry["type"] == "Point" else geo.centre(geometry)
-        db.add(RecordGeometry(
-            record_id=record.id, form_id=record.form_id, status=record.status, kind=geometry["type"],
-            title=record.title[:300], summary=_summary(form, record), geometry=geometry, approximate=approximate,
-            lon=lon, lat=lat, min_lon=west, min_lat=south, max_lon=east, max_lat=north,
-        ))
+        db.add(
+            RecordGeometry(
+                record_id=record.id,
+                form_id=record.form_id,
+                status=record.status,
+                kind=geometry["type"],
+                title=record.title[:300],
+                summary=_summary(form, record),
+                geometry=geometry,
+                approximate=approximate,
+                lon=lon,
+                lat=lat,
+                min_lon=west,
+                min_lat=south,
+                max_lon=east,
+                max_lat=north,
+            )
+        )
         if not approximate:
-            zones.update(_zones_touching(db, geometry) if spatial_backend(db) == "postgis" else zone_index(db).containing(geometry))
+            zones.update(
+                _zones_touching(db, geometry)
+                if spatial_backend(db) == "postgis"
+                else zone_index(db).containing(geometry)
+            )
     db.add_all(RecordZone(record_id=record.id, zone_code=code[:16]) for code in sorted(zones))
 
 
@@ -298,7 +336,9 @@ def sync_unlocated(db: Session) -> int:
     for form in db.scalars(select(Form).where(Form.deleted_at.is_(None))):
         if commune_field(form) is None:
             continue
-        for record in db.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None), Record.id.not_in(located))):
+        for record in db.scalars(
+            select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None), Record.id.not_in(located))
+        ):
             sync_record(db, record)
             count += 1
     return count
@@ -322,9 +362,18 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
     last = 0
     while True:
         rows = db.execute(
-            select(RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.kind, RecordGeometry.lon, RecordGeometry.lat,
-                   RecordGeometry.approximate, RecordGeometry.geometry)
-            .where(RecordGeometry.record_id > last).order_by(RecordGeometry.record_id).limit(batch)
+            select(
+                RecordGeometry.record_id,
+                RecordGeometry.form_id,
+                RecordGeometry.kind,
+                RecordGeometry.lon,
+                RecordGeometry.lat,
+                RecordGeometry.approximate,
+                RecordGeometry.geometry,
+            )
+            .where(RecordGeometry.record_id > last)
+            .order_by(RecordGeometry.record_id)
+            .limit(batch)
         ).all()
         if not rows:
             break
@@ -332,7 +381,9 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
         ids = [r.record_id for r in rows]
         explicit: dict[int, set[str]] = {i: set() for i in ids}
         if commune_ids:
-            for rid, form_id, data in db.execute(select(Record.id, Record.form_id, Record.data).where(Record.id.in_(ids))):
+            for rid, form_id, data in db.execute(
+                select(Record.id, Record.form_id, Record.data).where(Record.id.in_(ids))
+            ):
                 if form_id in commune_ids:
                     explicit[rid].update(c[:16] for c in _codes(data.get(commune_ids[form_id])))
         if index is None:
@@ -340,10 +391,16 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
             for start in range(0, len(located), 1_000):
                 pairs = db.execute(
                     select(record_shapes.c.record_id, Zone.code)
-                    .join(zone_shapes, and_(zone_shapes.c.geom.intersects(record_shapes.c.geom),
-                                            func.ST_Intersects(zone_shapes.c.geom, record_shapes.c.geom)))
+                    .join(
+                        zone_shapes,
+                        and_(
+                            zone_shapes.c.geom.intersects(record_shapes.c.geom),
+                            func.ST_Intersects(zone_shapes.c.geom, record_shapes.c.geom),
+                        ),
+                    )
                     .join(Zone, Zone.id == zone_shapes.c.zone_id)
-                    .where(record_shapes.c.record_id.in_(located[start:start + 1_000])))
+                    .where(record_shapes.c.record_id.in_(located[start : start + 1_000]))
+                )
                 for rid, code in pairs:
                     explicit[rid].add(code)
         else:
@@ -386,7 +443,9 @@ def theme_field_ids(forms: Iterable[Form]) -> list[str]:
 SHAPE_KINDS = ("LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 
 
-def _filtered(query: Any, q: LayerQuery, theme_ids: list[str], *, points: bool | None = None, spatial: str = "bbox") -> Any:
+def _filtered(
+    query: Any, q: LayerQuery, theme_ids: list[str], *, points: bool | None = None, spatial: str = "bbox"
+) -> Any:
     """Apply the layer's filters; ``points`` True/False narrows to points or to other shapes.
 
     With ``spatial="postgis"`` the area is an ``&&`` overlap test against the
@@ -403,47 +462,87 @@ def _filtered(query: Any, q: LayerQuery, theme_ids: list[str], *, points: bool |
         query = query.where(RecordGeometry.kind.in_(SHAPE_KINDS))
     if q.bbox is not None and spatial == "postgis":
         envelope = func.ST_MakeEnvelope(*q.bbox, 4326)
-        query = query.where(RecordGeometry.record_id.in_(select(record_shapes.c.record_id).where(record_shapes.c.geom.intersects(envelope))))
+        query = query.where(
+            RecordGeometry.record_id.in_(
+                select(record_shapes.c.record_id).where(record_shapes.c.geom.intersects(envelope))
+            )
+        )
     elif q.bbox is not None:
         west, south, east, north = q.bbox
         in_box = (RecordGeometry.lat.between(south, north), RecordGeometry.lon.between(west, east))
-        overlap = (RecordGeometry.min_lat <= north, RecordGeometry.max_lat >= south, RecordGeometry.min_lon <= east, RecordGeometry.max_lon >= west)
+        overlap = (
+            RecordGeometry.min_lat <= north,
+            RecordGeometry.max_lat >= south,
+            RecordGeometry.min_lon <= east,
+            RecordGeometry.max_lon >= west,
+        )
         if points is True:
             query = query.where(*in_box)
         elif points is False:
             query = query.where(*overlap)
         else:
-            query = query.where(or_(and_(RecordGeometry.kind == "Point", *in_box), and_(RecordGeometry.kind.in_(SHAPE_KINDS), *overlap)))
+            query = query.where(
+                or_(and_(RecordGeometry.kind == "Point", *in_box), and_(RecordGeometry.kind.in_(SHAPE_KINDS), *overlap))
+            )
     if q.themes:
-        query = query.where(RecordGeometry.record_id.in_(
-            select(RecordFacet.record_id).where(RecordFacet.field_id.in_(theme_ids or ["-"]), RecordFacet.value.in_(q.themes))))
+        query = query.where(
+            RecordGeometry.record_id.in_(
+                select(RecordFacet.record_id).where(
+                    RecordFacet.field_id.in_(theme_ids or ["-"]), RecordFacet.value.in_(q.themes)
+                )
+            )
+        )
     if q.zones:
-        query = query.where(RecordGeometry.record_id.in_(select(RecordZone.record_id).where(RecordZone.zone_code.in_(q.zones))))
+        query = query.where(
+            RecordGeometry.record_id.in_(select(RecordZone.record_id).where(RecordZone.zone_code.in_(q.zones)))
+        )
     return query
 
 
 def _feature(row: Any, form_keys: Mapping[int, str], url: Any) -> dict[str, Any]:
     return {
-        "type": "Feature", "id": row.record_id, "geometry": row.geometry,
-        "properties": {"id": row.record_id, "form": form_keys.get(row.form_id, ""), "title": row.title,
-                       "summary": row.summary, "url": url(row.record_id), "approximate": row.approximate},
+        "type": "Feature",
+        "id": row.record_id,
+        "geometry": row.geometry,
+        "properties": {
+            "id": row.record_id,
+            "form": form_keys.get(row.form_id, ""),
+            "title": row.title,
+            "summary": row.summary,
+            "url": url(row.record_id),
+            "approximate": row.approximate,
+        },
     }
 
 
-def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any, theme_ids: list[str]) -> dict[str, Any]:
+def layer(
+    db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any, theme_ids: list[str]
+) -> dict[str, Any]:
     """Return a GeoJSON FeatureCollection of a map layer, with dense points grouped.
 
     Lines and areas always come whole; points come one by one while there
     are at most ``cluster_above`` of them in the area, else as grid clusters
     (``properties.cluster`` with a ``count``) computed by the database.
     """
-    columns = (RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.title, RecordGeometry.summary,
-               RecordGeometry.geometry, RecordGeometry.approximate)
+    columns = (
+        RecordGeometry.record_id,
+        RecordGeometry.form_id,
+        RecordGeometry.title,
+        RecordGeometry.summary,
+        RecordGeometry.geometry,
+        RecordGeometry.approximate,
+    )
     spatial = spatial_backend(db)
-    shapes = db.execute(_filtered(select(*columns), q, theme_ids, points=False, spatial=spatial).order_by(RecordGeometry.record_id).limit(MAX_FEATURES)).all()
+    shapes = db.execute(
+        _filtered(select(*columns), q, theme_ids, points=False, spatial=spatial)
+        .order_by(RecordGeometry.record_id)
+        .limit(MAX_FEATURES)
+    ).all()
     features = [_feature(row, form_keys, url) for row in shapes]
     # Read at most one point more than shown unclustered: no full count of a dense area.
-    rows = db.execute(_filtered(select(*columns), q, theme_ids, points=True, spatial=spatial).limit(q.cluster_above + 1)).all()
+    rows = db.execute(
+        _filtered(select(*columns), q, theme_ids, points=True, spatial=spatial).limit(q.cluster_above + 1)
+    ).all()
     if len(rows) <= q.cluster_above:
         features.extend(_feature(row, form_keys, url) for row in sorted(rows, key=lambda r: r.record_id))
         return {"type": "FeatureCollection", "features": features, "clustered": False, "total": len(rows) + len(shapes)}
@@ -451,8 +550,15 @@ def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any,
     cell_x, cell_y = max((east - west) / q.grid, 1e-9), max((north - south) / q.grid, 1e-9)
     gx = cast((RecordGeometry.lon - west) / cell_x, Integer)
     gy = cast((RecordGeometry.lat - south) / cell_y, Integer)
-    grouped = _filtered(select(func.count(), func.avg(RecordGeometry.lon), func.avg(RecordGeometry.lat), func.min(RecordGeometry.record_id)),
-                        q, theme_ids, points=True, spatial=spatial).group_by(gx * 100_000 + gy)  # one key: cheaper to sort or hash
+    grouped = _filtered(
+        select(
+            func.count(), func.avg(RecordGeometry.lon), func.avg(RecordGeometry.lat), func.min(RecordGeometry.record_id)
+        ),
+        q,
+        theme_ids,
+        points=True,
+        spatial=spatial,
+    ).group_by(gx * 100_000 + gy)  # one key: cheaper to sort or hash
     singles = []
     total = len(shapes)
     for count, lon, lat, first in db.execute(grouped):
@@ -460,24 +566,41 @@ def layer(db: Session, q: LayerQuery, *, form_keys: Mapping[int, str], url: Any,
         if count == 1:
             singles.append(first)
             continue
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
-                         "properties": {"cluster": True, "count": count}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                "properties": {"cluster": True, "count": count},
+            }
+        )
     for start in range(0, len(singles), 900):  # alone in their cell: shown as themselves
-        rows = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start:start + 900])))
+        rows = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start : start + 900])))
         features.extend(_feature(row, form_keys, url) for row in rows)
     return {"type": "FeatureCollection", "features": features, "clustered": True, "total": total}
 
 
 def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[list[Any], int]:
     """Return rows (id, form, title, summary, approximate) of a layer, by title, for the list beside the map."""
-    base = _filtered(select(RecordGeometry.record_id), q, theme_field_ids(db.scalars(select(Form).where(Form.id.in_(q.form_ids)))),
-                     spatial=spatial_backend(db))
+    base = _filtered(
+        select(RecordGeometry.record_id),
+        q,
+        theme_field_ids(db.scalars(select(Form).where(Form.id.in_(q.form_ids)))),
+        spatial=spatial_backend(db),
+    )
     total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = db.execute(
-        select(RecordGeometry.record_id, RecordGeometry.form_id, RecordGeometry.title, RecordGeometry.summary, RecordGeometry.approximate,
-               RecordGeometry.kind)
-        .where(RecordGeometry.record_id.in_(base)).order_by(func.lower(RecordGeometry.title), RecordGeometry.record_id)
-        .offset(offset).limit(limit)
+        select(
+            RecordGeometry.record_id,
+            RecordGeometry.form_id,
+            RecordGeometry.title,
+            RecordGeometry.summary,
+            RecordGeometry.approximate,
+            RecordGeometry.kind,
+        )
+        .where(RecordGeometry.record_id.in_(base))
+        .order_by(func.lower(RecordGeometry.title), RecordGeometry.record_id)
+        .offset(offset)
+        .limit(limit)
     ).all()
     return rows, total
 
@@ -486,16 +609,31 @@ def zone_outlines(db: Session, *, tolerance: float = 0.001, level: str = "commun
     """Return the zones of a level as a simplified GeoJSON FeatureCollection (centres when no boundary)."""
     features = []
     for zone in db.scalars(select(Zone).where(Zone.level == level).order_by(Zone.code)):
-        geometry = geo.simplify(zone.geometry, tolerance) if zone.geometry else {"type": "Point", "coordinates": [zone.centre_lon, zone.centre_lat]}
-        features.append({"type": "Feature", "id": zone.code, "geometry": geometry, "properties": {"code": zone.code, "name": zone.name}})
+        geometry = (
+            geo.simplify(zone.geometry, tolerance)
+            if zone.geometry
+            else {"type": "Point", "coordinates": [zone.centre_lon, zone.centre_lat]}
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": zone.code,
+                "geometry": geometry,
+                "properties": {"code": zone.code, "name": zone.name},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def records_in_zone(db: Session, zone: Zone, *, today: date | None = None) -> dict[str, list[Record]]:
     """Return the public records lying in a zone, by form key (upcoming events only, soonest first)."""
     ids = select(RecordZone.record_id).where(RecordZone.zone_code == zone.code)
-    records = db.scalars(select(Record).where(Record.id.in_(ids), Record.deleted_at.is_(None), Record.status.in_(PUBLIC_STATUSES))
-                         .order_by(func.lower(Record.title)).limit(1000))
+    records = db.scalars(
+        select(Record)
+        .where(Record.id.in_(ids), Record.deleted_at.is_(None), Record.status.in_(PUBLIC_STATUSES))
+        .order_by(func.lower(Record.title))
+        .limit(1000)
+    )
     today_text = (today or utcnow().date()).isoformat()
     by_form: dict[str, list[Record]] = {}
     starts: dict[int, str] = {}
@@ -504,7 +642,9 @@ def records_in_zone(db: Session, zone: Zone, *, today: date | None = None) -> di
         if schedule is not None:
             value = record.data.get(schedule.id) or {}
             start = str(value.get("start") or "")
-            if not value.get("rrule") and (start[:10] < today_text and str(value.get("end") or start)[:10] < today_text):
+            if not value.get("rrule") and (
+                start[:10] < today_text and str(value.get("end") or start)[:10] < today_text
+            ):
                 continue
             starts[record.id] = start
         by_form.setdefault(record.form.key, []).append(record)
@@ -535,17 +675,26 @@ def stream_geojson(db: Session, form: Form, q: LayerQuery, *, url: Any, batch: i
             select(Record, RecordGeometry.geometry, RecordGeometry.approximate)
             .join(RecordGeometry, RecordGeometry.record_id == Record.id)
             .where(Record.id.in_(ids), Record.id > last, Record.deleted_at.is_(None))
-            .order_by(Record.id).limit(batch)
+            .order_by(Record.id)
+            .limit(batch)
         ).all()
         if not rows:
             break
         chunk = []
         for record, geometry, approximate in rows:
             values = {k: v for k, v in public_values(record, anonymous).items() if k not in skip}
-            props = {"id": record.id, "url": url(record.id), "title": record.title, **values,
-                     "updated_at": record.updated_at.isoformat(timespec="seconds"), "approximate": approximate}
+            props = {
+                "id": record.id,
+                "url": url(record.id),
+                "title": record.title,
+                **values,
+                "updated_at": record.updated_at.isoformat(timespec="seconds"),
+                "approximate": approximate,
+            }
             feature = {"type": "Feature", "id": record.id, "geometry": geometry, "properties": props}
-            chunk.append(("" if first else ",") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"), default=str))
+            chunk.append(
+                ("" if first else ",") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"), default=str)
+            )
             first = False
         last = rows[-1][0].id
         db.expunge_all()
@@ -555,6 +704,12 @@ def stream_geojson(db: Session, form: Form, q: LayerQuery, *, url: Any, batch: i
 
 def public_zone(zone: Zone, url: str) -> dict[str, Any]:
     """The public JSON description of a zone (without its boundary)."""
-    return {"code": zone.code, "name": zone.name, "level": zone.level, "centre": [zone.centre_lon, zone.centre_lat],
-            "bbox": [zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat], "has_boundary": zone.geometry is not None, "url": url}
-
+    return {
+        "code": zone.code,
+        "name": zone.name,
+        "level": zone.level,
+        "centre": [zone.centre_lon, zone.centre_lat],
+        "bbox": [zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat],
+        "has_boundary": zone.geometry is not None,
+        "url": url,
+    }

@@ -48,7 +48,17 @@ api = Blueprint("geo_api", __name__, url_prefix="/api/v1")
 PER_PAGE = 100
 #: Colours of layers, in order (the legend and the map use the same classes).
 PALETTE = 8
-LEAFLET_FILES = frozenset({"leaflet.js", "leaflet.css", "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png", "images/layers.png", "images/layers-2x.png"})
+LEAFLET_FILES = frozenset(
+    {
+        "leaflet.js",
+        "leaflet.css",
+        "images/marker-icon.png",
+        "images/marker-icon-2x.png",
+        "images/marker-shadow.png",
+        "images/layers.png",
+        "images/layers-2x.png",
+    }
+)
 
 
 def _located_forms() -> list[Any]:
@@ -59,14 +69,27 @@ def _query(forms: list[Any], *, cluster_above: int = 500) -> LayerQuery:
     """Build the layer query from the URL's filters (bounded, allowlisted)."""
     args = request.args
     ctx = taxonomy.cleaning_context(get_session())
-    themes = tuple(dict.fromkeys(k for raw in args.getlist("theme")[:20] if (k := ctx.theme_lookup.get(F.fold(raw)) or (raw if raw in ctx.theme_keys else None))))
+    themes = tuple(
+        dict.fromkeys(
+            k
+            for raw in args.getlist("theme")[:20]
+            if (k := ctx.theme_lookup.get(F.fold(raw)) or (raw if raw in ctx.theme_keys else None))
+        )
+    )
     zones = tuple(dict.fromkeys(z.strip().upper()[:16] for z in args.getlist("zone")[:20] if z.strip()))
     statuses = tuple(s for s in args.getlist("statut") if s in services.PUBLIC_STATUSES) or services.PUBLIC_STATUSES
     try:
         box = geo.parse_bbox(args.get("bbox"))
     except geo.GeometryError as error:
         raise ValidationError(error.message) from None
-    return LayerQuery(form_ids=tuple(f.id for f in forms), bbox=box, themes=themes, zones=zones, statuses=statuses, cluster_above=cluster_above)
+    return LayerQuery(
+        form_ids=tuple(f.id for f in forms),
+        bbox=box,
+        themes=themes,
+        zones=zones,
+        statuses=statuses,
+        cluster_above=cluster_above,
+    )
 
 
 def _selected_forms(forms: list[Any]) -> list[Any]:
@@ -97,16 +120,37 @@ def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> s
     colours = {f.id: i % PALETTE for i, f in enumerate(forms)}
     titles = {f.id: f.title for f in forms}
     themes = taxonomy.list_themes(db)
-    addable = [f for f in selected if services.geometry_field(f)] if records.can_add_record(current_user, current_app.config["EDIT_POLICY"]) else []
-    pager = {n: url_for(request.endpoint, **(request.view_args or {}), **(request.args.to_dict(flat=False) | {"page": n}))
-             for n in (page - 1, page + 1) if n >= 1}
+    addable = (
+        [f for f in selected if services.geometry_field(f)]
+        if records.can_add_record(current_user, current_app.config["EDIT_POLICY"])
+        else []
+    )
+    pager = {
+        n: url_for(request.endpoint, **(request.view_args or {}), **(request.args.to_dict(flat=False) | {"page": n}))
+        for n in (page - 1, page + 1)
+        if n >= 1
+    }
     layer_args = {k: request.args.getlist(k) for k in ("theme", "zone", "statut") if request.args.getlist(k)}
     layer_args["calque"] = [f.key for f in selected]
     return render_template(
-        "geo/map.html", forms=forms, selected=selected, single=single, rows=rows, total=total, page=page, per_page=PER_PAGE,
-        colours=colours, titles=titles, themes=themes, zones=services.list_zones(db, "commune"), lq=q,
-        layer_url=url_for("geo.layer_data", **layer_args), zones_url=url_for("geo.zone_data"), settings=_map_settings(),
-        addable=[(f, services.geometry_field(f)) for f in addable], pager=pager,
+        "geo/map.html",
+        forms=forms,
+        selected=selected,
+        single=single,
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=PER_PAGE,
+        colours=colours,
+        titles=titles,
+        themes=themes,
+        zones=services.list_zones(db, "commune"),
+        lq=q,
+        layer_url=url_for("geo.layer_data", **layer_args),
+        zones_url=url_for("geo.zone_data"),
+        settings=_map_settings(),
+        addable=[(f, services.geometry_field(f)) for f in addable],
+        pager=pager,
     )
 
 
@@ -133,7 +177,9 @@ def layer_data() -> Any:
     selected = _selected_forms(forms)
     q = _query(selected, cluster_above=int(current_app.config["MAP_CLUSTER_ABOVE"]))
     db = get_session()
-    data = services.layer(db, q, form_keys={f.id: f.key for f in forms}, url=_record_urls(), theme_ids=services.theme_field_ids(selected))
+    data = services.layer(
+        db, q, form_keys={f.id: f.key for f in forms}, url=_record_urls(), theme_ids=services.theme_field_ids(selected)
+    )
     response = Response(json.dumps(data, ensure_ascii=False, separators=(",", ":")), mimetype="application/geo+json")
     response.cache_control.public = True
     response.cache_control.max_age = 30
@@ -178,8 +224,15 @@ def zone(code: str) -> Any:
     located = [f for f in _located_forms() if f.key in by_form]
     layer_url = url_for("geo.layer_data", zone=item.code, calque=[f.key for f in located] or ["-"])
     return render_template(
-        "geo/zone.html", zone=item, by_form=by_form, order=order, forms=forms, settings=_map_settings(), layer_url=layer_url,
-        zones_url=url_for("geo.zone_data"), colours={f.id: i % PALETTE for i, f in enumerate(_located_forms())},
+        "geo/zone.html",
+        zone=item,
+        by_form=by_form,
+        order=order,
+        forms=forms,
+        settings=_map_settings(),
+        layer_url=layer_url,
+        zones_url=url_for("geo.zone_data"),
+        colours={f.id: i % PALETTE for i, f in enumerate(_located_forms())},
     )
 
 
@@ -211,13 +264,17 @@ def api_zones() -> Any:
     level = request.args.get("niveau") or request.args.get("level")
     items = services.list_zones(get_session(), level if level in ("commune", "epci", "departement", "region") else None)
     limit, offset = paging.clamp(request.args)
-    page = items[offset:offset + limit]
-    response = jsonify({"total": len(items), "limit": limit, "offset": offset,
-                        "items": [services.public_zone(z, url_for("geo.zone", code=z.code, _external=True)) for z in page]})
+    page = items[offset : offset + limit]
+    response = jsonify(
+        {
+            "total": len(items),
+            "limit": limit,
+            "offset": offset,
+            "items": [services.public_zone(z, url_for("geo.zone", code=z.code, _external=True)) for z in page],
+        }
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
 
 
 # --- layer import for moderators -------------------------------------------------------------
@@ -280,8 +337,11 @@ def import_layer() -> Any:
             raise ValidationError(_("Format inconnu : choisissez GeoJSON, uMap, KML, GPX ou OSM."))
         mapping = None
         if request.form.get("mapped"):
-            mapping = {d.key: request.form[f"map-{d.key}"] for d in records.form_fields(target)
-                       if d.type != "geometry" and request.form.get(f"map-{d.key}")}
+            mapping = {
+                d.key: request.form[f"map-{d.key}"]
+                for d in records.form_fields(target)
+                if d.type != "geometry" and request.form.get(f"map-{d.key}")
+            }
         if request.form.get("action") == "confirm":
             done = layers.import_layer(db, data, fmt, form=target.key, author=current_user, mapping=mapping)
             if done.error:
@@ -298,4 +358,14 @@ def import_layer() -> Any:
     if error:
         return render_template("geo/import.html", forms=forms, step="upload", error=error), 400
     defs = [d for d in records.form_fields(target) if d.type != "geometry"]
-    return render_template("geo/import.html", forms=forms, step="preview", preview=shown, target=target, fmt=fmt, token=token, defs=defs, error=None)
+    return render_template(
+        "geo/import.html",
+        forms=forms,
+        step="preview",
+        preview=shown,
+        target=target,
+        fmt=fmt,
+        token=token,
+        defs=defs,
+        error=None,
+    )

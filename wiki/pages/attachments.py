@@ -154,7 +154,9 @@ def store_file(
     if not data:
         raise ValidationError(str(_l("Le fichier est vide.")))
     if len(data) > max_bytes:
-        raise ValidationError(str(_l("Fichier trop volumineux (%(max)d Mo au plus).", max=max(1, max_bytes // (1024 * 1024)))))
+        raise ValidationError(
+            str(_l("Fichier trop volumineux (%(max)d Mo au plus).", max=max(1, max_bytes // (1024 * 1024))))
+        )
     display = clean_filename(filename)
     content_type = sniff(data[:4096], display)
     if content_type is None:
@@ -217,7 +219,9 @@ def add_attachment(
     """
     if not permissions.can_upload(actor, page, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de joindre un fichier à cette page.")))
-    attachment = store_file(db, stream, filename, actor=actor, root=root, max_bytes=max_bytes, max_pixels=max_pixels, page_id=page.id)
+    attachment = store_file(
+        db, stream, filename, actor=actor, root=root, max_bytes=max_bytes, max_pixels=max_pixels, page_id=page.id
+    )
     signals.attachment_added.send(page, session=db, page=page, attachment=attachment, actor=actor)
     return attachment
 

@@ -78,9 +78,7 @@ class RenderedRevision(Base):
 
     __tablename__ = "rendered_revisions"
 
-    revision_id: Mapped[int] = mapped_column(
-        ForeignKey("page_revisions.id", ondelete="CASCADE"), primary_key=True
-    )
+    revision_id: Mapped[int] = mapped_column(ForeignKey("page_revisions.id", ondelete="CASCADE"), primary_key=True)
     renderer: Mapped[str] = mapped_column(String(32), primary_key=True)
     html: Mapped[str] = mapped_column(Text)
     toc_html: Mapped[str] = mapped_column(Text, default="")

@@ -96,7 +96,9 @@ def render_revision(db: Session, revision: PageRevision, *, store: bool = False)
     )
     text, calls = macros.extract(revision.body)
     if row is not None:
-        result = RenderedPage(row.html, row.toc_html, _links_of(row.html), tuple(filter(None, row.warnings.split("\n"))), tuple(calls))
+        result = RenderedPage(
+            row.html, row.toc_html, _links_of(row.html), tuple(filter(None, row.warnings.split("\n"))), tuple(calls)
+        )
     else:
         out = markup.render(text)
         result = RenderedPage(out.html, out.toc_html, frozenset(out.links), tuple(out.warnings), tuple(calls))

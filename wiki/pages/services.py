@@ -71,7 +71,9 @@ def resolve(db: Session, slug: str) -> tuple[Page | None, Page | None]:
     page = find_page(db, slug)
     if page is not None:
         return page, None
-    target = db.scalar(select(Page).join(PageRedirect, PageRedirect.page_id == Page.id).where(PageRedirect.slug == slug))
+    target = db.scalar(
+        select(Page).join(PageRedirect, PageRedirect.page_id == Page.id).where(PageRedirect.slug == slug)
+    )
     return None, target
 
 
@@ -117,7 +119,9 @@ def search_pages(db: Session, text: str, *, limit: int = 50) -> list[Page]:
     words = [w for w in re.split(r"\s+", text.strip()) if w][:8]
     if not words:
         return []
-    query = select(Page).join(PageRevision, PageRevision.id == Page.current_revision_id).where(Page.deleted_at.is_(None))
+    query = (
+        select(Page).join(PageRevision, PageRevision.id == Page.current_revision_id).where(Page.deleted_at.is_(None))
+    )
     for word in words:
         # Escape LIKE wildcards: user text is data, never a pattern (B9-78).
         pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -232,7 +236,9 @@ def _append_revision(
     return revision
 
 
-def create_page(db: Session, *, title: str, body: str, comment: str, actor: Any, policy: str, max_bytes: int = 1_000_000) -> SaveResult:
+def create_page(
+    db: Session, *, title: str, body: str, comment: str, actor: Any, policy: str, max_bytes: int = 1_000_000
+) -> SaveResult:
     """Create a page from a title.
 
     :raises Forbidden: the actor may not create pages.
@@ -245,9 +251,7 @@ def create_page(db: Session, *, title: str, body: str, comment: str, actor: Any,
     if not slug:
         raise ValidationError(str(_l("Donnez un titre à la page.")), {"title": str(_l("Titre obligatoire."))})
     if find_page(db, slug) is not None:
-        raise ValidationError(
-            str(_l("Une page porte déjà ce nom.")), {"title": str(_l("Une page porte déjà ce nom."))}
-        )
+        raise ValidationError(str(_l("Une page porte déjà ce nom.")), {"title": str(_l("Une page porte déjà ce nom."))})
     body = _check_body(body, max_bytes)
     page = Page(slug=slug, title=clean_title, created_at=utcnow(), updated_at=utcnow())
     db.add(page)
@@ -295,7 +299,9 @@ def save_page(
         if base is None or base.page_id != page.id:
             raise ValidationError(str(_l("La version de départ de cette modification est inconnue.")))
         since = list(
-            db.scalars(select(PageRevision.author_id).where(PageRevision.page_id == page.id, PageRevision.number > base.number))
+            db.scalars(
+                select(PageRevision.author_id).where(PageRevision.page_id == page.id, PageRevision.number > base.number)
+            )
         )
         own_only = getattr(actor, "is_authenticated", False) and all(author == actor.id for author in since)
         if not own_only:
@@ -312,7 +318,13 @@ def save_page(
             if body == current.body:
                 return SaveResult(page=page, revision=None, merged=True)
     revision = _append_revision(
-        db, page, title=page.title, body=body, comment=_clean_comment(comment), actor=actor, action="merge" if merged else "edit"
+        db,
+        page,
+        title=page.title,
+        body=body,
+        comment=_clean_comment(comment),
+        actor=actor,
+        action="merge" if merged else "edit",
     )
     return SaveResult(page=page, revision=revision, merged=merged)
 
@@ -377,7 +389,9 @@ def delete_page(db: Session, page: Page, *, actor: Any, comment: str = "") -> No
         return
     page.deleted_at = page.updated_at = utcnow()
     db.flush()
-    signals.page_deleted.send(page, session=db, page=page, action="delete", actor=actor, comment=_clean_comment(comment))
+    signals.page_deleted.send(
+        page, session=db, page=page, action="delete", actor=actor, comment=_clean_comment(comment)
+    )
 
 
 def restore_page(db: Session, page: Page, *, actor: Any) -> None:

@@ -70,7 +70,9 @@ def _load(slug: str) -> Any:
     db = get_session()
     page, target = services.resolve(db, slug)
     if target is not None:
-        return None, redirect(url_for(request.endpoint or "pages.show", **{**(request.view_args or {}), "slug": target.slug}), 301)
+        return None, redirect(
+            url_for(request.endpoint or "pages.show", **{**(request.view_args or {}), "slug": target.slug}), 301
+        )
     if page is None:
         raise NotFound(_("Cette page n'existe pas."))
     return services.get_page(db, slug, current_user), None
@@ -97,7 +99,9 @@ def show_page(slug: str) -> Any:
     if page is None:
         if slug == services.HOME_SLUG:
             return render_template("pages/empty_home.html")
-        return render_template("pages/missing.html", slug=slug, title=markup.normalize_title(slug.replace("-", " ").capitalize())), 404
+        return render_template(
+            "pages/missing.html", slug=slug, title=markup.normalize_title(slug.replace("-", " ").capitalize())
+        ), 404
     page = services.ensure_readable(page, current_user)
     revision = page.current_revision
     assert revision is not None
@@ -109,7 +113,9 @@ def show_page(slug: str) -> Any:
         raw = f"{revision.id}|{changed}|{page.protected}|{request.accept_languages}|{request.cookies.get('lang')}"
         etag = hashlib.sha1(raw.encode()).hexdigest()[:20]
         fresh = request.if_none_match.contains(etag) or (
-            not request.if_none_match and request.if_modified_since is not None and modified.replace(microsecond=0) <= request.if_modified_since
+            not request.if_none_match
+            and request.if_modified_since is not None
+            and modified.replace(microsecond=0) <= request.if_modified_since
         )
         if fresh:
             response = make_response("", 304)
@@ -179,12 +185,27 @@ def index() -> Any:
     """List pages alphabetically."""
     db = get_session()
     per_page = current_app.config["PER_PAGE"]
-    pages, total = services.list_pages(db, offset=_offset(), limit=per_page, prefix=request.args.get("prefixe", "")[:100])
+    pages, total = services.list_pages(
+        db, offset=_offset(), limit=per_page, prefix=request.args.get("prefixe", "")[:100]
+    )
     deleted = services.list_deleted_pages(db) if permissions.can_see_deleted(current_user) else []
-    return render_template("pages/index.html", pages=pages, total=total, per_page=per_page, current=_int_arg("page", 1), deleted=deleted)
+    return render_template(
+        "pages/index.html", pages=pages, total=total, per_page=per_page, current=_int_arg("page", 1), deleted=deleted
+    )
 
 
-def _render_editor(page: Any, *, body: str, comment: str, base_id: int | None, title: str = "", errors: dict[str, str] | None = None, preview: str | None = None, warnings: tuple[str, ...] = (), status: int = 200) -> Any:
+def _render_editor(
+    page: Any,
+    *,
+    body: str,
+    comment: str,
+    base_id: int | None,
+    title: str = "",
+    errors: dict[str, str] | None = None,
+    preview: str | None = None,
+    warnings: tuple[str, ...] = (),
+    status: int = 200,
+) -> Any:
     return (
         render_template(
             "pages/edit.html",
@@ -231,23 +252,72 @@ def edit(slug: str) -> Any:
         try:
             out = render_text(body)
         except ValueError as err:
-            return _render_editor(page, body=body, comment=comment, base_id=base_id, title=title, errors={"body": str(err)}, status=400)
+            return _render_editor(
+                page, body=body, comment=comment, base_id=base_id, title=title, errors={"body": str(err)}, status=400
+            )
         missing = set(out.links) - services.existing_slugs(db, set(out.links))
-        preview = macros.expand(mark_missing_links(out.html, missing, _("Page à créer")), list(out.macros), MacroContext(db, current_user))
-        return _render_editor(page, body=body, comment=comment, base_id=base_id, title=title, preview=preview, warnings=tuple(out.warnings))
+        preview = macros.expand(
+            mark_missing_links(out.html, missing, _("Page à créer")), list(out.macros), MacroContext(db, current_user)
+        )
+        return _render_editor(
+            page,
+            body=body,
+            comment=comment,
+            base_id=base_id,
+            title=title,
+            preview=preview,
+            warnings=tuple(out.warnings),
+        )
     max_bytes = current_app.config["MAX_PAGE_BYTES"]
     try:
         if page is None:
-            result = services.create_page(db, title=title or slug, body=body, comment=comment, actor=current_user, policy=_policy(), max_bytes=max_bytes)
+            result = services.create_page(
+                db,
+                title=title or slug,
+                body=body,
+                comment=comment,
+                actor=current_user,
+                policy=_policy(),
+                max_bytes=max_bytes,
+            )
         else:
-            result = services.save_page(db, page, body=body, comment=comment, actor=current_user, base_revision_id=base_id, policy=_policy(), max_bytes=max_bytes)
+            result = services.save_page(
+                db,
+                page,
+                body=body,
+                comment=comment,
+                actor=current_user,
+                base_revision_id=base_id,
+                policy=_policy(),
+                max_bytes=max_bytes,
+            )
     except ValidationError as err:
         db.rollback()
-        return _render_editor(page, body=body, comment=comment, base_id=base_id, title=title, errors=err.errors or {"body": err.message}, status=400)
+        return _render_editor(
+            page,
+            body=body,
+            comment=comment,
+            base_id=base_id,
+            title=title,
+            errors=err.errors or {"body": err.message},
+            status=400,
+        )
     except IntegrityError:
         # Someone created the same page (or revision) at the same instant.
         db.rollback()
-        return _render_editor(page, body=body, comment=comment, base_id=base_id, title=title, errors={"body": _("Quelqu'un vient d'enregistrer cette page en même temps que vous : vérifiez puis enregistrez à nouveau.")}, status=409)
+        return _render_editor(
+            page,
+            body=body,
+            comment=comment,
+            base_id=base_id,
+            title=title,
+            errors={
+                "body": _(
+                    "Quelqu'un vient d'enregistrer cette page en même temps que vous : vérifiez puis enregistrez à nouveau."
+                )
+            },
+            status=409,
+        )
     except EditConflict as err:
         db.rollback()
         current = err.details["current"]
@@ -282,7 +352,11 @@ def history(slug: str) -> Any:
     per_page = current_app.config["PER_PAGE"]
     revisions = services.history(db, page, offset=_offset(), limit=per_page + 1)
     return render_template(
-        "pages/history.html", page=page, revisions=revisions[:per_page], has_more=len(revisions) > per_page, current=_int_arg("page", 1),
+        "pages/history.html",
+        page=page,
+        revisions=revisions[:per_page],
+        has_more=len(revisions) > per_page,
+        current=_int_arg("page", 1),
         can_edit=permissions.can_edit_page(current_user, page, _policy()),
     )
 
@@ -298,7 +372,10 @@ def revision(slug: str, number: int) -> Any:
     rendered = render_revision(db, rev)
     body_html = macros.expand(rendered.html, list(rendered.macros), MacroContext(db, current_user))
     return render_template(
-        "pages/revision.html", page=page, revision=rev, body_html=body_html,
+        "pages/revision.html",
+        page=page,
+        revision=rev,
+        body_html=body_html,
         can_edit=permissions.can_edit_page(current_user, page, _policy()),
     )
 
@@ -316,7 +393,9 @@ def diff(slug: str) -> Any:
     old = services.get_revision(db, page, old_no)
     new = services.get_revision(db, page, new_no)
     hunks = textdiff.diff_lines(old.body, new.body)
-    return render_template("pages/diff.html", page=page, old=old, new=new, hunks=hunks, title_changed=old.title != new.title)
+    return render_template(
+        "pages/diff.html", page=page, old=old, new=new, hunks=hunks, title_changed=old.title != new.title
+    )
 
 
 @bp.route("/pages/<slug>/revert/<int:number>", methods=["POST"])
@@ -326,7 +405,9 @@ def revert(slug: str, number: int) -> Any:
     if redirection:
         return redirection
     db = get_session()
-    result = services.revert_page(db, page, number, actor=current_user, policy=_policy(), comment=request.form.get("comment", ""))
+    result = services.revert_page(
+        db, page, number, actor=current_user, policy=_policy(), comment=request.form.get("comment", "")
+    )
     db.commit()
     if result.revision is None:
         flash(_("Cette version est déjà la version actuelle."), "info")
@@ -348,7 +429,9 @@ def rename(slug: str) -> Any:
     if request.method == "POST":
         db = get_session()
         try:
-            services.rename_page(db, page, new_title, actor=current_user, policy=_policy(), comment=request.form.get("comment", ""))
+            services.rename_page(
+                db, page, new_title, actor=current_user, policy=_policy(), comment=request.form.get("comment", "")
+            )
         except ValidationError as err:
             db.rollback()
             errors = err.errors or {"title": err.message}
@@ -399,7 +482,10 @@ def protect(slug: str) -> Any:
     protected = request.form.get("protected") == "1"
     services.protect_page(db, page, protected, actor=current_user)
     db.commit()
-    flash(_("Page protégée : seuls les modérateurs peuvent la modifier.") if protected else _("Protection levée."), "success")
+    flash(
+        _("Page protégée : seuls les modérateurs peuvent la modifier.") if protected else _("Protection levée."),
+        "success",
+    )
     return redirect(url_for("pages.show", slug=page.slug))
 
 
@@ -418,8 +504,15 @@ def attachments(slug: str) -> Any:
         else:
             try:
                 item = files.add_attachment(
-                    db, page, upload.stream, upload.filename, actor=current_user, policy=_policy(), root=_uploads_root(),
-                    max_bytes=current_app.config["MAX_UPLOAD_BYTES"], max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+                    db,
+                    page,
+                    upload.stream,
+                    upload.filename,
+                    actor=current_user,
+                    policy=_policy(),
+                    root=_uploads_root(),
+                    max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+                    max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
                 )
             except ValidationError as err:
                 db.rollback()
@@ -430,7 +523,10 @@ def attachments(slug: str) -> Any:
                 return redirect(url_for("pages.attachments", slug=page.slug))
     return (
         render_template(
-            "pages/files.html", page=page, files=files.list_attachments(db, page), error=error,
+            "pages/files.html",
+            page=page,
+            files=files.list_attachments(db, page),
+            error=error,
             can_upload=permissions.can_upload(current_user, page, _policy()),
             max_mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024),
         ),
@@ -462,7 +558,11 @@ def file(file_id: int, name: str) -> Any:
     response = send_file(path, mimetype=item.content_type, conditional=True, max_age=86400, etag=item.sha256)
     disposition = "inline" if inline else "attachment"
     ascii_name = item.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
-    response.headers["Content-Disposition"] = f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(item.filename)}"
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(item.filename)}"
+    )
     # A file is never a document of our origin: no scripts, no plugins, sandboxed.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
     return response

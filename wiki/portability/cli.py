@@ -45,17 +45,27 @@ def dump_command(target: Path, force: bool, public: bool) -> None:
     settings = carried.public_settings(dict(current_app.config), _defaults())
     try:
         summary = dumping.dump(
-            Database.engine(), target, uploads=Path(current_app.instance_path) / "uploads", settings=settings, app_version=_app_version(),
+            Database.engine(),
+            target,
+            uploads=Path(current_app.instance_path) / "uploads",
+            settings=settings,
+            app_version=_app_version(),
             public=public,
         )
     except archive.ArchiveError as err:
         raise click.ClickException(str(err)) from err
     rows = sum(summary.tables.values())
-    click.echo(f"Dump écrit dans {target} : {rows} ligne(s) dans {len(summary.tables)} table(s), {summary.files} fichier(s), migration {summary.migration}.")
+    click.echo(
+        f"Dump écrit dans {target} : {rows} ligne(s) dans {len(summary.tables)} table(s), {summary.files} fichier(s), migration {summary.migration}."
+    )
     if public:
-        click.echo(f"Dump public : sans comptes, jetons, brouillons ni valeurs privées ; tables laissées de côté : {', '.join(summary.excluded) or 'aucune'}.")
+        click.echo(
+            f"Dump public : sans comptes, jetons, brouillons ni valeurs privées ; tables laissées de côté : {', '.join(summary.excluded) or 'aucune'}."
+        )
     else:
-        click.echo("Attention : ce fichier contient des données personnelles et les empreintes des mots de passe ; ne le publiez pas.")
+        click.echo(
+            "Attention : ce fichier contient des données personnelles et les empreintes des mots de passe ; ne le publiez pas."
+        )
 
 
 @click.command("load")
@@ -78,7 +88,8 @@ def load_command(source: Path) -> None:
             click.echo(f"Réglages du dump non appliqués ({config} existe déjà) : {listed}")
         else:
             config.write_text(
-                "# Settings carried over by `lieudit load`.\n" + "".join(f"{k} = {v!r}\n" for k, v in sorted(settings.items())),
+                "# Settings carried over by `lieudit load`.\n"
+                + "".join(f"{k} = {v!r}\n" for k, v in sorted(settings.items())),
                 encoding="utf-8",
             )
             click.echo(f"Réglages repris dans {config} : {', '.join(sorted(settings))}.")

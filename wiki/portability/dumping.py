@@ -32,7 +32,9 @@ from wiki.portability.rows import table_rows
 from wiki.portability.safety import is_upload_name
 
 
-def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any], app_version: str, public: bool = False) -> Summary:
+def dump(
+    engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any], app_version: str, public: bool = False
+) -> Summary:
     """Write the whole instance into the zip ``target`` (written aside, then renamed).
 
     ``public=True`` keeps only what anonymous visitors may see (``public.py``).
@@ -41,7 +43,9 @@ def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any
     """
     revision = migrate.current_revision(engine)
     if revision != migrate.head_revision():
-        raise ArchiveError(f"La base est à la migration {revision}, pas {migrate.head_revision()} : lancez d'abord « lieudit db upgrade ».")
+        raise ArchiveError(
+            f"La base est à la migration {revision}, pas {migrate.head_revision()} : lancez d'abord « lieudit db upgrade »."
+        )
     metadata = migrate.load_metadata()
     summary = Summary(settings=settings, migration=revision or "")
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
@@ -57,7 +61,9 @@ def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any
                     count = 0
                     with archive.open(f"tables/{table.name}.jsonl", "w", force_zip64=True) as out:
                         for row in rows:
-                            out.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+                            out.write(
+                                json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+                            )
                             count += 1
                     summary.tables[table.name] = count
             # Files after the rows: every attachment row then has its file.
@@ -71,7 +77,9 @@ def dump(engine: Engine, target: Path, *, uploads: Path, settings: dict[str, Any
                     name = "uploads/" + relative.as_posix()
                     if not is_upload_name(name):
                         # A dump must load again: never write an entry ``load`` refuses.
-                        raise ArchiveError(f"Nom de fichier impossible à transporter : {path} (renommez-le ou retirez-le).")
+                        raise ArchiveError(
+                            f"Nom de fichier impossible à transporter : {path} (renommez-le ou retirez-le)."
+                        )
                     archive.write(path, name)
                     summary.files += 1
             archive.writestr("settings.json", json.dumps(settings, ensure_ascii=False, indent=1))

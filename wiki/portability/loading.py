@@ -64,7 +64,9 @@ def _manifest(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], bud
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError("Ce fichier n'est pas un dump Lieudit.")
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise ArchiveError(f"Version de format {manifest.get('format_version')!r} inconnue de cette version de Lieudit.")
+        raise ArchiveError(
+            f"Version de format {manifest.get('format_version')!r} inconnue de cette version de Lieudit."
+        )
     if manifest.get("migration") != migrate.head_revision():
         raise ArchiveError(
             f"Ce dump vient d'un schéma à la migration {manifest.get('migration')!r}, cette version de Lieudit est à "
@@ -87,12 +89,21 @@ def _deferred_columns(tables: list[Table]) -> dict[str, list[str]]:
             target = fk.column.table.name
             if position.get(target, -1) >= position[table.name]:
                 if not fk.parent.nullable:
-                    raise ArchiveError(f"Colonne {table.name}.{fk.parent.name} : dépendance circulaire impossible à charger.")
+                    raise ArchiveError(
+                        f"Colonne {table.name}.{fk.parent.name} : dépendance circulaire impossible à charger."
+                    )
                 deferred.setdefault(table.name, []).append(fk.parent.name)
     return deferred
 
 
-def load(engine: Engine, source: Path, *, uploads: Path, max_total: int = MAX_TOTAL_BYTES, on_table: Callable[[str, int], None] | None = None) -> Summary:
+def load(
+    engine: Engine,
+    source: Path,
+    *,
+    uploads: Path,
+    max_total: int = MAX_TOTAL_BYTES,
+    on_table: Callable[[str, int], None] | None = None,
+) -> Summary:
     """Load the dump ``source`` into the empty database of ``engine`` and the ``uploads`` folder.
 
     Creates the schema when the database is new. Everything or nothing: on
@@ -143,8 +154,13 @@ def load(engine: Engine, source: Path, *, uploads: Path, max_total: int = MAX_TO
 
 
 def _load_rows(
-    engine: Engine, archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], tables: list[Table], budget: Budget,
-    summary: Summary, on_table: Callable[[str, int], None] | None,
+    engine: Engine,
+    archive: zipfile.ZipFile,
+    entries: dict[str, zipfile.ZipInfo],
+    tables: list[Table],
+    budget: Budget,
+    summary: Summary,
+    on_table: Callable[[str, int], None] | None,
 ) -> None:
     """Insert every table's rows in one transaction."""
     from sqlalchemy.exc import DBAPIError
@@ -154,13 +170,17 @@ def _load_rows(
         with engine.begin() as conn:
             busy = _non_empty(conn, tables)
             if busy:
-                raise ArchiveError(f"L'instance n'est pas vide ({', '.join(busy[:5])}…) : chargez le dump dans une instance neuve (sans « lieudit init »).")
+                raise ArchiveError(
+                    f"L'instance n'est pas vide ({', '.join(busy[:5])}…) : chargez le dump dans une instance neuve (sans « lieudit init »)."
+                )
             later: dict[str, list[dict[str, Any]]] = {}
             for table in tables:
                 info = entries.get(f"tables/{table.name}.jsonl")
                 count = 0
                 if info is not None:
-                    count = _insert_table(conn, table, read_lines(archive, info, budget), deferred.get(table.name, []), later)
+                    count = _insert_table(
+                        conn, table, read_lines(archive, info, budget), deferred.get(table.name, []), later
+                    )
                 summary.tables[table.name] = count
                 if on_table:
                     on_table(table.name, count)
@@ -172,7 +192,9 @@ def _load_rows(
         raise ArchiveError(f"La base a refusé les données du dump : {str(err.orig).strip()[:300]}") from err
 
 
-def _insert_table(conn: Any, table: Table, rows: Iterator[dict[str, Any]], deferred: list[str], later: dict[str, list[dict[str, Any]]]) -> int:
+def _insert_table(
+    conn: Any, table: Table, rows: Iterator[dict[str, Any]], deferred: list[str], later: dict[str, list[dict[str, Any]]]
+) -> int:
     columns = {c.name: c for c in table.columns}
     keys = [c.name for c in table.primary_key.columns]
     batch: list[dict[str, Any]] = []
@@ -202,10 +224,17 @@ def _fill_deferred(conn: Any, table: Table, deferred: list[str], rows: list[dict
         values = [row for row in rows if name in row]
         if not values:
             continue
-        statement = table.update().where(*[k == bindparam(f"pk_{k.name}") for k in keys]).values({name: bindparam(f"new_{name}")})
+        statement = (
+            table.update()
+            .where(*[k == bindparam(f"pk_{k.name}") for k in keys])
+            .values({name: bindparam(f"new_{name}")})
+        )
         for start in range(0, len(values), BATCH):
             chunk = values[start : start + BATCH]
-            conn.execute(statement, [{**{f"pk_{k.name}": row[f"pk_{k.name}"] for k in keys}, f"new_{name}": row[name]} for row in chunk])
+            conn.execute(
+                statement,
+                [{**{f"pk_{k.name}": row[f"pk_{k.name}"] for k in keys}, f"new_{name}": row[name]} for row in chunk],
+            )
 
 
 def _reset_sequences(conn: Any, tables: list[Table]) -> None:

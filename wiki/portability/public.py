@@ -52,12 +52,16 @@ class PublicFilter:
         """Read what is public in the database behind ``conn``."""
         t = metadata.tables
         kept = cls()
-        for form_id, fields in conn.execute(select(t["forms"].c.id, t["forms"].c.fields).where(t["forms"].c.deleted_at.is_(None))):
+        for form_id, fields in conn.execute(
+            select(t["forms"].c.id, t["forms"].c.fields).where(t["forms"].c.deleted_at.is_(None))
+        ):
             kept.form_rules[form_id] = Disclosure(_field_defs(fields))
             kept.public_fields[form_id] = {d.id for d in kept.form_rules[form_id].fields if shows_always(d)}
         pages, revisions, records = t["pages"], t["page_revisions"], t["records"]
         kept.pages = set(conn.scalars(select(pages.c.id).where(pages.c.deleted_at.is_(None))))
-        for revision_id, page_id, author_id in conn.execute(select(revisions.c.id, revisions.c.page_id, revisions.c.author_id)):
+        for revision_id, page_id, author_id in conn.execute(
+            select(revisions.c.id, revisions.c.page_id, revisions.c.author_id)
+        ):
             if page_id in kept.pages:
                 kept.revisions.add(revision_id)
                 kept.users.add(author_id)
@@ -75,7 +79,16 @@ class PublicFilter:
                 if isinstance(value, dict) and isinstance(value.get("attachment_id"), int):
                     file_refs.add(value["attachment_id"])
         attachments = t["attachments"]
-        rows = conn.execute(select(attachments.c.id, attachments.c.page_id, attachments.c.record_id, attachments.c.uploader_id, attachments.c.stored_name, attachments.c.deleted_at))
+        rows = conn.execute(
+            select(
+                attachments.c.id,
+                attachments.c.page_id,
+                attachments.c.record_id,
+                attachments.c.uploader_id,
+                attachments.c.stored_name,
+                attachments.c.deleted_at,
+            )
+        )
         for attachment_id, page_id, record_id, uploader_id, stored_name, deleted_at in rows:
             on_page = page_id in kept.pages and deleted_at is None
             on_record = record_id in kept.records and attachment_id in file_refs
@@ -84,18 +97,26 @@ class PublicFilter:
                 kept.users.add(uploader_id)
                 kept.stored_files.add(stored_name)
         activities = t["activities"]
-        for kind, object_id, actor_id, public in conn.execute(select(activities.c.kind, activities.c.object_id, activities.c.actor_id, activities.c.public)):
+        for kind, object_id, actor_id, public in conn.execute(
+            select(activities.c.kind, activities.c.object_id, activities.c.actor_id, activities.c.public)
+        ):
             if public and kept._activity_kept(kind, object_id):
                 kept.users.add(actor_id)
         revisions_table = t["record_revisions"]
-        for kind, object_id, author_id in conn.execute(select(revisions_table.c.kind, revisions_table.c.object_id, revisions_table.c.author_id)):
+        for kind, object_id, author_id in conn.execute(
+            select(revisions_table.c.kind, revisions_table.c.object_id, revisions_table.c.author_id)
+        ):
             if kind in ("form", "list") or (kind == "record" and object_id in kept.records):
                 kept.users.add(author_id)
         kept.users.discard(None)
         return kept
 
     def _activity_kept(self, kind: str, object_id: int) -> bool:
-        return (kind == "page" and object_id in self.pages) or (kind == "record" and object_id in self.records) or kind == "form"
+        return (
+            (kind == "page" and object_id in self.pages)
+            or (kind == "record" and object_id in self.records)
+            or kind == "form"
+        )
 
     def _record_data(self, record_id: int, data: dict[str, Any] | None) -> dict[str, Any]:
         """The current values of a kept record that it shows to anyone."""
@@ -135,8 +156,14 @@ def _user(kept: PublicFilter, row: dict[str, Any]) -> dict[str, Any] | None:
     if row["id"] not in kept.users:
         return None
     return row | {
-        "email": None, "password_hash": "!", "role": "visitor", "is_active": False, "last_login_at": None,
-        "session_version": 1, "failed_logins": 0, "locked_until": None,
+        "email": None,
+        "password_hash": "!",
+        "role": "visitor",
+        "is_active": False,
+        "last_login_at": None,
+        "session_version": 1,
+        "failed_logins": 0,
+        "locked_until": None,
     }
 
 

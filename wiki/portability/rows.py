@@ -84,7 +84,9 @@ def _order(table: Table) -> list[Column[Any]]:
 
 def table_rows(conn: Any, table: Table) -> Iterator[dict[str, Any]]:
     """Yield the rows of ``table`` as JSON objects, in primary-key order."""
-    result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(select(table).order_by(*_order(table)))
+    result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
+        select(table).order_by(*_order(table))
+    )
     for row in result.mappings():
         yield {column.name: encode_value(column, row[column.name]) for column in table.columns}
 

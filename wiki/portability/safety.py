@@ -39,7 +39,11 @@ MAX_DEPTH = 8
 def is_upload_name(name: str) -> bool:
     """Tell whether ``name`` is an acceptable ``uploads/…`` entry (confined, plain names)."""
     parts = name.split("/")
-    return parts[0] == "uploads" and 2 <= len(parts) <= MAX_DEPTH + 1 and all(_SAFE_SEGMENT.fullmatch(p) for p in parts[1:])
+    return (
+        parts[0] == "uploads"
+        and 2 <= len(parts) <= MAX_DEPTH + 1
+        and all(_SAFE_SEGMENT.fullmatch(p) for p in parts[1:])
+    )
 
 
 def _check_name(name: str, tables: set[str]) -> str:

@@ -12,7 +12,9 @@ import json
 from typing import Any
 
 #: Settings never written to a dump: secrets and what belongs to one server.
-PRIVATE_SETTINGS = frozenset({"SECRET_KEY", "DATABASE_URL", "SEARCH_BACKEND", "TRUSTED_PROXIES", "SESSION_COOKIE_SECURE"})
+PRIVATE_SETTINGS = frozenset(
+    {"SECRET_KEY", "DATABASE_URL", "SEARCH_BACKEND", "TRUSTED_PROXIES", "SESSION_COOKIE_SECURE"}
+)
 
 
 def public_settings(config: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +40,10 @@ def accepted_settings(loaded: Any, defaults: dict[str, Any]) -> dict[str, Any]:
         return {}
 
     def plain(value: Any) -> bool:
-        return isinstance(value, str | bool | int) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
+        return isinstance(value, str | bool | int) or (
+            isinstance(value, list) and all(isinstance(item, str) for item in value)
+        )
 
-    return {key: value for key, value in loaded.items() if key in defaults and key not in PRIVATE_SETTINGS and plain(value)}
+    return {
+        key: value for key, value in loaded.items() if key in defaults and key not in PRIVATE_SETTINGS and plain(value)
+    }

@@ -36,7 +36,22 @@ EXPOSED_OPTIONS: dict[str, tuple[str, ...]] = {
     "zone": ("multiple",),
 }
 OPTION_NAMES = frozenset(name for names in EXPOSED_OPTIONS.values() for name in names)
-ROW_TEXTS = ("id", "key", "label", "type", "help", "visibility", "consent", "position", "list", "choices", "unit", "max_length", "min", "max")
+ROW_TEXTS = (
+    "id",
+    "key",
+    "label",
+    "type",
+    "help",
+    "visibility",
+    "consent",
+    "position",
+    "list",
+    "choices",
+    "unit",
+    "max_length",
+    "min",
+    "max",
+)
 ROW_CHECKS = ("required", "personal", "delete", "multiple")
 _FIELD_NO_RE = re.compile(r"Champ ([0-9]{1,4})\b")
 _MOVE_RE = re.compile(r"([0-9]{1,4}):(up|down)\Z")
@@ -50,7 +65,9 @@ def _row(n: int, **values: Any) -> dict[str, Any]:
     row: dict[str, Any] = {name: "" for name in ROW_TEXTS} | {name: False for name in ROW_CHECKS}
     row.update(values, n=n, errors=[])
     # Blank: nothing typed but the type or position; a half-filled row goes to the service and comes back refused.
-    row["blank"] = not any(row[name] for name in (*ROW_TEXTS, *ROW_CHECKS) if name not in ("type", "visibility", "position", "delete"))
+    row["blank"] = not any(
+        row[name] for name in (*ROW_TEXTS, *ROW_CHECKS) if name not in ("type", "visibility", "position", "delete")
+    )
     return row
 
 
@@ -134,7 +151,9 @@ def _number_or_raw(raw: str) -> Any:
         return raw  # the schema refuses it with its own message
 
 
-def field_from_row(row: Mapping[str, Any], old: Mapping[str, F.FieldDef], keys: Mapping[str, str] | None = None) -> dict[str, Any]:
+def field_from_row(
+    row: Mapping[str, Any], old: Mapping[str, F.FieldDef], keys: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Turn one builder row into a field definition for the services.
 
     Options the builder does not show (``integer``, ``kinds``, ``levels``…) are
@@ -184,7 +203,11 @@ def spread_errors(err: ValidationError, saved: list[dict[str, Any]]) -> list[tup
             anchor = {"title": "form-title", "title_field": "form-title-field", "key": "form-key"}.get(name, "champs")
             match = _FIELD_NO_RE.match(part)
             number = int(match.group(1)) if match else 0
-            row = saved[number - 1] if 0 < number <= len(saved) else next((r for r in saved if r["label"] and part.startswith(f"« {r['label']} »")), None)
+            row = (
+                saved[number - 1]
+                if 0 < number <= len(saved)
+                else next((r for r in saved if r["label"] and part.startswith(f"« {r['label']} »")), None)
+            )
             if row is not None:
                 row["errors"].append(part)
                 anchor = f"f-{row['n']}"

@@ -81,14 +81,22 @@ def new_form() -> Any:
         return render_template("forms_admin/new.html", values=values, errors={}, message="")
     values["key"] = values["key"] or slug_key(values["title"])
     if values["key"] in ROUTE_KEYS:
-        error = ValidationError(_("Le formulaire n'a pas été enregistré."), {"key": _("Cet identifiant est réservé, choisissez-en un autre.")})
+        error = ValidationError(
+            _("Le formulaire n'a pas été enregistré."),
+            {"key": _("Cet identifiant est réservé, choisissez-en un autre.")},
+        )
         return render_template("forms_admin/new.html", values=values, errors=error.errors, message=error.message), 400
     db = get_session()
     starter = [{"key": "title", "type": "text", "label": _("Titre"), "required": True}]
     try:
         form = services.create_form(
-            db, key=values["key"], title=values["title"], description=values["description"], fields=starter,
-            actor=current_user, comment=values["comment"] or _("Création du formulaire"),
+            db,
+            key=values["key"],
+            title=values["title"],
+            description=values["description"],
+            fields=starter,
+            actor=current_user,
+            comment=values["comment"] or _("Création du formulaire"),
         )
     except ValidationError as err:
         db.rollback()
@@ -98,22 +106,46 @@ def new_form() -> Any:
     return redirect(url_for("forms_admin.edit_form", key=form.key))
 
 
-def _builder(form: Any, rows: list[dict[str, Any]], meta: dict[str, Any], *, messages: list[tuple[str, str]] | None = None,
-             summary: str = "", meta_errors: Mapping[str, str] | None = None, status: int = 200, conflict: bool = False,
-             moved: dict[str, Any] | None = None) -> Any:
+def _builder(
+    form: Any,
+    rows: list[dict[str, Any]],
+    meta: dict[str, Any],
+    *,
+    messages: list[tuple[str, str]] | None = None,
+    summary: str = "",
+    meta_errors: Mapping[str, str] | None = None,
+    status: int = 200,
+    conflict: bool = False,
+    moved: dict[str, Any] | None = None,
+) -> Any:
     db = get_session()
     for row in rows:
         row["targets"] = error_targets(row["errors"]) if row["errors"] else set()
         exposed = EXPOSED_OPTIONS.get(row["type"], ())
         # Open where settings matter: choices need them, set ones show, refused ones must be seen.
-        row["options_open"] = row["type"] in ("choice", "multichoice") or any(row[name] for name in exposed) or bool(row["targets"] & OPTION_NAMES)
+        row["options_open"] = (
+            row["type"] in ("choice", "multichoice")
+            or any(row[name] for name in exposed)
+            or bool(row["targets"] & OPTION_NAMES)
+        )
     # Yes/no rows a personal field may name as its consent box: by id once saved, by key before.
     boxes = [(row["id"] or row["key"], row["label"] or row["key"], row["key"]) for row in rows
              if row["type"] == "boolean" and not row["blank"] and not row["delete"] and (row["id"] or row["key"])]  # fmt: skip
     return render_template(
-        "forms_admin/edit.html", form=form, rows=rows, meta=meta, messages=messages or [], summary=summary,
-        meta_errors={k: v for k, v in (meta_errors or {}).items() if k != "fields"}, conflict=conflict, moved=moved, types=type_labels(), visibilities=visibility_labels(),
-        lists=taxonomy.list_choice_lists(db), exposed=EXPOSED_OPTIONS, boxes=boxes,
+        "forms_admin/edit.html",
+        form=form,
+        rows=rows,
+        meta=meta,
+        messages=messages or [],
+        summary=summary,
+        meta_errors={k: v for k, v in (meta_errors or {}).items() if k != "fields"},
+        conflict=conflict,
+        moved=moved,
+        types=type_labels(),
+        visibilities=visibility_labels(),
+        lists=taxonomy.list_choice_lists(db),
+        exposed=EXPOSED_OPTIONS,
+        boxes=boxes,
     ), status
 
 
@@ -125,7 +157,13 @@ def edit_form(key: str) -> Any:
     if request.method == "GET":
         defs = services.form_fields(form)
         title_id = next((d.id for d in defs if d.key == form.title_field), form.title_field)
-        meta = {"title": form.title, "description": form.description, "title_field": title_id, "base": form.revision_number, "comment": ""}
+        meta = {
+            "title": form.title,
+            "description": form.description,
+            "title_field": title_id,
+            "base": form.revision_number,
+            "comment": "",
+        }
         return _builder(form, renumber(rows_from_fields(defs)), meta)
     meta = {name: clean_text(request.form.get(name, "")) for name in ("title", "description", "title_field", "comment")}
     meta["base"] = _base_revision(request.form.get("base_revision", ""))
@@ -135,12 +173,21 @@ def edit_form(key: str) -> Any:
         return _builder(form, renumber(rows), meta, moved=moved)
     old = {d.id: d for d in services.form_fields(form)}
     saved = [r for r in rows if not r["blank"] and not r["delete"]]
-    title_field = next((r["key"] for r in rows if r["id"] and r["id"] == meta["title_field"]), meta["title_field"]) or None
+    title_field = (
+        next((r["key"] for r in rows if r["id"] and r["id"] == meta["title_field"]), meta["title_field"]) or None
+    )
     keys = {r["id"]: r["key"] for r in rows if r["id"]}  # deleted rows too: a refusal then names the box by its key
     try:
         changed = services.update_form(
-            db, form, title=meta["title"], description=meta["description"], fields=[field_from_row(r, old, keys) for r in saved],
-            title_field=title_field, actor=current_user, comment=meta["comment"], base_revision=meta["base"],
+            db,
+            form,
+            title=meta["title"],
+            description=meta["description"],
+            fields=[field_from_row(r, old, keys) for r in saved],
+            title_field=title_field,
+            actor=current_user,
+            comment=meta["comment"],
+            base_revision=meta["base"],
         )
     except ValidationError as err:
         db.rollback()
@@ -168,5 +215,9 @@ def form_history(key: str) -> Any:
         changes = snapshot_changes(previous, rev.snapshot) if previous is not None or rev.number == 1 else []
         entries.append((rev, changes))
     return render_template(
-        "forms_admin/history.html", form=form, entries=entries, names=author_names(db, revisions), types=type_labels(),
+        "forms_admin/history.html",
+        form=form,
+        entries=entries,
+        names=author_names(db, revisions),
+        types=type_labels(),
     )

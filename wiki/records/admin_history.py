@@ -39,10 +39,18 @@ def snapshot_changes(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> l
             changes.append(SchemaChange("retyped", f.get("key", ""), b.get("type"), f.get("type")))
         if b.get("label") != f.get("label"):
             changes.append(SchemaChange("relabelled", f.get("key", ""), b.get("label"), f.get("label")))
-        settings = tuple(n for n in ("required", "visibility", "personal", "consent_field", "help", "options") if b.get(n) != f.get(n))
+        settings = tuple(
+            n
+            for n in ("required", "visibility", "personal", "consent_field", "help", "options")
+            if b.get(n) != f.get(n)
+        )
         if settings:
             changes.append(SchemaChange("settings", f.get("key", ""), None, settings))
-    changes += [SchemaChange("removed", f.get("key", ""), f.get("label"), None) for f in old.get("fields") or [] if f.get("id") not in after]
+    changes += [
+        SchemaChange("removed", f.get("key", ""), f.get("label"), None)
+        for f in old.get("fields") or []
+        if f.get("id") not in after
+    ]
     common_before = [i for i in before if i in after]
     if common_before != [i for i in after if i in before]:
         changes.append(SchemaChange("reordered"))

@@ -46,7 +46,9 @@ def parse_items(text: str) -> list[dict[str, str]]:
 
 def items_text(items: Any) -> str:
     """Write choices back as the builder's textarea shows them."""
-    return "\n".join(f"{item.get('value', '')} | {item.get('label', '')}" for item in items or [] if isinstance(item, Mapping))
+    return "\n".join(
+        f"{item.get('value', '')} | {item.get('label', '')}" for item in items or [] if isinstance(item, Mapping)
+    )
 
 
 def clean_text(raw: str) -> str:

@@ -56,9 +56,15 @@ def lists() -> Any:
         try:
             if values["key"] in {cl.key for cl in existing}:
                 # save_choice_list replaces a list with the same key: never from the creation form.
-                raise ValidationError(_("La liste n'a pas été enregistrée."), {"key": _("Une liste porte déjà cet identifiant.")})
+                raise ValidationError(
+                    _("La liste n'a pas été enregistrée."), {"key": _("Une liste porte déjà cet identifiant.")}
+                )
             choice_list = taxonomy.save_choice_list(
-                db, key=values["key"], title=values["title"], items=parse_items(values["items"]), actor=current_user,
+                db,
+                key=values["key"],
+                title=values["title"],
+                items=parse_items(values["items"]),
+                actor=current_user,
                 comment=values["comment"] or _("Création de la liste"),
             )
         except ValidationError as err:
@@ -69,7 +75,11 @@ def lists() -> Any:
             flash(_("Liste créée."), "success")
             return redirect(url_for("forms_admin.edit_list", key=choice_list.key))
     return render_template(
-        "forms_admin/lists.html", lists=existing, usage=list_usage(services.list_forms(db)), values=values, errors=errors,
+        "forms_admin/lists.html",
+        lists=existing,
+        usage=list_usage(services.list_forms(db)),
+        values=values,
+        errors=errors,
         message=message,
     ), 400 if errors else 200
 
@@ -81,11 +91,22 @@ def edit_list(key: str) -> Any:
     choice_list = next((cl for cl in taxonomy.list_choice_lists(db) if cl.key == key), None)
     if choice_list is None:
         abort(404)
-    values, errors, message = {"title": choice_list.title, "items": items_text(choice_list.items), "comment": ""}, {}, ""
+    values, errors, message = (
+        {"title": choice_list.title, "items": items_text(choice_list.items), "comment": ""},
+        {},
+        "",
+    )
     if request.method == "POST":
         values = _list_values()
         try:
-            taxonomy.save_choice_list(db, key=key, title=values["title"], items=parse_items(values["items"]), actor=current_user, comment=values["comment"])
+            taxonomy.save_choice_list(
+                db,
+                key=key,
+                title=values["title"],
+                items=parse_items(values["items"]),
+                actor=current_user,
+                comment=values["comment"],
+            )
         except ValidationError as err:
             db.rollback()
             errors, message = err.errors, err.message
@@ -95,6 +116,12 @@ def edit_list(key: str) -> Any:
             return redirect(url_for("forms_admin.edit_list", key=key))
     revisions = list_revisions(db, "list", choice_list.id, limit=100)
     return render_template(
-        "forms_admin/list_edit.html", choice_list=choice_list, values=values, errors=errors, message=message,
-        revisions=revisions, names=author_names(db, revisions), usage=list_usage(services.list_forms(db)).get(key, []),
+        "forms_admin/list_edit.html",
+        choice_list=choice_list,
+        values=values,
+        errors=errors,
+        message=message,
+        revisions=revisions,
+        names=author_names(db, revisions),
+        usage=list_usage(services.list_forms(db)).get(key, []),
     ), 400 if errors else 200

@@ -85,7 +85,11 @@ def _save_order(rows: list[dict[str, Any]], stored: set[str]) -> list[dict[str, 
     """Order rows so that a new parent is created before the themes under it."""
     done, pending, ordered = set(stored), list(rows), []
     while pending:
-        ready = [r for r in pending if not r["parent"] or r["parent"] in done or r["parent"] not in {p["key"] for p in pending}]
+        ready = [
+            r
+            for r in pending
+            if not r["parent"] or r["parent"] in done or r["parent"] not in {p["key"] for p in pending}
+        ]
         ready = ready or pending  # a loop among new themes: the service refuses the unknown parent
         for row in ready:
             ordered.append(row)
@@ -98,7 +102,9 @@ def _theme_problems(row: Mapping[str, Any], looping: set[str]) -> dict[str, str]
     """Problems of one theme row the service would not name clearly, by input."""
     problems = {}
     if not row["existing"] and not F.KEY_RE.fullmatch(row["key"]):
-        problems["key"] = _("Identifiant invalide : minuscules sans accent, chiffres et « _ », en commençant par une lettre.")
+        problems["key"] = _(
+            "Identifiant invalide : minuscules sans accent, chiffres et « _ », en commençant par une lettre."
+        )
     position = row["position"]
     if position and not (position.isdigit() and len(position) < 7):
         problems["position"] = _("Position : nombre entier positif attendu.")
@@ -127,8 +133,13 @@ def themes() -> Any:
             continue
         try:
             taxonomy.save_theme(
-                db, key=row["key"], label=row["label"], actor=current_user, parent_key=row["parent"] or None,
-                synonyms=row["synonyms"].split(","), description=descriptions.get(row["key"], ""),
+                db,
+                key=row["key"],
+                label=row["label"],
+                actor=current_user,
+                parent_key=row["parent"] or None,
+                synonyms=row["synonyms"].split(","),
+                description=descriptions.get(row["key"], ""),
                 position=int(row["position"]) if row["position"] else None,
             )
         except ValidationError as err:

@@ -333,11 +333,20 @@ def _contact_consent(db: Session, form: record_models.Form, actor: Any) -> bool:
     if form.key != "initiative" or form.deleted_at is not None:
         return False
     history = db.scalars(select(Revision.snapshot).where(Revision.kind == "form", Revision.object_id == form.id))
-    if any(f.get("consent_field") for snapshot in history for f in snapshot.get("fields") or [] if f.get("id") in _CONTACT_IDS):
+    if any(
+        f.get("consent_field")
+        for snapshot in history
+        for f in snapshot.get("fields") or []
+        if f.get("id") in _CONTACT_IDS
+    ):
         return False
     fields = [dict(f) for f in form.fields]
-    box = next((f for f in fields if f.get("id") == _CONSENT_ID and f.get("type") == "boolean" and not f.get("personal")), None)
-    contacts = [f for f in fields if f.get("id") in _CONTACT_IDS and f.get("personal") is True and not f.get("consent_field")]
+    box = next(
+        (f for f in fields if f.get("id") == _CONSENT_ID and f.get("type") == "boolean" and not f.get("personal")), None
+    )
+    contacts = [
+        f for f in fields if f.get("id") in _CONTACT_IDS and f.get("personal") is True and not f.get("consent_field")
+    ]
     if box is None or not contacts:
         return False
     shipped = {f["id"]: f for f in _INITIATIVE_FIELDS}
@@ -348,7 +357,12 @@ def _contact_consent(db: Session, form: record_models.Form, actor: Any) -> bool:
         if field.get("help") == _OLD_CONTACT_HELP[field["id"]]:
             field["help"] = shipped[field["id"]]["help"]
     return services.update_form(
-        db, form, title=form.title, description=form.description, fields=fields, actor=actor,
+        db,
+        form,
+        title=form.title,
+        description=form.description,
+        fields=fields,
+        actor=actor,
         comment="Mise à jour du formulaire intégré : les coordonnées de la personne de contact sont publiées "
         "seulement si la case de consentement est cochée",
     )
@@ -361,7 +375,9 @@ UPGRADES: tuple[Callable[[Session, record_models.Form, Any], bool], ...] = (_con
 def upgrade_builtin(db: Session, actor: Any) -> int:
     """Apply the upgrades of built-in forms to the forms that still need them; return how many forms changed."""
     changed = 0
-    for form in db.scalars(select(record_models.Form).where(record_models.Form.builtin.is_(True)).order_by(record_models.Form.id)):
+    for form in db.scalars(
+        select(record_models.Form).where(record_models.Form.builtin.is_(True)).order_by(record_models.Form.id)
+    ):
         results = [upgrade(db, form, actor) for upgrade in UPGRADES]  # every upgrade runs, in order
         changed += any(results)
     return changed
@@ -387,7 +403,9 @@ def seed_builtin(db: Session, actor: Any) -> dict[str, int]:
     existing = set(db.scalars(select(record_models.ChoiceList.key)))
     for key, title, items in CHOICE_LISTS:
         if key not in existing:
-            taxonomy.save_choice_list(db, key=key, title=title, items=items, actor=actor, comment="Liste fournie à l’installation")
+            taxonomy.save_choice_list(
+                db, key=key, title=title, items=items, actor=actor, comment="Liste fournie à l’installation"
+            )
             counts["choice_lists"] += 1
     existing = set(db.scalars(select(record_models.Form.key)))  # deleted forms too: their key stays taken
     for form in FORMS:

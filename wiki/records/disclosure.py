@@ -107,7 +107,9 @@ class Disclosure:
         """
         always, depending = self._plan(reader)
         found = {ident: data[ident] for ident in always if ident in data}
-        found.update((ident, data[ident]) for ident, box, when in depending if ident in data and (data.get(box) is True) is when)
+        found.update(
+            (ident, data[ident]) for ident, box, when in depending if ident in data and (data.get(box) is True) is when
+        )
         return found
 
     def _plan(self, reader: str) -> tuple[tuple[str, ...], tuple[tuple[str, str, bool], ...]]:

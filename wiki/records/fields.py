@@ -89,7 +89,9 @@ def fold(text: str) -> str:
 def _limited(field: FieldDef, text: str) -> str | None:
     high = field.options.get("max_length") or _DEFAULTS[field.type]
     if len(text) > high:
-        raise FieldError(f"Texte trop long : {val.format_number(len(text))} caractères ({val.format_number(high)} au plus).")
+        raise FieldError(
+            f"Texte trop long : {val.format_number(len(text))} caractères ({val.format_number(high)} au plus)."
+        )
     return text or None
 
 
@@ -174,7 +176,10 @@ def _date(field: FieldDef, raw: Any, ctx: Context) -> str:
 
 def _datetime(field: FieldDef, raw: Any, ctx: Context) -> str:
     moment = val.parse_datetime(raw, ctx.default_timezone)
-    low, high = (val.parse_datetime(field.options[k], ctx.default_timezone) if field.options.get(k) else None for k in ("min", "max"))
+    low, high = (
+        val.parse_datetime(field.options[k], ctx.default_timezone) if field.options.get(k) else None
+        for k in ("min", "max")
+    )
     if low and moment < low:
         raise FieldError(f"La date doit être le {low:%d/%m/%Y à %H:%M} ou après.")
     if high and moment > high:
@@ -190,7 +195,9 @@ def _zone(field: FieldDef, raw: Any, ctx: Context) -> str | list[str] | None:
     for code in codes:
         level = next((level for level in levels if _ZONE_RES[level].fullmatch(code)), None)
         if level is None:
-            raise FieldError(f"Code invalide : {val.quote(code)} ; attendu : {' ou '.join(_ZONE_HINTS[lv] for lv in levels)}.")
+            raise FieldError(
+                f"Code invalide : {val.quote(code)} ; attendu : {' ou '.join(_ZONE_HINTS[lv] for lv in levels)}."
+            )
         if ctx.zone_exists is not None and not ctx.zone_exists(code):
             raise FieldError(f"{'Commune inconnue' if level == 'commune' else 'Zone inconnue'} : {code}.")
     return (codes or None) if multiple else (codes[0] if codes else None)
@@ -221,7 +228,11 @@ def _positive_int(raw: Any) -> bool:
 
 def _attachment(field: FieldDef, raw: Any, ctx: Context) -> dict[str, Any]:
     """Check the reference made by the upload code: ``{"attachment_id", "name"}``, optional ``size``, ``alt``."""
-    if not isinstance(raw, abc.Mapping) or not set(raw) <= _ATTACHMENT_KEYS or not _positive_int(raw.get("attachment_id")):
+    if (
+        not isinstance(raw, abc.Mapping)
+        or not set(raw) <= _ATTACHMENT_KEYS
+        or not _positive_int(raw.get("attachment_id"))
+    ):
         raise FieldError("Pièce jointe invalide : envoyez le fichier avec le bouton prévu.")
     name, size, alt = raw.get("name"), raw.get("size"), raw.get("alt")
     if not isinstance(name, str) or not 0 < len(name.strip()) <= 160 or val.UNSAFE_RE.search(name) or "\n" in name:
@@ -231,7 +242,9 @@ def _attachment(field: FieldDef, raw: Any, ctx: Context) -> dict[str, Any]:
         if not (_positive_int(size) or size == 0) or isinstance(size, bool):
             raise FieldError("Taille de fichier invalide.")
         if field.options.get("max_bytes") and size > field.options["max_bytes"]:
-            raise FieldError(f"Fichier trop lourd : {val.format_number(round(field.options['max_bytes'] / 1e6, 1))} Mo au plus.")
+            raise FieldError(
+                f"Fichier trop lourd : {val.format_number(round(field.options['max_bytes'] / 1e6, 1))} Mo au plus."
+            )
         out["size"] = size
     if not val.is_blank(alt):
         if not isinstance(alt, str) or len(alt) > 300 or val.UNSAFE_RE.search(alt):
@@ -276,7 +289,9 @@ _CLEANERS: dict[str, abc.Callable[[FieldDef, Any, Context], Any]] = {
     "date": _date,
     "datetime": _datetime,
     "schedule": lambda field, raw, ctx: _schedule(raw, ctx),
-    "geometry": lambda field, raw, ctx: geo.clean_geometry(raw, tuple(field.options.get("kinds") or geo.GEOMETRY_KINDS)),
+    "geometry": lambda field, raw, ctx: geo.clean_geometry(
+        raw, tuple(field.options.get("kinds") or geo.GEOMETRY_KINDS)
+    ),
     "zone": _zone,
     "theme": _theme,
     "url": lambda field, raw, ctx: val.clean_url(raw),
@@ -309,7 +324,9 @@ def _submitted(field: FieldDef, data: abc.Mapping[str, Any]) -> Any:
     if field.type == "schedule" and field.key not in data:
         return builder.rrule_from_form(field.key, data, val.parse_schedule_form(field.key, data)) or None
     getlist = getattr(data, "getlist", None)  # werkzeug's MultiDict: .get() would give the first value only
-    if callable(getlist) and (field.type in ("multichoice", "theme") or (field.type == "zone" and field.options.get("multiple"))):
+    if callable(getlist) and (
+        field.type in ("multichoice", "theme") or (field.type == "zone" and field.options.get("multiple"))
+    ):
         return getlist(field.key)
     return data.get(field.key)
 
@@ -365,7 +382,9 @@ def _listed(value: Any) -> list[Any]:
 
 _DISPLAY: dict[str, abc.Callable[[FieldDef, Any], str]] = {
     # A year is written without a thousands space (2017, not 2 017).
-    "number": lambda field, value: str(value) if field.options.get("year") else val.format_number(value, field.options.get("unit") or ""),
+    "number": lambda field, value: (
+        str(value) if field.options.get("year") else val.format_number(value, field.options.get("unit") or "")
+    ),
     "boolean": lambda field, value: {True: "oui", False: "non"}[value],
     "choice": lambda field, value: _labels(field).get(value) or value,
     "multichoice": lambda field, value: ", ".join(_labels(field).get(v) or v for v in _listed(value)),
@@ -415,5 +434,9 @@ def search_text(fields: abc.Sequence[FieldDef], data: abc.Mapping[str, Any], *, 
     if visibility not in READERS:
         raise ValueError(f"unknown visibility: {visibility!r}")
     rule = Disclosure(fields)
-    shown = [f for f in fields if f.type not in _UNSEARCHED and rule.shows(f, data, visibility) and (not f.personal or rule.consented(f, data))]
+    shown = [
+        f
+        for f in fields
+        if f.type not in _UNSEARCHED and rule.shows(f, data, visibility) and (not f.personal or rule.consented(f, data))
+    ]
     return "\n".join(text for f in shown if (text := display_value(f, data.get(f.id))))

@@ -28,7 +28,7 @@ LIST_PARAMS = frozenset({"form", "theme", "zone", "nombre", "tri", "q", "titre",
 def _form(context: Any, call: macros.MacroCall) -> Any:
     key = call.params.get("form", "")
     if not key:
-        raise ValueError(f"La macro {call.name} a besoin du paramètre form (par ex. form=\"initiative\").")
+        raise ValueError(f'La macro {call.name} a besoin du paramètre form (par ex. form="initiative").')
     try:
         return services.get_form(context.db, key)
     except Exception as err:  # NotFound: say it in the page, not as a 404
@@ -64,12 +64,24 @@ def _list(call: macros.MacroCall, context: Any, view: str) -> str:
     filters = queries.parse_filters(args, form, context.actor, per_page=int(number))
     labels = services.value_labels(context.db, form)
     result = queries.list_records(context.db, form, filters, labels=labels)
-    defs = [d for d in services.readable_fields(context.actor, form) if d.type not in ("longtext", "geometry", "schedule", "file", "image")][:4]
+    defs = [
+        d
+        for d in services.readable_fields(context.actor, form)
+        if d.type not in ("longtext", "geometry", "schedule", "file", "image")
+    ][:4]
     values = {record.id: services.readable_values(context.actor, record) for record in result.records}
     more = url_for("records.listing", key=form.key, **filters.query_args(par_page=None, page=None))
     return render_template(
-        "records/_macro_list.html", form=form, result=result, view=view, columns=defs, values=values, labels=labels,
-        display=F.display_value, more=more, heading=call.params.get("titre", ""),
+        "records/_macro_list.html",
+        form=form,
+        result=result,
+        view=view,
+        columns=defs,
+        values=values,
+        labels=labels,
+        display=F.display_value,
+        more=more,
+        heading=call.params.get("titre", ""),
     )
 
 
@@ -93,8 +105,12 @@ def render_formulaire(call: macros.MacroCall, context: Any) -> str:
     themes = [(t.key, t.label) for t in taxonomy.list_themes(db)]
     defs = [d for d in services.form_fields(form) if services.editable_by(context.actor, d)]
     return render_template(
-        "records/_macro_form.html", form=form, defs=defs, values=widgets.initial_values(defs, {}),
-        options={d.key: widgets.options_for(d, lists, themes) for d in defs}, schedule_parts=widgets.schedule_parts,
+        "records/_macro_form.html",
+        form=form,
+        defs=defs,
+        values=widgets.initial_values(defs, {}),
+        options={d.key: widgets.options_for(d, lists, themes) for d in defs},
+        schedule_parts=widgets.schedule_parts,
         privacy=widgets.privacy_notes(services.form_fields(form)),
     )
 

@@ -145,7 +145,9 @@ def _escape_like(text: str) -> str:
 _unfiltered_counts: dict[tuple[Any, ...], list[tuple[str, str, int]]] = {}
 
 
-def _facet_counts(db: Session, form: Form, filters: Filters, ids: Any, field_ids: list[str]) -> list[tuple[str, str, int]]:
+def _facet_counts(
+    db: Session, form: Form, filters: Filters, ids: Any, field_ids: list[str]
+) -> list[tuple[str, str, int]]:
     """Count values per facet over the filtered records.
 
     The unfiltered list (a form's landing page, the most visited) reuses its
@@ -177,16 +179,22 @@ def _facet_counts(db: Session, form: Form, filters: Filters, ids: Any, field_ids
     return rows
 
 
-def list_records(db: Session, form: Form, filters: Filters, *, labels: Mapping[str, Mapping[str, str]] | None = None) -> ListResult:
+def list_records(
+    db: Session, form: Form, filters: Filters, *, labels: Mapping[str, Mapping[str, str]] | None = None
+) -> ListResult:
     """Return one page of the form's records matching ``filters``, with facets.
 
     :param labels: per field key, value -> display label (choice and theme names).
     """
     defs = {d.key: d for d in form_fields(form)}
-    ids = select(Record.id).where(Record.form_id == form.id, Record.deleted_at.is_(None), Record.status.in_(filters.statuses))
+    ids = select(Record.id).where(
+        Record.form_id == form.id, Record.deleted_at.is_(None), Record.status.in_(filters.statuses)
+    )
     for key, wanted in filters.values.items():
         ids = ids.where(
-            Record.id.in_(select(RecordFacet.record_id).where(RecordFacet.field_id == defs[key].id, RecordFacet.value.in_(wanted)))
+            Record.id.in_(
+                select(RecordFacet.record_id).where(RecordFacet.field_id == defs[key].id, RecordFacet.value.in_(wanted))
+            )
         )
     for word in F.fold(filters.text).split()[:8]:
         ids = ids.where(Record.search_text.like(f"%{_escape_like(word)}%", escape="\\"))

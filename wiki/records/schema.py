@@ -47,7 +47,9 @@ FieldError = val.FieldError
 
 _ID_RE = re.compile(r"f_[0-9a-f]{8}")
 _CHOICE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
-_FIELD_KEYS = frozenset({"id", "key", "type", "label", "help", "required", "visibility", "personal", "consent_field", "options"})
+_FIELD_KEYS = frozenset(
+    {"id", "key", "type", "label", "help", "required", "visibility", "personal", "consent_field", "options"}
+)
 
 
 class SchemaError(ValueError):
@@ -210,7 +212,13 @@ _FILE_OPTIONS = {"max_bytes": _int_option(1, 2**31)}
 _OPTIONS: dict[str, dict[str, abc.Callable[[Any], Any]]] = {
     "text": {"max_length": _int_option(1, 10_000)},
     "longtext": {"max_length": _int_option(1, 200_000)},
-    "number": {"min": _number_option, "max": _number_option, "integer": _bool_option, "unit": _unit_option, "year": _bool_option},
+    "number": {
+        "min": _number_option,
+        "max": _number_option,
+        "integer": _bool_option,
+        "unit": _unit_option,
+        "year": _bool_option,
+    },
     "boolean": {},
     "choice": {"list": _key_option, "choices": _choices_option},
     "multichoice": {"list": _key_option, "choices": _choices_option, "max_items": _int_option(1, 500)},
@@ -264,8 +272,18 @@ def _check_text(raw: Any, name: str, high: int, problems: list[str], *, lines: b
     """Return a label (one line, 1 to ``high`` characters) or a help text (``lines``: may be empty or multi-line)."""
     if raw is None and lines:
         return ""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n").strip()) if isinstance(raw, str) else ""
-    if not isinstance(raw, str) or len(text) > high or not (text or lines) or val.UNSAFE_RE.search(text) or (not lines and re.search(r"[\n\t]", text)):
+    text = (
+        unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n").strip())
+        if isinstance(raw, str)
+        else ""
+    )
+    if (
+        not isinstance(raw, str)
+        or len(text) > high
+        or not (text or lines)
+        or val.UNSAFE_RE.search(text)
+        or (not lines and re.search(r"[\n\t]", text))
+    ):
         span = f"{high} caractères au plus" if lines else f"de 1 à {high} caractères, sur une ligne"
         problems.append(f"{name} : {span}, sans caractère de contrôle")
         return ""
@@ -321,11 +339,17 @@ def _consent_problems(fields: list[FieldDef], positions: abc.Mapping[str, int]) 
         target = by_key.get(field.consent_field)
         name = f"Champ {positions[field.key]} (« {field.key} »)"
         if target is None:
-            problems.append(f"{name} : la case de consentement « {field.consent_field} » n'est pas un champ du formulaire.")
+            problems.append(
+                f"{name} : la case de consentement « {field.consent_field} » n'est pas un champ du formulaire."
+            )
         elif target.type != "boolean":
-            problems.append(f"{name} : la case de consentement « {target.key} » doit être un champ oui/non (case à cocher).")
+            problems.append(
+                f"{name} : la case de consentement « {target.key} » doit être un champ oui/non (case à cocher)."
+            )
         elif target.personal:
-            problems.append(f"{name} : la case de consentement « {target.key} » ne peut pas être elle-même une donnée personnelle.")
+            problems.append(
+                f"{name} : la case de consentement « {target.key} » ne peut pas être elle-même une donnée personnelle."
+            )
     return problems
 
 
@@ -363,7 +387,9 @@ def _validate(fields: list[abc.Mapping[str, Any]], *, whole: bool) -> list[Field
             keys.setdefault(key, position)
         if isinstance(ident, str):
             ids.setdefault(ident, position)
-        name = f"Champ {position} (« {key} »)" if isinstance(key, str) and KEY_RE.fullmatch(key) else f"Champ {position}"
+        name = (
+            f"Champ {position} (« {key} »)" if isinstance(key, str) and KEY_RE.fullmatch(key) else f"Champ {position}"
+        )
         errors.extend(f"{name} : {problem}." for problem in problems)
         if field is not None:
             result.append(field)

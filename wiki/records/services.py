@@ -102,7 +102,13 @@ def list_forms(db: Session) -> list[Form]:
 
 
 def _form_snapshot(form: Form) -> dict[str, Any]:
-    return {"key": form.key, "title": form.title, "description": form.description, "fields": form.fields, "title_field": form.title_field}
+    return {
+        "key": form.key,
+        "title": form.title,
+        "description": form.description,
+        "fields": form.fields,
+        "title_field": form.title_field,
+    }
 
 
 def _check_form_meta(key: str, title: str) -> None:
@@ -121,12 +127,22 @@ def _parse_schema(items: list[dict[str, Any]]) -> list[F.FieldDef]:
     try:
         return F.validate_schema(items)
     except F.SchemaError as err:
-        raise ValidationError(str(_l("La définition des champs est invalide.")), {"fields": " ; ".join(err.errors)}) from err
+        raise ValidationError(
+            str(_l("La définition des champs est invalide.")), {"fields": " ; ".join(err.errors)}
+        ) from err
 
 
 def create_form(
-    db: Session, *, key: str, title: str, fields: list[dict[str, Any]], actor: Any, description: str = "",
-    title_field: str = "title", builtin: bool = False, comment: str = "",
+    db: Session,
+    *,
+    key: str,
+    title: str,
+    fields: list[dict[str, Any]],
+    actor: Any,
+    description: str = "",
+    title_field: str = "title",
+    builtin: bool = False,
+    comment: str = "",
 ) -> Form:
     """Create a form.
 
@@ -138,10 +154,23 @@ def create_form(
     _check_form_meta(key, title)
     defs = _parse_schema(fields)
     if db.scalar(select(Form.id).where(Form.key == key)) is not None:
-        raise ValidationError(str(_l("Un formulaire porte déjà cet identifiant.")), {"key": str(_l("Identifiant déjà pris."))})
+        raise ValidationError(
+            str(_l("Un formulaire porte déjà cet identifiant.")), {"key": str(_l("Identifiant déjà pris."))}
+        )
     if title_field not in {d.key for d in defs}:
-        raise ValidationError(str(_l("Le champ titre doit être un champ du formulaire.")), {"title_field": str(_l("Champ inconnu."))})
-    form = Form(key=key, title=title.strip(), description=description, fields=[d.to_dict() for d in defs], title_field=title_field, builtin=builtin, created_at=utcnow(), updated_at=utcnow())
+        raise ValidationError(
+            str(_l("Le champ titre doit être un champ du formulaire.")), {"title_field": str(_l("Champ inconnu."))}
+        )
+    form = Form(
+        key=key,
+        title=title.strip(),
+        description=description,
+        fields=[d.to_dict() for d in defs],
+        title_field=title_field,
+        builtin=builtin,
+        created_at=utcnow(),
+        updated_at=utcnow(),
+    )
     db.add(form)
     db.flush()
     save_revision(db, "form", form.id, _form_snapshot(form), actor=actor, comment=comment, action="create")
@@ -157,8 +186,16 @@ def _values_present(db: Session, form: Form, field_id: str) -> bool:
 
 
 def update_form(
-    db: Session, form: Form, *, title: str, fields: list[dict[str, Any]], actor: Any, description: str = "",
-    title_field: str | None = None, comment: str = "", base_revision: int | None = None,
+    db: Session,
+    form: Form,
+    *,
+    title: str,
+    fields: list[dict[str, Any]],
+    actor: Any,
+    description: str = "",
+    title_field: str | None = None,
+    comment: str = "",
+    base_revision: int | None = None,
 ) -> bool:
     """Change a form's definition; return whether anything changed.
 
@@ -174,7 +211,9 @@ def update_form(
     if not permissions.has_role(actor, "moderator"):
         raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier un formulaire.")))
     if base_revision is not None and base_revision != form.revision_number:
-        raise EditConflict(str(_l("Le formulaire a été modifié entre-temps : rechargez-le.")), current=form.revision_number)
+        raise EditConflict(
+            str(_l("Le formulaire a été modifié entre-temps : rechargez-le.")), current=form.revision_number
+        )
     _check_form_meta(form.key, title)
     defs = _parse_schema(fields)
     old = {d.id: d for d in form_fields(form)}
@@ -183,14 +222,28 @@ def update_form(
         before = old.get(new.id)
         if before and before.type != new.type and frozenset({before.type, new.type}) not in COMPATIBLE:
             if _values_present(db, form, new.id):
-                errors.append(str(_l("« %(label)s » : le type ne peut pas passer de %(a)s à %(b)s tant que des fiches ont une valeur. Créez un nouveau champ et recopiez les valeurs.", label=new.label, a=before.type, b=new.type)))
+                errors.append(
+                    str(
+                        _l(
+                            "« %(label)s » : le type ne peut pas passer de %(a)s à %(b)s tant que des fiches ont une valeur. Créez un nouveau champ et recopiez les valeurs.",
+                            label=new.label,
+                            a=before.type,
+                            b=new.type,
+                        )
+                    )
+                )
     title_field = title_field or form.title_field
     if title_field not in {d.key for d in defs}:
         errors.append(str(_l("Le champ titre doit être un champ du formulaire.")))
     if errors:
         raise ValidationError(str(_l("Le formulaire n'a pas été enregistré.")), {"fields": " ; ".join(errors)})
     new_fields = [d.to_dict() for d in defs]
-    if (title.strip(), description, new_fields, title_field) == (form.title, form.description, form.fields, form.title_field):
+    if (title.strip(), description, new_fields, title_field) == (
+        form.title,
+        form.description,
+        form.fields,
+        form.title_field,
+    ):
         return False
     audiences = _audiences(list(old.values()))
     form.title, form.description, form.fields, form.title_field = title.strip(), description, new_fields, title_field
@@ -233,12 +286,17 @@ def value_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
     return labels
 
 
-
 # --- records --------------------------------------------------------------------
 
 
 def _record_snapshot(record: Record) -> dict[str, Any]:
-    return {"title": record.title, "data": record.data, "status": record.status, "form_revision": record.form_revision, "verified_at": record.verified_at.isoformat() if record.verified_at else None}
+    return {
+        "title": record.title,
+        "data": record.data,
+        "status": record.status,
+        "form_revision": record.form_revision,
+        "verified_at": record.verified_at.isoformat() if record.verified_at else None,
+    }
 
 
 def _index(db: Session, record: Record, defs: list[F.FieldDef]) -> None:
@@ -280,8 +338,15 @@ def _initial_status(actor: Any, requested: str | None) -> str:
 
 
 def create_record(
-    db: Session, form: Form, submitted: dict[str, Any], *, actor: Any, policy: str, ctx: F.Context | None = None,
-    status: str | None = None, comment: str = "",
+    db: Session,
+    form: Form,
+    submitted: dict[str, Any],
+    *,
+    actor: Any,
+    policy: str,
+    ctx: F.Context | None = None,
+    status: str | None = None,
+    comment: str = "",
 ) -> Record:
     """Validate and store a new record.
 
@@ -297,14 +362,22 @@ def create_record(
     if errors:
         raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), errors)
     record = Record(
-        form_id=form.id, form=form, title=_title_of(form, defs, data), data=data, status=status,
-        form_revision=form.revision_number, author_id=actor.id if getattr(actor, "is_authenticated", False) else None,
-        created_at=utcnow(), updated_at=utcnow(),
+        form_id=form.id,
+        form=form,
+        title=_title_of(form, defs, data),
+        data=data,
+        status=status,
+        form_revision=form.revision_number,
+        author_id=actor.id if getattr(actor, "is_authenticated", False) else None,
+        created_at=utcnow(),
+        updated_at=utcnow(),
     )
     db.add(record)
     db.flush()
     _index(db, record, defs)
-    revision = save_revision(db, "record", record.id, _record_snapshot(record), actor=actor, comment=comment, action="create")
+    revision = save_revision(
+        db, "record", record.id, _record_snapshot(record), actor=actor, comment=comment, action="create"
+    )
     signals.record_saved.send(record, session=db, record=record, revision=revision, action="create", actor=actor)
     return record
 
@@ -317,7 +390,12 @@ def get_record(db: Session, record_id: int, actor: Any) -> Record:
     """
     # Ids beyond a 32-bit integer cannot exist (and PostgreSQL would refuse the query).
     record = db.get(Record, record_id) if 0 < record_id < 2**31 else None
-    if record is None or record.deleted_at is not None or record.form.deleted_at is not None or not can_view_record(actor, record):
+    if (
+        record is None
+        or record.deleted_at is not None
+        or record.form.deleted_at is not None
+        or not can_view_record(actor, record)
+    ):
         raise NotFound(str(_l("Cette fiche n'existe pas.")))
     return record
 
@@ -327,7 +405,9 @@ def count_published(db: Session) -> dict[int, int]:
     from sqlalchemy import func
 
     rows = db.execute(
-        select(Record.form_id, func.count()).where(Record.status == "published", Record.deleted_at.is_(None)).group_by(Record.form_id)
+        select(Record.form_id, func.count())
+        .where(Record.status == "published", Record.deleted_at.is_(None))
+        .group_by(Record.form_id)
     )
     return {form_id: count for form_id, count in rows}
 
@@ -374,8 +454,15 @@ def can_edit_record(actor: Any, record: Record, policy: str) -> bool:
 
 
 def update_record(
-    db: Session, record: Record, submitted: dict[str, Any], *, actor: Any, policy: str, base_revision: int | None,
-    ctx: F.Context | None = None, comment: str = "",
+    db: Session,
+    record: Record,
+    submitted: dict[str, Any],
+    *,
+    actor: Any,
+    policy: str,
+    base_revision: int | None,
+    ctx: F.Context | None = None,
+    comment: str = "",
 ) -> RecordResult:
     """Validate and store new values for a record.
 
@@ -393,7 +480,9 @@ def update_record(
     db.refresh(record)
     defs = form_fields(record.form)
     editable = [d for d in defs if editable_by(actor, d, record)]
-    data, errors = F.clean_record(editable, submitted, ctx or taxonomy.cleaning_context(db), partial=record.status == "draft")
+    data, errors = F.clean_record(
+        editable, submitted, ctx or taxonomy.cleaning_context(db), partial=record.status == "draft"
+    )
     if errors:
         raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), errors)
     merged = dict(record.data)
@@ -409,11 +498,22 @@ def update_record(
         clash = sorted(k for k in theirs & mine if merged.get(k) != record.data.get(k))
         if clash:
             labels = [d.label for d in defs if d.id in clash]
-            raise EditConflict(str(_l("Quelqu'un a modifié les mêmes champs pendant que vous écriviez.")), mine=submitted, fields=labels)
+            raise EditConflict(
+                str(_l("Quelqu'un a modifié les mêmes champs pendant que vous écriviez.")),
+                mine=submitted,
+                fields=labels,
+            )
         merged = {**record.data, **{k: merged[k] for k in mine}}
     if refused := _consents_given(actor, record, merged):
-        message = str(_l("Seuls l’auteur de la fiche et les modérateurs peuvent cocher cette case : elle publie des données personnelles, avec l’accord de la personne."))
-        raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), {box.key: message for box in refused})
+        message = str(
+            _l(
+                "Seuls l’auteur de la fiche et les modérateurs peuvent cocher cette case : elle publie des données personnelles, avec l’accord de la personne."
+            )
+        )
+        raise ValidationError(
+            str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")),
+            {box.key: message for box in refused},
+        )
     if merged == record.data:
         return RecordResult(record, False)
     record.data = merged
@@ -451,7 +551,9 @@ def set_status(db: Session, record: Record, status: str, *, actor: Any, comment:
     record.revision_number += 1
     record.updated_at = utcnow()
     _index(db, record, form_fields(record.form))
-    revision = save_revision(db, "record", record.id, _record_snapshot(record), actor=actor, comment=comment, action="status")
+    revision = save_revision(
+        db, "record", record.id, _record_snapshot(record), actor=actor, comment=comment, action="status"
+    )
     signals.record_saved.send(record, session=db, record=record, revision=revision, action="status", actor=actor)
 
 
@@ -485,14 +587,28 @@ def revert_record(db: Session, record: Record, number: int, *, actor: Any, polic
     if old.snapshot["data"] == record.data:
         return False
     if _consents_given(actor, record, old.snapshot["data"]):
-        raise Forbidden(str(_l("Cette version publiait des données personnelles dont le consentement a été retiré depuis : seuls l’auteur de la fiche et les modérateurs peuvent la rétablir.")))
+        raise Forbidden(
+            str(
+                _l(
+                    "Cette version publiait des données personnelles dont le consentement a été retiré depuis : seuls l’auteur de la fiche et les modérateurs peuvent la rétablir."
+                )
+            )
+        )
     defs = form_fields(record.form)
     record.data = dict(old.snapshot["data"])
     record.title = _title_of(record.form, defs, record.data)
     record.revision_number += 1
     record.updated_at = utcnow()
     _index(db, record, defs)
-    revision = save_revision(db, "record", record.id, _record_snapshot(record), actor=actor, comment=str(_l("Retour à la version %(n)d", n=number)), action="revert")
+    revision = save_revision(
+        db,
+        "record",
+        record.id,
+        _record_snapshot(record),
+        actor=actor,
+        comment=str(_l("Retour à la version %(n)d", n=number)),
+        action="revert",
+    )
     signals.record_saved.send(record, session=db, record=record, revision=revision, action="revert", actor=actor)
     return True
 
@@ -566,7 +682,11 @@ def _consents_given(actor: Any, record: Record, data: dict[str, Any]) -> list[F.
     """
     if reader(actor, record) == "private":
         return []
-    return [box for box in disclosure(record.form).consent_fields() if data.get(box.id) is True and record.data.get(box.id) is not True]
+    return [
+        box
+        for box in disclosure(record.form).consent_fields()
+        if data.get(box.id) is True and record.data.get(box.id) is not True
+    ]
 
 
 def _by_key(record: Record) -> dict[str, Any]:

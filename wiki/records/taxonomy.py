@@ -49,7 +49,9 @@ def cleaning_context(db: Session, *, default_timezone: str = "Europe/Paris") -> 
     )
 
 
-def save_choice_list(db: Session, *, key: str, title: str, items: list[dict[str, str]], actor: Any, comment: str = "") -> ChoiceList:
+def save_choice_list(
+    db: Session, *, key: str, title: str, items: list[dict[str, str]], actor: Any, comment: str = ""
+) -> ChoiceList:
     """Create or replace a shared list of choices (a revision each time).
 
     :raises Forbidden: the actor is not a moderator.
@@ -75,7 +77,15 @@ def save_choice_list(db: Session, *, key: str, title: str, items: list[dict[str,
         existing.revision_number += 1
         existing.updated_at = utcnow()
         action = "edit"
-    save_revision(db, "list", existing.id, {"key": key, "title": existing.title, "items": clean}, actor=actor, comment=comment, action=action)
+    save_revision(
+        db,
+        "list",
+        existing.id,
+        {"key": key, "title": existing.title, "items": clean},
+        actor=actor,
+        comment=comment,
+        action=action,
+    )
     return existing
 
 
@@ -89,7 +99,17 @@ def list_themes(db: Session) -> list[Theme]:
     return list(db.scalars(select(Theme).order_by(Theme.position, Theme.label)))
 
 
-def save_theme(db: Session, *, key: str, label: str, actor: Any, parent_key: str | None = None, synonyms: list[str] | None = None, description: str = "", position: int | None = None) -> Theme:
+def save_theme(
+    db: Session,
+    *,
+    key: str,
+    label: str,
+    actor: Any,
+    parent_key: str | None = None,
+    synonyms: list[str] | None = None,
+    description: str = "",
+    position: int | None = None,
+) -> Theme:
     """Create or update a theme of the taxonomy.
 
     :raises Forbidden: the actor is not a moderator.
@@ -98,11 +118,15 @@ def save_theme(db: Session, *, key: str, label: str, actor: Any, parent_key: str
     if not permissions.has_role(actor, "moderator"):
         raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier les thématiques.")))
     if not F.KEY_RE.match(key or "") or not (label or "").strip() or len(label) > 120:
-        raise ValidationError(str(_l("Thématique invalide.")), {"label": str(_l("Libellé obligatoire (120 caractères au plus)."))})
+        raise ValidationError(
+            str(_l("Thématique invalide.")), {"label": str(_l("Libellé obligatoire (120 caractères au plus)."))}
+        )
     theme = db.scalar(select(Theme).where(Theme.key == key)) or Theme(key=key)
     parent = db.scalar(select(Theme).where(Theme.key == parent_key)) if parent_key else None
     if parent_key and (parent is None or parent.key == key):
-        raise ValidationError(str(_l("Thématique parente inconnue.")), {"parent": str(_l("Thématique parente inconnue."))})
+        raise ValidationError(
+            str(_l("Thématique parente inconnue.")), {"parent": str(_l("Thématique parente inconnue."))}
+        )
     theme.label, theme.description = label.strip(), description
     theme.parent_id = parent.id if parent else None
     theme.synonyms = [s.strip() for s in (synonyms or []) if s.strip()][:20]

@@ -28,7 +28,20 @@ DATE_YEARS = (1800, 2999)  # plain dates may be historical (a founding year)
 TIME_YEARS = (1900, 2999)  # datetimes and schedules: time zones make no sense earlier
 NUMBER_LIMIT = 10**15  # JavaScript reads integers exactly up to 2**53 ~ 9e15
 MAX_EVENT = dt.timedelta(days=366)
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 TRUE_WORDS = frozenset({"on", "oui", "true", "1", "yes", "vrai"})
 FALSE_WORDS = frozenset({"", "off", "non", "false", "0", "no", "faux"})
@@ -38,14 +51,28 @@ MSG_DATE = "Date invalide : utilisez le format JJ/MM/AAAA (ex. 02/05/2026)."
 MSG_DATETIME = "Date et heure invalides : utilisez le format JJ/MM/AAAA HH:MM (ex. 02/05/2026 14:00)."
 MSG_DST_GAP = "Cette heure n'existe pas ce jour-là (passage à l'heure d'été)."
 MSG_END = "La fin doit être après le début."
-MSG_PHONE = "Numéro de téléphone invalide : 10 chiffres (ex. 02 99 71 06 04) ou format international (+33 2 99 71 06 04)."
+MSG_PHONE = (
+    "Numéro de téléphone invalide : 10 chiffres (ex. 02 99 71 06 04) ou format international (+33 2 99 71 06 04)."
+)
 
 _CONTROLS_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 #: Control characters but tab and newlines, C1 controls and lone surrogates: dropped from text.
 UNSAFE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 #: The flat HTML inputs of a schedule field, named ``{key}_{part}``.
-SCHEDULE_FORM_PARTS = ("start", "end", "all_day", "timezone", "rrule", "start_date", "start_time", "end_date", "end_time")
-_NUMBER_RE = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[.,][0-9]*)?|[.,][0-9]+)")  # spaces: thousands only
+SCHEDULE_FORM_PARTS = (
+    "start",
+    "end",
+    "all_day",
+    "timezone",
+    "rrule",
+    "start_date",
+    "start_time",
+    "end_date",
+    "end_time",
+)
+_NUMBER_RE = re.compile(
+    r"[+-]?(?:(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[.,][0-9]*)?|[.,][0-9]+)"
+)  # spaces: thousands only
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _FR_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 _DATETIME_RE = re.compile(
@@ -56,7 +83,9 @@ _DATETIME_RE = re.compile(
 _URL_FORBIDDEN_RE = re.compile(r"[\s\x00-\x1f\x7f<>\"\\]")
 _SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(?![0-9]{1,5}(?:[/?#]|$))")  # "exemple.fr:8080" has no scheme
 _BARE_HOST_RE = re.compile(r"[^\W_][\w-]*(?:\.[\w-]+)*\.[^\W\d_]{2,}(?:[:/?#]|$)")
-_HOST_RE = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)|localhost|[0-9.]+|\[[0-9a-f:.]+\]")
+_HOST_RE = re.compile(
+    r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]+)|localhost|[0-9.]+|\[[0-9a-f:.]+\]"
+)
 _EMAIL_FORBIDDEN_RE = re.compile(r"[\s\x00-\x1f\x7f<>\"(),;:\[\]\\]")
 _DOMAIN_RE = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,63}|xn--[a-z0-9-]{1,59})")
 _PHONE_RE = re.compile(r"\+?[0-9 .()/\u00a0\u202f-]+")
@@ -130,7 +159,13 @@ def parse_number(raw: Any, unit: str = "") -> int | float:
     elif isinstance(raw, float) and not math.isfinite(raw):
         raise FieldError(MSG_NUMBER)
     else:
-        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw) if abs(raw) <= NUMBER_LIMIT else Decimal(NUMBER_LIMIT + 1)
+        value = (
+            Decimal(repr(raw))
+            if isinstance(raw, float)
+            else Decimal(raw)
+            if abs(raw) <= NUMBER_LIMIT
+            else Decimal(NUMBER_LIMIT + 1)
+        )
     if abs(value) > NUMBER_LIMIT:
         raise FieldError("Nombre trop grand : 1 000 000 000 000 000 au plus.")
     return int(value) if value == value.to_integral_value() else float(value)
@@ -320,7 +355,10 @@ def clean_schedule(raw: Any, default_zone: str) -> dict[str, Any] | None:
         backwards = end is not None and end < start
         out: dict[str, Any] = {"start": start.isoformat(), "end": end and end.isoformat()}
     else:
-        start, end = _wall_time(start_raw, zone, "Début"), None if is_blank(end_raw) else _wall_time(end_raw, zone, "Fin")
+        start, end = (
+            _wall_time(start_raw, zone, "Début"),
+            None if is_blank(end_raw) else _wall_time(end_raw, zone, "Fin"),
+        )
         backwards = end is not None and localize(end, zone) <= localize(start, zone)
         out = {"start": _wall_iso(start), "end": end and _wall_iso(end)}
     if backwards:
@@ -401,7 +439,7 @@ def clean_url(raw: Any) -> str:
     if len(text) > 2000:
         raise FieldError("Adresse trop longue : 2 000 caractères au plus.")
     if _URL_FORBIDDEN_RE.search(text):
-        raise FieldError("Adresse invalide : ni espace, ni retour à la ligne, ni caractères < > \" \\.")
+        raise FieldError('Adresse invalide : ni espace, ni retour à la ligne, ni caractères < > " \\.')
     scheme = _SCHEME_RE.match(text)
     if text.startswith("//") or (not scheme and _BARE_HOST_RE.match(text)):
         text = ("https:" if text.startswith("//") else "https://") + text
@@ -425,7 +463,9 @@ def clean_email(raw: Any) -> str:
     if text[:7].casefold() == "mailto:":
         text = text[7:]
     if len(text) > 254 or _EMAIL_FORBIDDEN_RE.search(text):
-        raise FieldError("Adresse e-mail invalide : 254 caractères au plus, sans espace ni caractère < > \" ( ) , ; : [ ] \\.")
+        raise FieldError(
+            'Adresse e-mail invalide : 254 caractères au plus, sans espace ni caractère < > " ( ) , ; : [ ] \\.'
+        )
     local, _, domain = text.rpartition("@")
     if not local or "@" in local:
         raise FieldError("Adresse e-mail invalide : un seul @ attendu (ex. contact@exemple.fr).")
@@ -465,7 +505,11 @@ def format_phone(value: str) -> str:
     """Write an E.164 number the French way when it is French: ``+33299710604`` → ``02 99 71 06 04``."""
     for code in ("33", *sorted(set(_OVERSEAS.values()))):
         national = value[1 + len(code) :]
-        if value.startswith(f"+{code}") and len(national) == 9 and (code == "33" or _OVERSEAS.get(national[:3]) == code):
+        if (
+            value.startswith(f"+{code}")
+            and len(national) == 9
+            and (code == "33" or _OVERSEAS.get(national[:3]) == code)
+        ):
             digits = f"0{national}"
             return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
     return value

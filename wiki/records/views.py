@@ -89,22 +89,52 @@ def listing(key: str) -> Any:
     labels = facet_labels(form)
     result = queries.list_records(db, form, filters, labels=labels)
     defs = services.form_fields(form)
-    columns = [d for d in services.readable_fields(current_user, form) if d.type not in ("longtext", "geometry", "schedule", "file", "image")][:6]
+    columns = [
+        d
+        for d in services.readable_fields(current_user, form)
+        if d.type not in ("longtext", "geometry", "schedule", "file", "image")
+    ][:6]
     values = {record.id: services.readable_values(current_user, record) for record in result.records}
     return render_template(
-        "records/list.html", form=form, result=result, view=view, views=VIEWS, defs={d.key: d for d in defs},
-        columns=columns, values=values, labels=labels, display=F.display_value, can_add=services.can_add_record(current_user, _policy()),
+        "records/list.html",
+        form=form,
+        result=result,
+        view=view,
+        views=VIEWS,
+        defs={d.key: d for d in defs},
+        columns=columns,
+        values=values,
+        labels=labels,
+        display=F.display_value,
+        can_add=services.can_add_record(current_user, _policy()),
     )
 
 
-def _editor(form: Any, record: Any, values: dict[str, Any], *, errors: dict[str, str] | None = None, base: int | None = None, status: int = 200, conflict: list[str] | None = None) -> Any:
+def _editor(
+    form: Any,
+    record: Any,
+    values: dict[str, Any],
+    *,
+    errors: dict[str, str] | None = None,
+    base: int | None = None,
+    status: int = 200,
+    conflict: list[str] | None = None,
+) -> Any:
     lists, themes = _vocabulary()
     defs = [d for d in services.form_fields(form) if services.editable_by(current_user, d, record)]
     return (
         render_template(
-            "records/edit.html", form=form, record=record, defs=defs, values=values, errors=errors or {}, base=base,
-            options={d.key: widgets.options_for(d, lists, themes) for d in defs}, conflict=conflict,
-            schedule_parts=widgets.schedule_parts, privacy=widgets.privacy_notes(services.form_fields(form)),
+            "records/edit.html",
+            form=form,
+            record=record,
+            defs=defs,
+            values=values,
+            errors=errors or {},
+            base=base,
+            options={d.key: widgets.options_for(d, lists, themes) for d in defs},
+            conflict=conflict,
+            schedule_parts=widgets.schedule_parts,
+            privacy=widgets.privacy_notes(services.form_fields(form)),
         ),
         status,
     )
@@ -128,9 +158,14 @@ def _with_uploads(defs: list[F.FieldDef], record: Any) -> tuple[Any, list[Any]]:
         upload = request.files.get(field.key)
         if upload is not None and upload.filename:
             item = files.store_file(
-                get_session(), upload.stream, upload.filename, actor=current_user, root=_uploads_root(),
+                get_session(),
+                upload.stream,
+                upload.filename,
+                actor=current_user,
+                root=_uploads_root(),
                 max_bytes=int(field.options.get("max_bytes") or current_app.config["MAX_UPLOAD_BYTES"]),
-                max_pixels=current_app.config["MAX_IMAGE_PIXELS"], record_id=record.id if record else None,
+                max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+                record_id=record.id if record else None,
                 images_only=field.type == "image",
             )
             stored.append(item)
@@ -141,7 +176,9 @@ def _with_uploads(defs: list[F.FieldDef], record: Any) -> tuple[Any, list[Any]]:
             data.pop(field.key, None)
         alt = request.form.get(f"{field.key}_alt", "").strip()[:300]
         if field.type == "image" and isinstance(data.get(field.key), dict):
-            data[field.key] = {**data[field.key], "alt": alt} if alt else {k: v for k, v in data[field.key].items() if k != "alt"}
+            data[field.key] = (
+                {**data[field.key], "alt": alt} if alt else {k: v for k, v in data[field.key].items() if k != "alt"}
+            )
     return data, stored
 
 
@@ -162,7 +199,16 @@ def new(key: str) -> Any:
     stored: list[Any] = []
     try:
         data, stored = _with_uploads(defs, None)
-        record = services.create_record(db, form, data, actor=current_user, policy=_policy(), ctx=_ctx(), status="draft" if draft else None, comment=request.form.get("_comment", ""))
+        record = services.create_record(
+            db,
+            form,
+            data,
+            actor=current_user,
+            policy=_policy(),
+            ctx=_ctx(),
+            status="draft" if draft else None,
+            comment=request.form.get("_comment", ""),
+        )
         for item in stored:
             item.record_id = record.id
     except ValidationError as err:
@@ -171,7 +217,12 @@ def new(key: str) -> Any:
         errors = err.errors or {next((d.key for d in defs if d.type in ("file", "image")), "_"): err.message}
         return _editor(form, None, widgets.submitted_values(defs, request.form), errors=errors, status=400)
     db.commit()
-    flash(_("Fiche enregistrée.") if record.status == "published" else _("Fiche enregistrée : elle sera visible après relecture."), "success")
+    flash(
+        _("Fiche enregistrée.")
+        if record.status == "published"
+        else _("Fiche enregistrée : elle sera visible après relecture."),
+        "success",
+    )
     return redirect(url_for("records.show", record_id=record.id))
 
 
@@ -189,8 +240,15 @@ def show(record_id: int) -> Any:
             value = record.data.get(d.id)
             texts[d.key] = ", ".join(names.get(v, v) for v in (value if isinstance(value, list) else [value]) if v)
     return render_template(
-        "records/show.html", record=record, form=record.form, defs=defs, texts=texts, display=F.display_value,
-        status_labels=status_labels(), statuses=STATUSES, can_edit=services.can_edit_record(current_user, record, _policy()),
+        "records/show.html",
+        record=record,
+        form=record.form,
+        defs=defs,
+        texts=texts,
+        display=F.display_value,
+        status_labels=status_labels(),
+        statuses=STATUSES,
+        can_edit=services.can_edit_record(current_user, record, _policy()),
         render_longtext=services.render_longtext,
     )
 
@@ -212,19 +270,40 @@ def edit(record_id: int) -> Any:
     stored: list[Any] = []
     try:
         data, stored = _with_uploads(defs, record)
-        result = services.update_record(db, record, data, actor=current_user, policy=_policy(), base_revision=base, ctx=_ctx(), comment=request.form.get("_comment", ""))
+        result = services.update_record(
+            db,
+            record,
+            data,
+            actor=current_user,
+            policy=_policy(),
+            base_revision=base,
+            ctx=_ctx(),
+            comment=request.form.get("_comment", ""),
+        )
     except ValidationError as err:
         db.rollback()
         files.discard_files(_uploads_root(), stored)
         errors = err.errors or {next((d.key for d in defs if d.type in ("file", "image")), "_"): err.message}
-        return _editor(record.form, record, widgets.submitted_values(defs, request.form), errors=errors, base=base, status=400)
+        return _editor(
+            record.form, record, widgets.submitted_values(defs, request.form), errors=errors, base=base, status=400
+        )
     except EditConflict as err:
         db.rollback()
         files.discard_files(_uploads_root(), stored)
         db.refresh(record)
-        return _editor(record.form, record, widgets.submitted_values(defs, request.form), base=record.revision_number, status=409, conflict=err.details.get("fields", []))
+        return _editor(
+            record.form,
+            record,
+            widgets.submitted_values(defs, request.form),
+            base=record.revision_number,
+            status=409,
+            conflict=err.details.get("fields", []),
+        )
     db.commit()
-    flash(_("Fiche enregistrée.") if result.changed else _("Aucune modification."), "success" if result.changed else "info")
+    flash(
+        _("Fiche enregistrée.") if result.changed else _("Aucune modification."),
+        "success" if result.changed else "info",
+    )
     return redirect(url_for("records.show", record_id=record.id))
 
 
@@ -250,8 +329,12 @@ def file(record_id: int, file_id: int, name: str) -> Any:
     response = send_file(path, mimetype=item.content_type, conditional=True, max_age=3600, etag=item.sha256)
     ascii_name = item.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
     disposition = "inline" if inline else "attachment"
-    response.headers["Content-Disposition"] = f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(item.filename)}"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(item.filename)}"
+    )
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+    )
     return response
 
 
@@ -260,7 +343,13 @@ def history(record_id: int) -> Any:
     """List the revisions of a record."""
     db = get_session()
     record = services.get_record(db, record_id, current_user)
-    return render_template("records/history.html", record=record, revisions=list_revisions(db, "record", record.id, limit=200), status_labels=status_labels(), can_edit=services.can_edit_record(current_user, record, _policy()))
+    return render_template(
+        "records/history.html",
+        record=record,
+        revisions=list_revisions(db, "record", record.id, limit=200),
+        status_labels=status_labels(),
+        can_edit=services.can_edit_record(current_user, record, _policy()),
+    )
 
 
 @bp.route("/fiches/<int:record_id>/diff")
@@ -281,7 +370,11 @@ def diff(record_id: int) -> Any:
     defs = services.form_fields(record.form)
     visible = {d.id: d for d in defs if services.visible_in_history(current_user, d, record)}
     known = {d.id for d in defs}
-    changes = [c for c in diff_snapshots(old.snapshot["data"], new_rev.snapshot["data"]) if c.key in visible or c.key not in known and services.can_see_removed_fields(current_user)]
+    changes = [
+        c
+        for c in diff_snapshots(old.snapshot["data"], new_rev.snapshot["data"])
+        if c.key in visible or c.key not in known and services.can_see_removed_fields(current_user)
+    ]
     labels = services.value_labels(db, record.form)
 
     def shown(field: F.FieldDef, value: Any) -> str:
@@ -292,8 +385,15 @@ def diff(record_id: int) -> Any:
         return F.display_value(field, value)
 
     return render_template(
-        "records/diff.html", record=record, old=old, new=new_rev, changes=changes, fields=visible, display=shown,
-        status_labels=status_labels(), word_diff=services.word_diff,
+        "records/diff.html",
+        record=record,
+        old=old,
+        new=new_rev,
+        changes=changes,
+        fields=visible,
+        display=shown,
+        status_labels=status_labels(),
+        word_diff=services.word_diff,
     )
 
 
@@ -304,7 +404,12 @@ def revert(record_id: int, number: int) -> Any:
     record = services.get_record(db, record_id, current_user)
     changed = services.revert_record(db, record, number, actor=current_user, policy=_policy())
     db.commit()
-    flash(_("La version %(n)d a été rétablie.", n=number) if changed else _("Cette version est déjà la version actuelle."), "success" if changed else "info")
+    flash(
+        _("La version %(n)d a été rétablie.", n=number)
+        if changed
+        else _("Cette version est déjà la version actuelle."),
+        "success" if changed else "info",
+    )
     return redirect(url_for("records.show", record_id=record.id))
 
 
@@ -314,7 +419,9 @@ def status(record_id: int) -> Any:
     db = get_session()
     record = services.get_record(db, record_id, current_user)
     try:
-        services.set_status(db, record, request.form.get("status", ""), actor=current_user, comment=request.form.get("comment", ""))
+        services.set_status(
+            db, record, request.form.get("status", ""), actor=current_user, comment=request.form.get("comment", "")
+        )
     except ValidationError as err:
         db.rollback()
         flash(err.message + " " + " ; ".join(err.errors.values()), "error")

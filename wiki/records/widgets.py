@@ -58,7 +58,9 @@ def submitted_values(fields: Sequence[FieldDef], form: Any) -> dict[str, Any]:
         if f.type in MULTI:
             values[f.key] = form.getlist(f.key)
         elif f.type == "schedule":
-            values[f.key] = {part: form.get(f"{f.key}_{part}", "") for part in ("start", "end", "all_day", "timezone", "rrule")}
+            values[f.key] = {
+                part: form.get(f"{f.key}_{part}", "") for part in ("start", "end", "all_day", "timezone", "rrule")
+            }
             values[f.key].update({part: form.get(f"{f.key}_{part}", "") for part in BUILDER_PARTS if part != "byday"})
             values[f.key]["byday"] = form.getlist(f"{f.key}_byday")
         else:
@@ -79,7 +81,9 @@ def schedule_parts(value: Any) -> dict[str, str]:
     }
 
 
-def options_for(field: FieldDef, lists: Mapping[str, Sequence[Mapping[str, str]]], themes: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+def options_for(
+    field: FieldDef, lists: Mapping[str, Sequence[Mapping[str, str]]], themes: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
     """Return the ``(value, label)`` options of a choice or theme field."""
     if field.type == "theme":
         return list(themes)
@@ -113,6 +117,8 @@ def privacy_notes(fields: Sequence[FieldDef]) -> dict[str, PrivacyNote]:
             box = rule.consent_field(field)
             notes[field.key] = PrivacyNote("personal", box.label if box else "", field.visibility if box else "private")
     for box in rule.consent_fields():
-        covered = tuple(field.label for field in fields if (mine := rule.consent_field(field)) is not None and mine.id == box.id)
+        covered = tuple(
+            field.label for field in fields if (mine := rule.consent_field(field)) is not None and mine.id == box.id
+        )
         notes[box.key] = PrivacyNote("consent", fields=covered)
     return notes

@@ -142,8 +142,10 @@ class _Base(abc.ABC):
         wanted = sorted({int(k) for k in keys if str(k).isdigit()})
         found: dict[int, Any] = {}
         for start in range(0, len(wanted), LOAD_BATCH):
-            chunk = wanted[start:start + LOAD_BATCH]
-            found.update((obj.id, obj) for obj in db.scalars(select(self.model).where(self.model.id.in_(chunk))).unique())
+            chunk = wanted[start : start + LOAD_BATCH]
+            found.update(
+                (obj.id, obj) for obj in db.scalars(select(self.model).where(self.model.id.in_(chunk))).unique()
+            )
         return found
 
     def iter_indexable(self, db: Session) -> Iterator[Any]:
@@ -175,9 +177,17 @@ class PageAdapter(_Base):
         """Title and plain text of the current revision (Markdown removed)."""
         body = page.current_revision.body if page.current_revision else ""
         return Document(
-            id=doc_id(self.kind, page.id), kind=self.kind, form="", title=page.title,
-            body=plain_text(body), excerpt=markup.excerpt(body, EXCERPT_CHARS),
-            url=page_url(page.slug), themes=[], zones=[], status="", updated_at=page.updated_at,
+            id=doc_id(self.kind, page.id),
+            kind=self.kind,
+            form="",
+            title=page.title,
+            body=plain_text(body),
+            excerpt=markup.excerpt(body, EXCERPT_CHARS),
+            url=page_url(page.slug),
+            themes=[],
+            zones=[],
+            status="",
+            updated_at=page.updated_at,
         )
 
 
@@ -219,7 +229,8 @@ class RecordAdapter(_Base):
     def select_indexable(self) -> Select[Any]:
         """Live public records of live forms (each form loaded once, not joined to every row)."""
         return (
-            select(Record).join(Form, Form.id == Record.form_id)
+            select(Record)
+            .join(Form, Form.id == Record.form_id)
             .where(Record.deleted_at.is_(None), Form.deleted_at.is_(None), Record.status.in_(PUBLIC_STATUSES))
             .options(selectinload(Record.form))
         )
@@ -243,9 +254,16 @@ class RecordAdapter(_Base):
         extra = " ".join(words.get(key, "") for key in themes)
         body = "\n".join(part for part in (form.title, text, extra) if part)
         return Document(
-            id=doc_id(self.kind, record.id), kind=self.kind, form=form.key, title=title,
-            body=body[:MAX_BODY_CHARS], excerpt=markup.excerpt(text.replace("\n", " · "), EXCERPT_CHARS),
-            url=f"/fiches/{record.id}", themes=themes, zones=zones, status=record.status,
+            id=doc_id(self.kind, record.id),
+            kind=self.kind,
+            form=form.key,
+            title=title,
+            body=body[:MAX_BODY_CHARS],
+            excerpt=markup.excerpt(text.replace("\n", " · "), EXCERPT_CHARS),
+            url=f"/fiches/{record.id}",
+            themes=themes,
+            zones=zones,
+            status=record.status,
             updated_at=record.updated_at,
         )
 
@@ -254,10 +272,17 @@ def _located_in(db: Session | None, record_id: int) -> list[str]:
     """Codes of the zones the map placed a record in (its public geometry, see ``wiki.geo``)."""
     if db is None:
         return []
-    return list(db.scalars(select(RecordZone.zone_code).where(RecordZone.record_id == record_id).order_by(RecordZone.zone_code)))
+    return list(
+        db.scalars(select(RecordZone.zone_code).where(RecordZone.record_id == record_id).order_by(RecordZone.zone_code))
+    )
 
 
-_LEVEL_NAMES = {"commune": _l("commune"), "epci": _l("intercommunalité"), "departement": _l("département"), "region": _l("région")}
+_LEVEL_NAMES = {
+    "commune": _l("commune"),
+    "epci": _l("intercommunalité"),
+    "departement": _l("département"),
+    "region": _l("région"),
+}
 
 
 class ZoneAdapter(_Base):
@@ -281,8 +306,17 @@ class ZoneAdapter(_Base):
         level = str(_LEVEL_NAMES.get(zone.level, zone.level))
         text = f"{zone.name}, {level} ({zone.code})"
         return Document(
-            id=doc_id(self.kind, zone.id), kind=self.kind, form="", title=zone.name, body=text, excerpt=text,
-            url=f"/zones/{zone.code}", themes=[], zones=[zone.code], status="", updated_at=zone.updated_at,
+            id=doc_id(self.kind, zone.id),
+            kind=self.kind,
+            form="",
+            title=zone.name,
+            body=text,
+            excerpt=text,
+            url=f"/zones/{zone.code}",
+            themes=[],
+            zones=[zone.code],
+            status="",
+            updated_at=zone.updated_at,
         )
 
 

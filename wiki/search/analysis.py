@@ -51,7 +51,10 @@ ELISIONS: tuple[str, ...] = ("l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusq
 ELISION_RE = re.compile("^(?:" + "|".join(sorted(ELISIONS, key=len, reverse=True)) + ")['’ʼ]", re.I)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 #: Whoosh's accent map, plus the ligatures PostgreSQL's ``unaccent`` expands (« œuvre » = « oeuvre »).
-FOLDING: dict[int, str] = {**accent_map, **{ord(c): s for c, s in {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}.items()}}
+FOLDING: dict[int, str] = {
+    **accent_map,
+    **{ord(c): s for c, s in {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}.items()},
+}
 
 #: A small French stop list, written *folded* (it runs after accent folding).
 #: Kept short on purpose: « est » (the direction) and « son » (sound) stay searchable.
@@ -76,8 +79,6 @@ def stem_word(word: str) -> str:
 
 
 _snowball = stemmer_for_language(STEM_LANG)
-
-
 
 
 def _cut_elision(word: str) -> int:
@@ -124,8 +125,16 @@ class FrenchAnalyzer(Tokenizer):
         return hash((FrenchAnalyzer, self.stem))
 
     def __call__(
-        self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-        removestops: bool = True, start_pos: int = 0, start_char: int = 0, mode: str = "", no_morph: bool = False,
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        no_morph: bool = False,
         **kwargs: Any,
     ) -> Iterator[Token]:
         """Yield one token per indexed word (a single Token object, reused, as Whoosh's tokenizers do)."""

@@ -185,6 +185,7 @@ class SearchBackend(Protocol):
 
 def normalise(doc: Mapping[str, Any]) -> Document:
     """Return a clean copy of a document: text trimmed, lists deduplicated, UTC time."""
+
     def text(key: str, limit: int) -> str:
         return _SENTINELS.sub("", str(doc.get(key) or ""))[:limit]
 
@@ -194,9 +195,17 @@ def normalise(doc: Mapping[str, Any]) -> Document:
     moment = doc.get("updated_at") or datetime(1970, 1, 1, tzinfo=UTC)
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return Document(
-        id=str(doc["id"]), kind=text("kind", 32), form=text("form", 64), title=text("title", 500),
-        body=text("body", MAX_BODY_CHARS), excerpt=text("excerpt", 500), url=text("url", 500),
-        themes=values("themes"), zones=values("zones"), status=text("status", 32), updated_at=moment,
+        id=str(doc["id"]),
+        kind=text("kind", 32),
+        form=text("form", 64),
+        title=text("title", 500),
+        body=text("body", MAX_BODY_CHARS),
+        excerpt=text("excerpt", 500),
+        url=text("url", 500),
+        themes=values("themes"),
+        zones=values("zones"),
+        status=text("status", 32),
+        updated_at=moment,
     )
 
 
@@ -219,5 +228,13 @@ def sorted_counts(counts: Mapping[str, int]) -> list[tuple[str, int]]:
 
 def empty_results(query: Query, *, text: str = "", fixed: bool = False, message: str | None = None) -> Results:
     """Return results with nothing found."""
-    return Results(hits=[], total=0, page=query.page, per_page=query.per_page, facets={f: [] for f in FACETS},
-                   query=text, fixed=fixed, message=message)
+    return Results(
+        hits=[],
+        total=0,
+        page=query.page,
+        per_page=query.per_page,
+        facets={f: [] for f in FACETS},
+        query=text,
+        fixed=fixed,
+        message=message,
+    )

@@ -20,7 +20,9 @@ def rebuild_command() -> None:
     started = time.perf_counter()
     count = maintenance.rebuild(Database.engine(), get_backend())
     elapsed = time.perf_counter() - started
-    click.echo(f"Index reconstruit : {count} documents en {elapsed:.1f} s ({count / max(elapsed, 1e-9):.0f} par seconde).")
+    click.echo(
+        f"Index reconstruit : {count} documents en {elapsed:.1f} s ({count / max(elapsed, 1e-9):.0f} par seconde)."
+    )
 
 
 @search_cli.command("update")

@@ -59,8 +59,10 @@ class Drift:
         """Describe the difference in one French sentence."""
         if self.clean:
             return f"L'index est à jour : {self.indexed} documents."
-        return (f"Index : {self.indexed} documents, base : {self.expected} ; "
-                f"{len(self.missing)} manquants, {len(self.extra)} en trop, {len(self.stale)} périmés.")
+        return (
+            f"Index : {self.indexed} documents, base : {self.expected} ; "
+            f"{len(self.missing)} manquants, {len(self.extra)} en trop, {len(self.stale)} périmés."
+        )
 
 
 def documents(db: Session) -> Iterator[Document]:
@@ -124,14 +126,20 @@ def check(engine: Engine, backend: SearchBackend, *, quick: bool = False) -> Dri
     with Session(bind=engine) as db:
         if quick:
             expected_ids = set().union(*(adapter.all_ids(db) for adapter in ADAPTERS.values()))
-            return Drift(missing=expected_ids - set(indexed), extra=set(indexed) - expected_ids,
-                         indexed=len(indexed), expected=len(expected_ids))
+            return Drift(
+                missing=expected_ids - set(indexed),
+                extra=set(indexed) - expected_ids,
+                indexed=len(indexed),
+                expected=len(expected_ids),
+            )
         expected = {doc["id"]: digest(doc) for doc in map(normalise, documents(db))}
     common = expected.keys() & indexed.keys()
     return Drift(
-        missing=set(expected) - set(indexed), extra=set(indexed) - set(expected),
+        missing=set(expected) - set(indexed),
+        extra=set(indexed) - set(expected),
         stale={key for key in common if expected[key] != indexed[key]},
-        indexed=len(indexed), expected=len(expected),
+        indexed=len(indexed),
+        expected=len(expected),
     )
 
 
@@ -142,4 +150,3 @@ def update(engine: Engine, backend: SearchBackend, *, quick: bool = False) -> Dr
     if refs:
         indexer.refresh(engine, backend, refs)
     return drift
-

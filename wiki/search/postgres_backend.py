@@ -75,7 +75,8 @@ DDL: tuple[str, ...] = (
 
 def table_ddl(table: str = TABLE, *, indexes: bool = True) -> list[str]:
     """Return the statements creating the documents table (and its indexes) under ``table``."""
-    statements = [f"""CREATE TABLE IF NOT EXISTS {table} (
+    statements = [
+        f"""CREATE TABLE IF NOT EXISTS {table} (
         id text CONSTRAINT {table}_pkey PRIMARY KEY,   -- "page:42", "record:7"
         kind text NOT NULL,                            -- facet
         form text NOT NULL DEFAULT '',                 -- facet: form key of a record
@@ -90,7 +91,8 @@ def table_ddl(table: str = TABLE, *, indexes: bool = True) -> list[str]:
         digest text NOT NULL DEFAULT '',               -- finds stale entries (check, update)
         title_tsv tsvector NOT NULL,                   -- small, stored inline: cheap first ranking
         tsv tsvector NOT NULL                          -- title weighted A, body B: matching, final ranking
-    )"""]
+    )"""
+    ]
     if indexes:
         statements += [
             f"CREATE INDEX IF NOT EXISTS ix_{table}_tsv ON {table} USING GIN (tsv)",
@@ -139,7 +141,11 @@ class _Compiled:
             where.append(f"id NOT IN (SELECT id FROM {TABLE} WHERE tsv @@ ({' || '.join(excluded)}))")
         for name, values in filters.items():  # names are FACETS (Query.clamped), values bound
             key = self._param(list(values))
-            where.append(f"{name} && CAST(:{key} AS text[])" if name in ("themes", "zones") else f"{name} = ANY(CAST(:{key} AS text[]))")
+            where.append(
+                f"{name} && CAST(:{key} AS text[])"
+                if name in ("themes", "zones")
+                else f"{name} = ANY(CAST(:{key} AS text[]))"
+            )
         self.where = " AND ".join(where)
 
     def _param(self, value: Any) -> str:
@@ -249,7 +255,8 @@ class PostgresBackend:
             return empty_results(query, text=parsed.display(), fixed=parsed.fixed, message=parsed.message())
         sql = _Compiled(parsed, dict(query.filters))
         facet_sql = " UNION ALL ".join(
-            f"SELECT '{name}', v, count(*) FROM m, unnest(m.{name}) AS v GROUP BY v" if name in ("themes", "zones")
+            f"SELECT '{name}', v, count(*) FROM m, unnest(m.{name}) AS v GROUP BY v"
+            if name in ("themes", "zones")
             else f"SELECT '{name}', {name}, count(*) FROM m GROUP BY {name}"
             for name in FACETS
         )
@@ -259,43 +266,78 @@ class PostgresBackend:
             order, candidates = "updated_at DESC, id", f"SELECT * FROM {TABLE} WHERE {sql.where}"
         else:  # rank the best title matches (then the most recent) only: tsv of every match is costly to read
             order = "score DESC, updated_at DESC, id"
-            candidates = (f"SELECT * FROM {TABLE} WHERE {sql.where} "
-                          f"ORDER BY ts_rank(title_tsv, {sql.query}) DESC, updated_at DESC, id LIMIT :candidates")
+            candidates = (
+                f"SELECT * FROM {TABLE} WHERE {sql.where} "
+                f"ORDER BY ts_rank(title_tsv, {sql.query}) DESC, updated_at DESC, id LIMIT :candidates"
+            )
         with self.engine.connect() as conn:
             # The GIN index, always: the planner under-rates reading every toasted tsvector (20× slower).
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
             counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
             for name, value, count in conn.execute(
-                text(f"WITH m AS (SELECT kind, form, status, themes, zones FROM {TABLE} WHERE {sql.where}) {facet_sql}"), sql.params
+                text(
+                    f"WITH m AS (SELECT kind, form, status, themes, zones FROM {TABLE} WHERE {sql.where}) {facet_sql}"
+                ),
+                sql.params,
             ):
                 counts[name][value] = count
             total = sum(counts["kind"].values())
-            rows = conn.execute(text(f"""
+            rows = (
+                conn.execute(
+                    text(f"""
                 SELECT id, kind, form, title, url, excerpt, status, score,
                        ts_headline('{CONFIG}', left(body, {SNIPPET_SOURCE_CHARS}), {sql.query}, :options) AS snippet
                 FROM (SELECT *, ts_rank_cd(tsv, {sql.query}) AS score FROM ({candidates}) AS c
                       ORDER BY {order} LIMIT :limit OFFSET :offset) AS page
                 ORDER BY {order}"""),
-                sql.params | {"options": options, "limit": query.per_page, "offset": offset,
-                              "candidates": max(RANKED_CANDIDATES, offset + query.per_page)},
-            ).mappings().all() if total else []
+                    sql.params
+                    | {
+                        "options": options,
+                        "limit": query.per_page,
+                        "offset": offset,
+                        "candidates": max(RANKED_CANDIDATES, offset + query.per_page),
+                    },
+                )
+                .mappings()
+                .all()
+                if total
+                else []
+            )
             suggestion = self._suggest(conn, parsed) if not total else None
         hits = [
-            Hit(id=r["id"], kind=r["kind"], title=r["title"], url=r["url"], excerpt=r["excerpt"],
+            Hit(
+                id=r["id"],
+                kind=r["kind"],
+                title=r["title"],
+                url=r["url"],
+                excerpt=r["excerpt"],
                 snippet=marked_html(r["snippet"]) if MARK_START in (r["snippet"] or "") else "",
-                form=r["form"], status=r["status"], score=float(r["score"] or 0.0))
+                form=r["form"],
+                status=r["status"],
+                score=float(r["score"] or 0.0),
+            )
             for r in rows
         ]
-        return Results(hits=hits, total=total, page=query.page, per_page=query.per_page,
-                       facets={name: sorted_counts(counts[name]) for name in FACETS},
-                       query=parsed.display(), fixed=parsed.fixed, message=parsed.message(), suggestion=suggestion)
+        return Results(
+            hits=hits,
+            total=total,
+            page=query.page,
+            per_page=query.per_page,
+            facets={name: sorted_counts(counts[name]) for name in FACETS},
+            query=parsed.display(),
+            fixed=parsed.fixed,
+            message=parsed.message(),
+            suggestion=suggestion,
+        )
 
     def _words(self, conn: Any) -> dict[str, list[str]]:
         """Folded title words by first letter, kept :data:`VOCABULARY_TTL` seconds."""
         if self._vocabulary is None or time.monotonic() - self._vocabulary[0] > VOCABULARY_TTL:
             words: dict[str, list[str]] = {}
             inner = f"SELECT to_tsvector('simple', unaccent(title)) FROM {TABLE}"
-            for (word,) in conn.execute(text("SELECT word FROM ts_stat(:inner) WHERE length(word) > 2"), {"inner": inner}):
+            for (word,) in conn.execute(
+                text("SELECT word FROM ts_stat(:inner) WHERE length(word) > 2"), {"inner": inner}
+            ):
                 words.setdefault(word[0], []).append(word)
             self._vocabulary = (time.monotonic(), words)
         return self._vocabulary[1]
@@ -307,8 +349,10 @@ class PostgresBackend:
             word = f'"{clause.text}"' if clause.phrase else clause.text
             if not clause.negated and not clause.phrase:
                 folded = conn.execute(text("SELECT lower(unaccent(:w))"), {"w": clause.text}).scalar_one()
-                known = conn.execute(text(f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE tsv @@ phraseto_tsquery('{CONFIG}', :w))"),
-                                     {"w": clause.text}).scalar_one()
+                known = conn.execute(
+                    text(f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE tsv @@ phraseto_tsquery('{CONFIG}', :w))"),
+                    {"w": clause.text},
+                ).scalar_one()
                 candidates = self._words(conn).get(folded[:1], [])
                 found = None if known else difflib.get_close_matches(folded, candidates, n=1, cutoff=0.75)
                 if found and found[0] != folded:

@@ -118,7 +118,11 @@ def exact_page(db: Session, text: str) -> Any:
 
 # Two columns of the values shown, not whole forms (their field lists) or the whole taxonomy.
 def _form_titles(db: Session, wanted: set[str]) -> dict[str, str]:
-    return dict(db.execute(select(Form.key, Form.title).where(Form.key.in_(sorted(wanted)[:1000]), Form.deleted_at.is_(None))).all())
+    return dict(
+        db.execute(
+            select(Form.key, Form.title).where(Form.key.in_(sorted(wanted)[:1000]), Form.deleted_at.is_(None))
+        ).all()
+    )
 
 
 def _theme_labels(db: Session, wanted: set[str]) -> dict[str, str]:
@@ -131,10 +135,16 @@ def _zone_names(db: Session, wanted: set[str]) -> dict[str, str]:
 
 
 #: Display names of facet values taken from the database, per facet (given the values shown).
-LABELERS: dict[str, Callable[[Session, set[str]], dict[str, str]]] = {"form": _form_titles, "themes": _theme_labels, "zones": _zone_names}
+LABELERS: dict[str, Callable[[Session, set[str]], dict[str, str]]] = {
+    "form": _form_titles,
+    "themes": _theme_labels,
+    "zones": _zone_names,
+}
 
 
-def facets(db: Session, query: Query, results: Results, fixed_labels: Mapping[str, Mapping[str, str]]) -> dict[str, list[FacetValue]]:
+def facets(
+    db: Session, query: Query, results: Results, fixed_labels: Mapping[str, Mapping[str, str]]
+) -> dict[str, list[FacetValue]]:
     """Label the facet counts; selected values stay listed even when nothing matches them."""
     out: dict[str, list[FacetValue]] = {}
     for facet in FACETS:

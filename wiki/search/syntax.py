@@ -132,7 +132,7 @@ def number_variants(word: str) -> tuple[str, ...]:
 
 def _clause(parts: list[str], *, negated: bool, quoted: bool, star: bool) -> Clause:
     if len(parts) == 1 and (elided := ELISION_RE.match(parts[0])) and len(parts[0]) > elided.end():
-        parts = [parts[0][elided.end():]]  # « l'église » → « église »: the article is a stop word anyway
+        parts = [parts[0][elided.end() :]]  # « l'église » → « église »: the article is a stop word anyway
     text = " ".join(parts)
     single = len(parts) == 1
     prefix = star and single and bool(_PLAIN.fullmatch(text)) and len(text) >= MIN_PREFIX

@@ -41,7 +41,13 @@ def _fixed_labels() -> dict[str, dict[str, str]]:
 
 
 def _facet_titles() -> dict[str, str]:
-    return {"kind": _("Type"), "form": _("Type de fiche"), "themes": _("Thématique"), "zones": _("Territoire"), "status": _("Statut")}
+    return {
+        "kind": _("Type"),
+        "form": _("Type de fiche"),
+        "themes": _("Thématique"),
+        "zones": _("Territoire"),
+        "status": _("Statut"),
+    }
 
 
 @bp.route("/-/recherche")
@@ -51,12 +57,21 @@ def index() -> Any:
     results = services.search(get_backend(), query)
     db = get_session()
     facets = services.facets(db, query, results, _fixed_labels())
-    response = current_app.make_response(render_template(
-        "search/results.html", search=query, query=query.text.strip()[:200], results=results, facets=facets,
-        facet_titles=_facet_titles(), labels={name: {v.value: v.label for v in values} for name, values in facets.items()},
-        exact=services.exact_page(db, query.text), args=services.query_args, toggled=services.toggled,
-        cleared=services.query_args(query, page=None, **dict.fromkeys(services.FACET_PARAMS.values())),
-    ))
+    response = current_app.make_response(
+        render_template(
+            "search/results.html",
+            search=query,
+            query=query.text.strip()[:200],
+            results=results,
+            facets=facets,
+            facet_titles=_facet_titles(),
+            labels={name: {v.value: v.label for v in values} for name, values in facets.items()},
+            exact=services.exact_page(db, query.text),
+            args=services.query_args,
+            toggled=services.toggled,
+            cleared=services.query_args(query, page=None, **dict.fromkeys(services.FACET_PARAMS.values())),
+        )
+    )
     response.cache_control.no_cache = True
     return response
 
@@ -77,12 +92,23 @@ def api() -> Response:
         "message": _(results.message) if results.message else None,
         "suggestion": results.suggestion,
         "facets": {
-            services.FACET_PARAMS[name]: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values]
+            services.FACET_PARAMS[name]: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values
+            ]
             for name, values in facets.items()
         },
         "items": [
-            {"id": hit.id, "kind": hit.kind, "form": hit.form or None, "title": hit.title, "url": root + hit.url,
-             "excerpt": hit.excerpt, "snippet_html": hit.snippet, "status": hit.status or None, "score": hit.score}
+            {
+                "id": hit.id,
+                "kind": hit.kind,
+                "form": hit.form or None,
+                "title": hit.title,
+                "url": root + hit.url,
+                "excerpt": hit.excerpt,
+                "snippet_html": hit.snippet,
+                "status": hit.status or None,
+                "score": hit.score,
+            }
             for hit in results.hits
         ],
     }
@@ -95,9 +121,12 @@ def api() -> Response:
 @bp.route("/-/opensearch.xml")
 def opensearch() -> Response:
     """The OpenSearch description: browsers offer to add the wiki as a search engine."""
-    body = render_template("search/opensearch.xml", search_url=url_for("search.index", _external=True),
-                           api_url=url_for("search.api", _external=True),
-                           icon_url=url_for("theming.static", filename="img/favicon.svg", _external=True))
+    body = render_template(
+        "search/opensearch.xml",
+        search_url=url_for("search.index", _external=True),
+        api_url=url_for("search.api", _external=True),
+        icon_url=url_for("theming.static", filename="img/favicon.svg", _external=True),
+    )
     response = Response(body, mimetype="application/opensearchdescription+xml")
     response.cache_control.public = True
     response.cache_control.max_age = 86400

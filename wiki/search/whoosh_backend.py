@@ -120,9 +120,15 @@ def snippet(text: str, words: set[str]) -> str:
 def _fields(doc: Document) -> dict[str, Any]:
     """Map a document to the schema's fields (Whoosh wants naive UTC datetimes)."""
     fields: dict[str, Any] = {
-        "id": doc["id"], "kind": doc["kind"], "title": doc["title"], "body": doc["body"],
-        "text": doc["body"][:SNIPPET_SOURCE_CHARS], "excerpt": doc["excerpt"], "url": doc["url"],
-        "updated_at": doc["updated_at"].astimezone(UTC).replace(tzinfo=None), "digest": digest(doc),
+        "id": doc["id"],
+        "kind": doc["kind"],
+        "title": doc["title"],
+        "body": doc["body"],
+        "text": doc["body"][:SNIPPET_SOURCE_CHARS],
+        "excerpt": doc["excerpt"],
+        "url": doc["url"],
+        "updated_at": doc["updated_at"].astimezone(UTC).replace(tzinfo=None),
+        "digest": digest(doc),
     }
     for key in ("form", "status"):
         if doc[key]:
@@ -161,8 +167,11 @@ class WhooshBackend:
                 real = os.path.realpath(self.path)
             self._index, self._realpath = whoosh_index.open_dir(str(self.path)), real
             if self.outdated():
-                log.warning("search index built with schema %s, expected %s: run `lieudit search rebuild`",
-                            self._schema_version(), SCHEMA_VERSION)
+                log.warning(
+                    "search index built with schema %s, expected %s: run `lieudit search rebuild`",
+                    self._schema_version(),
+                    SCHEMA_VERSION,
+                )
             return self._index
 
     def _schema_version(self) -> int | None:
@@ -188,7 +197,9 @@ class WhooshBackend:
             raise
         writer.commit()
         ix.close()
-        Path(tmp, _INFO_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION, "built_at": datetime.now(UTC).isoformat()}))
+        Path(tmp, _INFO_FILE).write_text(
+            json.dumps({"schema_version": SCHEMA_VERSION, "built_at": datetime.now(UTC).isoformat()})
+        )
         final = self.path.with_name(f"{self.path.name}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
         os.rename(tmp, final)
         return final
@@ -326,11 +337,22 @@ class WhooshBackend:
             page, scores = evaluator.top(mask, evaluator.scores(searcher, required), start, end)
         total = int(mask.sum())
         words, in_body = evaluator.body_words(searcher, required), evaluator.body_matches(searcher, required)
-        hits = [self._hit(searcher.stored_fields(int(d)), float(score), words if in_body[d] else set())
-                for d, score in zip(page, scores, strict=True)]
+        hits = [
+            self._hit(searcher.stored_fields(int(d)), float(score), words if in_body[d] else set())
+            for d, score in zip(page, scores, strict=True)
+        ]
         suggestion = self._suggest(searcher, parsed) if not total else None
-        return Results(hits=hits, total=total, page=query.page, per_page=query.per_page, facets=facets,
-                       query=parsed.display(), fixed=parsed.fixed, message=parsed.message(), suggestion=suggestion)
+        return Results(
+            hits=hits,
+            total=total,
+            page=query.page,
+            per_page=query.per_page,
+            facets=facets,
+            query=parsed.display(),
+            fixed=parsed.fixed,
+            message=parsed.message(),
+            suggestion=suggestion,
+        )
 
     @staticmethod
     def _hit(stored: dict[str, Any], score: float, words: set[str]) -> Hit:
@@ -338,9 +360,15 @@ class WhooshBackend:
         text = stored.get("text") or ""
         passage = snippet(text, words) if text and words else ""
         return Hit(
-            id=stored["id"], kind=stored["kind"], title=stored.get("title", ""), url=stored.get("url", ""),
-            excerpt=stored.get("excerpt", ""), snippet=marked_html(passage), form=stored.get("form", ""),
-            status=stored.get("status", ""), score=round(score, 4),
+            id=stored["id"],
+            kind=stored["kind"],
+            title=stored.get("title", ""),
+            url=stored.get("url", ""),
+            excerpt=stored.get("excerpt", ""),
+            snippet=marked_html(passage),
+            form=stored.get("form", ""),
+            status=stored.get("status", ""),
+            score=round(score, 4),
         )
 
     def _suggest(self, searcher: Searcher, parsed: syntax.ParsedQuery) -> str | None:

@@ -252,14 +252,22 @@ class _View:
 
                 def per_segment(segment: Any) -> Matches:
                     sid = segment.segment().segment_id()
-                    return cache.get((sid, "phrase", field, tuple(words)), lambda: _phrase(segment, field, words, cache))
+                    return cache.get(
+                        (sid, "phrase", field, tuple(words)), lambda: _phrase(segment, field, words, cache)
+                    )
             else:
                 terms = self.terms_of(leaf)
 
                 def per_segment(segment: Any) -> Matches:
                     sid = segment.segment().segment_id()
-                    return _merge([Matches(*cache.get((sid, "docs", field, t), lambda t=t: read_postings(segment, field, t)))
-                                   for t in terms if (field, t) in segment])
+                    return _merge(
+                        [
+                            Matches(*cache.get((sid, "docs", field, t), lambda t=t: read_postings(segment, field, t)))
+                            for t in terms
+                            if (field, t) in segment
+                        ]
+                    )
+
             return self._remember(key, self._assemble(per_segment))
         return self.leaves[key]
 
@@ -287,22 +295,28 @@ class _View:
                 for name, values in self._cache.get((sid, "facets"), lambda s=segment: _facet_docs(s)).items():
                     for value, docs in values.items():
                         merged[name].setdefault(value, []).append(docs.astype(np.int64) + offset)
-            self.facets = {name: {v: np.concatenate(parts) for v, parts in values.items()} for name, values in merged.items()}
+            self.facets = {
+                name: {v: np.concatenate(parts) for v, parts in values.items()} for name, values in merged.items()
+            }
         return self.facets
 
     def updated_at(self) -> np.ndarray:
         """The ``updated_at`` of every document by number, as POSIX seconds (« plus récents »)."""
         if self.updated is None:
-            parts = [self._cache.get((segment.segment().segment_id(), "updated_at"), lambda s=segment: _updated(s))
-                     for segment, _offset in self.segments]
+            parts = [
+                self._cache.get((segment.segment().segment_id(), "updated_at"), lambda s=segment: _updated(s))
+                for segment, _offset in self.segments
+            ]
             self.updated = np.concatenate(parts) if parts else np.empty(0)
         return self.updated
 
 
 def _updated(segment: Any) -> np.ndarray:
     """POSIX seconds of every document of a segment (0 when unknown); the index stores naive UTC."""
-    return np.array([value.replace(tzinfo=UTC).timestamp() if value else 0.0 for value in segment.column_reader("updated_at")],
-                    dtype=np.float64)
+    return np.array(
+        [value.replace(tzinfo=UTC).timestamp() if value else 0.0 for value in segment.column_reader("updated_at")],
+        dtype=np.float64,
+    )
 
 
 class Evaluator:
@@ -318,8 +332,13 @@ class Evaluator:
             view = searcher._lieudit_view = _View(searcher, self._cache)  # type: ignore[attr-defined]
         return view
 
-    def matched(self, searcher: Searcher, required: list[Clause], excluded: list[Clause],
-                filters: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
+    def matched(
+        self,
+        searcher: Searcher,
+        required: list[Clause],
+        excluded: list[Clause],
+        filters: dict[str, tuple[str, ...]] | None = None,
+    ) -> np.ndarray:
         """Boolean mask of the documents matching every required clause, no excluded one, and the filters."""
         view = self.view(searcher)
         mask = view.live.copy()
@@ -342,8 +361,10 @@ class Evaluator:
 
     def facet_counts(self, searcher: Searcher, mask: np.ndarray) -> dict[str, dict[str, int]]:
         """For each facet, the number of matched documents of each value."""
-        return {name: {value: int(np.count_nonzero(mask[docs])) for value, docs in values.items()}
-                for name, values in self.view(searcher).facet_docs().items()}
+        return {
+            name: {value: int(np.count_nonzero(mask[docs])) for value, docs in values.items()}
+            for name, values in self.view(searcher).facet_docs().items()
+        }
 
     def scores(self, searcher: Searcher, required: list[Clause]) -> np.ndarray:
         """BM25 without length normalisation (b = 0) of every document, title words weighing TITLE_BOOST times more."""
@@ -393,4 +414,6 @@ class Evaluator:
     def body_words(self, searcher: Searcher, required: list[Clause]) -> set[str]:
         """The body words the required clauses matched on (to highlight)."""
         view = self.view(searcher)
-        return {term for clause in required for leaf in clause if leaf.fieldname == "body" for term in view.terms_of(leaf)}
+        return {
+            term for clause in required for leaf in clause if leaf.fieldname == "body" for term in view.terms_of(leaf)
+        }

@@ -15,7 +15,15 @@ def _history(db):
     author = make_user(db, "Alix")
     moderator = make_user(db, "Modo", role="moderator")
     page = make_page(db, "Marché <b>bio</b>", "un\n", actor=author)
-    services.save_page(db, page, body="un\ndeux\n", comment="<script>x</script> ajout", actor=author, base_revision_id=page.current_revision_id, policy="account")
+    services.save_page(
+        db,
+        page,
+        body="un\ndeux\n",
+        comment="<script>x</script> ajout",
+        actor=author,
+        base_revision_id=page.current_revision_id,
+        policy="account",
+    )
     services.rename_page(db, page, "Marché bio", actor=author, policy="account")
     services.protect_page(db, page, True, actor=moderator)
     services.delete_page(db, page, actor=moderator, comment="doublon")

@@ -19,7 +19,9 @@ def events(app, db):
     author = demo_author(db)
     form = records.get_form(db, "evenement")
 
-    def _make(title: str, horaire: dict[str, Any], *, status: str = "published", actor: Any = None, **values: Any) -> Any:
+    def _make(
+        title: str, horaire: dict[str, Any], *, status: str = "published", actor: Any = None, **values: Any
+    ) -> Any:
         schedule = {"timezone": "Europe/Paris", **horaire}
         record = records.create_record(db, form, {"title": title, "horaire": schedule, **values}, actor=actor or author,
                                        policy="account", status=status)  # fmt: skip

@@ -26,7 +26,9 @@ def paris(*args: int) -> dt.datetime:
 
 
 def test_a_saved_event_is_indexed_with_a_stable_uid(db, events):
-    record = events("Ciné-débat", {"start": "2026-12-04T20:30", "end": "2026-12-04T23:00"}, organisateur="Cinéma Manivel")
+    record = events(
+        "Ciné-débat", {"start": "2026-12-04T20:30", "end": "2026-12-04T23:00"}, organisateur="Cinéma Manivel"
+    )
     event = db.get(AgendaEvent, record.id)
     assert event.public and not event.recurring and event.organiser == "Cinéma Manivel"
     uid = event.uid
@@ -64,7 +66,10 @@ def test_exceptions_overrides_and_cancellations(db, events):
     db.commit()
     items = occurrences.occurrences(db, paris(2026, 11, 1), paris(2027, 3, 1))
     assert [(i.start, i.cancelled) for i in items] == [
-        (paris(2026, 11, 10, 20), False), (paris(2027, 1, 14, 19), False), (paris(2027, 2, 9, 20), True)]
+        (paris(2026, 11, 10, 20), False),
+        (paris(2027, 1, 14, 19), False),
+        (paris(2027, 2, 9, 20), True),
+    ]
     moved = items[1]
     assert moved.moved and moved.location == "Salle du Parc" and moved.end == paris(2027, 1, 14, 21)
     assert occurrences.upcoming(db, now=paris(2027, 2, 1), number=5) == []  # the cancelled one is not "next"
@@ -98,7 +103,9 @@ def test_sequence_rises_on_schedule_changes_only(db, events):
         return db.get(AgendaEvent, record.id).sequence
 
     assert save(description="Apportez vos objets.") == 0
-    assert save(horaire={"start": "2026-11-07T14:30", "rrule": "FREQ=MONTHLY;BYDAY=1SA", "timezone": "Europe/Paris"}) == 1
+    assert (
+        save(horaire={"start": "2026-11-07T14:30", "rrule": "FREQ=MONTHLY;BYDAY=1SA", "timezone": "Europe/Paris"}) == 1
+    )
     overrides.cancel_occurrence(db, record, event, "2026-12-05T14:30", actor=events.author, policy="account")
     assert event.sequence == 2
 
@@ -130,8 +137,12 @@ def test_queries_outside_the_stored_window_expand_on_the_fly(db, events):
 
 
 def test_filters_by_theme_zone_organiser_and_form(db, events):
-    events("Marché", {"start": "2026-11-23T08:00"}, themes=["alimentation"], commune="35236", organisateur="Ville de Redon")
-    events("Concert", {"start": "2026-11-24T20:00"}, themes=["culture"], commune="35236", organisateur="Comité des fêtes")
+    events(
+        "Marché", {"start": "2026-11-23T08:00"}, themes=["alimentation"], commune="35236", organisateur="Ville de Redon"
+    )
+    events(
+        "Concert", {"start": "2026-11-24T20:00"}, themes=["culture"], commune="35236", organisateur="Comité des fêtes"
+    )
     events("Balade", {"start": "2026-11-25T14:00"}, themes=["environnement"], commune="44036")
     window = (paris(2026, 11, 1), paris(2026, 12, 1))
 

@@ -29,10 +29,12 @@ def _soon(days: int, hour: int = 10) -> str:
 
 
 def test_month_grid_is_rendered_on_the_server(client, events):
-    events("Wiki-party", {"start": "2026-11-14T10:00", "end": "2026-11-14T12:00", "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=3"})
+    events(
+        "Wiki-party", {"start": "2026-11-14T10:00", "end": "2026-11-14T12:00", "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=3"}
+    )
     page = client.get("/agenda/mois/2026-11")
     assert page.status_code == 200 and "<script" not in page.text
-    grid = page.text[page.text.index('<table class="month-grid">'):]
+    grid = page.text[page.text.index('<table class="month-grid">') :]
     assert "<caption>" in grid and 'scope="col"' in grid
     cells = re.findall(r"<td[^>]*>(.*?)</td>", grid, re.S)
     found = [i for i, cell in enumerate(cells) if "Wiki-party" in cell]
@@ -62,7 +64,9 @@ def test_upcoming_list_groups_by_day_with_shortcuts_and_filters(client, events):
     assert "Aujourd’hui" in page.text and "Ce week-end" in page.text and 'class="day-title"' in page.text
     filtered = client.get("/agenda?theme=culture")
     assert "Concert" in filtered.text and "Marché</bdi>" not in filtered.text
-    assert "/agenda.ics?theme=culture" in filtered.text and "webcal://wiki.test/agenda.ics?theme=culture" in filtered.text
+    assert (
+        "/agenda.ics?theme=culture" in filtered.text and "webcal://wiki.test/agenda.ics?theme=culture" in filtered.text
+    )
     assert client.get("/agenda?quand=aujourdhui").status_code == 200
     assert "Marché" not in client.get("/agenda?depuis=2000-01-01").text
 
@@ -95,7 +99,13 @@ def test_event_page_has_json_ld_and_an_ics_link(client, events):
 def test_private_events_never_leak(client, db, events):
     camille = events.contributor
     draft = events("Réunion privée", {"start": _soon(2)}, status="draft", actor=camille)
-    for url in ("/agenda", "/agenda.ics", "/donnees/evenement.ics", "/api/v1/events", f"/agenda/evenements/{draft.id}.ics"):
+    for url in (
+        "/agenda",
+        "/agenda.ics",
+        "/donnees/evenement.ics",
+        "/api/v1/events",
+        f"/agenda/evenements/{draft.id}.ics",
+    ):
         assert "Réunion privée" not in client.get(url).text
     assert client.get(f"/agenda/evenements/{draft.id}").status_code == 404
 
@@ -103,7 +113,10 @@ def test_private_events_never_leak(client, db, events):
 def test_feed_round_trips_to_exactly_our_occurrences(client, db, events):
     record = events("Conseil", {"start": "2026-10-13T20:00", "end": "2026-10-13T22:00", "rrule": "FREQ=MONTHLY;BYDAY=2TU;COUNT=8",
                                 "exdates": ["2026-12-08"]})  # fmt: skip
-    events("Marché", {"start": "2026-10-19T08:00", "end": "2026-10-19T13:00", "rrule": "FREQ=WEEKLY;BYDAY=MO;UNTIL=20261130"})
+    events(
+        "Marché",
+        {"start": "2026-10-19T08:00", "end": "2026-10-19T13:00", "rrule": "FREQ=WEEKLY;BYDAY=MO;UNTIL=20261130"},
+    )
     events("Fête", {"start": "2026-10-24", "end": "2026-10-25", "all_day": True})
     events("Nuit du changement d'heure", {"start": "2026-10-24T23:00", "end": "2026-10-25T04:00"})
     called_off = events("Concert", {"start": "2026-11-07T20:30"})
@@ -131,7 +144,9 @@ def test_feed_round_trips_to_exactly_our_occurrences(client, db, events):
                                                                                "2026-11-07T20:30:00+01:00"}  # fmt: skip
     # The cancelled council date is an override with STATUS:CANCELLED, kept out of the series by its EXDATE too;
     # the cancelled concert is a VEVENT with STATUS:CANCELLED, which calendar clients read as such.
-    assert [v["DTSTART"].dt.isoformat() for v in found if str(v["STATUS"]) == "CANCELLED"] == ["2026-11-07T20:30:00+01:00"]
+    assert [v["DTSTART"].dt.isoformat() for v in found if str(v["STATUS"]) == "CANCELLED"] == [
+        "2026-11-07T20:30:00+01:00"
+    ]
     (council,) = [v for v in calendar.walk("VEVENT") if "RECURRENCE-ID" in v and str(v["STATUS"]) == "CANCELLED"]
     assert council["RECURRENCE-ID"].dt.isoformat() == "2027-02-09T20:00:00+01:00" and str(council["UID"]) == event.uid
 
@@ -157,7 +172,10 @@ def test_feed_is_filtered_cached_and_changes_with_the_events(client, db, events)
 def test_b5_42_hostile_title_through_the_form_stays_one_summary(client, events):
     _login(client)
     title = "Réunion\r\nATTENDEE:mailto:x@evil\r\nBEGIN:VALARM;x,y\\z"
-    response = client.post("/annuaire/evenement/nouvelle", data={"title": title, "horaire_start": _soon(4, 18), "horaire_timezone": "Europe/Paris"})
+    response = client.post(
+        "/annuaire/evenement/nouvelle",
+        data={"title": title, "horaire_start": _soon(4, 18), "horaire_timezone": "Europe/Paris"},
+    )
     assert response.status_code == 302
     (vevent,) = icalendar.Calendar.from_ical(client.get("/agenda.ics").data).walk("VEVENT")
     assert "ATTENDEE" not in vevent and not vevent.walk("VALARM")
@@ -193,7 +211,11 @@ def test_refused_recurrence_keeps_what_was_typed(client, events):
         "title": "Bombe", "description": "Mon long texte", "horaire_start": "2026-11-03T14:00",
         "horaire_timezone": "Europe/Paris", "horaire_rrule": "FREQ=SECONDLY"})  # fmt: skip
     assert response.status_code == 400
-    assert "trop fréquente" in response.text and 'value="FREQ=SECONDLY"' in response.text and "Mon long texte" in response.text
+    assert (
+        "trop fréquente" in response.text
+        and 'value="FREQ=SECONDLY"' in response.text
+        and "Mon long texte" in response.text
+    )
     response = client.post("/annuaire/evenement/nouvelle", data={
         "title": "Jamais", "horaire_start": "2026-11-03T14:00", "horaire_timezone": "Europe/Paris",
         "horaire_rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"})  # fmt: skip
@@ -205,30 +227,50 @@ def test_refused_recurrence_keeps_what_was_typed(client, events):
 
 
 def test_edit_or_cancel_one_date_through_the_pages(client, db, events):
-    record = events("Repair café", {"start": "2026-11-07T14:00", "end": "2026-11-07T17:00", "rrule": "FREQ=MONTHLY;BYDAY=1SA;COUNT=6"})
+    record = events(
+        "Repair café",
+        {"start": "2026-11-07T14:00", "end": "2026-11-07T17:00", "rrule": "FREQ=MONTHLY;BYDAY=1SA;COUNT=6"},
+    )
     url = f"/agenda/evenements/{record.id}/occurrences/2026-12-05T14:00"
     assert "/-/connexion" in client.get(url).location
     _login(client)
     page = client.get(url)
     assert page.status_code == 200 and "Annuler cette date" in page.text
     refused = client.post(url, data={"action": "modifier", "start": "32/12/2026 10:00", "title": "Spécial Noël"})
-    assert refused.status_code == 400 and 'value="Spécial Noël"' in refused.text and 'aria-invalid="true"' in refused.text
-    assert client.post(url, data={"action": "modifier", "start": "2026-12-12T14:00", "title": "Spécial Noël"}).status_code == 302
-    assert client.post(f"/agenda/evenements/{record.id}/occurrences/2027-01-02T14:00", data={"action": "annuler"}).status_code == 302
+    assert (
+        refused.status_code == 400 and 'value="Spécial Noël"' in refused.text and 'aria-invalid="true"' in refused.text
+    )
+    assert (
+        client.post(url, data={"action": "modifier", "start": "2026-12-12T14:00", "title": "Spécial Noël"}).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/agenda/evenements/{record.id}/occurrences/2027-01-02T14:00", data={"action": "annuler"}
+        ).status_code
+        == 302
+    )
     assert client.get(f"/agenda/evenements/{record.id}/occurrences/2027-01-03T14:00").status_code == 404
     calendar = icalendar.Calendar.from_ical(client.get(f"/agenda/evenements/{record.id}.ics").data)
     master, moved, cancelled = calendar.walk("VEVENT")
     assert [d.dt for d in master["EXDATE"].dts] == [dt.datetime(2027, 1, 2, 14, tzinfo=PARIS)]
-    assert cancelled["RECURRENCE-ID"].dt == dt.datetime(2027, 1, 2, 14, tzinfo=PARIS) and str(cancelled["STATUS"]) == "CANCELLED"
+    assert (
+        cancelled["RECURRENCE-ID"].dt == dt.datetime(2027, 1, 2, 14, tzinfo=PARIS)
+        and str(cancelled["STATUS"]) == "CANCELLED"
+    )
     assert moved["RECURRENCE-ID"].dt == dt.datetime(2026, 12, 5, 14, tzinfo=PARIS)
-    assert str(moved["SUMMARY"]) == "Spécial Noël" and moved["DTSTART"].dt == dt.datetime(2026, 12, 12, 14, tzinfo=PARIS)
+    assert str(moved["SUMMARY"]) == "Spécial Noël" and moved["DTSTART"].dt == dt.datetime(
+        2026, 12, 12, 14, tzinfo=PARIS
+    )
     assert int(master["SEQUENCE"]) == 2
     grid = client.get("/agenda/mois/2027-01").text
     assert "Annulé" in grid
 
 
 def test_events_api_shape_and_errors(client, events):
-    record = events("Fête", {"start": "2026-10-24", "end": "2026-10-25", "all_day": True}, organisateur="Comité des fêtes")
+    record = events(
+        "Fête", {"start": "2026-10-24", "end": "2026-10-25", "all_day": True}, organisateur="Comité des fêtes"
+    )
     body = client.get("/api/v1/events?start=2026-10-01&end=2026-11-01&organisateur=Comité des fêtes").json
     (item,) = body["items"]
     assert item == {**item, "record_id": record.id, "title": "Fête", "start": "2026-10-24", "end": "2026-10-25", "all_day": True,
@@ -247,7 +289,7 @@ def test_agenda_macro_embeds_the_next_events(client, db, events):
     make_page(db, "Sortir", '{{agenda theme="Culture" zone="35236" nombre="5"}}\n\n{{agenda nombre="abc"}}\n')
     db.commit()
     page = client.get("/pages/sortir").text
-    section = page[page.index("macro-agenda"):]
+    section = page[page.index("macro-agenda") :]
     assert "Concert" in section and "Marché" not in section.split("</section>")[0]
     assert "nombre doit être un entier" in page
 
@@ -267,7 +309,7 @@ def test_moderators_only_import(client, db, events):
 
 
 def test_hostile_titles_stay_text_on_every_agenda_page(client, events):
-    title = '</script><script>alert(1)</script><img src=x onerror=alert(1)>'
+    title = "</script><script>alert(1)</script><img src=x onerror=alert(1)>"
     record = events(title, {"start": _soon(2, 18)}, organisateur='"><svg onload=alert(1)>', adresse="<b>rue</b>")
     for url in ("/agenda", f"/agenda/mois/{_soon(2)[:7]}", f"/agenda/evenements/{record.id}", "/agenda/archives"):
         text = client.get(url).text

@@ -61,7 +61,12 @@ class Contract:
         path = openapi_path(rule.rule)
         operation = self.doc["paths"][path][method.lower()]
         answers = operation["responses"]
-        assert str(response.status_code) in answers, (method, url, response.status_code, response.get_data(as_text=True)[:300])
+        assert str(response.status_code) in answers, (
+            method,
+            url,
+            response.status_code,
+            response.get_data(as_text=True)[:300],
+        )
         answer = answers[str(response.status_code)]
         if "content" in answer:
             assert response.mimetype == "application/json"
@@ -89,7 +94,7 @@ def test_real_answers_match_the_document(contract, db):
     moderator = make_user(db, "Modo", role="moderator")
     auth = {"Authorization": "Bearer " + tokens.create_token(db, writer, "t").secret}
     mod = {"Authorization": "Bearer " + tokens.create_token(db, moderator, "t").secret}
-    page = make_page(db, "Accueil", "Bienvenue [[Ailleurs]] {{liste form=\"initiative\"}}\n", actor=writer)
+    page = make_page(db, "Accueil", 'Bienvenue [[Ailleurs]] {{liste form="initiative"}}\n', actor=writer)
     gone = make_page(db, "Ancienne")
     pages.delete_page(db, gone, actor=moderator)
     db.commit()
@@ -113,7 +118,13 @@ def test_real_answers_match_the_document(contract, db):
     call("GET", "/api/v1/forms/initiative")
     call("GET", "/api/v1/forms/inconnu")
 
-    values = {"title": "Jardin partagé", "resume": "Un jardin.", "porteur": "Collectif", "description": "On jardine.", "themes": ["agriculture"]}
+    values = {
+        "title": "Jardin partagé",
+        "resume": "Un jardin.",
+        "porteur": "Collectif",
+        "description": "On jardine.",
+        "themes": ["agriculture"],
+    }
     created = call("POST", "/api/v1/forms/initiative/records", json={"values": values}, headers=auth)
     assert created.status_code == 201, created.json
     call("POST", "/api/v1/forms/initiative/records", json={"values": {}}, headers=auth)
@@ -124,15 +135,30 @@ def test_real_answers_match_the_document(contract, db):
     form_etag = call("GET", "/api/v1/forms/initiative").headers["ETag"]
     assert call("GET", "/api/v1/forms/initiative", headers={"If-None-Match": form_etag}).status_code == 304
     call("GET", "/api/v1/records/999999")
-    call("PUT", url, json={"values": values | {"title": "Jardin partagé du Bourg"}}, headers=auth | {"If-Match": created.headers["ETag"]})
+    call(
+        "PUT",
+        url,
+        json={"values": values | {"title": "Jardin partagé du Bourg"}},
+        headers=auth | {"If-Match": created.headers["ETag"]},
+    )
     call("PUT", url, json={"values": values}, headers=auth | {"If-Match": created.headers["ETag"]})
     call("PUT", url, json={"values": values}, headers=auth)
     call("DELETE", url, headers=auth)
     call("DELETE", url, headers=mod)
 
-    geo.save_zone(db, code="35236", name="Redon", level="commune",
-                  geometry={"type": "Polygon", "coordinates": [[[-2.1, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.1, 47.6]]]})
-    market = {"start": "2026-11-07T08:00", "end": "2026-11-07T13:00", "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=4", "timezone": "Europe/Paris"}
+    geo.save_zone(
+        db,
+        code="35236",
+        name="Redon",
+        level="commune",
+        geometry={"type": "Polygon", "coordinates": [[[-2.1, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.1, 47.6]]]},
+    )
+    market = {
+        "start": "2026-11-07T08:00",
+        "end": "2026-11-07T13:00",
+        "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=4",
+        "timezone": "Europe/Paris",
+    }
     event = records.create_record(db, records.get_form(db, "evenement"), {"title": "Marché", "horaire": market},
                                   actor=writer, policy="account")  # fmt: skip
     records.create_record(db, records.get_form(db, "evenement"), {"title": "Foire", "horaire": {"start": "2026-11-11", "all_day": True}},

@@ -9,12 +9,30 @@ from wiki.records import services
 
 FIELDS = [
     {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom", "required": True},
-    {"id": "f_00000002", "key": "categorie", "type": "choice", "label": "Catégorie", "options": {"choices": [{"value": "bio", "label": "Bio"}]}},
-    {"id": "f_00000003", "key": "horaires_membres", "type": "text", "label": "Horaires (membres)", "visibility": "members"},
+    {
+        "id": "f_00000002",
+        "key": "categorie",
+        "type": "choice",
+        "label": "Catégorie",
+        "options": {"choices": [{"value": "bio", "label": "Bio"}]},
+    },
+    {
+        "id": "f_00000003",
+        "key": "horaires_membres",
+        "type": "text",
+        "label": "Horaires (membres)",
+        "visibility": "members",
+    },
     {"id": "f_00000004", "key": "note_interne", "type": "text", "label": "Note interne", "visibility": "private"},
     {"id": "f_00000005", "key": "telephone", "type": "phone", "label": "Téléphone du contact", "personal": True},
 ]
-VALUES = {"title": "Ferme du Pâtis", "categorie": "bio", "horaires_membres": "mardi 18 h", "note_interne": "à rappeler", "telephone": "06 12 34 56 78"}
+VALUES = {
+    "title": "Ferme du Pâtis",
+    "categorie": "bio",
+    "horaires_membres": "mardi 18 h",
+    "note_interne": "à rappeler",
+    "telephone": "06 12 34 56 78",
+}
 
 
 def _bearer(db, user):
@@ -29,9 +47,16 @@ def test_each_caller_sees_only_what_the_web_pages_show(make_app, db):
     member = make_user(db, "Membre")
     form = services.create_form(db, key="producteurs", title="Producteurs", fields=FIELDS, actor=moderator)
     published = services.create_record(db, form, VALUES, actor=author, policy="open")
-    draft = services.create_record(db, form, VALUES | {"title": "Brouillon"}, actor=author, policy="open", status="draft")
+    draft = services.create_record(
+        db, form, VALUES | {"title": "Brouillon"}, actor=author, policy="open", status="draft"
+    )
     pending = services.create_record(db, form, VALUES | {"title": "Anonyme"}, actor=Anonymous(), policy="open")
-    headers = {"moderator": _bearer(db, moderator), "author": _bearer(db, author), "member": _bearer(db, member), "anonymous": {}}
+    headers = {
+        "moderator": _bearer(db, moderator),
+        "author": _bearer(db, author),
+        "member": _bearer(db, member),
+        "anonymous": {},
+    }
     db.commit()
     assert pending.status == "pending"
 
@@ -71,7 +96,11 @@ def test_writes_keep_the_values_the_caller_cannot_see(client, db):
     auth = _bearer(db, member)
     db.commit()
     etag = client.get(f"/api/v1/records/{record.id}", headers=auth).headers["ETag"]
-    changed = client.put(f"/api/v1/records/{record.id}", json={"values": {"title": "Ferme du Pâtis (Redon)", "categorie": "bio", "horaires_membres": "mercredi"}}, headers=auth | {"If-Match": etag})
+    changed = client.put(
+        f"/api/v1/records/{record.id}",
+        json={"values": {"title": "Ferme du Pâtis (Redon)", "categorie": "bio", "horaires_membres": "mercredi"}},
+        headers=auth | {"If-Match": etag},
+    )
     assert changed.status_code == 200, changed.json
     assert set(changed.json["values"]) == {"title", "categorie", "horaires_membres"}
     seen_by_author = client.get(f"/api/v1/records/{record.id}", headers=_bearer_commit(db, author)).json["values"]

@@ -33,7 +33,15 @@ def test_page_detail_is_sanitized_json(client, db):
 
 def test_revisions(client, db):
     page = make_page(db, "Histoire", "un\n")
-    services.save_page(db, page, body="deux\n", comment="suite", actor=make_user(db, "Alix"), base_revision_id=page.current_revision_id, policy="account")
+    services.save_page(
+        db,
+        page,
+        body="deux\n",
+        comment="suite",
+        actor=make_user(db, "Alix"),
+        base_revision_id=page.current_revision_id,
+        policy="account",
+    )
     db.commit()
     data = client.get("/api/v1/pages/histoire/revisions").json
     assert data["total"] == 2

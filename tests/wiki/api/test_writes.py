@@ -20,7 +20,9 @@ def bearer(db, name="Camille", role="contributor"):
 def test_put_page_creates_then_needs_if_match(client, db):
     auth = bearer(db)
     db.commit()
-    created = client.put("/api/v1/pages/jardin-partage", json={"text": "Premier texte.\n", "comment": "départ"}, headers=auth)
+    created = client.put(
+        "/api/v1/pages/jardin-partage", json={"text": "Premier texte.\n", "comment": "départ"}, headers=auth
+    )
     assert created.status_code == 201
     assert created.headers["Location"].endswith("/api/v1/pages/jardin-partage")
     assert created.json["content_markdown"] == "Premier texte.\n" and created.json["title"] == "Jardin partage"
@@ -31,7 +33,9 @@ def test_put_page_creates_then_needs_if_match(client, db):
     assert missing.status_code == 428 and missing.json["error"] == "precondition_required"
     assert missing.headers["ETag"] == etag
 
-    saved = client.put("/api/v1/pages/jardin-partage", json={"text": "Deuxième texte.\n"}, headers=auth | {"If-Match": etag})
+    saved = client.put(
+        "/api/v1/pages/jardin-partage", json={"text": "Deuxième texte.\n"}, headers=auth | {"If-Match": etag}
+    )
     assert saved.status_code == 200 and saved.json["revision"] == 2
     assert saved.headers["ETag"] != etag
 
@@ -62,7 +66,9 @@ def test_writes_need_a_valid_token(client, db, auth):
     assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"].startswith("Bearer")
     # A logged-in browser session never authorises an API write (no CSRF exposure).
     auth.login()
-    assert client.put("/api/v1/pages/accueil", json={"text": "via cookie"}, headers={"If-Match": etag}).status_code == 401
+    assert (
+        client.put("/api/v1/pages/accueil", json={"text": "via cookie"}, headers={"If-Match": etag}).status_code == 401
+    )
     for header in (f"Bearer {revoked.secret}", "Bearer ldt_inconnu", "Basic Y2FtaWxsZTp4"):
         refused = client.get("/api/v1/pages/accueil", headers={"Authorization": header})
         assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["WWW-Authenticate"]
@@ -109,7 +115,10 @@ def test_protected_page_and_readonly_instance(make_app, db):
     services.protect_page(db, page, True, actor=make_user(db, "Modo", role="moderator"))
     db.commit()
     etag = client.get("/api/v1/pages/charte").headers["ETag"]
-    assert client.put("/api/v1/pages/charte", json={"text": "x"}, headers=contributor | {"If-Match": etag}).status_code == 403
+    assert (
+        client.put("/api/v1/pages/charte", json={"text": "x"}, headers=contributor | {"If-Match": etag}).status_code
+        == 403
+    )
     assert client.put("/api/v1/pages/nouvelle", json={"text": "x"}, headers=contributor).status_code == 403
 
 
@@ -133,10 +142,16 @@ def forms(db):
 
 
 def _initiative(name="Repair café de Redon"):
-    return {"values": {
-        "title": name, "resume": "Réparer ensemble plutôt que jeter.", "porteur": "Association Répar'Redon",
-        "description": "Un samedi par mois.", "themes": ["economie"], "communes": ["35236"],
-    }}
+    return {
+        "values": {
+            "title": name,
+            "resume": "Réparer ensemble plutôt que jeter.",
+            "porteur": "Association Répar'Redon",
+            "description": "Un samedi par mois.",
+            "themes": ["economie"],
+            "communes": ["35236"],
+        }
+    }
 
 
 def test_record_create_update_delete(client, db, forms):
@@ -155,7 +170,9 @@ def test_record_create_update_delete(client, db, forms):
 
     changed = dict(body["values"], title="Repair café du pays de Redon")
     assert client.put(record_url, json={"values": changed}, headers=contributor).status_code == 428
-    updated = client.put(record_url, json={"values": changed, "comment": "nom complet"}, headers=contributor | {"If-Match": etag})
+    updated = client.put(
+        record_url, json={"values": changed, "comment": "nom complet"}, headers=contributor | {"If-Match": etag}
+    )
     assert updated.status_code == 200 and updated.json["title"] == "Repair café du pays de Redon"
     assert updated.json["revision"] == 2
     stale = client.put(record_url, json={"values": body["values"]}, headers=contributor | {"If-Match": etag})
@@ -172,7 +189,9 @@ def test_record_create_update_delete(client, db, forms):
 def test_record_validation_errors_name_the_fields(client, db, forms):
     auth = bearer(db)
     db.commit()
-    refused = client.post("/api/v1/forms/initiative/records", json={"values": {"title": "", "site_web": "pas une adresse"}}, headers=auth)
+    refused = client.post(
+        "/api/v1/forms/initiative/records", json={"values": {"title": "", "site_web": "pas une adresse"}}, headers=auth
+    )
     assert refused.status_code == 400 and refused.json["error"] == "validation"
     assert {"title", "site_web"} <= set(refused.json["errors"]) and refused.json["message"]
     assert client.get("/api/v1/forms/initiative/records").json["total"] == 0
@@ -185,7 +204,11 @@ def test_drafts_and_private_values_stay_private(client, db, forms):
     author = bearer(db, "Autrice")
     other = bearer(db, "Autre")
     db.commit()
-    draft = client.post("/api/v1/forms/initiative/records", json={"values": {"title": "Projet secret"}, "status": "draft"}, headers=author)
+    draft = client.post(
+        "/api/v1/forms/initiative/records",
+        json={"values": {"title": "Projet secret"}, "status": "draft"},
+        headers=author,
+    )
     assert draft.status_code == 201 and draft.json["status"] == "draft"
     url = draft.headers["Location"]
     assert client.get(url, headers=author).status_code == 200
@@ -198,7 +221,13 @@ def test_drafts_and_private_values_stay_private(client, db, forms):
     personal = [f for f in form["fields"] if f["personal"] or f["visibility"] != "public"]
     assert personal, "the built-in initiative form has non-public fields"
     field = next(f for f in personal if f["type"] in ("email", "text", "phone"))
-    body["values"][field["key"]] = "contact@example.org" if field["type"] == "email" else "06 12 34 56 78" if field["type"] == "phone" else "Dominique"
+    body["values"][field["key"]] = (
+        "contact@example.org"
+        if field["type"] == "email"
+        else "06 12 34 56 78"
+        if field["type"] == "phone"
+        else "Dominique"
+    )
     created = client.post("/api/v1/forms/initiative/records", json=body, headers=author)
     assert created.status_code == 201, created.json
     assert field["key"] in created.json["values"]
@@ -215,7 +244,9 @@ def test_cors_and_preflight(client, db):
     assert read.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in read.headers
     assert "ETag" in read.headers["Access-Control-Expose-Headers"]
-    preflight = client.options("/api/v1/pages/accueil", headers={"Origin": "https://ailleurs.example", "Access-Control-Request-Method": "PUT"})
+    preflight = client.options(
+        "/api/v1/pages/accueil", headers={"Origin": "https://ailleurs.example", "Access-Control-Request-Method": "PUT"}
+    )
     assert preflight.status_code == 200
     assert "PUT" in preflight.headers["Access-Control-Allow-Methods"]
     assert "If-Match" in preflight.headers["Access-Control-Allow-Headers"]

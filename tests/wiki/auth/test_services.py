@@ -15,7 +15,9 @@ from wiki.errors import Throttled
 from wiki.errors import ValidationError
 
 
-@pytest.mark.parametrize("name", ["ab", "x" * 65, "Click http://spam.example", "www.pills.test", "<b>nom</b>", "a@b.fr", "../admin"])
+@pytest.mark.parametrize(
+    "name", ["ab", "x" * 65, "Click http://spam.example", "www.pills.test", "<b>nom</b>", "a@b.fr", "../admin"]
+)
 def test_bad_names_are_refused(db, name):
     with pytest.raises(ValidationError) as caught:
         services.create_user(db, name=name, password=PASSWORD, settings=FAST_HASH)

@@ -34,7 +34,9 @@ def test_read_only_tokens_read_but_never_write(client, db):
     headers = {"Authorization": f"Bearer {reader.secret}"}
     read = client.get("/api/v1/pages/accueil", headers=headers)
     assert read.status_code == 200
-    refused = client.put("/api/v1/pages/accueil", json={"text": "x"}, headers=headers | {"If-Match": read.headers["ETag"]})
+    refused = client.put(
+        "/api/v1/pages/accueil", json={"text": "x"}, headers=headers | {"If-Match": read.headers["ETag"]}
+    )
     assert refused.status_code == 403 and refused.json["message"] == "Ce jeton est en lecture seule."
     assert 'error="insufficient_scope"' in refused.headers["WWW-Authenticate"]
     assert client.get("/api/v1/pages/accueil").json["revision"] == 1
@@ -70,7 +72,12 @@ def test_cli_prints_a_working_token(runner, db, client):
     assert unknown.exit_code != 0 and "introuvable" in unknown.output
 
     listed = runner.invoke(args=["token", "list", "Camille"])
-    assert listed.exit_code == 0 and "import nocturne" in listed.output and "actif" in listed.output and "lecture seule" in listed.output
+    assert (
+        listed.exit_code == 0
+        and "import nocturne" in listed.output
+        and "actif" in listed.output
+        and "lecture seule" in listed.output
+    )
     assert secret not in listed.output
     token_id = listed.output.split("\t", 1)[0]
     assert runner.invoke(args=["token", "revoke", "Camille", "999"]).exit_code != 0
@@ -87,7 +94,9 @@ def test_account_page_creates_shows_once_and_revokes(client, db, auth):
     assert "Jetons d'API" in client.get("/-/compte").text
     refused = client.post("/-/compte/jetons", data={"action": "create", "token_name": "", "expires": "abc"})
     assert refused.status_code == 400 and "Entre 1 et 3650 jours" in refused.text
-    created = client.post("/-/compte/jetons", data={"action": "create", "token_name": "Tableur", "expires": "30", "can_write": "1"})
+    created = client.post(
+        "/-/compte/jetons", data={"action": "create", "token_name": "Tableur", "expires": "30", "can_write": "1"}
+    )
     assert created.status_code == 200 and created.headers["Cache-Control"] == "no-store"
     secret = re.search(r'value="(ldt_[^"]+)"', created.text).group(1)
     assert secret not in client.get("/-/compte").text  # shown once

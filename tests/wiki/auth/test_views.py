@@ -40,7 +40,17 @@ def test_registration_can_be_closed(make_app):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.tld", "//evil.tld", "/\\evil.tld", "\\\\evil.tld", "/%5Cevil.tld", "https:evil.tld", "javascript:alert(1)", "/%0d%0aLocation:x", "//%2fevil.tld"],
+    [
+        "https://evil.tld",
+        "//evil.tld",
+        "/\\evil.tld",
+        "\\\\evil.tld",
+        "/%5Cevil.tld",
+        "https:evil.tld",
+        "javascript:alert(1)",
+        "/%0d%0aLocation:x",
+        "//%2fevil.tld",
+    ],
 )
 def test_login_next_only_allows_local_paths(client, db, target):
     make_user(db, "Camille")
@@ -53,7 +63,9 @@ def test_login_next_only_allows_local_paths(client, db, target):
 def test_login_next_local_path(client, db):
     make_user(db, "Camille")
     db.commit()
-    response = client.post("/-/connexion", data={"name": "Camille", "password": PASSWORD, "next": "/pages/accueil/edit"})
+    response = client.post(
+        "/-/connexion", data={"name": "Camille", "password": PASSWORD, "next": "/pages/accueil/edit"}
+    )
     assert response.location.endswith("/pages/accueil/edit")
 
 
@@ -109,7 +121,9 @@ def test_user_admin_is_for_admins(client, db):
     assert client.post("/-/comptes", data={"user_id": user.id, "role": "admin", "is_active": "1"}).status_code == 403
     client.post("/-/deconnexion")
     client.post("/-/connexion", data={"name": "Admin", "password": PASSWORD})
-    assert client.post("/-/comptes", data={"user_id": user.id, "role": "moderator", "is_active": "1"}).status_code == 302
+    assert (
+        client.post("/-/comptes", data={"user_id": user.id, "role": "moderator", "is_active": "1"}).status_code == 302
+    )
     db.expire_all()
     assert db.get(type(user), user.id).role == "moderator"
 

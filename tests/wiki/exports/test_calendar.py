@@ -90,7 +90,9 @@ def test_a_cold_feed_only_concatenates_stored_bytes_and_is_byte_identical(client
 def test_after_a_change_only_the_changed_event_is_read_again(client, db, events, agenda_events, monkeypatch):  # noqa: F811
     series, fete, _ = agenda_events
     client.get("/donnees/evenement.ics")
-    overrides.cancel_occurrence(db, fete, db.get(AgendaEvent, fete.id), _soon(10)[:10], actor=events.author, policy="account")
+    overrides.cancel_occurrence(
+        db, fete, db.get(AgendaEvent, fete.id), _soon(10)[:10], actor=events.author, policy="account"
+    )
     db.commit()
     stored = db.get(AgendaEvent, fete.id).ical
     assert b"STATUS:CANCELLED" in stored  # written by the change itself

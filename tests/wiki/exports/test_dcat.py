@@ -19,7 +19,15 @@ DATASET_PROPERTIES = {
     DCTERMS.title, DCTERMS.description, DCAT.contactPoint, DCAT.distribution, DCAT.keyword, DCTERMS.publisher,
     DCTERMS.spatial, DCAT.theme, DCTERMS.issued, DCTERMS.modified, DCTERMS.accrualPeriodicity, DCAT.landingPage, DCTERMS.identifier,
 }  # fmt: skip
-DISTRIBUTION_PROPERTIES = {DCAT.accessURL, DCAT.downloadURL, DCAT.mediaType, DCTERMS.format, DCTERMS.license, DCTERMS.title, DCTERMS.description}
+DISTRIBUTION_PROPERTIES = {
+    DCAT.accessURL,
+    DCAT.downloadURL,
+    DCAT.mediaType,
+    DCTERMS.format,
+    DCTERMS.license,
+    DCTERMS.title,
+    DCTERMS.description,
+}
 
 
 def _graph(client, ext):
@@ -49,16 +57,29 @@ def test_catalog_carries_mandatory_and_recommended_properties(client, seeded, ex
         assert {p for p in graph.predicates(dist)} >= DISTRIBUTION_PROPERTIES
         assert str(graph.value(dist, DCTERMS.license)) == "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
     pages = URIRef("http://wiki.test/donnees/pages")
-    assert str(graph.value(graph.value(pages, DCAT.distribution), DCAT.downloadURL)) == "http://wiki.test/donnees/pages.zip"
+    assert (
+        str(graph.value(graph.value(pages, DCAT.distribution), DCAT.downloadURL))
+        == "http://wiki.test/donnees/pages.zip"
+    )
 
 
 def test_catalog_covers_what_udata_publishes_for_a_dataset(client, seeded):
     """Every property data.gouv.fr's own DCAT output uses on datasets and distributions (bar its
     internal ones) is in ours, so its DCAT harvester finds what it looks for."""
     sample = Graph().parse(UDATA_SAMPLE, format="xml")
-    internal = {"http://www.w3.org/ns/adms#identifier", "http://purl.org/dc/terms/creator", "http://purl.org/dc/terms/rights"}
+    internal = {
+        "http://www.w3.org/ns/adms#identifier",
+        "http://purl.org/dc/terms/creator",
+        "http://purl.org/dc/terms/rights",
+    }
+
     def used(graph, kind):
-        return {p for s in graph.subjects(RDF.type, kind) for p in graph.predicates(s) if str(p) not in internal and "distributor" not in str(p)}
+        return {
+            p
+            for s in graph.subjects(RDF.type, kind)
+            for p in graph.predicates(s)
+            if str(p) not in internal and "distributor" not in str(p)
+        }
 
     ours, _ = _graph(client, "jsonld")
     assert used(sample, DCAT.Dataset) <= used(ours, DCAT.Dataset)
@@ -69,7 +90,10 @@ def test_catalog_follows_the_metadata_moderators_set(client, seeded):
     from tests.exports_support import login
 
     login(client, "Modo")
-    client.post("/donnees/fermes/modifier", data={"license": "odbl-1.0", "frequency": "weekly", "contact_name": "CDD du Pays", "keywords": "marchés"})
+    client.post(
+        "/donnees/fermes/modifier",
+        data={"license": "odbl-1.0", "frequency": "weekly", "contact_name": "CDD du Pays", "keywords": "marchés"},
+    )
     graph, _ = _graph(client, "ttl")
     fermes = URIRef("http://wiki.test/donnees/fermes")
     assert str(graph.value(fermes, DCTERMS.accrualPeriodicity)).endswith("/WEEKLY")

@@ -125,7 +125,9 @@ def test_cancelled_occurrences_are_cancelled_overrides_kept_out_by_exdate():
 
 def test_a_cancelled_one_off_event_is_status_cancelled():
     schedule = EVENTS[5]["schedule"]
-    (vevent,) = parse(events_to_ical([make_event(6, schedule, cancelled=["2026-05-02T14:00"])], calendar_name="A")).walk("VEVENT")
+    (vevent,) = parse(
+        events_to_ical([make_event(6, schedule, cancelled=["2026-05-02T14:00"])], calendar_name="A")
+    ).walk("VEVENT")
     assert str(vevent["STATUS"]) == "CANCELLED" and "EXDATE" not in vevent and "RRULE" not in vevent
     (kept,) = parse(events_to_ical([EVENTS[5]], calendar_name="A")).walk("VEVENT")
     assert str(kept["STATUS"]) == "CONFIRMED"

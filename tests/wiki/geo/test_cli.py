@@ -7,7 +7,19 @@ from wiki.geo import services as geo
 
 
 def test_zones_import_command_loads_a_departement(runner, db, tmp_path):
-    result = runner.invoke(args=["zones", "import", str(BOUNDARIES / "communes-44-loire-atlantique.geojson"), "--level", "commune", "--code-field", "code", "--name-field", "nom"])
+    result = runner.invoke(
+        args=[
+            "zones",
+            "import",
+            str(BOUNDARIES / "communes-44-loire-atlantique.geojson"),
+            "--level",
+            "commune",
+            "--code-field",
+            "code",
+            "--name-field",
+            "nom",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "créée(s)" in result.output and "0 refusée(s)" in result.output
     assert geo.get_zone(db, "44185").name == "Saint-Nicolas-de-Redon"
@@ -15,9 +27,16 @@ def test_zones_import_command_loads_a_departement(runner, db, tmp_path):
 
 def test_zones_import_command_reports_bad_files(runner, tmp_path):
     wrong = tmp_path / "wrong.geojson"
-    wrong.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"nom": "X"}, "geometry": null}, 3]}')
+    wrong.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"nom": "X"}, "geometry": null}, 3]}'
+    )
     result = runner.invoke(args=["zones", "import", str(wrong), "--code-field", "code", "--name-field", "nom"])
-    assert result.exit_code == 0 and "objet 1" in result.output and "manquante" in result.output and "objet 2" in result.output
+    assert (
+        result.exit_code == 0
+        and "objet 1" in result.output
+        and "manquante" in result.output
+        and "objet 2" in result.output
+    )
     broken = tmp_path / "broken.geojson"
     broken.write_text("<kml/>")
     failed = runner.invoke(args=["zones", "import", str(broken)])

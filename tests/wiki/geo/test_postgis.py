@@ -54,7 +54,14 @@ def test_postgis_copies_follow_record_and_zone_writes(db, zones, moderator):
     place = add_place(db, moderator, "Gare de Redon", STATION)
     db.commit()
     assert shape_of(db, record_shapes, "record_id", place.id) == STATION
-    services.update_record(db, place, {"title": "Gare de Redon", "localisation": BAINS}, actor=moderator, policy="account", base_revision=None)
+    services.update_record(
+        db,
+        place,
+        {"title": "Gare de Redon", "localisation": BAINS},
+        actor=moderator,
+        policy="account",
+        base_revision=None,
+    )
     db.commit()
     assert shape_of(db, record_shapes, "record_id", place.id) == BAINS
     services.delete_record(db, place, actor=moderator)
@@ -65,8 +72,14 @@ def test_postgis_copies_follow_record_and_zone_writes(db, zones, moderator):
     redon = geo.get_zone(db, "35236")
     assert db.scalar(select(func.count()).select_from(zone_shapes)) == 5
     assert db.scalar(select(func.ST_IsValid(zone_shapes.c.geom)).where(zone_shapes.c.zone_id == redon.id)) is True
-    assert db.scalar(select(func.ST_Covers(zone_shapes.c.geom, func.ST_SetSRID(func.ST_MakePoint(*STATION["coordinates"]), 4326)))
-                     .where(zone_shapes.c.zone_id == redon.id)) is True
+    assert (
+        db.scalar(
+            select(
+                func.ST_Covers(zone_shapes.c.geom, func.ST_SetSRID(func.ST_MakePoint(*STATION["coordinates"]), 4326))
+            ).where(zone_shapes.c.zone_id == redon.id)
+        )
+        is True
+    )
     geo.save_zone(db, code="35999", name="Sans contour", level="commune", centre=(-2.0, 47.7))
     db.commit()
     assert shape_of(db, zone_shapes, "zone_id", geo.get_zone(db, "35999").id) is None
@@ -79,7 +92,10 @@ def test_postgis_copies_follow_record_and_zone_writes(db, zones, moderator):
 def test_postgis_and_the_zone_index_attach_points_alike(db, zones, moderator):
     index = geo.zone_index(db)
     rng = random.Random(3)
-    points = [{"type": "Point", "coordinates": [round(rng.uniform(-2.35, -1.95), 5), round(rng.uniform(47.55, 47.8), 5)]} for _ in range(150)]
+    points = [
+        {"type": "Point", "coordinates": [round(rng.uniform(-2.35, -1.95), 5), round(rng.uniform(47.55, 47.8), 5)]}
+        for _ in range(150)
+    ]
     # Points exactly on a boundary shared by two communes belong to both, on either path.
     redon = geo.get_zone(db, "35236").geometry
     ring = redon["coordinates"][0] if redon["type"] == "Polygon" else redon["coordinates"][0][0]
@@ -94,16 +110,36 @@ def test_postgis_and_the_zone_index_attach_points_alike(db, zones, moderator):
 def test_bbox_queries_use_the_gist_index(db, moderator):
     form = services.get_form(db, "lieu")
     rng = random.Random(5)
-    record_ids = list(db.scalars(text(
-        "INSERT INTO records (form_id, title, data, status, form_revision, revision_number, created_at, updated_at, search_text) "
-        "SELECT :form, 'Lieu ' || n, '{}', 'published', 1, 1, now(), now(), '' FROM generate_series(1, 20000) n RETURNING id"),
-        {"form": form.id}))
+    record_ids = list(
+        db.scalars(
+            text(
+                "INSERT INTO records (form_id, title, data, status, form_revision, revision_number, created_at, updated_at, search_text) "
+                "SELECT :form, 'Lieu ' || n, '{}', 'published', 1, 1, now(), now(), '' FROM generate_series(1, 20000) n RETURNING id"
+            ),
+            {"form": form.id},
+        )
+    )
     rows = []
     for record_id in record_ids:
         lon, lat = round(rng.uniform(-2.6, -1.0), 6), round(rng.uniform(46.9, 48.7), 6)
-        rows.append({"record_id": record_id, "form_id": form.id, "status": "published", "kind": "Point", "title": "Lieu", "summary": "",
-                     "geometry": {"type": "Point", "coordinates": [lon, lat]}, "approximate": False,
-                     "lon": lon, "lat": lat, "min_lon": lon, "min_lat": lat, "max_lon": lon, "max_lat": lat})
+        rows.append(
+            {
+                "record_id": record_id,
+                "form_id": form.id,
+                "status": "published",
+                "kind": "Point",
+                "title": "Lieu",
+                "summary": "",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "approximate": False,
+                "lon": lon,
+                "lat": lat,
+                "min_lon": lon,
+                "min_lat": lat,
+                "max_lon": lon,
+                "max_lat": lat,
+            }
+        )
     db.execute(RecordGeometry.__table__.insert(), rows)  # a bulk write: the trigger still copies every row
     db.commit()
     assert db.scalar(select(func.count()).select_from(record_shapes)) == 20000
@@ -117,7 +153,10 @@ def test_bbox_queries_use_the_gist_index(db, moderator):
     found = set(db.scalars(query))
     expected = {r["record_id"] for r in rows if -2.11 <= r["lon"] <= -2.05 and 47.63 <= r["lat"] <= 47.68}
     assert found == expected and expected
-    assert set(db.scalars(geo._filtered(select(RecordGeometry.record_id), town, [], points=True, spatial="bbox"))) == expected
+    assert (
+        set(db.scalars(geo._filtered(select(RecordGeometry.record_id), town, [], points=True, spatial="bbox")))
+        == expected
+    )
 
 
 def test_postgresql_without_postgis_works_through_the_bounding_boxes(postgres_server, tmp_path):
@@ -148,7 +187,13 @@ def test_postgresql_without_postgis_works_through_the_bounding_boxes(postgres_se
             db.commit()
             assert zones_of(db, inside) == ["35236"] and zones_of(db, outside) == ["35013"]
             form = services.get_form(db, "lieu")
-            data = geo.layer(db, geo.LayerQuery(form_ids=(form.id,), bbox=(-2.1, 47.64, -2.07, 47.67)), form_keys={}, url=str, theme_ids=[])
+            data = geo.layer(
+                db,
+                geo.LayerQuery(form_ids=(form.id,), bbox=(-2.1, 47.64, -2.07, 47.67)),
+                form_keys={},
+                url=str,
+                theme_ids=[],
+            )
             assert [f["id"] for f in data["features"]] == [inside.id]
             db.close()
     finally:
@@ -170,7 +215,9 @@ def test_a_dump_loaded_into_postgis_gets_its_spatial_copies_back(app, db, zones,
     dump = tmp_path / "instance.zip"
     with app.app_context():
         summary = dumping.dump(Database.engine(), dump, uploads=tmp_path / "uploads", settings={}, app_version="test")
-    assert "record_shapes" not in summary.tables and "zone_shapes" not in summary.tables  # derived: rebuilt, not carried
+    assert (
+        "record_shapes" not in summary.tables and "zone_shapes" not in summary.tables
+    )  # derived: rebuilt, not carried
     name = f"d_{uuid.uuid4().hex[:12]}"
     target = create_app(base_config(tmp_path / "target") | {"DATABASE_URL": postgres_server.create_database(name)})
     try:

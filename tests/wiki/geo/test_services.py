@@ -21,7 +21,14 @@ def zones_of(db, record):
 
 def add_place(db, actor, title, geometry, **values):
     form = services.get_form(db, "lieu")
-    return services.create_record(db, form, {"title": title, "localisation": geometry, **values}, actor=actor, policy="account", status="published")
+    return services.create_record(
+        db,
+        form,
+        {"title": title, "localisation": geometry, **values},
+        actor=actor,
+        policy="account",
+        status="published",
+    )
 
 
 def test_zone_import_from_real_communes_of_three_departements(db, zones):
@@ -44,7 +51,14 @@ def test_records_are_attached_to_their_commune_and_reattached_when_moved(db, zon
     place = add_place(db, moderator, "Gare de Redon", STATION)
     db.commit()
     assert zones_of(db, place) == ["35236"]
-    services.update_record(db, place, {"title": "Gare de Redon", "localisation": BAINS}, actor=moderator, policy="account", base_revision=None)
+    services.update_record(
+        db,
+        place,
+        {"title": "Gare de Redon", "localisation": BAINS},
+        actor=moderator,
+        policy="account",
+        base_revision=None,
+    )
     db.commit()
     assert zones_of(db, place) == ["35013"]
     row = db.get(RecordGeometry, place.id)
@@ -52,7 +66,12 @@ def test_records_are_attached_to_their_commune_and_reattached_when_moved(db, zon
 
 
 def test_a_line_is_attached_to_every_commune_it_crosses(db, zones, moderator):
-    line = add_place(db, moderator, "Voie verte", {"type": "LineString", "coordinates": [STATION["coordinates"], BAINS["coordinates"]]})
+    line = add_place(
+        db,
+        moderator,
+        "Voie verte",
+        {"type": "LineString", "coordinates": [STATION["coordinates"], BAINS["coordinates"]]},
+    )
     db.commit()
     assert {"35236", "35013"} <= set(zones_of(db, line))
 
@@ -84,11 +103,26 @@ def test_deleted_records_leave_the_map(db, zones, moderator):
 
 
 def test_private_geometry_fields_are_never_projected(db, moderator):
-    form = services.create_form(db, key="domicile", title="Domiciles", actor=moderator, fields=[
-        {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom"},
-        {"id": "f_00000002", "key": "maison", "type": "geometry", "label": "Maison", "visibility": "private", "personal": True},
-    ])
-    record = services.create_record(db, form, {"title": "Chez moi", "maison": STATION}, actor=moderator, policy="account")
+    form = services.create_form(
+        db,
+        key="domicile",
+        title="Domiciles",
+        actor=moderator,
+        fields=[
+            {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom"},
+            {
+                "id": "f_00000002",
+                "key": "maison",
+                "type": "geometry",
+                "label": "Maison",
+                "visibility": "private",
+                "personal": True,
+            },
+        ],
+    )
+    record = services.create_record(
+        db, form, {"title": "Chez moi", "maison": STATION}, actor=moderator, policy="account"
+    )
     db.commit()
     assert db.get(RecordGeometry, record.id) is None
 
@@ -97,7 +131,14 @@ def test_bbox_query_on_both_databases(db, zones, moderator):
     inside = add_place(db, moderator, "Dedans", STATION)
     outside = add_place(db, moderator, "Dehors", BAINS)
     line = add_place(db, moderator, "Traverse", {"type": "LineString", "coordinates": [[-2.3, 47.66], [-1.9, 47.66]]})
-    pending = services.create_record(db, services.get_form(db, "lieu"), {"title": "En attente", "localisation": STATION}, actor=moderator, policy="account", status="pending")
+    pending = services.create_record(
+        db,
+        services.get_form(db, "lieu"),
+        {"title": "En attente", "localisation": STATION},
+        actor=moderator,
+        policy="account",
+        status="pending",
+    )
     db.commit()
     form = services.get_form(db, "lieu")
     query = geo.LayerQuery(form_ids=(form.id,), bbox=(-2.1, 47.64, -2.07, 47.67))
@@ -114,7 +155,13 @@ def test_dense_points_come_as_clusters(db, moderator):
         add_place(db, moderator, f"Point {i}", {"type": "Point", "coordinates": [-2.08 + i * 1e-5, 47.65]})
     add_place(db, moderator, "Isolé", {"type": "Point", "coordinates": [-1.0, 48.0]})
     db.commit()
-    data = geo.layer(db, geo.LayerQuery(form_ids=(form.id,), bbox=(-3, 47, -0.5, 48.5), cluster_above=10), form_keys={form.id: "lieu"}, url=str, theme_ids=[])
+    data = geo.layer(
+        db,
+        geo.LayerQuery(form_ids=(form.id,), bbox=(-3, 47, -0.5, 48.5), cluster_above=10),
+        form_keys={form.id: "lieu"},
+        url=str,
+        theme_ids=[],
+    )
     assert data["clustered"] is True
     clusters = [f for f in data["features"] if f["properties"].get("cluster")]
     assert [c["properties"]["count"] for c in clusters] == [30]
@@ -124,8 +171,20 @@ def test_dense_points_come_as_clusters(db, moderator):
 def test_zone_page_data_lists_places_and_only_upcoming_events(db, zones, moderator):
     add_place(db, moderator, "Médiathèque", STATION)
     events = services.get_form(db, "evenement")
-    services.create_record(db, events, {"title": "Passé", "horaire": {"start": "2020-01-01T10:00"}, "localisation": STATION}, actor=moderator, policy="account")
-    services.create_record(db, events, {"title": "À venir", "horaire": {"start": "2999-01-01T10:00"}, "localisation": STATION}, actor=moderator, policy="account")
+    services.create_record(
+        db,
+        events,
+        {"title": "Passé", "horaire": {"start": "2020-01-01T10:00"}, "localisation": STATION},
+        actor=moderator,
+        policy="account",
+    )
+    services.create_record(
+        db,
+        events,
+        {"title": "À venir", "horaire": {"start": "2999-01-01T10:00"}, "localisation": STATION},
+        actor=moderator,
+        policy="account",
+    )
     db.commit()
     found = geo.records_in_zone(db, geo.get_zone(db, "35236"))
     assert [r.title for r in found["lieu"]] == ["Médiathèque"]

@@ -15,17 +15,61 @@ from tests.geodata.test_formats import XXE
 from wiki.records import services
 
 STATION = {"type": "Point", "coordinates": [-2.085, 47.652]}
-HOSTILE = '<img src=x onerror=alert(1)>'
+HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture
 def places(db, zones, moderator):
     lieu = services.get_form(db, "lieu")
     made = [
-        services.create_record(db, lieu, {"title": HOSTILE, "description": "<script>alert(1)</script> Des **livres**", "localisation": STATION, "themes": ["culture"], "telephone": "02 99 00 00 00"}, actor=moderator, policy="account", status="published"),
-        services.create_record(db, lieu, {"title": "Aire de covoiturage", "localisation": {"type": "Point", "coordinates": [-2.075, 47.716]}, "themes": ["mobilite"]}, actor=moderator, policy="account", status="published"),
-        services.create_record(db, lieu, {"title": "Brouillon secret", "localisation": STATION}, actor=moderator, policy="account", status="draft"),
-        services.create_record(db, lieu, {"title": "Île aux Pies", "localisation": {"type": "Polygon", "coordinates": [[[-2.125, 47.722], [-2.105, 47.722], [-2.1, 47.735], [-2.125, 47.722]]]}}, actor=moderator, policy="account", status="published"),
+        services.create_record(
+            db,
+            lieu,
+            {
+                "title": HOSTILE,
+                "description": "<script>alert(1)</script> Des **livres**",
+                "localisation": STATION,
+                "themes": ["culture"],
+                "telephone": "02 99 00 00 00",
+            },
+            actor=moderator,
+            policy="account",
+            status="published",
+        ),
+        services.create_record(
+            db,
+            lieu,
+            {
+                "title": "Aire de covoiturage",
+                "localisation": {"type": "Point", "coordinates": [-2.075, 47.716]},
+                "themes": ["mobilite"],
+            },
+            actor=moderator,
+            policy="account",
+            status="published",
+        ),
+        services.create_record(
+            db,
+            lieu,
+            {"title": "Brouillon secret", "localisation": STATION},
+            actor=moderator,
+            policy="account",
+            status="draft",
+        ),
+        services.create_record(
+            db,
+            lieu,
+            {
+                "title": "Île aux Pies",
+                "localisation": {
+                    "type": "Polygon",
+                    "coordinates": [[[-2.125, 47.722], [-2.105, 47.722], [-2.1, 47.735], [-2.125, 47.722]]],
+                },
+            },
+            actor=moderator,
+            policy="account",
+            status="published",
+        ),
     ]
     db.commit()
     return made
@@ -56,18 +100,41 @@ def test_layer_endpoint_filters_by_bbox_and_never_shows_drafts(client, places):
     titles = [f["properties"]["title"] for f in response.json["features"]]
     assert titles == [HOSTILE]  # verbatim data; the page builds popups with textContent
     everything = client.get("/carte/calque.geojson").json
-    assert {f["properties"]["title"] for f in everything["features"]} == {HOSTILE, "Aire de covoiturage", "Île aux Pies"}
+    assert {f["properties"]["title"] for f in everything["features"]} == {
+        HOSTILE,
+        "Aire de covoiturage",
+        "Île aux Pies",
+    }
     refused = client.get("/carte/calque.geojson?bbox=1,2,3")
     assert refused.status_code == 400 and refused.json["message"].startswith("bbox attendu")
 
 
 def test_geojson_export_is_valid_streamed_and_public_only(client, places, db, moderator):
-    private = services.create_form(db, key="prive", title="Privé", actor=moderator, fields=[
-        {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom"},
-        {"id": "f_00000002", "key": "lieu", "type": "geometry", "label": "Lieu"},
-        {"id": "f_00000003", "key": "courriel", "type": "email", "label": "Courriel", "visibility": "private", "personal": True},
-    ])
-    services.create_record(db, private, {"title": "Chez Camille", "lieu": STATION, "courriel": "camille@example.org"}, actor=moderator, policy="account")
+    private = services.create_form(
+        db,
+        key="prive",
+        title="Privé",
+        actor=moderator,
+        fields=[
+            {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom"},
+            {"id": "f_00000002", "key": "lieu", "type": "geometry", "label": "Lieu"},
+            {
+                "id": "f_00000003",
+                "key": "courriel",
+                "type": "email",
+                "label": "Courriel",
+                "visibility": "private",
+                "personal": True,
+            },
+        ],
+    )
+    services.create_record(
+        db,
+        private,
+        {"title": "Chez Camille", "lieu": STATION, "courriel": "camille@example.org"},
+        actor=moderator,
+        policy="account",
+    )
     db.commit()
     response = client.get("/donnees/lieu.geojson")
     assert response.status_code == 200 and response.is_streamed
@@ -82,7 +149,10 @@ def test_geojson_export_is_valid_streamed_and_public_only(client, places, db, mo
     assert [f["properties"]["title"] for f in only["features"]] == [HOSTILE]
     exported = json.loads(client.get("/donnees/prive.geojson").data)
     assert exported["features"][0]["properties"]["title"] == "Chez Camille"
-    assert "courriel" not in exported["features"][0]["properties"] and "camille@example.org" not in client.get("/donnees/prive.geojson").text
+    assert (
+        "courriel" not in exported["features"][0]["properties"]
+        and "camille@example.org" not in client.get("/donnees/prive.geojson").text
+    )
 
 
 def test_zone_pages_and_api(client, places):
@@ -120,7 +190,9 @@ def test_contribution_without_javascript_by_coordinates_or_commune(client, db, z
     assert done.status_code == 302
     shown = client.get(done.location).text
     assert "Point (47.652, -2.085)" in shown and 'data-geometry="{&#34;coordinates&#34;: [-2.085, 47.652]' in shown
-    by_commune = client.post("/annuaire/lieu/nouvelle", data={"title": "Quelque part", "commune": "56194", "adresse": "Place de l’église"})
+    by_commune = client.post(
+        "/annuaire/lieu/nouvelle", data={"title": "Quelque part", "commune": "56194", "adresse": "Place de l’église"}
+    )
     assert by_commune.status_code == 302
     listed = client.get("/carte").text
     assert "Gare" in listed and "Quelque part" in listed and "position approximative" in listed
@@ -144,18 +216,38 @@ def test_moderators_import_a_layer_with_a_preview_then_confirm(client, db, moder
     data = (DATA / "geodata/umap/umap_test_upload_missing_name.json").read_bytes()
     import io
 
-    shown = client.post("/carte/importer", data={"form": "lieu", "file": (io.BytesIO(data), "calque.geojson")}, content_type="multipart/form-data")
+    shown = client.post(
+        "/carte/importer",
+        data={"form": "lieu", "file": (io.BytesIO(data), "calque.geojson")},
+        content_type="multipart/form-data",
+    )
     assert shown.status_code == 200 and "Aperçu des premiers objets" in shown.text
     token = re.search(r'name="token" value="([0-9a-f]{32})"', shown.text).group(1)
     assert services.count_published(db) == {}
     db.rollback()  # end the test's read transaction before the request writes
-    done = client.post("/carte/importer", data={"form": "lieu", "format": "geojson", "token": token, "mapped": "1", "map-description": "name", "action": "confirm"})
+    done = client.post(
+        "/carte/importer",
+        data={
+            "form": "lieu",
+            "format": "geojson",
+            "token": token,
+            "mapped": "1",
+            "map-description": "name",
+            "action": "confirm",
+        },
+    )
     assert done.status_code == 200 and "4 fiche(s) créée(s)" in done.text
     assert sum(services.count_published(db).values()) == 4
     db.rollback()
-    again = client.post("/carte/importer", data={"form": "lieu", "format": "geojson", "token": token, "action": "confirm"})
+    again = client.post(
+        "/carte/importer", data={"form": "lieu", "format": "geojson", "token": token, "action": "confirm"}
+    )
     assert again.status_code == 400 and "expiré" in again.text
-    hostile = client.post("/carte/importer", data={"form": "lieu", "format": "kml", "file": (io.BytesIO(XXE), "x.kml")}, content_type="multipart/form-data")
+    hostile = client.post(
+        "/carte/importer",
+        data={"form": "lieu", "format": "kml", "file": (io.BytesIO(XXE), "x.kml")},
+        content_type="multipart/form-data",
+    )
     assert hostile.status_code == 400 and "DOCTYPE" in hostile.text
     assert client.post("/carte/importer", data={"token": "../../etc/passwd", "form": "lieu"}).status_code == 400
 

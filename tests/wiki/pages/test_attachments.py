@@ -46,7 +46,9 @@ def _file_href(html: str) -> str:
 
 
 def _upload(client, page, data: bytes, name: str):
-    return client.post(f"/pages/{page.slug}/files", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    return client.post(
+        f"/pages/{page.slug}/files", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 def test_sniffing():
@@ -103,7 +105,11 @@ def test_image_upload_is_inline_and_stripped_of_metadata(app, db):
 
 def test_svg_and_html_are_refused_even_with_an_image_name(app, db):
     client, page = _logged_client(app, db)
-    for data, name in [(b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "logo.svg"), (b"<svg onload=alert(1)>", "fake.png"), (b"<html><script>alert(1)</script></html>", "page.html")]:
+    for data, name in [
+        (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "logo.svg"),
+        (b"<svg onload=alert(1)>", "fake.png"),
+        (b"<html><script>alert(1)</script></html>", "page.html"),
+    ]:
         response = _upload(client, page, data, name)
         assert response.status_code == 400, name
         assert "n'est pas accepté" in response.text or "n&#39;est pas accepté" in response.text
@@ -146,7 +152,9 @@ def test_anonymous_cannot_upload_even_on_an_open_wiki(make_app, db):
     app = make_app(EDIT_POLICY="open")
     page = make_page(db, "Ouverte", policy="open")
     db.commit()
-    response = app.test_client().post(f"/pages/{page.slug}/files", data={"file": (io.BytesIO(_png()), "a.png")}, content_type="multipart/form-data")
+    response = app.test_client().post(
+        f"/pages/{page.slug}/files", data={"file": (io.BytesIO(_png()), "a.png")}, content_type="multipart/form-data"
+    )
     assert response.status_code == 403
 
 

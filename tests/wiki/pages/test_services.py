@@ -41,7 +41,15 @@ def test_title_collision_by_normalisation_is_refused(db):
 def test_identical_text_creates_no_revision(db):
     page = make_page(db, body=TEN_LINES)
     actor = make_user(db, "Alix")
-    result = services.save_page(db, page, body=TEN_LINES.replace("\n", "\r\n"), comment="", actor=actor, base_revision_id=page.current_revision_id, policy="account")
+    result = services.save_page(
+        db,
+        page,
+        body=TEN_LINES.replace("\n", "\r\n"),
+        comment="",
+        actor=actor,
+        base_revision_id=page.current_revision_id,
+        policy="account",
+    )
     assert result.revision is None
     assert _revisions(db, page) == 1
 
@@ -50,7 +58,15 @@ def test_revisions_are_linked_and_numbered(db):
     page = make_page(db, body=TEN_LINES)
     actor = make_user(db, "Alix")
     first = page.current_revision
-    result = services.save_page(db, page, body=TEN_LINES + "Ligne 11\n", comment="ajout", actor=actor, base_revision_id=first.id, policy="account")
+    result = services.save_page(
+        db,
+        page,
+        body=TEN_LINES + "Ligne 11\n",
+        comment="ajout",
+        actor=actor,
+        base_revision_id=first.id,
+        policy="account",
+    )
     assert result.revision.number == 2
     assert result.revision.parent_id == first.id
     assert result.revision.author_id == actor.id
@@ -62,8 +78,24 @@ def test_non_overlapping_concurrent_edits_merge(db):
     page = make_page(db, body=TEN_LINES)
     alice, bob = make_user(db, "Alice"), make_user(db, "Bob")
     base = page.current_revision_id
-    services.save_page(db, page, body=TEN_LINES.replace("Ligne 2\n", "Ligne deux\n"), comment="", actor=alice, base_revision_id=base, policy="account")
-    result = services.save_page(db, page, body=TEN_LINES.replace("Ligne 8\n", "Ligne huit\n"), comment="", actor=bob, base_revision_id=base, policy="account")
+    services.save_page(
+        db,
+        page,
+        body=TEN_LINES.replace("Ligne 2\n", "Ligne deux\n"),
+        comment="",
+        actor=alice,
+        base_revision_id=base,
+        policy="account",
+    )
+    result = services.save_page(
+        db,
+        page,
+        body=TEN_LINES.replace("Ligne 8\n", "Ligne huit\n"),
+        comment="",
+        actor=bob,
+        base_revision_id=base,
+        policy="account",
+    )
     assert result.merged
     assert result.revision.action == "merge"
     assert "Ligne deux" in page.current_revision.body and "Ligne huit" in page.current_revision.body
@@ -73,7 +105,15 @@ def test_overlapping_edits_raise_conflict_with_the_users_text(db):
     page = make_page(db, body=TEN_LINES)
     alice, bob = make_user(db, "Alice"), make_user(db, "Bob")
     base = page.current_revision_id
-    services.save_page(db, page, body=TEN_LINES.replace("Ligne 5\n", "Ligne cinq (Alice)\n"), comment="", actor=alice, base_revision_id=base, policy="account")
+    services.save_page(
+        db,
+        page,
+        body=TEN_LINES.replace("Ligne 5\n", "Ligne cinq (Alice)\n"),
+        comment="",
+        actor=alice,
+        base_revision_id=base,
+        policy="account",
+    )
     mine = TEN_LINES.replace("Ligne 5\n", "Ligne 5 selon Bob\n")
     with pytest.raises(EditConflict) as caught:
         services.save_page(db, page, body=mine, comment="", actor=bob, base_revision_id=base, policy="account")
@@ -86,8 +126,24 @@ def test_same_user_two_tabs_never_conflicts(db):
     page = make_page(db, body=TEN_LINES)
     alice = make_user(db, "Alice")
     base = page.current_revision_id
-    services.save_page(db, page, body=TEN_LINES.replace("Ligne 5\n", "Version A\n"), comment="", actor=alice, base_revision_id=base, policy="account")
-    result = services.save_page(db, page, body=TEN_LINES.replace("Ligne 5\n", "Version B\n"), comment="", actor=alice, base_revision_id=base, policy="account")
+    services.save_page(
+        db,
+        page,
+        body=TEN_LINES.replace("Ligne 5\n", "Version A\n"),
+        comment="",
+        actor=alice,
+        base_revision_id=base,
+        policy="account",
+    )
+    result = services.save_page(
+        db,
+        page,
+        body=TEN_LINES.replace("Ligne 5\n", "Version B\n"),
+        comment="",
+        actor=alice,
+        base_revision_id=base,
+        policy="account",
+    )
     assert result.revision is not None and not result.merged
     assert "Version B" in page.current_revision.body
 
@@ -118,9 +174,13 @@ def test_base_revision_of_another_page_is_refused(db):
     page = make_page(db, "Une", TEN_LINES)
     other = make_page(db, "Autre", TEN_LINES)
     actor = make_user(db, "Alix")
-    services.save_page(db, page, body="x\n", comment="", actor=actor, base_revision_id=page.current_revision_id, policy="account")
+    services.save_page(
+        db, page, body="x\n", comment="", actor=actor, base_revision_id=page.current_revision_id, policy="account"
+    )
     with pytest.raises(ValidationError):
-        services.save_page(db, page, body="y\n", comment="", actor=actor, base_revision_id=other.current_revision_id, policy="account")
+        services.save_page(
+            db, page, body="y\n", comment="", actor=actor, base_revision_id=other.current_revision_id, policy="account"
+        )
 
 
 def test_policies_and_protection(db):
@@ -142,13 +202,17 @@ def test_policies_and_protection(db):
     services.protect_page(db, page, True, actor=moderator)
     with pytest.raises(Forbidden):
         services.save_page(db, page, body="x", comment="", actor=contributor, base_revision_id=base, policy="account")
-    assert services.save_page(db, page, body="x\n", comment="", actor=moderator, base_revision_id=base, policy="account").revision
+    assert services.save_page(
+        db, page, body="x\n", comment="", actor=moderator, base_revision_id=base, policy="account"
+    ).revision
 
 
 def test_revert_creates_a_new_revision(db):
     page = make_page(db, body="un\n")
     actor = make_user(db, "Alix")
-    services.save_page(db, page, body="deux\n", comment="", actor=actor, base_revision_id=page.current_revision_id, policy="account")
+    services.save_page(
+        db, page, body="deux\n", comment="", actor=actor, base_revision_id=page.current_revision_id, policy="account"
+    )
     result = services.revert_page(db, page, 1, actor=actor, policy="account")
     assert result.revision.number == 3
     assert result.revision.action == "revert"
@@ -203,7 +267,16 @@ def test_backlinks_and_existing_slugs(db):
 def test_body_size_limit(db):
     page = make_page(db)
     with pytest.raises(ValidationError):
-        services.save_page(db, page, body="é" * 600, comment="", actor=make_user(db, "Alix"), base_revision_id=page.current_revision_id, policy="account", max_bytes=1000)
+        services.save_page(
+            db,
+            page,
+            body="é" * 600,
+            comment="",
+            actor=make_user(db, "Alix"),
+            base_revision_id=page.current_revision_id,
+            policy="account",
+            max_bytes=1000,
+        )
 
 
 def test_search_escapes_like_wildcards(db):

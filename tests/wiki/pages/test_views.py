@@ -30,14 +30,28 @@ def test_missing_page_offers_creation(client, db):
 
 def test_create_edit_and_read_a_page(client, db):
     _login(client, db)
-    response = client.post("/pages/marche-du-samedi/edit", data={"title": "Marché du samedi", "body": "## Horaires\n\nDe 8 h à 13 h, voir [[Redon]].\n", "comment": "création"})
+    response = client.post(
+        "/pages/marche-du-samedi/edit",
+        data={
+            "title": "Marché du samedi",
+            "body": "## Horaires\n\nDe 8 h à 13 h, voir [[Redon]].\n",
+            "comment": "création",
+        },
+    )
     assert response.status_code == 302 and response.location.endswith("/pages/marche-du-samedi")
     page = client.get("/pages/marche-du-samedi")
     assert page.status_code == 200
     assert "<h1><bdi>Marché du samedi</bdi></h1>" in page.text
     assert 'class="wikilink missing"' in page.text  # Redon does not exist yet
     edit = client.get("/pages/marche-du-samedi/edit")
-    response = client.post("/pages/marche-du-samedi/edit", data={"body": "## Horaires\n\nDe 8 h à 12 h 30.\n", "comment": "horaires d'hiver", "base_revision_id": _base_id(edit.text)})
+    response = client.post(
+        "/pages/marche-du-samedi/edit",
+        data={
+            "body": "## Horaires\n\nDe 8 h à 12 h 30.\n",
+            "comment": "horaires d'hiver",
+            "base_revision_id": _base_id(edit.text),
+        },
+    )
     assert response.status_code == 302
     history = client.get("/pages/marche-du-samedi/history")
     assert "horaires d&#39;hiver" in history.text and "n° 2" in history.text
@@ -85,11 +99,15 @@ def test_conflict_page_gives_the_text_back(client, db, app):
     base = page.current_revision_id
     from wiki.pages import services
 
-    services.save_page(db, page, body="a\nB (autre)\nc\n", comment="", actor=other, base_revision_id=base, policy="account")
+    services.save_page(
+        db, page, body="a\nB (autre)\nc\n", comment="", actor=other, base_revision_id=base, policy="account"
+    )
     db.commit()
     _login(client, db)
     mine = "a\nB <script>alert(1)</script> selon moi\nc\n"
-    response = client.post(f"/pages/{page.slug}/edit", data={"body": mine, "base_revision_id": base, "comment": "mon résumé"})
+    response = client.post(
+        f"/pages/{page.slug}/edit", data={"body": mine, "base_revision_id": base, "comment": "mon résumé"}
+    )
     assert response.status_code == 409
     assert "B &lt;script&gt;alert(1)&lt;/script&gt; selon moi" in response.text  # my text, escaped, in the textarea
     assert "<script>alert(1)" not in response.text
@@ -115,7 +133,10 @@ def test_refused_save_keeps_the_text(client, db, make_app):
 
 def test_preview_uses_the_same_sanitizer(client, db):
     _login(client, db)
-    response = client.post("/pages/apercu/edit", data={"title": "Aperçu", "body": "<img src=x onerror=alert(1)> **gras**", "action": "preview"})
+    response = client.post(
+        "/pages/apercu/edit",
+        data={"title": "Aperçu", "body": "<img src=x onerror=alert(1)> **gras**", "action": "preview"},
+    )
     assert response.status_code == 200
     assert "<strong>gras</strong>" in response.text
     assert "onerror" not in response.text.split('id="preview-title"')[1].split("</section>")[0]

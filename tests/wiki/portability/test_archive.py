@@ -48,16 +48,48 @@ def fill(app) -> None:
         tokens.create_token(db, alix, "script", expires_in_days=30)
         page = make_page(db, "Jardin partagé", "Version 1\n", actor=alix)
         for n in range(2, 5):
-            pages.save_page(db, page, body=f"Version {n}\n", comment=f"v{n}", actor=alix, base_revision_id=page.current_revision_id, policy="account")
+            pages.save_page(
+                db,
+                page,
+                body=f"Version {n}\n",
+                comment=f"v{n}",
+                actor=alix,
+                base_revision_id=page.current_revision_id,
+                policy="account",
+            )
         pages.rename_page(db, page, "Jardin partagé du Bourg", actor=alix, policy="account")
         root = Path(app.instance_path) / "uploads"
-        attachments.add_attachment(db, page, io.BytesIO(_png()), "plan.png", actor=alix, policy="account", root=root, max_bytes=10**6, max_pixels=10**6)
+        attachments.add_attachment(
+            db,
+            page,
+            io.BytesIO(_png()),
+            "plan.png",
+            actor=alix,
+            policy="account",
+            root=root,
+            max_bytes=10**6,
+            max_pixels=10**6,
+        )
         gone = make_page(db, "À supprimer", actor=alix)
         pages.delete_page(db, gone, actor=modo)
         form = records.get_form(db, "initiative")
-        values = {"title": "Épicerie solidaire", "resume": "Des produits locaux.", "porteur": "Collectif", "description": "Ouverte le samedi.", "themes": ["economie"], "contact_email": "dominique@example.org"}
+        values = {
+            "title": "Épicerie solidaire",
+            "resume": "Des produits locaux.",
+            "porteur": "Collectif",
+            "description": "Ouverte le samedi.",
+            "themes": ["economie"],
+            "contact_email": "dominique@example.org",
+        }
         record = records.create_record(db, form, values, actor=alix, policy="account")
-        records.update_record(db, record, values | {"resume": "Des produits locaux et bio."}, actor=alix, policy="account", base_revision=1)
+        records.update_record(
+            db,
+            record,
+            values | {"resume": "Des produits locaux et bio."},
+            actor=alix,
+            policy="account",
+            base_revision=1,
+        )
         records.create_record(db, form, {"title": "Brouillon"}, actor=alix, policy="account", status="draft")
         db.commit()
     finally:
@@ -98,7 +130,13 @@ def empty_app(tmp_path, request):
 
 def _dump(app, target: Path) -> archive.Summary:
     with app.app_context():
-        return dumping.dump(Database.engine(), target, uploads=Path(app.instance_path) / "uploads", settings={"SITE_NAME": "Pays de Redon"}, app_version="test")
+        return dumping.dump(
+            Database.engine(),
+            target,
+            uploads=Path(app.instance_path) / "uploads",
+            settings={"SITE_NAME": "Pays de Redon"},
+            app_version="test",
+        )
 
 
 def _load(app, source: Path, **kwargs) -> archive.Summary:
@@ -130,7 +168,9 @@ def test_round_trip_gives_an_identical_instance(app, empty_app, tmp_path, target
     assert client.get("/pages/jardin-partage").status_code in (301, 302, 308)
     db = Database.new_session(target)
     try:
-        page = pages.create_page(db, title="Après le chargement", body="x", comment="", actor=make_user(db, "Nouvelle"), policy="account").page
+        page = pages.create_page(
+            db, title="Après le chargement", body="x", comment="", actor=make_user(db, "Nouvelle"), policy="account"
+        ).page
         db.commit()
         assert page.id > max(row["id"] for row in contents(app)["pages"])
     finally:
@@ -171,11 +211,22 @@ def test_settings_travel_but_secrets_and_code_do_not(make_app, empty_app, tmp_pa
     assert target.test_cli_runner().invoke(args=["load", str(dump)]).exit_code == 0
     written = (Path(target.instance_path) / "config.py").read_text()
     assert "SITE_NAME = 'Pays de Redon'" in written and "EDIT_POLICY = 'open'" in written
-    assert carried.accepted_settings({"X = 1; import os; Y": 1, "SECRET_KEY": "x", "SITE_NAME": ["ok"], "PER_PAGE": 1.5}, {"SITE_NAME": "", "SECRET_KEY": None, "PER_PAGE": 50}) == {"SITE_NAME": ["ok"]}
+    assert carried.accepted_settings(
+        {"X = 1; import os; Y": 1, "SECRET_KEY": "x", "SITE_NAME": ["ok"], "PER_PAGE": 1.5},
+        {"SITE_NAME": "", "SECRET_KEY": None, "PER_PAGE": 50},
+    ) == {"SITE_NAME": ["ok"]}
 
 
-def _forge(path: Path, entries: dict[str, bytes], *, manifest: dict | None = None, compress=zipfile.ZIP_DEFLATED) -> Path:
-    base = {"format": archive.FORMAT, "format_version": archive.FORMAT_VERSION, "migration": migrate.head_revision(), "tables": {}, "files": 0}
+def _forge(
+    path: Path, entries: dict[str, bytes], *, manifest: dict | None = None, compress=zipfile.ZIP_DEFLATED
+) -> Path:
+    base = {
+        "format": archive.FORMAT,
+        "format_version": archive.FORMAT_VERSION,
+        "migration": migrate.head_revision(),
+        "tables": {},
+        "files": 0,
+    }
     with zipfile.ZipFile(path, "w", compression=compress) as zf:
         zf.writestr("manifest.json", json.dumps(base | (manifest or {})))
         for name, data in entries.items():
@@ -200,7 +251,13 @@ def _untouched(app) -> None:
         ({"tables/users.jsonl": b"pas du json\n"}, None, "JSON invalide"),
         ({"settings.json": b"{pas du json"}, None, "settings.json illisible"),
         ({"tables/users.jsonl": b'{"id": 1, "is_admin": true}\n'}, None, "colonnes inconnues"),
-        ({"tables/page_revisions.jsonl": b'{"id": 1, "page_id": 999, "number": 1, "title": "x", "body": "", "comment": "", "action": "edit", "size": 0, "created_at": "2026-01-01T00:00:00+00:00"}\n'}, None, "refusé"),
+        (
+            {
+                "tables/page_revisions.jsonl": b'{"id": 1, "page_id": 999, "number": 1, "title": "x", "body": "", "comment": "", "action": "edit", "size": 0, "created_at": "2026-01-01T00:00:00+00:00"}\n'
+            },
+            None,
+            "refusé",
+        ),
     ],
 )
 def test_bad_archives_are_refused_and_nothing_is_written(empty_app, tmp_path, entries, manifest, message):
@@ -213,10 +270,14 @@ def test_bad_archives_are_refused_and_nothing_is_written(empty_app, tmp_path, en
 
 
 def test_the_manifest_check_accepts_exactly_what_a_load_accepts(tmp_path):
-    derived = _forge(tmp_path / "derived.zip", {"tables/record_shapes.jsonl": b""})  # PostGIS copies are never in a dump
+    derived = _forge(
+        tmp_path / "derived.zip", {"tables/record_shapes.jsonl": b""}
+    )  # PostGIS copies are never in a dump
     with pytest.raises(archive.ArchiveError, match="Entrée inattendue"):
         loading.read_manifest(derived)
-    assert loading.read_manifest(_forge(tmp_path / "plain.zip", {"tables/pages.jsonl": b""}))["format"] == archive.FORMAT
+    assert (
+        loading.read_manifest(_forge(tmp_path / "plain.zip", {"tables/pages.jsonl": b""}))["format"] == archive.FORMAT
+    )
     with pytest.raises(archive.ArchiveError, match="zip"):
         loading.read_manifest(tmp_path / "absent.zip")
 
@@ -239,7 +300,7 @@ def test_zip_bombs_symlinks_and_non_zips_are_refused(empty_app, tmp_path):
     with zipfile.ZipFile(link, "w") as zf:
         zf.writestr("manifest.json", "{}")
         info = zipfile.ZipInfo("uploads/ab/lien")
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         zf.writestr(info, "/etc/passwd")
     with pytest.raises(archive.ArchiveError, match="Lien symbolique"):
         _load(target, link)
@@ -298,7 +359,11 @@ def test_public_dump_keeps_what_visitors_see_and_nothing_else(app, empty_app, tm
     loaded = target.test_cli_runner().invoke(args=["load", str(dump)])
     assert loaded.exit_code == 0, loaded.output
     source, copy = app.test_client(), target.test_client()
-    urls = ["/api/v1/pages?limit=200", "/api/v1/forms/initiative/records?limit=200", "/api/v1/forms/initiative/records?q=produits"]
+    urls = [
+        "/api/v1/pages?limit=200",
+        "/api/v1/forms/initiative/records?limit=200",
+        "/api/v1/forms/initiative/records?q=produits",
+    ]
     urls += [item["api_url"].removeprefix("http://wiki.test") for item in source.get(urls[0]).json["items"]]
     urls += [item["api_url"].removeprefix("http://wiki.test") for item in source.get(urls[1]).json["items"]]
     for url in urls:
@@ -324,11 +389,25 @@ def test_public_dump_holds_a_personal_value_only_while_its_consent_box_is_ticked
         seed(db)
         author = demo_author(db)
         form = records.get_form(db, "initiative")
-        base = {"title": "Atelier vélo", "resume": "Réparer ensemble.", "porteur": "Association Vélo", "description": "Le samedi.", "themes": ["mobilite"]}
-        agreed = records.create_record(db, form, base | {"contact_email": "accord@example.org", "contact_consentement": "on"}, actor=author, policy="account")
+        base = {
+            "title": "Atelier vélo",
+            "resume": "Réparer ensemble.",
+            "porteur": "Association Vélo",
+            "description": "Le samedi.",
+            "themes": ["mobilite"],
+        }
+        agreed = records.create_record(
+            db,
+            form,
+            base | {"contact_email": "accord@example.org", "contact_consentement": "on"},
+            actor=author,
+            policy="account",
+        )
         records.update_record(db, agreed, base | {"contact_email": "accord@example.org", "contact_consentement": "on", "resume": "Réparer."},
                               actor=author, policy="account", base_revision=1)  # fmt: skip
-        records.create_record(db, form, base | {"title": "Jardin", "contact_email": "refus@example.org"}, actor=author, policy="account")
+        records.create_record(
+            db, form, base | {"title": "Jardin", "contact_email": "refus@example.org"}, actor=author, policy="account"
+        )
         db.commit()
         record_id = agreed.id
     finally:
@@ -339,12 +418,21 @@ def test_public_dump_holds_a_personal_value_only_while_its_consent_box_is_ticked
     assert not any(b"refus@example.org" in body for body in dumped.values())
     target = empty_app("sqlite")
     assert target.test_cli_runner().invoke(args=["load", str(tmp_path / "public.zip")]).exit_code == 0
-    assert target.test_client().get(f"/api/v1/records/{record_id}").json["values"]["contact_email"] == "accord@example.org"
+    assert (
+        target.test_client().get(f"/api/v1/records/{record_id}").json["values"]["contact_email"] == "accord@example.org"
+    )
 
     db = Database.new_session(app)
     try:
         agreed = records.get_record(db, record_id, demo_author(db))
-        records.update_record(db, agreed, base | {"contact_email": "accord@example.org"}, actor=demo_author(db), policy="account", base_revision=None)
+        records.update_record(
+            db,
+            agreed,
+            base | {"contact_email": "accord@example.org"},
+            actor=demo_author(db),
+            policy="account",
+            base_revision=None,
+        )
         db.commit()
     finally:
         db.close()

@@ -87,7 +87,11 @@ def row_by_key(data: dict[str, str], key: str) -> int:
 
 
 def blank_rows(data: dict[str, str]) -> list[int]:
-    return [n for n in rows_of(data) if not data[f"fields-{n}-id"] and not data[f"fields-{n}-key"] and not data[f"fields-{n}-label"]]
+    return [
+        n
+        for n in rows_of(data)
+        if not data[f"fields-{n}-id"] and not data[f"fields-{n}-key"] and not data[f"fields-{n}-label"]
+    ]
 
 
 def keys_in_order(html: str) -> list[str]:
@@ -110,7 +114,9 @@ def moderator(app, client, db):
 
 def create_producers(client) -> None:
     """Create « Producteurs locaux » through the web UI: title (text, required), categorie (choice), prix (number)."""
-    response = client.post("/-/formulaires/nouveau", data={"title": "Producteurs locaux", "key": "", "description": "Fermes et artisans."})
+    response = client.post(
+        "/-/formulaires/nouveau", data={"title": "Producteurs locaux", "key": "", "description": "Fermes et artisans."}
+    )
     assert response.status_code == 302 and response.location.endswith(BUILDER)
     data = form_data(client.get(BUILDER).text, BUILDER)
     title_row = row_by_key(data, "title")
@@ -174,15 +180,31 @@ def form_keys(db) -> list[str]:
 
 # --- permissions ---------------------------------------------------------------------------
 
-GETS = ("/-/formulaires", "/-/formulaires/nouveau", BUILDER, f"{BUILDER}/historique", "/-/listes", "/-/listes/statuts", "/-/thematiques")
+GETS = (
+    "/-/formulaires",
+    "/-/formulaires/nouveau",
+    BUILDER,
+    f"{BUILDER}/historique",
+    "/-/listes",
+    "/-/listes/statuts",
+    "/-/thematiques",
+)
 POSTS = ("/-/formulaires/nouveau", BUILDER, "/-/listes", "/-/listes/statuts", "/-/thematiques")
 
 
 @pytest.fixture
 def seeded(app, db):
     modo = make_user(db, "Modo", role="moderator")
-    services.create_form(db, key=KEY, title="Producteurs locaux", fields=[{"key": "title", "type": "text", "label": "Nom", "required": True}], actor=modo)
-    taxonomy.save_choice_list(db, key="statuts", title="Statuts", items=[{"value": "asso", "label": "Association"}], actor=modo)
+    services.create_form(
+        db,
+        key=KEY,
+        title="Producteurs locaux",
+        fields=[{"key": "title", "type": "text", "label": "Nom", "required": True}],
+        actor=modo,
+    )
+    taxonomy.save_choice_list(
+        db, key="statuts", title="Statuts", items=[{"value": "asso", "label": "Association"}], actor=modo
+    )
     db.commit()
     return modo
 
@@ -193,7 +215,9 @@ def test_anonymous_visitors_are_sent_to_log_in(app, seeded):
         response = client.get(url)
         assert response.status_code == 302 and "/-/connexion" in response.location, url
     for url in POSTS:
-        response = client.post(url, data={"title": "Piraté", "key": "pirate", "themes-0-key": "pirate", "themes-0-label": "Piraté"})
+        response = client.post(
+            url, data={"title": "Piraté", "key": "pirate", "themes-0-key": "pirate", "themes-0-label": "Piraté"}
+        )
         assert response.status_code == 302 and "/-/connexion" in response.location, url
 
 
@@ -219,7 +243,14 @@ def test_moderators_reach_every_screen(app, db, seeded):
     assert client.get("/-/formulaires/inexistant").status_code == 404
     assert client.get("/-/listes/inexistante").status_code == 404
     listing = client.get("/-/formulaires").text
-    for link in (BUILDER, f"/annuaire/{KEY}", f"{BUILDER}/historique", "/-/listes", "/-/thematiques", "/-/formulaires/nouveau"):
+    for link in (
+        BUILDER,
+        f"/annuaire/{KEY}",
+        f"{BUILDER}/historique",
+        "/-/listes",
+        "/-/thematiques",
+        "/-/formulaires/nouveau",
+    ):
         assert f'href="{link}"' in listing
 
 
@@ -229,7 +260,9 @@ def test_posts_need_the_csrf_token(make_app, db):
     make_user(db, "Modo", role="moderator")
     db.commit()
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/-/connexion").text).group(1)
-    assert client.post("/-/connexion", data={"name": "Modo", "password": PASSWORD, "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/-/connexion", data={"name": "Modo", "password": PASSWORD, "csrf_token": token}).status_code == 302
+    )
     assert client.post("/-/formulaires/nouveau", data={"title": "Sans jeton"}).status_code == 400
     assert form_keys(db) == []
     page = client.get("/-/formulaires/nouveau").text
@@ -248,7 +281,12 @@ def test_create_a_form_then_a_record_in_it(moderator, db):
     fields = form.fields
     assert list(fields) == ["title", "categorie", "prix"]  # « Prix » got its key from its label
     assert fields["title"].required and fields["title"].label == "Nom"
-    assert fields["categorie"].options == {"choices": [{"value": "bio", "label": "Agriculture biologique"}, {"value": "local", "label": "Production locale"}]}
+    assert fields["categorie"].options == {
+        "choices": [
+            {"value": "bio", "label": "Agriculture biologique"},
+            {"value": "local", "label": "Production locale"},
+        ]
+    }
     assert fields["prix"].options == {"unit": "€", "min": 0}
     assert [comment for _, comment, _ in revisions(db, "form", form.id)] == ["trois champs", "Création du formulaire"]
     record_id = add_record(moderator, {"title": "Ferme du Pâtis", "categorie": "bio", "prix": "12,5"})
@@ -259,7 +297,9 @@ def test_create_a_form_then_a_record_in_it(moderator, db):
 
 
 def test_new_form_is_refused_with_what_was_typed(moderator, db):
-    response = moderator.post("/-/formulaires/nouveau", data={"title": "", "key": "Mauvaise Clé", "description": "Gardée <b>telle quelle</b>"})
+    response = moderator.post(
+        "/-/formulaires/nouveau", data={"title": "", "key": "Mauvaise Clé", "description": "Gardée <b>telle quelle</b>"}
+    )
     assert response.status_code == 400
     assert 'value="Mauvaise Clé"' in response.text and "Gardée &lt;b&gt;telle quelle&lt;/b&gt;" in response.text
     assert 'aria-invalid="true"' in response.text and "Identifiant invalide" in response.text
@@ -290,7 +330,12 @@ def test_renaming_a_field_keeps_the_records_values(moderator, db):
     record_id = add_record(moderator, {"title": "Ferme du Pâtis", "categorie": "bio", "prix": "12,5"})
     data = form_data(moderator.get(BUILDER).text, BUILDER)
     row = row_by_key(data, "prix")
-    data |= {f"fields-{row}-key": "tarif", f"fields-{row}-label": "Tarif au kilo", f"fields-{row}-visibility": "members", f"fields-{row}-personal": "on"}
+    data |= {
+        f"fields-{row}-key": "tarif",
+        f"fields-{row}-label": "Tarif au kilo",
+        f"fields-{row}-visibility": "members",
+        f"fields-{row}-personal": "on",
+    }
     title_row = row_by_key(data, "title")
     data[f"fields-{title_row}-key"] = "nom"  # the title field follows: the select holds field ids
     assert moderator.post(BUILDER, data=data).status_code == 302
@@ -354,7 +399,11 @@ def test_hostile_field_keys_are_refused(moderator, db, hostile):
     create_producers(moderator)
     data = form_data(moderator.get(BUILDER).text, BUILDER)
     row = blank_rows(data)[0]
-    data |= {f"fields-{row}-key": hostile, f"fields-{row}-label": "<script>alert(1)</script>", f"fields-{row}-type": "text"}
+    data |= {
+        f"fields-{row}-key": hostile,
+        f"fields-{row}-label": "<script>alert(1)</script>",
+        f"fields-{row}-type": "text",
+    }
     response = moderator.post(BUILDER, data=data)
     assert response.status_code == 400
     assert "invalide" in response.text or "réservée" in response.text
@@ -400,7 +449,9 @@ def test_move_up_and_down_reorder_without_saving(moderator, db):
     moved = moderator.post(BUILDER, data=data | {"move": f"{row_by_key(data, 'title')}:down"})
     assert keys_in_order(moved.text) == ["prix", "title", "categorie"]
     data = form_data(moved.text, BUILDER)
-    top = moderator.post(BUILDER, data=data | {"move": f"{row_by_key(data, 'prix')}:up"})  # already first: nothing moves
+    top = moderator.post(
+        BUILDER, data=data | {"move": f"{row_by_key(data, 'prix')}:up"}
+    )  # already first: nothing moves
     assert keys_in_order(top.text) == ["prix", "title", "categorie"]
     assert the_form(db).revision == 2
     assert list(the_form(db).fields) == ["title", "categorie", "prix"]
@@ -447,10 +498,15 @@ def test_saving_without_changes_makes_no_revision(moderator, db):
 
 
 def test_choice_lists_are_edited_with_revisions_and_used_by_forms(moderator, db):
-    response = moderator.post("/-/listes", data={"title": "Types de structure", "items": "asso | Association\nCollectivité territoriale"})
+    response = moderator.post(
+        "/-/listes", data={"title": "Types de structure", "items": "asso | Association\nCollectivité territoriale"}
+    )
     assert response.status_code == 302 and response.location.endswith("/-/listes/types_de_structure")
     list_id, items = read(db, lambda s: next((cl.id, cl.items) for cl in taxonomy.list_choice_lists(s)))
-    assert items == [{"value": "asso", "label": "Association"}, {"value": "collectivite-territoriale", "label": "Collectivité territoriale"}]
+    assert items == [
+        {"value": "asso", "label": "Association"},
+        {"value": "collectivite-territoriale", "label": "Collectivité territoriale"},
+    ]
     data = form_data(moderator.get("/-/listes/types_de_structure").text, "/-/listes/types_de_structure")
     assert data["items"] == "asso | Association\ncollectivite-territoriale | Collectivité territoriale"
     data |= {"items": data["items"] + "\ntiers_lieu | Tiers-lieu", "comment": "ajout des tiers-lieux"}
@@ -460,15 +516,23 @@ def test_choice_lists_are_edited_with_revisions_and_used_by_forms(moderator, db)
     assert len(history[0][2]["items"]) == 3
     page = moderator.get("/-/listes/types_de_structure").text
     assert "n° 2" in page and "ajout des tiers-lieux" in page
-    bad = moderator.post("/-/listes/types_de_structure", data={"title": "Types", "items": "BAD VALUE | x\nasso | Association"})
-    assert bad.status_code == 400 and "BAD VALUE | x\nasso | Association" in bad.text and 'aria-invalid="true"' in bad.text
+    bad = moderator.post(
+        "/-/listes/types_de_structure", data={"title": "Types", "items": "BAD VALUE | x\nasso | Association"}
+    )
+    assert (
+        bad.status_code == 400 and "BAD VALUE | x\nasso | Association" in bad.text and 'aria-invalid="true"' in bad.text
+    )
     duplicate = moderator.post("/-/listes", data={"title": "Autre", "key": "types_de_structure", "items": "a | A"})
     assert duplicate.status_code == 400 and "déjà" in duplicate.text
     assert len(revisions(db, "list", list_id)) == 2
     create_producers(moderator)
     data = form_data(moderator.get(BUILDER).text, BUILDER)
     row = blank_rows(data)[0]
-    data |= {f"fields-{row}-label": "Type de structure", f"fields-{row}-type": "choice", f"fields-{row}-list": "types_de_structure"}
+    data |= {
+        f"fields-{row}-label": "Type de structure",
+        f"fields-{row}-type": "choice",
+        f"fields-{row}-list": "types_de_structure",
+    }
     assert moderator.post(BUILDER, data=data).status_code == 302
     assert the_form(db).fields["type_de_structure"].options == {"list": "types_de_structure"}
     assert "Producteurs locaux" in moderator.get("/-/listes").text
@@ -511,7 +575,9 @@ def test_a_taxonomy_longer_than_the_row_limit_keeps_its_last_rows(moderator, db,
     assert read(db, lambda s: sorted(t.key for t in taxonomy.list_themes(s))) == ["alimentation", "culture", "mobilite"]
     data = form_data(moderator.get("/-/thematiques").text, "/-/thematiques")
     last = max(int(name.split("-")[1]) for name in data if name.endswith("-label"))
-    culture = next(int(name.split("-")[1]) for name, value in data.items() if name.endswith("-key") and value == "culture")
+    culture = next(
+        int(name.split("-")[1]) for name, value in data.items() if name.endswith("-key") and value == "culture"
+    )
     data |= {f"themes-{culture}-label": "Culture et patrimoine", f"themes-{last}-label": "Énergie"}
     assert moderator.post("/-/thematiques", data=data).status_code == 302
     labels = read(db, lambda s: {t.key: t.label for t in taxonomy.list_themes(s)})
@@ -540,7 +606,9 @@ def test_a_consent_box_is_chosen_in_the_builder_and_follows_its_renamed_key(mode
     html = moderator.get(BUILDER).text
     mail, box = row_by_key(data, "courriel"), row_by_key(data, "accord")
     box_id = data[f"fields-{box}-id"]
-    options = re.search(rf'<select id="f-{mail}-consent" name="fields-{mail}-consent"[^>]*>(.*?)</select>', html, re.S).group(1)
+    options = re.search(
+        rf'<select id="f-{mail}-consent" name="fields-{mail}-consent"[^>]*>(.*?)</select>', html, re.S
+    ).group(1)
     assert re.findall(r'<option value="([^"]*)"', options) == ["", box_id]  # only yes/no fields, never the row itself
     assert data[f"fields-{mail}-consent"] == ""
     data |= {f"fields-{mail}-consent": box_id, f"fields-{box}-key": "accord_publication"}  # renamed in the same save
@@ -559,7 +627,9 @@ def test_a_consent_box_is_chosen_in_the_builder_and_follows_its_renamed_key(mode
 @pytest.mark.parametrize(
     "target, message",
     [
-        pytest.param("prix", "une case de consentement ne s'emploie qu'avec une donnée personnelle", id="field_not_personal"),
+        pytest.param(
+            "prix", "une case de consentement ne s'emploie qu'avec une donnée personnelle", id="field_not_personal"
+        ),
         pytest.param("title", "la case de consentement « title » doit être un champ oui/non", id="box_not_yes_no"),
     ],
 )
@@ -569,12 +639,18 @@ def test_a_refused_consent_box_comes_back_with_what_was_typed(moderator, db, tar
     box_id = data[f"fields-{row_by_key(data, 'accord')}-id"]
     title_id = data[f"fields-{row_by_key(data, 'title')}-id"]
     row = row_by_key(data, target if target == "prix" else "courriel")
-    chosen = box_id if target == "prix" else title_id  # a text field: the select never offers it, an old page may send it
+    chosen = (
+        box_id if target == "prix" else title_id
+    )  # a text field: the select never offers it, an old page may send it
     data |= {f"fields-{row}-consent": chosen, f"fields-{row}-label": "Modifié", "comment": "consentement"}
     response = moderator.post(BUILDER, data=data)
     assert response.status_code == 400 and escape(message) in response.text
     again = form_data(response.text, BUILDER)
-    assert again[f"fields-{row}-consent"] == chosen and again[f"fields-{row}-label"] == "Modifié" and again["comment"] == "consentement"
+    assert (
+        again[f"fields-{row}-consent"] == chosen
+        and again[f"fields-{row}-label"] == "Modifié"
+        and again["comment"] == "consentement"
+    )
     assert re.search(rf'<select id="f-{row}-consent"[^>]*aria-invalid="true"', response.text)
     if target == "title":
         assert "pas une case oui/non de ce formulaire" in response.text
@@ -590,5 +666,8 @@ def test_deleting_a_consent_box_still_named_by_a_field_is_refused_by_name(modera
     data = form_data(moderator.get(BUILDER).text, BUILDER)
     data[f"fields-{row_by_key(data, 'accord')}-delete"] = "on"
     response = moderator.post(BUILDER, data=data)
-    assert response.status_code == 400 and escape("la case de consentement « accord » n'est pas un champ du formulaire") in response.text
+    assert (
+        response.status_code == 400
+        and escape("la case de consentement « accord » n'est pas un champ du formulaire") in response.text
+    )
     assert "accord" in the_form(db).fields

@@ -28,11 +28,53 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_RE = re.compile(r"(?<![\d,])(?:\+\d{2,3}[\s.]?(?:\(0\))?|0)[1-9](?:[\s.\-]?\d{2}){4}(?!\d)")
 # Surnames of the people named in the sources' contacts, quotes and photo credits: none may be copied.
 SOURCE_SURNAMES = (
-    "Laugier", "Menou", "Terris", "Mouneyrac", "Kergoat", "Lyphout", "Peltre", "Servais", "Tanguy", "Bouteille",
-    "Pettavino", "Metton", "Senot", "Rodrigues", "Guérin", "Guerin", "Lhuiller", "Batigne", "Desforges", "Lacôte",
-    "Barrot", "Magnier", "Heydt", "Dougay", "Mayot", "Bazin", "Brinon", "Huaume", "Didry", "Afanassieff", "Behra",
-    "Collet", "Dupont", "Tholly", "Wollny", "Fievet", "Jaquemet", "Gobet", "Bonnaffé", "Dumortier", "Monchicourt",
-    "Mounier", "Teetaert", "Rozes", "Brühl", "Correia", "Wallach",
+    "Laugier",
+    "Menou",
+    "Terris",
+    "Mouneyrac",
+    "Kergoat",
+    "Lyphout",
+    "Peltre",
+    "Servais",
+    "Tanguy",
+    "Bouteille",
+    "Pettavino",
+    "Metton",
+    "Senot",
+    "Rodrigues",
+    "Guérin",
+    "Guerin",
+    "Lhuiller",
+    "Batigne",
+    "Desforges",
+    "Lacôte",
+    "Barrot",
+    "Magnier",
+    "Heydt",
+    "Dougay",
+    "Mayot",
+    "Bazin",
+    "Brinon",
+    "Huaume",
+    "Didry",
+    "Afanassieff",
+    "Behra",
+    "Collet",
+    "Dupont",
+    "Tholly",
+    "Wollny",
+    "Fievet",
+    "Jaquemet",
+    "Gobet",
+    "Bonnaffé",
+    "Dumortier",
+    "Monchicourt",
+    "Mounier",
+    "Teetaert",
+    "Rozes",
+    "Brühl",
+    "Correia",
+    "Wallach",
 )
 NAME_RE = re.compile(rf"\b(?:{'|'.join(SOURCE_SURNAMES)})\b")
 
@@ -200,7 +242,9 @@ def test_the_redon_wiki_record(db):
     demo.load_demo_initiatives(db, actor)
     db.commit()
     form = svc.get_form(db, "initiative")
-    record = db.scalar(sa.select(M.Record).where(M.Record.form_id == form.id, M.Record.title == "Le wiki du Pays de Redon"))
+    record = db.scalar(
+        sa.select(M.Record).where(M.Record.form_id == form.id, M.Record.title == "Le wiki du Pays de Redon")
+    )
     assert record is not None
     values = svc.public_values(record, actor)
     assert values["communes"] == ["35236"]
@@ -208,7 +252,9 @@ def test_the_redon_wiki_record(db):
     assert "outils_numeriques" in values["themes"]
     assert values["echelle"] == "communaute_agglomeration" and values["annee_lancement"] == 2017
     assert values["contact_nom"] is None and values["contact_consentement"] is False
-    facets = {(f.field_id, f.value) for f in db.scalars(sa.select(M.RecordFacet).where(M.RecordFacet.record_id == record.id))}
+    facets = {
+        (f.field_id, f.value) for f in db.scalars(sa.select(M.RecordFacet).where(M.RecordFacet.record_id == record.id))
+    }
     ids = {d.key: d.id for d in svc.form_fields(form)}
     assert (ids["communes"], "35236") in facets and (ids["themes"], "outils_numeriques") in facets
     assert ("status", "published") in facets
@@ -216,7 +262,11 @@ def test_the_redon_wiki_record(db):
 
 # --- upgrading a form installed before consent existed ----------------------------------------------
 
-CONTACT = {"contact_nom": "Jeanne Martin, animatrice", "contact_email": "jeanne@exemple.fr", "contact_telephone": "02 99 71 06 04"}
+CONTACT = {
+    "contact_nom": "Jeanne Martin, animatrice",
+    "contact_email": "jeanne@exemple.fr",
+    "contact_telephone": "02 99 71 06 04",
+}
 
 
 def _as_installed_before_consent() -> list[dict]:
@@ -260,7 +310,10 @@ def test_an_old_initiative_form_is_upgraded_once_through_the_services(db, old_in
     db.commit()
     contacts = _contacts(form)
     assert {(d.visibility, d.consent_field) for d in contacts.values()} == {("public", "contact_consentement")}
-    assert (contacts["contact_nom"].help, contacts["contact_email"].help) == ("Nom et rôle.", "")  # unchanged help texts follow
+    assert (contacts["contact_nom"].help, contacts["contact_email"].help) == (
+        "Nom et rôle.",
+        "",
+    )  # unchanged help texts follow
     assert form.revision_number == 2 and form.fields == [d.to_dict() for d in svc.form_fields(form)]
     revision = list_revisions(db, "form", form.id)[0]
     assert revision.number == 2 and "case de consentement" in revision.comment
@@ -274,7 +327,14 @@ def test_an_old_initiative_form_is_upgraded_once_through_the_services(db, old_in
 def test_an_upgrade_undone_by_the_administrators_is_never_applied_again(db, old_install):
     actor, form, _, _ = old_install
     builtin.seed_builtin(db, actor)
-    svc.update_form(db, form, title=form.title, fields=_as_installed_before_consent(), actor=actor, comment="Nous publions autrement")
+    svc.update_form(
+        db,
+        form,
+        title=form.title,
+        fields=_as_installed_before_consent(),
+        actor=actor,
+        comment="Nous publions autrement",
+    )
     db.commit()
     assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
     assert {(d.visibility, d.consent_field) for d in _contacts(form).values()} == {("private", None)}
@@ -288,14 +348,20 @@ def test_the_upgrade_leaves_alone_what_administrators_changed(db, old_install):
     db.commit()
     assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 1
     contacts = _contacts(form)
-    assert (contacts["contact_email"].personal, contacts["contact_email"].visibility, contacts["contact_email"].consent_field) == (False, "members", None)
+    assert (
+        contacts["contact_email"].personal,
+        contacts["contact_email"].visibility,
+        contacts["contact_email"].consent_field,
+    ) == (False, "members", None)
     assert contacts["contact_email"].help == "Courriel de l’accueil" and form.title == "Initiatives du pays"
     assert contacts["contact_nom"].consent_field == "contact_consentement"
 
 
 def test_no_upgrade_without_the_consent_box(db, old_install):
     actor, form, _, _ = old_install
-    svc.update_form(db, form, title=form.title, fields=[f for f in form.fields if f["key"] != "contact_consentement"], actor=actor)
+    svc.update_form(
+        db, form, title=form.title, fields=[f for f in form.fields if f["key"] != "contact_consentement"], actor=actor
+    )
     db.commit()
     assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
     assert {d.consent_field for d in _contacts(form).values()} == {None}

@@ -74,7 +74,9 @@ def test_consent_boxes_are_resolved_by_key():
     [
         pytest.param({"id": "f_000000aa", "key": "autre", "type": "boolean", "label": "Autre"}, id="missing"),
         pytest.param({"id": "f_000000aa", "key": "accord", "type": "text", "label": "Accord"}, id="not_yes_no"),
-        pytest.param({"id": "f_000000aa", "key": "accord", "type": "boolean", "label": "Accord", "personal": True}, id="personal"),
+        pytest.param(
+            {"id": "f_000000aa", "key": "accord", "type": "boolean", "label": "Accord", "personal": True}, id="personal"
+        ),
     ],
 )
 def test_a_box_stored_without_validation_opens_nothing(box):
@@ -94,8 +96,12 @@ def test_an_unknown_visibility_counts_as_private():
 @pytest.mark.parametrize("reader", D.READERS)
 @pytest.mark.parametrize("box", [True, False, "on", None, "missing"])
 def test_values_agrees_with_shows_field_by_field(reader, box):
-    odd = F.FieldDef(id="f_000000dd", key="odd", type="text", label="X", visibility="secret", personal=True, consent_field="accord")
+    odd = F.FieldDef(
+        id="f_000000dd", key="odd", type="text", label="X", visibility="secret", personal=True, consent_field="accord"
+    )
     rule = D.Disclosure([*FIELDS, odd])
     data = VALUES | {"f_000000dd": "?"} | ({} if box == "missing" else {"f_00000004": box})
     for _ in range(2):  # the plan made on the first call gives the same answer on the next
-        assert rule.values(data, reader) == {f.id: data[f.id] for f in rule.fields if f.id in data and rule.shows(f, data, reader)}
+        assert rule.values(data, reader) == {
+            f.id: data[f.id] for f in rule.fields if f.id in data and rule.shows(f, data, reader)
+        }

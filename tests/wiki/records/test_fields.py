@@ -21,7 +21,11 @@ CTX = F.Context(
     theme_keys=frozenset({"mobilite", "inclusion-numerique", "tiers-lieu"}),
     theme_lookup={"mobilité": "mobilite", "transport": "mobilite", "inclusion numérique": "inclusion-numerique"},
 )
-CHOICES = [{"value": "idee", "label": "Idée"}, {"value": "en-cours", "label": "En cours"}, {"value": "realise", "label": "Réalisé"}]
+CHOICES = [
+    {"value": "idee", "label": "Idée"},
+    {"value": "en-cours", "label": "En cours"},
+    {"value": "realise", "label": "Réalisé"},
+]
 NBSP, NNBSP = "\u00a0", "\u202f"
 
 
@@ -60,9 +64,18 @@ def test_pure_modules_import_no_flask_sqlalchemy_nor_other_wiki_modules(name):
     tree = ast.parse((RECORDS / name).read_text(encoding="utf-8"))
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {f"{n.module}.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
-    bad = {m for m in imported if m.split(".")[0] in ("flask", "sqlalchemy", "flask_babel") or (m.startswith("wiki.") and not m.startswith(("wiki.records.", "wiki.agenda.rules", "wiki.agenda.builder")))}
+    bad = {
+        m
+        for m in imported
+        if m.split(".")[0] in ("flask", "sqlalchemy", "flask_babel")
+        or (m.startswith("wiki.") and not m.startswith(("wiki.records.", "wiki.agenda.rules", "wiki.agenda.builder")))
+    }
     assert bad == set()
-    assert not {m for m in imported if m.startswith("wiki.records.") and m.split(".")[2] not in ("schema", "disclosure", "values", "geometry")}
+    assert not {
+        m
+        for m in imported
+        if m.startswith("wiki.records.") and m.split(".")[2] not in ("schema", "disclosure", "values", "geometry")
+    }
 
 
 # --- schema: keys (B4-33) ---------------------------------------------------------------
@@ -96,7 +109,9 @@ def test_injected_sql_key_is_refused_and_quoted_harmlessly():
     assert errors[0].startswith("Champ 2 :") and "« `name` , (SELECT password FROM user)) -… »" in errors[0]
 
 
-@pytest.mark.parametrize("key", ["id", "created_by", "owner_id", "status", "form_id", "is_private", "select", "password", "data", "slug"])
+@pytest.mark.parametrize(
+    "key", ["id", "created_by", "owner_id", "status", "form_id", "is_private", "select", "password", "data", "slug"]
+)
 def test_reserved_key_is_refused(key):
     errors = schema_errors([spec(key=key)])
     assert errors == [f"Champ 1 (« {key} ») : la clé « {key} » est réservée, choisissez-en une autre."]
@@ -119,7 +134,9 @@ def test_duplicate_keys_are_refused():
 
 def test_keys_taken_by_a_schedule_inputs_are_refused():
     errors = schema_errors([spec(key="rdv", type="schedule"), spec(key="rdv_start")])
-    assert errors == ["Champ 2 (« rdv_start ») : la clé « rdv_start » est prise par les cases du champ horaire « rdv »."]
+    assert errors == [
+        "Champ 2 (« rdv_start ») : la clé « rdv_start » est prise par les cases du champ horaire « rdv »."
+    ]
 
 
 # --- schema: ids, types, labels, flags ----------------------------------------------------
@@ -127,7 +144,9 @@ def test_keys_taken_by_a_schedule_inputs_are_refused():
 
 def test_new_field_ids_are_well_formed_and_distinct():
     ids = {F.new_field_id() for _ in range(200)}
-    assert len(ids) == 200 and all(len(i) == 10 and i.startswith("f_") and set(i[2:]) <= set("0123456789abcdef") for i in ids)
+    assert len(ids) == 200 and all(
+        len(i) == 10 and i.startswith("f_") and set(i[2:]) <= set("0123456789abcdef") for i in ids
+    )
 
 
 def test_missing_id_gets_a_fresh_one_and_given_id_is_kept():
@@ -152,7 +171,10 @@ def test_unknown_field_type_is_refused(kind):
 
 
 def test_every_field_type_is_accepted():
-    items = [spec(key=f"k_{kind}", type=kind, options={"choices": CHOICES} if "choice" in kind else {}) for kind in F.FIELD_TYPES]
+    items = [
+        spec(key=f"k_{kind}", type=kind, options={"choices": CHOICES} if "choice" in kind else {})
+        for kind in F.FIELD_TYPES
+    ]
     assert [f.type for f in F.validate_schema(items)] == list(F.FIELD_TYPES)
 
 
@@ -208,9 +230,20 @@ def test_definition_that_is_not_a_list_is_refused():
 
 
 def test_schema_errors_are_exhaustive_and_atomic():
-    items = [spec(key="id"), spec(key="ok"), spec(key="age", type="nombre"), spec(key="bio", label=""), spec(key="ok", type="number")]
+    items = [
+        spec(key="id"),
+        spec(key="ok"),
+        spec(key="age", type="nombre"),
+        spec(key="bio", label=""),
+        spec(key="ok", type="number"),
+    ]
     errors = schema_errors(items)
-    assert [e.split(" :")[0] for e in errors] == ["Champ 1 (« id »)", "Champ 3 (« age »)", "Champ 4 (« bio »)", "Champ 5 (« ok »)"]
+    assert [e.split(" :")[0] for e in errors] == [
+        "Champ 1 (« id »)",
+        "Champ 3 (« age »)",
+        "Champ 4 (« bio »)",
+        "Champ 5 (« ok »)",
+    ]
 
 
 def test_one_field_may_collect_several_problems():
@@ -219,7 +252,18 @@ def test_one_field_may_collect_several_problems():
 
 
 def test_field_round_trips_through_to_dict_and_from_dict():
-    (f,) = F.validate_schema([spec(type="choice", help="Aide", required=True, visibility="members", personal=True, options={"choices": CHOICES})])
+    (f,) = F.validate_schema(
+        [
+            spec(
+                type="choice",
+                help="Aide",
+                required=True,
+                visibility="members",
+                personal=True,
+                options={"choices": CHOICES},
+            )
+        ]
+    )
     data = f.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert set(data) == {"id", "key", "type", "label", "help", "required", "visibility", "personal", "options"}
@@ -275,11 +319,22 @@ def test_valid_options_are_accepted(kind, options):
         pytest.param("choice", {}, "soit une liste", id="choice_without_values"),
         pytest.param("choice", {"list": "porteurs", "choices": CHOICES}, "pas les deux", id="choice_list_and_choices"),
         pytest.param("choice", {"list": "Porteurs!"}, "list", id="choice_bad_list_key"),
-        pytest.param("choice", {"choices": [{"value": "Bad Value", "label": "x"}]}, "valeur de choix", id="choice_bad_value"),
-        pytest.param("choice", {"choices": [{"value": "a", "label": "A"}, {"value": "a", "label": "B"}]}, "en double", id="choice_duplicate_value"),
-        pytest.param("choice", {"choices": [{"value": "a", "label": "A", "onclick": "x"}]}, "exactement", id="choice_extra_key"),
+        pytest.param(
+            "choice", {"choices": [{"value": "Bad Value", "label": "x"}]}, "valeur de choix", id="choice_bad_value"
+        ),
+        pytest.param(
+            "choice",
+            {"choices": [{"value": "a", "label": "A"}, {"value": "a", "label": "B"}]},
+            "en double",
+            id="choice_duplicate_value",
+        ),
+        pytest.param(
+            "choice", {"choices": [{"value": "a", "label": "A", "onclick": "x"}]}, "exactement", id="choice_extra_key"
+        ),
         pytest.param("choice", {"choices": [{"value": "a", "label": ""}]}, "libellé", id="choice_empty_label"),
-        pytest.param("choice", {"choices": [{"value": f"v{i}", "label": "x"} for i in range(501)]}, "500", id="choice_501_items"),
+        pytest.param(
+            "choice", {"choices": [{"value": f"v{i}", "label": "x"} for i in range(501)]}, "500", id="choice_501_items"
+        ),
         pytest.param("choice", {"choices": [["a", "A"]]}, "exactement", id="choice_nested_list"),
         pytest.param("multichoice", {"choices": CHOICES, "max_items": 0}, "max_items", id="multichoice_max_items_zero"),
         pytest.param("date", {"min": "2024-02-30"}, "min", id="date_min_impossible"),
@@ -455,7 +510,10 @@ def test_negative_zero_becomes_zero(raw):
     ],
 )
 def test_number_type_confusion_is_refused(raw):
-    assert refused("number", raw) == "Nombre invalide : utilisez des chiffres, avec une virgule pour les décimales (ex. 12,5)."
+    assert (
+        refused("number", raw)
+        == "Nombre invalide : utilisez des chiffres, avec une virgule pour les décimales (ex. 12,5)."
+    )
 
 
 @pytest.mark.parametrize("raw", [10**16, "10000000000000000", 1e300], ids=["int", "text", "float"])
@@ -532,7 +590,10 @@ def test_multichoice_values_not_in_option_list_are_refused_together():
 
 
 def test_multichoice_max_items():
-    assert refused("multichoice", ["idee", "en-cours", "realise"], choices=CHOICES, max_items=2) == "Trop de choix : 2 au plus."
+    assert (
+        refused("multichoice", ["idee", "en-cours", "realise"], choices=CHOICES, max_items=2)
+        == "Trop de choix : 2 au plus."
+    )
 
 
 # --- dates (B4-37) -------------------------------------------------------------------------------
@@ -540,7 +601,14 @@ def test_multichoice_max_items():
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("2026-05-02", "2026-05-02"), ("02/05/2026", "2026-05-02"), ("2/5/2026", "2026-05-02"), ("2024-02-29", "2024-02-29"), ("1800-01-01", "1800-01-01"), ("2999-12-31", "2999-12-31")],
+    [
+        ("2026-05-02", "2026-05-02"),
+        ("02/05/2026", "2026-05-02"),
+        ("2/5/2026", "2026-05-02"),
+        ("2024-02-29", "2024-02-29"),
+        ("1800-01-01", "1800-01-01"),
+        ("2999-12-31", "2999-12-31"),
+    ],
 )
 def test_date_accepts_iso_and_french(raw, expected):
     assert clean("date", raw) == expected
@@ -563,7 +631,9 @@ def test_impossible_dates_are_refused_not_shifted(raw, message):
     assert refused("date", raw) == message
 
 
-@pytest.mark.parametrize("raw", ["2026-5-2", "2026/05/02", "02-05-2026", "2026-05-02T10:00", "demain", 20260502, ["2026-05-02"]])
+@pytest.mark.parametrize(
+    "raw", ["2026-5-2", "2026/05/02", "02-05-2026", "2026-05-02T10:00", "demain", 20260502, ["2026-05-02"]]
+)
 def test_date_format_is_strict(raw):
     assert refused("date", raw) == "Date invalide : utilisez le format JJ/MM/AAAA (ex. 02/05/2026)."
 
@@ -646,7 +716,12 @@ def test_datetime_bounds():
 
 def test_timed_schedule_keeps_wall_times_and_zone():
     value = clean("schedule", {"start": "2026-05-02T14:00", "end": "2026-05-02T17:00"})
-    assert value == {"start": "2026-05-02T14:00", "end": "2026-05-02T17:00", "all_day": False, "timezone": "Europe/Paris"}
+    assert value == {
+        "start": "2026-05-02T14:00",
+        "end": "2026-05-02T17:00",
+        "all_day": False,
+        "timezone": "Europe/Paris",
+    }
 
 
 def test_all_day_schedule_holds_dates_end_inclusive():
@@ -667,23 +742,71 @@ def test_schedule_with_offset_is_converted_to_its_zone():
 @pytest.mark.parametrize(
     "raw, message",
     [
-        pytest.param({"start": "2026-05-02T14:00", "end": "2026-05-02T13:00"}, "La fin doit être après le début.", id="end_before_start"),
-        pytest.param({"start": "2026-05-02T14:00", "end": "2026-05-02T14:00"}, "La fin doit être après le début.", id="end_equals_start"),
-        pytest.param({"start": "2026-05-04", "end": "2026-05-02", "all_day": True}, "La fin doit être après le début.", id="all_day_end_before_start"),
-        pytest.param({"start": "2026-03-29T02:30"}, "Début : cette heure n'existe pas ce jour-là (passage à l'heure d'été).", id="start_in_dst_gap"),
-        pytest.param({"start": "2026-03-29T01:00", "end": "2026-03-29T02:15"}, "Fin : cette heure n'existe pas ce jour-là (passage à l'heure d'été).", id="end_in_dst_gap"),
-        pytest.param({"start": "1899-12-31T10:00"}, "Début : année impossible : 1899 (de 1900 à 2999).", id="start_1899"),
-        pytest.param({"start": "3000-01-01", "all_day": True}, "Début : année impossible : 3000 (de 1900 à 2999).", id="start_3000"),
-        pytest.param({"start": "2026-01-01T10:00", "end": "2027-01-03T10:00"}, "Durée trop longue", id="longer_than_366_days"),
-        pytest.param({"start": "2026-05-02"}, "Début : indiquez aussi l'heure, ou cochez « journée entière ».", id="timed_without_time"),
+        pytest.param(
+            {"start": "2026-05-02T14:00", "end": "2026-05-02T13:00"},
+            "La fin doit être après le début.",
+            id="end_before_start",
+        ),
+        pytest.param(
+            {"start": "2026-05-02T14:00", "end": "2026-05-02T14:00"},
+            "La fin doit être après le début.",
+            id="end_equals_start",
+        ),
+        pytest.param(
+            {"start": "2026-05-04", "end": "2026-05-02", "all_day": True},
+            "La fin doit être après le début.",
+            id="all_day_end_before_start",
+        ),
+        pytest.param(
+            {"start": "2026-03-29T02:30"},
+            "Début : cette heure n'existe pas ce jour-là (passage à l'heure d'été).",
+            id="start_in_dst_gap",
+        ),
+        pytest.param(
+            {"start": "2026-03-29T01:00", "end": "2026-03-29T02:15"},
+            "Fin : cette heure n'existe pas ce jour-là (passage à l'heure d'été).",
+            id="end_in_dst_gap",
+        ),
+        pytest.param(
+            {"start": "1899-12-31T10:00"}, "Début : année impossible : 1899 (de 1900 à 2999).", id="start_1899"
+        ),
+        pytest.param(
+            {"start": "3000-01-01", "all_day": True},
+            "Début : année impossible : 3000 (de 1900 à 2999).",
+            id="start_3000",
+        ),
+        pytest.param(
+            {"start": "2026-01-01T10:00", "end": "2027-01-03T10:00"}, "Durée trop longue", id="longer_than_366_days"
+        ),
+        pytest.param(
+            {"start": "2026-05-02"},
+            "Début : indiquez aussi l'heure, ou cochez « journée entière ».",
+            id="timed_without_time",
+        ),
         pytest.param({"start": "2026-05-02T14:00", "all_day": True}, "Début : date invalide", id="all_day_with_time"),
         pytest.param({"end": "2026-05-02T14:00"}, "Indiquez le début.", id="end_without_start"),
-        pytest.param({"start": "2026-05-02T14:00", "timezone": "Mars/Olympus"}, "Fuseau horaire inconnu : « Mars/Olympus »", id="unknown_zone"),
+        pytest.param(
+            {"start": "2026-05-02T14:00", "timezone": "Mars/Olympus"},
+            "Fuseau horaire inconnu : « Mars/Olympus »",
+            id="unknown_zone",
+        ),
         pytest.param({"start": "2026-05-02T14:00", "all_day": "peut-être"}, "Valeur invalide", id="bad_all_day"),
-        pytest.param({"start": "2026-05-02T14:00", "owner_id": 1}, "Horaire invalide : élément inconnu « owner_id ».", id="unknown_key"),
-        pytest.param({"start": "2026-05-02T14:00", "rrule": "FREQ=DAILY\r\nATTENDEE:mailto:x@evil"}, "Règle de récurrence invalide", id="rrule_with_crlf"),
-        pytest.param({"start": "2026-05-02T14:00", "rrule": "x" * 1001}, "Règle de récurrence invalide", id="rrule_too_long"),
-        pytest.param({"start": "2026-05-02T14:00", "exdates": {"a": 1}}, "Dates exclues invalides", id="exdates_not_a_list"),
+        pytest.param(
+            {"start": "2026-05-02T14:00", "owner_id": 1},
+            "Horaire invalide : élément inconnu « owner_id ».",
+            id="unknown_key",
+        ),
+        pytest.param(
+            {"start": "2026-05-02T14:00", "rrule": "FREQ=DAILY\r\nATTENDEE:mailto:x@evil"},
+            "Règle de récurrence invalide",
+            id="rrule_with_crlf",
+        ),
+        pytest.param(
+            {"start": "2026-05-02T14:00", "rrule": "x" * 1001}, "Règle de récurrence invalide", id="rrule_too_long"
+        ),
+        pytest.param(
+            {"start": "2026-05-02T14:00", "exdates": {"a": 1}}, "Dates exclues invalides", id="exdates_not_a_list"
+        ),
         pytest.param({"start": "2026-05-02T14:00", "exdates": [1]}, "Date exclue invalide", id="exdate_not_text"),
         pytest.param(["2026-05-02T14:00"], "Horaire invalide", id="list"),
         pytest.param("pas du json", "Horaire invalide", id="bad_json_text"),
@@ -713,10 +836,31 @@ def test_schedule_from_json_text_and_empty_is_none():
 @pytest.mark.parametrize(
     "form, expected",
     [
-        pytest.param({"rdv_start": "2026-05-02T14:00", "rdv_end": "2026-05-02T17:00"}, {"start": "2026-05-02T14:00", "end": "2026-05-02T17:00", "all_day": False}, id="datetime_local_inputs"),
-        pytest.param({"rdv_start_date": "2026-05-02", "rdv_start_time": "14:00", "rdv_end_time": "17:00"}, {"start": "2026-05-02T14:00", "end": "2026-05-02T17:00", "all_day": False}, id="date_and_time_inputs"),
-        pytest.param({"rdv_start_date": "2026-05-02", "rdv_start_time": "14:00", "rdv_all_day": "on", "rdv_timezone": "Europe/Paris"}, {"start": "2026-05-02", "all_day": True, "timezone": "Europe/Paris"}, id="all_day_drops_times"),
-        pytest.param({"rdv_start": "2026-05-02T14:00", "rdv_all_day": "on"}, {"start": "2026-05-02", "all_day": True}, id="all_day_drops_combined_time"),
+        pytest.param(
+            {"rdv_start": "2026-05-02T14:00", "rdv_end": "2026-05-02T17:00"},
+            {"start": "2026-05-02T14:00", "end": "2026-05-02T17:00", "all_day": False},
+            id="datetime_local_inputs",
+        ),
+        pytest.param(
+            {"rdv_start_date": "2026-05-02", "rdv_start_time": "14:00", "rdv_end_time": "17:00"},
+            {"start": "2026-05-02T14:00", "end": "2026-05-02T17:00", "all_day": False},
+            id="date_and_time_inputs",
+        ),
+        pytest.param(
+            {
+                "rdv_start_date": "2026-05-02",
+                "rdv_start_time": "14:00",
+                "rdv_all_day": "on",
+                "rdv_timezone": "Europe/Paris",
+            },
+            {"start": "2026-05-02", "all_day": True, "timezone": "Europe/Paris"},
+            id="all_day_drops_times",
+        ),
+        pytest.param(
+            {"rdv_start": "2026-05-02T14:00", "rdv_all_day": "on"},
+            {"start": "2026-05-02", "all_day": True},
+            id="all_day_drops_combined_time",
+        ),
         pytest.param({"rdv_start_date": "", "rdv_all_day": "", "autre": "x"}, {}, id="nothing_entered"),
     ],
 )
@@ -737,20 +881,58 @@ SQUARE = [[[-2.1, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.1, 47.7], [-2.1, 47.6]]
 @pytest.mark.parametrize(
     "raw, expected",
     [
-        pytest.param({"type": "Point", "coordinates": [-2.08, 47.65]}, {"type": "Point", "coordinates": [-2.08, 47.65]}, id="geojson_point"),
+        pytest.param(
+            {"type": "Point", "coordinates": [-2.08, 47.65]},
+            {"type": "Point", "coordinates": [-2.08, 47.65]},
+            id="geojson_point",
+        ),
         pytest.param({"lat": 47.65, "lon": -2.08}, {"type": "Point", "coordinates": [-2.08, 47.65]}, id="lat_lon_dict"),
         pytest.param({"lat": 47.65, "lng": -2.08}, {"type": "Point", "coordinates": [-2.08, 47.65]}, id="lat_lng_dict"),
         pytest.param("47.65, -2.08", {"type": "Point", "coordinates": [-2.08, 47.65]}, id="text_latitude_first"),
         pytest.param("47,65 ; -2,08", {"type": "Point", "coordinates": [-2.08, 47.65]}, id="text_decimal_commas"),
-        pytest.param('{"type": "Point", "coordinates": [-2.08, 47.65]}', {"type": "Point", "coordinates": [-2.08, 47.65]}, id="json_text"),
-        pytest.param({"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [-2.08, 47.65]}}, {"type": "Point", "coordinates": [-2.08, 47.65]}, id="feature_unwrapped"),
-        pytest.param({"type": "Point", "coordinates": [-2.08, 47.65, 12.5]}, {"type": "Point", "coordinates": [-2.08, 47.65]}, id="altitude_dropped"),
-        pytest.param({"type": "Point", "coordinates": [-2.123456789, 47.0000000001]}, {"type": "Point", "coordinates": [-2.1234568, 47.0]}, id="rounded_to_7_decimals"),
-        pytest.param({"type": "Point", "coordinates": [-0.0, 0]}, {"type": "Point", "coordinates": [0.0, 0.0]}, id="negative_zero"),
-        pytest.param({"type": "LineString", "coordinates": [[-2.1, 47.6], [-2.0, 47.7]]}, {"type": "LineString", "coordinates": [[-2.1, 47.6], [-2.0, 47.7]]}, id="line"),
-        pytest.param({"type": "Polygon", "coordinates": SQUARE}, {"type": "Polygon", "coordinates": SQUARE}, id="polygon"),
-        pytest.param({"type": "MultiPolygon", "coordinates": [SQUARE]}, {"type": "MultiPolygon", "coordinates": [SQUARE]}, id="multipolygon"),
-        pytest.param({"type": "MultiPoint", "coordinates": [[1, 2], [3, 4]]}, {"type": "MultiPoint", "coordinates": [[1.0, 2.0], [3.0, 4.0]]}, id="multipoint"),
+        pytest.param(
+            '{"type": "Point", "coordinates": [-2.08, 47.65]}',
+            {"type": "Point", "coordinates": [-2.08, 47.65]},
+            id="json_text",
+        ),
+        pytest.param(
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [-2.08, 47.65]}},
+            {"type": "Point", "coordinates": [-2.08, 47.65]},
+            id="feature_unwrapped",
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": [-2.08, 47.65, 12.5]},
+            {"type": "Point", "coordinates": [-2.08, 47.65]},
+            id="altitude_dropped",
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": [-2.123456789, 47.0000000001]},
+            {"type": "Point", "coordinates": [-2.1234568, 47.0]},
+            id="rounded_to_7_decimals",
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": [-0.0, 0]},
+            {"type": "Point", "coordinates": [0.0, 0.0]},
+            id="negative_zero",
+        ),
+        pytest.param(
+            {"type": "LineString", "coordinates": [[-2.1, 47.6], [-2.0, 47.7]]},
+            {"type": "LineString", "coordinates": [[-2.1, 47.6], [-2.0, 47.7]]},
+            id="line",
+        ),
+        pytest.param(
+            {"type": "Polygon", "coordinates": SQUARE}, {"type": "Polygon", "coordinates": SQUARE}, id="polygon"
+        ),
+        pytest.param(
+            {"type": "MultiPolygon", "coordinates": [SQUARE]},
+            {"type": "MultiPolygon", "coordinates": [SQUARE]},
+            id="multipolygon",
+        ),
+        pytest.param(
+            {"type": "MultiPoint", "coordinates": [[1, 2], [3, 4]]},
+            {"type": "MultiPoint", "coordinates": [[1.0, 2.0], [3.0, 4.0]]},
+            id="multipoint",
+        ),
     ],
 )
 def test_geometry_is_normalised(raw, expected):
@@ -764,34 +946,76 @@ def bowtie() -> dict:
 @pytest.mark.parametrize(
     "raw, start",
     [
-        pytest.param({"type": "Point", "coordinates": [181, 47]}, "Longitude hors limites : 181", id="longitude_out_of_range"),
-        pytest.param({"type": "Point", "coordinates": [-2, -91]}, "Latitude hors limites : -91", id="latitude_out_of_range"),
+        pytest.param(
+            {"type": "Point", "coordinates": [181, 47]}, "Longitude hors limites : 181", id="longitude_out_of_range"
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": [-2, -91]}, "Latitude hors limites : -91", id="latitude_out_of_range"
+        ),
         pytest.param("95.0, 2.0", "Latitude hors limites", id="text_latitude_out_of_range"),
-        pytest.param({"type": "Point", "coordinates": [math.nan, 47]}, "Géométrie invalide : les coordonnées doivent être des nombres.", id="nan"),
-        pytest.param({"type": "Point", "coordinates": [math.inf, 47]}, "Géométrie invalide : les coordonnées", id="infinity"),
-        pytest.param({"type": "Point", "coordinates": ["-2.08", "47.65"]}, "Géométrie invalide : les coordonnées", id="string_coordinates"),
-        pytest.param({"type": "Point", "coordinates": [True, 47]}, "Géométrie invalide : les coordonnées", id="bool_coordinate"),
-        pytest.param({"type": "Point", "coordinates": [10**400, 47]}, "Géométrie invalide : les coordonnées", id="huge_int"),
-        pytest.param({"type": "Point", "coordinates": [1, 2, "z"]}, "Géométrie invalide : les coordonnées", id="bad_altitude"),
+        pytest.param(
+            {"type": "Point", "coordinates": [math.nan, 47]},
+            "Géométrie invalide : les coordonnées doivent être des nombres.",
+            id="nan",
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": [math.inf, 47]}, "Géométrie invalide : les coordonnées", id="infinity"
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": ["-2.08", "47.65"]},
+            "Géométrie invalide : les coordonnées",
+            id="string_coordinates",
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": [True, 47]}, "Géométrie invalide : les coordonnées", id="bool_coordinate"
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": [10**400, 47]}, "Géométrie invalide : les coordonnées", id="huge_int"
+        ),
+        pytest.param(
+            {"type": "Point", "coordinates": [1, 2, "z"]}, "Géométrie invalide : les coordonnées", id="bad_altitude"
+        ),
         pytest.param({"type": "Point", "coordinates": []}, "Géométrie vide", id="empty_point"),
         pytest.param({"type": "LineString", "coordinates": []}, "Géométrie vide", id="empty_line"),
         pytest.param({"type": "Polygon", "coordinates": [[]]}, "Géométrie vide", id="empty_ring"),
         pytest.param({"type": "Point"}, "Géométrie invalide : coordonnées mal formées.", id="missing_coordinates"),
-        pytest.param({"type": "Point", "coordinates": [1, 2, 3, 4]}, "Géométrie invalide : chaque point", id="four_dimensions"),
+        pytest.param(
+            {"type": "Point", "coordinates": [1, 2, 3, 4]}, "Géométrie invalide : chaque point", id="four_dimensions"
+        ),
         pytest.param({"type": "Point", "coordinates": [[1, 2]]}, "Géométrie invalide", id="too_deep"),
         pytest.param({"type": "LineString", "coordinates": [[1, 2]]}, "Ligne invalide", id="one_point_line"),
-        pytest.param({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}, "Contour non fermé", id="unclosed_ring"),
-        pytest.param({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]}, "Polygone invalide : un contour a au moins 4 points", id="ring_too_short"),
-        pytest.param(bowtie(), "Géométrie invalide : polygone invalide (il se croise lui-même", id="self_intersecting_polygon"),
-        pytest.param({"type": "MultiPolygon", "coordinates": [bowtie()["coordinates"]]}, "Géométrie invalide : polygone invalide", id="self_intersecting_multipolygon"),
-        pytest.param({"type": "Circle", "coordinates": [0, 0]}, "Type de géométrie inconnu : « Circle »", id="unknown_type"),
-        pytest.param({"type": "GeometryCollection", "geometries": []}, "Type de géométrie inconnu", id="geometry_collection"),
+        pytest.param(
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]},
+            "Contour non fermé",
+            id="unclosed_ring",
+        ),
+        pytest.param(
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]},
+            "Polygone invalide : un contour a au moins 4 points",
+            id="ring_too_short",
+        ),
+        pytest.param(
+            bowtie(), "Géométrie invalide : polygone invalide (il se croise lui-même", id="self_intersecting_polygon"
+        ),
+        pytest.param(
+            {"type": "MultiPolygon", "coordinates": [bowtie()["coordinates"]]},
+            "Géométrie invalide : polygone invalide",
+            id="self_intersecting_multipolygon",
+        ),
+        pytest.param(
+            {"type": "Circle", "coordinates": [0, 0]}, "Type de géométrie inconnu : « Circle »", id="unknown_type"
+        ),
+        pytest.param(
+            {"type": "GeometryCollection", "geometries": []}, "Type de géométrie inconnu", id="geometry_collection"
+        ),
         pytest.param({"coordinates": [0, 0]}, "Type de géométrie inconnu", id="missing_type"),
         pytest.param("47.65", "Coordonnées invalides", id="single_number_text"),
         pytest.param("Redon", "Coordonnées invalides", id="place_name"),
         pytest.param("{not json", "Géométrie invalide : GeoJSON illisible.", id="unreadable_json"),
         pytest.param("{" + "[" * 100_000, "Géométrie invalide : GeoJSON illisible.", id="deeply_nested_json"),
-        pytest.param("{" + " " * 1_000_001 + "}", "Géométrie trop lourde : 1 Mo de texte au plus.", id="json_text_over_1_mb"),
+        pytest.param(
+            "{" + " " * 1_000_001 + "}", "Géométrie trop lourde : 1 Mo de texte au plus.", id="json_text_over_1_mb"
+        ),
         pytest.param([0, 0], "Géométrie invalide : objet GeoJSON attendu.", id="bare_list"),
     ],
 )
@@ -802,12 +1026,17 @@ def test_bad_geometries_are_refused(raw, start):
 def test_more_than_ten_thousand_vertices_are_refused():
     line = {"type": "LineString", "coordinates": [[i / 10_000, 1] for i in range(10_001)]}
     assert refused("geometry", line) == f"Géométrie trop détaillée : 10{NNBSP}000 sommets au plus."
-    assert len(clean("geometry", {"type": "LineString", "coordinates": line["coordinates"][:10_000]})["coordinates"]) == 10_000
+    assert (
+        len(clean("geometry", {"type": "LineString", "coordinates": line["coordinates"][:10_000]})["coordinates"])
+        == 10_000
+    )
 
 
 def test_stored_geometry_over_200_kb_is_refused():
     precise = [[-2.1234567 + i * 1e-7, 47.1234567] for i in range(9_000)]
-    assert refused("geometry", {"type": "LineString", "coordinates": precise}) == "Géométrie trop lourde : 200 Ko au plus."
+    assert (
+        refused("geometry", {"type": "LineString", "coordinates": precise}) == "Géométrie trop lourde : 200 Ko au plus."
+    )
     assert clean("geometry", {"type": "LineString", "coordinates": precise[:8_000]})
 
 
@@ -853,7 +1082,9 @@ def test_zone_codes_are_accepted(raw, options, expected):
 @pytest.mark.parametrize(
     "raw, options, start",
     [
-        pytest.param("35", {}, "Code invalide : « 35 » ; attendu : code INSEE de commune", id="departement_when_commune_only"),
+        pytest.param(
+            "35", {}, "Code invalide : « 35 » ; attendu : code INSEE de commune", id="departement_when_commune_only"
+        ),
         pytest.param("3523", {}, "Code invalide", id="four_digits"),
         pytest.param("2C004", {}, "Code invalide", id="not_corsica"),
         pytest.param("20", {"levels": ["departement"]}, "Code invalide", id="departement_20"),
@@ -872,7 +1103,10 @@ def test_unknown_commune_is_refused_when_zones_are_known():
     ctx = F.Context(zone_exists=lambda code: code == "35236")
     assert clean("zone", "35236", ctx) == "35236"
     assert refused("zone", "35999", ctx) == "Commune inconnue : 35999."
-    assert refused("zone", "99", ctx, levels=["departement"]) == "Code invalide : « 99 » ; attendu : numéro de département (ex. 35, 2A, 974)."
+    assert (
+        refused("zone", "99", ctx, levels=["departement"])
+        == "Code invalide : « 99 » ; attendu : numéro de département (ex. 35, 2A, 974)."
+    )
     assert refused("zone", "56", ctx, levels=["departement"]) == "Zone inconnue : 56."
 
 
@@ -952,7 +1186,12 @@ def test_bad_urls_are_refused(raw, start):
 
 @pytest.mark.parametrize(
     "raw, expected",
-    [("Jean.Dupont@Exemple.FR", "Jean.Dupont@exemple.fr"), ("  contact@wiki-pays-redon.fr ", "contact@wiki-pays-redon.fr"), ("mailto:a@b.fr", "a@b.fr"), ("élu@mairie-arvieu.fr", "élu@mairie-arvieu.fr")],
+    [
+        ("Jean.Dupont@Exemple.FR", "Jean.Dupont@exemple.fr"),
+        ("  contact@wiki-pays-redon.fr ", "contact@wiki-pays-redon.fr"),
+        ("mailto:a@b.fr", "a@b.fr"),
+        ("élu@mairie-arvieu.fr", "élu@mairie-arvieu.fr"),
+    ],
 )
 def test_email_is_normalised(raw, expected):
     assert clean("email", raw) == expected
@@ -1029,8 +1268,13 @@ def test_bad_phones_are_refused(raw):
 
 
 def test_attachment_reference_is_checked_for_shape_only():
-    assert clean("file", {"attachment_id": 12, "name": " compte-rendu.pdf "}) == {"attachment_id": 12, "name": "compte-rendu.pdf"}
-    value = clean("image", {"attachment_id": 3, "name": "photo.jpg", "size": 1000, "alt": "La  médiathèque"}, max_bytes=5_000_000)
+    assert clean("file", {"attachment_id": 12, "name": " compte-rendu.pdf "}) == {
+        "attachment_id": 12,
+        "name": "compte-rendu.pdf",
+    }
+    value = clean(
+        "image", {"attachment_id": 3, "name": "photo.jpg", "size": 1000, "alt": "La  médiathèque"}, max_bytes=5_000_000
+    )
     assert value == {"attachment_id": 3, "name": "photo.jpg", "size": 1000, "alt": "La médiathèque"}
 
 
@@ -1052,11 +1296,16 @@ def test_attachment_reference_is_checked_for_shape_only():
 )
 def test_bad_attachment_references_are_refused(raw):
     message = refused("file", raw, max_bytes=5_000_000)
-    assert message.startswith(("Pièce jointe invalide", "Nom de fichier invalide", "Taille de fichier invalide", "Fichier trop lourd"))
+    assert message.startswith(
+        ("Pièce jointe invalide", "Nom de fichier invalide", "Taille de fichier invalide", "Fichier trop lourd")
+    )
 
 
 def test_attachment_size_cap_message():
-    assert refused("image", {"attachment_id": 1, "name": "a", "size": 6_000_000}, max_bytes=5_000_000) == "Fichier trop lourd : 5 Mo au plus."
+    assert (
+        refused("image", {"attachment_id": 1, "name": "a", "size": 6_000_000}, max_bytes=5_000_000)
+        == "Fichier trop lourd : 5 Mo au plus."
+    )
 
 
 @pytest.mark.parametrize("raw", [12, "12", " 12 ", {"record_id": 12}], ids=["int", "digits", "spaced_digits", "dict"])
@@ -1089,7 +1338,13 @@ FORM = F.validate_schema([
     {"id": "f_00000008", "key": "notes", "type": "longtext", "label": "Notes", "visibility": "members"},
     {"id": "f_00000009", "key": "lieu", "type": "geometry", "label": "Lieu"},
 ])  # fmt: skip
-GOOD = {"title": "Le wiki du Pays de Redon", "population": "8 745", "statut_projet": "en-cours", "themes": ["Mobilité"], "consent": "on"}
+GOOD = {
+    "title": "Le wiki du Pays de Redon",
+    "population": "8 745",
+    "statut_projet": "en-cours",
+    "themes": ["Mobilité"],
+    "consent": "on",
+}
 
 
 def test_clean_record_returns_values_by_field_id():
@@ -1102,7 +1357,14 @@ def test_clean_record_returns_values_by_field_id():
 
 
 def test_mass_assignment_fields_are_ignored():
-    hostile = GOOD | {"owner_id": 1, "status": "published", "is_private": "false", "form_id": 99, "f_00000001": "x", "__proto__": {}}
+    hostile = GOOD | {
+        "owner_id": 1,
+        "status": "published",
+        "is_private": "false",
+        "form_id": 99,
+        "f_00000001": "x",
+        "__proto__": {},
+    }
     data, errors = F.clean_record(FORM, hostile, CTX)
     assert errors == {}
     assert set(data) == {f.id for f in FORM}
@@ -1128,7 +1390,9 @@ def test_required_fields_missing_are_errors_and_all_are_reported():
     assert "f_00000001" not in data
 
 
-@pytest.mark.parametrize("blank", ["", "   ", None, [], "\x00"], ids=["empty", "spaces", "none", "empty_list", "only_nul"])
+@pytest.mark.parametrize(
+    "blank", ["", "   ", None, [], "\x00"], ids=["empty", "spaces", "none", "empty_list", "only_nul"]
+)
 def test_blank_required_values_are_missing(blank):
     _, errors = F.clean_record(FORM, GOOD | {"title": blank}, CTX)
     assert errors == {"title": "Ce champ est obligatoire."}
@@ -1177,7 +1441,10 @@ def test_multi_selects_are_read_with_getlist():
 
 @pytest.mark.parametrize("data", [["title"], "title=x", None, 12], ids=["list", "string", "none", "number"])
 def test_data_that_is_not_a_mapping_is_one_error(data):
-    assert F.clean_record(FORM, data, CTX) == ({}, {"_": "Données invalides : un objet associant des clés à des valeurs est attendu."})
+    assert F.clean_record(FORM, data, CTX) == (
+        {},
+        {"_": "Données invalides : un objet associant des clés à des valeurs est attendu."},
+    )
 
 
 IDEMPOTENT = [
@@ -1219,18 +1486,84 @@ def test_unknown_field_type_value_is_an_error_not_a_crash():
         pytest.param("datetime", "2026-05-02T14:00:00+02:00", {}, "02/05/2026 14:00", id="datetime"),
         pytest.param("choice", "en-cours", {"choices": CHOICES}, "En cours", id="choice_label"),
         pytest.param("choice", "association", {"list": "porteurs"}, "association", id="shared_list_value"),
-        pytest.param("multichoice", ["idee", "realise"], {"choices": CHOICES}, "Idée, Réalisé", id="multichoice_labels"),
-        pytest.param("schedule", {"start": "2026-05-02T14:00", "end": "2026-05-02T17:00", "all_day": False, "timezone": "Europe/Paris"}, {}, "samedi 2 mai 2026, 14:00–17:00", id="schedule_same_day"),
-        pytest.param("schedule", {"start": "2026-05-01T20:00", "end": "2026-05-02T02:00", "all_day": False, "timezone": "Europe/Paris"}, {}, "vendredi 1er mai 2026, 20:00 – samedi 2 mai 2026, 02:00", id="schedule_overnight"),
-        pytest.param("schedule", {"start": "2026-05-02T14:00", "end": None, "all_day": False, "timezone": "Europe/Paris"}, {}, "samedi 2 mai 2026, 14:00", id="schedule_no_end"),
-        pytest.param("schedule", {"start": "2026-08-15", "end": None, "all_day": True, "timezone": "Europe/Paris"}, {}, "samedi 15 août 2026", id="schedule_all_day"),
-        pytest.param("schedule", {"start": "2026-12-31", "end": "2027-01-01", "all_day": True, "timezone": "Europe/Paris"}, {}, "du jeudi 31 décembre 2026 au vendredi 1er janvier 2027", id="schedule_days"),
-        pytest.param("schedule", {"start": "2026-05-02T09:00", "end": None, "all_day": False, "timezone": "America/Cayenne", "rrule": "FREQ=WEEKLY"}, {}, "samedi 2 mai 2026, 09:00 (America/Cayenne) (récurrent)", id="schedule_zone_recurring"),
-        pytest.param("geometry", {"type": "Point", "coordinates": [-2.08, 47.65]}, {}, "Point (47.65, -2.08)", id="point_latitude_first"),
-        pytest.param("geometry", {"type": "Point", "coordinates": [-2.0812346, 47.6512346]}, {}, "Point (47.651235, -2.081235)", id="point_six_decimals"),
-        pytest.param("geometry", {"type": "Polygon", "coordinates": SQUARE}, {}, "Polygone (4 sommets)", id="polygon_vertices"),
-        pytest.param("geometry", {"type": "LineString", "coordinates": [[0, 0], [1, 1], [2, 2]]}, {}, "Ligne (3 sommets)", id="line_vertices"),
-        pytest.param("geometry", {"type": "MultiPoint", "coordinates": [[0, 0]]}, {}, "Multipoint (1 point)", id="multipoint"),
+        pytest.param(
+            "multichoice", ["idee", "realise"], {"choices": CHOICES}, "Idée, Réalisé", id="multichoice_labels"
+        ),
+        pytest.param(
+            "schedule",
+            {"start": "2026-05-02T14:00", "end": "2026-05-02T17:00", "all_day": False, "timezone": "Europe/Paris"},
+            {},
+            "samedi 2 mai 2026, 14:00–17:00",
+            id="schedule_same_day",
+        ),
+        pytest.param(
+            "schedule",
+            {"start": "2026-05-01T20:00", "end": "2026-05-02T02:00", "all_day": False, "timezone": "Europe/Paris"},
+            {},
+            "vendredi 1er mai 2026, 20:00 – samedi 2 mai 2026, 02:00",
+            id="schedule_overnight",
+        ),
+        pytest.param(
+            "schedule",
+            {"start": "2026-05-02T14:00", "end": None, "all_day": False, "timezone": "Europe/Paris"},
+            {},
+            "samedi 2 mai 2026, 14:00",
+            id="schedule_no_end",
+        ),
+        pytest.param(
+            "schedule",
+            {"start": "2026-08-15", "end": None, "all_day": True, "timezone": "Europe/Paris"},
+            {},
+            "samedi 15 août 2026",
+            id="schedule_all_day",
+        ),
+        pytest.param(
+            "schedule",
+            {"start": "2026-12-31", "end": "2027-01-01", "all_day": True, "timezone": "Europe/Paris"},
+            {},
+            "du jeudi 31 décembre 2026 au vendredi 1er janvier 2027",
+            id="schedule_days",
+        ),
+        pytest.param(
+            "schedule",
+            {
+                "start": "2026-05-02T09:00",
+                "end": None,
+                "all_day": False,
+                "timezone": "America/Cayenne",
+                "rrule": "FREQ=WEEKLY",
+            },
+            {},
+            "samedi 2 mai 2026, 09:00 (America/Cayenne) (récurrent)",
+            id="schedule_zone_recurring",
+        ),
+        pytest.param(
+            "geometry",
+            {"type": "Point", "coordinates": [-2.08, 47.65]},
+            {},
+            "Point (47.65, -2.08)",
+            id="point_latitude_first",
+        ),
+        pytest.param(
+            "geometry",
+            {"type": "Point", "coordinates": [-2.0812346, 47.6512346]},
+            {},
+            "Point (47.651235, -2.081235)",
+            id="point_six_decimals",
+        ),
+        pytest.param(
+            "geometry", {"type": "Polygon", "coordinates": SQUARE}, {}, "Polygone (4 sommets)", id="polygon_vertices"
+        ),
+        pytest.param(
+            "geometry",
+            {"type": "LineString", "coordinates": [[0, 0], [1, 1], [2, 2]]},
+            {},
+            "Ligne (3 sommets)",
+            id="line_vertices",
+        ),
+        pytest.param(
+            "geometry", {"type": "MultiPoint", "coordinates": [[0, 0]]}, {}, "Multipoint (1 point)", id="multipoint"
+        ),
         pytest.param("phone", "+33299710604", {}, "02 99 71 06 04", id="french_phone"),
         pytest.param("phone", "+262262123456", {}, "02 62 12 34 56", id="reunion_phone"),
         pytest.param("phone", "+49301234567", {}, "+49301234567", id="foreign_phone"),
@@ -1289,7 +1622,9 @@ def test_search_text_for_members_adds_member_fields_but_never_personal_ones():
 
 
 def test_search_text_holds_a_personal_value_only_while_its_box_is_ticked():
-    form = F.validate_schema([BOX, spec(key="courriel", type="email", personal=True, consent_field="accord", id="f_000000b1")])
+    form = F.validate_schema(
+        [BOX, spec(key="courriel", type="email", personal=True, consent_field="accord", id="f_000000b1")]
+    )
     ticked = {"f_000000b0": True, "f_000000b1": "jo@exemple.fr"}
     assert F.search_text(form, ticked) == "jo@exemple.fr"
     for reader in ("public", "members", "private"):

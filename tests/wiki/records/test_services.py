@@ -19,9 +19,22 @@ from wiki.revisions import list_revisions
 
 FIELDS = [
     {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom", "required": True},
-    {"id": "f_00000002", "key": "categorie", "type": "choice", "label": "Catégorie", "options": {"choices": [{"value": "bio", "label": "Bio"}, {"value": "local", "label": "Local"}]}},
+    {
+        "id": "f_00000002",
+        "key": "categorie",
+        "type": "choice",
+        "label": "Catégorie",
+        "options": {"choices": [{"value": "bio", "label": "Bio"}, {"value": "local", "label": "Local"}]},
+    },
     {"id": "f_00000003", "key": "prix", "type": "number", "label": "Prix", "options": {"unit": "€"}},
-    {"id": "f_00000004", "key": "courriel", "type": "email", "label": "Courriel", "personal": True, "visibility": "private"},
+    {
+        "id": "f_00000004",
+        "key": "courriel",
+        "type": "email",
+        "label": "Courriel",
+        "personal": True,
+        "visibility": "private",
+    },
 ]
 
 
@@ -53,12 +66,27 @@ def test_bad_form_definitions_are_refused_atomically(db, moderator):
 
 def test_create_record_validates_and_ignores_extra_keys(db, form):
     author = make_user(db, "Contrib")
-    record = services.create_record(db, form, {"title": "Ferme du Pâtis", "categorie": "bio", "prix": "12,5", "owner_id": 1, "status": "archived", "form_id": 99}, actor=author, policy="account")
+    record = services.create_record(
+        db,
+        form,
+        {
+            "title": "Ferme du Pâtis",
+            "categorie": "bio",
+            "prix": "12,5",
+            "owner_id": 1,
+            "status": "archived",
+            "form_id": 99,
+        },
+        actor=author,
+        policy="account",
+    )
     assert record.title == "Ferme du Pâtis" and record.status == "published"
     assert record.data == {"f_00000001": "Ferme du Pâtis", "f_00000002": "bio", "f_00000003": 12.5, "f_00000004": None}
     assert record.form_id == form.id
     with pytest.raises(ValidationError) as caught:
-        services.create_record(db, form, {"title": "", "categorie": "inconnue", "prix": "1e309"}, actor=author, policy="account")
+        services.create_record(
+            db, form, {"title": "", "categorie": "inconnue", "prix": "1e309"}, actor=author, policy="account"
+        )
     assert set(caught.value.errors) == {"title", "categorie", "prix"}
 
 
@@ -74,9 +102,13 @@ def test_anonymous_records_wait_for_review(db, form):
 def test_history_diff_and_revert(db, form):
     author = make_user(db, "Contrib")
     record = services.create_record(db, form, {"title": "Ferme", "prix": "10"}, actor=author, policy="account")
-    result = services.update_record(db, record, {"title": "Ferme", "prix": "11"}, actor=author, policy="account", base_revision=1)
+    result = services.update_record(
+        db, record, {"title": "Ferme", "prix": "11"}, actor=author, policy="account", base_revision=1
+    )
     assert result.changed and record.revision_number == 2
-    same = services.update_record(db, record, {"title": "Ferme", "prix": "11"}, actor=author, policy="account", base_revision=2)
+    same = services.update_record(
+        db, record, {"title": "Ferme", "prix": "11"}, actor=author, policy="account", base_revision=2
+    )
     assert not same.changed
     revisions = list_revisions(db, "record", record.id)
     assert [r.number for r in revisions] == [2, 1]
@@ -88,9 +120,15 @@ def test_history_diff_and_revert(db, form):
 
 def test_concurrent_record_edits_merge_by_field(db, form):
     alice, bob = make_user(db, "Alice"), make_user(db, "Bob")
-    record = services.create_record(db, form, {"title": "Ferme", "prix": "10", "categorie": "bio"}, actor=alice, policy="account")
-    services.update_record(db, record, {"title": "Ferme", "prix": "12", "categorie": "bio"}, actor=alice, policy="account", base_revision=1)
-    services.update_record(db, record, {"title": "Ferme", "prix": "10", "categorie": "local"}, actor=bob, policy="account", base_revision=1)
+    record = services.create_record(
+        db, form, {"title": "Ferme", "prix": "10", "categorie": "bio"}, actor=alice, policy="account"
+    )
+    services.update_record(
+        db, record, {"title": "Ferme", "prix": "12", "categorie": "bio"}, actor=alice, policy="account", base_revision=1
+    )
+    services.update_record(
+        db, record, {"title": "Ferme", "prix": "10", "categorie": "local"}, actor=bob, policy="account", base_revision=1
+    )
     assert record.data["f_00000003"] == 12 and record.data["f_00000002"] == "local"
     mine = {"title": "Ferme", "prix": "15", "categorie": "bio"}
     with pytest.raises(EditConflict) as caught:  # Bob started from revision 1: the price changed since
@@ -102,7 +140,9 @@ def test_concurrent_record_edits_merge_by_field(db, form):
 def test_private_fields_are_kept_when_an_outsider_edits(db, form):
     author = make_user(db, "Auteur")
     other = make_user(db, "Autre")
-    record = services.create_record(db, form, {"title": "Ferme", "courriel": "ferme@example.org"}, actor=author, policy="account")
+    record = services.create_record(
+        db, form, {"title": "Ferme", "courriel": "ferme@example.org"}, actor=author, policy="account"
+    )
     assert services.public_values(record, Anonymous()).get("courriel") is None
     assert "courriel" not in services.public_values(record, other)
     assert services.public_values(record, author)["courriel"] == "ferme@example.org"
@@ -147,8 +187,16 @@ def test_status_workflow(db, form, moderator):
 def test_facets_and_filters(db, form):
     author = make_user(db, "Contrib")
     for i in range(6):
-        services.create_record(db, form, {"title": f"Ferme {i}", "categorie": "bio" if i % 2 else "local", "prix": str(i)}, actor=author, policy="account")
-    services.create_record(db, form, {"title": "Cachée", "categorie": "bio"}, actor=author, policy="account", status="draft")
+        services.create_record(
+            db,
+            form,
+            {"title": f"Ferme {i}", "categorie": "bio" if i % 2 else "local", "prix": str(i)},
+            actor=author,
+            policy="account",
+        )
+    services.create_record(
+        db, form, {"title": "Cachée", "categorie": "bio"}, actor=author, policy="account", status="draft"
+    )
     filters = queries.parse_filters({"categorie": ["bio"], "tri": ["-prix"]}, form, Anonymous())
     result = queries.list_records(db, form, filters)
     assert result.total == 3 and [r.title for r in result.records] == ["Ferme 5", "Ferme 3", "Ferme 1"]
@@ -161,7 +209,17 @@ def test_facets_and_filters(db, form):
 
 
 def test_hostile_list_parameters(db, form):
-    filters = queries.parse_filters({"tri": ["(CASE WHEN 1 THEN 1 END)"], "categorie": ["bio')) UNION SELECT 1 --"] * 50, "page": ["1e9"], "par_page": ["100000000"], "statut": ["draft"]}, form, Anonymous())
+    filters = queries.parse_filters(
+        {
+            "tri": ["(CASE WHEN 1 THEN 1 END)"],
+            "categorie": ["bio')) UNION SELECT 1 --"] * 50,
+            "page": ["1e9"],
+            "par_page": ["100000000"],
+            "statut": ["draft"],
+        },
+        form,
+        Anonymous(),
+    )
     assert filters.sort == "title" and len(filters.values["categorie"]) == 1 and filters.page == 1
     assert filters.per_page == queries.MAX_PER_PAGE and filters.statuses == ["published"]
     assert queries.list_records(db, form, filters).total == 0
@@ -199,10 +257,19 @@ def _sees(actor, record) -> bool:
 
 def test_a_personal_value_is_read_by_everyone_exactly_while_consent_is_ticked(db, consent_form):
     author, other = make_user(db, "Auteur"), make_user(db, "Voisin")
-    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr"}, actor=author, policy="account")
+    record = services.create_record(
+        db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr"}, actor=author, policy="account"
+    )
     assert not _sees(Anonymous(), record) and not _sees(other, record) and _sees(author, record)
     assert "jo@exemple.fr" not in record.search_text
-    services.update_record(db, record, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account", base_revision=None)
+    services.update_record(
+        db,
+        record,
+        {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"},
+        actor=author,
+        policy="account",
+        base_revision=None,
+    )
     assert _sees(Anonymous(), record) and _sees(other, record)
     assert services.readable_values(Anonymous(), record)["f_00000012"] == "jo@exemple.fr"
     assert "jo@exemple.fr" in record.search_text  # the lists' text filter finds it now…
@@ -215,31 +282,62 @@ def test_a_personal_value_is_read_by_everyone_exactly_while_consent_is_ticked(db
 
 def test_only_the_author_and_moderators_may_tick_a_consent_box(db, consent_form, moderator):
     author, other = make_user(db, "Auteur"), make_user(db, "Voisin")
-    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr"}, actor=author, policy="account")
+    record = services.create_record(
+        db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr"}, actor=author, policy="account"
+    )
     with pytest.raises(ValidationError) as caught:
-        services.update_record(db, record, {"title": "Ferme", "accord": "on"}, actor=other, policy="account", base_revision=None)
-    assert set(caught.value.errors) == {"accord"} and "Seuls l’auteur de la fiche et les modérateurs" in caught.value.errors["accord"]
+        services.update_record(
+            db, record, {"title": "Ferme", "accord": "on"}, actor=other, policy="account", base_revision=None
+        )
+    assert (
+        set(caught.value.errors) == {"accord"}
+        and "Seuls l’auteur de la fiche et les modérateurs" in caught.value.errors["accord"]
+    )
     assert record.data.get("f_00000013") is not True
     # A ticked box left as it is by someone else is no new consent.
-    services.update_record(db, record, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=moderator, policy="account", base_revision=None)
-    result = services.update_record(db, record, {"title": "Ferme bio", "accord": "on"}, actor=other, policy="account", base_revision=None)
+    services.update_record(
+        db,
+        record,
+        {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"},
+        actor=moderator,
+        policy="account",
+        base_revision=None,
+    )
+    result = services.update_record(
+        db, record, {"title": "Ferme bio", "accord": "on"}, actor=other, policy="account", base_revision=None
+    )
     assert result.changed and record.data["f_00000013"] is True
 
 
 def test_consent_lets_people_read_a_personal_value_not_change_it(db, consent_form):
     author, other = make_user(db, "Auteur"), make_user(db, "Voisin")
-    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account")
+    record = services.create_record(
+        db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account"
+    )
     contact = next(d for d in services.form_fields(consent_form) if d.key == "contact")
     assert services.visible_to(other, contact, record) and not services.editable_by(other, contact, record)
-    assert not services.visible_in_history(other, contact, record) and services.visible_in_history(author, contact, record)
-    services.update_record(db, record, {"title": "Ferme", "contact": "pirate@exemple.fr", "accord": "on"}, actor=other, policy="account", base_revision=None)
+    assert not services.visible_in_history(other, contact, record) and services.visible_in_history(
+        author, contact, record
+    )
+    services.update_record(
+        db,
+        record,
+        {"title": "Ferme", "contact": "pirate@exemple.fr", "accord": "on"},
+        actor=other,
+        policy="account",
+        base_revision=None,
+    )
     assert record.data["f_00000012"] == "jo@exemple.fr"
     assert services.editable_by(Anonymous(), contact)  # whoever fills a new record gives its personal values
 
 
-def test_reverting_to_a_consented_version_after_withdrawal_is_for_the_author_and_moderators(db, consent_form, moderator):
+def test_reverting_to_a_consented_version_after_withdrawal_is_for_the_author_and_moderators(
+    db, consent_form, moderator
+):
     author, other = make_user(db, "Auteur"), make_user(db, "Voisin")
-    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account")
+    record = services.create_record(
+        db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account"
+    )
     services.update_record(db, record, {"title": "Ferme"}, actor=other, policy="account", base_revision=None)
     with pytest.raises(Forbidden):
         services.revert_record(db, record, 1, actor=other, policy="account")
@@ -250,20 +348,37 @@ def test_reverting_to_a_consented_version_after_withdrawal_is_for_the_author_and
 
 def test_lists_show_consented_values_and_never_facet_or_sort_on_them(db, consent_form):
     author = make_user(db, "Auteur")
-    yes = services.create_record(db, consent_form, {"title": "Oui", "contact": "oui@exemple.fr", "accord": "on"}, actor=author, policy="account")
-    no = services.create_record(db, consent_form, {"title": "Non", "contact": "non@exemple.fr"}, actor=author, policy="account")
+    yes = services.create_record(
+        db, consent_form, {"title": "Oui", "contact": "oui@exemple.fr", "accord": "on"}, actor=author, policy="account"
+    )
+    no = services.create_record(
+        db, consent_form, {"title": "Non", "contact": "non@exemple.fr"}, actor=author, policy="account"
+    )
     assert [d.key for d in services.readable_fields(Anonymous(), consent_form)] == ["title", "contact", "accord"]
     assert services.readable_values(Anonymous(), yes)["f_00000012"] == "oui@exemple.fr"
     assert "f_00000012" not in services.readable_values(Anonymous(), no)
     filters = queries.parse_filters({"tri": ["contact"], "accord": ["true"]}, consent_form, Anonymous())
     assert filters.sort == "title"  # an order would tell the hidden values apart
-    found = queries.list_records(db, consent_form, queries.parse_filters({"q": ["non@exemple"]}, consent_form, Anonymous()))
+    found = queries.list_records(
+        db, consent_form, queries.parse_filters({"q": ["non@exemple"]}, consent_form, Anonymous())
+    )
     assert found.total == 0
-    assert queries.list_records(db, consent_form, queries.parse_filters({"q": ["oui@exemple"]}, consent_form, Anonymous())).total == 1
+    assert (
+        queries.list_records(
+            db, consent_form, queries.parse_filters({"q": ["oui@exemple"]}, consent_form, Anonymous())
+        ).total
+        == 1
+    )
 
 
 def test_unlinking_a_consent_box_takes_consented_values_out_of_the_text_filter_at_once(db, consent_form, moderator):
-    record = services.create_record(db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=moderator, policy="account")
+    record = services.create_record(
+        db,
+        consent_form,
+        {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"},
+        actor=moderator,
+        policy="account",
+    )
     assert "jo@exemple.fr" in record.search_text
     fields = [{k: v for k, v in f.items() if k != "consent_field"} for f in consent_form.fields]
     services.update_form(db, consent_form, title=consent_form.title, fields=fields, actor=moderator)

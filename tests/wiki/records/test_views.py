@@ -12,10 +12,23 @@ from wiki.records import services
 
 FIELDS = [
     {"id": "f_0000000a", "key": "title", "type": "text", "label": "Nom", "required": True},
-    {"id": "f_0000000b", "key": "categorie", "type": "choice", "label": "Catégorie", "options": {"choices": [{"value": "bio", "label": "Bio"}, {"value": "local", "label": "Local"}]}},
+    {
+        "id": "f_0000000b",
+        "key": "categorie",
+        "type": "choice",
+        "label": "Catégorie",
+        "options": {"choices": [{"value": "bio", "label": "Bio"}, {"value": "local", "label": "Local"}]},
+    },
     {"id": "f_0000000c", "key": "prix", "type": "number", "label": "Prix", "options": {"unit": "€"}},
     {"id": "f_0000000d", "key": "presentation", "type": "longtext", "label": "Présentation"},
-    {"id": "f_0000000e", "key": "courriel", "type": "email", "label": "Courriel du responsable", "personal": True, "visibility": "private"},
+    {
+        "id": "f_0000000e",
+        "key": "courriel",
+        "type": "email",
+        "label": "Courriel du responsable",
+        "personal": True,
+        "visibility": "private",
+    },
 ]
 
 
@@ -36,7 +49,16 @@ def test_create_a_record_through_the_form(client, form):
     _login(client)
     page = client.get("/annuaire/producteurs/nouvelle")
     assert page.status_code == 200 and 'for="f-prix"' in page.text
-    response = client.post("/annuaire/producteurs/nouvelle", data={"title": "Ferme du Pâtis", "categorie": "bio", "prix": "12,5", "presentation": "Des **légumes** <script>x</script>", "courriel": "ferme@example.org"})
+    response = client.post(
+        "/annuaire/producteurs/nouvelle",
+        data={
+            "title": "Ferme du Pâtis",
+            "categorie": "bio",
+            "prix": "12,5",
+            "presentation": "Des **légumes** <script>x</script>",
+            "courriel": "ferme@example.org",
+        },
+    )
     assert response.status_code == 302
     shown = client.get(response.location)
     assert "Ferme du Pâtis" in shown.text and "12,5" in shown.text and "Bio" in shown.text
@@ -45,7 +67,10 @@ def test_create_a_record_through_the_form(client, form):
 
 def test_refused_record_keeps_everything_typed(client, form):
     _login(client)
-    response = client.post("/annuaire/producteurs/nouvelle", data={"title": "", "categorie": "inventee", "prix": "douze", "presentation": "Mon long texte", "owner_id": "1"})
+    response = client.post(
+        "/annuaire/producteurs/nouvelle",
+        data={"title": "", "categorie": "inventee", "prix": "douze", "presentation": "Mon long texte", "owner_id": "1"},
+    )
     assert response.status_code == 400
     assert "Mon long texte" in response.text and 'value="douze"' in response.text
     assert 'aria-invalid="true"' in response.text and "obligatoire" in response.text
@@ -58,7 +83,9 @@ def test_anonymous_is_sent_to_login(client, form):
 def test_list_views_filters_and_sorting(client, db, form):
     author = make_user(db, "Auteur")
     for i, cat in enumerate(["bio", "local", "bio"]):
-        services.create_record(db, form, {"title": f"Ferme {i}", "categorie": cat, "prix": str(10 + i)}, actor=author, policy="account")
+        services.create_record(
+            db, form, {"title": f"Ferme {i}", "categorie": cat, "prix": str(10 + i)}, actor=author, policy="account"
+        )
     db.commit()
     listing = client.get("/annuaire/producteurs?categorie=bio")
     assert "2 fiches" in listing.text and "Ferme 1" not in listing.text
@@ -68,7 +95,14 @@ def test_list_views_filters_and_sorting(client, db, form):
     assert 'aria-sort="descending"' in table.text
     cards = client.get("/annuaire/producteurs?vue=fiches&q=ferme+2")
     assert "1 fiche" in cards.text
-    for hostile in ("tri=password", "page=-1", "page=1e9", "par_page=100000000", "categorie=')) OR 1=1 --", "vue=<script>"):
+    for hostile in (
+        "tri=password",
+        "page=-1",
+        "page=1e9",
+        "par_page=100000000",
+        "categorie=')) OR 1=1 --",
+        "vue=<script>",
+    ):
         assert client.get(f"/annuaire/producteurs?{hostile}").status_code == 200
 
 
@@ -89,8 +123,12 @@ def test_history_and_field_diff(client, db, form):
 
 def test_private_fields_and_drafts_stay_private(client, db, form):
     author = make_user(db, "Auteur")
-    record = services.create_record(db, form, {"title": "Ferme", "courriel": "secret@example.org"}, actor=author, policy="account")
-    draft = services.create_record(db, form, {"title": "Brouillon secret"}, actor=author, policy="account", status="draft")
+    record = services.create_record(
+        db, form, {"title": "Ferme", "courriel": "secret@example.org"}, actor=author, policy="account"
+    )
+    draft = services.create_record(
+        db, form, {"title": "Brouillon secret"}, actor=author, policy="account", status="draft"
+    )
     db.commit()
     assert "secret@example.org" not in client.get(f"/fiches/{record.id}").text
     assert client.get(f"/fiches/{draft.id}").status_code == 404
@@ -119,7 +157,9 @@ def contacts(db):
     author = make_user(db, "Camille")
     yes = services.create_record(db, form, {"title": "Ferme Oui", "courriel": "oui@example.org", "telephone": "02 99 71 06 04", "accord": "on"},
                                  actor=author, policy="account")  # fmt: skip
-    no = services.create_record(db, form, {"title": "Ferme Non", "courriel": "non@example.org"}, actor=author, policy="account")
+    no = services.create_record(
+        db, form, {"title": "Ferme Non", "courriel": "non@example.org"}, actor=author, policy="account"
+    )
     db.commit()
     return yes, no
 
@@ -154,8 +194,14 @@ def test_the_record_form_says_who_reads_personal_values_and_what_the_box_publish
     page = client.get("/annuaire/contacts/nouvelle").text
     mail = re.search(r'<input id="f-courriel"[^>]*>', page).group(0)
     assert 'aria-describedby="f-courriel-privacy"' in mail
-    assert re.search(r'id="f-courriel-privacy">Donnée personnelle : publiée seulement si la case « Le contact accepte la publication » est cochée', page)
-    assert re.search(r'id="f-telephone-privacy">Donnée personnelle : visible seulement par les modérateurs et l’auteur de la fiche', page)
+    assert re.search(
+        r'id="f-courriel-privacy">Donnée personnelle : publiée seulement si la case « Le contact accepte la publication » est cochée',
+        page,
+    )
+    assert re.search(
+        r'id="f-telephone-privacy">Donnée personnelle : visible seulement par les modérateurs et l’auteur de la fiche',
+        page,
+    )
     box = re.search(r'<input type="checkbox" id="f-accord"[^>]*>', page).group(0)
     assert 'aria-describedby="f-accord-privacy"' in box
     assert re.search(r'id="f-accord-privacy">Cocher cette case publie : Courriel du contact\.', page)
@@ -174,7 +220,9 @@ def test_a_contributor_may_withdraw_consent_but_not_give_it(client, db, contacts
     assert 'name="courriel"' not in edit and 'name="accord"' in edit  # consent opens reading, not editing
     refused = client.post(f"/fiches/{no.id}/modifier", data={"title": "Ferme Non", "accord": "on"})
     assert refused.status_code == 400 and "Seuls l’auteur de la fiche et les modérateurs" in refused.text
-    assert re.search(r'<input type="checkbox" id="f-accord" name="accord" value="on" checked', refused.text)  # the input comes back
+    assert re.search(
+        r'<input type="checkbox" id="f-accord" name="accord" value="on" checked', refused.text
+    )  # the input comes back
     assert client.post(f"/fiches/{yes.id}/modifier", data={"title": "Ferme Oui"}).status_code == 302
     client.post("/-/deconnexion")
     assert "oui@example.org" not in client.get(f"/fiches/{yes.id}").text
@@ -194,7 +242,9 @@ def test_verify_and_status(client, db, form):
 def test_api_forms_and_records(client, db, form):
     author = make_user(db, "Auteur")
     for i in range(3):
-        services.create_record(db, form, {"title": f"Ferme {i}", "categorie": "bio", "prix": str(i)}, actor=author, policy="account")
+        services.create_record(
+            db, form, {"title": f"Ferme {i}", "categorie": "bio", "prix": str(i)}, actor=author, policy="account"
+        )
     db.commit()
     forms = client.get("/api/v1/forms").json["items"]
     assert [f["key"] for f in forms] == ["producteurs"]
@@ -221,11 +271,17 @@ def _png() -> bytes:
 @pytest.fixture
 def photo_form(db):
     moderator = make_user(db, "Modo2", role="moderator")
-    created = services.create_form(db, key="lieux", title="Lieux", actor=moderator, fields=[
-        {"id": "f_000000b1", "key": "title", "type": "text", "label": "Nom", "required": True},
-        {"id": "f_000000b2", "key": "photo", "type": "image", "label": "Photo"},
-        {"id": "f_000000b3", "key": "document", "type": "file", "label": "Compte rendu", "visibility": "members"},
-    ])
+    created = services.create_form(
+        db,
+        key="lieux",
+        title="Lieux",
+        actor=moderator,
+        fields=[
+            {"id": "f_000000b1", "key": "title", "type": "text", "label": "Nom", "required": True},
+            {"id": "f_000000b2", "key": "photo", "type": "image", "label": "Photo"},
+            {"id": "f_000000b3", "key": "document", "type": "file", "label": "Compte rendu", "visibility": "members"},
+        ],
+    )
     make_user(db, "Camille")
     db.commit()
     return created
@@ -235,7 +291,16 @@ def test_image_and_file_fields(client, photo_form):
     import io
 
     _login(client)
-    response = client.post("/annuaire/lieux/nouvelle", data={"title": "Médiathèque", "photo": (io.BytesIO(_png()), "façade.png"), "photo_alt": "La façade", "document": (io.BytesIO(b"Ordre du jour\n"), "cr.txt")}, content_type="multipart/form-data")
+    response = client.post(
+        "/annuaire/lieux/nouvelle",
+        data={
+            "title": "Médiathèque",
+            "photo": (io.BytesIO(_png()), "façade.png"),
+            "photo_alt": "La façade",
+            "document": (io.BytesIO(b"Ordre du jour\n"), "cr.txt"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     page = client.get(response.location).text
     image = re.search(r'<img src="(/fiches/\d+/fichiers/\d+/[^"]+)" alt="La façade"', page)
@@ -257,8 +322,16 @@ def test_refused_upload_keeps_the_text_and_leaves_no_file(client, app, photo_for
     from pathlib import Path
 
     _login(client)
-    response = client.post("/annuaire/lieux/nouvelle", data={"title": "Médiathèque", "photo": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")}, content_type="multipart/form-data")
+    response = client.post(
+        "/annuaire/lieux/nouvelle",
+        data={"title": "Médiathèque", "photo": (io.BytesIO(b"<svg onload=alert(1)>"), "x.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and 'value="Médiathèque"' in response.text
-    invalid = client.post("/annuaire/lieux/nouvelle", data={"title": "", "photo": (io.BytesIO(_png()), "ok.png")}, content_type="multipart/form-data")
+    invalid = client.post(
+        "/annuaire/lieux/nouvelle",
+        data={"title": "", "photo": (io.BytesIO(_png()), "ok.png")},
+        content_type="multipart/form-data",
+    )
     assert invalid.status_code == 400
     assert not list((Path(app.instance_path) / "uploads").rglob("*.png"))

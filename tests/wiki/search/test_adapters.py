@@ -24,8 +24,13 @@ FIELDS = [
     {"key": "secret", "type": "text", "label": "Code", "visibility": "private"},
 ]
 VALUES = {
-    "nom": "Atelier vélo", "description": "Réparation de vélos le samedi.", "themes": ["mobilite"], "commune": "35236",
-    "note": "Digicode zorglub", "tel": "02 99 71 00 00", "secret": "clé sous le pot",
+    "nom": "Atelier vélo",
+    "description": "Réparation de vélos le samedi.",
+    "themes": ["mobilite"],
+    "commune": "35236",
+    "note": "Digicode zorglub",
+    "tel": "02 99 71 00 00",
+    "secret": "clé sous le pot",
 }
 
 
@@ -79,7 +84,10 @@ def test_records_of_a_deleted_form_leave(db, form, moderator):
 
 
 def test_a_personal_title_gets_a_neutral_title(db, moderator):
-    fields = [{"key": "nom", "type": "text", "label": "Nom", "personal": True}, {"key": "ville", "type": "text", "label": "Ville"}]
+    fields = [
+        {"key": "nom", "type": "text", "label": "Nom", "personal": True},
+        {"key": "ville", "type": "text", "label": "Ville"},
+    ]
     people = services.create_form(db, key="contact", title="Contact", fields=fields, actor=moderator, title_field="nom")
     rec = services.create_record(db, people, {"nom": "Jeanne Dupont", "ville": "Redon"}, actor=moderator, policy="open")
     doc = adapters.to_document(rec)
@@ -96,10 +104,16 @@ def test_a_field_made_private_leaves_the_document_before_any_record_is_saved(db,
 
 
 def test_page_documents(db, moderator):
-    page = make_page(db, "Médiathèque de Redon", "# Horaires\n\nOuvert le **samedi**, voir [[Plan d'accès|le plan]].\n\n```\ncode()\n```\n")
+    page = make_page(
+        db,
+        "Médiathèque de Redon",
+        "# Horaires\n\nOuvert le **samedi**, voir [[Plan d'accès|le plan]].\n\n```\ncode()\n```\n",
+    )
     doc = adapters.to_document(page)
     assert doc["id"] == f"page:{page.id}" and doc["url"] == "/pages/mediatheque-de-redon" and doc["form"] == ""
-    assert "**" not in doc["body"] and "[[" not in doc["body"] and "code()" not in doc["body"] and "samedi" in doc["body"]
+    assert (
+        "**" not in doc["body"] and "[[" not in doc["body"] and "code()" not in doc["body"] and "samedi" in doc["body"]
+    )
     assert doc["excerpt"] and len(doc["excerpt"]) <= adapters.EXCERPT_CHARS
     pages.delete_page(db, page, actor=moderator)
     assert adapters.to_document(page) is None and ADAPTERS["page"].all_ids(db) == set()

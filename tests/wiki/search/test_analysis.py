@@ -17,22 +17,25 @@ def test_snowball_french_ships_with_whoosh_reloaded():
     assert has_stemmer("fr")
 
 
-@pytest.mark.parametrize(("typed", "written"), [
-    ("mediatheque", "Médiathèque"),
-    ("mediatheque", "médiathèques"),
-    ("MEDIATHEQUE", "Médiathèque"),
-    ("velos", "vélos"),
-    ("covoiturage", "covoiturages"),
-    ("eglise", "l'église"),
-    ("eglise", "L’Église"),
-    ("eglise", "lʼéglise"),
-    ("jardin partage", "Les jardins partagés"),
-    ("cheval", "chevaux"),
-    ("oeuvre", "Œuvres"),
-    ("reparer", "réparation"),
-    ("associations", "association"),
-    ("chateau", "châteaux"),
-])
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("mediatheque", "Médiathèque"),
+        ("mediatheque", "médiathèques"),
+        ("MEDIATHEQUE", "Médiathèque"),
+        ("velos", "vélos"),
+        ("covoiturage", "covoiturages"),
+        ("eglise", "l'église"),
+        ("eglise", "L’Église"),
+        ("eglise", "lʼéglise"),
+        ("jardin partage", "Les jardins partagés"),
+        ("cheval", "chevaux"),
+        ("oeuvre", "Œuvres"),
+        ("reparer", "réparation"),
+        ("associations", "association"),
+        ("chateau", "châteaux"),
+    ],
+)
 def test_same_terms(typed, written):
     assert analyze(typed) == analyze(written)
 

@@ -26,24 +26,82 @@ from wiki.search.whoosh_backend import WhooshBackend
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
 
-def doc(id: str, title: str, body: str, *, form: str = "", themes: tuple[str, ...] = (), zones: tuple[str, ...] = (),
-        status: str = "", days: int = 0) -> Document:
-    return Document(id=id, kind=id.split(":")[0], form=form, title=title, body=body, excerpt=body[:60], url=f"/{id}",
-                    themes=list(themes), zones=list(zones), status=status, updated_at=NOW - timedelta(days=days))
+def doc(
+    id: str,
+    title: str,
+    body: str,
+    *,
+    form: str = "",
+    themes: tuple[str, ...] = (),
+    zones: tuple[str, ...] = (),
+    status: str = "",
+    days: int = 0,
+) -> Document:
+    return Document(
+        id=id,
+        kind=id.split(":")[0],
+        form=form,
+        title=title,
+        body=body,
+        excerpt=body[:60],
+        url=f"/{id}",
+        themes=list(themes),
+        zones=list(zones),
+        status=status,
+        updated_at=NOW - timedelta(days=days),
+    )
 
 
 CORPUS = [
-    doc("page:1", "Médiathèque de Redon", "La médiathèque prête des livres et des vélos. Horaires d'été.", zones=("35236",), days=1),
+    doc(
+        "page:1",
+        "Médiathèque de Redon",
+        "La médiathèque prête des livres et des vélos. Horaires d'été.",
+        zones=("35236",),
+        days=1,
+    ),
     doc("page:2", "Maison de quartier", "La maison de quartier accueille l'atelier de réparation.", days=2),
     doc("page:3", "Quartier de la gare", "Une maison ancienne près du quartier de la gare.", days=3),
-    doc("record:1", "Atelier vélo", "Réparation de vélos d'occasion près de l'église Saint-Sauveur d'Ille-et-Vilaine.",
-        form="lieu", themes=("mobilite",), zones=("35236",), status="published", days=4),
-    doc("record:2", "Vélos électriques en location", "Location de vélos électriques à la journée.",
-        form="lieu", themes=("mobilite", "energie"), zones=("35001",), status="published", days=5),
-    doc("record:3", "Covoiturage Redon-Rennes", "Aire de covoiturage ; covoiturages solidaires le mardi.",
-        form="initiative", themes=("mobilite",), zones=("35236",), status="archived", days=6),
-    doc("record:4", "Jardins partagés", "Les jardins partagés du bourg <script>alert(1)</script> & « légumes ».",
-        form="initiative", themes=("alimentation",), zones=("35236",), status="published", days=7),
+    doc(
+        "record:1",
+        "Atelier vélo",
+        "Réparation de vélos d'occasion près de l'église Saint-Sauveur d'Ille-et-Vilaine.",
+        form="lieu",
+        themes=("mobilite",),
+        zones=("35236",),
+        status="published",
+        days=4,
+    ),
+    doc(
+        "record:2",
+        "Vélos électriques en location",
+        "Location de vélos électriques à la journée.",
+        form="lieu",
+        themes=("mobilite", "energie"),
+        zones=("35001",),
+        status="published",
+        days=5,
+    ),
+    doc(
+        "record:3",
+        "Covoiturage Redon-Rennes",
+        "Aire de covoiturage ; covoiturages solidaires le mardi.",
+        form="initiative",
+        themes=("mobilite",),
+        zones=("35236",),
+        status="archived",
+        days=6,
+    ),
+    doc(
+        "record:4",
+        "Jardins partagés",
+        "Les jardins partagés du bourg <script>alert(1)</script> & « légumes ».",
+        form="initiative",
+        themes=("alimentation",),
+        zones=("35236",),
+        status="published",
+        days=7,
+    ),
 ]
 
 
@@ -78,20 +136,23 @@ def search(backend: Any, text: str, **kw: Any) -> Results:
     return backend.search(Query(text=text, **kw))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("mediatheque", {"page:1"}),
-    ("MÉDIATHÈQUES", {"page:1"}),
-    ("velo", {"page:1", "record:1", "record:2"}),
-    ("covoit", {"record:3"}),
-    ("eglise", {"record:1"}),
-    ("l'église", {"record:1"}),
-    ("Ille-et-Vilaine", {"record:1"}),
-    ("jardin partage", {"record:4"}),
-    ("reparer", {"page:2", "record:1"}),
-    ("velo redon", {"page:1"}),
-    ("les vélos de Redon", {"page:1"}),
-    ("nulle part", set()),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mediatheque", {"page:1"}),
+        ("MÉDIATHÈQUES", {"page:1"}),
+        ("velo", {"page:1", "record:1", "record:2"}),
+        ("covoit", {"record:3"}),
+        ("eglise", {"record:1"}),
+        ("l'église", {"record:1"}),
+        ("Ille-et-Vilaine", {"record:1"}),
+        ("jardin partage", {"record:4"}),
+        ("reparer", {"page:2", "record:1"}),
+        ("velo redon", {"page:1"}),
+        ("les vélos de Redon", {"page:1"}),
+        ("nulle part", set()),
+    ],
+)
 def test_french_matching(backend, text, expected):
     results = search(backend, text)
     assert ids(results) == expected
@@ -123,7 +184,10 @@ def test_facets_count_every_match(backend):
 def test_filters(backend):
     assert ids(search(backend, "velo", filters={"themes": ("energie",)})) == {"record:2"}
     assert ids(search(backend, "velo", filters={"kind": ("page",)})) == {"page:1"}
-    assert ids(search(backend, "velo", filters={"zones": ("35236", "35001"), "status": ("published",)})) == {"record:1", "record:2"}
+    assert ids(search(backend, "velo", filters={"zones": ("35236", "35001"), "status": ("published",)})) == {
+        "record:1",
+        "record:2",
+    }
     results = search(backend, "velo", filters={"themes": ("energie",), "bogus": ("x",)})
     assert results.total == 1 and results.facets["kind"] == [("record", 1)]
     assert search(backend, "velo", filters={"form": ("inconnu",)}).total == 0

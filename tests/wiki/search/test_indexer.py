@@ -91,7 +91,9 @@ def test_deleted_pages_leave_and_restored_ones_return(db, search, moderator):
 
 
 def test_records_follow_their_status(db, search, form, moderator):
-    record = services.create_record(db, form, {"nom": "Atelier vélo"}, actor=moderator, policy="account", status="draft")
+    record = services.create_record(
+        db, form, {"nom": "Atelier vélo"}, actor=moderator, policy="account", status="draft"
+    )
     db.commit()
     assert found(search, "atelier") == set()
     services.set_status(db, record, "published", actor=moderator)
@@ -103,7 +105,9 @@ def test_records_follow_their_status(db, search, form, moderator):
 
 
 def test_a_form_change_reindexes_its_records(db, search, form, moderator):
-    services.create_record(db, form, {"nom": "Ressourcerie", "description": "Ouverte le samedi"}, actor=moderator, policy="account")
+    services.create_record(
+        db, form, {"nom": "Ressourcerie", "description": "Ouverte le samedi"}, actor=moderator, policy="account"
+    )
     db.commit()
     assert len(found(search, "samedi")) == 1
     fields = [dict(f, visibility="private") if f["key"] == "description" else f for f in form.fields]
@@ -146,7 +150,15 @@ def test_check_finds_extra_and_stale_and_rebuild_repairs(db, search, form, moder
     page = make_page(db, "Lavoir du bourg")
     db.commit()
     with indexer.muted():
-        pages.save_page(db, page, body="Restauré en 2024.", comment="", actor=moderator, base_revision_id=page.current_revision_id, policy="account")
+        pages.save_page(
+            db,
+            page,
+            body="Restauré en 2024.",
+            comment="",
+            actor=moderator,
+            base_revision_id=page.current_revision_id,
+            policy="account",
+        )
         db.commit()
     search.index([{"id": "page:999999", "kind": "page", "title": "Fantôme", "body": "", "updated_at": page.updated_at}])
     drift = maintenance.check(engine, search)
@@ -165,8 +177,13 @@ def test_a_rebuild_catches_up_forms_changed_while_it_read_not_just_before(db, se
     assert maintenance.rebuild(engine, search) == 1  # the form was saved a moment ago, before the rebuild read it
     assert not any(kind == indexer.FORM for refs in asked for kind, _key in refs)
     read_before = {form.id: form.updated_at}
-    services.update_form(db, form, title=form.title, fields=[*form.fields, {"key": "horaires", "type": "text", "label": "Horaires"}],
-                         actor=moderator)  # as if edited while the rebuild read
+    services.update_form(
+        db,
+        form,
+        title=form.title,
+        fields=[*form.fields, {"key": "horaires", "type": "text", "label": "Horaires"}],
+        actor=moderator,
+    )  # as if edited while the rebuild read
     db.commit()
     asked.clear()
     maintenance.catch_up(engine, search, since=form.updated_at, forms=read_before)

@@ -17,8 +17,19 @@ WORDS = "velo atelier jardin quartier maison marche ecole foret riviere moulin".
 
 
 def make_doc(number: int, body: str, title: str = "") -> Document:
-    return Document(id=f"page:{number}", kind="page", form="", title=title or f"Titre {number}", body=body, excerpt="",
-                    url=f"/{number}", themes=[], zones=[], status="", updated_at=datetime(2026, 1, 1, tzinfo=UTC))
+    return Document(
+        id=f"page:{number}",
+        kind="page",
+        form="",
+        title=title or f"Titre {number}",
+        body=body,
+        excerpt="",
+        url=f"/{number}",
+        themes=[],
+        zones=[],
+        status="",
+        updated_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
 
 
 def random_bodies(count: int, seed: int) -> list[str]:
@@ -43,8 +54,11 @@ def test_arrays_equal_whooshs_matchers_in_every_segment(segmented_index, word):
         if ("body", word) not in segment:
             assert len(read_postings(segment, "body", word)[0]) == 0
             continue
-        expected = list(segment.postings("body", word).child.items_as("weight")) if segment.has_deletions() else \
-            list(segment.postings("body", word).items_as("weight"))
+        expected = (
+            list(segment.postings("body", word).child.items_as("weight"))
+            if segment.has_deletions()
+            else list(segment.postings("body", word).items_as("weight"))
+        )
         docs, weights = read_postings(segment, "body", word)
         assert docs.tolist() == [d for d, _w in expected]
         assert weights.tolist() == pytest.approx([w for _d, w in expected])

@@ -9,9 +9,35 @@ from wiki.search.syntax import Clause
 from wiki.search.syntax import parse
 
 HOSTILE = [
-    "') OR 1=1 --", "%", "_", "\\", "[a-z]*(", ".*.*.*.*!", '"unclosed', "NEAR(", "*", "AND AND", "x" * 10_000,
-    "title:secret^1000", "a TO z", "{[(", '""""', "-", "--", "- -", "\x00\x1f", "\ue000mark\ue001", "'", "’", "l'", None,
-    "😀 🚲", "é" * 5000, " ".join(["mot"] * 500), "les", "-les",
+    "') OR 1=1 --",
+    "%",
+    "_",
+    "\\",
+    "[a-z]*(",
+    ".*.*.*.*!",
+    '"unclosed',
+    "NEAR(",
+    "*",
+    "AND AND",
+    "x" * 10_000,
+    "title:secret^1000",
+    "a TO z",
+    "{[(",
+    '""""',
+    "-",
+    "--",
+    "- -",
+    "\x00\x1f",
+    "\ue000mark\ue001",
+    "'",
+    "’",
+    "l'",
+    None,
+    "😀 🚲",
+    "é" * 5000,
+    " ".join(["mot"] * 500),
+    "les",
+    "-les",
 ]
 
 

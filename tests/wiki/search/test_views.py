@@ -62,7 +62,9 @@ def lieu(db, moderator):
 
 
 def add(db, form, actor, nom, description="", **values):
-    record = records.create_record(db, form, {"nom": nom, "description": description, **values}, actor=actor, policy="open")
+    record = records.create_record(
+        db, form, {"nom": nom, "description": description, **values}, actor=actor, policy="open"
+    )
     db.commit()
     return record
 
@@ -74,9 +76,27 @@ def corpus(db, lieu, moderator):
     make_page(db, "Maison de quartier", "La maison de quartier accueille l'atelier de réparation.\n")
     make_page(db, "Covoiturage", "Aire de covoiturage près de la gare.\n")
     db.commit()
-    add(db, lieu, moderator, "Atelier vélo", "Réparation de vélos d'occasion.", themes=["mobilite"], commune="35236",
-        note="Digicode zorglub", tel="02 99 71 00 00", secret="cachette")
-    add(db, lieu, moderator, "Vélos électriques", "Location de vélos électriques.", themes=["mobilite", "energie"], commune="35001")
+    add(
+        db,
+        lieu,
+        moderator,
+        "Atelier vélo",
+        "Réparation de vélos d'occasion.",
+        themes=["mobilite"],
+        commune="35236",
+        note="Digicode zorglub",
+        tel="02 99 71 00 00",
+        secret="cachette",
+    )
+    add(
+        db,
+        lieu,
+        moderator,
+        "Vélos électriques",
+        "Location de vélos électriques.",
+        themes=["mobilite", "energie"],
+        commune="35001",
+    )
     add(db, lieu, moderator, "Ressourcerie", "Objets et vélos réemployés.", themes=["energie"], commune="35236")
     draft = add(db, lieu, moderator, "Vélo brouillon", "Pas encore prêt.")
     records.set_status(db, draft, "draft", actor=moderator)
@@ -100,7 +120,12 @@ def test_each_database_gets_its_engine(app):
 
 
 def test_french_search_through_the_api(client, corpus):
-    assert titles(api(client, q="velo")) == {"Médiathèque de Redon", "Atelier vélo", "Vélos électriques", "Ressourcerie"}
+    assert titles(api(client, q="velo")) == {
+        "Médiathèque de Redon",
+        "Atelier vélo",
+        "Vélos électriques",
+        "Ressourcerie",
+    }
     assert titles(api(client, q="mediatheque")) == {"Médiathèque de Redon"}
     assert titles(api(client, q="covoit")) == {"Covoiturage"}
     assert titles(api(client, q="reparer")) == {"Maison de quartier", "Atelier vélo"}
@@ -117,7 +142,9 @@ def test_api_items_and_facets(client, corpus):
     assert item["kind"] == "record" and item["form"] == "lieu" and item["status"] == "published"
     assert re.fullmatch(r"http://wiki\.test/fiches/\d+", item["url"])
     assert "<mark>" in item["snippet_html"]
-    facets = {name: {v["value"]: (v["label"], v["count"]) for v in values} for name, values in payload["facets"].items()}
+    facets = {
+        name: {v["value"]: (v["label"], v["count"]) for v in values} for name, values in payload["facets"].items()
+    }
     assert facets["type"] == {"record": ("Fiche", 3), "page": ("Page", 1)}
     assert facets["form"] == {"lieu": ("Lieu", 3)}
     assert facets["theme"] == {"mobilite": ("Mobilité", 2), "energie": ("Énergie", 2)}
@@ -134,7 +161,9 @@ def test_filters_narrow_and_repeat_to_widen(client, corpus):
     selected = {v["value"]: v["selected"] for v in widened["facets"]["zone"]}
     assert selected == {"35236": True, "35001": True}
     nothing = api(client, q="velo", form="inconnu")
-    assert nothing["total"] == 0 and nothing["facets"]["form"] == [{"value": "inconnu", "label": "inconnu", "count": 0, "selected": True}]
+    assert nothing["total"] == 0 and nothing["facets"]["form"] == [
+        {"value": "inconnu", "label": "inconnu", "count": 0, "selected": True}
+    ]
 
 
 def test_private_records_fields_and_personal_data_never_come_out(client, db, corpus, lieu, moderator):
@@ -198,7 +227,9 @@ def test_search_page_shows_results_facets_and_pages(client, corpus):
 
 
 def test_pages_of_results(make_app, database_url, db, corpus):
-    client = make_app(SEARCH_PER_PAGE=3, SEARCH_BACKEND="postgres" if database_url.startswith("postgresql") else "whoosh").test_client()
+    client = make_app(
+        SEARCH_PER_PAGE=3, SEARCH_BACKEND="postgres" if database_url.startswith("postgresql") else "whoosh"
+    ).test_client()
     first = client.get("/-/recherche?q=velo").text
     assert 'rel="next"' in first and "Page 1 sur 2" in first and "4 résultats" in first
     second = client.get("/-/recherche?q=velo&page=2").text
@@ -212,7 +243,11 @@ def test_did_you_mean_empty_and_simplified_queries(client, corpus):
     assert "Vouliez-vous dire" in typo and 'href="/-/recherche?q=ressourcerie"' in typo
     assert api(client, q="ressourcrie")["suggestion"] == "ressourcerie"
     empty = client.get("/-/recherche")
-    assert empty.status_code == 200 and "Tapez un ou plusieurs mots" in empty.text and "résultat" not in empty.text.split("<main")[1]
+    assert (
+        empty.status_code == 200
+        and "Tapez un ou plusieurs mots" in empty.text
+        and "résultat" not in empty.text.split("<main")[1]
+    )
     assert api(client, q="")["message"] == syntax.MSG_EMPTY
     fixed = client.get('/-/recherche?q="atelier vélo')
     assert fixed.status_code == 200 and "elle a été simplifiée" in fixed.text and "Atelier vélo" in fixed.text
@@ -238,9 +273,19 @@ def test_hostile_queries(client, corpus, raw):
 
 def test_hostile_parameters_are_clamped(client, corpus):
     """HOSTILE_INPUTS B9-79..84: lists capped, sizes clamped, unknown sorts ignored, first value wins."""
-    for query in ("page=-1", "page=1e9", "page=99999999999", "limit=0", "limit=100000000", "tri=password",
-                  "tri=(CASE WHEN 1 THEN 1 END)", "theme=a,b')) UNION SELECT 1--", "type=page&type=page",
-                  "q=velo&q=zorglub", "statut=draft"):
+    for query in (
+        "page=-1",
+        "page=1e9",
+        "page=99999999999",
+        "limit=0",
+        "limit=100000000",
+        "tri=password",
+        "tri=(CASE WHEN 1 THEN 1 END)",
+        "theme=a,b')) UNION SELECT 1--",
+        "type=page&type=page",
+        "q=velo&q=zorglub",
+        "statut=draft",
+    ):
         response = client.get(f"/api/v1/search?q=velo&{query}")
         assert response.status_code == 200, query
         assert client.get(f"/-/recherche?q=velo&{query}").status_code == 200, query
@@ -253,10 +298,20 @@ def test_hostile_parameters_are_clamped(client, corpus):
 
 
 def test_query_args_round_trip():
-    query = services.parse_args(MultiDict([("q", "vélo"), ("theme", "a"), ("theme", "b"), ("tri", "recent"), ("page", "3"),
-                                           ("statut", "x" * 500)]))
-    assert query.filters == {"themes": ("a", "b"), "status": ("x" * 200,)} and query.sort == "recent" and query.page == 3
-    assert services.query_args(query, page=None) == {"q": "vélo", "theme": ["a", "b"], "statut": ["x" * 200], "tri": "recent"}
+    query = services.parse_args(
+        MultiDict(
+            [("q", "vélo"), ("theme", "a"), ("theme", "b"), ("tri", "recent"), ("page", "3"), ("statut", "x" * 500)]
+        )
+    )
+    assert (
+        query.filters == {"themes": ("a", "b"), "status": ("x" * 200,)} and query.sort == "recent" and query.page == 3
+    )
+    assert services.query_args(query, page=None) == {
+        "q": "vélo",
+        "theme": ["a", "b"],
+        "statut": ["x" * 200],
+        "tri": "recent",
+    }
     assert services.toggled(query, "themes", "a")["theme"] == ["b"]
     assert services.toggled(query, "themes", "c")["theme"] == ["a", "b", "c"]
 
@@ -268,10 +323,15 @@ def test_opensearch_description(client):
     ns = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
     assert root.find("os:ShortName", ns).text == "Lieudit"
     templates = {u.get("type"): u.get("template") for u in root.findall("os:Url", ns)}
-    assert templates == {"text/html": "http://wiki.test/-/recherche?q={searchTerms}",
-                         "application/json": "http://wiki.test/api/v1/search?q={searchTerms}"}
+    assert templates == {
+        "text/html": "http://wiki.test/-/recherche?q={searchTerms}",
+        "application/json": "http://wiki.test/api/v1/search?q={searchTerms}",
+    }
     home = client.get("/-/recherche").text
-    assert '<link rel="search" type="application/opensearchdescription+xml" title="Lieudit" href="/-/opensearch.xml">' in home
+    assert (
+        '<link rel="search" type="application/opensearchdescription+xml" title="Lieudit" href="/-/opensearch.xml">'
+        in home
+    )
 
 
 def test_english_interface(client, corpus):
@@ -280,8 +340,13 @@ def test_english_interface(client, corpus):
 
 
 def test_notices_are_in_the_catalog():
-    assert {str(n) for n in NOTICES} == {syntax.MSG_FIXED, syntax.MSG_EMPTY, syntax.MSG_TOO_COMMON,
-                                          syntax.MSG_ONLY_EXCLUDED, MSG_UNAVAILABLE}
+    assert {str(n) for n in NOTICES} == {
+        syntax.MSG_FIXED,
+        syntax.MSG_EMPTY,
+        syntax.MSG_TOO_COMMON,
+        syntax.MSG_ONLY_EXCLUDED,
+        MSG_UNAVAILABLE,
+    }
 
 
 def test_zones_are_found_and_name_the_territory_facet(client, db, corpus, lieu, moderator):
@@ -307,8 +372,16 @@ def test_a_located_record_is_filed_under_the_commune_the_map_puts_it_in(client, 
     from wiki.geo import services as geo
 
     seed(db)
-    geo.save_zone(db, code="35236", name="Redon", level="commune",
-                  geometry={"type": "Polygon", "coordinates": [[[-2.2, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.2, 47.7], [-2.2, 47.6]]]})
+    geo.save_zone(
+        db,
+        code="35236",
+        name="Redon",
+        level="commune",
+        geometry={
+            "type": "Polygon",
+            "coordinates": [[[-2.2, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.2, 47.7], [-2.2, 47.6]]],
+        },
+    )
     form = records.get_form(db, "lieu")
     records.create_record(db, form, {"title": "Tiers-lieu du port", "localisation": {"type": "Point", "coordinates": [-2.1, 47.65]}},
                           actor=moderator, policy="open")  # fmt: skip

@@ -30,8 +30,14 @@ def test_phrases_find_what_whooshs_phrase_matcher_finds(segmented_index):
 
 def test_a_phrase_counts_its_occurrences_and_skips_stop_words(tmp_path):
     engine = WhooshBackend(tmp_path / "index")
-    engine.rebuild([make_doc(1, "tiers lieux, tiers-lieux et tiers de lieux"), make_doc(2, "lieux tiers"),
-                    make_doc(3, "tiers grands lieux")], procs=1)
+    engine.rebuild(
+        [
+            make_doc(1, "tiers lieux, tiers-lieux et tiers de lieux"),
+            make_doc(2, "lieux tiers"),
+            make_doc(3, "tiers grands lieux"),
+        ],
+        procs=1,
+    )
     searcher = engine._searcher()
     found = engine._evaluator.view(searcher).leaf(wq.Phrase("body", ["tier", "lieux"]))
     assert found.docs.tolist() == [0] and found.weights.tolist() == [3.0]
