@@ -35,6 +35,11 @@ _BLOCK_MAX_LINES = 256
 _TAG_SCAN_BUDGET = 3_000_000
 _MAX_FENCED_BLOCKS = 1_000
 _BLOCK_BREAK = ["", "<!-- -->", ""]  # ends any block, keeps tight lists tight
+# Deeper nesting than this is never writing, only a hostile text: browsers and
+# screen readers choke on it. Python-Markdown up to 3.11.3 overflowed its
+# recursion on it; later releases nest as deep as asked, so it is measured.
+MAX_NESTING = 100
+_CONTAINER_TAG = re.compile(r"<(/?)(ul|ol|li|blockquote|dl|dd|div|table|td|th)\b")
 
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs"})  # controls, bidi/zero-width, lone surrogates
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -511,9 +516,12 @@ def render(text: str, *, page_url: Callable[[str], str] = _default_page_url) -> 
     source, md = _defuse(text), _build_markdown(page_url, links)
     try:
         body = md.convert(source)
+        too_deep = _nesting(body) > MAX_NESTING
     except RecursionError:
         # Thousands of nested '*' or list levels overflow Python-Markdown's
         # recursive tree walks: show the text rather than fail the request.
+        too_deep = True
+    if too_deep:
         body = f"<pre>{render_plain(text)}</pre>"
         note = "Mise en forme abandonnée : le texte est trop imbriqué ; il est affiché tel quel."
         return Rendered(_sanitize(body), "", frozenset(), (), (note,))
@@ -522,6 +530,15 @@ def render(text: str, *, page_url: Callable[[str], str] = _default_page_url) -> 
     headings = tuple(_headings(tokens))
     toc_html = _sanitize(_toc(tokens)) if len(headings) >= 3 else ""
     return Rendered(clean, toc_html, frozenset(links), headings, _audit(clean, headings))
+
+
+def _nesting(body: str) -> int:
+    """Return the deepest nesting of block containers (lists, quotes, tables) in ``body``."""
+    depth = deepest = 0
+    for closing, _tag in _CONTAINER_TAG.findall(body):
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def render_plain(text: str) -> str:
