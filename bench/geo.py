@@ -120,13 +120,13 @@ def _plain_role(server: Any, url: str) -> str:
 
 def load(app: Any, points: int) -> dict[str, float]:
     """Seed forms, import the communes of three départements, insert ``points`` located records."""
-    from geodata import formats
+    from geodata import services as geo
+    from geodata.models import RecordGeometry
+    from importers import formats
     from wiki.db import Database
     from wiki.db import utcnow
     from wiki.demo import demo_author
     from wiki.demo import seed
-    from wiki.geo import services as geo
-    from wiki.geo.models import RecordGeometry
     from wiki.records import services
     from wiki.records.models import Record
 
@@ -202,7 +202,7 @@ def load(app: Any, points: int) -> dict[str, float]:
 
 
 def _attach(app: Any, db: Any) -> float:
-    from wiki.geo import services as geo
+    from geodata import services as geo
 
     geo._index_cache.clear()  # the index build is part of the figure
     began = time.perf_counter()

@@ -1,6 +1,6 @@
 """``lieudit import geojson|umap|kml|gpx|osm FILE [--form F]``: map layers into a form.
 
-The work is done by :mod:`wiki.geo.layers` (also behind the moderators'
+The work is done by :mod:`importers.layers` (also behind the moderators'
 upload page); this adapter gives it the importers' result type.
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from importers.base import ImportResult
 from importers.base import RowError
-from wiki.geo.layers import import_layer
+from importers.layers import import_layer
 
 
 def _run(db: Session, data: bytes, fmt: str, form: str | None, author: Any, dry_run: bool) -> ImportResult:

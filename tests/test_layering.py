@@ -19,7 +19,7 @@ PURE = (
     "wiki/records/schema.py",
     "wiki/records/disclosure.py",
     "wiki/records/values.py",
-    "wiki/records/geometry.py",
+    "geodata/fields.py",
     "wiki/records/widgets.py",
     "wiki/records/admin_inputs.py",
     "wiki/records/admin_history.py",
@@ -35,7 +35,7 @@ PURE_SIBLINGS = (
     "wiki.records.schema",
     "wiki.records.disclosure",
     "wiki.records.values",
-    "wiki.records.geometry",
+    "geodata.fields",
     "wiki.agenda",
     "geodata.geometry",
 )

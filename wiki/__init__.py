@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Configuration precedence: ``wiki.config.Defaults`` -> ``<instance>/config.py``
     -> ``LIEUDIT_*`` environment variables -> ``config``.
     """
+    import geodata
     from wiki import activity
     from wiki import agenda
     from wiki import api
@@ -46,7 +47,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import db as database
     from wiki import errors
     from wiki import exports
-    from wiki import geo
     from wiki import i18n
     from wiki import pages
     from wiki import records
@@ -81,7 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, pages, records, activity, site, api, agenda, calendar_feeds, geo, exports, search):
+    for module in (auth, pages, records, activity, site, api, agenda, calendar_feeds, geodata, exports, search):
         module.init_app(app)
     cli.init_app(app)
     from importers.cli import import_command

@@ -34,7 +34,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.records.models",
     "wiki.agenda.models",
     "wiki.exports.models",
-    "wiki.geo.models",
+    "geodata.models",
     "wiki.search.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -6,16 +6,16 @@ import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
+from geodata.models import RecordGeometry
 from importers import geo_layers
+from importers import layers
 from importers.base import FORMATS
 from importers.base import get_importer
 from tests.factories import make_user
-from tests.geodata.test_formats import CORPUS
-from tests.geodata.test_formats import XXE
-from tests.geodata.test_formats import format_of
+from tests.importers.test_formats import CORPUS
+from tests.importers.test_formats import XXE
+from tests.importers.test_formats import format_of
 from tests.shared import DATA
-from wiki.geo import layers
-from wiki.geo.models import RecordGeometry
 from wiki.records import services
 from wiki.records.builtin import seed_builtin
 from wiki.records.models import Record

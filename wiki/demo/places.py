@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wiki.geo import services as geo
+from geodata import services as geo
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records.models import Record

@@ -3,7 +3,7 @@
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
 its siblings :mod:`wiki.records.schema` (field definitions, re-exported here),
 :mod:`wiki.records.disclosure` (who reads what), :mod:`wiki.records.values`
-and :mod:`wiki.records.geometry` (the parsers), so
+and :mod:`geodata.fields` (the parsers), so
 forms can be checked and unit-tested alone; services code against this module.
 
 :func:`clean_record` re-validates every submitted record server-side, whatever
@@ -25,9 +25,9 @@ import unicodedata
 from collections import abc
 from typing import Any
 
+import geodata.fields as geo
 from wiki.agenda import builder
 from wiki.agenda import rules
-from wiki.records import geometry as geo
 from wiki.records import schema
 from wiki.records import values as val
 from wiki.records.disclosure import READERS

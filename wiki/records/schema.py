@@ -1,7 +1,7 @@
 """Form definitions: field types, the :class:`FieldDef` record, and schema validation.
 
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
-its siblings :mod:`wiki.records.values` and :mod:`wiki.records.geometry`.
+its siblings :mod:`wiki.records.values` and :mod:`geodata.fields`.
 Callers use it through :mod:`wiki.records.fields`, which re-exports all of it.
 :func:`validate_schema` accepts a whole form definition (form builder, JSON
 import) or nothing, listing every problem (HOSTILE_INPUTS B4-33, B4-34): keys
@@ -21,7 +21,7 @@ import unicodedata
 from collections import abc
 from typing import Any
 
-from wiki.records import geometry as geo
+import geodata.fields as geo
 from wiki.records import values as val
 
 FIELD_TYPES: tuple[str, ...] = (

@@ -32,12 +32,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm import selectinload
 
+from geodata.models import LEVELS as ZONE_LEVELS
+from geodata.models import RecordZone
+from geodata.models import Zone
 from wiki import markup
 from wiki import signals
 from wiki.auth.services import Anonymous
-from wiki.geo.models import LEVELS as ZONE_LEVELS
-from wiki.geo.models import RecordZone
-from wiki.geo.models import Zone
 from wiki.pages.models import Page
 from wiki.pages.services import page_url
 from wiki.records import fields as F
@@ -269,7 +269,7 @@ class RecordAdapter(_Base):
 
 
 def _located_in(db: Session | None, record_id: int) -> list[str]:
-    """Codes of the zones the map placed a record in (its public geometry, see ``wiki.geo``)."""
+    """Codes of the zones the map placed a record in (its public geometry, see ``geodata``)."""
     if db is None:
         return []
     return list(

@@ -21,8 +21,8 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata import services as geo
 from wiki import markup
-from wiki.geo import services as geo
 from wiki.pages import services as pages
 from wiki.records.models import Form
 from wiki.records.models import Theme

@@ -11,12 +11,12 @@ from referencing import Registry
 from referencing import Resource
 from referencing.jsonschema import DRAFT202012
 
+from geodata import services as geo
 from tests.factories import make_page
 from tests.factories import make_user
 from wiki.api.views import openapi_path
 from wiki.auth import tokens
 from wiki.demo import seed
-from wiki.geo import services as geo
 from wiki.pages import services as pages
 from wiki.records import services as records
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 import geodata.geometry as geo
-from geodata import formats
+from importers import formats
 from tests.shared import DATA
 
 GEO = DATA / "geodata"

@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from geodata import formats
+from geodata import services
+from geodata.models import LEVELS
+from importers import formats
 from wiki.db import Database
-from wiki.geo import services
-from wiki.geo.models import LEVELS
 
 zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, intercommunalités, départements).")
 

@@ -14,8 +14,8 @@ from flask import current_app
 from flask import render_template
 from flask import url_for
 
+from geodata import services
 from wiki import macros
-from wiki.geo import services
 from wiki.records import fields as F
 from wiki.records import services as records
 from wiki.records import taxonomy

@@ -3,7 +3,7 @@
 The service behind ``lieudit import geojson|kml|gpx|umap|osm`` (see
 ``importers.geo_layers``) and the moderators' upload page (``/carte/importer``).
 
-Features are read by :mod:`geodata.formats` (hardened XML, strict JSON,
+Features are read by :mod:`importers.formats` (hardened XML, strict JSON,
 caps), their geometry validated by :mod:`geodata.geometry` (invalid polygons
 repaired with a notice), and each becomes a record of the form (``lieu`` by
 default) through the record services, like a record typed in the browser.
@@ -25,11 +25,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
-from geodata import formats
+from geodata.models import LayerSource
+from importers import formats
 from wiki.errors import LieuditError
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
-from wiki.geo.models import LayerSource
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records.models import Record

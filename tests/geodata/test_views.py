@@ -11,7 +11,7 @@ import geodata.geometry as geo
 from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
-from tests.geodata.test_formats import XXE
+from tests.importers.test_formats import XXE
 from wiki.records import services
 
 STATION = {"type": "Point", "coordinates": [-2.085, 47.652]}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import formats
+from geodata import services as geo
+from importers import formats
 from tests.factories import make_user
 from tests.shared import DATA
-from wiki.geo import services as geo
 from wiki.records.builtin import seed_builtin
 
 BOUNDARIES = DATA / "geodata/admin-boundaries"

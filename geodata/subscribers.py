@@ -1,6 +1,6 @@
 """Keep the map in step with records: every save re-projects, every deletion removes.
 
-Connected by ``wiki.geo.init_app``; the records domain never imports this
+Connected by ``geodata.init_app``; the records domain never imports this
 (STYLE R15). Runs in the transaction of the change itself, so a record and
 its place on the map are committed (or rolled back) together.
 """
@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from geodata import services
 from wiki import signals
-from wiki.geo import services
 
 
 def on_record_saved(sender: Any, *, session: Session, record: Any, **_: Any) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.wiki.geo.conftest import redon_area_features
-from wiki.geo import services as geo
-from wiki.geo.models import RecordGeometry
-from wiki.geo.models import RecordZone
-from wiki.geo.models import Zone
+from geodata import services as geo
+from geodata.models import RecordGeometry
+from geodata.models import RecordZone
+from geodata.models import Zone
+from tests.geodata.conftest import redon_area_features
 from wiki.records import services
 
 STATION = {"type": "Point", "coordinates": [-2.085, 47.652]}  # Redon

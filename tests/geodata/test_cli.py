@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.wiki.geo.conftest import BOUNDARIES
-from wiki.geo import services as geo
+from geodata import services as geo
+from tests.geodata.conftest import BOUNDARIES
 
 
 def test_zones_import_command_loads_a_departement(runner, db, tmp_path):

@@ -29,15 +29,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 import geodata.geometry as geo
-from geodata import formats
+from geodata import services
+from geodata.services import LayerQuery
+from importers import formats
+from importers import layers
 from wiki import paging
 from wiki.auth import permissions
 from wiki.db import Database
 from wiki.db import get_session
 from wiki.errors import ValidationError
-from wiki.geo import layers
-from wiki.geo import services
-from wiki.geo.services import LayerQuery
 from wiki.records import fields as F
 from wiki.records import services as records
 from wiki.records import taxonomy

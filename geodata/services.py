@@ -42,16 +42,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
+from geodata.models import LEVELS
+from geodata.models import RecordGeometry
+from geodata.models import RecordZone
+from geodata.models import Zone
+from geodata.models import record_shapes
+from geodata.models import zone_shapes
 from wiki import signals
 from wiki.auth.services import Anonymous
 from wiki.db import utcnow
 from wiki.errors import NotFound
-from wiki.geo.models import LEVELS
-from wiki.geo.models import RecordGeometry
-from wiki.geo.models import RecordZone
-from wiki.geo.models import Zone
-from wiki.geo.models import record_shapes
-from wiki.geo.models import zone_shapes
 from wiki.records import fields as F
 from wiki.records.disclosure import shows_always
 from wiki.records.models import Form

@@ -14,21 +14,21 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from geodata import services as geo
+from geodata.models import RecordGeometry
+from geodata.models import Zone
+from geodata.models import record_shapes
+from geodata.models import zone_shapes
 from tests.conftest import _migrate
 from tests.conftest import base_config
-from tests.wiki.geo.conftest import redon_area_features
-from tests.wiki.geo.test_services import BAINS
-from tests.wiki.geo.test_services import STATION
-from tests.wiki.geo.test_services import add_place
-from tests.wiki.geo.test_services import zones_of
+from tests.geodata.conftest import redon_area_features
+from tests.geodata.test_services import BAINS
+from tests.geodata.test_services import STATION
+from tests.geodata.test_services import add_place
+from tests.geodata.test_services import zones_of
 from wiki import create_app
 from wiki import migrate
 from wiki.db import Database
-from wiki.geo import services as geo
-from wiki.geo.models import RecordGeometry
-from wiki.geo.models import Zone
-from wiki.geo.models import record_shapes
-from wiki.geo.models import zone_shapes
 from wiki.records import services
 from wiki.records.builtin import seed_builtin
 
