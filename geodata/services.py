@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -30,7 +29,6 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Engine
 from sqlalchemy import Integer
 from sqlalchemy import and_
 from sqlalchemy import cast
@@ -50,6 +48,7 @@ from geodata.models import record_shapes
 from geodata.models import zone_shapes
 from wiki import signals
 from wiki.auth.services import Anonymous
+from wiki.caching import AppCache
 from wiki.db import utcnow
 from wiki.errors import NotFound
 from wiki.records import fields as F
@@ -72,22 +71,21 @@ _SUMMARY_MARKUP = re.compile(r"[#*_`>\[\]]+|\(https?://[^)]*\)")
 
 # --- spatial backend ------------------------------------------------------------------
 
-_backends: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+#: The spatial path of the app's database; an upgrade may add the PostGIS tables.
+_backends: AppCache[str] = AppCache("geodata.spatial_backend", maxsize=1, stale_on=(signals.instance_upgraded,))
 
 
 def spatial_backend(db: Session) -> str:
-    """Return ``"postgis"`` when the database has the PostGIS tables, else ``"bbox"`` (cached per engine)."""
-    bind = db.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    backend = _backends.get(engine)
+    """Return ``"postgis"`` when the database has the PostGIS tables, else ``"bbox"`` (cached per app)."""
+    backend = _backends.get(db, "backend")
     if backend is None:
         backend = "bbox"
-        if engine.dialect.name == "postgresql":
+        if db.get_bind().dialect.name == "postgresql":
             found = db.execute(
                 select(func.to_regclass("record_shapes").is_not(None) & func.to_regclass("zone_shapes").is_not(None))
             ).scalar()
             backend = "postgis" if found else "bbox"
-        _backends[engine] = backend
+        _backends.put(db, "backend", backend)
     return backend
 
 
@@ -229,19 +227,19 @@ def zone_exists(db: Session) -> Any:
     return (lambda code: code in codes) if codes else None
 
 
-_index_cache: dict[tuple[Any, ...], geo.ZoneIndex] = {}
+#: The STR-tree of the zones with a boundary, keyed by a stamp of the zones table.
+_index_cache: AppCache[geo.ZoneIndex] = AppCache("geodata.zone_index", maxsize=1, stale_on=(signals.zone_saved,))
 
 
 def zone_index(db: Session) -> geo.ZoneIndex:
     """Return the index of zones that have a boundary (rebuilt when zones change)."""
     stamp = db.execute(select(func.count(), func.max(Zone.updated_at)).where(Zone.geometry.is_not(None))).one()
-    key = (str(db.get_bind().url), stamp[0], stamp[1])
-    index = _index_cache.get(key)
+    key = (stamp[0], stamp[1])
+    index = _index_cache.get(db, key)
     if index is None:
         rows = db.execute(select(Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
         index = geo.ZoneIndex((code, geometry) for code, geometry in rows if geometry)
-        _index_cache.clear()
-        _index_cache[key] = index
+        _index_cache.put(db, key, index)
     return index
 
 

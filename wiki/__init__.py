@@ -80,7 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     theming.init_app(app)
     i18n.init_app(app)
     errors.register_error_handlers(app)
-    rendering.configure_cache(int(app.config["RENDER_CACHE_SIZE"]))
+    rendering.configure_cache(app, int(app.config["RENDER_CACHE_SIZE"]))
     for module in (auth, pages, records, activity, site, api, agenda, calendar_feeds, geodata, exports, search):
         module.init_app(app)
     cli.init_app(app)

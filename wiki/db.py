@@ -10,7 +10,7 @@ may write, so two writers queue at BEGIN instead of failing later with
 "database is locked" when one upgrades its read lock (HOSTILE_INPUTS B12-106).
 Requests with a safe method (GET, HEAD, OPTIONS) begin deferred transactions.
 
-Imports only the standard library, SQLAlchemy and Flask's globals.
+Imports only the standard library, SQLAlchemy, Flask's globals and ``wiki.caching``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from wiki import caching
 
 #: Whether transactions begun in this context may write (BEGIN IMMEDIATE).
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
@@ -128,7 +130,9 @@ class Database:
     def init_app(self, app: Flask) -> None:
         """Create the engine and register the teardown."""
         engine = make_engine(app.config["DATABASE_URL"], app)
-        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        # Every session of the app reaches the app's caches (wiki.caching), in a request or not.
+        caches = app.extensions.setdefault(caching.EXTENSION, {})
+        factory = sessionmaker(bind=engine, expire_on_commit=False, info={caching.EXTENSION: caches})
         app.extensions["lieudit.db"] = {"engine": engine, "factory": factory}
 
         @app.before_request

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from wiki import macros
 from wiki import markup
+from wiki.caching import AppCache
 from wiki.pages.models import PageRevision
 from wiki.pages.models import RenderedRevision
 
@@ -42,35 +42,13 @@ class RenderedPage:
     macros: tuple[macros.MacroCall, ...] = ()
 
 
-class _LRU:
-    """A small thread-safe least-recently-used map."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._data: OrderedDict[tuple[str, int], RenderedPage] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, int]) -> RenderedPage | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: tuple[str, int], value: RenderedPage) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
+#: Renderings of committed revisions, per app (``RENDER_CACHE_SIZE`` entries).
+RENDERED: AppCache[RenderedPage] = AppCache("pages.rendered", maxsize=1024)
 
 
-_cache = _LRU(1024)
-
-
-def configure_cache(size: int) -> None:
-    """Resize the in-memory cache (called by the app factory)."""
-    _cache.size = max(0, size)
+def configure_cache(app: Any, size: int) -> None:
+    """Bound the app's cache of renderings (called by the app factory)."""
+    RENDERED.resize(app, size)
 
 
 def _links_of(html_text: str) -> frozenset[str]:
@@ -84,9 +62,8 @@ def _links_of(html_text: str) -> frozenset[str]:
 
 def render_revision(db: Session, revision: PageRevision, *, store: bool = False) -> RenderedPage:
     """Return the rendering of ``revision``, computing and caching it if needed."""
-    # Revision ids are only unique within one database: key by database too.
-    key = (str(db.get_bind().url), revision.id)
-    cached = _cache.get(key)
+    key = revision.id
+    cached = RENDERED.get(db, key)
     if cached is not None:
         return cached
     row = db.scalar(
@@ -115,7 +92,7 @@ def render_revision(db: Session, revision: PageRevision, *, store: bool = False)
     if not store:
         # Only committed revisions go to memory: a rolled-back save may see
         # its id reused by another text.
-        _cache.put(key, result)
+        RENDERED.put(db, key, result)
     return result
 
 

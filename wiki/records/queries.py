@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import defer
 from sqlalchemy.orm import lazyload
 
+from wiki import signals
 from wiki.auth import permissions
+from wiki.caching import AppCache
 from wiki.records import fields as F
 from wiki.records.disclosure import shows_always
 from wiki.records.models import Form
@@ -142,7 +144,10 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-_unfiltered_counts: dict[tuple[Any, ...], list[tuple[str, str, int]]] = {}
+#: Facet counts of unfiltered lists, until a record or a form changes.
+_unfiltered_counts: AppCache[list[tuple[str, str, int]]] = AppCache(
+    "records.facet_counts", maxsize=64, stale_on=(signals.record_saved, signals.record_deleted, signals.form_saved)
+)
 
 
 def _facet_counts(
@@ -160,8 +165,8 @@ def _facet_counts(
     # (PostgreSQL) commit order may differ and the stamp could go stale.
     if not filters.values and not filters.text and db.get_bind().dialect.name == "sqlite":
         stamp = db.scalar(select(func.max(Record.updated_at)))
-        key = (str(db.get_bind().url), form.id, tuple(filters.statuses), tuple(sorted(field_ids)), stamp)
-        cached = _unfiltered_counts.get(key)
+        key = (form.id, tuple(filters.statuses), tuple(sorted(field_ids)), stamp)
+        cached = _unfiltered_counts.get(db, key)
         if cached is not None:
             return cached
     rows = [
@@ -173,9 +178,7 @@ def _facet_counts(
         )
     ]
     if key is not None:
-        if len(_unfiltered_counts) > 64:
-            _unfiltered_counts.clear()
-        _unfiltered_counts[key] = rows
+        _unfiltered_counts.put(db, key, rows)
     return rows
 
 

@@ -18,9 +18,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import object_session
 
 from wiki import signals
 from wiki.auth import permissions
+from wiki.caching import AppCache
 from wiki.db import utcnow
 from wiki.errors import EditConflict
 from wiki.errors import Forbidden
@@ -51,7 +53,8 @@ class RecordResult:
     changed: bool
 
 
-_parsed_fields: dict[str, tuple[F.FieldDef, ...]] = {}
+#: Parsed field definitions, keyed by the definition itself (an edited form is parsed anew).
+_parsed_fields: AppCache[tuple[F.FieldDef, ...]] = AppCache("records.parsed_fields", maxsize=256)
 
 
 def form_fields(form: Form) -> list[F.FieldDef]:
@@ -62,12 +65,9 @@ def form_fields(form: Form) -> list[F.FieldDef]:
     if remembered is not None and remembered[0] is form.fields:
         return list(remembered[1])
     key = json.dumps(form.fields, sort_keys=True, ensure_ascii=False)
-    parsed = _parsed_fields.get(key)
-    if parsed is None:
-        parsed = tuple(F.FieldDef.from_dict(item) for item in form.fields)
-        if len(_parsed_fields) > 256:
-            _parsed_fields.clear()
-        _parsed_fields[key] = parsed
+    parsed = _parsed_fields.get_or_set(
+        object_session(form), key, lambda: tuple(F.FieldDef.from_dict(item) for item in form.fields)
+    )
     form._lieudit_fields = (form.fields, parsed)  # type: ignore[attr-defined]
     return list(parsed)
 
