@@ -14,7 +14,7 @@ from referencing.jsonschema import DRAFT202012
 from geodata import services as geo
 from tests.factories import make_page
 from tests.factories import make_user
-from wiki.api.views import openapi_path
+from wiki.api.openapi import openapi_path
 from wiki.auth import tokens
 from wiki.demo import seed
 from wiki.pages import services as pages
