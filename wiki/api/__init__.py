@@ -10,6 +10,9 @@
 Names and shapes follow ``CONTRACT.md``. Errors are JSON
 ``{"error": ..., "message": ...}`` (see ``wiki.errors``). The views call the
 same services as the web pages, which apply the permissions and edit policies.
+Imports: the services and pure modules of the domains served (and the search
+projection), the kernel, never a domain's models or views; only
+``create_app`` imports this package.
 
 Who calls: a request carrying ``Authorization: Bearer TOKEN`` acts as the
 token's owner (``access.py``). Writes (PUT, POST, DELETE) need a token: they
