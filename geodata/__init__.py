@@ -12,7 +12,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Connect the map to record changes; register the map views, the API, the macro and ``lieudit zones``."""
+    """Connect the map to record changes; register the map views, the macro and ``lieudit zones``."""
     from geodata import cli
     from geodata import macros
     from geodata import subscribers
@@ -21,5 +21,4 @@ def init_app(app: Flask) -> None:
     subscribers.connect()
     macros.register()
     app.register_blueprint(views.bp)
-    app.register_blueprint(views.api)
     app.cli.add_command(cli.zones_cli)

@@ -4,7 +4,7 @@ Every map page is complete without JavaScript: the filters are a GET form,
 the records shown on the map are also listed in a table beside it. The map
 script only fetches ``/carte/calque.geojson`` (the same filters plus
 ``bbox``) and ``/carte/zones.geojson``. ``/donnees/<form>.geojson`` streams a
-whole dataset; ``/api/v1/zones`` lists the zones.
+whole dataset. (``/api/v1/zones`` is served by ``wiki.api.zones``.)
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from geodata import services
 from geodata.services import LayerQuery
 from importers import formats
 from importers import layers
-from wiki import paging
 from wiki.auth import permissions
 from wiki.db import Database
 from wiki.db import get_session
@@ -43,7 +42,6 @@ from wiki.records import services as records
 from wiki.records import taxonomy
 
 bp = Blueprint("geo", __name__)
-api = Blueprint("geo_api", __name__, url_prefix="/api/v1")
 
 PER_PAGE = 100
 #: Colours of layers, in order (the legend and the map use the same classes).
@@ -255,25 +253,6 @@ def export_geojson(key: str) -> Any:
 
     response = Response(stream_with_context(generate()), mimetype="application/geo+json")
     response.headers["Content-Disposition"] = f'attachment; filename="{form.key}.geojson"'
-    return response
-
-
-@api.route("/zones")
-def api_zones() -> Any:
-    """``/api/v1/zones[?niveau=commune]``: the zones, without their boundaries."""
-    level = request.args.get("niveau") or request.args.get("level")
-    items = services.list_zones(get_session(), level if level in ("commune", "epci", "departement", "region") else None)
-    limit, offset = paging.clamp(request.args)
-    page = items[offset : offset + limit]
-    response = jsonify(
-        {
-            "total": len(items),
-            "limit": limit,
-            "offset": offset,
-            "items": [services.public_zone(z, url_for("geo.zone", code=z.code, _external=True)) for z in page],
-        }
-    )
-    response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
 

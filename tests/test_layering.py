@@ -96,8 +96,8 @@ def test_kernel_imports_no_domain(path):
 )
 def test_domains_never_import_their_subscribers(path):
     bad = {m for m in imports_of(path) if m.startswith(("wiki.activity", "wiki.search", "wiki.exports"))}
-    if rel(path) == "wiki/__init__.py":
-        bad.clear()  # create_app wires everything
+    if rel(path) in ("wiki/__init__.py", "wiki/api/search.py"):
+        bad.clear()  # create_app wires everything; the search API is the web face of the search projection
     assert bad == set()
 
 

@@ -2,13 +2,21 @@
 
 Services raise these; ``register_error_handlers`` turns them into pages (or
 JSON under ``/api/``). Error pages never echo raw request input.
+
+A request that matches no route (404, 405) belongs to no blueprint, so no
+blueprint hook runs for it; ``handle_unrouted`` lets a blueprint that owns a
+URL prefix (the API under ``/api/v1``) wrap those error answers in its hooks
+all the same. This module imports no domain: the hooks are handed in.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
+from flask import Response
 from flask import jsonify
 from flask import render_template
 from flask import request
@@ -92,6 +100,41 @@ class Throttled(LieuditError):
     code = "throttled"
 
 
+#: ``app.extensions`` key of the hooks for requests that match no route (``handle_unrouted``).
+UNROUTED = "lieudit.unrouted"
+
+
+@dataclass(frozen=True)
+class UnroutedHooks:
+    """The hooks of a URL prefix, run around the error answer of a request under it that matches no route."""
+
+    prefix: str
+    before: Callable[[], Response | None]
+    after: Callable[[Response], Response]
+
+
+def handle_unrouted(
+    app: Flask, prefix: str, *, before: Callable[[], Response | None], after: Callable[[Response], Response]
+) -> None:
+    """Answer requests under ``prefix`` that match no route as its blueprint's hooks would.
+
+    ``before`` runs first and may answer instead of the 404 or 405 (say, a
+    401 for a bad token); ``after`` then finishes whichever answer is sent.
+    Werkzeug's own slash redirects (``//`` merged, with a 308) reach no
+    error handler: they get neither hook.
+    """
+    app.extensions.setdefault(UNROUTED, []).append(UnroutedHooks(prefix, before, after))
+
+
+def _unrouted_hooks(app: Flask) -> UnroutedHooks | None:
+    if request.url_rule is not None:
+        return None
+    for hooks in app.extensions.get(UNROUTED, ()):
+        if request.path == hooks.prefix or request.path.startswith(hooks.prefix + "/"):
+            return hooks
+    return None
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.endswith((".json", ".geojson"))
 
@@ -110,6 +153,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException) -> Any:
+        hooks = _unrouted_hooks(app)
+        if hooks is not None:
+            refused = hooks.before()
+            if refused is not None:
+                return hooks.after(refused)
         status = err.code or 500
         messages = {
             400: _("La requête n'a pas pu être comprise."),
@@ -129,7 +177,7 @@ def register_error_handlers(app: Flask) -> None:
         allow = dict(err.get_headers()).get("Allow")
         if allow:
             response.headers["Allow"] = allow
-        return response
+        return hooks.after(response) if hooks is not None else response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(err: CSRFError) -> Any:

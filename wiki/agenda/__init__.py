@@ -6,8 +6,8 @@ and the .ics reader in ``importers.ical_events``. The services: ``projection``
 keeps the agenda rows (``models``) and their index of occurrences in step with
 event records (through the records signals); ``occurrences`` reads them for a
 range or one event; ``overrides`` changes one date of a series; ``feeds`` is
-what the iCalendar feeds read. ``views`` serve ``/agenda``, ``api`` serves
-``/api/v1/events``.
+what the iCalendar feeds read. ``views`` serve ``/agenda``; ``/api/v1/events``
+is served by ``wiki.api.events``.
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ def on_form_saved(sender: Any, *, session: Any, form: Any, **_: Any) -> None:
 
 
 def init_app(app: Any) -> None:
-    """Keep the occurrence index in step with records, and register the agenda pages, API, macro and command."""
+    """Keep the occurrence index in step with records, and register the agenda pages, macro and command."""
     from wiki import signals
-    from wiki.agenda import api
     from wiki.agenda import cli
     from wiki.agenda import macros
     from wiki.agenda import views
@@ -46,5 +45,4 @@ def init_app(app: Any) -> None:
     signals.form_saved.connect(on_form_saved)
     macros.register()
     app.register_blueprint(views.bp)
-    app.register_blueprint(api.bp)
     app.cli.add_command(cli.agenda_cli)

@@ -1,9 +1,13 @@
 """Who is calling the API: bearer tokens, and CORS for every origin.
 
-Runs for every request under ``/api/v1`` (the app-level hooks return at once
-elsewhere). A valid ``Authorization: Bearer TOKEN`` makes the request act as
-the token's owner; an invalid, expired or revoked one is refused with 401
-and ``WWW-Authenticate: Bearer`` whatever the method. Writes without a token
+``authenticate`` and ``add_cors_headers`` are the hooks of the ``api``
+blueprint (``blueprint.py``); ``wiki.errors`` runs the same two around the
+error answer of a request under ``/api/v1`` that matches no route. So every
+request under ``/api/v1`` goes through them, and nothing else does.
+
+A valid ``Authorization: Bearer TOKEN`` makes the request act as the token's
+owner; an invalid, expired or revoked one is refused with 401 and
+``WWW-Authenticate: Bearer`` whatever the method. Writes without a token
 are refused the same way: the session cookie never authorises an API write
 (no CSRF exposure). Preflight ``OPTIONS`` requests carry no credentials and
 are answered without authentication.
@@ -21,15 +25,10 @@ from sqlalchemy.exc import OperationalError
 from wiki.auth import tokens
 from wiki.db import get_session
 
-PREFIX = "/api/v1"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALLOWED_METHODS = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
 ALLOWED_HEADERS = "Authorization, Content-Type, If-Match, If-None-Match"
 EXPOSED_HEADERS = "ETag, Location, WWW-Authenticate"
-
-
-def _in_api() -> bool:
-    return request.path == PREFIX or request.path.startswith(PREFIX + "/")
 
 
 def _unauthorized(message: str, *, invalid: bool) -> Response:
@@ -53,8 +52,12 @@ def _act_as(user: object) -> None:
 
 
 def authenticate() -> Response | None:
-    """Before-request hook: authenticate API calls by bearer token."""
-    if not _in_api() or request.method == "OPTIONS":
+    """Before-request hook: authenticate API calls by bearer token.
+
+    Returns the refusal (401, or 403 for a write with a read-only token), or
+    None to let the request go on as the token's owner (or anonymously).
+    """
+    if request.method == "OPTIONS":
         return None
     header = request.headers.get("Authorization", "")
     if not header:
@@ -90,8 +93,6 @@ def authenticate() -> Response | None:
 
 def add_cors_headers(response: Response) -> Response:
     """After-request hook: open the API to every origin, without credentials."""
-    if not _in_api():
-        return response
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
     response.vary.add("Authorization")

@@ -1,4 +1,4 @@
-"""The agenda over HTTP: lists, month grid, event pages, one-date changes, feeds and the events API."""
+"""The agenda over HTTP: lists, month grid, event pages, one-date changes and feeds (the events API: tests/wiki/api)."""
 
 from __future__ import annotations
 
@@ -265,20 +265,6 @@ def test_edit_or_cancel_one_date_through_the_pages(client, db, events):
     assert int(master["SEQUENCE"]) == 2
     grid = client.get("/agenda/mois/2027-01").text
     assert "Annulé" in grid
-
-
-def test_events_api_shape_and_errors(client, events):
-    record = events(
-        "Fête", {"start": "2026-10-24", "end": "2026-10-25", "all_day": True}, organisateur="Comité des fêtes"
-    )
-    body = client.get("/api/v1/events?start=2026-10-01&end=2026-11-01&organisateur=Comité des fêtes").json
-    (item,) = body["items"]
-    assert item == {**item, "record_id": record.id, "title": "Fête", "start": "2026-10-24", "end": "2026-10-25", "all_day": True,
-                    "timezone": "Europe/Paris", "status": "CONFIRMED", "organiser": "Comité des fêtes"}  # fmt: skip
-    assert item["url"].endswith(f"/agenda/evenements/{record.id}") and item["ics_url"].endswith(".ics")
-    for bad in ("start=demain", "start=2026-01-01&end=2029-01-01", "start=2026-02-01&end=2026-01-01"):
-        response = client.get(f"/api/v1/events?{bad}")
-        assert response.status_code == 400 and response.json["error"] and response.json["message"]
 
 
 def test_agenda_macro_embeds_the_next_events(client, db, events):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from referencing import Registry
@@ -14,7 +15,8 @@ from referencing.jsonschema import DRAFT202012
 from geodata import services as geo
 from tests.factories import make_page
 from tests.factories import make_user
-from wiki.api.views import openapi_path
+from wiki.api.openapi import build_paths
+from wiki.api.openapi import openapi_path
 from wiki.auth import tokens
 from wiki.demo import seed
 from wiki.pages import services as pages
@@ -173,3 +175,10 @@ def test_real_answers_match_the_document(contract, db):
     call("GET", "/api/v1/search?q=marché")
 
     assert contract.seen == documented(contract.doc)
+
+
+def test_a_route_without_description_stops_the_document():
+    app = Flask(__name__)
+    app.add_url_rule("/api/v1/sans-description", endpoint="api.undescribed", view_func=lambda: "")
+    with pytest.raises(LookupError, match="sans-description"):
+        build_paths(app.url_map.iter_rules(), app.view_functions)

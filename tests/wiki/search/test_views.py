@@ -23,8 +23,8 @@ from wiki.search import get_backend
 from wiki.search import services
 from wiki.search import syntax
 from wiki.search.backend import MSG_UNAVAILABLE
+from wiki.search.labels import NOTICES
 from wiki.search.postgres_backend import PostgresBackend
-from wiki.search.views import NOTICES
 from wiki.search.whoosh_backend import WhooshBackend
 
 FIELDS = [

@@ -17,10 +17,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint
 from flask import Response
 from flask import current_app
-from flask import jsonify
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
@@ -28,11 +26,14 @@ from flask_babel import gettext as _
 from wiki import paging
 from wiki.agenda import occurrences
 from wiki.agenda.recurrence import schedule_zone
+from wiki.api import openapi
+from wiki.api.blueprint import bp
+from wiki.api.conventions import json_response
 from wiki.db import get_session
 from wiki.db import utcnow
 from wiki.errors import ValidationError
 
-bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
+#: Most occurrences read for one answer (``offset`` stops there).
 MAX_EVENTS = 5000
 
 
@@ -77,21 +78,39 @@ def _item(item: occurrences.AgendaItem) -> dict[str, Any]:
     }
 
 
-@bp.route("/events")
-def events() -> Response:
+@bp.get("/events", endpoint="events_index")
+@openapi.describe(
+    operation_id="listEvents",
+    summary="Event occurrences overlapping a date range, by start.",
+    description="Public events of every form with a schedule field; recurring events give one item per occurrence "
+    "(cancelled ones with status CANCELLED). Without `start`, the range starts now; without `end`, it lasts 31 days; "
+    "two years at most.",
+    security=openapi.READ,
+    parameters=[
+        openapi.query("start", "Start of the range: a date (local midnight) or an ISO 8601 datetime."),
+        openapi.query("end", "End of the range (exclusive), same formats."),
+        openapi.query("theme", "Theme key."),
+        openapi.query("zone", "Commune INSEE code."),
+        openapi.query("organisateur", "Organiser name."),
+        openapi.query("formulaire", "Form key."),
+        *openapi.PAGING,
+    ],
+    responses=openapi.ok("EventList", "A slice of the occurrences.") | openapi.errors(400),
+)
+def index() -> Response:
     """Occurrences overlapping ``[start, end)``, by start; all-day ones give dates (end inclusive)."""
     start = _moment("start", utcnow())
     end = _moment("end", start + dt.timedelta(days=31))
     filters = occurrences.parse_filters(request.args)
     items = occurrences.occurrences(get_session(), start, end, filters, limit=MAX_EVENTS)
     limit, offset = paging.clamp(request.args, max_offset=MAX_EVENTS)
-    response = jsonify(
-        start=start.isoformat(),
-        end=end.isoformat(),
-        total=len(items),
-        limit=limit,
-        offset=offset,
-        items=[_item(i) for i in items[offset : offset + limit]],
+    return json_response(
+        {
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "total": len(items),
+            "limit": limit,
+            "offset": offset,
+            "items": [_item(i) for i in items[offset : offset + limit]],
+        }
     )
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
