@@ -60,15 +60,22 @@ def init_command(demo: bool) -> None:
     if created["upgraded_forms"]:
         click.echo(f"Formulaires intégrés mis à jour : {created['upgraded_forms']} (voir leur historique).")
     if demo:
-        from wiki.demo import load_demo
+        _load_demo()
 
-        session = Database.new_session()
-        try:
-            created = load_demo(session)
-            session.commit()
-        finally:
-            session.close()
-        click.echo(f"Territoire de démonstration : {created} page(s) créée(s).")
+
+def _load_demo() -> None:
+    from wiki.demo import load_demo
+    from wiki.demo.data import DemoDataError
+
+    session = Database.new_session()
+    try:
+        created = load_demo(session)
+        session.commit()
+    except DemoDataError as error:  # a data file edited by hand: say which and why, no traceback
+        raise click.ClickException(str(error)) from error
+    finally:
+        session.close()
+    click.echo(f"Territoire de démonstration : {created} page(s) créée(s).")
 
 
 def init_app(app: Flask) -> None:
