@@ -91,8 +91,7 @@ def sentences() -> list[str]:
     from wiki.demo import initiatives
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "wiki/demo/pages").glob("*.md"))]
-    source = Path(initiatives.__file__).read_text(encoding="utf-8")
-    texts += re.findall(r'"([^"\n]{40,})"', source)
+    texts += [v for item in initiatives.INITIATIVES for v in item.values() if isinstance(v, str) and len(v) >= 40]
     found: list[str] = []
     for text in texts:
         text = re.sub(r"[#*_`>|\[\]{}()]", " ", text)

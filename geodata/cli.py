@@ -15,7 +15,9 @@ from wiki.db import Database
 zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, intercommunalités, départements).")
 
 
-@zones_cli.command("import")
+@zones_cli.command(
+    "import", help="Charger des zones depuis un fichier GeoJSON, puis y rattacher chaque fiche localisée."
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--level", type=click.Choice(LEVELS), default="commune", show_default=True, help="Niveau des zones du fichier."

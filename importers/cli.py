@@ -33,7 +33,7 @@ def read_source(source: str) -> bytes:
     return path.read_bytes()
 
 
-@click.command("import")
+@click.command("import", help="Importer SOURCE (fichier ou adresse http(s)) au format FORMAT.")
 @click.argument("format_name", metavar="FORMAT")
 @click.argument("source")
 @click.option("--form", "form_key", default=None, help="Formulaire de destination (clé).")

@@ -1,26 +1,59 @@
-"""The ``lieudit`` command: a Flask CLI group bound to ``create_app``.
+"""The ``lieudit`` command: Lieudit's commands, in the language of the environment.
 
-``lieudit run`` (from Flask) serves for development; ``lieudit init`` creates
-or upgrades the database and ``--demo`` loads the demo territory; ``lieudit db
-upgrade`` applies migrations after a backup; ``lieudit dump``/``load`` move a
-whole instance (``wiki.portability``). Domains add their own groups
-(``lieudit user …``) in their ``init_app``.
+``lieudit init`` creates or upgrades the database and ``--demo`` loads the demo
+territory; ``lieudit db upgrade`` applies migrations after a backup;
+``lieudit run`` serves for development (Flask's command, with French help).
+Domains add their own groups (``lieudit user …``) to ``app.cli`` in their
+``init_app``; ``lieudit dump``/``load`` come from ``wiki.portability``.
+
+:class:`LieuditGroup` is a Flask CLI group without Flask's options for picking
+an application (``--app``, ``--env-file``, ``--debug``): Lieudit always runs
+``wiki.create_app``, configured by ``LIEUDIT_*`` variables. Flask's ``shell``
+and ``routes`` are left out too: they serve developers, who have ``flask --app
+wiki shell``, while an operator's tools are Lieudit's commands (a shell would
+write around the services: no revision, no signal, no permission check). The
+group hands out commands translated by :mod:`wiki.cli_language`: help texts
+are French in the source, English from the catalog when the locale is English.
 """
 
 from __future__ import annotations
 
+import copy
+import inspect
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import FlaskGroup
+from flask.cli import run_command as flask_run_command
 from flask.cli import with_appcontext
 
 from wiki import migrate
 from wiki import signals
+from wiki.cli_language import N_
+from wiki.cli_language import LocalizedContext
+from wiki.cli_language import localized
+from wiki.cli_language import translate_for
 from wiki.db import Database
+
+#: Flask's group options left out of ``lieudit`` (by parameter name).
+FLASK_OPTIONS = frozenset({"app", "env_file", "debug", "version"})
+#: French help of the options of Flask's ``run``, by parameter name.
+RUN_OPTIONS = {
+    "debug": N_("Mode débogage : rechargement et débogueur actifs. Jamais en production."),
+    "host": N_("Adresse d'écoute."),
+    "port": N_("Port d'écoute."),
+    "cert": N_("Certificat pour servir en HTTPS : un fichier, adhoc, ou un objet SSLContext à importer."),
+    "key": N_("Clé privée du certificat donné par --cert."),
+    "reload": N_("Relancer le serveur quand le code change (par défaut : en mode débogage)."),
+    "debugger": N_("Afficher le débogueur interactif sur une erreur (par défaut : en mode débogage)."),
+    "with_threads": N_("Traiter plusieurs requêtes à la fois."),
+    "extra_files": N_("Autres fichiers qui relancent le serveur quand ils changent, séparés par deux-points."),
+    "exclude_patterns": N_("Motifs de fichiers qui ne relancent pas le serveur, séparés par deux-points."),
+}
 
 db_cli = AppGroup("db", help="Gérer le schéma de la base de données.")
 
@@ -32,13 +65,19 @@ def _upgrade(backup: bool = True) -> None:
     click.echo(f"Base de données à jour (migration {migrate.head_revision()}).")
 
 
-@db_cli.command("upgrade")
+@db_cli.command(
+    "upgrade",
+    help="Appliquer les migrations en attente.\n\nSous SQLite, la base est d'abord sauvegardée dans le dossier backups de l'instance.",
+)
 def upgrade_command() -> None:
     """Apply pending migrations (after a backup on SQLite)."""
     _upgrade()
 
 
-@click.command("init")
+@click.command(
+    "init",
+    help="Créer ou mettre à jour la base de données.\n\nAvec --demo, charger en plus le territoire de démonstration.",
+)
 @with_appcontext
 @click.option("--demo", is_flag=True, help="Charger le territoire de démonstration.")
 def init_command(demo: bool) -> None:
@@ -60,15 +99,22 @@ def init_command(demo: bool) -> None:
     if created["upgraded_forms"]:
         click.echo(f"Formulaires intégrés mis à jour : {created['upgraded_forms']} (voir leur historique).")
     if demo:
-        from wiki.demo import load_demo
+        _load_demo()
 
-        session = Database.new_session()
-        try:
-            created = load_demo(session)
-            session.commit()
-        finally:
-            session.close()
-        click.echo(f"Territoire de démonstration : {created} page(s) créée(s).")
+
+def _load_demo() -> None:
+    from wiki.demo import load_demo
+    from wiki.demo.data import DemoDataError
+
+    session = Database.new_session()
+    try:
+        created = load_demo(session)
+        session.commit()
+    except DemoDataError as error:  # a data file edited by hand: say which and why, no traceback
+        raise click.ClickException(str(error)) from error
+    finally:
+        session.close()
+    click.echo(f"Territoire de démonstration : {created} page(s) créée(s).")
 
 
 def init_app(app: Flask) -> None:
@@ -87,6 +133,57 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
-def main() -> None:
-    """Lieudit, le wiki contributif du territoire."""
+def french_run_command() -> click.Command:
+    """Return Flask's ``run`` with French help (what it does stays Flask's)."""
+    command = copy.copy(flask_run_command)
+    command.short_help = None
+    command.help = N_(
+        "Lancer un serveur local de développement.\n\n"
+        "Il sert au développement seulement : il n'a ni la stabilité, ni la sécurité, ni les performances "
+        "d'un serveur de production (gunicorn 'wiki:create_app()'). --debug active le rechargement et le débogueur."
+    )
+    command.params = []
+    for param in flask_run_command.params:
+        clone = copy.copy(param)
+        if isinstance(clone, click.Option):
+            clone.help = RUN_OPTIONS.get(str(clone.name), clone.help)
+        command.params.append(clone)
+    return command
+
+
+class LieuditGroup(FlaskGroup):
+    """The ``lieudit`` group: Lieudit's commands only, their help in the language of the environment."""
+
+    context_class = LocalizedContext
+
+    def __init__(self, **extra: Any) -> None:
+        """Build the group on ``wiki.create_app``, with ``run`` and without Flask's app-picking options."""
+        extra.setdefault("subcommand_metavar", N_("COMMANDE [ARGUMENTS]..."))
+        super().__init__(
+            add_default_commands=False, add_version_option=False, load_dotenv=False, create_app=_create_app, **extra
+        )
+        self.params = [param for param in self.params if param.name not in FLASK_OPTIONS]
+        self.add_command(french_run_command())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Return the command, translated into the language of the run."""
+        command = super().get_command(ctx, cmd_name)
+        return None if command is None else localized(command, translate_for(ctx))
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Write the group's own help, translated."""
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(translate_for(ctx)(inspect.cleandoc(self.help)))
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        """Return the usage line's pieces, the subcommand placeholder translated."""
+        pieces = super().collect_usage_pieces(ctx)
+        return [*pieces[:-1], translate_for(ctx)(pieces[-1])]
+
+
+main = LieuditGroup(name="lieudit", help="Lieudit, le wiki contributif du territoire.")
+
+if __name__ == "__main__":
+    main()

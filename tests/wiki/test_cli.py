@@ -1,16 +1,33 @@
-"""The ``lieudit`` command: init, demo, db upgrade, user create."""
+"""The ``lieudit`` command: init, demo, db upgrade, user create; its help in French and English."""
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import click
+import flask.cli
+import pytest
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po
+from click.testing import CliRunner
+from click.testing import Result
+from flask.cli import ScriptInfo
 from sqlalchemy import select
 
+from tests.conftest import base_config
+from wiki import create_app
 from wiki.auth.models import User
+from wiki.cli import main
+from wiki.db import Database
 from wiki.pages.models import Page
+
+ROOT = Path(__file__).resolve().parents[2]
+_EMPTY = Message("")
 
 
 def test_init_demo_loads_the_territory(runner, db):
@@ -81,3 +98,143 @@ def test_console_script_on_a_fresh_instance(tmp_path):
     help_text = subprocess.run([exe, "--help"], env=env, capture_output=True, text=True, timeout=60).stdout
     for command in ("run", "init", "db", "user"):
         assert command in help_text
+
+
+# --- the lieudit group: its commands, its language ----------------------------------------
+
+FLASK_GROUP_OPTIONS = ("--app", "--env-file", "--debug", "--no-debug", "--version")
+LIEUDIT_COMMANDS = {"agenda", "db", "dump", "import", "init", "load", "run", "search", "token", "user", "zones"}
+
+
+@pytest.fixture
+def cli_app(tmp_path, monkeypatch):
+    """An app of its own on SQLite: help needs the application's commands, not a database.
+
+    ``FlaskGroup`` sets ``FLASK_RUN_FROM_CLI``: monkeypatch restores the environment afterwards.
+    """
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "")
+    app = create_app(base_config(tmp_path) | {"DATABASE_URL": f"sqlite:///{tmp_path / 'lieudit.db'}"})
+    yield app
+    app.extensions["lieudit.search"].close()
+    Database.engine(app).dispose()
+
+
+@pytest.fixture
+def lieudit(cli_app):
+    """Invoke the ``lieudit`` group as the console script does, in a chosen locale."""
+
+    def invoke(*args: str, lang: str = "fr_FR.UTF-8", **env: str) -> Result:
+        environ = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": lang} | env
+        return CliRunner().invoke(main, list(args), env=environ, obj=ScriptInfo(create_app=lambda: cli_app))
+
+    return invoke
+
+
+def _commands(help_text: str) -> set[str]:
+    section = help_text.split("Commandes :\n" if "Commandes :" in help_text else "Commands:\n")[1]
+    return {line.split()[0] for line in section.splitlines() if line.startswith("  ")}
+
+
+def test_lieudit_help_lists_lieudit_commands_in_french_without_flask_options(lieudit):
+    result = lieudit("--help")
+    assert result.exit_code == 0, result.output
+    assert _commands(result.output) == LIEUDIT_COMMANDS  # no shell, no routes
+    assert not [option for option in FLASK_GROUP_OPTIONS if option in result.output]
+    assert result.output.startswith("Utilisation : lieudit [OPTIONS] COMMANDE [ARGUMENTS]...")
+    for text in ("Lieudit, le wiki contributif du territoire.", "Options :", "--help  Afficher ce message et quitter."):
+        assert text in result.output
+    assert "  init    Créer ou mettre à jour la base de données.\n" in result.output
+    assert lieudit("--app", "wiki", "--help").exit_code == 2  # the option is gone, not ignored
+
+
+def test_lieudit_help_is_english_when_the_locale_is(lieudit):
+    result = lieudit("--help", lang="en_US.UTF-8")
+    assert result.exit_code == 0, result.output
+    assert _commands(result.output) == LIEUDIT_COMMANDS
+    assert result.output.startswith("Usage: lieudit [OPTIONS] COMMAND [ARGS]...")
+    for text in (
+        "Lieudit, the territory's collaborative wiki.",
+        "Options:",
+        "Commands:",
+        "Show this message and exit.",
+    ):
+        assert text in result.output
+    assert "  init    Create or upgrade the database.\n" in result.output
+    assert not re.search(r"[éèàçêô«»]|Gérer|Utilisation", result.output), result.output
+
+
+@pytest.mark.parametrize(
+    ("env", "english"),
+    [
+        ({"lang": "en_GB.UTF-8"}, True),
+        ({"lang": "C.UTF-8"}, False),
+        ({"lang": "", "LC_MESSAGES": "en_US.UTF-8"}, True),
+        ({"lang": "en_US.UTF-8", "LANGUAGE": "fr"}, False),  # LANGUAGE comes first, as for gettext
+        ({"lang": "fr_FR.UTF-8", "LC_ALL": "en_CA.UTF-8"}, True),
+    ],
+)
+def test_the_language_comes_from_the_environment(lieudit, env, english):
+    output = lieudit("user", "create", "--help", **env).output
+    expected = (
+        ("Usage: lieudit user create [OPTIONS] NAME", "Create an account.", "--email TEXT", "[default: contributor]")
+        if english
+        else (
+            "Utilisation : lieudit user create [OPTIONS] NAME",
+            "Créer un compte.",
+            "--email TEXTE",
+            "[par défaut : contributor]",
+        )
+    )
+    assert [text for text in expected if text not in output] == [], output
+
+
+def test_help_of_nested_and_foreign_commands_is_translated(lieudit):
+    """Groups of other packages (geodata, importers) are translated like the wiki's own, options included."""
+    zones = " ".join(lieudit("zones", "import", "--help", lang="en_US.UTF-8").output.split())  # unwrapped
+    assert "Load zones from a GeoJSON file" in zones and "Property holding the INSEE code. [default: code]" in zones
+    imports = lieudit("import", "--help", lang="en_US.UTF-8").output
+    assert "Usage: lieudit import [OPTIONS] FORMAT SOURCE" in imports and "Check everything, save nothing." in imports
+    token = lieudit("token", "--help", lang="en_US.UTF-8").output
+    assert "Print a new API token for the account NAME." in token and "Commands:" in token
+    french = lieudit("token", "create", "--help").output
+    assert "--expires-days ENTIER  Durée de validité en jours (sans limite par défaut)." in french
+
+
+def test_run_keeps_flask_behaviour_with_french_help(lieudit, monkeypatch):
+    served = []
+    monkeypatch.setattr(flask.cli, "run_simple", lambda host, port, app, **options: served.append((host, port)))
+    result = lieudit("run", "--host", "0.0.0.0", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert served == [("0.0.0.0", 8123)]
+    french = lieudit("run", "--help").output
+    assert "Lancer un serveur local de développement." in french and "-h, --host TEXTE" in french
+    assert "-p, --port ENTIER" in french and "Port d'écoute." in french
+    english = lieudit("run", "--help", lang="en_US.UTF-8").output
+    assert "Run a local development server." in english and "The port to bind to." in english
+
+
+def test_every_help_text_is_french_and_translated_in_the_catalog(cli_app):
+    """Every command, group and option of ``lieudit`` has a French help that the English catalog translates.
+
+    An English help (a forgotten docstring) fails here, as it is no message id.
+    """
+    with (ROOT / "wiki/translations/en/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po)
+    commands = dict(cli_app.cli.commands) | dict(main.commands)
+    texts: dict[str, str] = {}
+    while commands:
+        name, command = commands.popitem()
+        texts[name] = command.help or ""
+        texts |= {f"{name} {p.name}": p.help or "" for p in command.params if isinstance(p, click.Option)}
+        commands |= {f"{name} {sub}": c for sub, c in getattr(command, "commands", {}).items()}
+    untranslated = {
+        where: text for where, text in texts.items() if not (catalog.get(inspect.cleandoc(text)) or _EMPTY).string
+    }
+    assert untranslated == {}
+
+
+def test_translating_leaves_the_commands_as_written(lieudit, cli_app):
+    lieudit("user", "create", "--help", lang="en_US.UTF-8")
+    create = cli_app.cli.commands["user"].commands["create"]
+    assert create.help == "Créer un compte." and create.context_class is click.Context
+    assert {p.help for p in create.params if p.name == "role"} == {"Rôle du compte."}

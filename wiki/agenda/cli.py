@@ -15,7 +15,12 @@ from wiki.db import Database
 agenda_cli = AppGroup("agenda", help="Entretenir l'agenda.")
 
 
-@agenda_cli.command("refresh")
+@agenda_cli.command(
+    "refresh",
+    help="Prolonger la fenêtre des événements récurrents.\n\n"
+    "Réindexer ceux dont les occurrences enregistrées s'arrêtent dans moins de neuf mois ; "
+    "à lancer chaque jour, par exemple depuis cron.",
+)
 def refresh_command() -> None:
     """Re-index recurring events whose stored occurrences end within nine months."""
     db = Database.new_session()

@@ -21,10 +21,10 @@ def _refused(err: ValidationError) -> click.ClickException:
     return click.ClickException(f"{err.message} {details}".strip())
 
 
-@user_cli.command("create")
+@user_cli.command("create", help="Créer un compte.")
 @click.argument("name")
 @click.option("--email", default=None, help="Adresse e-mail (facultative).")
-@click.option("--role", type=click.Choice(ROLES[1:]), default="contributor", show_default=True)
+@click.option("--role", type=click.Choice(ROLES[1:]), default="contributor", show_default=True, help="Rôle du compte.")
 @click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
 def create_user_command(name: str, email: str | None, role: str, password_stdin: bool) -> None:
     """Create an account."""
@@ -50,7 +50,10 @@ def create_user_command(name: str, email: str | None, role: str, password_stdin:
 token_cli = AppGroup("token", help="Gérer les jetons d'API.")
 
 
-@token_cli.command("create")
+@token_cli.command(
+    "create",
+    help="Afficher un nouveau jeton d'API pour le compte NAME.\n\nIl n'est montré qu'une fois : seule son empreinte est gardée.",
+)
 @click.argument("name")
 @click.option("--label", default="ligne de commande", show_default=True, help="Nom du jeton, pour le reconnaître.")
 @click.option(
@@ -82,7 +85,7 @@ def create_token_command(name: str, label: str, expires_days: int | None, read_o
     )
 
 
-@token_cli.command("list")
+@token_cli.command("list", help="Lister les jetons d'API du compte NAME (jamais leur secret).")
 @click.argument("name")
 def list_tokens_command(name: str) -> None:
     """List the API tokens of the account NAME (never their secret)."""
@@ -106,7 +109,10 @@ def list_tokens_command(name: str) -> None:
         db.close()
 
 
-@token_cli.command("revoke")
+@token_cli.command(
+    "revoke",
+    help="Révoquer le jeton TOKEN_ID du compte NAME.\n\nUn jeton divulgué cesse aussitôt de fonctionner.",
+)
 @click.argument("name")
 @click.argument("token_id", type=int)
 def revoke_token_command(name: str, token_id: int) -> None:

@@ -1,8 +1,12 @@
-"""The demo territory: French pages and initiatives shipped inside the package.
+"""The demo territory: French pages, initiatives, places and events shipped inside the package.
 
-Each ``pages/<slug>.md`` starts with a front matter block (``title: …``);
-``initiatives.py`` holds the 32 initiatives of the source documents.
-Loading is idempotent: what already exists is left alone.
+The content is data files beside this package's modules, read by
+:mod:`wiki.demo.data`: each ``pages/<slug>.md`` starts with a front matter
+block (``title: …``); ``initiatives/`` holds the 32 initiatives of the source
+documents, one Markdown file each; ``places.toml`` the communes and places of
+the map; ``agenda.toml`` the events, dated from the day they are loaded. The
+modules keep the logic (positions, dates, idempotency). Loading is idempotent:
+what already exists is left alone.
 """
 
 from __future__ import annotations

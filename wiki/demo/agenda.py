@@ -1,16 +1,19 @@
 """The demo agenda: markets, repair cafés, wiki-parties, council meetings around Redon.
 
-Dates are relative to the day the demo is loaded, so the agenda is always
-alive: weekly markets and repair cafés repeat, the town council meets on the
-2nd Tuesday of the month (one sitting moved, one cancelled), a wiki-party
-comes every other month, and a few one-off events fill the weeks ahead.
-Organisers are associations and public bodies, never people. Idempotent: an
-event whose title is already that of a live ``evenement`` record is skipped.
+The events are in ``agenda.toml`` (with their provenance); their dates are
+names (``{market}``, ``{council}``…) that :func:`demo_dates` computes from the
+day the demo is loaded, so the agenda is always alive: weekly markets and
+repair cafés repeat, the town council meets on the 2nd Tuesday of the month
+(one sitting moved, one cancelled), a wiki-party comes every other month, and a
+few one-off events fill the weeks ahead. Idempotent: an event whose title is
+already that of a live ``evenement`` record is skipped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -18,11 +21,16 @@ from sqlalchemy.orm import Session
 
 from wiki.agenda import overrides
 from wiki.agenda import projection
+from wiki.demo.data import DemoDataError
+from wiki.demo.data import read_tables
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records.models import Record
 
+DATA_FILE = Path(__file__).parent / "agenda.toml"
 DEMO_COMMENT = "Événement de démonstration"
+#: A date name in the data file: ``{market}``.
+DATE_NAME = re.compile(r"\{(\w+)\}")
 
 
 def _next(today: dt.date, weekday: int, weeks: int = 0) -> dt.date:
@@ -35,81 +43,64 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> dt.date:
     return first + dt.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
 
 
-def demo_events(today: dt.date) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """(record values, occurrence changes) of the demo events, dated from ``today``."""
+def _second_tuesday_of_month_of(day: dt.date) -> dt.date:
+    return _nth_weekday(day.year, day.month, 1, 2)
+
+
+def demo_dates(today: dt.date) -> dict[str, str]:
+    """The dates the data file names, computed from ``today`` (ISO dates; ``until`` as YYYYMMDD)."""
     month_start = today.replace(day=1) - dt.timedelta(days=31)
     council = _nth_weekday(month_start.year, month_start.month, 1, 2)
     if council < today - dt.timedelta(days=60):
         council = _nth_weekday(today.year, today.month, 1, 2)
-    until = (today + dt.timedelta(days=365)).strftime("%Y%m%d")
-    market = _next(today, 0) - dt.timedelta(days=21)
-    repair = _nth_weekday(month_start.year, month_start.month, 5, 1)
-    party = _next(today, 5, 2)
-    council_moved = _nth_weekday((council + dt.timedelta(days=62)).year, (council + dt.timedelta(days=62)).month, 1, 2)
-    council_cancelled = _nth_weekday(
-        (council + dt.timedelta(days=93)).year, (council + dt.timedelta(days=93)).month, 1, 2
-    )
-    cinema = _next(today, 4, 1)
+    council_moved = _second_tuesday_of_month_of(council + dt.timedelta(days=62))
     festival = _next(today, 5, 5)
-    return [
-        ({
-            "title": "Marché de Redon",
-            "description": "Le grand marché du lundi matin, quai Duguay-Trouin et place de la République : "
-                           "producteurs locaux, primeurs, fromagers, poissonniers.",
-            "horaire": {"start": f"{market}T08:00", "end": f"{market}T13:00", "timezone": "Europe/Paris",
-                        "rrule": f"FREQ=WEEKLY;BYDAY=MO;UNTIL={until}"},
-            "adresse": "Quai Duguay-Trouin, Redon", "commune": "35236", "organisateur": "Ville de Redon",
-            "themes": ["alimentation", "economie"], "gratuit": True,
-            "localisation": {"type": "Point", "coordinates": [-2.0853, 47.6508]},
-        }, {}),
-        ({
-            "title": "Repair café",
-            "description": "Venez réparer avec des bénévoles : petit électroménager, vélos, vêtements, "
-                           "ordinateurs. Apportez l’objet et ses pièces.",
-            "horaire": {"start": f"{repair}T14:00", "end": f"{repair}T17:30", "timezone": "Europe/Paris",
-                        "rrule": "FREQ=MONTHLY;BYDAY=1SA;COUNT=24"},
-            "adresse": "Tiers-lieu La Fabrique, Redon", "commune": "35236", "organisateur": "Repair café du Pays de Redon",
-            "themes": ["environnement", "tiers_lieu"], "gratuit": True,
-        }, {}),
-        ({
-            "title": "Conseil municipal de Redon",
-            "description": "Séance publique du conseil municipal. L’ordre du jour est affiché en mairie une semaine avant.",
-            "horaire": {"start": f"{council}T20:00", "end": f"{council}T22:30", "timezone": "Europe/Paris",
-                        "rrule": "FREQ=MONTHLY;BYDAY=2TU"},
-            "adresse": "Hôtel de ville, place Saint-Sauveur, Redon", "commune": "35236", "organisateur": "Ville de Redon",
-            "themes": ["participation_citoyenne"], "gratuit": True,
-        }, {
-            "moved": {council_moved.isoformat() + "T20:00": {"start": f"{council_moved + dt.timedelta(days=2)}T20:00",
-                                                               "end": f"{council_moved + dt.timedelta(days=2)}T22:30",
-                                                               "location": "Salle du Parc, Redon"}},
-            "cancelled": [council_cancelled.isoformat() + "T20:00"],
-        }),
-        ({
-            "title": "Wiki-party du Pays de Redon",
-            "description": "Deux heures pour compléter ensemble le wiki du territoire : pages des communes, "
-                           "photos, agenda. Débutants bienvenus, ordinateurs prêtés.",
-            "horaire": {"start": f"{party}T10:00", "end": f"{party}T12:00", "timezone": "Europe/Paris",
-                        "rrule": "FREQ=MONTHLY;INTERVAL=2;COUNT=6"},
-            "adresse": "Médiathèque Jean-Michel Bollé, Redon", "commune": "35236",
-            "organisateur": "Conseil de développement du Pays de Redon",
-            "themes": ["outils_numeriques", "participation_citoyenne"], "gratuit": True,
-        }, {}),
-        ({
-            "title": "Ciné-débat : « La ferme des possibles »",
-            "description": "Projection suivie d’un débat sur l’installation agricole en circuits courts.",
-            "horaire": {"start": f"{cinema}T20:30", "end": f"{cinema}T23:00", "timezone": "Europe/Paris"},
-            "adresse": "Cinéma Manivel, Redon", "commune": "35236", "organisateur": "Cinéma Manivel",
-            "themes": ["agriculture", "culture"], "gratuit": False,
-        }, {}),
-        ({
-            "title": "Fête de la châtaigne",
-            "description": "Marché du terroir, animations et concerts sur deux jours.",
-            "horaire": {"start": festival.isoformat(), "end": (festival + dt.timedelta(days=1)).isoformat(),
-                        "all_day": True, "timezone": "Europe/Paris"},
-            "adresse": "Quais de Redon", "commune": "35236", "organisateur": "Comité des fêtes de Redon",
-            "themes": ["culture", "alimentation"], "gratuit": True,
-        }, {}),
-    ]  # fmt: skip
+    dates = {
+        "market": _next(today, 0) - dt.timedelta(days=21),
+        "repair": _nth_weekday(month_start.year, month_start.month, 5, 1),
+        "council": council,
+        "council_moved": council_moved,
+        "council_moved_to": council_moved + dt.timedelta(days=2),
+        "council_cancelled": _second_tuesday_of_month_of(council + dt.timedelta(days=93)),
+        "party": _next(today, 5, 2),
+        "cinema": _next(today, 4, 1),
+        "festival": festival,
+        "festival_end": festival + dt.timedelta(days=1),
+    }
+    return {name: day.isoformat() for name, day in dates.items()} | {
+        "until": (today + dt.timedelta(days=365)).strftime("%Y%m%d")
+    }
+
+
+def _dated(value: Any, dates: dict[str, str], title: str) -> Any:
+    """``value`` with every ``{name}`` replaced by its date (in keys, strings, lists and tables)."""
+    if isinstance(value, dict):
+        return {_dated(k, dates, title): _dated(v, dates, title) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dated(v, dates, title) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def date_of(match: re.Match[str]) -> str:
+        if match.group(1) not in dates:
+            known = ", ".join(f"{{{name}}}" for name in dates)
+            raise DemoDataError(f"{DATA_FILE} : « {title} » : date inconnue {match.group()} (connues : {known}).")
+        return dates[match.group(1)]
+
+    return DATE_NAME.sub(date_of, value)
+
+
+def demo_events(today: dt.date) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(record values, occurrence changes) of the demo events, dated from ``today``."""
+    dates = demo_dates(today)
+    events = []
+    for item in read_tables(DATA_FILE, "events"):
+        title = str(item.get("title"))
+        values = {key: value for key, value in item.items() if key != "changes"}
+        if "horaire" in values:
+            values["horaire"] = _dated(values["horaire"], dates, title)
+        events.append((values, _dated(item.get("changes", {}), dates, title)))
+    return events
 
 
 def load_demo_agenda(db: Session, actor: Any, *, today: dt.date | None = None) -> int:

@@ -29,7 +29,13 @@ def _app_version() -> str:
         return "0"
 
 
-@click.command("dump")
+@click.command(
+    "dump",
+    help="Écrire toute l'instance dans TARGET.zip.\n\n"
+    "Historique, comptes, fichiers et réglages : le dump complet contient des données personnelles et "
+    "les empreintes des mots de passe, gardez-le comme une sauvegarde. --public ne garde que ce que voit "
+    "un visiteur anonyme.",
+)
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe.")
 @click.option("--public", is_flag=True, help="Seulement ce que voit un visiteur anonyme (publiable).")
@@ -68,7 +74,7 @@ def dump_command(target: Path, force: bool, public: bool) -> None:
         )
 
 
-@click.command("load")
+@click.command("load", help="Charger un dump dans cette nouvelle instance, vide (tout ou rien).")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def load_command(source: Path) -> None:

@@ -14,7 +14,10 @@ from wiki.search import maintenance
 search_cli = AppGroup("search", help="Gérer l'index de recherche.")
 
 
-@search_cli.command("rebuild")
+@search_cli.command(
+    "rebuild",
+    help="Reconstruire l'index à part, puis le mettre en service.\n\nLes recherches continuent pendant ce temps.",
+)
 def rebuild_command() -> None:
     """Build the whole index aside and swap it in (searches go on meanwhile)."""
     started = time.perf_counter()
@@ -25,7 +28,11 @@ def rebuild_command() -> None:
     )
 
 
-@search_cli.command("update")
+@search_cli.command(
+    "update",
+    help="Réconcilier l'index avec la base de données.\n\n"
+    "Ajouter ce qui manque, retirer ce qui est en trop, rafraîchir ce qui est périmé.",
+)
 @click.option("--rapide", "quick", is_flag=True, help="Comparer les identifiants seulement, pas les contenus.")
 def update_command(quick: bool) -> None:
     """Add what is missing, remove what is extra, refresh what is stale."""
@@ -33,7 +40,9 @@ def update_command(quick: bool) -> None:
     click.echo("Rien à corriger. " + drift.summary() if drift.clean else "Corrigé. " + drift.summary())
 
 
-@search_cli.command("check")
+@search_cli.command(
+    "check", help="Dire en quoi l'index diffère de la base de données.\n\nLe code de sortie est 1 s'il en diffère."
+)
 @click.option("--rapide", "quick", is_flag=True, help="Comparer les identifiants seulement, pas les contenus.")
 def check_command(quick: bool) -> None:
     """Report how the index differs from the database (exit status 1 if it does)."""
@@ -46,7 +55,10 @@ def check_command(quick: bool) -> None:
         raise SystemExit(1)
 
 
-@search_cli.command("optimize")
+@search_cli.command(
+    "optimize",
+    help="Fusionner l'index en un seul segment.\n\nWhoosh seulement : PostgreSQL entretient ses index lui-même.",
+)
 def optimize_command() -> None:
     """Merge the index into one segment (Whoosh; nothing to do on PostgreSQL)."""
     backend = get_backend()
