@@ -12,8 +12,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Connect the map to record changes; register the map views, the API, the macro and ``lieudit zones``."""
-    from geodata import cli
+    """Connect the map to record changes; register the map views, the API and the macro."""
     from geodata import macros
     from geodata import subscribers
     from geodata import views
@@ -22,4 +21,3 @@ def init_app(app: Flask) -> None:
     macros.register()
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api)
-    app.cli.add_command(cli.zones_cli)
