@@ -215,15 +215,15 @@ class Importer:
                 batch = self.parse(data)
             except Refused as refused:
                 result.warnings += refused.warnings
-                for error in refused.errors:
-                    result.refuse(*error)
+                for row in refused.errors:
+                    result.refuse(*row)
                 result.error = refused.message
             except LieuditError as error:
                 result.error = error.message
             else:
                 result.warnings += batch.warnings
-                for error in batch.errors:
-                    result.refuse(*error)
+                for row in batch.errors:
+                    result.refuse(*row)
                 self._write_all(job, self.to_items(job, batch))
                 self.finish(job)
         except BaseException:

@@ -139,6 +139,11 @@ def _feature_id(raw: dict[str, Any]) -> str | None:
     return str(value)[:200] if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) else None
 
 
+def _properties(raw: dict[str, Any]) -> dict[str, Any]:
+    props = raw.get("properties")
+    return props if isinstance(props, dict) else {}
+
+
 def _check_crs(obj: dict[str, Any]) -> None:
     crs = obj["crs"]
     props = crs.get("properties") if isinstance(crs, dict) else None
@@ -171,12 +176,12 @@ def collect_geojson(obj: Any, layer: Layer, prefix: str = "") -> None:
             if not isinstance(raw, dict) or raw.get("type") != "Feature":
                 layer.errors.append((ref, "objet GeoJSON « Feature » attendu."))
                 continue
-            props = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
-            kept = {str(k): v for k, v in props.items() if not str(k).startswith("_umap")}
+            kept = {str(k): v for k, v in _properties(raw).items() if not str(k).startswith("_umap")}
             layer.features.append(Feature(ref, kept, raw.get("geometry"), _feature_id(raw)))
     elif kind == "Feature":
-        props = obj.get("properties") if isinstance(obj.get("properties"), dict) else {}
-        layer.features.append(Feature(f"{prefix}objet 1", dict(props), obj.get("geometry"), _feature_id(obj)))
+        layer.features.append(
+            Feature(f"{prefix}objet 1", dict(_properties(obj)), obj.get("geometry"), _feature_id(obj))
+        )
     elif kind in GEOMETRY_TYPES:
         layer.features.append(Feature(f"{prefix}objet 1", {}, obj))
     else:

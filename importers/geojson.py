@@ -36,4 +36,7 @@ class GeojsonImporter(LayerImporter):
 
     name = "geojson"
     label = "GeoJSON"
-    reader = staticmethod(features_from_geojson)
+
+    def read(self, data: bytes) -> Layer:
+        """Read the GeoJSON features (:func:`features_from_geojson`)."""
+        return features_from_geojson(data)

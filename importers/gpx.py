@@ -102,4 +102,7 @@ class GpxImporter(LayerImporter):
 
     name = "gpx"
     label = "GPX"
-    reader = staticmethod(features_from_gpx)
+
+    def read(self, data: bytes) -> Layer:
+        """Read the waypoints, routes and tracks (:func:`features_from_gpx`)."""
+        return features_from_gpx(data)

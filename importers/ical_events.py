@@ -180,11 +180,13 @@ def _apply_override(event: ParsedEvent, component: Component) -> None:
 
 def _usual_end(schedule: Mapping[str, Any], start: str) -> str | None:
     """The end an occurrence starting at ``start`` has when only moved (the series' length kept)."""
-    read = dt.date.fromisoformat if schedule["all_day"] else dt.datetime.fromisoformat
     if not schedule.get("end"):
         return start if schedule["all_day"] else None
-    end = read(start) + (read(schedule["end"]) - read(schedule["start"]))
-    return end.isoformat() if schedule["all_day"] else wall_iso(end)
+    if schedule["all_day"]:
+        day = dt.date.fromisoformat
+        return (day(start) + (day(schedule["end"]) - day(schedule["start"]))).isoformat()
+    at = dt.datetime.fromisoformat
+    return wall_iso(at(start) + (at(schedule["end"]) - at(schedule["start"])))
 
 
 # --- file ------------------------------------------------------------------------
@@ -211,7 +213,8 @@ def _decode(data: bytes, warnings: list[str]) -> str:
 
 def _components(text: str) -> tuple[list[Component], str]:
     """Top-level VEVENTs (inside VCALENDARs, or bare) and the calendar's X-WR-TIMEZONE."""
-    events, zone = [], ""
+    events: list[Component] = []
+    zone = ""
     for top in icalendar.Calendar.from_ical(text, multiple=True):
         if top.name == "VEVENT":
             events.append(top)

@@ -127,4 +127,7 @@ class KmlImporter(LayerImporter):
 
     name = "kml"
     label = "KML"
-    reader = staticmethod(features_from_kml)
+
+    def read(self, data: bytes) -> Layer:
+        """Read the placemarks (:func:`features_from_kml`)."""
+        return features_from_kml(data)

@@ -19,12 +19,10 @@ links are kept per destination form, see :meth:`LayerImporter.scope`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -95,20 +93,20 @@ class Target:
 
 
 class LayerImporter(Importer):
-    """Features of a map layer become records of a form with a geometry field."""
+    """Features of a map layer become records of a form with a geometry field.
 
-    #: The pure reader of the format (``features_from_geojson``…).
-    reader: ClassVar[Callable[[bytes], Layer]]
+    Subclasses implement :meth:`read` with their format's pure reader.
+    """
 
     def __init__(self, *, mapping: Mapping[str, str] | None = None) -> None:
         self.mapping = dict(mapping) if mapping is not None else None
 
     def read(self, data: bytes) -> Layer:
-        """Read the layer (pure).
+        """Read the layer with the format's ``features_from_*`` reader (pure).
 
         :raises FormatError: the source cannot be read.
         """
-        return type(self).reader(data)
+        raise NotImplementedError
 
     def preview(self, data: bytes, form: Any, *, limit: int = 20) -> dict[str, Any]:
         """Read a layer without writing: properties found, the proposed mapping, the first rows and the refusals.

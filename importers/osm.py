@@ -88,9 +88,9 @@ class _Index:
         if tags.get("type") not in ("multipolygon", "boundary"):
             raise ValueError(f"relation de type « {str(tags.get('type', '?'))[:40]} » non prise en charge "
                              "(seuls les multipolygones le sont).")  # fmt: skip
-        members = item.get("members") if isinstance(item.get("members"), list) else []
+        members = item.get("members")
         lines = []
-        for member in members:
+        for member in members if isinstance(members, list) else []:
             if isinstance(member, dict) and member.get("type") == "way" and str(member.get("ref")) in self.ways:
                 refs = self.ways[str(member.get("ref"))]
                 if all(r in self.nodes for r in refs) and len(refs) >= 2:
@@ -157,4 +157,7 @@ class OsmImporter(LayerImporter):
 
     name = "osm"
     label = "OpenStreetMap"
-    reader = staticmethod(features_from_osm)
+
+    def read(self, data: bytes) -> Layer:
+        """Read the tagged nodes, ways and multipolygons (:func:`features_from_osm`)."""
+        return features_from_osm(data)

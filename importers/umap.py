@@ -47,4 +47,7 @@ class UmapImporter(LayerImporter):
 
     name = "umap"
     label = "uMap"
-    reader = staticmethod(features_from_umap)
+
+    def read(self, data: bytes) -> Layer:
+        """Read every layer of the uMap export (:func:`features_from_umap`)."""
+        return features_from_umap(data)

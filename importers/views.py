@@ -14,6 +14,7 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
+from typing import cast
 
 from flask import Blueprint
 from flask import abort
@@ -31,6 +32,7 @@ from importers.features import FormatError
 from importers.fetch import fetch
 from importers.layers import EXTENSIONS
 from importers.layers import FORMATS
+from importers.layers import LayerImporter
 from wiki.agenda import projection
 from wiki.auth import permissions
 from wiki.db import get_session
@@ -108,7 +110,7 @@ def layer() -> Any:
             raise ValidationError(_("Choisissez le formulaire de destination."))
         if fmt not in FORMATS:
             raise ValidationError(_("Format inconnu : choisissez GeoJSON, uMap, KML, GPX ou OSM."))
-        importer = get_importer(fmt, mapping=_mapping(target))
+        importer = cast(LayerImporter, get_importer(fmt, mapping=_mapping(target)))
         if request.form.get("action") == "confirm":
             done = importer.run(db, data, form=target.key, author=current_user)
             if done.error:
@@ -119,13 +121,13 @@ def layer() -> Any:
             return render_template("importers/layer.html", forms=forms, step="done", result=done, target=target,
                                    error=None)  # fmt: skip
         shown = importer.preview(data, target)
+        defs = [d for d in records.form_fields(target) if d.type != "geometry"]
     except FormatError as err:
         error = err.message
     except ValidationError as err:
         error = err.message
     if error:
         return render_template("importers/layer.html", forms=forms, step="upload", error=error), 400
-    defs = [d for d in records.form_fields(target) if d.type != "geometry"]
     return render_template("importers/layer.html", forms=forms, step="preview", preview=shown, target=target, fmt=fmt,
                            token=token, defs=defs, error=None)  # fmt: skip
 
@@ -177,6 +179,7 @@ def calendar() -> Any:
         return render_template("importers/calendar.html", forms=forms, form_key=form_key, result=None), 400
     token = request.form.get("jeton", "")
     source = request.form.get("source", "")[:300]
+    data: bytes | None
     if token and token.isalnum() and len(token) == 32 and (_calendar_staging() / f"{token}.ics").is_file():
         data = (_calendar_staging() / f"{token}.ics").read_bytes()
     else:
