@@ -5,8 +5,10 @@ or pages) through the domain services, the same ones the web forms use, so
 revisions and signals happen as for a typed-in change. :meth:`Importer.run`
 is the one job every importer follows:
 
-1. :meth:`~Importer.prepare` checks the destination (a form, a level...);
-2. :meth:`~Importer.parse` reads the source with a pure ``*_from_*`` reader;
+1. :meth:`~Importer.parse` reads the source with a pure ``*_from_*`` reader,
+   before the job's transaction begins (reading is the long part);
+2. :meth:`~Importer.prepare` checks the destination (a form, a level...),
+   whose refusal is reported before the source's;
 3. :meth:`~Importer.to_items` turns what was read into :class:`Item` s
    (values for the services, or the French reason an item is refused);
 4. :meth:`~Importer.write` saves each item through the services, in a
@@ -14,7 +16,7 @@ is the one job every importer follows:
 5. :meth:`~Importer.finish` runs once after the items (zones re-attach
    records, for instance).
 
-Everything runs in one savepoint of the caller's transaction: a dry run, or
+Steps 2 to 5 run in one savepoint of the caller's transaction: a dry run, or
 a source refused whole, is rolled back before ``run`` returns (nothing is
 half-written, and a dry run writes nothing even if the caller commits); the
 caller commits a clean run. The :class:`ImportResult` counts what was
@@ -208,11 +210,16 @@ class Importer:
         """
         result = ImportResult(dry_run=dry_run)
         job = Job(db, author, source, dry_run, result)
+        try:  # pure work first: no transaction of ours is open while a big file is read
+            batch, unreadable = self.parse(data), None
+        except Refused as refused:
+            batch, unreadable = Batch([]), refused
         savepoint = db.begin_nested()
         try:
             try:
                 job.target = self.prepare(db, form)
-                batch = self.parse(data)
+                if unreadable is not None:  # a destination refused is said first, as it is checked first
+                    raise unreadable
             except Refused as refused:
                 result.warnings += refused.warnings
                 for row in refused.errors:

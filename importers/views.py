@@ -94,6 +94,7 @@ def layer() -> Any:
         return render_template("importers/layer.html", forms=forms, step="upload", error=None)
     form_key = request.form.get("form", "lieu")
     target = next((f for f in forms if f.key == form_key), None)
+    db.commit()  # end the read transaction: reading the layer comes next, outside any transaction
     fmt = request.form.get("format", "")
     token = request.form.get("token", "")
     upload = request.files.get("file")
@@ -179,6 +180,9 @@ def calendar() -> Any:
         return render_template("importers/calendar.html", forms=forms, form_key=form_key, result=None), 400
     token = request.form.get("jeton", "")
     source = request.form.get("source", "")[:300]
+    # End the read transaction (it may hold SQLite's write lock): an address is fetched next, and the
+    # import reads its file before it begins its own transaction.
+    db.commit()
     data: bytes | None
     if token and token.isalnum() and len(token) == 32 and (_calendar_staging() / f"{token}.ics").is_file():
         data = (_calendar_staging() / f"{token}.ics").read_bytes()
