@@ -18,7 +18,7 @@ bounding box columns serve the same queries):
    ``tests.support.postgres.PostgresServer``), migrated and seeded (built-in
    forms). The communes of Ille-et-Vilaine, Loire-Atlantique and Morbihan
    (about 800 real boundaries from ``../shared/data/geodata``) are loaded with
-   ``services.import_zones`` (timed too).
+   ``importers.zones.import_zones`` (timed too).
 2. Inserts ``--points`` (50,000) published *Lieu* records with a point
    (``random.Random(7)``, uniform over the three départements' extent) in
    bulk: rows of ``records`` and ``record_geometries`` written with core
@@ -122,7 +122,8 @@ def load(app: Any, points: int) -> dict[str, float]:
     """Seed forms, import the communes of three départements, insert ``points`` located records."""
     from geodata import services as geo
     from geodata.models import RecordGeometry
-    from importers import formats
+    from importers.geojson import features_from_geojson
+    from importers.zones import import_zones
     from wiki.db import Database
     from wiki.db import utcnow
     from wiki.demo import demo_author
@@ -138,9 +139,9 @@ def load(app: Any, points: int) -> dict[str, float]:
         db.commit()
         features = []
         for name in FILES:
-            features += formats.read((BOUNDARIES / f"{name}.geojson").read_bytes(), "geojson").features
+            features += features_from_geojson((BOUNDARIES / f"{name}.geojson").read_bytes()).features
         began = time.perf_counter()
-        result = geo.import_zones(db, features, level="commune", code_field="code", name_field="nom")
+        result = import_zones(db, features, level="commune", code_field="code", name_field="nom")
         db.commit()
         figures["zones"] = result.created
         figures["zone_import_s"] = time.perf_counter() - began

@@ -12,8 +12,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Connect the map to record changes; register the map views, the macro and ``lieudit zones``."""
-    from geodata import cli
+    """Connect the map to record changes; register the map views and the macro."""
     from geodata import macros
     from geodata import subscribers
     from geodata import views
@@ -21,4 +20,3 @@ def init_app(app: Flask) -> None:
     subscribers.connect()
     macros.register()
     app.register_blueprint(views.bp)
-    app.cli.add_command(cli.zones_cli)

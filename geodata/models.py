@@ -6,8 +6,8 @@ make bbox queries an indexed range scan on SQLite and PostgreSQL alike, and
 ``lon``/``lat`` (a point on the geometry) feed server-side clustering. It is
 rebuilt from the record on every save, so it never holds anything the record
 does not. ``RecordZone`` says which communes (and other zones) a record lies
-in; ``LayerSource`` remembers the source id of imported features so a second
-import updates instead of duplicating.
+in. (What imported features became is the importers' own table,
+``importers.models.ImportItem``.)
 """
 
 from __future__ import annotations
@@ -87,16 +87,6 @@ class RecordZone(Base):
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
     zone_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-
-
-class LayerSource(Base):
-    """The source id of an imported feature, so re-importing updates its record."""
-
-    __tablename__ = "layer_sources"
-
-    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), primary_key=True)
-    source_id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
 
 
 #: PostGIS copy of each record geometry (WGS 84), maintained by a trigger on ``record_geometries``.

@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
-from dataclasses import field as dc_field
 from datetime import date
 from typing import Any
 
@@ -62,9 +61,6 @@ from wiki.records.services import public_values
 
 #: Statuses shown on the public map.
 PUBLIC_STATUSES = ("published", "archived")
-#: Largest zone boundary accepted (communes of the IGN data are far below).
-ZONE_MAX_VERTICES = 200_000
-ZONE_MAX_BYTES = 5_000_000
 MAX_FEATURES = 5_000
 _SUMMARY_MARKUP = re.compile(r"[#*_`>\[\]]+|\(https?://[^)]*\)")
 
@@ -109,15 +105,6 @@ def _zones_touching(db: Session, geometry: Mapping[str, Any]) -> list[str]:
 # --- zones ------------------------------------------------------------------------
 
 
-@dataclass
-class ZoneImport:
-    """The outcome of a zone import: counts and one French message per refused feature."""
-
-    created: int = 0
-    updated: int = 0
-    errors: list[tuple[str, str]] = dc_field(default_factory=list)
-
-
 def save_zone(
     db: Session,
     *,
@@ -158,42 +145,6 @@ def save_zone(
     db.flush()
     signals.zone_saved.send(None, session=db, zone=zone)
     return created
-
-
-def import_zones(db: Session, features: Iterable[Any], *, level: str, code_field: str, name_field: str) -> ZoneImport:
-    """Load zones from features (``.properties`` and ``.geometry``), then re-attach every record.
-
-    Invalid boundaries are repaired (``make_valid``); a feature without the
-    code or name property, or without a usable polygon, is refused with a
-    French message and the others are still loaded.
-    """
-    result = ZoneImport()
-    for feature in features:
-        code = str(feature.properties.get(code_field) or "").strip().upper()[:16]
-        name = str(feature.properties.get(name_field) or "").strip()
-        if not code or not name:
-            result.errors.append((feature.ref, f"propriété « {code_field} » ou « {name_field} » manquante."))
-            continue
-        try:
-            cleaned = geo.clean(
-                feature.geometry,
-                ("Polygon", "MultiPolygon"),
-                repair=True,
-                max_vertices=ZONE_MAX_VERTICES,
-                max_bytes=ZONE_MAX_BYTES,
-            )
-            if cleaned is None:
-                raise geo.GeometryError("zone sans contour.")
-            created = save_zone(db, code=code, name=name, level=level, geometry=cleaned.geometry)
-        except geo.GeometryError as error:
-            result.errors.append((feature.ref, error.message))
-            continue
-        result.created += created
-        result.updated += not created
-    db.flush()
-    reattach_all(db)
-    sync_unlocated(db)
-    return result
 
 
 def list_zones(db: Session, level: str | None = None) -> list[Zone]:

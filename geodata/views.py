@@ -10,8 +10,6 @@ whole dataset. (``/api/v1/zones`` is served by ``wiki.api.zones``.)
 from __future__ import annotations
 
 import json
-import re
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +23,11 @@ from flask import request
 from flask import send_from_directory
 from flask import stream_with_context
 from flask import url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 import geodata.geometry as geo
 from geodata import services
 from geodata.services import LayerQuery
-from importers import formats
-from importers import layers
-from wiki.auth import permissions
 from wiki.db import Database
 from wiki.db import get_session
 from wiki.errors import ValidationError
@@ -256,95 +250,3 @@ def export_geojson(key: str) -> Any:
     return response
 
 
-# --- layer import for moderators -------------------------------------------------------------
-
-_TOKEN = re.compile(r"[0-9a-f]{32}")
-_EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".umap": "umap", ".kml": "kml", ".gpx": "gpx", ".osm": "osm"}
-
-
-def _require_moderator() -> None:
-    if not current_user.is_authenticated:
-        abort(401)
-    if not permissions.has_role(current_user, "moderator"):
-        abort(403)
-
-
-def _upload_dir() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stored(token: str) -> bytes:
-    if not _TOKEN.fullmatch(token or ""):
-        abort(400)
-    path = _upload_dir() / f"{token}.bin"
-    if not path.is_file():
-        raise ValidationError(_("Le fichier envoyé a expiré : envoyez-le de nouveau."))
-    return path.read_bytes()
-
-
-def _import_forms() -> list[Any]:
-    return [f for f in records.list_forms(get_session()) if any(d.type == "geometry" for d in records.form_fields(f))]
-
-
-@bp.route("/carte/importer", methods=["GET", "POST"])
-def import_layer() -> Any:
-    """Moderators import a map layer into a form: upload, mapping and preview, then confirm."""
-    _require_moderator()
-    db = get_session()
-    forms = _import_forms()
-    if request.method == "GET":
-        return render_template("geo/import.html", forms=forms, step="upload", error=None)
-    form_key = request.form.get("form", "lieu")
-    target = next((f for f in forms if f.key == form_key), None)
-    fmt = request.form.get("format", "")
-    token = request.form.get("token", "")
-    upload = request.files.get("file")
-    error = None
-    try:
-        if upload is not None and upload.filename:
-            data = upload.read()
-            fmt = fmt if fmt in layers.FORMATS else _EXTENSIONS.get(Path(upload.filename).suffix.lower(), "")
-            token = secrets.token_hex(16)
-            (_upload_dir() / f"{token}.bin").write_bytes(data)
-        else:
-            data = _stored(token)
-        if target is None:
-            raise ValidationError(_("Choisissez le formulaire de destination."))
-        if fmt not in layers.FORMATS:
-            raise ValidationError(_("Format inconnu : choisissez GeoJSON, uMap, KML, GPX ou OSM."))
-        mapping = None
-        if request.form.get("mapped"):
-            mapping = {
-                d.key: request.form[f"map-{d.key}"]
-                for d in records.form_fields(target)
-                if d.type != "geometry" and request.form.get(f"map-{d.key}")
-            }
-        if request.form.get("action") == "confirm":
-            done = layers.import_layer(db, data, fmt, form=target.key, author=current_user, mapping=mapping)
-            if done.error:
-                db.rollback()
-                raise ValidationError(done.error)
-            db.commit()
-            (_upload_dir() / f"{token}.bin").unlink(missing_ok=True)
-            return render_template("geo/import.html", forms=forms, step="done", result=done, target=target, error=None)
-        shown = layers.preview(data, fmt, target, mapping)
-    except formats.FormatError as err:
-        error = err.message
-    except ValidationError as err:
-        error = err.message
-    if error:
-        return render_template("geo/import.html", forms=forms, step="upload", error=error), 400
-    defs = [d for d in records.form_fields(target) if d.type != "geometry"]
-    return render_template(
-        "geo/import.html",
-        forms=forms,
-        step="preview",
-        preview=shown,
-        target=target,
-        fmt=fmt,
-        token=token,
-        defs=defs,
-        error=None,
-    )

@@ -1,43 +1,81 @@
-"""What every importer returns, and how ``lieudit import`` finds one.
+"""The import job: the :class:`Importer` template method, its report, and its idempotency links.
 
-An importer reads bytes of one source format and writes records (or pages)
-through the domain services, the same ones the web forms use. It is
-idempotent by remote id (re-importing updates instead of duplicating), runs in
-one transaction (nothing half-written: the caller commits only a clean run or
-rolls back a dry run), and reports per row: what was created, updated or left
-alone, and a French message for every refused row.
+An importer reads bytes of one source format and writes records (or zones,
+or pages) through the domain services, the same ones the web forms use, so
+revisions and signals happen as for a typed-in change. :meth:`Importer.run`
+is the one job every importer follows:
 
-Register a format in :data:`FORMATS` as ``"name": "module:function"``; the
-function has the signature of :class:`ImportFunction` and is imported only
-when that format is used.
+1. :meth:`~Importer.parse` reads the source with a pure ``*_from_*`` reader,
+   before the job's transaction begins (reading is the long part);
+2. :meth:`~Importer.prepare` checks the destination (a form, a level...),
+   whose refusal is reported before the source's;
+3. :meth:`~Importer.to_items` turns what was read into :class:`Item` s
+   (values for the services, or the French reason an item is refused);
+4. :meth:`~Importer.write` saves each item through the services, in a
+   savepoint of its own, so one refused item never undoes the others;
+5. :meth:`~Importer.finish` runs once after the items (zones re-attach
+   records, for instance).
+
+Steps 2 to 5 run in one savepoint of the caller's transaction: a dry run, or
+a source refused whole, is rolled back before ``run`` returns (nothing is
+half-written, and a dry run writes nothing even if the caller commits); the
+caller commits a clean run. The :class:`ImportResult` counts what was
+created, updated or left alone and keeps a per-item report, with a French
+message for every refused item.
+
+Idempotency: an importer with ``keeps_links`` remembers, in
+:class:`importers.models.ImportItem`, what each remote id became, keyed by
+(importer, source, remote id); re-importing updates instead of duplicating.
+Importers whose items carry their identity in the destination itself (the
+UID of an agenda event, the INSEE code of a zone) set it to False.
+
+Must not import: any wiki ``models.py`` or ``views.py`` (only services,
+pure modules and the kernel), nor Flask's request globals.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
-from typing import Protocol
+from typing import ClassVar
+from typing import NamedTuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-#: ``lieudit import FORMAT …``: format name -> ``"module:function"``.
-FORMATS: dict[str, str] = {
-    "ics": "importers.ics:run",
-    "geojson": "importers.geo_layers:run_geojson",
-    "umap": "importers.geo_layers:run_umap",
-    "kml": "importers.geo_layers:run_kml",
-    "gpx": "importers.geo_layers:run_gpx",
-    "osm": "importers.geo_layers:run_osm",
-}
+from importers.models import ImportItem
+from wiki.db import utcnow
+from wiki.errors import LieuditError
+from wiki.errors import ValidationError
+
+#: What became of an item, and its French label in reports.
+STATUSES = {"created": "créé", "updated": "mis à jour", "unchanged": "inchangé", "refused": "refusé"}
 
 
-@dataclass
-class RowError:
-    """One refused row (event, feature, line…): which one, and why, in French."""
+class RowError(NamedTuple):
+    """One refused item (event, feature, line…): which one, and why, in French."""
 
     ref: str
     message: str
+
+
+@dataclass
+class ItemReport:
+    """The outcome of one item: its ref, remote id, status (see :data:`STATUSES`) and message."""
+
+    ref: str
+    status: str
+    message: str = ""
+    remote_id: str | None = None
+    record_id: int | None = None
+
+    def describe(self) -> str:
+        """One French line: « ref : créé » or « ref : refusé — why »."""
+        label = STATUSES[self.status]
+        return f"{self.ref} : {label} — {self.message}" if self.message else f"{self.ref} : {label}"
 
 
 @dataclass
@@ -51,11 +89,24 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     dry_run: bool = False
+    items: list[ItemReport] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when the source was read (some rows may still be refused)."""
         return self.error is None
+
+    def add(self, item: ItemReport) -> None:
+        """Record one item's outcome: count it, and list it among the errors when refused."""
+        self.items.append(item)
+        if item.status == "refused":
+            self.errors.append(RowError(item.ref, item.message))
+        else:
+            setattr(self, item.status, getattr(self, item.status) + 1)
+
+    def refuse(self, ref: str, message: str, remote_id: str | None = None) -> None:
+        """Record a refused item."""
+        self.add(ItemReport(ref, "refused", message, remote_id))
 
     def summary(self) -> str:
         """One French line for the command line and the flash message."""
@@ -66,17 +117,200 @@ class ImportResult:
                 f"{len(self.errors)} refusé(s).")  # fmt: skip
 
 
-class ImportFunction(Protocol):
-    """``run(db, data, form=…, author=…, dry_run=…)``: import ``data`` (bytes) into the database."""
+class Refused(Exception):
+    """Raised by ``prepare``/``parse``, the whole source is refused; by ``write``, only that item.
 
-    def __call__(self, db: Session, data: bytes, *, form: str | None, author: Any, dry_run: bool) -> ImportResult:
-        """Import ``data``; never commit (the caller does)."""
-        ...
+    ``errors`` and ``warnings`` are what was learnt before giving up (shown all the same).
+    """
+
+    def __init__(self, message: str, *, errors: Iterable[RowError] = (), warnings: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = list(errors)
+        self.warnings = list(warnings)
 
 
-def get_importer(name: str) -> ImportFunction:
-    """Return the import function registered for ``name`` (KeyError when unknown)."""
-    import importlib
+@dataclass
+class Batch:
+    """What :meth:`Importer.parse` read: the source's things, and the ones refused while reading."""
 
-    module, _, function = FORMATS[name].partition(":")
-    return getattr(importlib.import_module(module), function)
+    things: list[Any]
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Item:
+    """One thing to write: its values for the services, or ``refused`` with the French reason."""
+
+    ref: str
+    values: dict[str, Any] = field(default_factory=dict)
+    remote_id: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    refused: str | None = None
+    #: The parsed source object, for ``write`` to read what the values do not carry.
+    parsed: Any = None
+
+
+@dataclass
+class Written:
+    """What :meth:`Importer.write` did: ``created``, ``updated`` or ``unchanged``, and the record it wrote."""
+
+    status: str
+    record_id: int | None = None
+
+
+@dataclass
+class Job:
+    """One run of an importer: the session, who imports, where from, and what ``prepare`` returned."""
+
+    db: Session
+    author: Any
+    source: str
+    dry_run: bool
+    result: ImportResult
+    target: Any = None
+
+
+def error_text(error: LieuditError) -> str:
+    """The French message of a service error, its per-field details joined (« titre : requis ; … »)."""
+    if isinstance(error, ValidationError) and error.errors:
+        return " ; ".join(f"{k} : {v}" for k, v in error.errors.items())
+    return error.message or "refusé."
+
+
+class Importer:
+    """Import one source format; subclasses are registered by name in :mod:`importers`.
+
+    Subclasses implement :meth:`parse`, :meth:`to_items` and :meth:`write`
+    (and :meth:`prepare` / :meth:`finish` when they need to). Options (a
+    field mapping, a zone level…) are keyword arguments of the constructor;
+    an instance keeps no state between runs.
+    """
+
+    #: Registry name (``lieudit import NAME``) and label.
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    #: Remember what each remote id became, in ``import_items`` (see the module docstring).
+    keeps_links: ClassVar[bool] = True
+
+    def run(
+        self,
+        db: Session,
+        data: Any,
+        *,
+        form: str | None = None,
+        author: Any = None,
+        dry_run: bool = False,
+        source: str = "",
+    ) -> ImportResult:
+        """Import ``data`` (usually bytes) into ``form``; never commits, writes nothing on a dry run.
+
+        :param source: where the data came from (a file name, an address), kept with what it becomes.
+        """
+        result = ImportResult(dry_run=dry_run)
+        job = Job(db, author, source, dry_run, result)
+        try:  # pure work first: no transaction of ours is open while a big file is read
+            batch, unreadable = self.parse(data), None
+        except Refused as refused:
+            batch, unreadable = Batch([]), refused
+        savepoint = db.begin_nested()
+        try:
+            try:
+                job.target = self.prepare(db, form)
+                if unreadable is not None:  # a destination refused is said first, as it is checked first
+                    raise unreadable
+            except Refused as refused:
+                result.warnings += refused.warnings
+                for row in refused.errors:
+                    result.refuse(*row)
+                result.error = refused.message
+            except LieuditError as error:
+                result.error = error.message
+            else:
+                result.warnings += batch.warnings
+                for row in batch.errors:
+                    result.refuse(*row)
+                self._write_all(job, self.to_items(job, batch))
+                self.finish(job)
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if dry_run or result.error is not None:
+            savepoint.rollback()
+        else:
+            savepoint.commit()
+        return result
+
+    def _write_all(self, job: Job, items: Iterator[Item]) -> None:
+        db, result = job.db, job.result
+        links = self._links(job) if self.keeps_links else {}
+        for item in items:
+            result.warnings += [f"{item.ref} : {warning}" for warning in item.warnings]
+            if item.refused is not None:
+                result.refuse(item.ref, item.refused, item.remote_id)
+                continue
+            link = links.get(item.remote_id) if item.remote_id else None
+            savepoint = db.begin_nested()
+            try:
+                written = self.write(job, item, link)
+                if self.keeps_links and item.remote_id and written.record_id is not None:
+                    links[item.remote_id] = self._remember(job, item.remote_id, link, written.record_id)
+            except Refused as refused:
+                savepoint.rollback()
+                result.refuse(item.ref, refused.message, item.remote_id)
+                continue
+            except LieuditError as error:
+                savepoint.rollback()
+                result.refuse(item.ref, error_text(error), item.remote_id)
+                continue
+            savepoint.commit()
+            result.add(ItemReport(item.ref, written.status, remote_id=item.remote_id, record_id=written.record_id))
+
+    # --- the steps subclasses provide ----------------------------------------------------------
+
+    def prepare(self, db: Session, form: str | None) -> Any:
+        """Check the destination and return what the other steps need (``job.target``).
+
+        :raises Refused: the destination cannot receive this import.
+        """
+        return None
+
+    def parse(self, data: Any) -> Batch:
+        """Read the source (pure: no database).
+
+        :raises Refused: the source cannot be read at all.
+        """
+        raise NotImplementedError
+
+    def to_items(self, job: Job, batch: Batch) -> Iterator[Item]:
+        """Turn each thing read into an :class:`Item` (refused ones included, with their reason)."""
+        raise NotImplementedError
+
+    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+        """Save one item through the services; ``link`` is what its remote id became last time.
+
+        :raises Refused: this item is refused (so are the services' ``LieuditError`` s).
+        """
+        raise NotImplementedError
+
+    def finish(self, job: Job) -> None:
+        """Run once after every item was written (nothing by default)."""
+
+    def scope(self, job: Job) -> str:
+        """The ``source`` the idempotency links are kept under: where the data came from, by default."""
+        return job.source[:300]
+
+    # --- idempotency links -----------------------------------------------------------------------
+
+    def _links(self, job: Job) -> dict[str, ImportItem]:
+        query = select(ImportItem).where(ImportItem.importer == self.name, ImportItem.source == self.scope(job))
+        return {link.remote_id: link for link in job.db.scalars(query)}
+
+    def _remember(self, job: Job, remote_id: str, link: ImportItem | None, record_id: int) -> ImportItem:
+        if link is None:
+            link = ImportItem(importer=self.name, source=self.scope(job), remote_id=remote_id[:200])
+            job.db.add(link)
+        if link.record_id != record_id:
+            link.record_id, link.imported_at = record_id, utcnow()
+        return link

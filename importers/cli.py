@@ -1,9 +1,11 @@
 """``lieudit import FORMAT SOURCE [--form F] [--dry-run]``: load a file or an address.
 
 SOURCE is a local path or an http(s) address fetched with the SSRF guards of
-:mod:`importers.fetch`. The import runs in one transaction: a dry run or a
-refused source is rolled back, a clean run is committed; per-row errors are
-printed either way.
+:mod:`importers.fetch`. FORMAT is the name of a registered importer
+(:func:`importers.available`). The import runs in one transaction: a dry run
+or a refused source is rolled back, a clean run is committed; per-row errors
+are printed either way. What is imported is attributed to the wiki's system
+account (``wiki.auth.services.system_account``), as the built-in content is.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from importers.base import FORMATS
-from importers.base import get_importer
+from importers import available
+from importers import get_importer
 
 
 def read_source(source: str) -> bytes:
@@ -40,17 +42,18 @@ def read_source(source: str) -> bytes:
 @click.option("--dry-run", is_flag=True, help="Tout vérifier sans rien enregistrer.")
 @with_appcontext
 def import_command(format_name: str, source: str, form_key: str | None, dry_run: bool) -> None:
-    """Import FORMAT data from SOURCE (a file or an http(s) address)."""
+    """Importer des données au format FORMAT depuis SOURCE (un fichier ou une adresse http(s))."""
+    from wiki.auth.services import system_account
     from wiki.db import Database
-    from wiki.demo import demo_author
 
-    if format_name not in FORMATS:
-        raise click.ClickException(f"Format inconnu : {format_name} (formats : {', '.join(sorted(FORMATS))}).")
-    run = get_importer(format_name)
+    if format_name not in available():
+        raise click.ClickException(f"Format inconnu : {format_name} (formats : {', '.join(available())}).")
+    importer = get_importer(format_name)
     data = read_source(source)
     session = Database.new_session()
     try:
-        result = run(session, data, form=form_key, author=demo_author(session), dry_run=dry_run)
+        result = importer.run(session, data, form=form_key, author=system_account(session), dry_run=dry_run,
+                              source=source[:300])  # fmt: skip
         if result.ok and not dry_run:
             session.commit()
         else:

@@ -1,19 +1,20 @@
 """Read events from an iCalendar (.ics) file into agenda values, event by event.
 
-``events_from_ical`` never raises on its input (HOSTILE_INPUTS B5-45/46): the
-whole file is refused with one French message when it is too big, has too many
-events or cannot be parsed at all; otherwise each VEVENT becomes either a
-:class:`ParsedEvent` (values in the record format: title, description,
-location, url, status and a schedule as :func:`wiki.records.values.clean_schedule`
-returns it) or an :class:`EventError` naming the event. Nothing is written here:
-the caller (the import job) decides, and can update existing events by UID.
+Pure (no Flask, no database). ``events_from_ical`` never raises on its input
+(HOSTILE_INPUTS B5-45/46): the whole file is refused with one French message
+when it is too big, has too many events or cannot be parsed at all;
+otherwise each VEVENT becomes either a :class:`ParsedEvent` (values in the
+record format: title, description, location, url, status and a schedule as
+:func:`wiki.records.values.clean_schedule` returns it) or an
+:class:`EventError` naming the event. Nothing is written here: the ``ics``
+importer (:mod:`importers.ics`) decides, and updates existing events by UID.
 
-Time zones: an IANA TZID is kept; floating times and times in UTC take the
-calendar's ``X-WR-TIMEZONE`` or else the default zone (the instant is kept);
-an unknown VTIMEZONE is converted to the default zone with a warning.
+Floating times and times in UTC take the calendar's ``X-WR-TIMEZONE`` or
+else the default zone; the properties of one VEVENT are read by
+:mod:`importers.ical_values` (time zones, RRULE checked by
+:func:`wiki.agenda.rules.validate_rrule`: no FREQ=SECONDLY, COUNT ≤ 5,000).
 RECURRENCE-ID components become per-occurrence overrides or cancellations of
-their UID. RDATE is not supported (warning). Rules are checked with
-:func:`wiki.agenda.rules.validate_rrule`: no FREQ=SECONDLY, COUNT ≤ 5,000.
+their UID.
 """
 
 from __future__ import annotations
@@ -28,22 +29,25 @@ from typing import Any
 
 import icalendar
 
+from importers.ical_values import DAY
+from importers.ical_values import MAX_EXCEPTIONS
+from importers.ical_values import TEXTS
+from importers.ical_values import Component
+from importers.ical_values import EventRefused
+from importers.ical_values import date_of
+from importers.ical_values import schedule_from_ical
+from importers.ical_values import text_of
+from importers.ical_values import wall_iso
 from wiki.agenda.recurrence import occurrence_key
-from wiki.agenda.rules import validate_rrule
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
-from wiki.records.values import clean_schedule
 from wiki.records.values import clean_url
 from wiki.records.values import get_zone
 
 MAX_BYTES = 10_000_000
 MAX_EVENTS = 20_000
 MAX_ERRORS = 500  # past this the file is garbage: refuse it whole
-MAX_EXCEPTIONS = 500  # per event: EXDATE, overrides, cancellations
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
-TEXTS = (("title", "SUMMARY", 500), ("description", "DESCRIPTION", 100_000), ("location", "LOCATION", 1000))
-_DAY = dt.timedelta(days=1)
-Component = icalendar.cal.Component
 
 
 @dataclass
@@ -86,107 +90,6 @@ class _TooManyErrors(Exception):
     """More refused events than MAX_ERRORS: the file is refused whole."""
 
 
-class _Refused(FieldError):
-    """This event cannot be imported; ``message`` says why."""
-
-
-# --- values ----------------------------------------------------------------------
-
-
-def _text(component: Component, name: str, limit: int, warnings: list[str], *, one_line: bool = True) -> str:
-    value = component.get(name)
-    if isinstance(value, list):
-        value = value[0] if value else None
-    text = UNSAFE_RE.sub("", str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
-    text = " ".join(text.split()) if one_line else text.strip()
-    if len(text) > limit:
-        warnings.append(f"{name} tronqué à {limit} caractères.")
-        text = text[:limit]
-    return text
-
-
-def _dt(component: Component, name: str) -> Any:
-    prop = component.get(name)
-    if isinstance(prop, list):
-        prop = prop[0] if prop else None
-    return getattr(prop, "dt", None) if prop is not None else None
-
-
-def _zone_of(value: dt.datetime, default: str, warnings: list[str]) -> zoneinfo.ZoneInfo:
-    """The IANA zone for an aware or floating time; UTC and unknown zones fall back to ``default``."""
-    key = getattr(value.tzinfo, "key", "UTC")
-    if value.tzinfo is None or key in ("UTC", "Etc/UTC", "GMT", "Etc/GMT") and value.utcoffset() == dt.timedelta():
-        return get_zone(default)
-    try:
-        return get_zone(key)
-    except FieldError:
-        name = str(value.tzname() or value.tzinfo)[:40]
-        warnings.append(f"Fuseau horaire « {name} » inconnu : heures converties en {default}.")
-        return get_zone(default)
-
-
-def _wall_iso(value: dt.datetime) -> str:
-    return value.isoformat(timespec="seconds" if value.second else "minutes")
-
-
-def _schedule(component: Component, default: str, warnings: list[str]) -> dict[str, Any]:
-    """The record schedule of a VEVENT (rrule and exdates included), checked by clean_schedule."""
-    start = _dt(component, "DTSTART")
-    if not isinstance(start, dt.date):
-        raise _Refused("Début (DTSTART) manquant ou illisible.")
-    end, duration = _dt(component, "DTEND"), _dt(component, "DURATION")
-    all_day = not isinstance(start, dt.datetime)
-    if all_day:
-        zone = get_zone(default)
-        if isinstance(end, dt.date):
-            last = (end.date() if isinstance(end, dt.datetime) else end) - _DAY
-        elif isinstance(duration, dt.timedelta):
-            last = start + duration - _DAY
-        else:
-            last = start
-        raw = {"start": start.isoformat(), "end": last.isoformat() if last > start else None}
-    else:
-        zone = _zone_of(start, default, warnings)
-        wall = start.astimezone(zone).replace(tzinfo=None) if start.tzinfo else start
-        if isinstance(end, dt.datetime):
-            end = end.astimezone(zone).replace(tzinfo=None) if end.tzinfo else end
-        elif isinstance(end, dt.date):
-            end = dt.datetime.combine(end, dt.time())
-        elif isinstance(duration, dt.timedelta):
-            end = wall + duration
-        raw = {
-            "start": _wall_iso(wall),
-            "end": _wall_iso(end) if isinstance(end, dt.datetime) and end != wall else None,
-        }
-        if start.tzinfo is not None and getattr(start.tzinfo, "key", None) != zone.key and "RRULE" in component:
-            warnings.append(f"Heures converties en {zone.key} : les répétitions suivent l'heure locale de ce fuseau.")
-    raw.update(all_day=all_day, timezone=zone.key)
-    rules = component.get("RRULE")
-    if isinstance(rules, list):
-        warnings.append("Plusieurs règles de récurrence : seule la première est gardée.")
-        rules = rules[0]
-    rule = rules.to_ical().decode("utf-8", "replace").strip() if rules is not None else ""
-    if rules is not None and not rule:
-        warnings.append("Règle de récurrence vide : ignorée.")
-    if rule:
-        first = dt.date.fromisoformat(raw["start"]) if all_day else dt.datetime.fromisoformat(raw["start"])
-        raw["rrule"] = validate_rrule(rule, first)
-        excluded = sorted({occurrence_key(d, zone, all_day) for d in _dates(component, "EXDATE")})
-        raw["exdates"] = excluded[:MAX_EXCEPTIONS]
-    if component.get("RDATE") is not None:
-        warnings.append("Dates supplémentaires (RDATE) non prises en charge : ignorées.")
-    schedule = clean_schedule(raw, default)  # its FieldError names the problem for this event
-    if schedule is None:
-        raise _Refused("Début (DTSTART) manquant.")
-    return schedule
-
-
-def _dates(component: Component, name: str) -> list[Any]:
-    props = component.get(name)
-    props = props if isinstance(props, list) else [props] if props is not None else []
-    return [d.dt for prop in props for d in getattr(prop, "dts", []) if isinstance(getattr(d, "dt", None), dt.date)]
-
-
 def _uid(component: Component, index: int, warnings: list[str]) -> str:
     uid = " ".join(UNSAFE_RE.sub("", str(component.get("UID") or "")).split())[:255]
     if uid:
@@ -202,38 +105,40 @@ def _uid(component: Component, index: int, warnings: list[str]) -> str:
 def _event(component: Component, uid: str, default: str, warnings: list[str]) -> ParsedEvent:
     for name, reason in getattr(component, "errors", []):
         if name in ("DTSTART", "RRULE", "DTEND", "DURATION"):
-            raise _Refused(f"Propriété {name} illisible : {str(reason)[:120]}")
+            raise EventRefused(f"Propriété {name} illisible : {str(reason)[:120]}")
         warnings.append(f"Propriété {name} illisible : ignorée.")
     values: dict[str, Any] = {
-        name: _text(component, prop, n, warnings, one_line=name != "description") for name, prop, n in TEXTS
+        name: text_of(component, prop, n, warnings, one_line=name != "description") for name, prop, n in TEXTS
     }
-    values.update(title=values["title"] or "(sans titre)", url=None, schedule=_schedule(component, default, warnings))
-    if url := _text(component, "URL", 2000, warnings):
+    values.update(
+        title=values["title"] or "(sans titre)", url=None, schedule=schedule_from_ical(component, default, warnings)
+    )
+    if url := text_of(component, "URL", 2000, warnings):
         try:
             values["url"] = clean_url(url)
         except FieldError as error:
             warnings.append(f"Adresse web ignorée : {error.message}")
-    status = _text(component, "STATUS", 20, warnings).upper()
+    status = text_of(component, "STATUS", 20, warnings).upper()
     values["status"] = status if status in STATUSES else "CONFIRMED"
     try:
         sequence = max(int(str(component.get("SEQUENCE", 0))), 0)
     except ValueError:
         sequence = 0
-    modified = _dt(component, "LAST-MODIFIED")
+    modified = date_of(component, "LAST-MODIFIED")
     modified = modified if isinstance(modified, dt.datetime) else None
     return ParsedEvent(uid, values, warnings, sequence=sequence, last_modified=modified)
 
 
 def _moved(component: Component, zone: zoneinfo.ZoneInfo, all_day: bool) -> tuple[str | None, str | None]:
     """Start and end (end inclusive for all-day) of a changed occurrence, in the series' zone."""
-    start, end, duration = _dt(component, "DTSTART"), _dt(component, "DTEND"), _dt(component, "DURATION")
+    start, end, duration = date_of(component, "DTSTART"), date_of(component, "DTEND"), date_of(component, "DURATION")
     if not isinstance(start, dt.date):
         return None, None
     if not isinstance(end, dt.date) and isinstance(duration, dt.timedelta):
         end = start + duration
     if all_day:
         day = start.date() if isinstance(start, dt.datetime) else start
-        last = (end.date() if isinstance(end, dt.datetime) else end) - _DAY if isinstance(end, dt.date) else day
+        last = (end.date() if isinstance(end, dt.datetime) else end) - DAY if isinstance(end, dt.date) else day
         return day.isoformat(), max(last, day).isoformat()
     start_key = occurrence_key(start, zone, False)
     return start_key, occurrence_key(end, zone, False) if isinstance(end, dt.datetime) else None
@@ -243,14 +148,14 @@ def _apply_override(event: ParsedEvent, component: Component) -> None:
     """Record a RECURRENCE-ID component as a cancellation or as the fields it changes."""
     schedule = event.values["schedule"]
     zone, all_day = get_zone(schedule["timezone"]), schedule["all_day"]
-    rid = _dt(component, "RECURRENCE-ID")
+    rid = date_of(component, "RECURRENCE-ID")
     if not isinstance(rid, dt.date):
-        raise _Refused("RECURRENCE-ID illisible.")
+        raise EventRefused("RECURRENCE-ID illisible.")
     key = occurrence_key(rid, zone, all_day)
     if str(component["RECURRENCE-ID"].params.get("RANGE", "")).upper() == "THISANDFUTURE":
         event.warnings.append(f"Occurrence du {key} : « celle-ci et les suivantes » appliqué à elle seule.")
     if len(event.overrides) + len(event.cancelled) >= MAX_EXCEPTIONS:
-        raise _Refused(f"Trop d'occurrences modifiées : {MAX_EXCEPTIONS} au plus.")
+        raise EventRefused(f"Trop d'occurrences modifiées : {MAX_EXCEPTIONS} au plus.")
     if str(component.get("STATUS", "")).upper() == "CANCELLED":
         event.cancelled.append(key)
         # A feed that also lists the date as an EXDATE (ours does, for clients that ignore STATUS) still means
@@ -262,7 +167,7 @@ def _apply_override(event: ParsedEvent, component: Component) -> None:
         return
     changes: dict[str, Any] = {}
     for name, prop, limit in TEXTS:
-        text = _text(component, prop, limit, [], one_line=name != "description")
+        text = text_of(component, prop, limit, [], one_line=name != "description")
         if component.get(prop) is not None and text != event.values[name]:
             changes[name] = text
     start, end = _moved(component, zone, all_day)
@@ -275,11 +180,13 @@ def _apply_override(event: ParsedEvent, component: Component) -> None:
 
 def _usual_end(schedule: Mapping[str, Any], start: str) -> str | None:
     """The end an occurrence starting at ``start`` has when only moved (the series' length kept)."""
-    read = dt.date.fromisoformat if schedule["all_day"] else dt.datetime.fromisoformat
     if not schedule.get("end"):
         return start if schedule["all_day"] else None
-    end = read(start) + (read(schedule["end"]) - read(schedule["start"]))
-    return end.isoformat() if schedule["all_day"] else _wall_iso(end)
+    if schedule["all_day"]:
+        day = dt.date.fromisoformat
+        return (day(start) + (day(schedule["end"]) - day(schedule["start"]))).isoformat()
+    at = dt.datetime.fromisoformat
+    return wall_iso(at(start) + (at(schedule["end"]) - at(schedule["start"])))
 
 
 # --- file ------------------------------------------------------------------------
@@ -306,7 +213,8 @@ def _decode(data: bytes, warnings: list[str]) -> str:
 
 def _components(text: str) -> tuple[list[Component], str]:
     """Top-level VEVENTs (inside VCALENDARs, or bare) and the calendar's X-WR-TIMEZONE."""
-    events, zone = [], ""
+    events: list[Component] = []
+    zone = ""
     for top in icalendar.Calendar.from_ical(text, multiple=True):
         if top.name == "VEVENT":
             events.append(top)
@@ -391,7 +299,7 @@ def _read(components: list[Component], default: str, report: ImportReport) -> Im
             warnings = [
                 "Occurrence isolée (RECURRENCE-ID sans son événement principal) importée comme événement simple."
             ]
-            rid = _dt(component, "RECURRENCE-ID")
+            rid = date_of(component, "RECURRENCE-ID")
             alone = f"{uid}#{rid.isoformat() if isinstance(rid, dt.date) else index}"
             masters.setdefault(alone, _event(component, alone, default, warnings))
         except FieldError as error:

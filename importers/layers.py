@@ -1,55 +1,53 @@
-"""Import a map layer into a form: GeoJSON, uMap, KML, GPX and OpenStreetMap files.
+"""Import a map layer into a form: what the GeoJSON, uMap, KML, GPX and OpenStreetMap importers share.
 
-The service behind ``lieudit import geojson|kml|gpx|umap|osm`` (see
-``importers.geo_layers``) and the moderators' upload page (``/carte/importer``).
+Behind ``lieudit import geojson|umap|kml|gpx|osm`` and the moderators' upload
+page (``/carte/importer``). Each format's module holds its pure reader
+(``features_from_*``, see :mod:`importers.features`) and a
+:class:`LayerImporter` subclass naming it; this module does the rest.
 
-Features are read by :mod:`importers.formats` (hardened XML, strict JSON,
-caps), their geometry validated by :mod:`geodata.geometry` (invalid polygons
-repaired with a notice), and each becomes a record of the form (``lieu`` by
-default) through the record services, like a record typed in the browser.
-Properties are mapped to fields: by default ``name``/``title``/``nom`` go to
-the title field, ``description``/``desc`` to the description, and any
-property named like a field's key to that field; ``mapping`` overrides this
-(field key -> property name). Re-importing the same file updates the
-records of features that carry an id instead of duplicating them.
+Each feature's geometry is validated by :mod:`geodata.geometry` (invalid
+polygons repaired with a notice), and each feature becomes a record of the
+form (``lieu`` by default) through the record services, like a record typed
+in the browser. Properties are mapped to fields: by default
+``name``/``title``/``nom`` go to the title field, ``description``/``desc``
+to the description, and any property named like a field's key to that
+field; the ``mapping`` option overrides this (field key -> property name).
+Re-importing into the same form updates the records of features that carry
+an id instead of duplicating them (an uploaded file has no lasting identity:
+links are kept per destination form, see :meth:`LayerImporter.scope`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
-from dataclasses import field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
-from geodata.models import LayerSource
-from importers import formats
-from wiki.errors import LieuditError
+from importers.base import Batch
+from importers.base import Importer
+from importers.base import Item
+from importers.base import Job
+from importers.base import Refused
+from importers.base import RowError
+from importers.base import Written
+from importers.features import Feature
+from importers.features import FormatError
+from importers.features import Layer
+from importers.models import ImportItem
 from wiki.errors import NotFound
-from wiki.errors import ValidationError
+from wiki.records import fields as F
 from wiki.records import services
 from wiki.records import taxonomy
-from wiki.records.models import Record
 
 DEFAULT_FORM = "lieu"
-FORMATS = formats.FORMATS
-
-
-@dataclass
-class LayerImport:
-    """The outcome of a layer import: counts, per-feature refusals and notices, or why the whole file was refused."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
-
-
+#: The map-layer importers, in the order the upload page offers them.
+FORMATS = ("geojson", "umap", "kml", "gpx", "osm")
+#: The format a file's extension suggests on the upload page.
+EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".umap": "umap", ".kml": "kml", ".gpx": "gpx", ".osm": "osm"}
 TITLE_NAMES = ("name", "title", "nom", "titre", "Name", "NAME", "Title", "label")
 DESCRIPTION_NAMES = ("description", "desc", "Description", "popupContent", "note")
 #: Field types a property is mapped to without being asked (others need an explicit mapping).
@@ -76,136 +74,131 @@ def default_mapping(form: Any, properties: list[str]) -> dict[str, str]:
 
 
 def _value(raw: Any) -> Any:
-    if isinstance(raw, (dict, list)):
-        return None
-    return raw
+    return None if isinstance(raw, (dict, list)) else raw
 
 
-def preview(
-    data: bytes, fmt: str, form: Any, mapping: Mapping[str, str] | None = None, *, limit: int = 20
-) -> dict[str, Any]:
-    """Read a layer without writing: properties found, the proposed mapping, the first rows and the refusals.
+def _properties(features: list[Feature]) -> list[str]:
+    return sorted({k for f in features for k in f.properties})
 
-    :raises formats.FormatError: the source cannot be read.
+
+@dataclass
+class Target:
+    """Where a layer goes: the form, its geometry field, the field mapping and the validation context."""
+
+    form: Any
+    geometry: F.FieldDef
+    kinds: tuple[str, ...]
+    ctx: F.Context
+    mapping: dict[str, str] | None = None
+
+
+class LayerImporter(Importer):
+    """Features of a map layer become records of a form with a geometry field.
+
+    Subclasses implement :meth:`read` with their format's pure reader.
     """
-    layer = formats.read(data, fmt)
-    properties = sorted({k for f in layer.features for k in f.properties})
-    chosen = dict(mapping) if mapping is not None else default_mapping(form, properties)
-    rows = [
-        {
-            "ref": f.ref,
-            "values": {k: _value(f.properties.get(p)) for k, p in chosen.items()},
-            "kind": f.geometry.get("type") if isinstance(f.geometry, dict) else None,
-        }
-        for f in layer.features[:limit]
-    ]
-    return {
-        "properties": properties,
-        "mapping": chosen,
-        "rows": rows,
-        "count": len(layer.features),
-        "errors": layer.errors,
-    }
 
+    def __init__(self, *, mapping: Mapping[str, str] | None = None) -> None:
+        self.mapping = dict(mapping) if mapping is not None else None
 
-def import_layer(
-    db: Session,
-    data: bytes,
-    fmt: str,
-    *,
-    form: str | None,
-    author: Any,
-    mapping: Mapping[str, str] | None = None,
-) -> LayerImport:
-    """Import every feature of a layer as a record of ``form`` (by key, ``lieu`` by default); never commits."""
-    result = LayerImport()
-    try:
-        target = services.get_form(db, form or DEFAULT_FORM)
-    except NotFound:
-        result.error = f"formulaire inconnu : {form or DEFAULT_FORM}."
-        return result
-    gfield = next((d for d in services.form_fields(target) if d.type == "geometry"), None)
-    if gfield is None:
-        result.error = f"le formulaire {target.key} n'a pas de champ géométrie."
-        return result
-    try:
-        layer = formats.read(data, fmt)
-    except formats.FormatError as error:
-        result.error = error.message
-        return result
-    result.errors.extend(layer.errors)
-    if not layer.features and not layer.errors:
-        result.error = "aucun objet géographique dans ce fichier."
-        return result
-    properties = sorted({k for f in layer.features for k in f.properties})
-    chosen = dict(mapping) if mapping is not None else default_mapping(target, properties)
-    kinds = tuple(gfield.options.get("kinds") or geo.KINDS)
-    ctx = taxonomy.cleaning_context(db)
-    known = {row.source_id: row for row in db.scalars(select(LayerSource).where(LayerSource.form_id == target.id))}
-    for feature in layer.features:
-        if feature.notice:
-            result.warnings.append(f"{feature.ref} : {feature.notice}")
+    def read(self, data: bytes) -> Layer:
+        """Read the layer with the format's ``features_from_*`` reader (pure).
+
+        :raises FormatError: the source cannot be read.
+        """
+        raise NotImplementedError
+
+    def preview(self, data: bytes, form: Any, *, limit: int = 20) -> dict[str, Any]:
+        """Read a layer without writing: properties found, the proposed mapping, the first rows and the refusals.
+
+        :raises FormatError: the source cannot be read.
+        """
+        layer = self.read(data)
+        properties = _properties(layer.features)
+        chosen = self.mapping if self.mapping is not None else default_mapping(form, properties)
+        rows = [
+            {
+                "ref": f.ref,
+                "values": {k: _value(f.properties.get(p)) for k, p in chosen.items()},
+                "kind": f.geometry.get("type") if isinstance(f.geometry, dict) else None,
+            }
+            for f in layer.features[:limit]
+        ]
+        return {"properties": properties, "mapping": chosen, "rows": rows, "count": len(layer.features),
+                "errors": layer.errors}  # fmt: skip
+
+    def prepare(self, db: Session, form: str | None) -> Target:
+        """The destination form (``lieu`` by default) and its geometry field."""
         try:
-            cleaned = geo.clean(feature.geometry, kinds, repair=True)
-        except geo.GeometryError as error:
-            result.errors.append((feature.ref, error.message))
-            continue
-        if cleaned is None:
-            result.errors.append((feature.ref, "objet sans géométrie : rien à placer sur la carte."))
-            continue
-        if cleaned.notice:
-            result.warnings.append(f"{feature.ref} : {cleaned.notice}")
-        values = {key: _value(feature.properties.get(prop)) for key, prop in chosen.items()}
-        values = {
-            k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
-            for k, v in values.items()
-            if v not in (None, "")
-        }
-        if not values.get(target.title_field):
-            values[target.title_field] = f"{feature.ref} ({fmt})"[:200]
-            result.warnings.append(f"{feature.ref} : sans nom, titre provisoire « {values[target.title_field]} ».")
-        values[gfield.key] = cleaned.geometry
-        source_id = f"{fmt}:{feature.id}"[:200] if feature.id else None
-        link = known.get(source_id) if source_id else None
-        record = db.get(Record, link.record_id) if link else None
+            target = services.get_form(db, form or DEFAULT_FORM)
+        except NotFound:
+            raise Refused(f"formulaire inconnu : {form or DEFAULT_FORM}.") from None
+        gfield = next((d for d in services.form_fields(target) if d.type == "geometry"), None)
+        if gfield is None:
+            raise Refused(f"le formulaire {target.key} n'a pas de champ géométrie.")
+        kinds = tuple(gfield.options.get("kinds") or geo.KINDS)
+        return Target(target, gfield, kinds, taxonomy.cleaning_context(db), self.mapping)
+
+    def parse(self, data: bytes) -> Batch:
+        """Read the layer; a file without any feature is refused."""
         try:
-            with db.begin_nested():
-                if record is not None and record.deleted_at is None:
-                    current = {d.key: record.data.get(d.id) for d in services.form_fields(target)}
-                    outcome = services.update_record(
-                        db,
-                        record,
-                        current | values,
-                        actor=author,
-                        policy="account",
-                        base_revision=None,
-                        ctx=ctx,
-                        comment=f"Import {fmt}",
-                    )
-                    result.updated += outcome.changed
-                    result.unchanged += not outcome.changed
-                else:
-                    created = services.create_record(
-                        db,
-                        target,
-                        values,
-                        actor=author,
-                        policy="account",
-                        ctx=ctx,
-                        status="published",
-                        comment=f"Import {fmt}",
-                    )
-                    if source_id:
-                        if link is not None:
-                            link.record_id = created.id
-                        else:
-                            link = LayerSource(form_id=target.id, source_id=source_id, record_id=created.id)
-                            db.add(link)
-                            known[source_id] = link
-                    result.created += 1
-        except ValidationError as error:
-            details = " ; ".join(f"{k} : {v}" for k, v in (error.errors or {}).items()) or error.message
-            result.errors.append((feature.ref, details))
-        except LieuditError as error:
-            result.errors.append((feature.ref, error.message or "refusé."))
-    return result
+            layer = self.read(data)
+        except FormatError as error:
+            raise Refused(error.message) from None
+        if not layer.features and not layer.errors:
+            raise Refused("aucun objet géographique dans ce fichier.")
+        return Batch(list(layer.features), errors=[RowError(ref, message) for ref, message in layer.errors])
+
+    def scope(self, job: Job) -> str:
+        """Links are kept per destination form: an uploaded file has no lasting identity of its own."""
+        return f"form:{job.target.form.key}"
+
+    def to_items(self, job: Job, batch: Batch) -> Iterator[Item]:
+        """Validate each feature's geometry and map its properties to the form's fields."""
+        target: Target = job.target
+        form = target.form
+        chosen = target.mapping if target.mapping is not None else default_mapping(form, _properties(batch.things))
+        for feature in batch.things:
+            item = Item(feature.ref, remote_id=feature.id, parsed=feature)
+            if feature.notice:
+                item.warnings.append(feature.notice)
+            try:
+                cleaned = geo.clean(feature.geometry, target.kinds, repair=True)
+            except geo.GeometryError as error:
+                item.refused = error.message
+                yield item
+                continue
+            if cleaned is None:
+                item.refused = "objet sans géométrie : rien à placer sur la carte."
+                yield item
+                continue
+            if cleaned.notice:
+                item.warnings.append(cleaned.notice)
+            values = {key: _value(feature.properties.get(prop)) for key, prop in chosen.items()}
+            values = {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+                      for k, v in values.items() if v not in (None, "")}  # fmt: skip
+            if not values.get(form.title_field):
+                values[form.title_field] = f"{feature.ref} ({self.name})"[:200]
+                item.warnings.append(f"sans nom, titre provisoire « {values[form.title_field]} ».")
+            values[target.geometry.key] = cleaned.geometry
+            item.values = values
+            yield item
+
+    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+        """Update the record this feature became last time, or create one."""
+        target: Target = job.target
+        record = None
+        if link is not None and link.record_id is not None:
+            try:
+                record = services.get_record(job.db, link.record_id, job.author)
+            except NotFound:
+                record = None  # deleted since: import it anew
+        comment = f"Import {self.name}"
+        if record is not None:
+            current = {d.key: record.data.get(d.id) for d in services.form_fields(target.form)}
+            outcome = services.update_record(job.db, record, current | item.values, actor=job.author, policy="account",
+                                             base_revision=None, ctx=target.ctx, comment=comment)  # fmt: skip
+            return Written("updated" if outcome.changed else "unchanged", record.id)
+        created = services.create_record(job.db, target.form, item.values, actor=job.author, policy="account",
+                                         ctx=target.ctx, status="published", comment=comment)  # fmt: skip
+        return Written("created", created.id)

@@ -28,6 +28,9 @@ PURE = (
     "wiki/agenda/builder.py",
     "wiki/exports/ical.py",
     "geodata/geometry.py",
+    "importers/features.py",
+    "importers/ical_values.py",
+    "importers/ical_events.py",
 )
 #: The pure field modules of records may use each other, nothing else of ours.
 PURE_SIBLINGS = (
@@ -38,6 +41,8 @@ PURE_SIBLINGS = (
     "geodata.fields",
     "wiki.agenda",
     "geodata.geometry",
+    "importers.features",
+    "importers.ical_values",
 )
 #: Service modules that are not named services.py: the agenda's, split by responsibility.
 SERVICES = (
@@ -126,6 +131,12 @@ def test_nothing_imports_importers():
         and any(m.startswith("importers") for m in imports_of(p))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if rel(p).startswith("importers/")], ids=rel)
+def test_importers_reach_the_wiki_only_through_services(path):
+    bad = {m for m in imports_of(path) if m.split(".")[0] in ("wiki", "geodata") and (".models" in m or ".views" in m)}
+    assert bad == set()
 
 
 def test_every_listed_service_module_exists():

@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     -> ``LIEUDIT_*`` environment variables -> ``config``.
     """
     import geodata
+    import importers
     from wiki import activity
     from wiki import agenda
     from wiki import api
@@ -84,10 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for module in (auth, pages, records, activity, site, api, agenda, calendar_feeds, geodata, exports, search):
         module.init_app(app)
     cli.init_app(app)
-    from importers.cli import import_command
-
-    app.cli.add_command(import_command)
-    _importers(app)
+    importers.init_app(app)
     _template_globals(app)
     _freeze_startup_objects(app)
     return app
@@ -104,14 +102,6 @@ def _freeze_startup_objects(app: Flask) -> None:
     """
     if not app.testing:
         gc.freeze()
-
-
-def _importers(app: Flask) -> None:
-    """Let views run importers without importing them (only create_app may)."""
-    from importers.base import get_importer
-    from importers.fetch import fetch
-
-    app.extensions["lieudit.importers"] = {"get": get_importer, "fetch": fetch}
 
 
 def _template_globals(app: Flask) -> None:

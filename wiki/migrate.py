@@ -35,6 +35,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.agenda.models",
     "wiki.exports.models",
     "geodata.models",
+    "importers.models",
     "wiki.search.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geodata import services as geo
-from importers import formats
+from importers.geojson import features_from_geojson
+from importers.zones import import_zones
 from tests.factories import make_user
 from tests.shared import DATA
 from wiki.records.builtin import seed_builtin
@@ -19,7 +19,7 @@ def redon_area_features():
     """Commune features of the Redon area, read from the three départements' real files."""
     features = []
     for name in ("communes-35-ille-et-vilaine", "communes-44-loire-atlantique", "communes-56-morbihan"):
-        layer = formats.read((BOUNDARIES / f"{name}.geojson").read_bytes(), "geojson")
+        layer = features_from_geojson((BOUNDARIES / f"{name}.geojson").read_bytes())
         features += [f for f in layer.features if f.properties.get("code") in REDON_AREA]
     return features
 
@@ -34,7 +34,7 @@ def moderator(db):
 
 @pytest.fixture
 def zones(db, moderator):
-    result = geo.import_zones(db, redon_area_features(), level="commune", code_field="code", name_field="nom")
+    result = import_zones(db, redon_area_features(), level="commune", code_field="code", name_field="nom")
     db.commit()
     assert result.created == len(REDON_AREA) and result.errors == []
     return result

@@ -19,6 +19,7 @@ from geodata.models import RecordGeometry
 from geodata.models import Zone
 from geodata.models import record_shapes
 from geodata.models import zone_shapes
+from importers.zones import import_zones
 from tests.conftest import _migrate
 from tests.conftest import base_config
 from tests.geodata.conftest import redon_area_features
@@ -182,7 +183,7 @@ def test_postgresql_without_postgis_works_through_the_bounding_boxes(postgres_se
 
             moderator = make_user(db, "Modo", role="moderator")
             seed_builtin(db, moderator)
-            geo.import_zones(db, redon_area_features(), level="commune", code_field="code", name_field="nom")
+            import_zones(db, redon_area_features(), level="commune", code_field="code", name_field="nom")
             inside, outside = add_place(db, moderator, "Dedans", STATION), add_place(db, moderator, "Dehors", BAINS)
             db.commit()
             assert zones_of(db, inside) == ["35236"] and zones_of(db, outside) == ["35013"]

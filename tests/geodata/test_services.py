@@ -7,7 +7,7 @@ from sqlalchemy import select
 from geodata import services as geo
 from geodata.models import RecordGeometry
 from geodata.models import RecordZone
-from geodata.models import Zone
+from importers.zones import import_zones
 from tests.geodata.conftest import redon_area_features
 from wiki.records import services
 
@@ -29,22 +29,6 @@ def add_place(db, actor, title, geometry, **values):
         policy="account",
         status="published",
     )
-
-
-def test_zone_import_from_real_communes_of_three_departements(db, zones):
-    redon = geo.get_zone(db, "35236")
-    assert redon.name == "Redon" and redon.level == "commune" and redon.geometry["type"] in ("Polygon", "MultiPolygon")
-    assert redon.min_lon < redon.centre_lon < redon.max_lon and redon.min_lat < redon.centre_lat < redon.max_lat
-    again = geo.import_zones(db, redon_area_features(), level="commune", code_field="code", name_field="nom")
-    assert (again.created, again.updated) == (0, 5)
-    assert db.scalar(select(Zone.code).where(Zone.code == "44185")) == "44185"
-
-
-def test_zone_import_reports_features_without_code(db, moderator):
-    features = redon_area_features()[:1]
-    features[0].properties = {"nom": "Sans code"}
-    result = geo.import_zones(db, features, level="commune", code_field="code", name_field="nom")
-    assert result.created == 0 and "manquante" in result.errors[0][1]
 
 
 def test_records_are_attached_to_their_commune_and_reattached_when_moved(db, zones, moderator):
@@ -80,7 +64,7 @@ def test_zones_loaded_after_records_attach_them(db, moderator):
     place = add_place(db, moderator, "Médiathèque", STATION)
     db.commit()
     assert zones_of(db, place) == []
-    geo.import_zones(db, redon_area_features(), level="commune", code_field="code", name_field="nom")
+    import_zones(db, redon_area_features(), level="commune", code_field="code", name_field="nom")
     db.commit()
     assert zones_of(db, place) == ["35236"]
 

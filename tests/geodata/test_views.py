@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -11,7 +10,6 @@ import geodata.geometry as geo
 from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
-from tests.importers.test_formats import XXE
 from wiki.records import services
 
 STATION = {"type": "Point", "coordinates": [-2.085, 47.652]}
@@ -205,58 +203,6 @@ def test_leaflet_files_are_served_from_the_package_only(client):
         assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert client.get("/-/carte/leaflet/../../../setup.py").status_code == 404
     assert client.get("/-/carte/leaflet/leaflet-src.esm.js").status_code == 404
-
-
-def test_moderators_import_a_layer_with_a_preview_then_confirm(client, db, moderator):
-    from tests.shared import DATA
-
-    assert client.get("/carte/importer").status_code == 401
-    client.post("/-/connexion", data={"name": "Modo", "password": PASSWORD})
-    assert "Formulaire de destination" in client.get("/carte/importer").text
-    data = (DATA / "geodata/umap/umap_test_upload_missing_name.json").read_bytes()
-    import io
-
-    shown = client.post(
-        "/carte/importer",
-        data={"form": "lieu", "file": (io.BytesIO(data), "calque.geojson")},
-        content_type="multipart/form-data",
-    )
-    assert shown.status_code == 200 and "Aperçu des premiers objets" in shown.text
-    token = re.search(r'name="token" value="([0-9a-f]{32})"', shown.text).group(1)
-    assert services.count_published(db) == {}
-    db.rollback()  # end the test's read transaction before the request writes
-    done = client.post(
-        "/carte/importer",
-        data={
-            "form": "lieu",
-            "format": "geojson",
-            "token": token,
-            "mapped": "1",
-            "map-description": "name",
-            "action": "confirm",
-        },
-    )
-    assert done.status_code == 200 and "4 fiche(s) créée(s)" in done.text
-    assert sum(services.count_published(db).values()) == 4
-    db.rollback()
-    again = client.post(
-        "/carte/importer", data={"form": "lieu", "format": "geojson", "token": token, "action": "confirm"}
-    )
-    assert again.status_code == 400 and "expiré" in again.text
-    hostile = client.post(
-        "/carte/importer",
-        data={"form": "lieu", "format": "kml", "file": (io.BytesIO(XXE), "x.kml")},
-        content_type="multipart/form-data",
-    )
-    assert hostile.status_code == 400 and "DOCTYPE" in hostile.text
-    assert client.post("/carte/importer", data={"token": "../../etc/passwd", "form": "lieu"}).status_code == 400
-
-
-def test_contributors_cannot_import_layers(client, db, moderator):
-    make_user(db, "Camille")
-    db.commit()
-    client.post("/-/connexion", data={"name": "Camille", "password": PASSWORD})
-    assert client.get("/carte/importer").status_code == 403
 
 
 def test_tile_host_in_the_csp_follows_the_setting():

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import zoneinfo
 
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 
-from importers.ics import run
-from tests.factories import PASSWORD
-from tests.factories import make_user
+from importers import get_importer
 from tests.shared import DATA
 from wiki.agenda import occurrences
 from wiki.agenda import overrides
 from wiki.agenda.models import AgendaEvent
-from wiki.demo import demo_author
-from wiki.demo import seed
 from wiki.records.models import Record
 
+#: The importer under test (an importer keeps no state between runs).
+run = get_importer("ics").run
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 CORPUS = sorted((DATA / "icalendar").rglob("*.ics"))
 
@@ -50,14 +47,6 @@ SINGLE = """UID:fete@exemple.fr
 SUMMARY:Fête du quartier
 DTSTART;VALUE=DATE:20261205
 DTEND;VALUE=DATE:20261206"""
-
-
-@pytest.fixture
-def author(db):
-    seed(db)
-    user = demo_author(db)
-    db.commit()  # no open transaction: on SQLite it would hold the write lock
-    return user
 
 
 def _count(db) -> int:
@@ -187,39 +176,3 @@ def test_every_corpus_file_imports_or_is_refused_event_by_event(db, author, path
 
 def test_the_corpus_is_there():
     assert len(CORPUS) >= 30
-
-
-def test_import_page_previews_then_imports(client, db, author):
-    make_user(db, "Modo", role="moderator")
-    db.commit()
-    assert client.post("/-/connexion", data={"name": "Modo", "password": PASSWORD}).status_code == 302
-    preview = client.post("/agenda/importer", data={"formulaire": "evenement", "action": "apercu",
-                                                    "fichier": (io.BytesIO(ics(WEEKLY, SINGLE)), "agenda.ics")},
-                          content_type="multipart/form-data")  # fmt: skip
-    assert preview.status_code == 200 and "seraient" in preview.text and "Confirmer l’import" in preview.text
-    assert _count(db) == 0
-    db.rollback()
-    token = preview.text.split('name="jeton" value="')[1].split('"')[0]
-    done = client.post("/agenda/importer", data={"formulaire": "evenement", "action": "importer", "jeton": token})
-    assert done.status_code == 200 and "2 créé(s)" in done.text
-    db.rollback()
-    assert _count(db) == 2
-
-
-def test_import_page_refuses_private_addresses(client, db, author):
-    make_user(db, "Modo", role="moderator")
-    db.commit()
-    client.post("/-/connexion", data={"name": "Modo", "password": PASSWORD})
-    response = client.post(
-        "/agenda/importer", data={"formulaire": "evenement", "adresse": "http://127.0.0.1:5000/agenda.ics"}
-    )
-    assert response.status_code == 400 and "Confirmer" not in response.text
-    assert "127.0.0.1" in response.text or "privée" in response.text or "refusée" in response.text
-
-
-def test_command_line_import(app, runner, db, author, tmp_path):
-    path = tmp_path / "agenda.ics"
-    path.write_bytes(ics(WEEKLY, SINGLE))
-    result = runner.invoke(args=["import", "ics", str(path), "--form", "evenement"])
-    assert result.exit_code == 0, result.output
-    assert "2 créé(s)" in result.output

@@ -1,4 +1,4 @@
-"""Agenda routes: upcoming events, month grid, archives, event pages, occurrence changes, feeds, import.
+"""Agenda routes: upcoming events, month grid, archives, event pages, occurrence changes, feeds.
 
 Everything is rendered on the server and works without JavaScript. Every
 agenda view takes the same filters in its URL (``theme``, ``zone``,
@@ -12,9 +12,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint
@@ -32,7 +29,6 @@ from wiki.agenda import occurrences
 from wiki.agenda import overrides
 from wiki.agenda import projection
 from wiki.agenda.recurrence import schedule_zone
-from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.db import utcnow
 from wiki.errors import ValidationError
@@ -311,75 +307,3 @@ def occurrence(record_id: int, key: str) -> Any:
         ),  # fmt: skip
         400 if errors else 200,
     )
-
-
-# --- import -------------------------------------------------------------------------------
-
-
-def _staging() -> Path:
-    """Where previewed files wait for confirmation (a day at most)."""
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    stale = time.time() - 86_400
-    for path in folder.glob("*.ics"):
-        if path.stat().st_mtime < stale:
-            path.unlink(missing_ok=True)
-    return folder
-
-
-def _read_upload() -> tuple[bytes | None, str, str]:
-    """The .ics bytes from the uploaded file or the address; (None, "", error) when refused."""
-    upload = request.files.get("fichier")
-    address = request.form.get("adresse", "").strip()
-    limit = 10_000_000
-    if upload and upload.filename:
-        data = upload.stream.read(limit + 1)
-        if len(data) > limit:
-            return None, "", _("Fichier trop volumineux : 10 Mo au plus.")
-        return data, upload.filename[:200], ""
-    if address:
-        fetch = current_app.extensions["lieudit.importers"]["fetch"]
-        try:
-            return fetch(address), address[:300], ""
-        except Exception as error:  # noqa: BLE001 - FetchError and friends: one clear message
-            return None, "", str(error)
-    return None, "", _("Choisissez un fichier .ics ou indiquez une adresse.")
-
-
-@bp.route("/agenda/importer", methods=["GET", "POST"])
-def import_ics() -> Any:
-    """Moderators import an .ics file or address: a preview first (nothing saved), then the real import."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.path))
-    if not permissions.has_role(current_user, "moderator"):
-        abort(403)
-    db = get_session()
-    forms = projection.event_forms(db)
-    form_key = request.form.get("formulaire") or request.args.get("formulaire") or "evenement"
-    if request.method == "GET":
-        return render_template("agenda/import.html", forms=forms, form_key=form_key, result=None)
-    if form_key not in {f.key for f in forms}:
-        flash(_("Choisissez un formulaire d'événements."), "error")
-        return render_template("agenda/import.html", forms=forms, form_key=form_key, result=None), 400
-    token = request.form.get("jeton", "")
-    source = request.form.get("source", "")[:300]
-    if token and token.isalnum() and len(token) == 32 and (_staging() / f"{token}.ics").is_file():
-        data = (_staging() / f"{token}.ics").read_bytes()
-    else:
-        data, source, error = _read_upload()
-        if data is None:
-            flash(error, "error")
-            return render_template("agenda/import.html", forms=forms, form_key=form_key, result=None), 400
-        token = secrets.token_hex(16)
-        (_staging() / f"{token}.ics").write_bytes(data)
-    dry_run = request.form.get("action") != "importer"
-    run = current_app.extensions["lieudit.importers"]["get"]("ics")
-    result = run(db, data, form=form_key, author=current_user, dry_run=dry_run, source=source)
-    if dry_run or not result.ok:
-        db.rollback()
-    else:
-        db.commit()
-        (_staging() / f"{token}.ics").unlink(missing_ok=True)
-        flash(result.summary(), "success")
-    return render_template("agenda/import.html", forms=forms, form_key=form_key, result=result, token=token,
-                           source=source, dry_run=dry_run)  # fmt: skip

@@ -36,6 +36,8 @@ MAX_PASSWORD = 1024
 _NAME_RE = re.compile(r"^[\w][\w .'-]{1,62}[\w]$")
 _URLISH = re.compile(r"(https?:|www\.|\.[a-z]{2,}\b/|[<>@/\\])", re.IGNORECASE)
 #: A valid hash to check against when the account does not exist.
+#: The name of the account built-in and imported content is attributed to (:func:`system_account`).
+SYSTEM_ACCOUNT = "Équipe du wiki"
 _DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
 
 
@@ -114,6 +116,20 @@ def validate_email(email: str | None) -> str | None:
 def find_user(db: Session, name: str) -> User | None:
     """Return the account whose name matches ``name`` (insensitively)."""
     return db.scalar(select(User).where(User.name_key == name_key(name)))
+
+
+def system_account(db: Session) -> User:
+    """Return the account built-in, demo and command-line imported content is attributed to.
+
+    It is created on first use, as an administrator that nobody can log in
+    as: ``"!"`` never matches a password hash.
+    """
+    user = find_user(db, SYSTEM_ACCOUNT)
+    if user is None:
+        user = User(name=SYSTEM_ACCOUNT, name_key=name_key(SYSTEM_ACCOUNT), password_hash="!", role="admin")
+        db.add(user)
+        db.flush()
+    return user
 
 
 def create_user(

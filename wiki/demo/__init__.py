@@ -16,14 +16,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from wiki.auth.models import User
-from wiki.auth.services import find_user
-from wiki.auth.services import name_key
+from wiki.auth.services import SYSTEM_ACCOUNT
+from wiki.auth.services import system_account
 from wiki.pages import services as pages
 
 PAGES_DIR = Path(__file__).parent / "pages"
-DEMO_AUTHOR = "Équipe du wiki"
-#: The account built-in content is attributed to (it cannot log in).
-SYSTEM_ACCOUNT = DEMO_AUTHOR
+DEMO_AUTHOR = SYSTEM_ACCOUNT
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -42,14 +40,8 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def demo_author(db: Session) -> User:
-    """Return the account the demo content is attributed to."""
-    user = find_user(db, DEMO_AUTHOR)
-    if user is None:
-        # "!" never matches a werkzeug hash: nobody can log in as this account.
-        user = User(name=DEMO_AUTHOR, name_key=name_key(DEMO_AUTHOR), password_hash="!", role="admin")
-        db.add(user)
-        db.flush()
-    return user
+    """Return the account the demo content is attributed to (the wiki's system account)."""
+    return system_account(db)
 
 
 def seed(db: Session) -> dict[str, int]:

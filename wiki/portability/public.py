@@ -219,7 +219,8 @@ _RULES = {
     "zones": _everything,
     "record_geometries": _where("record_id", "records"),
     "record_zones": _where("record_id", "records"),
-    "layer_sources": _where("record_id", "records"),
+    # What imported items became: kept with the record (or page) they point to.
+    "import_items": lambda kept, row: row if row["record_id"] in kept.records or row["page_id"] in kept.pages else None,
     # The agenda's projection of kept (public) event records.
     "agenda_events": lambda kept, row: row if row["record_id"] in kept.records and row["public"] else None,
     "agenda_occurrences": _where("record_id", "records"),

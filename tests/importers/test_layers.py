@@ -7,14 +7,13 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from geodata.models import RecordGeometry
-from importers import geo_layers
-from importers import layers
-from importers.base import FORMATS
-from importers.base import get_importer
+from importers import available
+from importers import get_importer
+from importers.kml import KmlImporter
 from tests.factories import make_user
-from tests.importers.test_formats import CORPUS
-from tests.importers.test_formats import XXE
-from tests.importers.test_formats import format_of
+from tests.importers.test_features import CORPUS
+from tests.importers.test_features import XXE
+from tests.importers.test_features import format_of
 from tests.shared import DATA
 from wiki.records import services
 from wiki.records.builtin import seed_builtin
@@ -39,13 +38,13 @@ def count(db, form="lieu"):
 
 
 def test_the_five_formats_are_registered():
-    assert {"geojson", "kml", "gpx", "umap", "osm"} <= set(FORMATS)
-    assert get_importer("kml") is geo_layers.run_kml
+    assert {"geojson", "kml", "gpx", "umap", "osm"} <= set(available())
+    assert isinstance(get_importer("kml"), KmlImporter)
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
 def test_every_corpus_file_imports_or_is_refused_clearly(app, db, author, path):
-    result = get_importer(format_of(path))(db, path.read_bytes(), form=None, author=author, dry_run=False)
+    result = get_importer(format_of(path)).run(db, path.read_bytes(), form=None, author=author, dry_run=False)
     if result.error:
         assert result.created == 0 and len(result.error) > 10 and "Import refusé" in result.summary()
         db.rollback()
@@ -60,9 +59,9 @@ def test_every_corpus_file_imports_or_is_refused_clearly(app, db, author, path):
 
 def test_reimport_updates_features_that_have_an_id(app, db, author):
     data = (GEO / "osm/osmtogeojson_map.json").read_bytes()
-    first = geo_layers.run_osm(db, data, form=None, author=author, dry_run=False)
+    first = get_importer("osm").run(db, data, form=None, author=author, dry_run=False)
     db.commit()
-    second = geo_layers.run_osm(db, data, form=None, author=author, dry_run=False)
+    second = get_importer("osm").run(db, data, form=None, author=author, dry_run=False)
     db.commit()
     assert first.created > 0 and second.created == 0 and second.unchanged == first.created
     assert count(db) == first.created
@@ -70,17 +69,17 @@ def test_reimport_updates_features_that_have_an_id(app, db, author):
 
 def test_mapping_and_geometry_kinds_of_the_target_form(app, db, author):
     data = (GEO / "umap/umap_test_upload_data.json").read_bytes()
-    preview = layers.preview(data, "geojson", services.get_form(db, "lieu"))
+    preview = get_importer("geojson").preview(data, services.get_form(db, "lieu"))
     assert preview["mapping"]["title"] == "name" and preview["count"] == 5
-    result = geo_layers.run_geojson(db, data, form="structure", author=author, dry_run=False)  # points only
+    result = get_importer("geojson").run(db, data, form="structure", author=author, dry_run=False)  # points only
     assert result.created >= 1 and any("non autorisé" in e.message for e in result.errors)
 
 
 def test_xxe_is_refused_and_nothing_leaks(app, db, author):
-    result = geo_layers.run_kml(db, XXE, form=None, author=author, dry_run=False)
+    result = get_importer("kml").run(db, XXE, form=None, author=author, dry_run=False)
     assert result.error and "DOCTYPE" in result.error and "root:" not in result.summary()
     assert count(db) == 0
 
 
 def test_unknown_form_is_refused(app, db, author):
-    assert "inconnu" in geo_layers.run_geojson(db, b"{}", form="nope", author=author, dry_run=False).error
+    assert "inconnu" in get_importer("geojson").run(db, b"{}", form="nope", author=author, dry_run=False).error

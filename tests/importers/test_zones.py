@@ -1,9 +1,30 @@
-"""``lieudit zones import`` on a real file of communes."""
+"""Zones from GeoJSON: the importer on real communes, and ``lieudit zones import``."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from geodata import services as geo
+from geodata.models import Zone
+from importers.zones import import_zones
 from tests.geodata.conftest import BOUNDARIES
+from tests.geodata.conftest import redon_area_features
+
+
+def test_zone_import_from_real_communes_of_three_departements(db, zones):
+    redon = geo.get_zone(db, "35236")
+    assert redon.name == "Redon" and redon.level == "commune" and redon.geometry["type"] in ("Polygon", "MultiPolygon")
+    assert redon.min_lon < redon.centre_lon < redon.max_lon and redon.min_lat < redon.centre_lat < redon.max_lat
+    again = import_zones(db, redon_area_features(), level="commune", code_field="code", name_field="nom")
+    assert (again.created, again.updated) == (0, 5)
+    assert db.scalar(select(Zone.code).where(Zone.code == "44185")) == "44185"
+
+
+def test_zone_import_reports_features_without_code(db, moderator):
+    features = redon_area_features()[:1]
+    features[0].properties = {"nom": "Sans code"}
+    result = import_zones(db, features, level="commune", code_field="code", name_field="nom")
+    assert result.created == 0 and "manquante" in result.errors[0][1]
 
 
 def test_zones_import_command_loads_a_departement(runner, db, tmp_path):

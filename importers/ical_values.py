@@ -1,0 +1,141 @@
+"""Read the properties of one iCalendar VEVENT: texts, dates, time zones and the record schedule.
+
+Pure (no Flask, no database): helpers of :mod:`importers.ical_events`, which
+reads whole files. ``schedule_from_ical`` turns DTSTART, DTEND/DURATION,
+RRULE and EXDATE into a schedule as :func:`wiki.records.values.clean_schedule`
+returns it, or raises :class:`EventRefused` naming the problem in French.
+
+Time zones: an IANA TZID is kept; floating times and times in UTC take the
+calendar's default zone (the instant is kept); an unknown VTIMEZONE is
+converted to the default zone with a warning. RDATE is not supported
+(warning). Rules are checked with :func:`wiki.agenda.rules.validate_rrule`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+import icalendar
+
+from wiki.agenda.recurrence import occurrence_key
+from wiki.agenda.rules import validate_rrule
+from wiki.records.values import UNSAFE_RE
+from wiki.records.values import FieldError
+from wiki.records.values import clean_schedule
+from wiki.records.values import get_zone
+
+MAX_EXCEPTIONS = 500  # per event: EXDATE, overrides, cancellations
+#: Record value, iCalendar property and length cap of the texts of an event.
+TEXTS = (("title", "SUMMARY", 500), ("description", "DESCRIPTION", 100_000), ("location", "LOCATION", 1000))
+DAY = dt.timedelta(days=1)
+Component = icalendar.cal.Component
+
+
+class EventRefused(FieldError):
+    """This event cannot be imported; ``message`` says why."""
+
+
+def text_of(component: Component, name: str, limit: int, warnings: list[str], *, one_line: bool = True) -> str:
+    """A text property, without control characters, on one line unless ``one_line`` is False, cut at ``limit``."""
+    value = component.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    text = UNSAFE_RE.sub("", str(value or "")).replace("\r\n", "\n").replace("\r", "\n")
+    text = " ".join(text.split()) if one_line else text.strip()
+    if len(text) > limit:
+        warnings.append(f"{name} tronqué à {limit} caractères.")
+        text = text[:limit]
+    return text
+
+
+def date_of(component: Component, name: str) -> Any:
+    """The date, datetime or duration of a property (the first one when repeated), or None."""
+    prop = component.get(name)
+    if isinstance(prop, list):
+        prop = prop[0] if prop else None
+    return getattr(prop, "dt", None) if prop is not None else None
+
+
+def dates_of(component: Component, name: str) -> list[Any]:
+    """Every date or datetime listed by a (repeatable, multi-valued) property such as EXDATE."""
+    props = component.get(name)
+    props = props if isinstance(props, list) else [props] if props is not None else []
+    return [d.dt for prop in props for d in getattr(prop, "dts", []) if isinstance(getattr(d, "dt", None), dt.date)]
+
+
+def wall_iso(value: dt.datetime) -> str:
+    """A wall-clock time as the schedule writes it (seconds only when there are some)."""
+    return value.isoformat(timespec="seconds" if value.second else "minutes")
+
+
+def _zone_of(value: dt.datetime, default: str, warnings: list[str]) -> zoneinfo.ZoneInfo:
+    """The IANA zone for an aware or floating time; UTC and unknown zones fall back to ``default``."""
+    key = getattr(value.tzinfo, "key", "UTC")
+    if value.tzinfo is None or key in ("UTC", "Etc/UTC", "GMT", "Etc/GMT") and value.utcoffset() == dt.timedelta():
+        return get_zone(default)
+    try:
+        return get_zone(key)
+    except FieldError:
+        name = str(value.tzname() or value.tzinfo)[:40]
+        warnings.append(f"Fuseau horaire « {name} » inconnu : heures converties en {default}.")
+        return get_zone(default)
+
+
+def _span(component: Component, start: dt.date, default: str, warnings: list[str]) -> tuple[dict[str, Any], Any]:
+    """Start and end of the schedule (end inclusive for all-day events), and the zone they are in."""
+    end, duration = date_of(component, "DTEND"), date_of(component, "DURATION")
+    if not isinstance(start, dt.datetime):
+        if isinstance(end, dt.date):
+            last = (end.date() if isinstance(end, dt.datetime) else end) - DAY
+        elif isinstance(duration, dt.timedelta):
+            last = start + duration - DAY
+        else:
+            last = start
+        return {"start": start.isoformat(), "end": last.isoformat() if last > start else None}, get_zone(default)
+    zone = _zone_of(start, default, warnings)
+    wall = start.astimezone(zone).replace(tzinfo=None) if start.tzinfo else start
+    if isinstance(end, dt.datetime):
+        end = end.astimezone(zone).replace(tzinfo=None) if end.tzinfo else end
+    elif isinstance(end, dt.date):
+        end = dt.datetime.combine(end, dt.time())
+    elif isinstance(duration, dt.timedelta):
+        end = wall + duration
+    if start.tzinfo is not None and getattr(start.tzinfo, "key", None) != zone.key and "RRULE" in component:
+        warnings.append(f"Heures converties en {zone.key} : les répétitions suivent l'heure locale de ce fuseau.")
+    return {
+        "start": wall_iso(wall),
+        "end": wall_iso(end) if isinstance(end, dt.datetime) and end != wall else None,
+    }, zone
+
+
+def schedule_from_ical(component: Component, default: str, warnings: list[str]) -> dict[str, Any]:
+    """The record schedule of a VEVENT (rrule and exdates included), checked by clean_schedule.
+
+    :raises FieldError: the dates or the rule cannot be imported (``message`` says why).
+    """
+    start = date_of(component, "DTSTART")
+    if not isinstance(start, dt.date):
+        raise EventRefused("Début (DTSTART) manquant ou illisible.")
+    all_day = not isinstance(start, dt.datetime)
+    raw, zone = _span(component, start, default, warnings)
+    raw.update(all_day=all_day, timezone=zone.key)
+    rules = component.get("RRULE")
+    if isinstance(rules, list):
+        warnings.append("Plusieurs règles de récurrence : seule la première est gardée.")
+        rules = rules[0]
+    rule = rules.to_ical().decode("utf-8", "replace").strip() if rules is not None else ""
+    if rules is not None and not rule:
+        warnings.append("Règle de récurrence vide : ignorée.")
+    if rule:
+        first = dt.date.fromisoformat(raw["start"]) if all_day else dt.datetime.fromisoformat(raw["start"])
+        raw["rrule"] = validate_rrule(rule, first)
+        excluded = sorted({occurrence_key(d, zone, all_day) for d in dates_of(component, "EXDATE")})
+        raw["exdates"] = excluded[:MAX_EXCEPTIONS]
+    if component.get("RDATE") is not None:
+        warnings.append("Dates supplémentaires (RDATE) non prises en charge : ignorées.")
+    schedule = clean_schedule(raw, default)  # its FieldError names the problem for this event
+    if schedule is None:
+        raise EventRefused("Début (DTSTART) manquant.")
+    return schedule

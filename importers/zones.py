@@ -1,0 +1,143 @@
+"""Territory zones from a GeoJSON file: the ``zones`` importer and ``lieudit zones import``.
+
+Each feature with a code (INSEE) and a name property and a usable polygon
+becomes a zone through :func:`geodata.services.save_zone` (invalid
+boundaries are repaired with ``make_valid``); the others are refused one by
+one with a French message and the rest is still loaded. Once the zones are
+saved, every located record is re-attached to them.
+
+Idempotency: by code, in the zones table itself (``save_zone`` updates the
+zone with that code), not in the importers' ``import_items``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy.orm import Session
+
+import geodata.geometry as geo
+from geodata import services
+from importers.base import Batch
+from importers.base import Importer
+from importers.base import ImportResult
+from importers.base import Item
+from importers.base import Job
+from importers.base import Refused
+from importers.base import RowError
+from importers.base import Written
+from importers.features import Feature
+from importers.features import FormatError
+from importers.features import Layer
+from importers.geojson import features_from_geojson
+from importers.models import ImportItem
+from wiki.db import Database
+
+#: Largest zone boundary accepted (communes of the IGN data are far below).
+ZONE_MAX_VERTICES = 200_000
+ZONE_MAX_BYTES = 5_000_000
+
+
+class ZonesImporter(Importer):
+    """Features of a GeoJSON file become zones of one level (communes by default)."""
+
+    name = "zones"
+    label = "Zones (GeoJSON)"
+    keeps_links = False  # a zone's code is its identity (see the module docstring)
+
+    def __init__(self, *, level: str = "commune", code_field: str = "code", name_field: str = "nom") -> None:
+        self.level, self.code_field, self.name_field = level, code_field, name_field
+
+    def prepare(self, db: Session, form: str | None) -> None:
+        """Check the level (zones go to no form)."""
+        if self.level not in services.LEVELS:
+            raise Refused(f"Niveau inconnu : {self.level} (niveaux : {', '.join(services.LEVELS)}).")
+
+    def parse(self, data: bytes | Layer) -> Batch:
+        """Read a GeoJSON file (or take features already read)."""
+        try:
+            layer = data if isinstance(data, Layer) else features_from_geojson(data)
+        except FormatError as error:
+            raise Refused(error.message) from None
+        return Batch(list(layer.features), errors=[RowError(ref, message) for ref, message in layer.errors])
+
+    def to_items(self, job: Job, batch: Batch) -> Iterator[Item]:
+        """The code, name and repaired boundary of each feature."""
+        for feature in batch.things:
+            item = Item(feature.ref, parsed=feature)
+            code = str(feature.properties.get(self.code_field) or "").strip().upper()[:16]
+            name = str(feature.properties.get(self.name_field) or "").strip()
+            item.remote_id = code or None
+            if not code or not name:
+                item.refused = f"propriété « {self.code_field} » ou « {self.name_field} » manquante."
+                yield item
+                continue
+            try:
+                cleaned = geo.clean(feature.geometry, ("Polygon", "MultiPolygon"), repair=True,
+                                    max_vertices=ZONE_MAX_VERTICES, max_bytes=ZONE_MAX_BYTES)  # fmt: skip
+            except geo.GeometryError as error:
+                item.refused = error.message
+                yield item
+                continue
+            if cleaned is None:
+                item.refused = "zone sans contour."
+            else:
+                item.values = {"code": code, "name": name, "geometry": cleaned.geometry}
+            yield item
+
+    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+        """Create or update the zone with this code."""
+        try:
+            created = services.save_zone(job.db, level=self.level, **item.values)
+        except geo.GeometryError as error:
+            raise Refused(error.message) from None
+        return Written("created" if created else "updated")
+
+    def finish(self, job: Job) -> None:
+        """Re-attach every located record to the zones, and place records by commune that now can be."""
+        job.db.flush()
+        services.reattach_all(job.db)
+        services.sync_unlocated(job.db)
+
+
+def import_zones(db: Session, features: Iterable[Feature], *, level: str, code_field: str,
+                 name_field: str) -> ImportResult:  # fmt: skip
+    """Load zones from features already read (``.properties`` and ``.geometry``), then re-attach every record."""
+    importer = ZonesImporter(level=level, code_field=code_field, name_field=name_field)
+    return importer.run(db, Layer(features=list(features)))
+
+
+# --- lieudit zones import ---------------------------------------------------------------------
+
+zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, intercommunalités, départements).")
+
+
+@zones_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--level",
+    type=click.Choice(services.LEVELS),
+    default="commune",
+    show_default=True,
+    help="Niveau des zones du fichier.",
+)
+@click.option("--code-field", default="code", show_default=True, help="Propriété qui porte le code INSEE.")
+@click.option("--name-field", default="nom", show_default=True, help="Propriété qui porte le nom.")
+def import_command(path: Path, level: str, code_field: str, name_field: str) -> None:
+    """Charger des zones depuis un fichier GeoJSON, puis y rattacher chaque fiche localisée."""
+    importer = ZonesImporter(level=level, code_field=code_field, name_field=name_field)
+    session = Database.new_session()
+    try:
+        result = importer.run(session, path.read_bytes())
+        if result.error:
+            raise click.ClickException(result.error)
+        session.commit()
+    finally:
+        session.close()
+    for ref, message in result.errors:
+        click.echo(f"  refusé — {ref} : {message}", err=True)
+    click.echo(f"Zones : {result.created} créée(s), {result.updated} mise(s) à jour, {len(result.errors)} refusée(s).")
