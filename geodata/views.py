@@ -122,7 +122,7 @@ def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> s
     themes = taxonomy.list_themes(db)
     addable = (
         [f for f in selected if services.geometry_field(f)]
-        if records.can_add_record(current_user, current_app.config["EDIT_POLICY"])
+        if permissions.can_add_record(current_user, current_app.config["EDIT_POLICY"])
         else []
     )
     pager = {

@@ -16,6 +16,7 @@ from flask import render_template
 from flask import url_for
 
 from wiki import macros
+from wiki.auth import permissions
 from wiki.records import fields as F
 from wiki.records import queries
 from wiki.records import services
@@ -98,7 +99,7 @@ def render_fiches(call: macros.MacroCall, context: Any) -> str:
 def render_formulaire(call: macros.MacroCall, context: Any) -> str:
     """Render ``{{formulaire form="…"}}``: the entry form itself."""
     form = _form(context, call)
-    if not services.can_add_record(context.actor, current_app.config["EDIT_POLICY"]):
+    if not permissions.can_add_record(context.actor, current_app.config["EDIT_POLICY"]):
         return render_template("records/_macro_login.html", form=form)
     db = context.db
     lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}

@@ -95,7 +95,7 @@ def parse_filters(args: Any, form: Form, actor: Any, *, per_page: int = 20) -> F
     statuses = [s for s in getlist("statut") if s in ("draft", "pending", "published", "archived")][:4]
     if not statuses:
         statuses = ["published"]
-    if not permissions.has_role(actor, "moderator"):
+    if not permissions.can_list_unpublished_records(actor):
         statuses = [s for s in statuses if s in ("published", "archived")] or ["published"]
     sort = str(get("tri") or "title")
     descending = sort.startswith("-")

@@ -149,7 +149,7 @@ def create_form(
     :raises Forbidden: the actor is not a moderator.
     :raises ValidationError: bad key, title or field definitions, or key taken.
     """
-    if not permissions.has_role(actor, "moderator"):
+    if not permissions.can_manage_forms(actor):
         raise Forbidden(str(_l("Seuls les modérateurs peuvent créer un formulaire.")))
     _check_form_meta(key, title)
     defs = _parse_schema(fields)
@@ -208,7 +208,7 @@ def update_form(
     :raises EditConflict: the form changed since ``base_revision``.
     :raises ValidationError: bad definitions or a refused type change.
     """
-    if not permissions.has_role(actor, "moderator"):
+    if not permissions.can_manage_forms(actor):
         raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier un formulaire.")))
     if base_revision is not None and base_revision != form.revision_number:
         raise EditConflict(
@@ -332,7 +332,7 @@ def _initial_status(actor: Any, requested: str | None) -> str:
         return "draft"
     if not getattr(actor, "is_authenticated", False):
         return "pending"
-    if requested in STATUSES and (requested != "archived" or permissions.has_role(actor, "moderator")):
+    if requested in STATUSES and (requested != "archived" or permissions.can_set_record_status(actor, None, requested)):
         return requested
     return "published"
 
@@ -354,7 +354,7 @@ def create_record(
     :raises Forbidden: the actor may not contribute.
     :raises ValidationError: ``errors`` maps field keys to French messages.
     """
-    if not permissions.can_edit_content(actor, policy):
+    if not permissions.can_add_record(actor, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit d'ajouter une fiche.")))
     defs = form_fields(form)
     status = _initial_status(actor, status)
@@ -394,7 +394,7 @@ def get_record(db: Session, record_id: int, actor: Any) -> Record:
         record is None
         or record.deleted_at is not None
         or record.form.deleted_at is not None
-        or not can_view_record(actor, record)
+        or not permissions.can_view_record(actor, record)
     ):
         raise NotFound(str(_l("Cette fiche n'existe pas.")))
     return record
@@ -412,17 +412,6 @@ def count_published(db: Session) -> dict[int, int]:
     return {form_id: count for form_id, count in rows}
 
 
-def can_add_record(actor: Any, policy: str) -> bool:
-    """Anyone who may edit content may add a record (anonymous ones wait for review)."""
-    return permissions.can_edit_content(actor, policy)
-
-
-def can_see_removed_fields(actor: Any) -> bool:
-    """Values of fields removed from the form show in diffs to moderators only
-    (their visibility is no longer known)."""
-    return permissions.has_role(actor, "moderator")
-
-
 def render_longtext(text: str | None) -> str:
     """Render a long-text value like a page (same sanitizer)."""
     from wiki import markup
@@ -435,22 +424,6 @@ def word_diff(old: Any, new: Any) -> list[Any]:
     from wiki import textdiff
 
     return textdiff.word_diff(old or "", new or "")
-
-
-def can_view_record(actor: Any, record: Record) -> bool:
-    """Published and archived records are public; others only to their author and moderators."""
-    if record.status in ("published", "archived"):
-        return True
-    if permissions.has_role(actor, "moderator"):
-        return True
-    return getattr(actor, "is_authenticated", False) and record.author_id == actor.id
-
-
-def can_edit_record(actor: Any, record: Record, policy: str) -> bool:
-    """Contributors edit records like pages; drafts only by their author or moderators."""
-    if record.status in ("draft", "pending") and not can_view_record(actor, record):
-        return False
-    return permissions.can_edit_content(actor, policy)
 
 
 def update_record(
@@ -474,7 +447,7 @@ def update_record(
         changed the same fields (details: ``mine``, ``fields``).
     :raises ValidationError: ``errors`` maps field keys to French messages.
     """
-    if not can_edit_record(actor, record, policy):
+    if not permissions.can_edit_record(actor, record, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cette fiche.")))
     db.execute(select(Record.id).where(Record.id == record.id).with_for_update())
     db.refresh(record)
@@ -538,8 +511,7 @@ def set_status(db: Session, record: Record, status: str, *, actor: Any, comment:
     """
     if status not in STATUSES:
         raise ValidationError(str(_l("Statut inconnu.")))
-    own = getattr(actor, "is_authenticated", False) and record.author_id == actor.id
-    if not (permissions.has_role(actor, "moderator") or (own and status in ("draft", "pending"))):
+    if not permissions.can_set_record_status(actor, record, status):
         raise Forbidden(str(_l("Seuls les modérateurs peuvent publier ou archiver une fiche.")))
     if status == record.status:
         return
@@ -562,7 +534,7 @@ def verify_record(db: Session, record: Record, *, actor: Any, policy: str, today
 
     :raises Forbidden: the actor may not edit this record.
     """
-    if not can_edit_record(actor, record, policy) or not getattr(actor, "is_authenticated", False):
+    if not permissions.can_verify_record(actor, record, policy):
         raise Forbidden(str(_l("Connectez-vous pour confirmer qu'une fiche est à jour.")))
     record.verified_at = today or utcnow().date()
     record.revision_number += 1
@@ -579,7 +551,7 @@ def revert_record(db: Session, record: Record, number: int, *, actor: Any, polic
     """
     from wiki.revisions import get_revision
 
-    if not can_edit_record(actor, record, policy):
+    if not permissions.can_edit_record(actor, record, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cette fiche.")))
     old = get_revision(db, "record", record.id, number)
     if old is None:
@@ -618,7 +590,7 @@ def delete_record(db: Session, record: Record, *, actor: Any, comment: str = "")
 
     :raises Forbidden: the actor is not a moderator.
     """
-    if not permissions.has_role(actor, "moderator"):
+    if not permissions.can_delete_record(actor):
         raise Forbidden(str(_l("Seuls les modérateurs peuvent supprimer une fiche.")))
     record.deleted_at = record.updated_at = utcnow()
     signals.record_deleted.send(record, session=db, record=record, actor=actor, comment=comment)
@@ -627,37 +599,24 @@ def delete_record(db: Session, record: Record, *, actor: Any, comment: str = "")
 # --- who reads and who changes which values (the rule itself: wiki.records.disclosure) ---------------
 
 
-def reader(actor: Any, record: Record | None = None) -> str:
-    """Return the reader level of ``actor`` (:data:`~wiki.records.disclosure.READERS`).
-
-    ``private`` for moderators and the record's author, ``members`` for other
-    accounts, ``public`` for anonymous visitors.
-    """
-    if permissions.has_role(actor, "moderator"):
-        return "private"
-    if not getattr(actor, "is_authenticated", False):
-        return "public"
-    return "private" if record is not None and record.author_id == actor.id else "members"
-
-
 def visible_to(actor: Any, field: F.FieldDef, record: Record) -> bool:
     """Tell whether ``actor`` may read a field's value in ``record`` (a ticked consent box counts)."""
-    return disclosure(record.form).shows(field, record.data, reader(actor, record))
+    return disclosure(record.form).shows(field, record.data, permissions.reader_level(actor, record))
 
 
 def readable_fields(actor: Any, form: Form) -> list[F.FieldDef]:
     """Return the fields of a form whose values some record may show to ``actor``: the columns of lists."""
-    return disclosure(form).columns(reader(actor))
+    return disclosure(form).columns(permissions.reader_level(actor))
 
 
 def readable_values(actor: Any, record: Record) -> dict[str, Any]:
     """Return the values of ``record`` that ``actor`` may read, by field id."""
-    return disclosure(record.form).values(record.data, reader(actor, record))
+    return disclosure(record.form).values(record.data, permissions.reader_level(actor, record))
 
 
 def visible_in_history(actor: Any, field: F.FieldDef, record: Record) -> bool:
     """Tell whether ``actor`` may read a field's old values: consent opens current values only."""
-    return D.shows_always(field, reader(actor, record))
+    return D.shows_always(field, permissions.reader_level(actor, record))
 
 
 def editable_by(actor: Any, field: F.FieldDef, record: Record | None = None) -> bool:
@@ -669,8 +628,8 @@ def editable_by(actor: Any, field: F.FieldDef, record: Record | None = None) -> 
     moderators only, members-only values by accounts.
     """
     if record is None:
-        return field.visibility != "members" or reader(actor) != "public"
-    return D.shows_always(field, reader(actor, record))
+        return field.visibility != "members" or permissions.reader_level(actor) != "public"
+    return D.shows_always(field, permissions.reader_level(actor, record))
 
 
 def _consents_given(actor: Any, record: Record, data: dict[str, Any]) -> list[F.FieldDef]:
@@ -680,7 +639,7 @@ def _consents_given(actor: Any, record: Record, data: dict[str, Any]) -> list[F.
     (the record's author, moderators) may say the person agreed; anyone who
     may edit the record may untick it.
     """
-    if reader(actor, record) == "private":
+    if permissions.can_give_consent(actor, record):
         return []
     return [
         box
@@ -695,5 +654,5 @@ def _by_key(record: Record) -> dict[str, Any]:
 
 def public_values(record: Record, actor: Any) -> dict[str, Any]:
     """Return the record's values the actor may read, keyed by field key."""
-    rule, level = disclosure(record.form), reader(actor, record)
+    rule, level = disclosure(record.form), permissions.reader_level(actor, record)
     return {d.key: record.data.get(d.id) for d in rule.fields if rule.shows(d, record.data, level)}

@@ -23,6 +23,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.errors import EditConflict
 from wiki.errors import ValidationError
@@ -106,7 +107,7 @@ def listing(key: str) -> Any:
         values=values,
         labels=labels,
         display=F.display_value,
-        can_add=services.can_add_record(current_user, _policy()),
+        can_add=permissions.can_add_record(current_user, _policy()),
     )
 
 
@@ -187,7 +188,7 @@ def new(key: str) -> Any:
     """Fill a form to create a record."""
     db = get_session()
     form = services.get_form(db, key)
-    if not services.can_add_record(current_user, _policy()):
+    if not permissions.can_add_record(current_user, _policy()):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         abort(403)
@@ -248,7 +249,7 @@ def show(record_id: int) -> Any:
         display=F.display_value,
         status_labels=status_labels(),
         statuses=STATUSES,
-        can_edit=services.can_edit_record(current_user, record, _policy()),
+        can_edit=permissions.can_edit_record(current_user, record, _policy()),
         render_longtext=services.render_longtext,
     )
 
@@ -258,7 +259,7 @@ def edit(record_id: int) -> Any:
     """Edit a record; the user's input comes back on every refusal."""
     db = get_session()
     record = services.get_record(db, record_id, current_user)
-    if not services.can_edit_record(current_user, record, _policy()):
+    if not permissions.can_edit_record(current_user, record, _policy()):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         abort(403)
@@ -348,7 +349,7 @@ def history(record_id: int) -> Any:
         record=record,
         revisions=list_revisions(db, "record", record.id, limit=200),
         status_labels=status_labels(),
-        can_edit=services.can_edit_record(current_user, record, _policy()),
+        can_edit=permissions.can_edit_record(current_user, record, _policy()),
     )
 
 
@@ -373,7 +374,7 @@ def diff(record_id: int) -> Any:
     changes = [
         c
         for c in diff_snapshots(old.snapshot["data"], new_rev.snapshot["data"])
-        if c.key in visible or c.key not in known and services.can_see_removed_fields(current_user)
+        if c.key in visible or c.key not in known and permissions.can_see_removed_fields(current_user)
     ]
     labels = services.value_labels(db, record.form)
 

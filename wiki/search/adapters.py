@@ -37,6 +37,7 @@ from geodata.models import RecordZone
 from geodata.models import Zone
 from wiki import markup
 from wiki import signals
+from wiki.auth import permissions
 from wiki.auth.services import Anonymous
 from wiki.pages.models import Page
 from wiki.pages.services import page_url
@@ -48,7 +49,7 @@ from wiki.records.models import Theme
 from wiki.search.backend import MAX_BODY_CHARS
 from wiki.search.backend import Document
 
-#: Record statuses an anonymous visitor may read (``records.can_view_record``).
+#: Record statuses an anonymous visitor may read (``permissions.can_view_record``).
 PUBLIC_STATUSES: tuple[str, ...] = ("published", "archived")
 EXCERPT_CHARS = 240
 #: Objects loaded per query when indexing many.
@@ -223,7 +224,7 @@ class RecordAdapter(_Base):
             and record.form is not None
             and record.form.deleted_at is None
             and record.status in PUBLIC_STATUSES
-            and records.can_view_record(Anonymous(), record)
+            and permissions.can_view_record(Anonymous(), record)
         )
 
     def select_indexable(self) -> Select[Any]:
