@@ -25,6 +25,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki import macros
 from wiki import markup
 from wiki import signals
 from wiki import textdiff
@@ -39,7 +40,10 @@ from wiki.pages.models import Page
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRedirect
 from wiki.pages.models import PageRevision
+from wiki.pages.rendering import RenderedPage
+from wiki.pages.rendering import mark_missing_links
 from wiki.pages.rendering import render_revision
+from wiki.pages.rendering import render_text
 
 #: Slug of the page shown at ``/``.
 HOME_SLUG = "accueil"
@@ -176,6 +180,59 @@ def existing_slugs(db: Session, slugs: set[str]) -> set[str]:
 def outgoing_links(db: Session, page: Page) -> set[str]:
     """Return the slugs the current revision links to."""
     return set(db.scalars(select(PageLink.target_slug).where(PageLink.page_id == page.id)))
+
+
+@dataclass(frozen=True)
+class MacroContext:
+    """What macro renderers receive: the session and who is looking."""
+
+    db: Session
+    actor: Any
+
+
+@dataclass(frozen=True)
+class PageHTML:
+    """A page text as views show it: links to missing pages marked, macros expanded."""
+
+    body_html: str
+    toc_html: str
+    #: Accessibility warnings of the text (shown to its editor).
+    warnings: tuple[str, ...]
+
+
+def render_page(db: Session, revision: PageRevision, actor: Any) -> PageHTML:
+    """Return the HTML of a revision as ``actor`` sees it (current or old revision alike).
+
+    The Markdown rendering is cached per revision (:mod:`wiki.pages.rendering`);
+    what depends on the rest of the wiki, which linked pages exist and the
+    live lists of macros, is applied here, on every view.
+    """
+    return _finish(db, render_revision(db, revision), actor)
+
+
+def render_preview(db: Session, text: str, actor: Any) -> PageHTML:
+    """Return the HTML of unsaved text exactly as :func:`render_page` would show it once saved.
+
+    :raises ValidationError: the text cannot be rendered (too large); ``errors["body"]`` says why.
+    """
+    try:
+        rendered = render_text(text)
+    except ValueError as err:  # markup.MarkupTooLarge
+        raise ValidationError(str(err), {"body": str(err)}) from err
+    return _finish(db, rendered, actor)
+
+
+def _finish(db: Session, rendered: RenderedPage, actor: Any) -> PageHTML:
+    """Mark links to missing pages, then expand macros: the chain every shown page text goes through."""
+    missing = rendered.links - existing_slugs(db, set(rendered.links))
+    body_html = mark_missing_links(rendered.html, set(missing), str(_l("Page à créer")))
+    body_html = macros.expand(body_html, list(rendered.macros), MacroContext(db, actor))
+    return PageHTML(body_html, rendered.toc_html, rendered.warnings)
+
+
+def shows_live_data(revision: PageRevision) -> bool:
+    """Tell whether a revision embeds macros: its HTML then changes with the records, not only with pages."""
+    return bool(macros.extract(revision.body)[1])
 
 
 def last_change(db: Session) -> Any:

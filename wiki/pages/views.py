@@ -9,7 +9,6 @@ rendering.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,7 +28,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from wiki import macros
 from wiki import markup
 from wiki import textdiff
 from wiki.auth import permissions
@@ -39,9 +37,6 @@ from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.pages import attachments as files
 from wiki.pages import services
-from wiki.pages.rendering import mark_missing_links
-from wiki.pages.rendering import render_revision
-from wiki.pages.rendering import render_text
 
 bp = Blueprint("pages", __name__)
 
@@ -82,14 +77,6 @@ def _cacheable() -> bool:
     return not current_user.is_authenticated and not session.get("_flashes")
 
 
-@dataclass(frozen=True)
-class MacroContext:
-    """What macro renderers receive: the session and who is looking."""
-
-    db: Any
-    actor: Any
-
-
 def show_page(slug: str) -> Any:
     """Render a page (shared by ``/`` and ``/pages/<slug>``)."""
     db = get_session()
@@ -107,7 +94,7 @@ def show_page(slug: str) -> Any:
     assert revision is not None
     etag = None
     # Pages embedding live views (macros) change with the records: no 304.
-    if _cacheable() and not macros.extract(revision.body)[1]:
+    if _cacheable() and not services.shows_live_data(revision):
         changed = services.last_change(db)
         modified = max(revision.created_at, changed) if changed else revision.created_at
         raw = f"{revision.id}|{changed}|{page.protected}|{request.accept_languages}|{request.cookies.get('lang')}"
@@ -121,17 +108,14 @@ def show_page(slug: str) -> Any:
             response = make_response("", 304)
             response.set_etag(etag)
             return response
-    rendered = render_revision(db, revision)
-    missing = rendered.links - services.existing_slugs(db, set(rendered.links))
-    body_html = mark_missing_links(rendered.html, missing, _("Page à créer"))
-    body_html = macros.expand(body_html, list(rendered.macros), MacroContext(db, current_user))
+    shown = services.render_page(db, revision, current_user)
     response = make_response(
         render_template(
             [f"pages/show-{page.slug}.html", "pages/show.html"],
             page=page,
             revision=revision,
-            body_html=body_html,
-            toc_html=rendered.toc_html,
+            body_html=shown.body_html,
+            toc_html=shown.toc_html,
             backlinks=services.backlinks(db, page),
             can_edit=permissions.can_edit_page(current_user, page, _policy()),
         )
@@ -250,23 +234,19 @@ def edit(slug: str) -> Any:
     base_id = _int_arg("base_revision_id")
     if request.form.get("action") == "preview":
         try:
-            out = render_text(body)
-        except ValueError as err:
+            preview = services.render_preview(db, body, current_user)
+        except ValidationError as err:
             return _render_editor(
-                page, body=body, comment=comment, base_id=base_id, title=title, errors={"body": str(err)}, status=400
+                page, body=body, comment=comment, base_id=base_id, title=title, errors=err.errors, status=400
             )
-        missing = set(out.links) - services.existing_slugs(db, set(out.links))
-        preview = macros.expand(
-            mark_missing_links(out.html, missing, _("Page à créer")), list(out.macros), MacroContext(db, current_user)
-        )
         return _render_editor(
             page,
             body=body,
             comment=comment,
             base_id=base_id,
             title=title,
-            preview=preview,
-            warnings=tuple(out.warnings),
+            preview=preview.body_html,
+            warnings=preview.warnings,
         )
     max_bytes = current_app.config["MAX_PAGE_BYTES"]
     try:
@@ -369,13 +349,11 @@ def revision(slug: str, number: int) -> Any:
         return redirection
     db = get_session()
     rev = services.get_revision(db, page, number)
-    rendered = render_revision(db, rev)
-    body_html = macros.expand(rendered.html, list(rendered.macros), MacroContext(db, current_user))
     return render_template(
         "pages/revision.html",
         page=page,
         revision=rev,
-        body_html=body_html,
+        body_html=services.render_page(db, rev, current_user).body_html,
         can_edit=permissions.can_edit_page(current_user, page, _policy()),
     )
 
