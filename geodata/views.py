@@ -39,7 +39,7 @@ from wiki.db import Database
 from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.records import fields as F
-from wiki.records import services as records
+from wiki.records import form_services
 from wiki.records import taxonomy
 
 bp = Blueprint("geo", __name__)
@@ -62,7 +62,9 @@ LEAFLET_FILES = frozenset(
 
 
 def _located_forms() -> list[Any]:
-    return [f for f in records.list_forms(get_session()) if services.geometry_field(f) or services.commune_field(f)]
+    return [
+        f for f in form_services.list_forms(get_session()) if services.geometry_field(f) or services.commune_field(f)
+    ]
 
 
 def _query(forms: list[Any], *, cluster_above: int = 500) -> LayerQuery:
@@ -164,7 +166,7 @@ def map_all() -> Any:
 @bp.route("/carte/<key>")
 def map_form(key: str) -> Any:
     """The map of one form."""
-    form = records.get_form(get_session(), key)
+    form = form_services.get_form(get_session(), key)
     if form not in _located_forms():
         abort(404)
     return _map_page([form], [form], single=form)
@@ -219,7 +221,7 @@ def zone(code: str) -> Any:
     db = get_session()
     item = services.get_zone(db, code)
     by_form = services.records_in_zone(db, item)
-    forms = {f.key: f for f in records.list_forms(db)}
+    forms = {f.key: f for f in form_services.list_forms(db)}
     order = sorted(by_form, key=lambda k: (["initiative", "lieu", "evenement", "structure"] + [k]).index(k))
     located = [f for f in _located_forms() if f.key in by_form]
     layer_url = url_for("geo.layer_data", zone=item.code, calque=[f.key for f in located] or ["-"])
@@ -239,7 +241,7 @@ def zone(code: str) -> Any:
 @bp.route("/donnees/<key>.geojson")
 def export_geojson(key: str) -> Any:
     """The form's public located records as GeoJSON (RFC 7946), streamed; ``?bbox=`` and the map's filters apply."""
-    form = records.get_form(get_session(), key)
+    form = form_services.get_form(get_session(), key)
     q = _query([form])
     # A session of its own, its (deferred, read-only) transaction begun now:
     # the whole download reads one consistent snapshot, batch after batch.
@@ -306,7 +308,11 @@ def _stored(token: str) -> bytes:
 
 
 def _import_forms() -> list[Any]:
-    return [f for f in records.list_forms(get_session()) if any(d.type == "geometry" for d in records.form_fields(f))]
+    return [
+        f
+        for f in form_services.list_forms(get_session())
+        if any(d.type == "geometry" for d in form_services.form_fields(f))
+    ]
 
 
 @bp.route("/carte/importer", methods=["GET", "POST"])
@@ -339,7 +345,7 @@ def import_layer() -> Any:
         if request.form.get("mapped"):
             mapping = {
                 d.key: request.form[f"map-{d.key}"]
-                for d in records.form_fields(target)
+                for d in form_services.form_fields(target)
                 if d.type != "geometry" and request.form.get(f"map-{d.key}")
             }
         if request.form.get("action") == "confirm":
@@ -357,7 +363,7 @@ def import_layer() -> Any:
         error = err.message
     if error:
         return render_template("geo/import.html", forms=forms, step="upload", error=error), 400
-    defs = [d for d in records.form_fields(target) if d.type != "geometry"]
+    defs = [d for d in form_services.form_fields(target) if d.type != "geometry"]
     return render_template(
         "geo/import.html",
         forms=forms,

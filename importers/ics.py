@@ -27,6 +27,8 @@ from wiki.agenda.recurrence import series_keys
 from wiki.agenda.rules import RecurrenceError
 from wiki.errors import LieuditError
 from wiki.errors import ValidationError
+from wiki.records import access
+from wiki.records import form_services
 from wiki.records import services as records
 from wiki.records import taxonomy
 from wiki.records.values import FieldError
@@ -39,7 +41,7 @@ ENDLESS_CANCELLED = (f"Série entière annulée (STATUS:CANCELLED) sans fin (ni 
 
 def _field_keys(form: Any) -> dict[str, str | None]:
     """Which field of the form receives each imported value."""
-    defs = records.form_fields(form)
+    defs = form_services.form_fields(form)
 
     def pick(kinds: tuple[str, ...], keys: tuple[str, ...]) -> str | None:
         """The key of the first field of those types whose key is one of ``keys``."""
@@ -104,7 +106,7 @@ def run(db: Session, data: bytes, *, form: str | None, author: Any, dry_run: boo
                                                comment="Import iCalendar")  # fmt: skip
                 changed = True
             else:
-                submitted = {**records.public_values(existing, author), **values}
+                submitted = {**access.public_values(existing, author), **values}
                 record = existing
                 changed = records.update_record(db, existing, submitted, actor=author, policy="account",
                                                 base_revision=None, ctx=ctx, comment="Import iCalendar").changed  # fmt: skip

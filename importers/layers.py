@@ -30,6 +30,7 @@ from importers import formats
 from wiki.errors import LieuditError
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records.models import Record
@@ -58,7 +59,7 @@ AUTO_TYPES = ("text", "longtext", "url", "email", "phone", "number", "boolean")
 
 def default_mapping(form: Any, properties: list[str]) -> dict[str, str]:
     """Propose field key -> property name for the properties found in a layer."""
-    defs = services.form_fields(form)
+    defs = form_services.form_fields(form)
     present = set(properties)
     mapping: dict[str, str] = {}
     title = next((name for name in TITLE_NAMES if name in present), None)
@@ -120,11 +121,11 @@ def import_layer(
     """Import every feature of a layer as a record of ``form`` (by key, ``lieu`` by default); never commits."""
     result = LayerImport()
     try:
-        target = services.get_form(db, form or DEFAULT_FORM)
+        target = form_services.get_form(db, form or DEFAULT_FORM)
     except NotFound:
         result.error = f"formulaire inconnu : {form or DEFAULT_FORM}."
         return result
-    gfield = next((d for d in services.form_fields(target) if d.type == "geometry"), None)
+    gfield = next((d for d in form_services.form_fields(target) if d.type == "geometry"), None)
     if gfield is None:
         result.error = f"le formulaire {target.key} n'a pas de champ géométrie."
         return result
@@ -171,7 +172,7 @@ def import_layer(
         try:
             with db.begin_nested():
                 if record is not None and record.deleted_at is None:
-                    current = {d.key: record.data.get(d.id) for d in services.form_fields(target)}
+                    current = {d.key: record.data.get(d.id) for d in form_services.form_fields(target)}
                     outcome = services.update_record(
                         db,
                         record,

@@ -39,8 +39,11 @@ PURE_SIBLINGS = (
     "wiki.agenda",
     "geodata.geometry",
 )
-#: Service modules that are not named services.py: the agenda's, split by responsibility.
+#: Service modules that are not named services.py: the agenda's and the records', split by responsibility.
 SERVICES = (
+    "wiki/records/form_services.py",
+    "wiki/records/access.py",
+    "wiki/records/facets.py",
     "wiki/agenda/projection.py",
     "wiki/agenda/occurrences.py",
     "wiki/agenda/overrides.py",

@@ -16,7 +16,7 @@ from tests.importers.test_formats import CORPUS
 from tests.importers.test_formats import XXE
 from tests.importers.test_formats import format_of
 from tests.shared import DATA
-from wiki.records import services
+from wiki.records import form_services
 from wiki.records.builtin import seed_builtin
 from wiki.records.models import Record
 
@@ -32,7 +32,7 @@ def author(db):
 
 
 def count(db, form="lieu"):
-    form_id = services.get_form(db, form).id
+    form_id = form_services.get_form(db, form).id
     return db.scalar(
         select(func.count()).select_from(Record).where(Record.form_id == form_id, Record.deleted_at.is_(None))
     )
@@ -70,7 +70,7 @@ def test_reimport_updates_features_that_have_an_id(app, db, author):
 
 def test_mapping_and_geometry_kinds_of_the_target_form(app, db, author):
     data = (GEO / "umap/umap_test_upload_data.json").read_bytes()
-    preview = layers.preview(data, "geojson", services.get_form(db, "lieu"))
+    preview = layers.preview(data, "geojson", form_services.get_form(db, "lieu"))
     assert preview["mapping"]["title"] == "name" and preview["count"] == 5
     result = geo_layers.run_geojson(db, data, form="structure", author=author, dry_run=False)  # points only
     assert result.created >= 1 and any("non autorisé" in e.message for e in result.errors)

@@ -32,6 +32,8 @@ from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.pages import services as pages
 from wiki.pages.rendering import render_revision
+from wiki.records import access
+from wiki.records import form_services
 from wiki.records import queries as record_queries
 from wiki.records import services as records
 from wiki.records import taxonomy
@@ -287,13 +289,13 @@ def _form_summary(form: Any) -> dict[str, Any]:
 @bp.route("/forms")
 def forms_index() -> Response:
     """List the forms (record types)."""
-    return _json({"items": [_form_summary(f) for f in records.list_forms(get_session())]})
+    return _json({"items": [_form_summary(f) for f in form_services.list_forms(get_session())]})
 
 
 @bp.route("/forms/<key>")
 def form(key: str) -> Response:
     """A form and its field schema."""
-    found = records.get_form(get_session(), key)
+    found = form_services.get_form(get_session(), key)
     fields = [
         {
             "key": d.key,
@@ -306,7 +308,7 @@ def form(key: str) -> Response:
             "consent_field": d.consent_field,
             "options": dict(d.options),
         }
-        for d in records.form_fields(found)
+        for d in form_services.form_fields(found)
     ]
     return _json(
         _form_summary(found) | {"title_field": found.title_field, "fields": fields},
@@ -332,7 +334,7 @@ def _record_json(record: Any) -> dict[str, Any]:
         "verified_at": record.verified_at.isoformat() if record.verified_at else None,
         "created_at": _iso(record.created_at),
         "updated_at": _iso(record.updated_at),
-        "values": records.public_values(record, current_user),
+        "values": access.public_values(record, current_user),
         "api_url": url_for("api.record", record_id=record.id, _external=True),
     }
 
@@ -354,7 +356,7 @@ def _submitted_values(data: dict[str, Any], form: Any, record: Any | None) -> di
             {"values": _("Objet attendu : les valeurs par clé de champ.")},
         )
     submitted = dict(values)
-    for field in records.form_fields(form):
+    for field in form_services.form_fields(form):
         if field.type in FILE_TYPES:
             stored = record.data.get(field.id) if record is not None else None
             if stored:
@@ -368,9 +370,9 @@ def _submitted_values(data: dict[str, Any], form: Any, record: Any | None) -> di
 def form_records(key: str) -> Response:
     """Records of a form, with the same filters as the web lists."""
     db = get_session()
-    found = records.get_form(db, key)
+    found = form_services.get_form(db, key)
     filters = record_queries.parse_filters(request.args, found, current_user, per_page=50)
-    result = record_queries.list_records(db, found, filters, labels=records.value_labels(db, found))
+    result = record_queries.list_records(db, found, filters, labels=form_services.value_labels(db, found))
     facets = {
         name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
         for name, values in result.facets.items()
@@ -391,7 +393,7 @@ def form_records(key: str) -> Response:
 def form_records_post(key: str) -> Response:
     """Create a record; it waits for review or is published as in the web form."""
     db = get_session()
-    found = records.get_form(db, key)
+    found = form_services.get_form(db, key)
     data = _body()
     status = data.get("status")
     if status is not None and not isinstance(status, str):

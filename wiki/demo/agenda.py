@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from wiki.agenda import overrides
 from wiki.agenda import projection
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records.models import Record
@@ -114,7 +115,7 @@ def demo_events(today: dt.date) -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 def load_demo_agenda(db: Session, actor: Any, *, today: dt.date | None = None) -> int:
     """Create the demo events that do not exist yet, published; return how many were created."""
-    form = services.get_form(db, "evenement")
+    form = form_services.get_form(db, "evenement")
     existing = set(db.scalars(select(Record.title).where(Record.form_id == form.id, Record.deleted_at.is_(None))))
     ctx = taxonomy.cleaning_context(db)
     created = 0

@@ -25,8 +25,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki.records import form_services
 from wiki.records import models as record_models
-from wiki.records import services
 from wiki.records import taxonomy
 from wiki.revisions import Revision
 
@@ -272,7 +272,7 @@ _STRUCTURE_FIELDS = [
     _field("f_deb9ab04", "telephone", "phone", "Téléphone", "Le numéro public de la structure, pas un numéro personnel."),
 ]  # fmt: skip
 
-#: The four built-in forms, in the shape ``services.create_form`` takes.
+#: The four built-in forms, in the shape ``form_services.create_form`` takes.
 FORMS: tuple[dict[str, Any], ...] = (
     {
         "key": "initiative",
@@ -356,7 +356,7 @@ def _contact_consent(db: Session, form: record_models.Form, actor: Any) -> bool:
             field["visibility"] = "public"
         if field.get("help") == _OLD_CONTACT_HELP[field["id"]]:
             field["help"] = shipped[field["id"]]["help"]
-    return services.update_form(
+    return form_services.update_form(
         db,
         form,
         title=form.title,
@@ -410,7 +410,9 @@ def seed_builtin(db: Session, actor: Any) -> dict[str, int]:
     existing = set(db.scalars(select(record_models.Form.key)))  # deleted forms too: their key stays taken
     for form in FORMS:
         if form["key"] not in existing:
-            services.create_form(db, **form, actor=actor, builtin=True, comment="Formulaire fourni à l’installation")
+            form_services.create_form(
+                db, **form, actor=actor, builtin=True, comment="Formulaire fourni à l’installation"
+            )
             counts["forms"] += 1
     counts["upgraded_forms"] = upgrade_builtin(db, actor)
     return counts

@@ -26,11 +26,11 @@ from wiki.auth import permissions
 from wiki.caching import AppCache
 from wiki.records import fields as F
 from wiki.records.disclosure import shows_always
+from wiki.records.facets import FACET_TYPES
+from wiki.records.form_services import form_fields
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import RecordFacet
-from wiki.records.services import FACET_TYPES
-from wiki.records.services import form_fields
 
 MAX_VALUES = 20
 MAX_PER_PAGE = 200

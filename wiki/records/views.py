@@ -28,7 +28,9 @@ from wiki.db import get_session
 from wiki.errors import EditConflict
 from wiki.errors import ValidationError
 from wiki.pages import attachments as files
+from wiki.records import access
 from wiki.records import fields as F
+from wiki.records import form_services
 from wiki.records import queries
 from wiki.records import services
 from wiki.records import taxonomy
@@ -59,9 +61,9 @@ def _vocabulary() -> tuple[dict[str, list[dict[str, str]]], list[tuple[str, str]
 
 def facet_labels(form: Any) -> dict[str, dict[str, str]]:
     """Display labels of facet values, per field key (and statuses)."""
-    labels = services.value_labels(get_session(), form)
+    labels = form_services.value_labels(get_session(), form)
     labels["statut"] = status_labels()
-    for field in services.form_fields(form):
+    for field in form_services.form_fields(form):
         if field.type == "boolean":
             labels[field.key] = {"true": _("oui"), "false": _("non")}
     return labels
@@ -76,26 +78,28 @@ def status_labels() -> dict[str, str]:
 def index() -> Any:
     """List the forms of the directory."""
     db = get_session()
-    return render_template("records/index.html", forms=services.list_forms(db), counts=services.count_published(db))
+    return render_template(
+        "records/index.html", forms=form_services.list_forms(db), counts=services.count_published(db)
+    )
 
 
 @bp.route("/annuaire/<key>")
 def listing(key: str) -> Any:
     """Faceted list of a form's records (list, cards or table)."""
     db = get_session()
-    form = services.get_form(db, key)
+    form = form_services.get_form(db, key)
     view = request.args.get("vue", "liste")
     view = view if view in VIEWS else "liste"
     filters = queries.parse_filters(request.args, form, current_user)
     labels = facet_labels(form)
     result = queries.list_records(db, form, filters, labels=labels)
-    defs = services.form_fields(form)
+    defs = form_services.form_fields(form)
     columns = [
         d
-        for d in services.readable_fields(current_user, form)
+        for d in access.readable_fields(current_user, form)
         if d.type not in ("longtext", "geometry", "schedule", "file", "image")
     ][:6]
-    values = {record.id: services.readable_values(current_user, record) for record in result.records}
+    values = {record.id: access.readable_values(current_user, record) for record in result.records}
     return render_template(
         "records/list.html",
         form=form,
@@ -122,7 +126,7 @@ def _editor(
     conflict: list[str] | None = None,
 ) -> Any:
     lists, themes = _vocabulary()
-    defs = [d for d in services.form_fields(form) if services.editable_by(current_user, d, record)]
+    defs = [d for d in form_services.form_fields(form) if access.editable_by(current_user, d, record)]
     return (
         render_template(
             "records/edit.html",
@@ -135,7 +139,7 @@ def _editor(
             options={d.key: widgets.options_for(d, lists, themes) for d in defs},
             conflict=conflict,
             schedule_parts=widgets.schedule_parts,
-            privacy=widgets.privacy_notes(services.form_fields(form)),
+            privacy=widgets.privacy_notes(form_services.form_fields(form)),
         ),
         status,
     )
@@ -187,12 +191,12 @@ def _with_uploads(defs: list[F.FieldDef], record: Any) -> tuple[Any, list[Any]]:
 def new(key: str) -> Any:
     """Fill a form to create a record."""
     db = get_session()
-    form = services.get_form(db, key)
+    form = form_services.get_form(db, key)
     if not permissions.can_add_record(current_user, _policy()):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         abort(403)
-    defs = services.form_fields(form)
+    defs = form_services.form_fields(form)
     if request.method == "GET":
         prefill = {d.key: request.args.get(d.key, "") for d in defs if d.type in ("text", "zone", "choice", "geometry")}
         return _editor(form, None, prefill)
@@ -233,7 +237,7 @@ def show(record_id: int) -> Any:
     db = get_session()
     record = services.get_record(db, record_id, current_user)
     lists, themes = _vocabulary()
-    defs = [d for d in services.form_fields(record.form) if services.visible_to(current_user, d, record)]
+    defs = [d for d in form_services.form_fields(record.form) if access.visible_to(current_user, d, record)]
     texts = {}
     for d in defs:
         if d.type in ("choice", "multichoice", "theme"):
@@ -263,7 +267,7 @@ def edit(record_id: int) -> Any:
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         abort(403)
-    defs = services.form_fields(record.form)
+    defs = form_services.form_fields(record.form)
     if request.method == "GET":
         return _editor(record.form, record, widgets.initial_values(defs, record.data), base=record.revision_number)
     raw_base = request.form.get("base_revision", "")
@@ -316,8 +320,8 @@ def file(record_id: int, file_id: int, name: str) -> Any:
     item = files.get_record_attachment(db, file_id, record.id)
     visible = {
         value.get("attachment_id")
-        for d in services.form_fields(record.form)
-        if d.type in ("file", "image") and services.visible_to(current_user, d, record)
+        for d in form_services.form_fields(record.form)
+        if d.type in ("file", "image") and access.visible_to(current_user, d, record)
         for value in [record.data.get(d.id)]
         if isinstance(value, dict)
     }
@@ -368,15 +372,15 @@ def diff(record_id: int) -> Any:
     old, new_rev = get_revision(db, "record", record.id, old_no), get_revision(db, "record", record.id, new_no)
     if old is None or new_rev is None:
         abort(404)
-    defs = services.form_fields(record.form)
-    visible = {d.id: d for d in defs if services.visible_in_history(current_user, d, record)}
+    defs = form_services.form_fields(record.form)
+    visible = {d.id: d for d in defs if access.visible_in_history(current_user, d, record)}
     known = {d.id for d in defs}
     changes = [
         c
         for c in diff_snapshots(old.snapshot["data"], new_rev.snapshot["data"])
         if c.key in visible or c.key not in known and permissions.can_see_removed_fields(current_user)
     ]
-    labels = services.value_labels(db, record.form)
+    labels = form_services.value_labels(db, record.form)
 
     def shown(field: F.FieldDef, value: Any) -> str:
         """A value as people read it: choice and theme labels, French formats."""

@@ -41,8 +41,9 @@ from wiki.auth import permissions
 from wiki.auth.services import Anonymous
 from wiki.pages.models import Page
 from wiki.pages.services import page_url
+from wiki.records import access
 from wiki.records import fields as F
-from wiki.records import services as records
+from wiki.records import form_services
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import Theme
@@ -239,7 +240,7 @@ class RecordAdapter(_Base):
     def public_fields(self, record: Record) -> list[F.FieldDef]:
         """The fields whose values in this record an anonymous visitor may read."""
         anonymous = Anonymous()
-        return [d for d in records.form_fields(record.form) if records.visible_to(anonymous, d, record)]
+        return [d for d in form_services.form_fields(record.form) if access.visible_to(anonymous, d, record)]
 
     def to_document(self, record: Record) -> Document:
         """Public values as text (with theme labels and synonyms), themes and zones as facets."""
@@ -251,7 +252,7 @@ class RecordAdapter(_Base):
         zones = [v for d in public if d.type == "zone" for v in _listed(record.data.get(d.id))]
         zones += [code for code in _located_in(object_session(record), record.id) if code not in zones]
         words = _theme_words(object_session(record))
-        text = F.search_text(records.form_fields(form), record.data, visibility="public")
+        text = F.search_text(form_services.form_fields(form), record.data, visibility="public")
         extra = " ".join(words.get(key, "") for key in themes)
         body = "\n".join(part for part in (form.title, text, extra) if part)
         return Document(

@@ -18,6 +18,7 @@ from wiki.api.views import openapi_path
 from wiki.auth import tokens
 from wiki.demo import seed
 from wiki.pages import services as pages
+from wiki.records import form_services
 from wiki.records import services as records
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -159,9 +160,9 @@ def test_real_answers_match_the_document(contract, db):
         "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=4",
         "timezone": "Europe/Paris",
     }
-    event = records.create_record(db, records.get_form(db, "evenement"), {"title": "Marché", "horaire": market},
+    event = records.create_record(db, form_services.get_form(db, "evenement"), {"title": "Marché", "horaire": market},
                                   actor=writer, policy="account")  # fmt: skip
-    records.create_record(db, records.get_form(db, "evenement"), {"title": "Foire", "horaire": {"start": "2026-11-11", "all_day": True}},
+    records.create_record(db, form_services.get_form(db, "evenement"), {"title": "Foire", "horaire": {"start": "2026-11-11", "all_day": True}},
                           actor=writer, policy="account")  # fmt: skip
     db.commit()
     listed = call("GET", "/api/v1/events?start=2026-11-01&end=2026-12-01&limit=3").json

@@ -296,10 +296,11 @@ LINKS = 'Voir [[Redon]] et [[Nulle part]].\n\n{{inconnue form="a"}}\n'
 
 def _directory(db):
     """A form with one published record, for the ``{{liste}}`` macro."""
+    from wiki.records import form_services
     from wiki.records import services as records
 
     moderator = make_user(db, "Modo", role="moderator")
-    form = records.create_form(
+    form = form_services.create_form(
         db,
         key="lieu",
         title="Lieux",

@@ -29,6 +29,7 @@ from wiki.portability import dumping
 from wiki.portability import loading
 from wiki.portability import rows
 from wiki.portability import settings as carried
+from wiki.records import form_services
 from wiki.records import services as records
 
 
@@ -72,7 +73,7 @@ def fill(app) -> None:
         )
         gone = make_page(db, "À supprimer", actor=alix)
         pages.delete_page(db, gone, actor=modo)
-        form = records.get_form(db, "initiative")
+        form = form_services.get_form(db, "initiative")
         values = {
             "title": "Épicerie solidaire",
             "resume": "Des produits locaux.",
@@ -388,7 +389,7 @@ def test_public_dump_holds_a_personal_value_only_while_its_consent_box_is_ticked
     try:
         seed(db)
         author = demo_author(db)
-        form = records.get_form(db, "initiative")
+        form = form_services.get_form(db, "initiative")
         base = {
             "title": "Atelier vélo",
             "resume": "Réparer ensemble.",
