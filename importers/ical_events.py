@@ -30,10 +30,10 @@ import icalendar
 
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.rules import validate_rrule
+from wiki.records.contacts import clean_url
+from wiki.records.schedules import clean_schedule
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
-from wiki.records.values import clean_schedule
-from wiki.records.values import clean_url
 from wiki.records.values import get_zone
 
 MAX_BYTES = 10_000_000

@@ -31,9 +31,9 @@ from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.records import services as records
 from wiki.records.models import Record
+from wiki.records.schedules import clean_schedule
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
-from wiki.records.values import clean_schedule
 
 OVERRIDE_KEYS = ("start", "end", "title", "description", "location", "status")
 

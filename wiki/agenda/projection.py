@@ -37,8 +37,8 @@ from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records.models import Form
 from wiki.records.models import Record
+from wiki.records.schedules import format_schedule
 from wiki.records.values import FieldError
-from wiki.records.values import format_schedule
 
 INDEX_PAST = dt.timedelta(days=366)
 INDEX_FUTURE = dt.timedelta(days=366)

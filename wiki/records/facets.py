@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki.records import disclosure as D
+from wiki.records import display
 from wiki.records import fields as F
 from wiki.records.models import Form
 from wiki.records.models import Record
@@ -40,7 +41,7 @@ def refresh_record(db: Session, record: Record, defs: list[F.FieldDef]) -> None:
     db.add_all(RecordFacet(record_id=record.id, field_id=f, value=v) for f, v in sorted(rows))
     # Stored folded (no case, no accents) so the list's text filter matches
     # "numerique" and "Numérique" alike with a plain substring test.
-    record.search_text = F.fold(F.search_text(defs, record.data))
+    record.search_text = F.fold(display.search_text(defs, record.data))
 
 
 def refresh_form(db: Session, form: Form, defs: list[F.FieldDef]) -> None:

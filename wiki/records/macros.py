@@ -18,6 +18,7 @@ from flask import url_for
 from wiki import macros
 from wiki.auth import permissions
 from wiki.records import access
+from wiki.records import display
 from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records import queries
@@ -81,7 +82,7 @@ def _list(call: macros.MacroCall, context: Any, view: str) -> str:
         columns=defs,
         values=values,
         labels=labels,
-        display=F.display_value,
+        display=display.display_value,
         more=more,
         heading=call.params.get("titre", ""),
     )

@@ -29,6 +29,7 @@ from wiki.errors import EditConflict
 from wiki.errors import ValidationError
 from wiki.pages import attachments as files
 from wiki.records import access
+from wiki.records import display
 from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records import queries
@@ -110,7 +111,7 @@ def listing(key: str) -> Any:
         columns=columns,
         values=values,
         labels=labels,
-        display=F.display_value,
+        display=display.display_value,
         can_add=permissions.can_add_record(current_user, _policy()),
     )
 
@@ -250,7 +251,7 @@ def show(record_id: int) -> Any:
         form=record.form,
         defs=defs,
         texts=texts,
-        display=F.display_value,
+        display=display.display_value,
         status_labels=status_labels(),
         statuses=STATUSES,
         can_edit=permissions.can_edit_record(current_user, record, _policy()),
@@ -387,7 +388,7 @@ def diff(record_id: int) -> Any:
         names = labels.get(field.key)
         if names is not None and value not in (None, "", []):
             return ", ".join(names.get(v, v) for v in (value if isinstance(value, list) else [value]))
-        return F.display_value(field, value)
+        return display.display_value(field, value)
 
     return render_template(
         "records/diff.html",

@@ -42,6 +42,7 @@ from wiki.auth.services import Anonymous
 from wiki.pages.models import Page
 from wiki.pages.services import page_url
 from wiki.records import access
+from wiki.records import display
 from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records.models import Form
@@ -252,7 +253,7 @@ class RecordAdapter(_Base):
         zones = [v for d in public if d.type == "zone" for v in _listed(record.data.get(d.id))]
         zones += [code for code in _located_in(object_session(record), record.id) if code not in zones]
         words = _theme_words(object_session(record))
-        text = F.search_text(form_services.form_fields(form), record.data, visibility="public")
+        text = display.search_text(form_services.form_fields(form), record.data, visibility="public")
         extra = " ".join(words.get(key, "") for key in themes)
         body = "\n".join(part for part in (form.title, text, extra) if part)
         return Document(
