@@ -53,8 +53,10 @@ PURE_SIBLINGS = (
     "wiki.agenda",
     "geodata.geometry",
 )
-#: Service modules that are not named services.py: the agenda's and the records', split by responsibility.
+#: Service modules that are not named services.py: the agenda's, the records' and the pages', split by responsibility.
 SERVICES = (
+    "wiki/pages/saving.py",
+    "wiki/pages/moderation.py",
     "wiki/records/form_services.py",
     "wiki/records/access.py",
     "wiki/records/facets.py",

@@ -36,6 +36,7 @@ from wiki.errors import EditConflict
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.pages import attachments as files
+from wiki.pages import moderation
 from wiki.pages import services
 
 bp = Blueprint("pages", __name__)
@@ -430,7 +431,7 @@ def delete(slug: str) -> Any:
         abort(403)
     if request.method == "POST":
         db = get_session()
-        services.delete_page(db, page, actor=current_user, comment=request.form.get("comment", ""))
+        moderation.delete_page(db, page, actor=current_user, comment=request.form.get("comment", ""))
         db.commit()
         flash(_("Page supprimée. Elle peut être restaurée depuis la liste des pages."), "success")
         return redirect(url_for("pages.index"))
@@ -444,7 +445,7 @@ def restore(slug: str) -> Any:
     if redirection:
         return redirection
     db = get_session()
-    services.restore_page(db, page, actor=current_user)
+    moderation.restore_page(db, page, actor=current_user)
     db.commit()
     flash(_("Page restaurée."), "success")
     return redirect(url_for("pages.show", slug=page.slug))
@@ -458,7 +459,7 @@ def protect(slug: str) -> Any:
         return redirection
     db = get_session()
     protected = request.form.get("protected") == "1"
-    services.protect_page(db, page, protected, actor=current_user)
+    moderation.protect_page(db, page, protected, actor=current_user)
     db.commit()
     flash(
         _("Page protégée : seuls les modérateurs peuvent la modifier.") if protected else _("Protection levée."),

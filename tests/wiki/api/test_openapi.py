@@ -17,7 +17,7 @@ from tests.factories import make_user
 from wiki.api.views import openapi_path
 from wiki.auth import tokens
 from wiki.demo import seed
-from wiki.pages import services as pages
+from wiki.pages import moderation
 from wiki.records import form_services
 from wiki.records import services as records
 
@@ -97,7 +97,7 @@ def test_real_answers_match_the_document(contract, db):
     mod = {"Authorization": "Bearer " + tokens.create_token(db, moderator, "t").secret}
     page = make_page(db, "Accueil", 'Bienvenue [[Ailleurs]] {{liste form="initiative"}}\n', actor=writer)
     gone = make_page(db, "Ancienne")
-    pages.delete_page(db, gone, actor=moderator)
+    moderation.delete_page(db, gone, actor=moderator)
     db.commit()
     call = contract.call
 

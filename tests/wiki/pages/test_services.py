@@ -13,6 +13,7 @@ from wiki.errors import Forbidden
 from wiki.errors import Gone
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.pages import moderation
 from wiki.pages import services
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRevision
@@ -198,8 +199,8 @@ def test_policies_and_protection(db):
     with pytest.raises(Forbidden):
         services.save_page(db, page, body="x", comment="", actor=contributor, base_revision_id=base, policy="readonly")
     with pytest.raises(Forbidden):
-        services.protect_page(db, page, True, actor=contributor)
-    services.protect_page(db, page, True, actor=moderator)
+        moderation.protect_page(db, page, True, actor=contributor)
+    moderation.protect_page(db, page, True, actor=moderator)
     with pytest.raises(Forbidden):
         services.save_page(db, page, body="x", comment="", actor=contributor, base_revision_id=base, policy="account")
     assert services.save_page(
@@ -247,13 +248,13 @@ def test_delete_and_restore(db):
     contributor = make_user(db, "Contrib")
     moderator = make_user(db, "Modo", role="moderator")
     with pytest.raises(Forbidden):
-        services.delete_page(db, page, actor=contributor)
-    services.delete_page(db, page, actor=moderator, comment="doublon")
+        moderation.delete_page(db, page, actor=contributor)
+    moderation.delete_page(db, page, actor=moderator, comment="doublon")
     with pytest.raises(Gone):
         services.get_page(db, page.slug, contributor)
     assert services.get_page(db, page.slug, moderator) is page
     assert page not in services.list_pages(db)[0]
-    services.restore_page(db, page, actor=moderator)
+    moderation.restore_page(db, page, actor=moderator)
     assert services.get_page(db, page.slug, contributor) is page
 
 

@@ -23,6 +23,7 @@ from wiki.auth.models import User
 from wiki.db import Database
 from wiki.demo import load_demo
 from wiki.pages import attachments
+from wiki.pages import moderation
 from wiki.pages import services as pages
 from wiki.portability import archive
 from wiki.portability import dumping
@@ -72,7 +73,7 @@ def fill(app) -> None:
             max_pixels=10**6,
         )
         gone = make_page(db, "À supprimer", actor=alix)
-        pages.delete_page(db, gone, actor=modo)
+        moderation.delete_page(db, gone, actor=modo)
         form = form_services.get_form(db, "initiative")
         values = {
             "title": "Épicerie solidaire",

@@ -8,7 +8,7 @@ from tests.factories import make_page
 from tests.factories import make_user
 from wiki.auth.services import Anonymous
 from wiki.db import utcnow
-from wiki.pages import services as pages
+from wiki.pages import moderation
 from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
@@ -118,7 +118,7 @@ def test_page_documents(db, moderator):
         "**" not in doc["body"] and "[[" not in doc["body"] and "code()" not in doc["body"] and "samedi" in doc["body"]
     )
     assert doc["excerpt"] and len(doc["excerpt"]) <= adapters.EXCERPT_CHARS
-    pages.delete_page(db, page, actor=moderator)
+    moderation.delete_page(db, page, actor=moderator)
     assert adapters.to_document(page) is None and ADAPTERS["page"].all_ids(db) == set()
 
 

@@ -12,6 +12,7 @@ import pytest
 from tests.factories import make_page
 from tests.factories import make_user
 from wiki.db import Database
+from wiki.pages import moderation
 from wiki.pages import services as pages
 from wiki.records import form_services
 from wiki.records import services
@@ -83,10 +84,10 @@ def test_rolled_back_changes_are_not_indexed(db, search):
 def test_deleted_pages_leave_and_restored_ones_return(db, search, moderator):
     page = make_page(db, "Jardin partagé")
     db.commit()
-    pages.delete_page(db, page, actor=moderator)
+    moderation.delete_page(db, page, actor=moderator)
     db.commit()
     assert found(search, "jardin") == set()
-    pages.restore_page(db, page, actor=moderator)
+    moderation.restore_page(db, page, actor=moderator)
     db.commit()
     assert found(search, "jardin") == {f"page:{page.id}"}
 

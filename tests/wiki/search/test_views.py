@@ -202,9 +202,9 @@ def test_a_saved_page_is_found_and_a_deleted_one_is_not(client, db, moderator):
     page = make_page(db, "Lavoir du bourg", "Restauré par les bénévoles.\n")
     db.commit()
     assert titles(api(client, q="lavoirs")) == {"Lavoir du bourg"}
-    from wiki.pages import services as pages
+    from wiki.pages import moderation
 
-    pages.delete_page(db, page, actor=moderator)
+    moderation.delete_page(db, page, actor=moderator)
     db.commit()
     assert api(client, q="lavoir")["total"] == 0
 
