@@ -60,6 +60,7 @@ SERVICES = (
     "wiki/records/form_services.py",
     "wiki/records/access.py",
     "wiki/records/facets.py",
+    "wiki/records/seeding.py",
     "wiki/agenda/projection.py",
     "wiki/agenda/occurrences.py",
     "wiki/agenda/overrides.py",

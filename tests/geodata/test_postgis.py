@@ -31,7 +31,7 @@ from wiki import migrate
 from wiki.db import Database
 from wiki.records import form_services
 from wiki.records import services
-from wiki.records.builtin import seed_builtin
+from wiki.records.seeding import seed_builtin
 
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 

@@ -17,8 +17,8 @@ from tests.importers.test_formats import XXE
 from tests.importers.test_formats import format_of
 from tests.shared import DATA
 from wiki.records import form_services
-from wiki.records.builtin import seed_builtin
 from wiki.records.models import Record
+from wiki.records.seeding import seed_builtin
 
 GEO = DATA / "geodata"
 

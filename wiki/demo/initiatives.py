@@ -24,8 +24,8 @@ from wiki.errors import NotFound
 from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
-from wiki.records.builtin import seed_builtin
 from wiki.records.models import Record
+from wiki.records.seeding import seed_builtin
 
 GUIDE_2022 = "Guide « Smart village », Réseau rural national / ADRETS, 2022"
 RECUEIL_2018 = "Recueil « L’impact des usages du numérique sur le développement rural », Réseau rural national, 2018"

@@ -19,6 +19,7 @@ from wiki.records import builtin
 from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records import models as M
+from wiki.records import seeding
 from wiki.records import services as svc
 from wiki.records import taxonomy
 from wiki.revisions import list_revisions
@@ -166,9 +167,9 @@ def _count(db, model) -> int:
 
 def test_seeding_twice_is_idempotent(db):
     actor = demo_author(db)
-    assert builtin.seed_builtin(db, actor) == {"themes": 19, "choice_lists": 7, "forms": 4, "upgraded_forms": 0}
+    assert seeding.seed_builtin(db, actor) == {"themes": 19, "choice_lists": 7, "forms": 4, "upgraded_forms": 0}
     db.commit()
-    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
+    assert seeding.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
     db.commit()
     assert (_count(db, M.Theme), _count(db, M.ChoiceList), _count(db, M.Form)) == (19, 7, 4)
     for spec in builtin.FORMS:
@@ -180,12 +181,12 @@ def test_seeding_twice_is_idempotent(db):
 
 def test_seeding_never_overwrites_what_administrators_changed(db):
     actor = demo_author(db)
-    builtin.seed_builtin(db, actor)
+    seeding.seed_builtin(db, actor)
     form = form_services.get_form(db, "lieu")
     form_services.update_form(db, form, title="Lieux utiles", fields=form.fields[:3], actor=actor)
     taxonomy.save_theme(db, key="mobilite", label="Se déplacer", synonyms=["bouger"], actor=actor)
     db.commit()
-    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
+    assert seeding.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
     db.commit()
     form = form_services.get_form(db, "lieu")
     assert form.title == "Lieux utiles" and len(form.fields) == 3 and form.revision_number == 2
@@ -194,7 +195,7 @@ def test_seeding_never_overwrites_what_administrators_changed(db):
 
 
 def test_theme_synonyms_resolve_through_the_cleaning_context(db):
-    builtin.seed_builtin(db, demo_author(db))
+    seeding.seed_builtin(db, demo_author(db))
     ctx = taxonomy.cleaning_context(db)
     themes = next(d for d in form_services.form_fields(form_services.get_form(db, "initiative")) if d.key == "themes")
     cases = {
@@ -276,9 +277,9 @@ def _as_installed_before_consent() -> list[dict]:
     fields = []
     for field in builtin.FORMS[0]["fields"]:
         field = dict(field)
-        if field["id"] in builtin._OLD_CONTACT_HELP:
+        if field["id"] in seeding._OLD_CONTACT_HELP:
             del field["consent_field"]
-            field |= {"visibility": "private", "help": builtin._OLD_CONTACT_HELP[field["id"]]}
+            field |= {"visibility": "private", "help": seeding._OLD_CONTACT_HELP[field["id"]]}
         fields.append(field)
     return fields
 
@@ -310,7 +311,7 @@ def test_an_old_initiative_form_is_upgraded_once_through_the_services(db, old_in
     actor, form, yes, no = old_install
     assert {d.visibility for d in _contacts(form).values()} == {"private"}
     assert "contact_email" not in access.public_values(yes, Anonymous())
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 1
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 1
     db.commit()
     contacts = _contacts(form)
     assert {(d.visibility, d.consent_field) for d in contacts.values()} == {("public", "contact_consentement")}
@@ -324,13 +325,13 @@ def test_an_old_initiative_form_is_upgraded_once_through_the_services(db, old_in
     assert access.public_values(yes, Anonymous())["contact_email"] == "jeanne@exemple.fr"
     assert "contact_email" not in access.public_values(no, Anonymous())
     assert "jeanne@exemple.fr" in yes.search_text and "jeanne@exemple.fr" not in no.search_text  # records re-indexed
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 0
     assert form.revision_number == 2
 
 
 def test_an_upgrade_undone_by_the_administrators_is_never_applied_again(db, old_install):
     actor, form, _, _ = old_install
-    builtin.seed_builtin(db, actor)
+    seeding.seed_builtin(db, actor)
     form_services.update_form(
         db,
         form,
@@ -340,7 +341,7 @@ def test_an_upgrade_undone_by_the_administrators_is_never_applied_again(db, old_
         comment="Nous publions autrement",
     )
     db.commit()
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 0
     assert {(d.visibility, d.consent_field) for d in _contacts(form).values()} == {("private", None)}
 
 
@@ -350,7 +351,7 @@ def test_the_upgrade_leaves_alone_what_administrators_changed(db, old_install):
               for f in form.fields]  # fmt: skip
     form_services.update_form(db, form, title="Initiatives du pays", fields=fields, actor=actor)
     db.commit()
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 1
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 1
     contacts = _contacts(form)
     assert (
         contacts["contact_email"].personal,
@@ -367,5 +368,5 @@ def test_no_upgrade_without_the_consent_box(db, old_install):
         db, form, title=form.title, fields=[f for f in form.fields if f["key"] != "contact_consentement"], actor=actor
     )
     db.commit()
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 0
     assert {d.consent_field for d in _contacts(form).values()} == {None}
