@@ -16,8 +16,11 @@ from wiki.auth import permissions
 from wiki.records import disclosure as D
 from wiki.records import fields as F
 from wiki.records.form_services import disclosure
+from wiki.records.form_services import form_fields
 from wiki.records.models import Form
 from wiki.records.models import Record
+from wiki.revisions import Change
+from wiki.revisions import diff_snapshots
 
 
 def visible_to(actor: Any, field: F.FieldDef, record: Record) -> bool:
@@ -38,6 +41,25 @@ def readable_values(actor: Any, record: Record) -> dict[str, Any]:
 def visible_in_history(actor: Any, field: F.FieldDef, record: Record) -> bool:
     """Tell whether ``actor`` may read a field's old values: consent opens current values only."""
     return D.shows_always(field, permissions.reader_level(actor, record))
+
+
+def history_changes(
+    actor: Any, record: Record, old: dict[str, Any], new: dict[str, Any]
+) -> tuple[dict[str, F.FieldDef], list[Change]]:
+    """Return the fields whose old values ``actor`` may read (by id) and the changes between two snapshots it may see.
+
+    Values of fields removed from the form since show to who may see them
+    (:func:`wiki.auth.permissions.can_see_removed_fields`).
+    """
+    defs = form_fields(record.form)
+    visible = {d.id: d for d in defs if visible_in_history(actor, d, record)}
+    known = {d.id for d in defs}
+    changes = [
+        change
+        for change in diff_snapshots(old, new)
+        if change.key in visible or change.key not in known and permissions.can_see_removed_fields(actor)
+    ]
+    return visible, changes
 
 
 def editable_by(actor: Any, field: F.FieldDef, record: Record | None = None) -> bool:

@@ -35,7 +35,6 @@ from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records import widgets
 from wiki.records.models import STATUSES
-from wiki.revisions import diff_snapshots
 from wiki.revisions import get_revision
 from wiki.revisions import list_revisions
 
@@ -204,14 +203,7 @@ def diff(record_id: int) -> Any:
     old, new_rev = get_revision(db, "record", record.id, old_no), get_revision(db, "record", record.id, new_no)
     if old is None or new_rev is None:
         abort(404)
-    defs = form_services.form_fields(record.form)
-    visible = {d.id: d for d in defs if access.visible_in_history(current_user, d, record)}
-    known = {d.id for d in defs}
-    changes = [
-        c
-        for c in diff_snapshots(old.snapshot["data"], new_rev.snapshot["data"])
-        if c.key in visible or c.key not in known and permissions.can_see_removed_fields(current_user)
-    ]
+    visible, changes = access.history_changes(current_user, record, old.snapshot["data"], new_rev.snapshot["data"])
     labels = form_services.value_labels(db, record.form)
 
     def shown(field: F.FieldDef, value: Any) -> str:
