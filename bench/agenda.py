@@ -132,6 +132,7 @@ def populate(app: Any, count: int, recurring: int) -> float:
     from wiki.db import Database
     from wiki.demo import demo_author
     from wiki.demo import seed
+    from wiki.records import form_services
     from wiki.records import services
     from wiki.records import taxonomy
 
@@ -144,7 +145,7 @@ def populate(app: Any, count: int, recurring: int) -> float:
         db = Database.new_session()
         seed(db)
         author = demo_author(db)
-        form = services.get_form(db, "evenement")
+        form = form_services.get_form(db, "evenement")
         ctx = taxonomy.cleaning_context(db)
         which = set(rng.sample(range(count), recurring))
         for n in range(count):

@@ -128,7 +128,7 @@ def load(app: Any, points: int) -> dict[str, float]:
     from wiki.db import utcnow
     from wiki.demo import demo_author
     from wiki.demo import seed
-    from wiki.records import services
+    from wiki.records import form_services
     from wiki.records.models import Record
 
     figures: dict[str, float] = {}
@@ -145,7 +145,7 @@ def load(app: Any, points: int) -> dict[str, float]:
         db.commit()
         figures["zones"] = result.created
         figures["zone_import_s"] = time.perf_counter() - began
-        form = services.get_form(db, "lieu")
+        form = form_services.get_form(db, "lieu")
         rng = random.Random(7)
         now = utcnow()
         west, south, east, north = EXTENT

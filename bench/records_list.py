@@ -404,6 +404,7 @@ def populate(app: Any, count: int, backend: str) -> dict[str, Any]:
     from wiki.db import Database
     from wiki.demo import demo_author
     from wiki.demo import seed
+    from wiki.records import form_services
     from wiki.records import services
     from wiki.records import taxonomy
     from wiki.records.models import Record
@@ -417,7 +418,7 @@ def populate(app: Any, count: int, backend: str) -> dict[str, Any]:
             seed(db)
             db.commit()
             author = demo_author(db)
-            form = services.get_form(db, "initiative")
+            form = form_services.get_form(db, "initiative")
             ctx = taxonomy.cleaning_context(db)
             t0 = time.perf_counter()
             text_bytes = 0
@@ -437,7 +438,7 @@ def populate(app: Any, count: int, backend: str) -> dict[str, Any]:
                 if n % BATCH == 0 or n == count:
                     db.commit()
                     db.expunge_all()
-                    form = services.get_form(db, "initiative")
+                    form = form_services.get_form(db, "initiative")
                     author = demo_author(db)
                 if n % 2000 == 0:
                     print(f"  {n} records, {n / (time.perf_counter() - t0):.0f} records/s", flush=True)
@@ -600,13 +601,13 @@ def time_list_records(app: Any, url: str, warmup: int, requests: int) -> dict[st
     from flask_login import current_user
 
     from wiki.db import get_session
+    from wiki.records import form_services
     from wiki.records import queries
-    from wiki.records import services
     from wiki.records.views import facet_labels
 
     with app.test_request_context(url):
         db = get_session()
-        form = services.get_form(db, "initiative")
+        form = form_services.get_form(db, "initiative")
         filters = queries.parse_filters(request.args, form, current_user)
         labels = facet_labels(form)
         for _ in range(warmup):
@@ -618,7 +619,7 @@ def time_list_records(app: Any, url: str, warmup: int, requests: int) -> dict[st
             samples.append((time.perf_counter() - t0) * 1000)
             db.rollback()  # like a new request: fresh transaction, empty identity map
             db.expunge_all()
-            form = services.get_form(db, "initiative")
+            form = form_services.get_form(db, "initiative")
         return {**summarize(samples), "total": result.total}
 
 

@@ -177,7 +177,7 @@ def load(app: Any, count: int) -> float:
     from wiki.db import Database
     from wiki.pages.models import Page
     from wiki.pages.models import PageRevision
-    from wiki.records import services as records
+    from wiki.records import form_services
     from wiki.records import taxonomy
     from wiki.records.models import Record
 
@@ -185,8 +185,8 @@ def load(app: Any, count: int) -> float:
     rng = random.Random(7)
     engine = Database.engine(app)
     session = Database.new_session(app)
-    form = records.get_form(session, "initiative")
-    defs = records.form_fields(form)
+    form = form_services.get_form(session, "initiative")
+    defs = form_services.form_fields(form)
     by_type = {d.type: d for d in reversed(defs)}
     title_def = next(d for d in defs if d.key == form.title_field)
     text_def = by_type.get("longtext") or by_type["text"]

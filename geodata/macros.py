@@ -17,7 +17,7 @@ from flask import url_for
 from geodata import services
 from wiki import macros
 from wiki.records import fields as F
-from wiki.records import services as records
+from wiki.records import form_services
 from wiki.records import taxonomy
 
 PARAMS = frozenset({"form", "theme", "zone", "titre"})
@@ -29,7 +29,7 @@ def render_carte(call: macros.MacroCall, context: Any) -> str:
     key = call.params.get("form", "")
     if key:
         try:
-            form = records.get_form(context.db, key)
+            form = form_services.get_form(context.db, key)
         except Exception as err:  # NotFound: say it in the page, not as a 404
             raise ValueError(f"Formulaire inconnu : {key}.") from err
         if not (services.geometry_field(form) or services.commune_field(form)):

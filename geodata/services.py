@@ -51,13 +51,13 @@ from wiki.caching import AppCache
 from wiki.db import utcnow
 from wiki.errors import NotFound
 from wiki.records import fields as F
+from wiki.records.access import public_values
 from wiki.records.disclosure import shows_always
+from wiki.records.form_services import disclosure
+from wiki.records.form_services import form_fields
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import RecordFacet
-from wiki.records.services import disclosure
-from wiki.records.services import form_fields
-from wiki.records.services import public_values
 
 #: Statuses shown on the public map.
 PUBLIC_STATUSES = ("published", "archived")

@@ -28,11 +28,12 @@ from flask_login import current_user
 import geodata.geometry as geo
 from geodata import services
 from geodata.services import LayerQuery
+from wiki.auth import permissions
 from wiki.db import Database
 from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.records import fields as F
-from wiki.records import services as records
+from wiki.records import form_services
 from wiki.records import taxonomy
 
 bp = Blueprint("geo", __name__)
@@ -54,7 +55,9 @@ LEAFLET_FILES = frozenset(
 
 
 def _located_forms() -> list[Any]:
-    return [f for f in records.list_forms(get_session()) if services.geometry_field(f) or services.commune_field(f)]
+    return [
+        f for f in form_services.list_forms(get_session()) if services.geometry_field(f) or services.commune_field(f)
+    ]
 
 
 def _query(forms: list[Any], *, cluster_above: int = 500) -> LayerQuery:
@@ -114,7 +117,7 @@ def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> s
     themes = taxonomy.list_themes(db)
     addable = (
         [f for f in selected if services.geometry_field(f)]
-        if records.can_add_record(current_user, current_app.config["EDIT_POLICY"])
+        if permissions.can_add_record(current_user, current_app.config["EDIT_POLICY"])
         else []
     )
     pager = {
@@ -156,7 +159,7 @@ def map_all() -> Any:
 @bp.route("/carte/<key>")
 def map_form(key: str) -> Any:
     """The map of one form."""
-    form = records.get_form(get_session(), key)
+    form = form_services.get_form(get_session(), key)
     if form not in _located_forms():
         abort(404)
     return _map_page([form], [form], single=form)
@@ -211,7 +214,7 @@ def zone(code: str) -> Any:
     db = get_session()
     item = services.get_zone(db, code)
     by_form = services.records_in_zone(db, item)
-    forms = {f.key: f for f in records.list_forms(db)}
+    forms = {f.key: f for f in form_services.list_forms(db)}
     order = sorted(by_form, key=lambda k: (["initiative", "lieu", "evenement", "structure"] + [k]).index(k))
     located = [f for f in _located_forms() if f.key in by_form]
     layer_url = url_for("geo.layer_data", zone=item.code, calque=[f.key for f in located] or ["-"])
@@ -231,7 +234,7 @@ def zone(code: str) -> Any:
 @bp.route("/donnees/<key>.geojson")
 def export_geojson(key: str) -> Any:
     """The form's public located records as GeoJSON (RFC 7946), streamed; ``?bbox=`` and the map's filters apply."""
-    form = records.get_form(get_session(), key)
+    form = form_services.get_form(get_session(), key)
     q = _query([form])
     # A session of its own, its (deferred, read-only) transaction begun now:
     # the whole download reads one consistent snapshot, batch after batch.
@@ -248,5 +251,3 @@ def export_geojson(key: str) -> Any:
     response = Response(stream_with_context(generate()), mimetype="application/geo+json")
     response.headers["Content-Disposition"] = f'attachment; filename="{form.key}.geojson"'
     return response
-
-

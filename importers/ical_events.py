@@ -39,9 +39,9 @@ from importers.ical_values import schedule_from_ical
 from importers.ical_values import text_of
 from importers.ical_values import wall_iso
 from wiki.agenda.recurrence import occurrence_key
+from wiki.records.contacts import clean_url
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
-from wiki.records.values import clean_url
 from wiki.records.values import get_zone
 
 MAX_BYTES = 10_000_000

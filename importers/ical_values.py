@@ -2,7 +2,7 @@
 
 Pure (no Flask, no database): helpers of :mod:`importers.ical_events`, which
 reads whole files. ``schedule_from_ical`` turns DTSTART, DTEND/DURATION,
-RRULE and EXDATE into a schedule as :func:`wiki.records.values.clean_schedule`
+RRULE and EXDATE into a schedule as :func:`wiki.records.schedules.clean_schedule`
 returns it, or raises :class:`EventRefused` naming the problem in French.
 
 Time zones: an IANA TZID is kept; floating times and times in UTC take the
@@ -21,9 +21,9 @@ import icalendar
 
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.rules import validate_rrule
+from wiki.records.schedules import clean_schedule
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
-from wiki.records.values import clean_schedule
 from wiki.records.values import get_zone
 
 MAX_EXCEPTIONS = 500  # per event: EXDATE, overrides, cancellations

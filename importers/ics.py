@@ -39,7 +39,9 @@ from wiki.agenda import projection
 from wiki.agenda.recurrence import series_keys
 from wiki.agenda.rules import RecurrenceError
 from wiki.errors import ValidationError
+from wiki.records import access
 from wiki.records import fields as F
+from wiki.records import form_services
 from wiki.records import services as records
 from wiki.records import taxonomy
 from wiki.records.values import FieldError
@@ -55,7 +57,7 @@ VALUES = ("title", "schedule", "description", "location", "url")
 
 def _field_keys(form: Any) -> dict[str, str | None]:
     """Which field of the form receives each imported value."""
-    defs = records.form_fields(form)
+    defs = form_services.form_fields(form)
 
     def pick(kinds: tuple[str, ...], keys: tuple[str, ...]) -> str | None:
         """The key of the first field of those types whose key is one of ``keys``."""
@@ -137,7 +139,7 @@ class IcsImporter(Importer):
                                            ctx=target.ctx, comment="Import iCalendar")  # fmt: skip
             changed = True
         else:
-            submitted = {**records.public_values(existing, job.author), **item.values}
+            submitted = {**access.public_values(existing, job.author), **item.values}
             record = existing
             changed = records.update_record(db, existing, submitted, actor=job.author, policy="account",
                                             base_revision=None, ctx=target.ctx, comment="Import iCalendar").changed  # fmt: skip

@@ -40,6 +40,7 @@ from importers.features import Layer
 from importers.models import ImportItem
 from wiki.errors import NotFound
 from wiki.records import fields as F
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 
@@ -56,7 +57,7 @@ AUTO_TYPES = ("text", "longtext", "url", "email", "phone", "number", "boolean")
 
 def default_mapping(form: Any, properties: list[str]) -> dict[str, str]:
     """Propose field key -> property name for the properties found in a layer."""
-    defs = services.form_fields(form)
+    defs = form_services.form_fields(form)
     present = set(properties)
     mapping: dict[str, str] = {}
     title = next((name for name in TITLE_NAMES if name in present), None)
@@ -130,7 +131,7 @@ class LayerImporter(Importer):
     def prepare(self, db: Session, form: str | None) -> Target:
         """The destination form (``lieu`` by default) and its geometry field."""
         try:
-            target = services.get_form(db, form or DEFAULT_FORM)
+            target = form_services.get_form(db, form or DEFAULT_FORM)
         except NotFound:
             raise Refused(f"formulaire inconnu : {form or DEFAULT_FORM}.") from None
         gfield = next((d for d in services.form_fields(target) if d.type == "geometry"), None)

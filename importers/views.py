@@ -37,7 +37,7 @@ from wiki.agenda import projection
 from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.errors import ValidationError
-from wiki.records import services as records
+from wiki.records import form_services
 
 bp = Blueprint("importers", __name__)
 
@@ -73,14 +73,18 @@ def _stored(token: str) -> bytes:
 
 
 def _layer_forms() -> list[Any]:
-    return [f for f in records.list_forms(get_session()) if any(d.type == "geometry" for d in records.form_fields(f))]
+    return [
+        f
+        for f in form_services.list_forms(get_session())
+        if any(d.type == "geometry" for d in form_services.form_fields(f))
+    ]
 
 
 def _mapping(target: Any) -> dict[str, str] | None:
     """The field mapping the moderator chose on the preview (None before the first preview)."""
     if not request.form.get("mapped"):
         return None
-    return {d.key: request.form[f"map-{d.key}"] for d in records.form_fields(target)
+    return {d.key: request.form[f"map-{d.key}"] for d in form_services.form_fields(target)
             if d.type != "geometry" and request.form.get(f"map-{d.key}")}  # fmt: skip
 
 
@@ -122,7 +126,7 @@ def layer() -> Any:
             return render_template("importers/layer.html", forms=forms, step="done", result=done, target=target,
                                    error=None)  # fmt: skip
         shown = importer.preview(data, target)
-        defs = [d for d in records.form_fields(target) if d.type != "geometry"]
+        defs = [d for d in form_services.form_fields(target) if d.type != "geometry"]
     except FormatError as err:
         error = err.message
     except ValidationError as err:

@@ -12,13 +12,21 @@ SOURCES = sorted(
     p for top in ("wiki", "geodata", "importers") for p in (ROOT / top).rglob("*.py") if "migrations" not in p.parts
 )
 PURE = (
-    "wiki/markup.py",
+    "wiki/markup/__init__.py",
+    "wiki/markup/titles.py",
+    "wiki/markup/defuse.py",
+    "wiki/markup/extensions.py",
+    "wiki/markup/sanitizer.py",
     "wiki/textdiff.py",
     "wiki/macros.py",
     "wiki/records/fields.py",
     "wiki/records/schema.py",
+    "wiki/records/options.py",
     "wiki/records/disclosure.py",
     "wiki/records/values.py",
+    "wiki/records/schedules.py",
+    "wiki/records/contacts.py",
+    "wiki/records/display.py",
     "geodata/fields.py",
     "wiki/records/widgets.py",
     "wiki/records/admin_inputs.py",
@@ -32,20 +40,32 @@ PURE = (
     "importers/ical_values.py",
     "importers/ical_events.py",
 )
-#: The pure field modules of records may use each other, nothing else of ours.
+#: The pure field modules of records may use each other, nothing else of ours;
+#: the markup package's modules use each other.
 PURE_SIBLINGS = (
+    "wiki.markup",
     "wiki.records.fields",
     "wiki.records.schema",
+    "wiki.records.options",
     "wiki.records.disclosure",
     "wiki.records.values",
+    "wiki.records.schedules",
+    "wiki.records.contacts",
+    "wiki.records.display",
     "geodata.fields",
     "wiki.agenda",
     "geodata.geometry",
     "importers.features",
     "importers.ical_values",
 )
-#: Service modules that are not named services.py: the agenda's, split by responsibility.
+#: Service modules that are not named services.py: the agenda's, the records' and the pages', split by responsibility.
 SERVICES = (
+    "wiki/pages/saving.py",
+    "wiki/pages/moderation.py",
+    "wiki/records/form_services.py",
+    "wiki/records/access.py",
+    "wiki/records/facets.py",
+    "wiki/records/seeding.py",
     "wiki/agenda/projection.py",
     "wiki/agenda/occurrences.py",
     "wiki/agenda/overrides.py",
@@ -57,7 +77,11 @@ KERNEL = (
     "wiki/paging.py",
     "wiki/signals.py",
     "wiki/config.py",
-    "wiki/markup.py",
+    "wiki/markup/__init__.py",
+    "wiki/markup/titles.py",
+    "wiki/markup/defuse.py",
+    "wiki/markup/extensions.py",
+    "wiki/markup/sanitizer.py",
     "wiki/textdiff.py",
     "wiki/macros.py",
 )

@@ -12,7 +12,7 @@ from tests.factories import make_user
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.demo.places import load_demo_zones
-from wiki.records.builtin import seed_builtin
+from wiki.records.seeding import seed_builtin
 
 pytestmark = pytest.mark.browser
 TITLE = "<img src=x onerror=alert(1)> Marais du Pâtis"

@@ -18,6 +18,7 @@ from tests.factories import make_user
 from tests.shared import DATA
 from wiki.db import Database
 from wiki.pages import services as pages
+from wiki.records import form_services
 from wiki.records import services as records
 
 pytestmark = pytest.mark.browser
@@ -66,7 +67,7 @@ def test_no_payload_executes_anywhere(live_server, sqlite_app, page):
         base_revision_id=created.current_revision_id,
         policy="account",
     )
-    form = records.create_form(
+    form = form_services.create_form(
         session,
         key="pieges",
         title="Formulaire <script>alert(1)</script>",

@@ -8,7 +8,7 @@ from importers.geojson import features_from_geojson
 from importers.zones import import_zones
 from tests.factories import make_user
 from tests.shared import DATA
-from wiki.records.builtin import seed_builtin
+from wiki.records.seeding import seed_builtin
 
 BOUNDARIES = DATA / "geodata/admin-boundaries"
 #: Redon, Bains-sur-Oust, Saint-Nicolas-de-Redon (44), Rieux and Allaire (56).

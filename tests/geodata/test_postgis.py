@@ -30,8 +30,9 @@ from tests.geodata.test_services import zones_of
 from wiki import create_app
 from wiki import migrate
 from wiki.db import Database
+from wiki.records import form_services
 from wiki.records import services
-from wiki.records.builtin import seed_builtin
+from wiki.records.seeding import seed_builtin
 
 postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -109,7 +110,7 @@ def test_postgis_and_the_zone_index_attach_points_alike(db, zones, moderator):
 
 @postgresql_only
 def test_bbox_queries_use_the_gist_index(db, moderator):
-    form = services.get_form(db, "lieu")
+    form = form_services.get_form(db, "lieu")
     rng = random.Random(5)
     record_ids = list(
         db.scalars(
@@ -187,7 +188,7 @@ def test_postgresql_without_postgis_works_through_the_bounding_boxes(postgres_se
             inside, outside = add_place(db, moderator, "Dedans", STATION), add_place(db, moderator, "Dehors", BAINS)
             db.commit()
             assert zones_of(db, inside) == ["35236"] and zones_of(db, outside) == ["35013"]
-            form = services.get_form(db, "lieu")
+            form = form_services.get_form(db, "lieu")
             data = geo.layer(
                 db,
                 geo.LayerQuery(form_ids=(form.id,), bbox=(-2.1, 47.64, -2.07, 47.67)),

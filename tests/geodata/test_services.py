@@ -9,6 +9,7 @@ from geodata.models import RecordGeometry
 from geodata.models import RecordZone
 from importers.zones import import_zones
 from tests.geodata.conftest import redon_area_features
+from wiki.records import form_services
 from wiki.records import services
 
 STATION = {"type": "Point", "coordinates": [-2.085, 47.652]}  # Redon
@@ -20,7 +21,7 @@ def zones_of(db, record):
 
 
 def add_place(db, actor, title, geometry, **values):
-    form = services.get_form(db, "lieu")
+    form = form_services.get_form(db, "lieu")
     return services.create_record(
         db,
         form,
@@ -87,7 +88,7 @@ def test_deleted_records_leave_the_map(db, zones, moderator):
 
 
 def test_private_geometry_fields_are_never_projected(db, moderator):
-    form = services.create_form(
+    form = form_services.create_form(
         db,
         key="domicile",
         title="Domiciles",
@@ -117,14 +118,14 @@ def test_bbox_query_on_both_databases(db, zones, moderator):
     line = add_place(db, moderator, "Traverse", {"type": "LineString", "coordinates": [[-2.3, 47.66], [-1.9, 47.66]]})
     pending = services.create_record(
         db,
-        services.get_form(db, "lieu"),
+        form_services.get_form(db, "lieu"),
         {"title": "En attente", "localisation": STATION},
         actor=moderator,
         policy="account",
         status="pending",
     )
     db.commit()
-    form = services.get_form(db, "lieu")
+    form = form_services.get_form(db, "lieu")
     query = geo.LayerQuery(form_ids=(form.id,), bbox=(-2.1, 47.64, -2.07, 47.67))
     data = geo.layer(db, query, form_keys={form.id: "lieu"}, url=lambda i: f"/fiches/{i}", theme_ids=[])
     ids = {f["id"] for f in data["features"]}
@@ -134,7 +135,7 @@ def test_bbox_query_on_both_databases(db, zones, moderator):
 
 
 def test_dense_points_come_as_clusters(db, moderator):
-    form = services.get_form(db, "lieu")
+    form = form_services.get_form(db, "lieu")
     for i in range(30):
         add_place(db, moderator, f"Point {i}", {"type": "Point", "coordinates": [-2.08 + i * 1e-5, 47.65]})
     add_place(db, moderator, "Isolé", {"type": "Point", "coordinates": [-1.0, 48.0]})
@@ -154,7 +155,7 @@ def test_dense_points_come_as_clusters(db, moderator):
 
 def test_zone_page_data_lists_places_and_only_upcoming_events(db, zones, moderator):
     add_place(db, moderator, "Médiathèque", STATION)
-    events = services.get_form(db, "evenement")
+    events = form_services.get_form(db, "evenement")
     services.create_record(
         db,
         events,

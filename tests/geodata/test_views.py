@@ -10,6 +10,7 @@ import geodata.geometry as geo
 from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
+from wiki.records import form_services
 from wiki.records import services
 
 STATION = {"type": "Point", "coordinates": [-2.085, 47.652]}
@@ -18,7 +19,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 @pytest.fixture
 def places(db, zones, moderator):
-    lieu = services.get_form(db, "lieu")
+    lieu = form_services.get_form(db, "lieu")
     made = [
         services.create_record(
             db,
@@ -108,7 +109,7 @@ def test_layer_endpoint_filters_by_bbox_and_never_shows_drafts(client, places):
 
 
 def test_geojson_export_is_valid_streamed_and_public_only(client, places, db, moderator):
-    private = services.create_form(
+    private = form_services.create_form(
         db,
         key="prive",
         title="Privé",

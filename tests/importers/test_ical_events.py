@@ -12,7 +12,7 @@ from importers.ical_events import events_from_ical
 from tests.shared import DATA
 from wiki.agenda.recurrence import expand
 from wiki.exports.ical import events_to_ical
-from wiki.records.values import clean_schedule
+from wiki.records.schedules import clean_schedule
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 CORPUS = sorted((DATA / "icalendar").rglob("*.ics"))

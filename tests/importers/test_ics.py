@@ -148,11 +148,11 @@ def test_b5_46_bombs_are_refused_per_event_or_whole(db, author):
 
 def test_a_uid_of_another_form_is_refused(db, author):
     run(db, ics(SINGLE), form="evenement", author=author, dry_run=False)
-    from wiki.records import services as records
+    from wiki.records import form_services
 
     fields = [{"id": "f_0000000a", "key": "title", "type": "text", "label": "Nom"},
               {"id": "f_0000000b", "key": "quand", "type": "schedule", "label": "Quand"}]  # fmt: skip
-    records.create_form(db, key="sorties", title="Sorties", fields=fields, actor=author)
+    form_services.create_form(db, key="sorties", title="Sorties", fields=fields, actor=author)
     result = run(db, ics(SINGLE), form="sorties", author=author, dry_run=False)
     assert result.created == 0 and "autre formulaire" in result.errors[0].message
 

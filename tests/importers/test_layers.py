@@ -15,9 +15,9 @@ from tests.importers.test_features import CORPUS
 from tests.importers.test_features import XXE
 from tests.importers.test_features import format_of
 from tests.shared import DATA
-from wiki.records import services
-from wiki.records.builtin import seed_builtin
+from wiki.records import form_services
 from wiki.records.models import Record
+from wiki.records.seeding import seed_builtin
 
 GEO = DATA / "geodata"
 
@@ -31,7 +31,7 @@ def author(db):
 
 
 def count(db, form="lieu"):
-    form_id = services.get_form(db, form).id
+    form_id = form_services.get_form(db, form).id
     return db.scalar(
         select(func.count()).select_from(Record).where(Record.form_id == form_id, Record.deleted_at.is_(None))
     )
@@ -69,7 +69,7 @@ def test_reimport_updates_features_that_have_an_id(app, db, author):
 
 def test_mapping_and_geometry_kinds_of_the_target_form(app, db, author):
     data = (GEO / "umap/umap_test_upload_data.json").read_bytes()
-    preview = get_importer("geojson").preview(data, services.get_form(db, "lieu"))
+    preview = get_importer("geojson").preview(data, form_services.get_form(db, "lieu"))
     assert preview["mapping"]["title"] == "name" and preview["count"] == 5
     result = get_importer("geojson").run(db, data, form="structure", author=author, dry_run=False)  # points only
     assert result.created >= 1 and any("non autorisé" in e.message for e in result.errors)

@@ -44,9 +44,9 @@ def test_init_upgrades_the_built_in_forms_of_an_older_install_once(runner, db):
     from tests.wiki.records.test_builtin import _as_installed_before_consent
     from wiki.demo import demo_author
     from wiki.records import builtin
-    from wiki.records import services
+    from wiki.records import form_services
 
-    services.create_form(
+    form_services.create_form(
         db, **builtin.FORMS[0] | {"fields": _as_installed_before_consent()}, actor=demo_author(db), builtin=True
     )
     db.commit()
@@ -55,7 +55,9 @@ def test_init_upgrades_the_built_in_forms_of_an_older_install_once(runner, db):
     assert "Formulaires intégrés mis à jour : 1" in first.output and "Formulaires intégrés : 3," in first.output
     again = runner.invoke(args=["init"])
     assert again.exit_code == 0 and "mis à jour" not in again.output
-    consent = {d.consent_field for d in services.form_fields(services.get_form(db, "initiative")) if d.personal}
+    consent = {
+        d.consent_field for d in form_services.form_fields(form_services.get_form(db, "initiative")) if d.personal
+    }
     db.rollback()
     assert consent == {"contact_consentement"}
 

@@ -7,6 +7,7 @@ import pytest
 from tests.factories import make_page
 from tests.factories import make_user
 from wiki import macros
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 
@@ -46,7 +47,7 @@ def directory(db):
     moderator = make_user(db, "Modo", role="moderator")
     taxonomy.save_theme(db, key="mobilite", label="Mobilité", actor=moderator, synonyms=["transports"])
     taxonomy.save_theme(db, key="culture", label="Culture", actor=moderator)
-    form = services.create_form(
+    form = form_services.create_form(
         db,
         key="initiative",
         title="Initiatives",

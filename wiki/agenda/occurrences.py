@@ -33,7 +33,7 @@ from wiki.agenda.rules import RecurrenceError
 from wiki.db import utcnow
 from wiki.errors import ValidationError
 from wiki.records import fields as F
-from wiki.records import services as records
+from wiki.records import form_services
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import RecordFacet
@@ -103,7 +103,7 @@ def event_conditions(db: Session, filters: AgendaFilters, *, public_only: bool =
     for kind, values in (("theme", filters.themes), ("zone", filters.zones)):
         if not values:
             continue
-        ids = {d.id for f in forms for d in records.form_fields(f) if d.type == kind}
+        ids = {d.id for f in forms for d in form_services.form_fields(f) if d.type == kind}
         conditions.append(
             exists().where(
                 RecordFacet.record_id == AgendaEvent.record_id,

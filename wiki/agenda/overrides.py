@@ -25,14 +25,15 @@ from wiki.agenda.recurrence import expand
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.recurrence import schedule_zone
 from wiki.agenda.rules import RecurrenceError
+from wiki.auth import permissions
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.records import services as records
 from wiki.records.models import Record
+from wiki.records.schedules import clean_schedule
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
-from wiki.records.values import clean_schedule
 
 OVERRIDE_KEYS = ("start", "end", "title", "description", "location", "status")
 
@@ -161,7 +162,7 @@ def reset_occurrence(db: Session, record: Record, event: AgendaEvent, key: str, 
 
 
 def _check_edit(record: Record, actor: Any, policy: str) -> None:
-    if not records.can_edit_record(actor, record, policy) or not getattr(actor, "is_authenticated", False):
+    if not permissions.can_edit_record(actor, record, policy) or not getattr(actor, "is_authenticated", False):
         raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cet événement.")))
 
 

@@ -34,11 +34,11 @@ from wiki.agenda.rules import RecurrenceError
 from wiki.db import utcnow
 from wiki.errors import NotFound
 from wiki.records import fields as F
-from wiki.records import services as records
+from wiki.records import form_services
 from wiki.records.models import Form
 from wiki.records.models import Record
+from wiki.records.schedules import format_schedule
 from wiki.records.values import FieldError
-from wiki.records.values import format_schedule
 
 INDEX_PAST = dt.timedelta(days=366)
 INDEX_FUTURE = dt.timedelta(days=366)
@@ -51,12 +51,12 @@ VISIBLE_STATUSES = ("published", "archived")
 
 def schedule_field(form: Form) -> F.FieldDef | None:
     """The form's first schedule field (the event's date), or None for a form that is not an agenda."""
-    return next((d for d in records.form_fields(form) if d.type == "schedule"), None)
+    return next((d for d in form_services.form_fields(form) if d.type == "schedule"), None)
 
 
 def event_forms(db: Session) -> list[Form]:
     """Live forms that have a schedule field."""
-    return [f for f in records.list_forms(db) if schedule_field(f) is not None]
+    return [f for f in form_services.list_forms(db) if schedule_field(f) is not None]
 
 
 def get_event_form(db: Session, key: str) -> Form:
@@ -64,7 +64,7 @@ def get_event_form(db: Session, key: str) -> Form:
 
     :raises NotFound: no such form, or it has no schedule field.
     """
-    form = records.get_form(db, key)
+    form = form_services.get_form(db, key)
     if schedule_field(form) is None:
         raise NotFound(str(_l("Ce formulaire n'a pas de date : il n'a pas d'agenda.")))
     return form
@@ -82,7 +82,7 @@ def event_values(db: Session, record: Record) -> dict[str, Any]:
     Facts are read from the fields the record shows to anyone
     (:mod:`wiki.records.disclosure`): a personal one only while its consent box is ticked.
     """
-    rule = records.disclosure(record.form)
+    rule = form_services.disclosure(record.form)
     data = record.data
     defs = [d for d in rule.fields if rule.shows(d, data)]
 

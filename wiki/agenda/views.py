@@ -29,6 +29,7 @@ from wiki.agenda import occurrences
 from wiki.agenda import overrides
 from wiki.agenda import projection
 from wiki.agenda.recurrence import schedule_zone
+from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.db import utcnow
 from wiki.errors import ValidationError
@@ -233,7 +234,7 @@ def event(record_id: int) -> Any:
     info = projection.event_values(db, record)
     coming = occurrences.event_occurrences(db, record, agenda_event)
     past = occurrences.event_occurrences(db, record, agenda_event, past=True, number=5)
-    can_edit = current_user.is_authenticated and records.can_edit_record(current_user, record, _policy())
+    can_edit = current_user.is_authenticated and permissions.can_edit_record(current_user, record, _policy())
     return render_template(
         "agenda/event.html",
         record=record,
@@ -257,7 +258,7 @@ def occurrence(record_id: int, key: str) -> Any:
     record, agenda_event = overrides.get_event(db, record_id, current_user)
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.path))
-    if not records.can_edit_record(current_user, record, _policy()):
+    if not permissions.can_edit_record(current_user, record, _policy()):
         abort(403)
     key = overrides.check_occurrence(record, agenda_event, key)
     change = (agenda_event.overrides or {}).get(key, {})

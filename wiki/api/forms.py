@@ -16,7 +16,7 @@ from wiki.api.blueprint import bp
 from wiki.api.conventions import iso
 from wiki.api.conventions import json_response
 from wiki.db import get_session
-from wiki.records import services as records
+from wiki.records import form_services
 
 
 def form_summary(form: Any) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def form_summary(form: Any) -> dict[str, Any]:
 )
 def index() -> Response:
     """List the forms (record types)."""
-    return json_response({"items": [form_summary(f) for f in records.list_forms(get_session())]})
+    return json_response({"items": [form_summary(f) for f in form_services.list_forms(get_session())]})
 
 
 @bp.get("/forms/<key>", endpoint="forms_show")
@@ -54,7 +54,7 @@ def index() -> Response:
 )
 def show(key: str) -> Response:
     """A form and its field schema."""
-    found = records.get_form(get_session(), key)
+    found = form_services.get_form(get_session(), key)
     fields = [
         {
             "key": d.key,
@@ -67,7 +67,7 @@ def show(key: str) -> Response:
             "consent_field": d.consent_field,
             "options": dict(d.options),
         }
-        for d in records.form_fields(found)
+        for d in form_services.form_fields(found)
     ]
     return json_response(
         form_summary(found) | {"title_field": found.title_field, "fields": fields},

@@ -30,6 +30,8 @@ from wiki.api.schemas import STATUSES
 from wiki.api.schemas import ref
 from wiki.db import get_session
 from wiki.errors import ValidationError
+from wiki.records import access
+from wiki.records import form_services
 from wiki.records import queries as record_queries
 from wiki.records import services as records
 from wiki.records import taxonomy
@@ -53,7 +55,7 @@ def _record_json(record: Any) -> dict[str, Any]:
         "verified_at": record.verified_at.isoformat() if record.verified_at else None,
         "created_at": iso(record.created_at),
         "updated_at": iso(record.updated_at),
-        "values": records.public_values(record, current_user),
+        "values": access.public_values(record, current_user),
         "api_url": url_for("api.records_show", record_id=record.id, _external=True),
     }
 
@@ -87,7 +89,7 @@ def _submitted_values(data: dict[str, Any], form: Any, record: Any | None) -> di
             {"values": _("Objet attendu : les valeurs par clé de champ.")},
         )
     submitted = dict(values)
-    for field in records.form_fields(form):
+    for field in form_services.form_fields(form):
         if field.type in FILE_TYPES:
             stored = record.data.get(field.id) if record is not None else None
             if stored:
@@ -126,9 +128,9 @@ def _submitted_values(data: dict[str, Any], form: Any, record: Any | None) -> di
 def index(key: str) -> Response:
     """Records of a form, with the same filters as the web lists."""
     db = get_session()
-    found = records.get_form(db, key)
+    found = form_services.get_form(db, key)
     filters = record_queries.parse_filters(request.args, found, current_user, per_page=50)
-    result = record_queries.list_records(db, found, filters, labels=records.value_labels(db, found))
+    result = record_queries.list_records(db, found, filters, labels=form_services.value_labels(db, found))
     facets = {
         name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
         for name, values in result.facets.items()
@@ -165,7 +167,7 @@ def index(key: str) -> Response:
 def create(key: str) -> Response:
     """Create a record; it waits for review or is published as in the web form."""
     db = get_session()
-    found = records.get_form(db, key)
+    found = form_services.get_form(db, key)
     data = json_body()
     status = _status(data)
     record = records.create_record(

@@ -46,7 +46,7 @@ def demo_author(db: Session) -> User:
 
 def seed(db: Session) -> dict[str, int]:
     """Create the built-in forms, choice lists and themes (every install)."""
-    from wiki.records.builtin import seed_builtin
+    from wiki.records.seeding import seed_builtin
 
     return seed_builtin(db, demo_author(db))
 

@@ -23,6 +23,7 @@ from wiki.agenda import overrides
 from wiki.agenda import projection
 from wiki.demo.data import DemoDataError
 from wiki.demo.data import read_tables
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records.models import Record
@@ -105,7 +106,7 @@ def demo_events(today: dt.date) -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 def load_demo_agenda(db: Session, actor: Any, *, today: dt.date | None = None) -> int:
     """Create the demo events that do not exist yet, published; return how many were created."""
-    form = services.get_form(db, "evenement")
+    form = form_services.get_form(db, "evenement")
     existing = set(db.scalars(select(Record.title).where(Record.form_id == form.id, Record.deleted_at.is_(None))))
     ctx = taxonomy.cleaning_context(db)
     created = 0

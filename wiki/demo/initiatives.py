@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from wiki.demo.data import read_records
 from wiki.errors import NotFound
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
-from wiki.records.builtin import seed_builtin
 from wiki.records.models import Record
+from wiki.records.seeding import seed_builtin
 
 DATA_DIR = Path(__file__).parent / "initiatives"
 #: The two source documents: every initiative's ``source`` starts with one of them.
@@ -44,10 +45,10 @@ def load_demo_initiatives(db: Session, actor: Any) -> int:
         longer fit it (a field removed is fine; a new required field is not).
     """
     try:
-        form = services.get_form(db, "initiative")
+        form = form_services.get_form(db, "initiative")
     except NotFound:
         seed_builtin(db, actor)
-        form = services.get_form(db, "initiative")
+        form = form_services.get_form(db, "initiative")
     existing = set(db.scalars(select(Record.title).where(Record.form_id == form.id, Record.deleted_at.is_(None))))
     ctx = taxonomy.cleaning_context(db)
     created = 0

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from geodata import services as geo
 from wiki.demo.data import DemoDataError
 from wiki.demo.data import read_tables
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records.models import Record
@@ -77,7 +78,7 @@ def demo_places() -> list[dict[str, Any]]:
 def load_demo_places(db: Session, actor: Any) -> int:
     """Create the demo zones and the places that do not exist yet (by title), published; return how many places."""
     load_demo_zones(db)
-    form = services.get_form(db, "lieu")
+    form = form_services.get_form(db, "lieu")
     existing = set(db.scalars(select(Record.title).where(Record.form_id == form.id, Record.deleted_at.is_(None))))
     ctx = taxonomy.cleaning_context(db)
     created = 0

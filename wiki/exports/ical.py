@@ -48,9 +48,9 @@ from wiki.agenda.rules import RecurrenceError
 from wiki.agenda.rules import parse_until
 from wiki.agenda.rules import rule_parts
 from wiki.agenda.rules import validate_rrule
+from wiki.records.contacts import clean_url
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
-from wiki.records.values import clean_url
 
 PRODID = "-//Lieudit//Agenda//FR"
 #: Names what turns an event into bytes: raise the number whenever this module writes an event differently, so

@@ -44,7 +44,7 @@ from wiki.exports.datasets import distributions_for
 from wiki.exports.models import DatasetMeta
 from wiki.pages.models import Page
 from wiki.pages.models import PageRevision
-from wiki.records import services as records
+from wiki.records import form_services
 from wiki.records import taxonomy
 from wiki.records.models import ChoiceList
 from wiki.records.models import Form
@@ -81,22 +81,22 @@ class ExportState:
 
 def public_fields(form: Form) -> list[FieldDef]:
     """Return the fields of a form whose values may leave the wiki: public, personal ones only under a consent box."""
-    return records.disclosure(form).columns("public")
+    return form_services.disclosure(form).columns("public")
 
 
 def dataset_columns(db: Session, form: Form) -> list[cols.Column]:
     """Return the export columns of a form, with the allowed values of its choice fields and its consent boxes."""
     fields = public_fields(form)
-    labels = records.value_labels(db, form)
+    labels = form_services.value_labels(db, form)
     choices = {field.key: list(labels.get(field.key, {})) for field in fields if field.type == "choice"}
-    rule = records.disclosure(form)
+    rule = form_services.disclosure(form)
     consents = {field.key: box.label for field in fields if (box := rule.consent_field(field)) is not None}
     return cols.columns_for(fields, choices, consents)
 
 
 def choice_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
     """Return, per public choice or theme field key, the label of each value (for the data dictionary)."""
-    return records.value_labels(db, form)
+    return form_services.value_labels(db, form)
 
 
 # --- datasets ----------------------------------------------------------------------
@@ -107,7 +107,7 @@ def get_form(db: Session, key: str) -> Form:
 
     :raises NotFound: no such form.
     """
-    return records.get_form(db, key)
+    return form_services.get_form(db, key)
 
 
 def _meta(db: Session, key: str) -> DatasetMeta | None:
@@ -237,7 +237,7 @@ def list_datasets(db: Session, settings: Settings, *, base_url: str, site_url: s
     metas = {meta.key: meta for meta in db.scalars(select(DatasetMeta))}
     found = [
         _form_dataset(db, form, settings, stats.get(form.id, (0, None)), base_url, site_url, metas.get(form.key))
-        for form in records.list_forms(db)
+        for form in form_services.list_forms(db)
     ]
     found.append(_pages_dataset(db, settings, base_url, site_url, metas.get(PAGES_KEY)))
     return found
@@ -372,7 +372,7 @@ def iter_rows(
     box is unticked is left out), and is read through the columns of
     :func:`public_fields`.
     """
-    rule = records.disclosure(form)
+    rule = form_services.disclosure(form)
     last = 0
     while True:
         query = select(Record.id, Record.data, Record.updated_at, Record.verified_at).where(

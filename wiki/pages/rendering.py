@@ -2,9 +2,10 @@
 
 A revision's text never changes, so its HTML is computed once (at save time)
 and kept in ``rendered_revisions`` keyed by renderer version, plus a small
-in-memory LRU per worker. The only thing that depends on the rest of the
-wiki, whether a ``[[link]]`` target exists, is applied at view time by
-``mark_missing_links`` from one query, so the cache never goes stale.
+in-memory LRU per worker. What depends on the rest of the wiki, whether a
+``[[link]]`` target exists (``mark_missing_links``, one query) and the live
+lists of macros, is applied on every view by
+:func:`wiki.pages.services.render_page`, so the cache never goes stale.
 """
 
 from __future__ import annotations

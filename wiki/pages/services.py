@@ -1,15 +1,21 @@
-"""Page services: read, save with conflict handling, rename, delete, revert.
+"""Page services: find and list pages, show a text, save, revert and rename.
 
 Every function takes the SQLAlchemy session and the acting user explicitly
 and never touches the Flask request (STYLE R6); the web views, the API, the
-importers, the demo loader and the tests all call these.
+importers, the demo loader and the tests all call these. Moderators' actions
+(delete, restore, protect) are :mod:`wiki.pages.moderation`.
+
+Showing a text goes through one chain, :func:`render_page` (and
+:func:`render_preview` for unsaved text): cached rendering, links to missing
+pages marked, macros expanded.
 
 Saving follows MediaWiki's and Wagtail's lessons (HOSTILE_INPUTS B12):
 each edit carries the revision it started from; if another revision landed
 meanwhile, non-overlapping changes are merged three-way, overlapping ones
 raise ``EditConflict`` carrying the user's text; revisions written meanwhile
 by the same account alone never conflict (two tabs, double submit); saving
-identical text writes nothing.
+identical text writes nothing. How a text becomes a revision is
+:mod:`wiki.pages.saving`.
 """
 
 from __future__ import annotations
@@ -25,25 +31,26 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki import macros
 from wiki import markup
-from wiki import signals
-from wiki import textdiff
 from wiki.auth import permissions
 from wiki.db import utcnow
-from wiki.errors import EditConflict
 from wiki.errors import Forbidden
 from wiki.errors import Gone
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.pages import saving
 from wiki.pages.models import Page
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRedirect
 from wiki.pages.models import PageRevision
+from wiki.pages.rendering import RenderedPage
+from wiki.pages.rendering import mark_missing_links
 from wiki.pages.rendering import render_revision
+from wiki.pages.rendering import render_text
 
 #: Slug of the page shown at ``/``.
 HOME_SLUG = "accueil"
-MAX_COMMENT = 500
 
 
 @dataclass(frozen=True)
@@ -178,62 +185,62 @@ def outgoing_links(db: Session, page: Page) -> set[str]:
     return set(db.scalars(select(PageLink.target_slug).where(PageLink.page_id == page.id)))
 
 
+@dataclass(frozen=True)
+class MacroContext:
+    """What macro renderers receive: the session and who is looking."""
+
+    db: Session
+    actor: Any
+
+
+@dataclass(frozen=True)
+class PageHTML:
+    """A page text as views show it: links to missing pages marked, macros expanded."""
+
+    body_html: str
+    toc_html: str
+    #: Accessibility warnings of the text (shown to its editor).
+    warnings: tuple[str, ...]
+
+
+def render_page(db: Session, revision: PageRevision, actor: Any) -> PageHTML:
+    """Return the HTML of a revision as ``actor`` sees it (current or old revision alike).
+
+    The Markdown rendering is cached per revision (:mod:`wiki.pages.rendering`);
+    what depends on the rest of the wiki, which linked pages exist and the
+    live lists of macros, is applied here, on every view.
+    """
+    return _finish(db, render_revision(db, revision), actor)
+
+
+def render_preview(db: Session, text: str, actor: Any) -> PageHTML:
+    """Return the HTML of unsaved text exactly as :func:`render_page` would show it once saved.
+
+    :raises ValidationError: the text cannot be rendered (too large); ``errors["body"]`` says why.
+    """
+    try:
+        rendered = render_text(text)
+    except ValueError as err:  # markup.MarkupTooLarge
+        raise ValidationError(str(err), {"body": str(err)}) from err
+    return _finish(db, rendered, actor)
+
+
+def _finish(db: Session, rendered: RenderedPage, actor: Any) -> PageHTML:
+    """Mark links to missing pages, then expand macros: the chain every shown page text goes through."""
+    missing = rendered.links - existing_slugs(db, set(rendered.links))
+    body_html = mark_missing_links(rendered.html, set(missing), str(_l("Page à créer")))
+    body_html = macros.expand(body_html, list(rendered.macros), MacroContext(db, actor))
+    return PageHTML(body_html, rendered.toc_html, rendered.warnings)
+
+
+def shows_live_data(revision: PageRevision) -> bool:
+    """Tell whether a revision embeds macros: its HTML then changes with the records, not only with pages."""
+    return bool(macros.extract(revision.body)[1])
+
+
 def last_change(db: Session) -> Any:
     """Return when any page last changed (for HTTP validators)."""
     return db.scalar(select(func.max(Page.updated_at)))
-
-
-def _lock(db: Session, page: Page) -> None:
-    """Lock the page row until commit and reload it (PostgreSQL; SQLite's
-    BEGIN IMMEDIATE already serialises writers), so two concurrent saves
-    see each other instead of both appending "revision N+1"."""
-    db.execute(select(Page.id).where(Page.id == page.id).with_for_update())
-    db.refresh(page)
-
-
-def _clean_comment(comment: str | None) -> str:
-    comment = re.sub(r"[\x00-\x1f\x7f]+", " ", comment or "").strip()
-    return comment[:MAX_COMMENT]
-
-
-def _check_body(body: str, max_bytes: int) -> str:
-    body = (body or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    if len(body.encode("utf-8")) > max_bytes:
-        raise ValidationError(
-            str(_l("Le texte est trop long (%(max)d octets au plus).", max=max_bytes)),
-            {"body": str(_l("Texte trop long."))},
-        )
-    return body
-
-
-def _append_revision(
-    db: Session, page: Page, *, title: str, body: str, comment: str, actor: Any, action: str
-) -> PageRevision:
-    """Append a revision, move the pointer, refresh links and notify."""
-    current = page.current_revision
-    revision = PageRevision(
-        page_id=page.id,
-        parent_id=current.id if current else None,
-        number=(current.number + 1) if current else 1,
-        title=title,
-        body=body,
-        comment=comment,
-        action=action,
-        author_id=actor.id if getattr(actor, "is_authenticated", False) else None,
-        created_at=utcnow(),
-        size=len(body.encode("utf-8")),
-    )
-    db.add(revision)
-    db.flush()
-    page.current_revision = revision
-    page.title = title
-    page.updated_at = revision.created_at
-    rendered = render_revision(db, revision, store=True)
-    db.execute(delete(PageLink).where(PageLink.page_id == page.id))
-    db.add_all(PageLink(page_id=page.id, target_slug=slug) for slug in sorted(rendered.links))
-    db.flush()
-    signals.page_saved.send(page, session=db, page=page, revision=revision, action=action, actor=actor)
-    return revision
 
 
 def create_page(
@@ -252,13 +259,13 @@ def create_page(
         raise ValidationError(str(_l("Donnez un titre à la page.")), {"title": str(_l("Titre obligatoire."))})
     if find_page(db, slug) is not None:
         raise ValidationError(str(_l("Une page porte déjà ce nom.")), {"title": str(_l("Une page porte déjà ce nom."))})
-    body = _check_body(body, max_bytes)
+    body = saving.check_body(body, max_bytes)
     page = Page(slug=slug, title=clean_title, created_at=utcnow(), updated_at=utcnow())
     db.add(page)
     db.flush()
     db.execute(delete(PageRedirect).where(PageRedirect.slug == slug))
-    revision = _append_revision(
-        db, page, title=clean_title, body=body, comment=_clean_comment(comment), actor=actor, action="create"
+    revision = saving.append_revision(
+        db, page, title=clean_title, body=body, comment=saving.clean_comment(comment), actor=actor, action="create"
     )
     return SaveResult(page=page, revision=revision, created=True)
 
@@ -285,44 +292,25 @@ def save_page(
     """
     if not permissions.can_edit_page(actor, page, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cette page.")))
-    _lock(db, page)
+    saving.lock_page(db, page)
     if page.is_deleted:
         raise Gone(str(_l("Cette page a été supprimée.")))
-    body = _check_body(body, max_bytes)
+    body = saving.check_body(body, max_bytes)
     current = page.current_revision
     assert current is not None
     merged = False
     if body == current.body:
         return SaveResult(page=page, revision=None)
     if base_revision_id != current.id:
-        base = db.get(PageRevision, base_revision_id) if base_revision_id else None
-        if base is None or base.page_id != page.id:
-            raise ValidationError(str(_l("La version de départ de cette modification est inconnue.")))
-        since = list(
-            db.scalars(
-                select(PageRevision.author_id).where(PageRevision.page_id == page.id, PageRevision.number > base.number)
-            )
-        )
-        own_only = getattr(actor, "is_authenticated", False) and all(author == actor.id for author in since)
-        if not own_only:
-            result = textdiff.merge_texts(base.body, body, current.body)
-            if result.conflicted:
-                raise EditConflict(
-                    str(_l("Quelqu'un a modifié les mêmes lignes pendant que vous écriviez.")),
-                    mine=body,
-                    current=current,
-                    base=base,
-                    conflicts=result.conflicts,
-                )
-            body, merged = result.text, True
-            if body == current.body:
-                return SaveResult(page=page, revision=None, merged=True)
-    revision = _append_revision(
+        body, merged = saving.merge_concurrent(db, page, body, base_revision_id, actor)
+        if body == current.body:
+            return SaveResult(page=page, revision=None, merged=merged)
+    revision = saving.append_revision(
         db,
         page,
         title=page.title,
         body=body,
-        comment=_clean_comment(comment),
+        comment=saving.clean_comment(comment),
         actor=actor,
         action="merge" if merged else "edit",
     )
@@ -337,14 +325,16 @@ def revert_page(db: Session, page: Page, number: int, *, actor: Any, policy: str
     """
     if not permissions.can_edit_page(actor, page, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cette page.")))
-    _lock(db, page)
+    saving.lock_page(db, page)
     old = get_revision(db, page, number)
     current = page.current_revision
     assert current is not None
     if old.body == current.body:
         return SaveResult(page=page, revision=None)
-    note = _clean_comment(comment) or str(_l("Retour à la version %(number)d", number=number))
-    revision = _append_revision(db, page, title=page.title, body=old.body, comment=note, actor=actor, action="revert")
+    note = saving.clean_comment(comment) or str(_l("Retour à la version %(number)d", number=number))
+    revision = saving.append_revision(
+        db, page, title=page.title, body=old.body, comment=note, actor=actor, action="revert"
+    )
     return SaveResult(page=page, revision=revision)
 
 
@@ -360,7 +350,7 @@ def rename_page(db: Session, page: Page, new_title: str, *, actor: Any, policy: 
     slug = markup.slugify(title)
     if not slug:
         raise ValidationError(str(_l("Donnez un titre à la page.")), {"title": str(_l("Titre obligatoire."))})
-    _lock(db, page)
+    saving.lock_page(db, page)
     if title == page.title:
         return page
     other = find_page(db, slug)
@@ -373,53 +363,6 @@ def rename_page(db: Session, page: Page, new_title: str, *, actor: Any, policy: 
         page.slug = slug
     current = page.current_revision
     assert current is not None
-    note = _clean_comment(comment) or str(_l("Renommée depuis « %(old)s »", old=current.title))
-    _append_revision(db, page, title=title, body=current.body, comment=note, actor=actor, action="rename")
+    note = saving.clean_comment(comment) or str(_l("Renommée depuis « %(old)s »", old=current.title))
+    saving.append_revision(db, page, title=title, body=current.body, comment=note, actor=actor, action="rename")
     return page
-
-
-def delete_page(db: Session, page: Page, *, actor: Any, comment: str = "") -> None:
-    """Delete a page (restorable: nothing is erased).
-
-    :raises Forbidden: the actor is not a moderator.
-    """
-    if not permissions.can_delete_page(actor):
-        raise Forbidden(str(_l("Seuls les modérateurs peuvent supprimer une page.")))
-    if page.is_deleted:
-        return
-    page.deleted_at = page.updated_at = utcnow()
-    db.flush()
-    signals.page_deleted.send(
-        page, session=db, page=page, action="delete", actor=actor, comment=_clean_comment(comment)
-    )
-
-
-def restore_page(db: Session, page: Page, *, actor: Any) -> None:
-    """Bring a deleted page back.
-
-    :raises Forbidden: the actor is not a moderator.
-    """
-    if not permissions.can_delete_page(actor):
-        raise Forbidden(str(_l("Seuls les modérateurs peuvent restaurer une page.")))
-    if not page.is_deleted:
-        return
-    page.deleted_at = None
-    page.updated_at = utcnow()
-    db.flush()
-    signals.page_deleted.send(page, session=db, page=page, action="restore", actor=actor, comment="")
-
-
-def protect_page(db: Session, page: Page, protected: bool, *, actor: Any) -> None:
-    """Protect a page so only moderators edit it, or lift the protection.
-
-    :raises Forbidden: the actor is not a moderator.
-    """
-    if not permissions.can_protect_page(actor):
-        raise Forbidden(str(_l("Seuls les modérateurs peuvent protéger une page.")))
-    if page.protected == protected:
-        return
-    page.protected = protected
-    page.updated_at = utcnow()
-    db.flush()
-    action = "protect" if protected else "unprotect"
-    signals.page_changed.send(page, session=db, page=page, action=action, actor=actor, comment="")

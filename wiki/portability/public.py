@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import MetaData
 from sqlalchemy import select
 
+from wiki.records import display
 from wiki.records import fields as F
 from wiki.records import schema
 from wiki.records.disclosure import Disclosure
@@ -172,7 +173,7 @@ def _record(kept: PublicFilter, row: dict[str, Any]) -> dict[str, Any] | None:
         return None
     data = kept._record_data(row["id"], row["data"])
     # Recomputed from the public values only, with the form as it is now.
-    search_text = F.fold(F.search_text(kept.form_rules[kept.record_forms[row["id"]]].fields, data))
+    search_text = F.fold(display.search_text(kept.form_rules[kept.record_forms[row["id"]]].fields, data))
     return row | {"data": data, "search_text": search_text}
 
 

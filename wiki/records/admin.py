@@ -34,7 +34,7 @@ def _moderators_only() -> Any:
     """Every screen here is for moderators; anonymous visitors are sent to log in."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.path))
-    if not permissions.has_role(current_user, "moderator"):
+    if not permissions.can_manage_forms(current_user):
         abort(403)
     return None
 

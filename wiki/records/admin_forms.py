@@ -23,7 +23,7 @@ from flask_login import current_user
 from wiki.db import get_session
 from wiki.errors import EditConflict
 from wiki.errors import ValidationError
-from wiki.records import services
+from wiki.records import form_services
 from wiki.records import taxonomy
 from wiki.records.admin import author_names
 from wiki.records.admin import bp
@@ -69,7 +69,7 @@ def _base_revision(raw: str) -> int | None:
 def index() -> Any:
     """List the forms, with links to edit them, see their records and history."""
     db = get_session()
-    forms = services.list_forms(db)
+    forms = form_services.list_forms(db)
     return render_template("forms_admin/index.html", forms=forms, counts={f.id: len(f.fields or []) for f in forms})
 
 
@@ -89,7 +89,7 @@ def new_form() -> Any:
     db = get_session()
     starter = [{"key": "title", "type": "text", "label": _("Titre"), "required": True}]
     try:
-        form = services.create_form(
+        form = form_services.create_form(
             db,
             key=values["key"],
             title=values["title"],
@@ -153,9 +153,9 @@ def _builder(
 def edit_form(key: str) -> Any:
     """The field builder: add, rename, retype, reorder and remove fields, without JavaScript."""
     db = get_session()
-    form = services.get_form(db, key)
+    form = form_services.get_form(db, key)
     if request.method == "GET":
-        defs = services.form_fields(form)
+        defs = form_services.form_fields(form)
         title_id = next((d.id for d in defs if d.key == form.title_field), form.title_field)
         meta = {
             "title": form.title,
@@ -171,14 +171,14 @@ def edit_form(key: str) -> Any:
     if request.form.get("move"):
         rows, moved = move_row(rows, request.form["move"])
         return _builder(form, renumber(rows), meta, moved=moved)
-    old = {d.id: d for d in services.form_fields(form)}
+    old = {d.id: d for d in form_services.form_fields(form)}
     saved = [r for r in rows if not r["blank"] and not r["delete"]]
     title_field = (
         next((r["key"] for r in rows if r["id"] and r["id"] == meta["title_field"]), meta["title_field"]) or None
     )
     keys = {r["id"]: r["key"] for r in rows if r["id"]}  # deleted rows too: a refusal then names the box by its key
     try:
-        changed = services.update_form(
+        changed = form_services.update_form(
             db,
             form,
             title=meta["title"],
@@ -207,7 +207,7 @@ def edit_form(key: str) -> Any:
 def form_history(key: str) -> Any:
     """List the revisions of a form with what changed, field by field."""
     db = get_session()
-    form = services.get_form(db, key)
+    form = form_services.get_form(db, key)
     revisions = list_revisions(db, "form", form.id, limit=200)
     entries = []
     for index, rev in enumerate(revisions):

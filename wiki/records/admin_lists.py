@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from wiki.db import get_session
 from wiki.errors import ValidationError
-from wiki.records import services
+from wiki.records import form_services
 from wiki.records import taxonomy
 from wiki.records.admin import author_names
 from wiki.records.admin import bp
@@ -35,7 +35,7 @@ def list_usage(forms: list[Any]) -> dict[str, list[tuple[Any, str]]]:
     """Return, per shared list key, the forms and field labels that use it."""
     usage: dict[str, list[tuple[Any, str]]] = {}
     for form in forms:
-        for field in services.form_fields(form):
+        for field in form_services.form_fields(form):
             if field.options.get("list"):
                 usage.setdefault(field.options["list"], []).append((form, field.label))
     return usage
@@ -77,7 +77,7 @@ def lists() -> Any:
     return render_template(
         "forms_admin/lists.html",
         lists=existing,
-        usage=list_usage(services.list_forms(db)),
+        usage=list_usage(form_services.list_forms(db)),
         values=values,
         errors=errors,
         message=message,
@@ -123,5 +123,5 @@ def edit_list(key: str) -> Any:
         message=message,
         revisions=revisions,
         names=author_names(db, revisions),
-        usage=list_usage(services.list_forms(db)).get(key, []),
+        usage=list_usage(form_services.list_forms(db)).get(key, []),
     ), 400 if errors else 200

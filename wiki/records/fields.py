@@ -1,10 +1,11 @@
-"""User-defined form fields (YesWiki's Bazar, done safely): check, display and index record values.
+"""User-defined form fields (YesWiki's Bazar, done safely): check record values.
 
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
 its siblings :mod:`wiki.records.schema` (field definitions, re-exported here),
-:mod:`wiki.records.disclosure` (who reads what), :mod:`wiki.records.values`
-and :mod:`geodata.fields` (the parsers), so
+:mod:`wiki.records.values`, :mod:`wiki.records.schedules`,
+:mod:`wiki.records.contacts` and :mod:`geodata.fields` (the parsers), so
 forms can be checked and unit-tested alone; services code against this module.
+Showing values as text (and search text) is :mod:`wiki.records.display`.
 
 :func:`clean_record` re-validates every submitted record server-side, whatever
 the form's steps or conditions claimed (HOSTILE_INPUTS B4-41), and keeps only
@@ -28,10 +29,10 @@ from typing import Any
 import geodata.fields as geo
 from wiki.agenda import builder
 from wiki.agenda import rules
+from wiki.records import contacts
+from wiki.records import schedules
 from wiki.records import schema
 from wiki.records import values as val
-from wiki.records.disclosure import READERS
-from wiki.records.disclosure import Disclosure
 
 # The public API, defined in the sibling modules.
 FIELD_TYPES = schema.FIELD_TYPES
@@ -46,7 +47,7 @@ SchemaError = schema.SchemaError
 new_field_id = schema.new_field_id
 validate_schema = schema.validate_schema
 validate_choices = schema.validate_choices
-parse_schedule_form = val.parse_schedule_form
+parse_schedule_form = schedules.parse_schedule_form
 
 MSG_REQUIRED = "Ce champ est obligatoire."
 _PAGE_RE = re.compile(r"[\w-]{1,120}")
@@ -63,7 +64,6 @@ _ZONE_HINTS = {"commune": "code INSEE de commune (ex. 35236, 2A004)", "epci": "S
 _DEFAULTS = {"text": 300, "longtext": 50_000, "multichoice": 50, "theme": 10}
 _MAX_ITEMS = 1000  # any submitted list, before its items are looked at
 _ATTACHMENT_KEYS = frozenset({"attachment_id", "name", "size", "alt"})
-_UNSEARCHED = frozenset({"boolean", "geometry", "link"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -269,7 +269,7 @@ def _link(field: FieldDef, raw: Any, ctx: Context) -> str | dict[str, int]:
 
 def _schedule(raw: Any, ctx: Context) -> Any:
     """A schedule whose recurrence rule is checked against its first start (no rule that never happens)."""
-    value = val.clean_schedule(raw, ctx.default_timezone)
+    value = schedules.clean_schedule(raw, ctx.default_timezone)
     if value and value.get("rrule"):
         first = value["start"]
         start = dt.date.fromisoformat(first) if value["all_day"] else dt.datetime.fromisoformat(first)
@@ -294,9 +294,9 @@ _CLEANERS: dict[str, abc.Callable[[FieldDef, Any, Context], Any]] = {
     ),
     "zone": _zone,
     "theme": _theme,
-    "url": lambda field, raw, ctx: val.clean_url(raw),
-    "email": lambda field, raw, ctx: val.clean_email(raw),
-    "phone": lambda field, raw, ctx: val.clean_phone(raw),
+    "url": lambda field, raw, ctx: contacts.clean_url(raw),
+    "email": lambda field, raw, ctx: contacts.clean_email(raw),
+    "phone": lambda field, raw, ctx: contacts.clean_phone(raw),
     "file": _attachment,
     "image": _attachment,
     "link": _link,
@@ -322,7 +322,7 @@ def clean_value(field: FieldDef, raw: Any, ctx: Context) -> Any:
 def _submitted(field: FieldDef, data: abc.Mapping[str, Any]) -> Any:
     """Pick the raw value of ``field`` from the submitted data (HTML form or JSON object)."""
     if field.type == "schedule" and field.key not in data:
-        return builder.rrule_from_form(field.key, data, val.parse_schedule_form(field.key, data)) or None
+        return builder.rrule_from_form(field.key, data, schedules.parse_schedule_form(field.key, data)) or None
     getlist = getattr(data, "getlist", None)  # werkzeug's MultiDict: .get() would give the first value only
     if callable(getlist) and (
         field.type in ("multichoice", "theme") or (field.type == "zone" and field.options.get("multiple"))
@@ -358,85 +358,3 @@ def clean_record(
         else:
             clean[field.id] = value
     return clean, errors
-
-
-# --- plain-text display and search ------------------------------------------------------
-
-
-def _plain(value: Any) -> str:
-    """Show any stored value as text: the fallback when its field's type changed since (B4-40)."""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, (int, float)):
-        return val.format_number(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_plain(item) for item in value)
-    if isinstance(value, abc.Mapping):
-        return " ".join(_plain(item) for item in value.values() if item is not None and item != "")
-    return str(value)
-
-
-def _listed(value: Any) -> list[Any]:
-    return [value] if isinstance(value, str) else list(value)
-
-
-_DISPLAY: dict[str, abc.Callable[[FieldDef, Any], str]] = {
-    # A year is written without a thousands space (2017, not 2 017).
-    "number": lambda field, value: (
-        str(value) if field.options.get("year") else val.format_number(value, field.options.get("unit") or "")
-    ),
-    "boolean": lambda field, value: {True: "oui", False: "non"}[value],
-    "choice": lambda field, value: _labels(field).get(value) or value,
-    "multichoice": lambda field, value: ", ".join(_labels(field).get(v) or v for v in _listed(value)),
-    "date": lambda field, value: val.format_date(value),
-    "datetime": lambda field, value: val.format_datetime(value),
-    "schedule": lambda field, value: val.format_schedule(value),
-    "geometry": lambda field, value: geo.format_geometry(value),
-    "zone": lambda field, value: ", ".join(_listed(value)),
-    "theme": lambda field, value: ", ".join(_listed(value)),
-    "phone": lambda field, value: val.format_phone(value),
-    "file": lambda field, value: value["name"],
-    "image": lambda field, value: value["name"],
-    "link": lambda field, value: f"fiche n° {value['record_id']}" if isinstance(value, abc.Mapping) else value,
-}
-
-
-def _labels(field: FieldDef) -> dict[str, str]:
-    return {item["value"]: item["label"] for item in field.options.get("choices", ())}
-
-
-def display_value(field: FieldDef, value: Any) -> str:
-    """Write a stored value as plain French text for lists, tables and exports (``12,5 €``, ``oui``, ``02/05/2026``).
-
-    Never raises: a value that no longer fits its field (the type changed
-    since it was saved) is shown as plain text.
-    """
-    if value is None or value == [] or value == "":
-        return ""
-    try:
-        text = _DISPLAY[field.type](field, value) if field.type in _DISPLAY else _plain(value)
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError):
-        return _plain(value)
-    return text if isinstance(text, str) else _plain(text)
-
-
-def search_text(fields: abc.Sequence[FieldDef], data: abc.Mapping[str, Any], *, visibility: str = "public") -> str:
-    """Return the text of the fields of a record that a ``visibility`` reader may read, for text search.
-
-    A personal value is searched only where its record's consent box is
-    ticked (then it is public anyway), whatever the reader: search never holds
-    personal data the person did not agree to publish. ``fields`` are all the
-    form's fields (see :mod:`wiki.records.disclosure`); ``data`` is keyed by
-    field id, as stored. A field with an unknown visibility counts as private.
-
-    :raises ValueError: unknown ``visibility``.
-    """
-    if visibility not in READERS:
-        raise ValueError(f"unknown visibility: {visibility!r}")
-    rule = Disclosure(fields)
-    shown = [
-        f
-        for f in fields
-        if f.type not in _UNSEARCHED and rule.shows(f, data, visibility) and (not f.personal or rule.consented(f, data))
-    ]
-    return "\n".join(text for f in shown if (text := display_value(f, data.get(f.id))))

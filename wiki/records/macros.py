@@ -16,9 +16,12 @@ from flask import render_template
 from flask import url_for
 
 from wiki import macros
+from wiki.auth import permissions
+from wiki.records import access
+from wiki.records import display
 from wiki.records import fields as F
+from wiki.records import form_services
 from wiki.records import queries
-from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records import widgets
 
@@ -30,13 +33,13 @@ def _form(context: Any, call: macros.MacroCall) -> Any:
     if not key:
         raise ValueError(f'La macro {call.name} a besoin du paramètre form (par ex. form="initiative").')
     try:
-        return services.get_form(context.db, key)
+        return form_services.get_form(context.db, key)
     except Exception as err:  # NotFound: say it in the page, not as a 404
         raise ValueError(f"Formulaire inconnu : {key}.") from err
 
 
 def _first(form: Any, kind: str) -> Any:
-    return next((d for d in services.form_fields(form) if d.type == kind), None)
+    return next((d for d in form_services.form_fields(form) if d.type == kind), None)
 
 
 def _list(call: macros.MacroCall, context: Any, view: str) -> str:
@@ -62,14 +65,14 @@ def _list(call: macros.MacroCall, context: Any, view: str) -> str:
         if call.params.get(name):
             args[name] = [call.params[name]]
     filters = queries.parse_filters(args, form, context.actor, per_page=int(number))
-    labels = services.value_labels(context.db, form)
+    labels = form_services.value_labels(context.db, form)
     result = queries.list_records(context.db, form, filters, labels=labels)
     defs = [
         d
-        for d in services.readable_fields(context.actor, form)
+        for d in access.readable_fields(context.actor, form)
         if d.type not in ("longtext", "geometry", "schedule", "file", "image")
     ][:4]
-    values = {record.id: services.readable_values(context.actor, record) for record in result.records}
+    values = {record.id: access.readable_values(context.actor, record) for record in result.records}
     more = url_for("records.listing", key=form.key, **filters.query_args(par_page=None, page=None))
     return render_template(
         "records/_macro_list.html",
@@ -79,7 +82,7 @@ def _list(call: macros.MacroCall, context: Any, view: str) -> str:
         columns=defs,
         values=values,
         labels=labels,
-        display=F.display_value,
+        display=display.display_value,
         more=more,
         heading=call.params.get("titre", ""),
     )
@@ -98,12 +101,12 @@ def render_fiches(call: macros.MacroCall, context: Any) -> str:
 def render_formulaire(call: macros.MacroCall, context: Any) -> str:
     """Render ``{{formulaire form="…"}}``: the entry form itself."""
     form = _form(context, call)
-    if not services.can_add_record(context.actor, current_app.config["EDIT_POLICY"]):
+    if not permissions.can_add_record(context.actor, current_app.config["EDIT_POLICY"]):
         return render_template("records/_macro_login.html", form=form)
     db = context.db
     lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}
     themes = [(t.key, t.label) for t in taxonomy.list_themes(db)]
-    defs = [d for d in services.form_fields(form) if services.editable_by(context.actor, d)]
+    defs = [d for d in form_services.form_fields(form) if access.editable_by(context.actor, d)]
     return render_template(
         "records/_macro_form.html",
         form=form,
@@ -111,7 +114,7 @@ def render_formulaire(call: macros.MacroCall, context: Any) -> str:
         values=widgets.initial_values(defs, {}),
         options={d.key: widgets.options_for(d, lists, themes) for d in defs},
         schedule_parts=widgets.schedule_parts,
-        privacy=widgets.privacy_notes(services.form_fields(form)),
+        privacy=widgets.privacy_notes(form_services.form_fields(form)),
     )
 
 

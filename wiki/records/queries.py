@@ -26,11 +26,11 @@ from wiki.auth import permissions
 from wiki.caching import AppCache
 from wiki.records import fields as F
 from wiki.records.disclosure import shows_always
+from wiki.records.facets import FACET_TYPES
+from wiki.records.form_services import form_fields
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import RecordFacet
-from wiki.records.services import FACET_TYPES
-from wiki.records.services import form_fields
 
 MAX_VALUES = 20
 MAX_PER_PAGE = 200
@@ -95,7 +95,7 @@ def parse_filters(args: Any, form: Form, actor: Any, *, per_page: int = 20) -> F
     statuses = [s for s in getlist("statut") if s in ("draft", "pending", "published", "archived")][:4]
     if not statuses:
         statuses = ["published"]
-    if not permissions.has_role(actor, "moderator"):
+    if not permissions.can_list_unpublished_records(actor):
         statuses = [s for s in statuses if s in ("published", "archived")] or ["published"]
     sort = str(get("tri") or "title")
     descending = sort.startswith("-")

@@ -1,12 +1,14 @@
 """Form definitions: field types, the :class:`FieldDef` record, and schema validation.
 
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
-its siblings :mod:`wiki.records.values` and :mod:`geodata.fields`.
+its siblings :mod:`wiki.records.values`, :mod:`wiki.records.options`,
+:mod:`wiki.records.schedules` and :mod:`geodata.fields`.
 Callers use it through :mod:`wiki.records.fields`, which re-exports all of it.
 :func:`validate_schema` accepts a whole form definition (form builder, JSON
 import) or nothing, listing every problem (HOSTILE_INPUTS B4-33, B4-34): keys
-are plain identifiers and never reserved words, types and options are known,
-sizes are capped, and no structure is nested deeper than a list of choices.
+are plain identifiers and never reserved words, types and options
+(:mod:`wiki.records.options`) are known, sizes are capped, and no structure is
+nested deeper than a list of choices.
 A personal field may name the yes/no field of the same form that records the
 person's consent to publication (``consent_field``); who then reads what is
 decided in :mod:`wiki.records.disclosure`.
@@ -21,15 +23,18 @@ import unicodedata
 from collections import abc
 from typing import Any
 
-import geodata.fields as geo
+from wiki.records import options
+from wiki.records import schedules
 from wiki.records import values as val
+from wiki.records.options import check_choices
+from wiki.records.options import check_options
 
 FIELD_TYPES: tuple[str, ...] = (
     "text", "longtext", "number", "boolean", "choice", "multichoice", "date", "datetime", "schedule",
     "geometry", "zone", "theme", "url", "email", "phone", "file", "image", "link",
 )  # fmt: skip
 VISIBILITIES = ("public", "members", "private")
-KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}\Z")  # \Z, not $: "key\n" must not match
+KEY_RE = val.KEY_RE
 # Column names of records and words that invite SQL or template confusion; "title"
 # and "geometry" stay free: forms have such fields.
 RESERVED_KEYS: frozenset[str] = frozenset({
@@ -42,11 +47,10 @@ RESERVED_KEYS: frozenset[str] = frozenset({
     "q", "page", "tri", "vue", "statut", "limit", "offset", "par_page", "format", "since",
 })  # fmt: skip
 MAX_FIELDS = 200
-ZONE_LEVELS = ("commune", "epci", "departement", "region")
+ZONE_LEVELS = options.ZONE_LEVELS
 FieldError = val.FieldError
 
 _ID_RE = re.compile(r"f_[0-9a-f]{8}")
-_CHOICE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _FIELD_KEYS = frozenset(
     {"id", "key", "type", "label", "help", "required", "visibility", "personal", "consent_field", "options"}
 )
@@ -116,156 +120,15 @@ def _plain(value: Any) -> Any:
     return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
-# --- options, checked per type ------------------------------------------------------
-
-
-def _int_option(low: int, high: int) -> abc.Callable[[Any], Any]:
-    def check(raw: Any) -> int:
-        if isinstance(raw, bool) or not isinstance(raw, int) or not low <= raw <= high:
-            raise FieldError(f"nombre entier de {low} à {high} attendu")
-        return raw
-
-    return check
-
-
-def _bool_option(raw: Any) -> bool:
-    if not isinstance(raw, bool):
-        raise FieldError("vrai ou faux attendu")
-    return raw
-
-
-def _number_option(raw: Any) -> int | float:
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        raise FieldError("nombre attendu")
-    return val.parse_number(raw)
-
-
-def _unit_option(raw: Any) -> str:
-    if not isinstance(raw, str) or len(raw.strip()) > 20 or val.UNSAFE_RE.search(raw):
-        raise FieldError("texte de 20 caractères au plus attendu")
-    return raw.strip()
-
-
-def _key_option(raw: Any) -> str:
-    if not isinstance(raw, str) or not KEY_RE.fullmatch(raw):
-        raise FieldError("nom court attendu (minuscules, chiffres et « _ »)")
-    return raw
-
-
-def _subset_option(allowed: tuple[str, ...]) -> abc.Callable[[Any], Any]:
-    def check(raw: Any) -> list[str]:
-        if not isinstance(raw, (list, tuple)) or not raw or any(item not in allowed for item in raw):
-            raise FieldError(f"liste non vide parmi {', '.join(allowed)} attendue")
-        return list(dict.fromkeys(raw))
-
-    return check
-
-
-def _enum_option(allowed: tuple[str, ...]) -> abc.Callable[[Any], Any]:
-    def check(raw: Any) -> str:
-        if raw not in allowed:
-            raise FieldError(f"une valeur parmi {', '.join(allowed)} attendue")
-        return raw
-
-    return check
-
-
-def _date_option(raw: Any) -> str:
-    return val.parse_date(raw if isinstance(raw, str) else None).isoformat()
-
-
-def _datetime_option(raw: Any) -> str:
-    val.parse_datetime(raw if isinstance(raw, str) else None, "Europe/Paris")
-    return raw.strip()
-
-
-def _choices_option(raw: Any, limit: int = 500) -> list[dict[str, str]]:
-    if not isinstance(raw, (list, tuple)) or not 0 < len(raw) <= limit:
-        raise FieldError(f"liste de 1 à {limit} choix attendue")
-    choices: dict[str, str] = {}
-    for item in raw:
-        if not isinstance(item, abc.Mapping) or set(item) != {"value", "label"}:
-            raise FieldError("chaque choix a exactement une valeur (« value ») et un libellé (« label »)")
-        value, label = item["value"], item["label"]
-        if not isinstance(value, str) or not _CHOICE_RE.fullmatch(value):
-            raise FieldError(f"valeur de choix {val.quote(value)} invalide (minuscules, chiffres, « - » et « _ »)")
-        if not isinstance(label, str) or not 0 < len(label.strip()) <= 200 or val.UNSAFE_RE.search(label):
-            raise FieldError(f"libellé du choix « {value} » invalide (1 à 200 caractères)")
-        if value in choices:
-            raise FieldError(f"valeur de choix « {value} » en double")
-        choices[value] = unicodedata.normalize("NFC", label.strip())
-    return [{"value": value, "label": label} for value, label in choices.items()]
-
-
 def validate_choices(items: list[abc.Mapping[str, Any]]) -> list[dict[str, str]]:
     """Check the items of a shared choice list (``{"value", "label"}``, at most 1,000) and return them normalised.
 
     :raises SchemaError: with the first problem found.
     """
     try:
-        return _choices_option(items, limit=1000)
+        return check_choices(items, limit=1000)
     except FieldError as error:
         raise SchemaError([f"Liste de choix : {error.message}."]) from None
-
-
-_FILE_OPTIONS = {"max_bytes": _int_option(1, 2**31)}
-_OPTIONS: dict[str, dict[str, abc.Callable[[Any], Any]]] = {
-    "text": {"max_length": _int_option(1, 10_000)},
-    "longtext": {"max_length": _int_option(1, 200_000)},
-    "number": {
-        "min": _number_option,
-        "max": _number_option,
-        "integer": _bool_option,
-        "unit": _unit_option,
-        "year": _bool_option,
-    },
-    "boolean": {},
-    "choice": {"list": _key_option, "choices": _choices_option},
-    "multichoice": {"list": _key_option, "choices": _choices_option, "max_items": _int_option(1, 500)},
-    "date": {"min": _date_option, "max": _date_option},
-    "datetime": {"min": _datetime_option, "max": _datetime_option},
-    "schedule": {},
-    "geometry": {"kinds": _subset_option(geo.GEOMETRY_KINDS)},
-    "zone": {"levels": _subset_option(ZONE_LEVELS), "multiple": _bool_option},
-    "theme": {"max_items": _int_option(1, 100)},
-    "url": {},
-    "email": {},
-    "phone": {},
-    "file": _FILE_OPTIONS,
-    "image": _FILE_OPTIONS,
-    "link": {"target": _enum_option(("record", "page")), "form": _key_option},
-}
-
-
-def _check_options(kind: str, raw: Any) -> tuple[dict[str, Any], list[str]]:
-    """Return the normalised options of a field of type ``kind``, and the problems found."""
-    if raw is None:
-        return {}, []
-    if not isinstance(raw, abc.Mapping):
-        return {}, ["les options doivent être un objet"]
-    specs, options, problems = _OPTIONS[kind], {}, []
-    for name, value in raw.items():
-        if name not in specs:
-            problems.append(f"option inconnue {val.quote(name)}")
-        elif value is not None:
-            try:
-                options[name] = specs[name](value)
-            except FieldError as error:
-                problems.append(f"option « {name} » : {error.message[0].lower()}{error.message[1:].rstrip('.')}")
-    if problems:
-        return options, problems
-    low, high = options.get("min"), options.get("max")
-    if kind == "datetime" and low and high:
-        low, high = (val.parse_datetime(v, "Europe/Paris") for v in (low, high))
-    if low is not None and high is not None and low > high:
-        problems.append("le minimum dépasse le maximum")
-    if kind in ("choice", "multichoice") and ("list" in options) == ("choices" in options):
-        problems.append("indiquez soit une liste partagée (« list »), soit des choix (« choices »), pas les deux")
-    if {"departement", "region"} <= set(options.get("levels", ())):
-        problems.append("départements et régions ne peuvent être mêlés (codes à deux chiffres ambigus)")
-    if options.get("form") and options.get("target", "record") != "record":
-        problems.append("« form » ne s'emploie qu'avec une fiche liée")
-    return options, problems
 
 
 def _check_text(raw: Any, name: str, high: int, problems: list[str], *, lines: bool = False) -> str:
@@ -320,7 +183,7 @@ def _check_field(raw: Any, problems: list[str]) -> FieldDef | None:
         problems.append(f"case de consentement {val.quote(consent)} invalide : indiquez un champ oui/non du formulaire")
     elif consent is not None and raw.get("personal") is not True:
         problems.append("une case de consentement ne s'emploie qu'avec une donnée personnelle")
-    options, option_problems = _check_options(kind, raw.get("options")) if kind in FIELD_TYPES else ({}, [])
+    options, option_problems = check_options(kind, raw.get("options")) if kind in FIELD_TYPES else ({}, [])
     problems.extend(option_problems)
     if problems:
         return None
@@ -397,7 +260,7 @@ def _validate(fields: list[abc.Mapping[str, Any]], *, whole: bool) -> list[Field
         errors.extend(_consent_problems(result, keys))
     for field in result:  # the flat HTML inputs of a schedule, {key}_start… (parse_schedule_form)
         errors.extend(f"Champ {keys[name]} (« {name} ») : la clé « {name} » est prise par les cases du champ horaire « {field.key} »."
-                      for name in (f"{field.key}_{part}" for part in val.SCHEDULE_FORM_PARTS) if name in keys)  # fmt: skip
+                      for name in (f"{field.key}_{part}" for part in schedules.SCHEDULE_FORM_PARTS) if name in keys)  # fmt: skip
     if errors:
         raise SchemaError(errors)
     return result

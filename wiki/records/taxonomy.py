@@ -57,7 +57,7 @@ def save_choice_list(
     :raises Forbidden: the actor is not a moderator.
     :raises ValidationError: bad key or items.
     """
-    if not permissions.has_role(actor, "moderator"):
+    if not permissions.can_manage_forms(actor):
         raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier une liste.")))
     _check_key_title(key, title)
     try:
@@ -115,7 +115,7 @@ def save_theme(
     :raises Forbidden: the actor is not a moderator.
     :raises ValidationError: bad key, label or parent.
     """
-    if not permissions.has_role(actor, "moderator"):
+    if not permissions.can_manage_forms(actor):
         raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier les thématiques.")))
     if not F.KEY_RE.match(key or "") or not (label or "").strip() or len(label) > 120:
         raise ValidationError(

@@ -37,18 +37,21 @@ from geodata.models import RecordZone
 from geodata.models import Zone
 from wiki import markup
 from wiki import signals
+from wiki.auth import permissions
 from wiki.auth.services import Anonymous
 from wiki.pages.models import Page
 from wiki.pages.services import page_url
+from wiki.records import access
+from wiki.records import display
 from wiki.records import fields as F
-from wiki.records import services as records
+from wiki.records import form_services
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import Theme
 from wiki.search.backend import MAX_BODY_CHARS
 from wiki.search.backend import Document
 
-#: Record statuses an anonymous visitor may read (``records.can_view_record``).
+#: Record statuses an anonymous visitor may read (``permissions.can_view_record``).
 PUBLIC_STATUSES: tuple[str, ...] = ("published", "archived")
 EXCERPT_CHARS = 240
 #: Objects loaded per query when indexing many.
@@ -223,7 +226,7 @@ class RecordAdapter(_Base):
             and record.form is not None
             and record.form.deleted_at is None
             and record.status in PUBLIC_STATUSES
-            and records.can_view_record(Anonymous(), record)
+            and permissions.can_view_record(Anonymous(), record)
         )
 
     def select_indexable(self) -> Select[Any]:
@@ -238,7 +241,7 @@ class RecordAdapter(_Base):
     def public_fields(self, record: Record) -> list[F.FieldDef]:
         """The fields whose values in this record an anonymous visitor may read."""
         anonymous = Anonymous()
-        return [d for d in records.form_fields(record.form) if records.visible_to(anonymous, d, record)]
+        return [d for d in form_services.form_fields(record.form) if access.visible_to(anonymous, d, record)]
 
     def to_document(self, record: Record) -> Document:
         """Public values as text (with theme labels and synonyms), themes and zones as facets."""
@@ -250,7 +253,7 @@ class RecordAdapter(_Base):
         zones = [v for d in public if d.type == "zone" for v in _listed(record.data.get(d.id))]
         zones += [code for code in _located_in(object_session(record), record.id) if code not in zones]
         words = _theme_words(object_session(record))
-        text = F.search_text(records.form_fields(form), record.data, visibility="public")
+        text = display.search_text(form_services.form_fields(form), record.data, visibility="public")
         extra = " ".join(words.get(key, "") for key in themes)
         body = "\n".join(part for part in (form.title, text, extra) if part)
         return Document(

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 from tests.factories import make_page
 from tests.factories import make_user
+from wiki.pages import moderation
 from wiki.pages import services
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -25,8 +26,8 @@ def _history(db):
         policy="account",
     )
     services.rename_page(db, page, "Marché bio", actor=author, policy="account")
-    services.protect_page(db, page, True, actor=moderator)
-    services.delete_page(db, page, actor=moderator, comment="doublon")
+    moderation.protect_page(db, page, True, actor=moderator)
+    moderation.delete_page(db, page, actor=moderator, comment="doublon")
     db.commit()
     return page
 

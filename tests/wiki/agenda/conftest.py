@@ -9,6 +9,7 @@ import pytest
 from tests.factories import make_user
 from wiki.demo import demo_author
 from wiki.demo import seed
+from wiki.records import form_services
 from wiki.records import services as records
 
 
@@ -17,7 +18,7 @@ def events(app, db):
     """A helper creating ``evenement`` records: ``events(title, horaire, **values)``."""
     seed(db)
     author = demo_author(db)
-    form = records.get_form(db, "evenement")
+    form = form_services.get_form(db, "evenement")
 
     def _make(
         title: str, horaire: dict[str, Any], *, status: str = "published", actor: Any = None, **values: Any

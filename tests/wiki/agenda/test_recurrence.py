@@ -15,8 +15,8 @@ from wiki.agenda.recurrence import describe_rrule
 from wiki.agenda.recurrence import expand
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.recurrence import validate_rrule
+from wiki.records.schedules import clean_schedule
 from wiki.records.values import FieldError
-from wiki.records.values import clean_schedule
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 UTC = dt.UTC

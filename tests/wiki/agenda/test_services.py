@@ -15,6 +15,8 @@ from wiki.agenda.models import AgendaEvent
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.records import access
+from wiki.records import form_services
 from wiki.records import services as records
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -97,7 +99,7 @@ def test_sequence_rises_on_schedule_changes_only(db, events):
     assert event.sequence == 0
 
     def save(**changes):
-        values = {**records.public_values(record, events.author), **changes}
+        values = {**access.public_values(record, events.author), **changes}
         records.update_record(db, record, values, actor=events.author, policy="account", base_revision=None)
         db.commit()
         return db.get(AgendaEvent, record.id).sequence
@@ -176,6 +178,6 @@ def test_refresh_command_and_form_changes_reindex(app, db, events):
     result = app.test_cli_runner().invoke(args=["agenda", "refresh"])
     assert result.exit_code == 0 and "réindexé" in result.output
     fields = [dict(f, visibility="members") if f["type"] == "schedule" else f for f in events.form.fields]
-    records.update_form(db, events.form, title=events.form.title, fields=fields, actor=events.author)
+    form_services.update_form(db, events.form, title=events.form.title, fields=fields, actor=events.author)
     db.commit()
     assert not db.get(AgendaEvent, record.id).public

@@ -158,9 +158,10 @@ def test_feed_is_filtered_cached_and_changes_with_the_events(client, db, events)
     assert [str(v["SUMMARY"]) for v in only_culture.walk("VEVENT")] == ["Concert"]
     first = client.get("/donnees/evenement.ics").data
     assert client.get("/donnees/evenement.ics").data == first
+    from wiki.records import access
     from wiki.records import services as records
 
-    records.update_record(db, record, {**records.public_values(record, events.author), "horaire": {"start": _soon(7, 20), "timezone": "Europe/Paris"}},
+    records.update_record(db, record, {**access.public_values(record, events.author), "horaire": {"start": _soon(7, 20), "timezone": "Europe/Paris"}},
                           actor=events.author, policy="account", base_revision=None)  # fmt: skip
     db.commit()
     changed = client.get("/donnees/evenement.ics").data

@@ -19,7 +19,8 @@ from wiki.api.openapi import build_paths
 from wiki.api.openapi import openapi_path
 from wiki.auth import tokens
 from wiki.demo import seed
-from wiki.pages import services as pages
+from wiki.pages import moderation
+from wiki.records import form_services
 from wiki.records import services as records
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -98,7 +99,7 @@ def test_real_answers_match_the_document(contract, db):
     mod = {"Authorization": "Bearer " + tokens.create_token(db, moderator, "t").secret}
     page = make_page(db, "Accueil", 'Bienvenue [[Ailleurs]] {{liste form="initiative"}}\n', actor=writer)
     gone = make_page(db, "Ancienne")
-    pages.delete_page(db, gone, actor=moderator)
+    moderation.delete_page(db, gone, actor=moderator)
     db.commit()
     call = contract.call
 
@@ -161,9 +162,9 @@ def test_real_answers_match_the_document(contract, db):
         "rrule": "FREQ=WEEKLY;BYDAY=SA;COUNT=4",
         "timezone": "Europe/Paris",
     }
-    event = records.create_record(db, records.get_form(db, "evenement"), {"title": "Marché", "horaire": market},
+    event = records.create_record(db, form_services.get_form(db, "evenement"), {"title": "Marché", "horaire": market},
                                   actor=writer, policy="account")  # fmt: skip
-    records.create_record(db, records.get_form(db, "evenement"), {"title": "Foire", "horaire": {"start": "2026-11-11", "all_day": True}},
+    records.create_record(db, form_services.get_form(db, "evenement"), {"title": "Foire", "horaire": {"start": "2026-11-11", "all_day": True}},
                           actor=writer, policy="account")  # fmt: skip
     db.commit()
     listed = call("GET", "/api/v1/events?start=2026-11-01&end=2026-12-01&limit=3").json

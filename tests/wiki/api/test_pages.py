@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.factories import make_page
 from tests.factories import make_user
+from wiki.pages import moderation
 from wiki.pages import services
 
 
@@ -51,7 +52,7 @@ def test_revisions(client, db):
 
 def test_errors_are_json(client, db):
     page = make_page(db, "Supprimée")
-    services.delete_page(db, page, actor=make_user(db, "Modo", role="moderator"))
+    moderation.delete_page(db, page, actor=make_user(db, "Modo", role="moderator"))
     db.commit()
     missing = client.get("/api/v1/pages/nulle-part")
     assert missing.status_code == 404 and missing.json["error"] == "not_found" and missing.json["message"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.factories import make_user
 from wiki.auth import tokens
 from wiki.auth.services import Anonymous
+from wiki.records import form_services
 from wiki.records import services
 
 FIELDS = [
@@ -45,7 +46,7 @@ def test_each_caller_sees_only_what_the_web_pages_show(make_app, db):
     moderator = make_user(db, "Modo", role="moderator")
     author = make_user(db, "Autrice")
     member = make_user(db, "Membre")
-    form = services.create_form(db, key="producteurs", title="Producteurs", fields=FIELDS, actor=moderator)
+    form = form_services.create_form(db, key="producteurs", title="Producteurs", fields=FIELDS, actor=moderator)
     published = services.create_record(db, form, VALUES, actor=author, policy="open")
     draft = services.create_record(
         db, form, VALUES | {"title": "Brouillon"}, actor=author, policy="open", status="draft"
@@ -91,7 +92,7 @@ def test_writes_keep_the_values_the_caller_cannot_see(client, db):
     moderator = make_user(db, "Modo", role="moderator")
     author = make_user(db, "Autrice")
     member = make_user(db, "Membre")
-    form = services.create_form(db, key="producteurs", title="Producteurs", fields=FIELDS, actor=moderator)
+    form = form_services.create_form(db, key="producteurs", title="Producteurs", fields=FIELDS, actor=moderator)
     record = services.create_record(db, form, VALUES, actor=author, policy="account")
     auth = _bearer(db, member)
     db.commit()

@@ -106,13 +106,13 @@ def test_token_acts_with_the_owner_role_and_records_its_use(client, db):
 
 
 def test_protected_page_and_readonly_instance(make_app, db):
-    from wiki.pages import services
+    from wiki.pages import moderation
 
     app = make_app(EDIT_POLICY="readonly")
     client = app.test_client()
     contributor = bearer(db, "Contributrice")
     page = make_page(db, "Charte")
-    services.protect_page(db, page, True, actor=make_user(db, "Modo", role="moderator"))
+    moderation.protect_page(db, page, True, actor=make_user(db, "Modo", role="moderator"))
     db.commit()
     etag = client.get("/api/v1/pages/charte").headers["ETag"]
     assert (

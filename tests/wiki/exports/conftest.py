@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.factories import make_user
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 
@@ -50,7 +51,7 @@ def seeded(db):
     """A moderator, the form ``fermes`` with three published records, and a page."""
     moderator = make_user(db, "Modo", role="moderator")
     taxonomy.save_theme(db, key="alimentation", label="Alimentation", actor=moderator)
-    form = services.create_form(
+    form = form_services.create_form(
         db, key="fermes", title="Fermes", description="Les fermes du pays.", fields=FIELDS, actor=moderator
     )
     records = [services.create_record(db, form, record_values(n), actor=moderator, policy="account") for n in (1, 2, 3)]

@@ -23,6 +23,7 @@ from tests.exports_support import login
 from tests.factories import make_user
 from tests.wiki.exports.conftest import record_values
 from tests.wiki.records.test_admin import form_data
+from wiki.records import form_services
 from wiki.records import services
 
 MARKERS = ("PERSO-7f3a", "MEMBRES-91bc", "PRIVE-44de", "BROUILLON-c0fe", "ATTENTE-5a5a")
@@ -199,7 +200,7 @@ def consent(db, seeded, secrets):
     """The form gains a consent-governed personal field; one record's person agreed, another's did not."""
     form = seeded.form
     fields = [form.fields[0], *CONSENT_FIELDS, *form.fields[1:]]
-    services.update_form(db, form, title=form.title, fields=fields, actor=seeded.moderator)
+    form_services.update_form(db, form, title=form.title, fields=fields, actor=seeded.moderator)
     agreed = services.create_record(db, form, record_values(8, title="Ferme de Paule", organisateur=f"Paule {CONSENTED}",
                                                             accord_organisateur="on"), actor=seeded.moderator, policy="account")  # fmt: skip
     refused = services.create_record(db, form, record_values(9, title="Ferme de Jean", organisateur=f"Jean {REFUSED}"),

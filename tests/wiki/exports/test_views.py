@@ -15,6 +15,7 @@ from defusedxml import ElementTree
 
 from tests.exports_support import login
 from tests.wiki.exports.conftest import record_values
+from wiki.records import form_services
 from wiki.records import services
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -36,7 +37,7 @@ def test_catalog_lists_every_dataset_with_its_downloads(client, seeded):
 
 
 def test_formats_follow_the_public_fields_of_each_form(client, db, seeded):
-    services.create_form(db, key="marches", title="Marchés", actor=seeded.moderator, fields=[
+    form_services.create_form(db, key="marches", title="Marchés", actor=seeded.moderator, fields=[
         {"id": "f_10000001", "key": "title", "type": "text", "label": "Nom"},
         {"id": "f_10000002", "key": "lieu", "type": "geometry", "label": "Lieu"},
     ])  # fmt: skip
@@ -44,11 +45,11 @@ def test_formats_follow_the_public_fields_of_each_form(client, db, seeded):
     text = client.get("/donnees").text
     assert "/donnees/fermes.ics" in text and "/donnees/fermes.geojson" in text
     assert "/donnees/marches.geojson" in text and "/donnees/marches.ics" not in text  # no schedule, no calendar
-    fields = [f.to_dict() for f in services.form_fields(seeded.form)]
+    fields = [f.to_dict() for f in form_services.form_fields(seeded.form)]
     for field in fields:
         if field["type"] in ("geometry", "schedule"):
             field["visibility"] = "private"
-    services.update_form(db, seeded.form, title="Fermes", fields=fields, actor=seeded.moderator)
+    form_services.update_form(db, seeded.form, title="Fermes", fields=fields, actor=seeded.moderator)
     db.commit()
     text = client.get("/donnees").text
     assert "/donnees/fermes.csv" in text and "/donnees/fermes.geojson" not in text and "/donnees/fermes.ics" not in text
@@ -330,7 +331,7 @@ def test_concurrent_downloads_beyond_the_limit_wait_their_turn(make_app, db):
 
     app = make_app(EXPORT_CONCURRENCY=1)
     moderator = make_user(db, "Modo", role="moderator")
-    form = services.create_form(db, key="fermes", title="Fermes", fields=FIELDS, actor=moderator)
+    form = form_services.create_form(db, key="fermes", title="Fermes", fields=FIELDS, actor=moderator)
     services.create_record(db, form, record_values(1, themes=[]), actor=moderator, policy="account")
     db.commit()
     client = app.test_client()

@@ -159,12 +159,12 @@ def test_anonymous_cannot_upload_even_on_an_open_wiki(make_app, db):
 
 
 def test_files_of_deleted_pages_are_hidden(app, db):
-    from wiki.pages import services
+    from wiki.pages import moderation
 
     client, page = _logged_client(app, db)
     _upload(client, page, _png(), "a.png")
     href = _file_href(client.get(f"/pages/{page.slug}/files").text)
-    services.delete_page(db, db.merge(page), actor=make_user(db, "Modo", role="moderator"))
+    moderation.delete_page(db, db.merge(page), actor=make_user(db, "Modo", role="moderator"))
     db.commit()
     assert client.get(href).status_code == 404
 

@@ -13,6 +13,7 @@ from wiki.errors import Forbidden
 from wiki.errors import Gone
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.pages import moderation
 from wiki.pages import services
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRevision
@@ -198,8 +199,8 @@ def test_policies_and_protection(db):
     with pytest.raises(Forbidden):
         services.save_page(db, page, body="x", comment="", actor=contributor, base_revision_id=base, policy="readonly")
     with pytest.raises(Forbidden):
-        services.protect_page(db, page, True, actor=contributor)
-    services.protect_page(db, page, True, actor=moderator)
+        moderation.protect_page(db, page, True, actor=contributor)
+    moderation.protect_page(db, page, True, actor=moderator)
     with pytest.raises(Forbidden):
         services.save_page(db, page, body="x", comment="", actor=contributor, base_revision_id=base, policy="account")
     assert services.save_page(
@@ -247,13 +248,13 @@ def test_delete_and_restore(db):
     contributor = make_user(db, "Contrib")
     moderator = make_user(db, "Modo", role="moderator")
     with pytest.raises(Forbidden):
-        services.delete_page(db, page, actor=contributor)
-    services.delete_page(db, page, actor=moderator, comment="doublon")
+        moderation.delete_page(db, page, actor=contributor)
+    moderation.delete_page(db, page, actor=moderator, comment="doublon")
     with pytest.raises(Gone):
         services.get_page(db, page.slug, contributor)
     assert services.get_page(db, page.slug, moderator) is page
     assert page not in services.list_pages(db)[0]
-    services.restore_page(db, page, actor=moderator)
+    moderation.restore_page(db, page, actor=moderator)
     assert services.get_page(db, page.slug, contributor) is page
 
 
@@ -287,3 +288,71 @@ def test_search_escapes_like_wildcards(db):
     assert [p.title for p in services.search_pages(db, "%")] == ["Cent pour cent"]
     assert services.search_pages(db, "_") == []
     assert services.search_pages(db, "') OR 1=1 --") == []
+
+
+# --- render_page / render_preview: the one chain every shown page text goes through ---------------
+
+LINKS = 'Voir [[Redon]] et [[Nulle part]].\n\n{{inconnue form="a"}}\n'
+
+
+def _directory(db):
+    """A form with one published record, for the ``{{liste}}`` macro."""
+    from wiki.records import form_services
+    from wiki.records import services as records
+
+    moderator = make_user(db, "Modo", role="moderator")
+    form = form_services.create_form(
+        db,
+        key="lieu",
+        title="Lieux",
+        actor=moderator,
+        fields=[{"id": "f_000000a1", "key": "title", "type": "text", "label": "Nom", "required": True}],
+    )
+    records.create_record(db, form, {"title": "Halle aux grains"}, actor=moderator, policy="account")
+
+
+def _assert_finished(html):
+    """Links to missing pages point at their creation, macros are expanded (no placeholder left)."""
+    assert 'class="wikilink missing" href="/pages/nulle-part/edit"' in html
+    assert 'class="wikilink" href="/pages/redon"' in html
+    assert "LIEUDITMACRO" not in html
+    assert 'class="macro-error"' in html and "Macro inconnue" in html
+    assert "Halle aux grains" in html
+
+
+@pytest.mark.parametrize("which", ["current", "old"])
+def test_render_page_marks_missing_links_and_expands_macros(app, db, which):
+    _directory(db)
+    make_page(db, "Redon")
+    page = make_page(db, "Marché", LINKS + '\n{{liste form="lieu"}}\n')
+    first = page.current_revision
+    services.save_page(
+        db, page, body=LINKS + '\n{{liste form="lieu"}}\n\nSuite.\n', comment="", actor=make_user(db, "Yann"),
+        base_revision_id=first.id, policy="account",
+    )  # fmt: skip
+    revision = first if which == "old" else page.current_revision
+    with app.test_request_context():  # macros render templates
+        shown = services.render_page(db, revision, None)
+    _assert_finished(shown.body_html)
+
+
+def test_render_preview_goes_through_the_same_chain(app, db):
+    _directory(db)
+    make_page(db, "Redon")
+    with app.test_request_context():
+        shown = services.render_preview(db, LINKS + '\n{{liste form="lieu"}}\n\n![](x.png)\n', None)
+    _assert_finished(shown.body_html)
+    assert any("texte alternatif" in warning for warning in shown.warnings)
+
+
+def test_render_preview_refuses_text_too_large(db):
+    with pytest.raises(ValidationError) as caught:
+        services.render_preview(db, "x" * 1_000_001, None)
+    assert "body" in caught.value.errors
+
+
+def test_links_to_a_page_created_later_are_no_longer_missing(db):
+    page = make_page(db, "Marché", "Voir [[Redon]].\n")
+    assert "missing" in services.render_page(db, page.current_revision, None).body_html
+    make_page(db, "Redon")
+    assert "missing" not in services.render_page(db, page.current_revision, None).body_html

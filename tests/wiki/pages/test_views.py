@@ -235,3 +235,18 @@ def test_page_view_has_no_n_plus_one(client, db, app):
         event.remove(engine, "before_cursor_execute", listener)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) <= 6, selects
+
+
+def test_every_view_of_page_html_marks_missing_links_and_expands_macros(client, db):
+    """Current page, old revision and preview go through one chain (issue 12: the old revision forgot links)."""
+    text = 'Voir [[Nulle part]].\n\n{{inconnue form="a"}}\n'
+    page = make_page(db, "Marché", text)
+    db.commit()
+    _login(client, db, "Yann")
+    edit = client.get(f"/pages/{page.slug}/edit")
+    client.post(f"/pages/{page.slug}/edit", data={"body": text + "\nSuite.\n", "base_revision_id": _base_id(edit.text)})
+    preview = client.post(f"/pages/{page.slug}/edit", data={"body": text, "action": "preview"})
+    for response in (client.get(f"/pages/{page.slug}"), client.get(f"/pages/{page.slug}/revisions/1"), preview):
+        assert response.status_code == 200
+        assert 'class="wikilink missing" href="/pages/nulle-part/edit"' in response.text
+        assert "Macro inconnue" in response.text and "LIEUDITMACRO" not in response.text

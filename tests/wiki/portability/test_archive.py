@@ -23,12 +23,14 @@ from wiki.auth.models import User
 from wiki.db import Database
 from wiki.demo import load_demo
 from wiki.pages import attachments
+from wiki.pages import moderation
 from wiki.pages import services as pages
 from wiki.portability import archive
 from wiki.portability import dumping
 from wiki.portability import loading
 from wiki.portability import rows
 from wiki.portability import settings as carried
+from wiki.records import form_services
 from wiki.records import services as records
 
 
@@ -71,8 +73,8 @@ def fill(app) -> None:
             max_pixels=10**6,
         )
         gone = make_page(db, "À supprimer", actor=alix)
-        pages.delete_page(db, gone, actor=modo)
-        form = records.get_form(db, "initiative")
+        moderation.delete_page(db, gone, actor=modo)
+        form = form_services.get_form(db, "initiative")
         values = {
             "title": "Épicerie solidaire",
             "resume": "Des produits locaux.",
@@ -388,7 +390,7 @@ def test_public_dump_holds_a_personal_value_only_while_its_consent_box_is_ticked
     try:
         seed(db)
         author = demo_author(db)
-        form = records.get_form(db, "initiative")
+        form = form_services.get_form(db, "initiative")
         base = {
             "title": "Atelier vélo",
             "resume": "Réparer ensemble.",

@@ -13,7 +13,7 @@ from markupsafe import escape
 from tests.factories import PASSWORD
 from tests.factories import make_user
 from wiki.records import admin_inputs
-from wiki.records import services
+from wiki.records import form_services
 from wiki.records import taxonomy
 from wiki.revisions import list_revisions
 
@@ -162,8 +162,8 @@ def the_form(db) -> FormState:
     """The stored form, as plain values."""
 
     def state(session):
-        form = services.get_form(session, KEY)
-        fields = {f.key: f for f in services.form_fields(form)}
+        form = form_services.get_form(session, KEY)
+        fields = {f.key: f for f in form_services.form_fields(form)}
         return FormState(form.id, form.revision_number, form.title, form.description, form.title_field, fields)
 
     return read(db, state)
@@ -175,7 +175,7 @@ def revisions(db, kind: str, object_id: int) -> list[tuple[int, str, dict[str, A
 
 
 def form_keys(db) -> list[str]:
-    return read(db, lambda s: [f.key for f in services.list_forms(s)])
+    return read(db, lambda s: [f.key for f in form_services.list_forms(s)])
 
 
 # --- permissions ---------------------------------------------------------------------------
@@ -195,7 +195,7 @@ POSTS = ("/-/formulaires/nouveau", BUILDER, "/-/listes", "/-/listes/statuts", "/
 @pytest.fixture
 def seeded(app, db):
     modo = make_user(db, "Modo", role="moderator")
-    services.create_form(
+    form_services.create_form(
         db,
         key=KEY,
         title="Producteurs locaux",

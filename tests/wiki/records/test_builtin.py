@@ -14,9 +14,12 @@ import sqlalchemy as sa
 
 from wiki.demo import demo_author
 from wiki.demo import initiatives as demo
+from wiki.records import access
 from wiki.records import builtin
 from wiki.records import fields as F
+from wiki.records import form_services
 from wiki.records import models as M
+from wiki.records import seeding
 from wiki.records import services as svc
 from wiki.records import taxonomy
 from wiki.revisions import list_revisions
@@ -164,37 +167,37 @@ def _count(db, model) -> int:
 
 def test_seeding_twice_is_idempotent(db):
     actor = demo_author(db)
-    assert builtin.seed_builtin(db, actor) == {"themes": 19, "choice_lists": 7, "forms": 4, "upgraded_forms": 0}
+    assert seeding.seed_builtin(db, actor) == {"themes": 19, "choice_lists": 7, "forms": 4, "upgraded_forms": 0}
     db.commit()
-    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
+    assert seeding.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
     db.commit()
     assert (_count(db, M.Theme), _count(db, M.ChoiceList), _count(db, M.Form)) == (19, 7, 4)
     for spec in builtin.FORMS:
-        form = svc.get_form(db, spec["key"])
+        form = form_services.get_form(db, spec["key"])
         assert form.builtin and form.title == spec["title"] and form.title_field == "title"
-        assert [d.to_dict() for d in svc.form_fields(form)] == form.fields
+        assert [d.to_dict() for d in form_services.form_fields(form)] == form.fields
         assert [f["id"] for f in form.fields] == [f["id"] for f in spec["fields"]]
 
 
 def test_seeding_never_overwrites_what_administrators_changed(db):
     actor = demo_author(db)
-    builtin.seed_builtin(db, actor)
-    form = svc.get_form(db, "lieu")
-    svc.update_form(db, form, title="Lieux utiles", fields=form.fields[:3], actor=actor)
+    seeding.seed_builtin(db, actor)
+    form = form_services.get_form(db, "lieu")
+    form_services.update_form(db, form, title="Lieux utiles", fields=form.fields[:3], actor=actor)
     taxonomy.save_theme(db, key="mobilite", label="Se déplacer", synonyms=["bouger"], actor=actor)
     db.commit()
-    assert builtin.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
+    assert seeding.seed_builtin(db, actor) == {"themes": 0, "choice_lists": 0, "forms": 0, "upgraded_forms": 0}
     db.commit()
-    form = svc.get_form(db, "lieu")
+    form = form_services.get_form(db, "lieu")
     assert form.title == "Lieux utiles" and len(form.fields) == 3 and form.revision_number == 2
     theme = db.scalar(sa.select(M.Theme).where(M.Theme.key == "mobilite"))
     assert (theme.label, theme.synonyms) == ("Se déplacer", ["bouger"])
 
 
 def test_theme_synonyms_resolve_through_the_cleaning_context(db):
-    builtin.seed_builtin(db, demo_author(db))
+    seeding.seed_builtin(db, demo_author(db))
     ctx = taxonomy.cleaning_context(db)
-    themes = next(d for d in svc.form_fields(svc.get_form(db, "initiative")) if d.key == "themes")
+    themes = next(d for d in form_services.form_fields(form_services.get_form(db, "initiative")) if d.key == "themes")
     cases = {
         "Mobilités": "mobilite", "transport": "mobilite", "Outils numériques": "outils_numeriques",
         "numérique": "outils_numeriques", "Énergies": "energie", "Quartier/ revitalisation": "quartier_revitalisation",
@@ -213,12 +216,12 @@ def test_all_initiatives_load_published_once(db):
     db.commit()
     assert demo.load_demo_initiatives(db, actor) == 0
     db.commit()
-    form = svc.get_form(db, "initiative")
+    form = form_services.get_form(db, "initiative")
     records = list(db.scalars(sa.select(M.Record).where(M.Record.form_id == form.id)))
     assert len(records) == 32
     assert {r.status for r in records} == {"published"}
     assert {r.title for r in records} == {i["title"] for i in demo.INITIATIVES}
-    defs = svc.form_fields(form)
+    defs = form_services.form_fields(form)
     ctx = taxonomy.cleaning_context(db)
     for record in records:  # what was stored still validates, field by field
         _, errors = F.clean_record(defs, {d.key: record.data.get(d.id) for d in defs}, ctx)
@@ -229,8 +232,8 @@ def test_stored_initiatives_hold_no_personal_data(db):
     actor = demo_author(db)
     demo.load_demo_initiatives(db, actor)
     db.commit()
-    form = svc.get_form(db, "initiative")
-    personal = {d.id for d in svc.form_fields(form) if d.personal}
+    form = form_services.get_form(db, "initiative")
+    personal = {d.id for d in form_services.form_fields(form) if d.personal}
     for record in db.scalars(sa.select(M.Record).where(M.Record.form_id == form.id)):
         assert all(record.data.get(ident) is None for ident in personal), record.title
         text = json.dumps(record.data, ensure_ascii=False) + "\n" + record.search_text
@@ -241,12 +244,12 @@ def test_the_redon_wiki_record(db):
     actor = demo_author(db)
     demo.load_demo_initiatives(db, actor)
     db.commit()
-    form = svc.get_form(db, "initiative")
+    form = form_services.get_form(db, "initiative")
     record = db.scalar(
         sa.select(M.Record).where(M.Record.form_id == form.id, M.Record.title == "Le wiki du Pays de Redon")
     )
     assert record is not None
-    values = svc.public_values(record, actor)
+    values = access.public_values(record, actor)
     assert values["communes"] == ["35236"]
     assert values["departements"] == ["35", "56", "44"]
     assert "outils_numeriques" in values["themes"]
@@ -255,7 +258,7 @@ def test_the_redon_wiki_record(db):
     facets = {
         (f.field_id, f.value) for f in db.scalars(sa.select(M.RecordFacet).where(M.RecordFacet.record_id == record.id))
     }
-    ids = {d.key: d.id for d in svc.form_fields(form)}
+    ids = {d.key: d.id for d in form_services.form_fields(form)}
     assert (ids["communes"], "35236") in facets and (ids["themes"], "outils_numeriques") in facets
     assert ("status", "published") in facets
 
@@ -274,9 +277,9 @@ def _as_installed_before_consent() -> list[dict]:
     fields = []
     for field in builtin.FORMS[0]["fields"]:
         field = dict(field)
-        if field["id"] in builtin._OLD_CONTACT_HELP:
+        if field["id"] in seeding._OLD_CONTACT_HELP:
             del field["consent_field"]
-            field |= {"visibility": "private", "help": builtin._OLD_CONTACT_HELP[field["id"]]}
+            field |= {"visibility": "private", "help": seeding._OLD_CONTACT_HELP[field["id"]]}
         fields.append(field)
     return fields
 
@@ -286,7 +289,9 @@ def old_install(db):
     """An instance seeded by the previous version, with one initiative whose contact agreed and one whose did not."""
     actor = demo_author(db)
     spec = builtin.FORMS[0] | {"fields": _as_installed_before_consent()}
-    form = svc.create_form(db, **spec, actor=actor, builtin=True, comment="Formulaire fourni à l’installation")
+    form = form_services.create_form(
+        db, **spec, actor=actor, builtin=True, comment="Formulaire fourni à l’installation"
+    )
     base = {"title": "Atelier vélo", "resume": "Réparer ensemble.", "porteur": "Association Vélo", "description": "…",
             "themes": ["mobilite"]}  # fmt: skip
     taxonomy.save_theme(db, key="mobilite", label="Mobilité", actor=actor)
@@ -297,7 +302,7 @@ def old_install(db):
 
 
 def _contacts(form):
-    return {d.key: d for d in svc.form_fields(form) if d.key in PERSONAL_KEYS}
+    return {d.key: d for d in form_services.form_fields(form) if d.key in PERSONAL_KEYS}
 
 
 def test_an_old_initiative_form_is_upgraded_once_through_the_services(db, old_install):
@@ -305,8 +310,8 @@ def test_an_old_initiative_form_is_upgraded_once_through_the_services(db, old_in
 
     actor, form, yes, no = old_install
     assert {d.visibility for d in _contacts(form).values()} == {"private"}
-    assert "contact_email" not in svc.public_values(yes, Anonymous())
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 1
+    assert "contact_email" not in access.public_values(yes, Anonymous())
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 1
     db.commit()
     contacts = _contacts(form)
     assert {(d.visibility, d.consent_field) for d in contacts.values()} == {("public", "contact_consentement")}
@@ -314,20 +319,20 @@ def test_an_old_initiative_form_is_upgraded_once_through_the_services(db, old_in
         "Nom et rôle.",
         "",
     )  # unchanged help texts follow
-    assert form.revision_number == 2 and form.fields == [d.to_dict() for d in svc.form_fields(form)]
+    assert form.revision_number == 2 and form.fields == [d.to_dict() for d in form_services.form_fields(form)]
     revision = list_revisions(db, "form", form.id)[0]
     assert revision.number == 2 and "case de consentement" in revision.comment
-    assert svc.public_values(yes, Anonymous())["contact_email"] == "jeanne@exemple.fr"
-    assert "contact_email" not in svc.public_values(no, Anonymous())
+    assert access.public_values(yes, Anonymous())["contact_email"] == "jeanne@exemple.fr"
+    assert "contact_email" not in access.public_values(no, Anonymous())
     assert "jeanne@exemple.fr" in yes.search_text and "jeanne@exemple.fr" not in no.search_text  # records re-indexed
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 0
     assert form.revision_number == 2
 
 
 def test_an_upgrade_undone_by_the_administrators_is_never_applied_again(db, old_install):
     actor, form, _, _ = old_install
-    builtin.seed_builtin(db, actor)
-    svc.update_form(
+    seeding.seed_builtin(db, actor)
+    form_services.update_form(
         db,
         form,
         title=form.title,
@@ -336,7 +341,7 @@ def test_an_upgrade_undone_by_the_administrators_is_never_applied_again(db, old_
         comment="Nous publions autrement",
     )
     db.commit()
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 0
     assert {(d.visibility, d.consent_field) for d in _contacts(form).values()} == {("private", None)}
 
 
@@ -344,9 +349,9 @@ def test_the_upgrade_leaves_alone_what_administrators_changed(db, old_install):
     actor, form, _, _ = old_install
     fields = [dict(f, personal=False, visibility="members", help="Courriel de l’accueil") if f["key"] == "contact_email" else f
               for f in form.fields]  # fmt: skip
-    svc.update_form(db, form, title="Initiatives du pays", fields=fields, actor=actor)
+    form_services.update_form(db, form, title="Initiatives du pays", fields=fields, actor=actor)
     db.commit()
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 1
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 1
     contacts = _contacts(form)
     assert (
         contacts["contact_email"].personal,
@@ -359,9 +364,9 @@ def test_the_upgrade_leaves_alone_what_administrators_changed(db, old_install):
 
 def test_no_upgrade_without_the_consent_box(db, old_install):
     actor, form, _, _ = old_install
-    svc.update_form(
+    form_services.update_form(
         db, form, title=form.title, fields=[f for f in form.fields if f["key"] != "contact_consentement"], actor=actor
     )
     db.commit()
-    assert builtin.seed_builtin(db, actor)["upgraded_forms"] == 0
+    assert seeding.seed_builtin(db, actor)["upgraded_forms"] == 0
     assert {d.consent_field for d in _contacts(form).values()} == {None}

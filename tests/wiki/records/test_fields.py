@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-# One module import: valid under both ruff default isort and force-single-line.
+# Module imports: valid under both ruff default isort and force-single-line.
+from wiki.records import display
 from wiki.records import fields as F
 
 CTX = F.Context(
@@ -59,7 +60,20 @@ def schema_errors(items) -> list[str]:
 RECORDS = Path(F.__file__).parent
 
 
-@pytest.mark.parametrize("name", ["fields.py", "schema.py", "disclosure.py", "values.py", "../../geodata/fields.py"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fields.py",
+        "schema.py",
+        "options.py",
+        "disclosure.py",
+        "values.py",
+        "schedules.py",
+        "contacts.py",
+        "display.py",
+        "../../geodata/fields.py",
+    ],
+)
 def test_pure_modules_import_no_flask_sqlalchemy_nor_other_wiki_modules(name):
     tree = ast.parse((RECORDS / name).read_text(encoding="utf-8"))
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
@@ -74,7 +88,9 @@ def test_pure_modules_import_no_flask_sqlalchemy_nor_other_wiki_modules(name):
     assert not {
         m
         for m in imported
-        if m.startswith("wiki.records.") and m.split(".")[2] not in ("schema", "disclosure", "values", "geometry")
+        if m.startswith("wiki.records.")
+        and m.split(".")[2]
+        not in ("schema", "options", "disclosure", "values", "schedules", "contacts", "display", "geometry")
     }
 
 
@@ -1578,7 +1594,7 @@ def test_unknown_field_type_value_is_an_error_not_a_crash():
     ],
 )
 def test_display_value_in_french(kind, value, options, expected):
-    assert F.display_value(field(kind, **options), value) == expected
+    assert display.display_value(field(kind, **options), value) == expected
 
 
 @pytest.mark.parametrize(
@@ -1597,7 +1613,7 @@ def test_display_value_in_french(kind, value, options, expected):
     ],
 )
 def test_display_value_never_raises_on_values_from_an_older_form(kind, value, expected):
-    assert F.display_value(field(kind, choices=CHOICES), value) == expected
+    assert display.display_value(field(kind, choices=CHOICES), value) == expected
 
 
 # --- search_text -----------------------------------------------------------------------------------
@@ -1611,14 +1627,14 @@ RECORD_DATA = {
 
 
 def test_search_text_holds_public_fields_only_by_default():
-    text = F.search_text(FORM, RECORD_DATA)
+    text = display.search_text(FORM, RECORD_DATA)
     assert text == f"Le wiki du Pays de Redon\n8{NNBSP}745\nEn cours\nmobilite"
 
 
 def test_search_text_for_members_adds_member_fields_but_never_personal_ones():
-    members = F.search_text(FORM, RECORD_DATA, visibility="members")
+    members = display.search_text(FORM, RECORD_DATA, visibility="members")
     assert "Notes internes" in members and "jean@exemple.fr" not in members
-    assert "jean@exemple.fr" not in F.search_text(FORM, RECORD_DATA, visibility="private")
+    assert "jean@exemple.fr" not in display.search_text(FORM, RECORD_DATA, visibility="private")
 
 
 def test_search_text_holds_a_personal_value_only_while_its_box_is_ticked():
@@ -1626,18 +1642,18 @@ def test_search_text_holds_a_personal_value_only_while_its_box_is_ticked():
         [BOX, spec(key="courriel", type="email", personal=True, consent_field="accord", id="f_000000b1")]
     )
     ticked = {"f_000000b0": True, "f_000000b1": "jo@exemple.fr"}
-    assert F.search_text(form, ticked) == "jo@exemple.fr"
+    assert display.search_text(form, ticked) == "jo@exemple.fr"
     for reader in ("public", "members", "private"):
-        assert F.search_text(form, ticked | {"f_000000b0": False}, visibility=reader) == ""
+        assert display.search_text(form, ticked | {"f_000000b0": False}, visibility=reader) == ""
 
 
 def test_search_text_leaves_out_private_fields_even_when_not_personal():
     private = field("text", "interne", ident="f_000000aa")
     private = F.FieldDef(**(private.to_dict() | {"visibility": "private"}))
-    assert F.search_text([private], {"f_000000aa": "secret"}) == ""
-    assert F.search_text([private], {"f_000000aa": "secret"}, visibility="private") == "secret"
+    assert display.search_text([private], {"f_000000aa": "secret"}) == ""
+    assert display.search_text([private], {"f_000000aa": "secret"}, visibility="private") == "secret"
 
 
 def test_search_text_refuses_unknown_visibility():
     with pytest.raises(ValueError):
-        F.search_text(FORM, RECORD_DATA, visibility="admin")
+        display.search_text(FORM, RECORD_DATA, visibility="admin")

@@ -11,6 +11,8 @@ from wiki.errors import EditConflict
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.records import access
+from wiki.records import form_services
 from wiki.records import queries
 from wiki.records import services
 from wiki.records.models import RecordFacet
@@ -45,23 +47,23 @@ def moderator(db):
 
 @pytest.fixture
 def form(db, moderator):
-    return services.create_form(db, key="producteurs", title="Producteurs locaux", fields=FIELDS, actor=moderator)
+    return form_services.create_form(db, key="producteurs", title="Producteurs locaux", fields=FIELDS, actor=moderator)
 
 
 def test_only_moderators_create_forms(db):
     with pytest.raises(Forbidden):
-        services.create_form(db, key="x", title="X", fields=FIELDS, actor=make_user(db, "Contrib"))
+        form_services.create_form(db, key="x", title="X", fields=FIELDS, actor=make_user(db, "Contrib"))
     with pytest.raises(Forbidden):
-        services.create_form(db, key="x", title="X", fields=FIELDS, actor=Anonymous())
+        form_services.create_form(db, key="x", title="X", fields=FIELDS, actor=Anonymous())
 
 
 def test_bad_form_definitions_are_refused_atomically(db, moderator):
     bad = FIELDS + [{"key": "id", "type": "text", "label": "x"}, {"key": "a; DROP TABLE", "type": "text", "label": "y"}]
     with pytest.raises(ValidationError) as caught:
-        services.create_form(db, key="x", title="X", fields=bad, actor=moderator)
+        form_services.create_form(db, key="x", title="X", fields=bad, actor=moderator)
     assert "fields" in caught.value.errors
     with pytest.raises(ValidationError):
-        services.create_form(db, key="Bad Key", title="X", fields=FIELDS, actor=moderator)
+        form_services.create_form(db, key="Bad Key", title="X", fields=FIELDS, actor=moderator)
 
 
 def test_create_record_validates_and_ignores_extra_keys(db, form):
@@ -143,9 +145,9 @@ def test_private_fields_are_kept_when_an_outsider_edits(db, form):
     record = services.create_record(
         db, form, {"title": "Ferme", "courriel": "ferme@example.org"}, actor=author, policy="account"
     )
-    assert services.public_values(record, Anonymous()).get("courriel") is None
-    assert "courriel" not in services.public_values(record, other)
-    assert services.public_values(record, author)["courriel"] == "ferme@example.org"
+    assert access.public_values(record, Anonymous()).get("courriel") is None
+    assert "courriel" not in access.public_values(record, other)
+    assert access.public_values(record, author)["courriel"] == "ferme@example.org"
     services.update_record(db, record, {"title": "Ferme 2"}, actor=other, policy="account", base_revision=1)
     assert record.data["f_00000004"] == "ferme@example.org"
     assert "ferme@example.org" not in record.search_text
@@ -156,19 +158,19 @@ def test_form_evolution(db, form, moderator):
     record = services.create_record(db, form, {"title": "Ferme", "prix": "10"}, actor=author, policy="account")
     renamed = [dict(f) for f in FIELDS]
     renamed[2] = {**renamed[2], "key": "tarif", "label": "Tarif"}
-    assert services.update_form(db, form, title=form.title, fields=renamed, actor=moderator)
-    assert services.public_values(record, author)["tarif"] == 10  # values follow the field id
+    assert form_services.update_form(db, form, title=form.title, fields=renamed, actor=moderator)
+    assert access.public_values(record, author)["tarif"] == 10  # values follow the field id
     retyped = [dict(f) for f in renamed]
     retyped[2] = {**retyped[2], "type": "date"}
     with pytest.raises(ValidationError):
-        services.update_form(db, form, title=form.title, fields=retyped, actor=moderator)
+        form_services.update_form(db, form, title=form.title, fields=retyped, actor=moderator)
     removed = [f for f in renamed if f["key"] != "tarif"]
-    assert services.update_form(db, form, title=form.title, fields=removed, actor=moderator)
+    assert form_services.update_form(db, form, title=form.title, fields=removed, actor=moderator)
     assert form.revision_number == 3
     old = list_revisions(db, "record", record.id)[-1]
     assert old.snapshot["data"]["f_00000003"] == 10  # old revisions stay readable
     with pytest.raises(EditConflict):
-        services.update_form(db, form, title="Autre", fields=removed, actor=moderator, base_revision=1)
+        form_services.update_form(db, form, title="Autre", fields=removed, actor=moderator, base_revision=1)
 
 
 def test_status_workflow(db, form, moderator):
@@ -247,12 +249,12 @@ CONSENT_FIELDS = [
 
 @pytest.fixture
 def consent_form(db, moderator):
-    return services.create_form(db, key="contacts", title="Contacts", fields=CONSENT_FIELDS, actor=moderator)
+    return form_services.create_form(db, key="contacts", title="Contacts", fields=CONSENT_FIELDS, actor=moderator)
 
 
 def _sees(actor, record) -> bool:
-    field = next(d for d in services.form_fields(record.form) if d.key == "contact")
-    return services.visible_to(actor, field, record) and "contact" in services.public_values(record, actor)
+    field = next(d for d in form_services.form_fields(record.form) if d.key == "contact")
+    return access.visible_to(actor, field, record) and "contact" in access.public_values(record, actor)
 
 
 def test_a_personal_value_is_read_by_everyone_exactly_while_consent_is_ticked(db, consent_form):
@@ -271,7 +273,7 @@ def test_a_personal_value_is_read_by_everyone_exactly_while_consent_is_ticked(db
         base_revision=None,
     )
     assert _sees(Anonymous(), record) and _sees(other, record)
-    assert services.readable_values(Anonymous(), record)["f_00000012"] == "jo@exemple.fr"
+    assert access.readable_values(Anonymous(), record)["f_00000012"] == "jo@exemple.fr"
     assert "jo@exemple.fr" in record.search_text  # the lists' text filter finds it now…
     # Anyone who may edit the record may withdraw it; the value is kept for the author and moderators.
     services.update_record(db, record, {"title": "Ferme"}, actor=other, policy="account", base_revision=None)
@@ -314,11 +316,9 @@ def test_consent_lets_people_read_a_personal_value_not_change_it(db, consent_for
     record = services.create_record(
         db, consent_form, {"title": "Ferme", "contact": "jo@exemple.fr", "accord": "on"}, actor=author, policy="account"
     )
-    contact = next(d for d in services.form_fields(consent_form) if d.key == "contact")
-    assert services.visible_to(other, contact, record) and not services.editable_by(other, contact, record)
-    assert not services.visible_in_history(other, contact, record) and services.visible_in_history(
-        author, contact, record
-    )
+    contact = next(d for d in form_services.form_fields(consent_form) if d.key == "contact")
+    assert access.visible_to(other, contact, record) and not access.editable_by(other, contact, record)
+    assert not access.visible_in_history(other, contact, record) and access.visible_in_history(author, contact, record)
     services.update_record(
         db,
         record,
@@ -328,7 +328,7 @@ def test_consent_lets_people_read_a_personal_value_not_change_it(db, consent_for
         base_revision=None,
     )
     assert record.data["f_00000012"] == "jo@exemple.fr"
-    assert services.editable_by(Anonymous(), contact)  # whoever fills a new record gives its personal values
+    assert access.editable_by(Anonymous(), contact)  # whoever fills a new record gives its personal values
 
 
 def test_reverting_to_a_consented_version_after_withdrawal_is_for_the_author_and_moderators(
@@ -354,9 +354,9 @@ def test_lists_show_consented_values_and_never_facet_or_sort_on_them(db, consent
     no = services.create_record(
         db, consent_form, {"title": "Non", "contact": "non@exemple.fr"}, actor=author, policy="account"
     )
-    assert [d.key for d in services.readable_fields(Anonymous(), consent_form)] == ["title", "contact", "accord"]
-    assert services.readable_values(Anonymous(), yes)["f_00000012"] == "oui@exemple.fr"
-    assert "f_00000012" not in services.readable_values(Anonymous(), no)
+    assert [d.key for d in access.readable_fields(Anonymous(), consent_form)] == ["title", "contact", "accord"]
+    assert access.readable_values(Anonymous(), yes)["f_00000012"] == "oui@exemple.fr"
+    assert "f_00000012" not in access.readable_values(Anonymous(), no)
     filters = queries.parse_filters({"tri": ["contact"], "accord": ["true"]}, consent_form, Anonymous())
     assert filters.sort == "title"  # an order would tell the hidden values apart
     found = queries.list_records(
@@ -381,13 +381,13 @@ def test_unlinking_a_consent_box_takes_consented_values_out_of_the_text_filter_a
     )
     assert "jo@exemple.fr" in record.search_text
     fields = [{k: v for k, v in f.items() if k != "consent_field"} for f in consent_form.fields]
-    services.update_form(db, consent_form, title=consent_form.title, fields=fields, actor=moderator)
+    form_services.update_form(db, consent_form, title=consent_form.title, fields=fields, actor=moderator)
     assert "jo@exemple.fr" not in record.search_text
-    assert "contact" not in services.public_values(record, Anonymous())
+    assert "contact" not in access.public_values(record, Anonymous())
 
 
 def test_a_form_refuses_a_consent_box_that_is_not_a_yes_no_field(db, consent_form, moderator):
     fields = [dict(f, consent_field="title") if f["key"] == "contact" else f for f in consent_form.fields]
     with pytest.raises(ValidationError) as caught:
-        services.update_form(db, consent_form, title=consent_form.title, fields=fields, actor=moderator)
+        form_services.update_form(db, consent_form, title=consent_form.title, fields=fields, actor=moderator)
     assert "doit être un champ oui/non" in caught.value.errors["fields"]

@@ -8,6 +8,7 @@ import pytest
 
 from tests.factories import PASSWORD
 from tests.factories import make_user
+from wiki.records import form_services
 from wiki.records import services
 
 FIELDS = [
@@ -35,7 +36,9 @@ FIELDS = [
 @pytest.fixture
 def form(db):
     moderator = make_user(db, "Modo", role="moderator")
-    created = services.create_form(db, key="producteurs", title="Producteurs locaux", fields=FIELDS, actor=moderator)
+    created = form_services.create_form(
+        db, key="producteurs", title="Producteurs locaux", fields=FIELDS, actor=moderator
+    )
     make_user(db, "Camille")
     db.commit()
     return created
@@ -153,7 +156,7 @@ CONTACT_FIELDS = [
 @pytest.fixture
 def contacts(db):
     moderator = make_user(db, "Modo", role="moderator")
-    form = services.create_form(db, key="contacts", title="Contacts", fields=CONTACT_FIELDS, actor=moderator)
+    form = form_services.create_form(db, key="contacts", title="Contacts", fields=CONTACT_FIELDS, actor=moderator)
     author = make_user(db, "Camille")
     yes = services.create_record(db, form, {"title": "Ferme Oui", "courriel": "oui@example.org", "telephone": "02 99 71 06 04", "accord": "on"},
                                  actor=author, policy="account")  # fmt: skip
@@ -271,7 +274,7 @@ def _png() -> bytes:
 @pytest.fixture
 def photo_form(db):
     moderator = make_user(db, "Modo2", role="moderator")
-    created = services.create_form(
+    created = form_services.create_form(
         db,
         key="lieux",
         title="Lieux",

@@ -8,7 +8,8 @@ from tests.factories import make_page
 from tests.factories import make_user
 from wiki.auth.services import Anonymous
 from wiki.db import utcnow
-from wiki.pages import services as pages
+from wiki.pages import moderation
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.search import adapters
@@ -42,7 +43,7 @@ def moderator(db):
 @pytest.fixture
 def form(db, moderator):
     taxonomy.save_theme(db, key="mobilite", label="Mobilité", actor=moderator, synonyms=["transports", "covoiturage"])
-    return services.create_form(db, key="lieu", title="Lieu", fields=FIELDS, actor=moderator, title_field="nom")
+    return form_services.create_form(db, key="lieu", title="Lieu", fields=FIELDS, actor=moderator, title_field="nom")
 
 
 def record(db, form, actor, **changes):
@@ -88,7 +89,9 @@ def test_a_personal_title_gets_a_neutral_title(db, moderator):
         {"key": "nom", "type": "text", "label": "Nom", "personal": True},
         {"key": "ville", "type": "text", "label": "Ville"},
     ]
-    people = services.create_form(db, key="contact", title="Contact", fields=fields, actor=moderator, title_field="nom")
+    people = form_services.create_form(
+        db, key="contact", title="Contact", fields=fields, actor=moderator, title_field="nom"
+    )
     rec = services.create_record(db, people, {"nom": "Jeanne Dupont", "ville": "Redon"}, actor=moderator, policy="open")
     doc = adapters.to_document(rec)
     assert doc["title"] == f"Contact n° {rec.id}" and "Dupont" not in doc["body"] and "Redon" in doc["body"]
@@ -98,7 +101,7 @@ def test_a_field_made_private_leaves_the_document_before_any_record_is_saved(db,
     rec = record(db, form, moderator)
     assert "samedi" in rec.search_text
     fields = [dict(f, visibility="private") if f["key"] == "description" else f for f in form.fields]
-    services.update_form(db, form, title=form.title, fields=fields, actor=moderator)
+    form_services.update_form(db, form, title=form.title, fields=fields, actor=moderator)
     assert "samedi" not in adapters.to_document(rec)["body"]
     assert "samedi" not in rec.search_text  # the lists' text filter is refreshed with the form, too
 
@@ -115,7 +118,7 @@ def test_page_documents(db, moderator):
         "**" not in doc["body"] and "[[" not in doc["body"] and "code()" not in doc["body"] and "samedi" in doc["body"]
     )
     assert doc["excerpt"] and len(doc["excerpt"]) <= adapters.EXCERPT_CHARS
-    pages.delete_page(db, page, actor=moderator)
+    moderation.delete_page(db, page, actor=moderator)
     assert adapters.to_document(page) is None and ADAPTERS["page"].all_ids(db) == set()
 
 

@@ -12,7 +12,9 @@ import pytest
 from tests.factories import make_page
 from tests.factories import make_user
 from wiki.db import Database
+from wiki.pages import moderation
 from wiki.pages import services as pages
+from wiki.records import form_services
 from wiki.records import services
 from wiki.search import indexer
 from wiki.search import maintenance
@@ -51,7 +53,7 @@ def moderator(db):
 
 @pytest.fixture
 def form(db, moderator):
-    created = services.create_form(db, key="lieu", title="Lieu", fields=FIELDS, actor=moderator, title_field="nom")
+    created = form_services.create_form(db, key="lieu", title="Lieu", fields=FIELDS, actor=moderator, title_field="nom")
     db.commit()
     return created
 
@@ -82,10 +84,10 @@ def test_rolled_back_changes_are_not_indexed(db, search):
 def test_deleted_pages_leave_and_restored_ones_return(db, search, moderator):
     page = make_page(db, "Jardin partagé")
     db.commit()
-    pages.delete_page(db, page, actor=moderator)
+    moderation.delete_page(db, page, actor=moderator)
     db.commit()
     assert found(search, "jardin") == set()
-    pages.restore_page(db, page, actor=moderator)
+    moderation.restore_page(db, page, actor=moderator)
     db.commit()
     assert found(search, "jardin") == {f"page:{page.id}"}
 
@@ -111,7 +113,7 @@ def test_a_form_change_reindexes_its_records(db, search, form, moderator):
     db.commit()
     assert len(found(search, "samedi")) == 1
     fields = [dict(f, visibility="private") if f["key"] == "description" else f for f in form.fields]
-    services.update_form(db, form, title=form.title, fields=fields, actor=moderator)
+    form_services.update_form(db, form, title=form.title, fields=fields, actor=moderator)
     db.commit()
     assert found(search, "samedi") == set() and len(found(search, "ressourcerie")) == 1
 
@@ -177,7 +179,7 @@ def test_a_rebuild_catches_up_forms_changed_while_it_read_not_just_before(db, se
     assert maintenance.rebuild(engine, search) == 1  # the form was saved a moment ago, before the rebuild read it
     assert not any(kind == indexer.FORM for refs in asked for kind, _key in refs)
     read_before = {form.id: form.updated_at}
-    services.update_form(
+    form_services.update_form(
         db,
         form,
         title=form.title,

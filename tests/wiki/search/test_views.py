@@ -17,6 +17,7 @@ from tests.factories import make_page
 from tests.factories import make_user
 from tests.wiki.search.test_syntax import HOSTILE
 from wiki.db import Database
+from wiki.records import form_services
 from wiki.records import services as records
 from wiki.records import taxonomy
 from wiki.search import get_backend
@@ -56,7 +57,7 @@ def moderator(db):
 def lieu(db, moderator):
     taxonomy.save_theme(db, key="mobilite", label="Mobilité", actor=moderator, synonyms=["transports"])
     taxonomy.save_theme(db, key="energie", label="Énergie", actor=moderator)
-    form = records.create_form(db, key="lieu", title="Lieu", fields=FIELDS, actor=moderator, title_field="nom")
+    form = form_services.create_form(db, key="lieu", title="Lieu", fields=FIELDS, actor=moderator, title_field="nom")
     db.commit()
     return form
 
@@ -189,7 +190,7 @@ def test_a_record_made_private_disappears_at_once(client, db, corpus, lieu, mode
     db.commit()
     assert api(client, q="ressourcerie")["total"] == 1
     fields = [dict(f, visibility="members") if f["key"] == "description" else f for f in lieu.fields]
-    records.update_form(db, lieu, title=lieu.title, fields=fields, actor=moderator)
+    form_services.update_form(db, lieu, title=lieu.title, fields=fields, actor=moderator)
     db.commit()
     assert api(client, q="reemployes")["total"] == 0 and api(client, q="ressourcerie")["total"] == 1
     records.delete_record(db, record, actor=moderator)
@@ -201,9 +202,9 @@ def test_a_saved_page_is_found_and_a_deleted_one_is_not(client, db, moderator):
     page = make_page(db, "Lavoir du bourg", "Restauré par les bénévoles.\n")
     db.commit()
     assert titles(api(client, q="lavoirs")) == {"Lavoir du bourg"}
-    from wiki.pages import services as pages
+    from wiki.pages import moderation
 
-    pages.delete_page(db, page, actor=moderator)
+    moderation.delete_page(db, page, actor=moderator)
     db.commit()
     assert api(client, q="lavoir")["total"] == 0
 
@@ -382,7 +383,7 @@ def test_a_located_record_is_filed_under_the_commune_the_map_puts_it_in(client, 
             "coordinates": [[[-2.2, 47.6], [-2.0, 47.6], [-2.0, 47.7], [-2.2, 47.7], [-2.2, 47.6]]],
         },
     )
-    form = records.get_form(db, "lieu")
+    form = form_services.get_form(db, "lieu")
     records.create_record(db, form, {"title": "Tiers-lieu du port", "localisation": {"type": "Point", "coordinates": [-2.1, 47.65]}},
                           actor=moderator, policy="open")  # fmt: skip
     db.commit()
