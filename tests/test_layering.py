@@ -27,6 +27,7 @@ PURE = (
     "wiki/agenda/rules.py",
     "wiki/agenda/builder.py",
     "wiki/exports/ical.py",
+    "wiki/exports/vtimezone.py",
     "geodata/geometry.py",
 )
 #: The pure field modules of records may use each other, nothing else of ours.
@@ -38,6 +39,7 @@ PURE_SIBLINGS = (
     "geodata.fields",
     "wiki.agenda",
     "geodata.geometry",
+    "wiki.exports.vtimezone",
 )
 #: Service modules that are not named services.py: the agenda's, split by responsibility.
 SERVICES = (
