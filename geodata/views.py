@@ -1,10 +1,11 @@
-"""Map routes: ``/carte`` (all layers) and ``/carte/<form>``, zone pages, layer data and exports.
+"""Map routes: ``/carte`` (all layers) and ``/carte/<form>``, zone pages and layer data.
 
 Every map page is complete without JavaScript: the filters are a GET form,
 the records shown on the map are also listed in a table beside it. The map
 script only fetches ``/carte/calque.geojson`` (the same filters plus
-``bbox``) and ``/carte/zones.geojson``. ``/donnees/<form>.geojson`` streams a
-whole dataset; ``/api/v1/zones`` lists the zones.
+``bbox``) and ``/carte/zones.geojson``; ``/api/v1/zones`` lists the zones.
+The GeoJSON download of a whole dataset (``/donnees/<form>.geojson``) is
+served by :mod:`wiki.exports`, like every other download.
 """
 
 from __future__ import annotations
@@ -23,22 +24,18 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from flask import send_from_directory
-from flask import stream_with_context
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-import geodata.geometry as geo
 from geodata import services
 from geodata.services import LayerQuery
 from importers import formats
 from importers import layers
 from wiki import paging
 from wiki.auth import permissions
-from wiki.db import Database
 from wiki.db import get_session
 from wiki.errors import ValidationError
-from wiki.records import fields as F
 from wiki.records import services as records
 from wiki.records import taxonomy
 
@@ -67,29 +64,7 @@ def _located_forms() -> list[Any]:
 
 def _query(forms: list[Any], *, cluster_above: int = 500) -> LayerQuery:
     """Build the layer query from the URL's filters (bounded, allowlisted)."""
-    args = request.args
-    ctx = taxonomy.cleaning_context(get_session())
-    themes = tuple(
-        dict.fromkeys(
-            k
-            for raw in args.getlist("theme")[:20]
-            if (k := ctx.theme_lookup.get(F.fold(raw)) or (raw if raw in ctx.theme_keys else None))
-        )
-    )
-    zones = tuple(dict.fromkeys(z.strip().upper()[:16] for z in args.getlist("zone")[:20] if z.strip()))
-    statuses = tuple(s for s in args.getlist("statut") if s in services.PUBLIC_STATUSES) or services.PUBLIC_STATUSES
-    try:
-        box = geo.parse_bbox(args.get("bbox"))
-    except geo.GeometryError as error:
-        raise ValidationError(error.message) from None
-    return LayerQuery(
-        form_ids=tuple(f.id for f in forms),
-        bbox=box,
-        themes=themes,
-        zones=zones,
-        statuses=statuses,
-        cluster_above=cluster_above,
-    )
+    return services.layer_query(get_session(), forms, request.args, cluster_above=cluster_above)
 
 
 def _selected_forms(forms: list[Any]) -> list[Any]:
@@ -234,28 +209,6 @@ def zone(code: str) -> Any:
         zones_url=url_for("geo.zone_data"),
         colours={f.id: i % PALETTE for i, f in enumerate(_located_forms())},
     )
-
-
-@bp.route("/donnees/<key>.geojson")
-def export_geojson(key: str) -> Any:
-    """The form's public located records as GeoJSON (RFC 7946), streamed; ``?bbox=`` and the map's filters apply."""
-    form = records.get_form(get_session(), key)
-    q = _query([form])
-    # A session of its own, its (deferred, read-only) transaction begun now:
-    # the whole download reads one consistent snapshot, batch after batch.
-    session = Database.new_session()
-    session.connection()
-    urls = _record_urls(external=True)
-
-    def generate() -> Any:
-        try:
-            yield from services.stream_geojson(session, form, q, url=urls)
-        finally:
-            session.close()
-
-    response = Response(stream_with_context(generate()), mimetype="application/geo+json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{form.key}.geojson"'
-    return response
 
 
 @api.route("/zones")

@@ -28,6 +28,7 @@ PURE = (
     "wiki/agenda/builder.py",
     "wiki/exports/ical.py",
     "wiki/exports/vtimezone.py",
+    "wiki/exports/geojson.py",
     "geodata/geometry.py",
 )
 #: The pure field modules of records may use each other, nothing else of ours.
@@ -47,6 +48,10 @@ SERVICES = (
     "wiki/agenda/occurrences.py",
     "wiki/agenda/overrides.py",
     "wiki/agenda/feeds.py",
+    "wiki/exports/rows.py",
+    "wiki/exports/downloads.py",
+    "wiki/exports/calendar.py",
+    "wiki/exports/vevents.py",
 )
 KERNEL = (
     "wiki/db.py",
