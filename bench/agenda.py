@@ -26,10 +26,10 @@ What it does, for each backend asked (``--backend sqlite|postgresql|both``):
    also timed after a change (the whole-feed cache emptied before each
    request: the feed is re-assembled from each event's cached VEVENTs, what
    the first subscriber after any edit pays), with nothing cached in memory
-   (after a restart: the VEVENTs stored on the agenda rows are read and
-   concatenated), and with no stored VEVENTs either (the first feed after
-   upgrading to migration 0010, which serialises every event and stores the
-   bytes), ``--cold`` requests each.
+   (after a restart: the stored VEVENTs, ``export_vevents``, are read and
+   concatenated), and with no stored VEVENTs either (a feed before
+   ``lieudit init`` has stored them, which serialises every event in memory:
+   a request never writes), ``--cold`` requests each.
 
 Run from the repository root: ``.venv/bin/python bench/agenda.py``
 (``--events 1000 --recurring 40`` for a quick run).
@@ -185,15 +185,15 @@ def time_url(app: Any, url: str, warmup: int, requests: int, *, cold: str = "") 
 
     ``cold="changed"`` empties the whole-feed cache before each (what any edit does: the feed is
     re-assembled from each event's cached VEVENTs); ``cold="empty"`` also empties those (a restart:
-    the VEVENTs stored on the agenda rows are read); ``cold="unstored"`` also erases the stored ones
-    (the first feed after upgrading to migration 0010 serialises every event and stores it).
+    the stored VEVENTs, ``export_vevents``, are read); ``cold="unstored"`` also erases the stored ones
+    (a feed before ``lieudit init`` has stored them serialises every event, in memory only).
     """
+    from sqlalchemy import delete
     from sqlalchemy import event
-    from sqlalchemy import update
 
-    from wiki.agenda.models import AgendaEvent
     from wiki.db import Database
     from wiki.exports import calendar
+    from wiki.exports.models import ExportVevent
 
     client = app.test_client()
     statements = [0]
@@ -209,14 +209,12 @@ def time_url(app: Any, url: str, warmup: int, requests: int, *, cold: str = "") 
     try:
         for _ in range(requests):
             if cold:
-                calendar._feeds.clear()
+                calendar._feeds.clear(app)
             if cold in ("empty", "unstored"):
-                calendar._parts.clear()
+                calendar._parts.clear(app)
             if cold == "unstored":
                 with Database.engine(app).begin() as conn:
-                    conn.execute(
-                        update(AgendaEvent).values(ical=None, ical_zone=None, ical_stamp=None, ical_format=None)
-                    )
+                    conn.execute(delete(ExportVevent))
             counting[0] = True
             started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url)
@@ -245,7 +243,7 @@ def main() -> int:
         ("whole feed after any change", "/donnees/evenement.ics", "changed"),
         ("filtered feed after any change", "/agenda.ics?theme=culture", "changed"),
         ("whole feed, nothing cached (restart)", "/donnees/evenement.ics", "empty"),
-        ("whole feed, first after upgrading to 0010", "/donnees/evenement.ics", "unstored"),
+        ("whole feed, nothing stored (before init)", "/donnees/evenement.ics", "unstored"),
     ]
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     for backend in backends:

@@ -1,4 +1,4 @@
-"""Geodata services: zones, the map projection of records, layers and exports.
+"""Geodata services: zones, the map projection of records, layers, and the located records exports read.
 
 No request globals (STYLE R6). Records are projected into ``RecordGeometry``
 and attached to zones by :func:`sync_record`, which the subscribers call on
@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -46,12 +47,12 @@ from geodata.models import Zone
 from geodata.models import record_shapes
 from geodata.models import zone_shapes
 from wiki import signals
-from wiki.auth.services import Anonymous
 from wiki.caching import AppCache
 from wiki.db import utcnow
 from wiki.errors import NotFound
+from wiki.errors import ValidationError
 from wiki.records import fields as F
-from wiki.records.access import public_values
+from wiki.records import taxonomy
 from wiki.records.disclosure import shows_always
 from wiki.records.form_services import disclosure
 from wiki.records.form_services import form_fields
@@ -384,6 +385,36 @@ class LayerQuery:
     grid: int = 32
 
 
+def layer_query(db: Session, forms: Iterable[Form], args: Any, *, cluster_above: int = 500) -> LayerQuery:
+    """Build a layer query from URL arguments (``theme``, ``zone``, ``statut``, ``bbox``), bounded and allowlisted.
+
+    :param args: the arguments, a mapping with ``getlist`` (``request.args``).
+    :raises ValidationError: a ``bbox`` that is not four numbers in range.
+    """
+    ctx = taxonomy.cleaning_context(db)
+    themes = tuple(
+        dict.fromkeys(
+            k
+            for raw in args.getlist("theme")[:20]
+            if (k := ctx.theme_lookup.get(F.fold(raw)) or (raw if raw in ctx.theme_keys else None))
+        )
+    )
+    zones = tuple(dict.fromkeys(z.strip().upper()[:16] for z in args.getlist("zone")[:20] if z.strip()))
+    statuses = tuple(s for s in args.getlist("statut") if s in PUBLIC_STATUSES) or PUBLIC_STATUSES
+    try:
+        box = geo.parse_bbox(args.get("bbox"))
+    except geo.GeometryError as error:
+        raise ValidationError(error.message) from None
+    return LayerQuery(
+        form_ids=tuple(f.id for f in forms),
+        bbox=box,
+        themes=themes,
+        zones=zones,
+        statuses=statuses,
+        cluster_above=cluster_above,
+    )
+
+
 def theme_field_ids(forms: Iterable[Form]) -> list[str]:
     """Ids of the public theme fields of ``forms``."""
     return [d.id for form in forms for d in form_fields(form) if d.type == "theme" and shows_always(d)]
@@ -606,49 +637,37 @@ def records_in_zone(db: Session, zone: Zone, *, today: date | None = None) -> di
 # --- export ----------------------------------------------------------------------------------
 
 
-def stream_geojson(db: Session, form: Form, q: LayerQuery, *, url: Any, batch: int = 1_000) -> Iterator[str]:
-    """Yield a GeoJSON FeatureCollection (RFC 7946) of a form's public located records, in chunks.
+def iter_located_records(
+    db: Session, form: Form, q: LayerQuery, *, since: datetime | None = None, batch: int = 1_000
+) -> Iterator[list[Any]]:
+    """Yield a form's public located records matching the layer's filters, ``batch`` at a time, by id.
 
-    Properties hold only the values an anonymous visitor may read (no private
-    field, no personal one without its record's consent, B8-73); geometry fields are the feature's geometry,
-    not properties. Memory stays constant: records are read ``batch`` at a time.
+    Each row is ``(record, geometry, approximate)``: the record and the geometry the map shows for it (the
+    :mod:`wiki.exports` GeoJSON download writes them). ``since`` keeps the records changed since then. Memory
+    stays constant: the session forgets a batch's records when the next one is asked for.
     """
-    anonymous = Anonymous()
-    skip = {d.key for d in form_fields(form) if d.type == "geometry"}
-    yield '{"type":"FeatureCollection","features":['
-    first = True
-    last = 0
     ids = _filtered(select(RecordGeometry.record_id), q, theme_field_ids([form]), spatial=spatial_backend(db))
+    last = 0
     while True:
-        rows = db.execute(
+        query = (
             select(Record, RecordGeometry.geometry, RecordGeometry.approximate)
             .join(RecordGeometry, RecordGeometry.record_id == Record.id)
             .where(Record.id.in_(ids), Record.id > last, Record.deleted_at.is_(None))
-            .order_by(Record.id)
-            .limit(batch)
-        ).all()
+        )
+        if since is not None:
+            query = query.where(Record.updated_at >= since)
+        rows = db.execute(query.order_by(Record.id).limit(batch)).all()
         if not rows:
-            break
-        chunk = []
-        for record, geometry, approximate in rows:
-            values = {k: v for k, v in public_values(record, anonymous).items() if k not in skip}
-            props = {
-                "id": record.id,
-                "url": url(record.id),
-                "title": record.title,
-                **values,
-                "updated_at": record.updated_at.isoformat(timespec="seconds"),
-                "approximate": approximate,
-            }
-            feature = {"type": "Feature", "id": record.id, "geometry": geometry, "properties": props}
-            chunk.append(
-                ("" if first else ",") + json.dumps(feature, ensure_ascii=False, separators=(",", ":"), default=str)
-            )
-            first = False
+            return
         last = rows[-1][0].id
+        yield rows
         db.expunge_all()
-        yield "".join(chunk)
-    yield "]}"
+
+
+def zones_version(db: Session) -> str:
+    """Return what changes whenever a zone does (records without a geometry are placed at their commune's centre)."""
+    count, latest = db.execute(select(func.count(), func.max(Zone.updated_at)).select_from(Zone)).one()
+    return f"{count}-{latest}"
 
 
 def public_zone(zone: Zone, url: str) -> dict[str, Any]:

@@ -1,10 +1,11 @@
-"""Map routes: ``/carte`` (all layers) and ``/carte/<form>``, zone pages, layer data and exports.
+"""Map routes: ``/carte`` (all layers) and ``/carte/<form>``, zone pages and layer data.
 
 Every map page is complete without JavaScript: the filters are a GET form,
 the records shown on the map are also listed in a table beside it. The map
 script only fetches ``/carte/calque.geojson`` (the same filters plus
-``bbox``) and ``/carte/zones.geojson``. ``/donnees/<form>.geojson`` streams a
-whole dataset. (``/api/v1/zones`` is served by ``wiki.api.zones``.)
+``bbox``) and ``/carte/zones.geojson``. The GeoJSON download of a whole
+dataset (``/donnees/<form>.geojson``) is served by :mod:`wiki.exports`, like
+every other download; ``/api/v1/zones`` by :mod:`wiki.api.zones`.
 """
 
 from __future__ import annotations
@@ -21,18 +22,13 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from flask import send_from_directory
-from flask import stream_with_context
 from flask import url_for
 from flask_login import current_user
 
-import geodata.geometry as geo
 from geodata import services
 from geodata.services import LayerQuery
 from wiki.auth import permissions
-from wiki.db import Database
 from wiki.db import get_session
-from wiki.errors import ValidationError
-from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records import taxonomy
 
@@ -62,29 +58,7 @@ def _located_forms() -> list[Any]:
 
 def _query(forms: list[Any], *, cluster_above: int = 500) -> LayerQuery:
     """Build the layer query from the URL's filters (bounded, allowlisted)."""
-    args = request.args
-    ctx = taxonomy.cleaning_context(get_session())
-    themes = tuple(
-        dict.fromkeys(
-            k
-            for raw in args.getlist("theme")[:20]
-            if (k := ctx.theme_lookup.get(F.fold(raw)) or (raw if raw in ctx.theme_keys else None))
-        )
-    )
-    zones = tuple(dict.fromkeys(z.strip().upper()[:16] for z in args.getlist("zone")[:20] if z.strip()))
-    statuses = tuple(s for s in args.getlist("statut") if s in services.PUBLIC_STATUSES) or services.PUBLIC_STATUSES
-    try:
-        box = geo.parse_bbox(args.get("bbox"))
-    except geo.GeometryError as error:
-        raise ValidationError(error.message) from None
-    return LayerQuery(
-        form_ids=tuple(f.id for f in forms),
-        bbox=box,
-        themes=themes,
-        zones=zones,
-        statuses=statuses,
-        cluster_above=cluster_above,
-    )
+    return services.layer_query(get_session(), forms, request.args, cluster_above=cluster_above)
 
 
 def _selected_forms(forms: list[Any]) -> list[Any]:
@@ -229,25 +203,3 @@ def zone(code: str) -> Any:
         zones_url=url_for("geo.zone_data"),
         colours={f.id: i % PALETTE for i, f in enumerate(_located_forms())},
     )
-
-
-@bp.route("/donnees/<key>.geojson")
-def export_geojson(key: str) -> Any:
-    """The form's public located records as GeoJSON (RFC 7946), streamed; ``?bbox=`` and the map's filters apply."""
-    form = form_services.get_form(get_session(), key)
-    q = _query([form])
-    # A session of its own, its (deferred, read-only) transaction begun now:
-    # the whole download reads one consistent snapshot, batch after batch.
-    session = Database.new_session()
-    session.connection()
-    urls = _record_urls(external=True)
-
-    def generate() -> Any:
-        try:
-            yield from services.stream_geojson(session, form, q, url=urls)
-        finally:
-            session.close()
-
-    response = Response(stream_with_context(generate()), mimetype="application/geo+json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{form.key}.geojson"'
-    return response

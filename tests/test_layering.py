@@ -35,6 +35,8 @@ PURE = (
     "wiki/agenda/rules.py",
     "wiki/agenda/builder.py",
     "wiki/exports/ical.py",
+    "wiki/exports/vtimezone.py",
+    "wiki/exports/geojson.py",
     "geodata/geometry.py",
     "importers/features.py",
     "importers/ical_values.py",
@@ -57,6 +59,7 @@ PURE_SIBLINGS = (
     "geodata.geometry",
     "importers.features",
     "importers.ical_values",
+    "wiki.exports.vtimezone",
 )
 #: Service modules that are not named services.py: the agenda's, the records' and the pages', split by responsibility.
 SERVICES = (
@@ -70,6 +73,10 @@ SERVICES = (
     "wiki/agenda/occurrences.py",
     "wiki/agenda/overrides.py",
     "wiki/agenda/feeds.py",
+    "wiki/exports/rows.py",
+    "wiki/exports/downloads.py",
+    "wiki/exports/calendar.py",
+    "wiki/exports/vevents.py",
 )
 KERNEL = (
     "wiki/db.py",

@@ -56,7 +56,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import site
     from wiki import theming
     from wiki.config import Defaults
-    from wiki.exports import calendar as calendar_feeds
     from wiki.pages import rendering
 
     instance = (config or {}).get("INSTANCE_PATH") or _instance_path()
@@ -82,7 +81,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(app, int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, pages, records, activity, site, api, agenda, calendar_feeds, geodata, exports, search):
+    for module in (auth, pages, records, activity, site, api, agenda, geodata, exports, search):
         module.init_app(app)
     cli.init_app(app)
     importers.init_app(app)

@@ -1,12 +1,9 @@
-"""Map pages, layer data, GeoJSON export, zone pages, the API and the {{carte}} macro, over HTTP."""
+"""Map pages, layer data, zone pages, the API and the {{carte}} macro, over HTTP."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-import geodata.geometry as geo
 from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
@@ -106,52 +103,6 @@ def test_layer_endpoint_filters_by_bbox_and_never_shows_drafts(client, places):
     }
     refused = client.get("/carte/calque.geojson?bbox=1,2,3")
     assert refused.status_code == 400 and refused.json["message"].startswith("bbox attendu")
-
-
-def test_geojson_export_is_valid_streamed_and_public_only(client, places, db, moderator):
-    private = form_services.create_form(
-        db,
-        key="prive",
-        title="Privé",
-        actor=moderator,
-        fields=[
-            {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom"},
-            {"id": "f_00000002", "key": "lieu", "type": "geometry", "label": "Lieu"},
-            {
-                "id": "f_00000003",
-                "key": "courriel",
-                "type": "email",
-                "label": "Courriel",
-                "visibility": "private",
-                "personal": True,
-            },
-        ],
-    )
-    services.create_record(
-        db,
-        private,
-        {"title": "Chez Camille", "lieu": STATION, "courriel": "camille@example.org"},
-        actor=moderator,
-        policy="account",
-    )
-    db.commit()
-    response = client.get("/donnees/lieu.geojson")
-    assert response.status_code == 200 and response.is_streamed
-    assert response.mimetype == "application/geo+json" and response.headers["X-Content-Type-Options"] == "nosniff"
-    data = json.loads(response.data)
-    assert data["type"] == "FeatureCollection" and len(data["features"]) == 3
-    for feature in data["features"]:
-        assert geo.clean(feature["geometry"]).geometry == feature["geometry"]  # valid RFC 7946 as exported
-        assert "localisation" not in feature["properties"] and feature["properties"]["url"].startswith("http")
-    assert any(f["properties"]["title"] == HOSTILE for f in data["features"])
-    only = json.loads(client.get("/donnees/lieu.geojson?bbox=-2.1,47.64,-2.07,47.67").data)
-    assert [f["properties"]["title"] for f in only["features"]] == [HOSTILE]
-    exported = json.loads(client.get("/donnees/prive.geojson").data)
-    assert exported["features"][0]["properties"]["title"] == "Chez Camille"
-    assert (
-        "courriel" not in exported["features"][0]["properties"]
-        and "camille@example.org" not in client.get("/donnees/prive.geojson").text
-    )
 
 
 def test_zone_pages_and_api(client, places):

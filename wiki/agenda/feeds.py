@@ -1,24 +1,24 @@
-"""What the iCalendar feeds read: which events a feed holds and their versions, their stored VEVENTs.
+"""What the iCalendar feeds read of the agenda: which events a feed holds, their versions, their public facts.
 
 ``feed_index`` lists a feed's events with a version that changes whenever
-their VEVENTs may; :mod:`wiki.exports.calendar` keeps each event's VEVENTs by
-that version, reads them from the agenda rows (``feed_index_with_parts`` after
-a restart, ``stored_feed_parts`` for the events changed since), puts them there
-when an event is saved (``store_part``) and stores those it had to write itself
-(``store_feed_parts``). The bytes are written by :mod:`wiki.exports.ical`,
-which the agenda never imports. No request globals here (STYLE R6).
+their VEVENTs may (``feed_index_select`` is the same query, for a caller that
+joins more to it); ``feed_events`` turns events into the mappings that
+:mod:`wiki.exports.ical` serialises; ``feed_stamp`` changes whenever any
+event does. Reads only: the VEVENT bytes and their storage belong to
+:mod:`wiki.exports` (a projection the agenda never imports). No request
+globals here (STYLE R6).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_
-from sqlalchemy import bindparam
-from sqlalchemy import case
+from sqlalchemy import Select
 from sqlalchemy import exists
+from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,13 +32,32 @@ from wiki.agenda.projection import event_values
 from wiki.db import utcnow
 from wiki.records.models import Record
 
+#: A feed event's version: (SEQUENCE, event ``updated_at``, record ``updated_at``).
+Version = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class FeedStamp:
+    """What every feed depends on: ``key`` changes whenever any event may have changed."""
+
+    key: str
+    #: The latest change of an event or of its record (None without events).
+    modified: dt.datetime | None
+
+
+def feed_index_select(db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None) -> Select:
+    """The query of :func:`feed_index`, unordered: columns ``record_id``, ``sequence``, ``event_time``, ``record_time``."""
+    return _feed_query(db, filters, None, now, AgendaEvent.record_id.label("record_id"),
+                       AgendaEvent.sequence.label("sequence"), AgendaEvent.updated_at.label("event_time"),
+                       Record.updated_at.label("record_time"))  # fmt: skip
+
 
 def feed_index(
     db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None
-) -> list[tuple[int, tuple[Any, ...]]]:
+) -> list[tuple[int, Version]]:
     """``(record_id, version)`` of the events a feed holds, by id; the version changes whenever the event's VEVENTs may."""
-    rows = db.execute(_feed_query(db, filters, None, now, AgendaEvent.record_id, AgendaEvent.sequence,
-                                  AgendaEvent.updated_at, Record.updated_at).order_by(AgendaEvent.record_id))  # fmt: skip
+    query = feed_index_select(db, filters, now=now)
+    rows = db.execute(query.order_by(query.selected_columns.record_id))
     return [(record_id, (sequence, event_time, record_time)) for record_id, sequence, event_time, record_time in rows]
 
 
@@ -81,111 +100,44 @@ def feed_event(db: Session, event: AgendaEvent, record: Record) -> dict[str, Any
     }  # fmt: skip
 
 
-def feed_index_with_parts(db: Session, filters: AgendaFilters | None = None, *, serialiser: str,
-                          now: dt.datetime | None = None) -> tuple[list[tuple[int, tuple[Any, ...]]], dict[int, Any]]:  # fmt: skip
-    """:func:`feed_index` and :func:`stored_feed_parts` of all its events in one query: what a feed reads after a restart."""
-    valid = and_(
-        AgendaEvent.ical.is_not(None),
-        AgendaEvent.ical_stamp == Record.updated_at,
-        AgendaEvent.ical_format == serialiser,
+def public_event_ids(db: Session) -> list[int]:
+    """Record ids of every public event of a live record, in order (those a feed may ever hold)."""
+    query = (
+        select(AgendaEvent.record_id)
+        .join(Record, Record.id == AgendaEvent.record_id)
+        .where(AgendaEvent.public.is_(True), Record.deleted_at.is_(None))
+        .order_by(AgendaEvent.record_id)
     )
-    rows = db.execute(_feed_query(db, filters, None, now, AgendaEvent.record_id, AgendaEvent.sequence, AgendaEvent.updated_at,
-                                  Record.updated_at, case((valid, AgendaEvent.ical)), case((valid, AgendaEvent.ical_zone)))
-                      .order_by(AgendaEvent.record_id))  # fmt: skip
-    index, parts = [], {}
-    for record_id, sequence, event_time, record_time, part, zone in rows:
-        index.append((record_id, (sequence, event_time, record_time)))
-        if part is not None:
-            parts[record_id] = (bytes(part), _zone_years(zone))
-    return index, parts
+    return list(db.scalars(query))
 
 
-def stored_feed_parts(
-    db: Session, record_ids: Iterable[int], *, serialiser: str
-) -> dict[int, tuple[bytes, tuple[str, int, int] | None]]:
-    """``record_id -> (VEVENT bytes, zone years)`` stored for these events, stale ones left out.
-
-    Bytes are stale when the record changed after they were written (``ical_stamp``) or another
-    ``serialiser`` wrote them. They are written in the same transaction as any change of their event,
-    so they go with the version :func:`feed_index` gives.
-    """
+def events_with_records(db: Session, record_ids: Iterable[int]) -> list[tuple[AgendaEvent, Record]]:
+    """The agenda rows of these events with their records, by id."""
     wanted = list(record_ids)
     if not wanted:
-        return {}
-    rows = db.execute(
-        select(AgendaEvent.record_id, AgendaEvent.ical, AgendaEvent.ical_zone)
-        .join(Record, Record.id == AgendaEvent.record_id)
-        .where(AgendaEvent.record_id.in_(wanted), AgendaEvent.ical.is_not(None), AgendaEvent.ical_stamp == Record.updated_at,
-               AgendaEvent.ical_format == serialiser)
-    )  # fmt: skip
-    return {record_id: (bytes(part), _zone_years(zone)) for record_id, part, zone in rows}
-
-
-def events_without_parts(db: Session, *, serialiser: str) -> list[tuple[AgendaEvent, Record]]:
-    """Public events whose stored VEVENTs are missing, older than their record, or written by another serialiser."""
-    stale = or_(AgendaEvent.ical.is_(None), AgendaEvent.ical_stamp.is_(None), AgendaEvent.ical_stamp != Record.updated_at,
-                AgendaEvent.ical_format.is_(None), AgendaEvent.ical_format != serialiser)  # fmt: skip
+        return []
     query = (
         select(AgendaEvent, Record)
         .join(Record, Record.id == AgendaEvent.record_id)
-        .where(AgendaEvent.public.is_(True), Record.deleted_at.is_(None), stale)
+        .where(AgendaEvent.record_id.in_(wanted))
         .order_by(AgendaEvent.record_id)
     )
     return [(event, record) for event, record in db.execute(query).all()]
 
 
-def store_part(event: AgendaEvent, record: Record, part: bytes | None, zone: tuple[str, int, int] | None, *,
-               serialiser: str) -> None:  # fmt: skip
-    """Put an event's VEVENT bytes and zone years on its row, written now from ``record`` (None: store nothing)."""
-    event.ical = part
-    event.ical_zone = _zone_text(zone) if part is not None else None
-    event.ical_stamp = record.updated_at if part is not None else None
-    event.ical_format = serialiser if part is not None else None
-
-
-def _zone_text(zone: tuple[str, int, int] | None) -> str | None:
-    """``Europe/Paris 2025 2027``: zone names have no spaces, and text reads back faster than JSON."""
-    return " ".join(str(x) for x in zone) if zone else None
-
-
-def _zone_years(text: str | None) -> tuple[str, int, int] | None:
-    if not text:
-        return None
-    key, first, last = text.split()
-    return key, int(first), int(last)
-
-
-def store_feed_parts(db: Session, parts: Iterable[tuple[int, tuple[Any, ...], bytes, Any]], *, serialiser: str) -> None:
-    """Store events' VEVENT bytes ``(record_id, version, bytes, zone years)``, each unless its event changed since.
-
-    The version is the one :func:`feed_index` gave when the bytes were written: a row whose sequence or
-    times moved on in the meantime keeps what its own save wrote.
-    """
-    table = AgendaEvent.__table__
-    rows = [{"rid": record_id, "seq": version[0], "event_time": version[1], "record_time": version[2], "part": part,
-             "zone": _zone_text(zone)} for record_id, version, part, zone in parts]  # fmt: skip
-    if not rows:
-        return
-    unchanged = exists().where(
-        Record.id == bindparam("rid"), Record.updated_at == bindparam("record_time", type_=Record.updated_at.type)
-    )
-    statement = (
-        table.update()
-        .where(table.c.record_id == bindparam("rid"), table.c.sequence == bindparam("seq"),
-               table.c.updated_at == bindparam("event_time", type_=table.c.updated_at.type), unchanged)
-        .values(ical=bindparam("part"), ical_zone=bindparam("zone"),
-                ical_stamp=bindparam("record_time", type_=table.c.ical_stamp.type), ical_format=serialiser)
-    )  # fmt: skip
-    db.execute(statement, rows)
-
-
-def feed_stamp(db: Session) -> str:
-    """Changes whenever any event changes: the cache key of feeds."""
-    from sqlalchemy import func
-
+def feed_stamp(db: Session) -> FeedStamp:
+    """Return what changes whenever any event changes: the cache key and the date of feeds."""
     count, latest, records_latest = db.execute(
         select(func.count(), func.max(AgendaEvent.updated_at), func.max(Record.updated_at)).join(
             Record, Record.id == AgendaEvent.record_id
         )
     ).one()
-    return f"{count}-{latest}-{records_latest}-{utcnow().date()}"
+    moments = [_aware(value) for value in (latest, records_latest) if value is not None]
+    return FeedStamp(key=f"{count}-{latest}-{records_latest}-{utcnow().date()}", modified=max(moments, default=None))
+
+
+def _aware(value: Any) -> dt.datetime:
+    """An aggregate's datetime (SQLite gives it back as text), in UTC."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)

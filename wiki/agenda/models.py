@@ -3,12 +3,11 @@
 ``AgendaEvent`` holds what the record's values do not: the iCalendar UID
 (kept across re-imports), the SEQUENCE of the feed, the changed and
 cancelled occurrences, and a copy of the public facts the agenda shows and
-filters on (public or not, title, place, organiser, time zone), and the
-event's VEVENTs as the iCalendar feeds write them (``ical``), so a feed is
-assembled from stored bytes instead of serialising every event again.
-``AgendaOccurrence`` is a derived index of dated occurrences, rebuilt on
-every save, so a month view or a range query never expands thousands of
-rules per request. Recurring events are indexed over a window
+filters on (public or not, title, place, organiser, time zone). The bytes
+the iCalendar feeds write belong to the feeds (a projection, outside this
+package). ``AgendaOccurrence`` is a derived index of dated occurrences,
+rebuilt on every save, so a month view or a range query never expands
+thousands of rules per request. Recurring events are indexed over a window
 (``window_start``/``window_end``); queries outside it expand those events
 on the fly.
 """
@@ -20,7 +19,6 @@ from typing import Any
 
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
-from sqlalchemy import LargeBinary
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -57,16 +55,6 @@ class AgendaEvent(Base):
     #: The indexed span of a recurring event's occurrences (None: all of them).
     window_start: Mapped[datetime | None]
     window_end: Mapped[datetime | None]
-    #: The event's VEVENTs (series, changed and cancelled occurrences) exactly as the feeds write them, kept by
-    #: :mod:`wiki.exports.calendar` whenever the event is projected (``agenda_event_synced``); None when the
-    #: event is not public or the bytes were never written (rows older than migration 0010).
-    ical: Mapped[bytes | None] = mapped_column(LargeBinary)
-    #: ``Europe/Paris 2025 2027``: the zone and years the VTIMEZONE of ``ical`` must cover; None for all-day events.
-    ical_zone: Mapped[str | None] = mapped_column(String(80))
-    #: The record's ``updated_at`` when ``ical`` was written: bytes whose stamp differs are stale.
-    ical_stamp: Mapped[datetime | None]
-    #: Which serialiser wrote ``ical`` (``wiki.exports.ical.SERIALISER``): bytes from another one are stale.
-    ical_format: Mapped[str | None] = mapped_column(String(64))
     #: Where an imported event came from (file name or address), else "".
     source: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

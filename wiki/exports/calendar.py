@@ -1,4 +1,4 @@
-"""iCalendar feeds of the agenda: filtered agenda, one form's dataset, one event.
+"""iCalendar feeds (``.ics``): the filtered agenda, one form's dataset, one event, as downloads.
 
 ``/agenda.ics`` takes the agenda's filters (``theme``, ``zone``,
 ``organisateur``, ``formulaire``); ``/donnees/<form>.ics`` is the dataset of
@@ -7,193 +7,134 @@ agenda); ``/agenda/evenements/<id>.ics`` is one event (« ajouter à mon
 agenda »). Series are written whole (RRULE, EXDATE, RECURRENCE-ID), never
 exploded.
 
-Each event's VEVENTs are serialised once, when the event is saved
-(``agenda_event_synced``), and stored on its agenda row (``ical``): a feed
-only concatenates those bytes, behind the calendar header and the VTIMEZONEs,
-even on its first request after a restart. They are also kept in memory until
-that event changes, and whole feeds until any event changes. An event found
-without bytes (a row older than migration 0010) or with stale ones (its record
-changed without a save going through the agenda, or they were written by
-another version of the serialiser, ``ical.SERIALISER``) is serialised by the
-feed and its bytes stored then; ``lieudit init`` (after an upgrade) writes
-them all beforehand.
+A feed only concatenates each event's VEVENTs behind the calendar header and
+the VTIMEZONEs. An event's VEVENTs are kept in memory (per app, by the
+event's version) until it changes; else read from their stored copy
+(:mod:`wiki.exports.vevents`: with nothing in memory, after a restart, the
+index and every stored copy come in one query); else serialised now, in
+memory only: a request never writes. Whole feeds are kept in memory too, by
+filters and the agenda's stamp. A service (STYLE R6): no request globals.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
-import logging
-from collections import OrderedDict
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint
-from flask import Flask
-from flask import Response
-from flask import abort
-from flask import current_app
-from flask import request
-from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from wiki import signals
 from wiki.agenda import feeds
 from wiki.agenda import occurrences
 from wiki.agenda import overrides
-from wiki.agenda import projection
-from wiki.agenda.models import AgendaEvent
-from wiki.db import Database
-from wiki.db import get_session
+from wiki.agenda.occurrences import AgendaFilters
+from wiki.auth.services import Anonymous
+from wiki.caching import AppCache
+from wiki.exports import vevents
 from wiki.exports.ical import SERIALISER
 from wiki.exports.ical import assemble_calendar
 from wiki.exports.ical import event_bytes
 from wiki.exports.ical import events_to_ical
 from wiki.exports.ical import zone_years
+from wiki.exports.rows import ExportState
+from wiki.exports.rows import Prepared
 
-bp = Blueprint("calendar_feeds", __name__)
-_feeds: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-_FEED_CACHE = 32
-#: record id -> (version, VEVENT bytes, zone years) of each event (``feeds.feed_index``).
-_parts: dict[tuple[int, int], tuple[tuple[Any, ...], bytes, tuple[str, int, int] | None]] = {}
-_PARTS_CACHE = 50_000
-log = logging.getLogger(__name__)
-
-
-def init_app(app: Flask) -> None:
-    """Register the feed routes; store each event's VEVENTs whenever the agenda recomputes it, and after upgrades."""
-    signals.agenda_event_synced.connect(on_event_synced)
-    signals.instance_upgraded.connect(_store_after_upgrade, sender=app)
-    app.register_blueprint(bp)
+#: Whole feeds, by (filters, name, ``since``, agenda stamp): any change of an event makes them stale.
+_feeds: AppCache[bytes] = AppCache(
+    "exports.ical_feeds", maxsize=32, stale_on=(signals.agenda_event_synced, signals.instance_upgraded)
+)
+#: record id -> (version, VEVENT bytes, zone years) of each event (``wiki.agenda.feeds.feed_index``).
+_parts: AppCache[tuple[feeds.Version, bytes, vevents.ZoneYears]] = AppCache(
+    "exports.ical_parts", maxsize=50_000, stale_on=(signals.instance_upgraded,)
+)
 
 
-def on_event_synced(sender: Any, *, session: Session, event: AgendaEvent, record: Any, **_: Any) -> None:
-    """Store the event's VEVENTs on its agenda row exactly as the feeds write them (nothing when not public)."""
-    try:
-        mapping = feeds.feed_event(session, event, record)
-        part = event_bytes(mapping) if mapping is not None else None
-        zone = zone_years(mapping) if mapping is not None else None
-    except Exception:  # noqa: BLE001 - an unwritable event never fails its save: the feed tries again and reports it
-        log.warning("VEVENT of event %s not stored", event.record_id, exc_info=True)
-        part = zone = None
-    feeds.store_part(event, record, part, zone, serialiser=SERIALISER)
+def forget_event(sender: Any, *, session: Session, event: Any, **_: Any) -> None:
+    """Drop a changed event's VEVENTs from memory (connected to ``agenda_event_synced``)."""
+    _parts.discard(session, event.record_id)
 
 
-def store_unwritten_events(db: Session) -> int:
-    """Write the VEVENTs of public events stored by no serialiser, an older record or another serialiser; return how many."""
-    found = feeds.events_without_parts(db, serialiser=SERIALISER)
-    for event, record in found:
-        on_event_synced(None, session=db, event=event, record=record)
-    return len(found)
+def prepare_agenda_feed(db: Session, args: Any, *, name: str, since: dt.datetime | None = None) -> Prepared:
+    """The agenda's feed with the filters of the URL's arguments (``theme``, ``zone``, ``organisateur``…)."""
+    return prepare_feed(db, occurrences.parse_filters(args), name=name, since=since)
 
 
-def _store_after_upgrade(app: Flask, echo: Callable[[str], Any], **_: Any) -> None:
-    """After an upgrade (``lieudit init``), write the VEVENTs a new version of the serialiser or of 0010 left unwritten,
-    so that no feed request pays for it."""
-    db = Database.new_session(app)
-    try:
-        count = store_unwritten_events(db)
-        db.commit()
-    finally:
-        db.close()
-    if count:
-        echo(f"Flux iCalendar : textes de {count} événement(s) écrits pour la nouvelle version.")
+def prepare_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.datetime | None = None) -> Prepared:
+    """The feed of the filters as a download: its validator now, its bytes when streamed."""
+    stamp = feeds.feed_stamp(db)
+    key = (json.dumps(filters.query_args(), sort_keys=True), name, since.isoformat() if since else None, stamp.key)
+    digest = hashlib.sha256(repr(("ics", key, SERIALISER)).encode()).hexdigest()[:32]
+    today = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), tzinfo=dt.UTC)
+    # Events over for more than a year leave the feed from one day to the next: the feed may change daily.
+    state = ExportState(etag=digest, last_modified=max(stamp.modified, today) if stamp.modified else None)
+    return Prepared(state, lambda session: iter([cached_feed(session, filters, key, name=name, since=since)]))
 
 
-def _ics(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+def cached_feed(db: Session, filters: AgendaFilters, key: Any, *, name: str, since: dt.datetime | None = None) -> bytes:
+    """The feed of the filters, built once per ``key`` (filters, name, ``since``, agenda stamp)."""
+    return _feeds.get_or_set(db, key, lambda: build_feed(db, filters, name=name, since=since))
 
 
-def _build(filters: occurrences.AgendaFilters, name: str) -> bytes:
-    """Assemble a feed from each event's VEVENTs: in memory, else stored on its row, else serialised now."""
-    db = get_session()
-    app = id(current_app)
-    cold = not any(key[0] == app for key in _parts)
+def build_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.datetime | None = None) -> bytes:
+    """Assemble a feed from each event's VEVENTs: in memory, else stored, else serialised now (in memory only).
+
+    ``since`` keeps the events that changed since then.
+    """
+    cold = _parts.size(db) == 0
     if cold:  # nothing in memory (a restart): the index and the stored bytes in one query
-        index, stored = feeds.feed_index_with_parts(db, filters, serialiser=SERIALISER)
+        index, stored = vevents.stored_index(db, filters)
     else:
-        index = feeds.feed_index(db, filters)
-    stale = [record_id for record_id, version in index if _parts.get((app, record_id), ((),))[0] != version]
-    if len(_parts) + len(stale) > _PARTS_CACHE:
-        _parts.clear()
+        index, stored = feeds.feed_index(db, filters), {}
+    if since is not None:
+        index = [(record_id, version) for record_id, version in index if max(version[1], version[2]) >= since]
     versions = dict(index)
-    for record_id in stale:
-        _parts.pop((app, record_id), None)
+    found: dict[int, tuple[bytes, vevents.ZoneYears]] = {}
+    stale = []
+    for record_id, version in index:
+        cached = _parts.get(db, record_id)
+        if cached is not None and cached[0] == version:
+            found[record_id] = cached[1:]
+        else:
+            stale.append(record_id)
     if not cold:
-        stored = feeds.stored_feed_parts(db, stale, serialiser=SERIALISER)
-    for record_id, (part, zone) in stored.items():
-        _parts[(app, record_id)] = (versions[record_id], part, zone)
-    _serialise(db, [record_id for record_id in stale if (app, record_id) not in _parts], versions)
+        stored = vevents.stored_parts(db, stale)
+    missing = [record_id for record_id in stale if record_id not in stored]
+    for record_id in stale:
+        if record_id in stored:
+            found[record_id] = stored[record_id]
+    for event in feeds.feed_events(db, record_ids=missing) if missing else ():
+        found[event["record_id"]] = (event_bytes(event), zone_years(event))
+    for record_id in stale:
+        if record_id in found:
+            _parts.put(db, record_id, (versions[record_id], *found[record_id]))
     parts, zones = [], {}
     for record_id, _version in index:
-        cached = _parts.get((app, record_id))
-        if cached is None:
+        if record_id not in found:
             continue  # no public schedule any more
-        parts.append(cached[1])
-        if cached[2]:
-            key, first, last = cached[2]
+        part, zone = found[record_id]
+        parts.append(part)
+        if zone:
+            key, first, last = zone
             low, high = zones.get(key, (first, last))
             zones[key] = (min(low, first), max(high, last))
     return assemble_calendar(parts, zones, calendar_name=name)
 
 
-def _serialise(db: Session, record_ids: list[int], versions: dict[int, tuple[Any, ...]]) -> None:
-    """Serialise events that have no valid stored VEVENTs, keep them in memory and store them on their rows."""
-    if not record_ids:
-        return
-    app, written = id(current_app), []
-    for event in feeds.feed_events(db, record_ids=record_ids):
-        version = versions[event["record_id"]]
-        _parts[(app, event["record_id"])] = (version, event_bytes(event), zone_years(event))
-        written.append((event["record_id"], version, *_parts[(app, event["record_id"])][1:]))
-    try:
-        feeds.store_feed_parts(db, written, serialiser=SERIALISER)
-        db.commit()
-    except SQLAlchemyError:  # a read-only or busy database still gets its feed, serialised again next time
-        db.rollback()
-        log.warning("VEVENTs of %d events not stored", len(written), exc_info=True)
+def prepare_event(db: Session, record_id: int) -> Prepared | None:
+    """One event as a calendar file: the whole series, its changed and cancelled dates; None when it is not public.
 
+    The public projection whoever asks: the event is read as an anonymous visitor reads it.
 
-def _cached_feed(filters: occurrences.AgendaFilters, name: str, filename: str) -> Response:
-    """The feed of the filters, built once per state of the agenda."""
-    key = (id(current_app), json.dumps(filters.query_args(), sort_keys=True), feeds.feed_stamp(get_session()))
-    body = _feeds.get(key)
-    if body is None:
-        body = _build(filters, name)
-        _feeds[key] = body
-        while len(_feeds) > _FEED_CACHE:
-            _feeds.popitem(last=False)
-    else:
-        _feeds.move_to_end(key)
-    return _ics(body, filename)
-
-
-@bp.route("/agenda.ics")
-def feed() -> Response:
-    """The iCalendar feed of the agenda with the URL's filters."""
-    filters = occurrences.parse_filters(request.args)
-    return _cached_feed(filters, f"{current_app.config['SITE_NAME']} — {_('Agenda')}", "agenda.ics")
-
-
-@bp.route("/donnees/<key>.ics")
-def form_feed(key: str) -> Response:
-    """The iCalendar dataset of one form with a schedule field."""
-    form = projection.get_event_form(get_session(), key)
-    filters = occurrences.parse_filters(request.args)
-    filters.form = form.key
-    return _cached_feed(filters, f"{current_app.config['SITE_NAME']} — {form.title}", f"{form.key}.ics")
-
-
-@bp.route("/agenda/evenements/<int:record_id>.ics")
-def event_feed(record_id: int) -> Response:
-    """One event as a calendar file."""
-    db = get_session()
-    record, agenda_event = overrides.get_event(db, record_id, current_user)
-    events = feeds.feed_events(db, record_ids=[record.id]) if agenda_event.public else []
+    :raises NotFound: no such event, or not visible to anyone.
+    """
+    record, event = overrides.get_event(db, record_id, Anonymous())
+    events = feeds.feed_events(db, record_ids=[record.id]) if event.public else []
     if not events:
-        abort(404)
-    return _ics(events_to_ical(events, calendar_name=record.title), f"evenement-{record.id}.ics")
+        return None
+    body = events_to_ical(events, calendar_name=record.title)
+    (mapping,) = events
+    version = (record.id, mapping["uid"], mapping["sequence"], mapping["last_modified"].isoformat(), record.title)
+    digest = hashlib.sha256(repr(("ics-event", version, SERIALISER)).encode()).hexdigest()[:32]
+    return Prepared(ExportState(etag=digest, last_modified=mapping["last_modified"]), lambda session: iter([body]))

@@ -1,7 +1,8 @@
 """Agenda events to iCalendar (RFC 5545) feeds (pure).
 
 Pure module: it turns event mappings into ``icalendar`` components and bytes,
-with no flask, no database and no clock — DTSTAMP is the event's
+with no flask, no database and no clock (the VTIMEZONEs come from
+:mod:`wiki.exports.vtimezone`) — DTSTAMP is the event's
 ``last_modified``, as RFC 5545 §3.8.7.2 allows for a feed without METHOD, so
 the same events always give the same bytes.
 
@@ -29,9 +30,7 @@ characters; only http(s) addresses become a URL property.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import functools
 import zoneinfo
 from collections.abc import Iterable
 from collections.abc import Mapping
@@ -43,25 +42,26 @@ from wiki.agenda.recurrence import expand
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.recurrence import schedule_zone
 from wiki.agenda.recurrence import wall_start
-from wiki.agenda.rules import DAY_CODES
 from wiki.agenda.rules import RecurrenceError
 from wiki.agenda.rules import parse_until
 from wiki.agenda.rules import rule_parts
 from wiki.agenda.rules import validate_rrule
+from wiki.exports.vtimezone import MAX_ZONE_YEARS
+from wiki.exports.vtimezone import vtimezone_bytes
+from wiki.exports.vtimezone import zone_to_vtimezone
 from wiki.records.contacts import clean_url
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
 
 PRODID = "-//Lieudit//Agenda//FR"
 #: Names what turns an event into bytes: raise the number whenever this module writes an event differently, so
-#: that VEVENTs stored by an older version (``agenda_events.ical``) are written again; an upgrade of
+#: that VEVENTs stored by an older version (``export_vevents``) are written again; an upgrade of
 #: ``icalendar`` does the same.
 SERIALISER = f"2/icalendar-{icalendar.__version__}"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 #: Schedule changes that make calendar clients replace their copy (RFC 5545 §3.8.7.4).
 SIGNIFICANT = ("start", "end", "all_day", "timezone", "rrule", "exdates")
 _DAY = dt.timedelta(days=1)
-_MAX_ZONE_YEARS = 80
 
 
 # --- text and values -------------------------------------------------------------
@@ -259,89 +259,6 @@ def sequence_after_change(old: Mapping[str, Any], new: Mapping[str, Any], sequen
     return sequence + 1 if changed else sequence
 
 
-# --- time zones ------------------------------------------------------------------
-
-
-def _offset(zone: zoneinfo.ZoneInfo, instant: dt.datetime) -> tuple[dt.timedelta, dt.timedelta, str]:
-    local = instant.astimezone(zone)
-    return local.utcoffset() or dt.timedelta(), local.dst() or dt.timedelta(), local.tzname() or ""
-
-
-def _transitions(zone: zoneinfo.ZoneInfo, first_year: int, last_year: int) -> list[tuple[dt.datetime, dt.timedelta]]:
-    """UTC instants where the offset changes during the years, with the offset just before."""
-    found = []
-    instant, stop = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC), dt.datetime(last_year + 1, 1, 1, tzinfo=dt.UTC)
-    before = _offset(zone, instant)[0]
-    while instant < stop:
-        later = instant + _DAY
-        if (after := _offset(zone, later)[0]) != before:
-            low, high = instant, later  # the change lies in (low, high]
-            while high - low > dt.timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                low, high = (middle, high) if _offset(zone, middle)[0] == before else (low, middle)
-            found.append((high.replace(microsecond=0), before))
-            before = after
-        instant = later
-    return found
-
-
-def _observance(
-    zone: zoneinfo.ZoneInfo, onset: dt.datetime, before: dt.timedelta, rule: str | None = None
-) -> icalendar.cal.Component:
-    offset, dst, name = _offset(zone, onset)
-    part = icalendar.TimezoneDaylight() if dst else icalendar.TimezoneStandard()
-    part.add("dtstart", (onset + before).replace(tzinfo=None))  # local time before the change (RFC 5545 §3.6.5)
-    if rule:
-        part.add("rrule", icalendar.vRecur.from_ical(rule))
-    if name:
-        part.add("tzname", name)
-    part.add("tzoffsetfrom", before)
-    part.add("tzoffsetto", offset)
-    return part
-
-
-def _yearly_rule(zone: zoneinfo.ZoneInfo, onset: dt.datetime, before: dt.timedelta) -> str | None:
-    """``FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU`` when the change recurs so for ten more years, else None."""
-    local = onset + before
-    weekday, length = local.weekday(), calendar.monthrange(local.year, local.month)[1]
-    rank = -1 if local.day + 7 > length else (local.day - 1) // 7 + 1
-    after = _offset(zone, onset)[0]
-    for year in range(local.year + 1, local.year + 11):
-        days = [
-            d
-            for d in range(1, calendar.monthrange(year, local.month)[1] + 1)
-            if dt.date(year, local.month, d).weekday() == weekday
-        ]
-        predicted = local.replace(year=year, day=days[rank if rank < 0 else rank - 1], tzinfo=dt.UTC) - before
-        if _offset(zone, predicted - dt.timedelta(seconds=1))[0] != before or _offset(zone, predicted)[0] != after:
-            return None
-    return f"FREQ=YEARLY;BYMONTH={local.month};BYDAY={rank}{DAY_CODES[weekday]}"
-
-
-@functools.lru_cache(maxsize=64)
-def _vtimezone_bytes(name: str, first_year: int, last_year: int) -> bytes:
-    return zone_to_vtimezone(name, first_year, last_year).to_ical()
-
-
-def zone_to_vtimezone(name: str, first_year: int, last_year: int) -> icalendar.Timezone:
-    """Describe an IANA zone from its zoneinfo changes over the years; a regular yearly change ends as an RRULE."""
-    zone = zoneinfo.ZoneInfo(name)
-    last_year = min(max(last_year, first_year), first_year + _MAX_ZONE_YEARS)
-    changes = _transitions(zone, first_year, last_year)
-    component = icalendar.Timezone()
-    component.add("tzid", name)
-    start = dt.datetime(first_year, 1, 1, tzinfo=zone).astimezone(dt.UTC)
-    component.add_component(_observance(zone, start, _offset(zone, start)[0]))
-    last = [(t, b) for t, b in changes if t.year == last_year]
-    rules = [_yearly_rule(zone, t, b) for t, b in last]
-    tail = bool(last) and all(rules)
-    for onset, before in changes[: len(changes) - len(last)] if tail else changes:
-        component.add_component(_observance(zone, onset, before))
-    for (onset, before), rule in zip(last, rules, strict=True) if tail else ():
-        component.add_component(_observance(zone, onset, before, rule))
-    return component
-
-
 def _years(event: Mapping[str, Any]) -> tuple[str, int, int] | None:
     schedule = event["schedule"]
     if schedule.get("all_day"):
@@ -376,13 +293,13 @@ def events_to_ical(events: Iterable[Mapping[str, Any]], *, calendar_name: str, p
             low, high = zones.get(key, (first, last))
             zones[key] = (min(low, first), max(high, last))
     for key, (first, last) in sorted(zones.items()):
-        cal.add_component(zone_to_vtimezone(key, max(first, last - _MAX_ZONE_YEARS), last))
+        cal.add_component(zone_to_vtimezone(key, max(first, last - MAX_ZONE_YEARS), last))
     for component in components:
         cal.add_component(component)
     return cal.to_ical()
 
 
-# --- feeds assembled from cached parts ---------------------------------------------
+# --- feeds assembled from stored parts ----------------------------------------------
 
 
 def zone_years(event: Mapping[str, Any]) -> tuple[str, int, int] | None:
@@ -409,6 +326,6 @@ def assemble_calendar(
     end = b"END:VCALENDAR\r\n"
     head = cal.to_ical()
     timezones = [
-        _vtimezone_bytes(key, max(first, last - _MAX_ZONE_YEARS), last) for key, (first, last) in sorted(zones.items())
+        vtimezone_bytes(key, max(first, last - MAX_ZONE_YEARS), last) for key, (first, last) in sorted(zones.items())
     ]
     return head[: -len(end)] + b"".join(timezones) + b"".join(parts) + end

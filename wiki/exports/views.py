@@ -1,11 +1,16 @@
-"""Open-data routes under ``/donnees``: the catalog, dataset pages, downloads, DCAT and feeds.
+"""Open-data routes: the catalog, dataset pages, and every download through one function.
 
 Addresses are stable (they are a public contract): ``/donnees/<form>.csv``,
-``.tableur.csv``, ``.json``, ``.xlsx``, ``.ods``, ``/donnees/<form>/datapackage.json``,
-``/donnees/<form>.atom``, ``/donnees/pages.zip``, ``/donnees/catalog.jsonld`` and
-``.ttl``. Every download is the same for everyone (the anonymous public
+``.tableur.csv``, ``.json``, ``.geojson``, ``.ics``, ``.xlsx``, ``.ods``,
+``/donnees/<form>/datapackage.json``, ``/donnees/<form>.atom``,
+``/donnees/pages.zip``, ``/donnees/catalog.jsonld`` and ``.ttl``; the
+iCalendar feeds ``/agenda.ics`` and ``/agenda/evenements/<id>.ics`` keep the
+``calendar_feeds`` endpoints the agenda links to. Every download goes
+through :func:`serve`: it is the same for everyone (the anonymous public
 projection, whoever asks), carries ``ETag`` and ``Last-Modified``, answers
-``304`` to a matching conditional request and streams its body.
+``304`` to a matching conditional request, takes ``?since=`` where its format
+does, waits for a free export slot, allows any origin (CORS) and streams its
+body. What each format serves is in :mod:`wiki.exports.formats`.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 
 from flask import Blueprint
 from flask import Response
+from flask import abort
 from flask import current_app
 from flask import flash
 from flask import jsonify
@@ -37,24 +43,23 @@ from wiki.db import get_session
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
-from wiki.exports import columns as cols
+from wiki.exports import calendar
 from wiki.exports import dcat
+from wiki.exports import formats
+from wiki.exports import rows
 from wiki.exports import services
-from wiki.exports import spreadsheets
-from wiki.exports import tableschema
-from wiki.exports import tabular
 from wiki.exports.constants import FREQUENCIES
 from wiki.exports.constants import LICENSES
-from wiki.exports.constants import PAGES_KEY
-from wiki.exports.datasets import PAGES_ARCHIVE
 from wiki.exports.datasets import Dataset
-from wiki.exports.datasets import find_distribution
-from wiki.exports.pages_archive import pages_to_zip
+from wiki.exports.downloads import Ask
+from wiki.exports.formats import Format
+from wiki.exports.rows import ExportState
+from wiki.exports.rows import Prepared
 
 bp = Blueprint("exports", __name__)
+#: The iCalendar feeds outside ``/donnees`` (endpoint names the agenda's pages use).
+calendar_bp = Blueprint("calendar_feeds", __name__)
 logger = logging.getLogger(__name__)
-#: Downloads cached by clients and proxies for a minute, then revalidated with the ETag.
-CACHE_CONTROL = "public, max-age=60"
 
 
 class FormKeyConverter(BaseConverter):
@@ -82,17 +87,6 @@ def _urls() -> dict[str, str]:
 
 def _dataset(key: str) -> Dataset:
     return services.get_dataset(get_session(), key, _settings(), **_urls())
-
-
-def _since() -> Any:
-    return services.parse_since(request.args.get("since"))
-
-
-def _not_modified(state: services.ExportState) -> bool:
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(state.etag)
-    since = request.if_modified_since
-    return bool(since and state.last_modified and state.last_modified.replace(microsecond=0) <= since)
 
 
 def export_slots(app: Any) -> threading.BoundedSemaphore:
@@ -151,6 +145,16 @@ class _Stream:
             self._slots.release()
 
 
+# --- the one download function ----------------------------------------------------
+
+
+def _not_modified(state: ExportState) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(state.etag)
+    since = request.if_modified_since
+    return bool(since and state.last_modified and state.last_modified.replace(microsecond=0) <= since)
+
+
 def _busy() -> Response:
     """Answer 503 with Retry-After when every export slot is taken (HOSTILE_INPUTS B8-76)."""
     message = _("Trop de téléchargements sont en cours : réessayez dans un instant.")
@@ -159,10 +163,27 @@ def _busy() -> Response:
     return response
 
 
-def _download(
-    state: services.ExportState, body: Callable[[Any], Iterator[bytes]], mimetype: str, filename: str | None = None
-) -> Response:
-    """Answer 304 when the client has this version, else stream ``body(session)`` with validators."""
+def _ask(key: str, fmt: Format) -> Ask:
+    """Read what a download is asked for from the request (``?since=`` only where the format takes it)."""
+    urls = _urls()
+    prefix = url_for("records.show", record_id=1, _external=True)[:-1]
+    return Ask(
+        key=key,
+        since_arg=request.args.get("since") if fmt.incremental else None,
+        args=request.args,
+        base_url=urls["base_url"],
+        site_url=urls["site_url"],
+        site_name=current_app.config["SITE_NAME"],
+        record_url=lambda record_id: f"{prefix}{record_id}",
+        dataset=lambda: _dataset(key),
+        render=lambda template, **context: render_template(template, change_url=change_url, **context),
+        to_json=lambda document: jsonify(document).get_data(),
+    )
+
+
+def serve(fmt: Format, download: Prepared, filename: str | None) -> Response:
+    """Answer 304 when the client has this version, else stream the body; the same headers for every format."""
+    state = download.state
     if _not_modified(state):
         response = Response(status=304)
     else:
@@ -171,14 +192,15 @@ def _download(
         slots = export_slots(current_app)
         if not slots.acquire(blocking=False):
             return _busy()
-        response = Response(_Stream(body, slots, current_app._get_current_object()), mimetype=mimetype)  # type: ignore[attr-defined]
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response = Response(_Stream(download.body, slots, app), mimetype=fmt.media_type)
         if filename:
             # Keys are [a-z0-9_] only, so the name needs no RFC 6266 encoding (B8-77).
-            response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+            response.headers["Content-Disposition"] = f'{fmt.disposition}; filename="{filename}"'
     response.set_etag(state.etag, weak=True)
     if state.last_modified:
         response.last_modified = state.last_modified
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Cache-Control"] = fmt.cache_control
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -239,101 +261,35 @@ def edit(key: str) -> Any:
 # --- downloads -------------------------------------------------------------------
 
 
-@bp.route("/donnees/<formkey:key>.<any(csv, json, xlsx, ods):ext>")
+@bp.route("/donnees/<formkey:key>.<any(csv, json, geojson, ics, xlsx, ods, atom):ext>")
 @bp.route("/donnees/<formkey:key>.tableur.csv", defaults={"ext": "tableur.csv"})
+@bp.route("/donnees/<formkey:key>/datapackage.json", defaults={"ext": "datapackage.json"})
+@bp.route("/donnees/pages.zip", defaults={"key": "pages", "ext": "zip"})
 def download(key: str, ext: str) -> Any:
-    """One download of a form's dataset, in constant memory; ``?since=`` for incremental sync."""
-    db = get_session()
-    form = services.get_form(db, key)
-    dist = find_distribution(ext)
-    if dist is None:
+    """One download of a dataset, in constant memory; ``?since=`` for incremental sync."""
+    fmt = formats.find_format(ext)
+    if fmt is None:
         raise NotFound(_("Ce format n’existe pas."))
-    since = _since()
-    urls = _urls()
-    state = services.export_state(db, form, variant=f"{ext}|{since}|{urls['base_url']}")
-    columns = services.dataset_columns(db, form)
-    header = [c.name for c in columns]
-
-    def _text_rows(session: Any) -> Iterator[list[str]]:
-        for row in services.iter_rows(session, form, since=since):
-            yield [cols.cell_text(c, v) for c, v in zip(columns, cols.row_values(columns, row), strict=True)]
-
-    def _typed_rows(session: Any) -> Iterator[list[Any]]:
-        for row in services.iter_rows(session, form, since=since):
-            values = cols.row_values(columns, row)
-            yield [
-                v if v is None or isinstance(v, (bool, int, float)) else cols.cell_text(c, v)
-                for c, v in zip(columns, values, strict=True)
-            ]
-
-    if ext in ("csv", "tableur.csv"):
-        spreadsheet = ext != "csv"
-        filename = f"{key}-tableur.csv" if spreadsheet else f"{key}.csv"
-        return _download(
-            state,
-            lambda session: tabular.rows_to_csv(header, _text_rows(session), spreadsheet=spreadsheet),
-            "text/csv; charset=utf-8",
-            filename,
-        )
-    if ext == "json":
-        fields = services.public_fields(form)
-        dataset = _dataset(key)
-        # A personal field says which box publishes it: its value is null wherever that box is unticked.
-        meta = {"key": form.key, "title": dataset.title, "url": dataset.landing_url, "license": dataset.license.url,
-                "since": since.strftime("%Y-%m-%dT%H:%M:%SZ") if since else None,
-                "fields": [{"key": f.key, "type": f.type, "label": f.label} | ({"personal": True, "consent_field": f.consent_field} if f.personal else {})
-                           for f in fields]}  # fmt: skip
-
-        def _body(session: Any) -> Iterator[bytes]:
-            objects = (
-                cols.record_object(fields, row, f"{urls['site_url']}/fiches/{row['id']}")
-                for row in services.iter_rows(session, form, since=since)
-            )
-            deleted = (lambda: services.removed_since(session, form, since)) if since else None
-            yield from tabular.records_to_json(meta, objects, deleted)
-
-        return _download(state, _body, "application/json")
-    if ext == "ods":
-        return _download(
-            state,
-            lambda session: spreadsheets.rows_to_ods(form.title, header, _typed_rows(session)),
-            dist.media_type,
-            f"{key}.ods",
-        )
-
-    return _download(
-        state,
-        lambda session: spreadsheets.rows_to_xlsx(form.title, header, _typed_rows(session)),
-        dist.media_type,
-        f"{key}.xlsx",
-    )
+    download = fmt.build(get_session(), _ask(key, fmt))
+    return serve(fmt, download, fmt.filename.format(key=key) if fmt.filename else None)
 
 
-@bp.route("/donnees/<formkey:key>/datapackage.json")
-def datapackage(key: str) -> Any:
-    """The Data Package of a form's dataset, with the Table Schema of its CSV."""
-    db = get_session()
-    form = services.get_form(db, key)
-    state = services.export_state(db, form, variant=f"datapackage|{_urls()['base_url']}")
-    body = jsonify(tableschema.dataset_to_datapackage(_dataset(key))).get_data()
-    return _download(state, lambda session: iter([body]), "application/json")
+@calendar_bp.route("/agenda.ics")
+def feed() -> Response:
+    """The iCalendar feed of the agenda with the URL's filters."""
+    fmt = formats.FORMATS["ics"]
+    name = f"{current_app.config['SITE_NAME']} — {_('Agenda')}"
+    since = rows.parse_since(request.args.get("since"))
+    return serve(fmt, calendar.prepare_agenda_feed(get_session(), request.args, name=name, since=since), "agenda.ics")
 
 
-@bp.route("/donnees/pages.zip")
-def pages_archive() -> Any:
-    """Every page as Markdown with front matter, in a streamed ZIP archive."""
-    db = get_session()
-    since = _since()
-    state = services.export_state(db, None, variant=f"zip|{since}")
-    license_url = _dataset(PAGES_KEY).license.url
-    site = _urls()["site_url"]
-
-    def _body(session: Any) -> Iterator[bytes]:
-        yield from pages_to_zip(
-            services.iter_pages(session, since=since), page_url=lambda slug: f"{site}/pages/{slug}", license=license_url
-        )
-
-    return _download(state, _body, PAGES_ARCHIVE.media_type, "pages.zip")
+@calendar_bp.route("/agenda/evenements/<int:record_id>.ics")
+def event_feed(record_id: int) -> Response:
+    """One event as a calendar file."""
+    download = calendar.prepare_event(get_session(), record_id)
+    if download is None:
+        abort(404)
+    return serve(formats.FORMATS["ics"], download, f"evenement-{record_id}.ics")
 
 
 @bp.route("/donnees/catalog.<any(jsonld, ttl):ext>")
@@ -351,18 +307,6 @@ def catalog(ext: str) -> Any:
     response = make_response(body)
     response.mimetype = dcat.SERIALIZATIONS[ext][1]
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Cache-Control"] = formats.CACHE_CONTROL
     response.add_etag()
     return response.make_conditional(request)
-
-
-@bp.route("/donnees/<formkey:key>.atom")
-def feed(key: str) -> Any:
-    """Atom feed of the latest public changes of one dataset."""
-    dataset = _dataset(key)
-    items = services.dataset_changes(get_session(), key)
-    body = render_template("exports/feed.atom.xml", dataset=dataset, items=items, change_url=change_url)
-    response = make_response(body)
-    response.mimetype = "application/atom+xml"
-    response.charset = "utf-8"
-    return response

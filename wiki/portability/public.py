@@ -225,4 +225,6 @@ _RULES = {
     # The agenda's projection of kept (public) event records.
     "agenda_events": lambda kept, row: row if row["record_id"] in kept.records and row["public"] else None,
     "agenda_occurrences": _where("record_id", "records"),
+    # The iCalendar feeds' stored VEVENTs: kept only for public events, written from what anyone sees.
+    "export_vevents": _where("record_id", "records"),
 }

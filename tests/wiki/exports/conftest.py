@@ -1,12 +1,22 @@
-"""A form with one field of each exportable type, and records, for the open-data tests."""
+"""Fixtures of the open-data tests: a form with one field of each exportable type and its records; agenda events."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from tests.factories import make_user
+from tests.wiki.agenda.conftest import events  # noqa: F401 - the fixture
+from wiki.agenda import overrides
+from wiki.agenda.models import AgendaEvent
+from wiki.db import utcnow
+from wiki.exports import calendar
+from wiki.exports.models import ExportVevent
 from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
@@ -60,3 +70,46 @@ def seeded(db):
     make_page(db, "Marché de Redon", "Le marché a lieu le lundi.\n", actor=moderator)
     db.commit()
     return SimpleNamespace(moderator=moderator, form=form, records=records)
+
+
+# --- agenda events and their feeds -------------------------------------------------------
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+def soon(days: int, hour: int = 10) -> str:
+    """``YYYY-MM-DDTHH:00``, ``days`` from today in Paris."""
+    day = utcnow().astimezone(PARIS).date() + dt.timedelta(days=days)
+    return f"{day.isoformat()}T{hour:02d}:00"
+
+
+def restart_feeds(app: Any) -> None:
+    """Forget what the feeds keep in memory, as a new process would."""
+    calendar._feeds.clear(app)
+    calendar._parts.clear(app)
+
+
+@pytest.fixture
+def agenda_events(db: Any, events: Any) -> tuple[Any, Any, Any]:  # noqa: F811 - the imported fixture
+    """A weekly series with a moved and a cancelled date, a one-off all-day event, a draft."""
+    first = utcnow().astimezone(PARIS).date() + dt.timedelta(days=3)
+    series = events("Marché", {"start": f"{first}T08:00", "end": f"{first}T12:00", "rrule": "FREQ=WEEKLY;COUNT=10"},
+                    themes=["alimentation"])  # fmt: skip
+    event = db.get(AgendaEvent, series.id)
+    overrides.change_occurrence(db, series, event, f"{first + dt.timedelta(days=7)}T08:00", {"title": "Marché de Noël"},
+                             actor=events.author, policy="account")  # fmt: skip
+    overrides.cancel_occurrence(db, series, event, f"{first + dt.timedelta(days=14)}T08:00", actor=events.author,
+                             policy="account")  # fmt: skip
+    db.commit()
+    fete = events("Fête", {"start": soon(10)[:10], "end": soon(11)[:10], "all_day": True}, themes=["culture"])
+    draft = events("Réunion privée", {"start": soon(4, 18)}, status="draft")
+    return series, fete, draft
+
+
+def stored_vevents(db: Any) -> dict[int, tuple[bytes, Any, str]]:
+    """The stored VEVENTs: record id -> (bytes, stamp, serialiser)."""
+    db.expire_all()
+    rows = db.execute(select(ExportVevent.record_id, ExportVevent.ical, ExportVevent.stamp, ExportVevent.serialiser))
+    found = {record_id: (ical, stamp, serialiser) for record_id, ical, stamp, serialiser in rows}
+    db.rollback()  # end the read: requests and commands may write
+    return found

@@ -13,7 +13,6 @@ from wiki.agenda.recurrence import expand
 from wiki.exports.ical import event_to_ical
 from wiki.exports.ical import events_to_ical
 from wiki.exports.ical import sequence_after_change
-from wiki.exports.ical import zone_to_vtimezone
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 UTC = dt.UTC
@@ -169,27 +168,6 @@ def test_times_carry_tzid_and_all_day_events_are_dates():
     assert by_uid["record-3@lieudit.example"]["DTSTART"].dt == dt.date(2026, 7, 14)
     assert by_uid["record-3@lieudit.example"]["DTEND"].dt == dt.date(2026, 7, 16)  # end inclusive → exclusive
     assert "DTEND" not in by_uid["record-5@lieudit.example"]
-
-
-@pytest.mark.parametrize(
-    "zone", ["Europe/Paris", "America/New_York", "Australia/Sydney", "Asia/Tokyo", "America/Sao_Paulo"]
-)
-def test_vtimezone_agrees_with_zoneinfo_now_and_later(zone):
-    component = zone_to_vtimezone(zone, 2015, 2026)
-    tz = component.to_tz()
-    for year in (2015, 2019, 2026, 2031):
-        for month in range(1, 13):
-            for day in (1, 15, 28):
-                moment = dt.datetime(year, month, day, 12, tzinfo=UTC)
-                assert moment.astimezone(tz).utcoffset() == moment.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset(), (
-                    moment
-                )
-
-
-def test_vtimezone_onsets_are_local_times_before_the_change():
-    component = zone_to_vtimezone("Europe/Paris", 2026, 2026)
-    onsets = {c.name: c["DTSTART"].dt for c in component.subcomponents if "RRULE" in c}
-    assert onsets == {"DAYLIGHT": dt.datetime(2026, 3, 29, 2, 0), "STANDARD": dt.datetime(2026, 10, 25, 3, 0)}
 
 
 def test_sequence_increments_on_significant_change_only():
