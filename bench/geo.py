@@ -22,9 +22,9 @@ bounding box columns serve the same queries):
 2. Inserts ``--points`` (50,000) published *Lieu* records with a point
    (``random.Random(7)``, uniform over the three départements' extent) in
    bulk: rows of ``records`` and ``record_geometries`` written with core
-   inserts, which is what ``services.sync_record`` stores, without the
+   inserts, which is what ``placement.sync_record`` stores, without the
    revision and validation work of one-by-one saves (not under test here).
-3. Attach: ``services.reattach_all`` on the first 10,000 points (the others
+3. Attach: ``placement.reattach_all`` on the first 10,000 points (the others
    inserted afterwards), timed over 3 runs: zone index build from the
    database plus point-in-polygon lookups and the writes of the links.
 4. Layer: ``--requests`` GETs of the endpoint with the Flask test client
@@ -120,7 +120,7 @@ def _plain_role(server: Any, url: str) -> str:
 
 def load(app: Any, points: int) -> dict[str, float]:
     """Seed forms, import the communes of three départements, insert ``points`` located records."""
-    from geodata import services as geo
+    from geodata import spatial
     from geodata.models import RecordGeometry
     from importers.geojson import features_from_geojson
     from importers.zones import import_zones
@@ -193,7 +193,7 @@ def load(app: Any, points: int) -> dict[str, float]:
             if start + count == 10_000 or (points < 10_000 and start + count == points):
                 figures["attach_s"] = min(_attach(app, db) for _ in range(3))
                 figures["attached"] = min(points, 10_000)
-        figures["spatial"] = geo.spatial_backend(db)
+        figures["spatial"] = spatial.spatial_backend(db)
         if db.get_bind().dialect.name == "postgresql":
             db.commit()
             with db.get_bind().connect() as conn:
@@ -203,12 +203,13 @@ def load(app: Any, points: int) -> dict[str, float]:
 
 
 def _attach(app: Any, db: Any) -> float:
-    from geodata import services as geo
+    from geodata import placement
+    from geodata import zones
 
-    geo._index_cache.clear()  # the index build is part of the figure
+    zones._index_cache.clear(app)  # the index build is part of the figure
     began = time.perf_counter()
     with app.app_context():
-        geo.reattach_all(db)
+        placement.reattach_all(db)
         db.commit()
     return time.perf_counter() - began
 

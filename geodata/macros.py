@@ -14,7 +14,7 @@ from flask import current_app
 from flask import render_template
 from flask import url_for
 
-from geodata import services
+from geodata import placement
 from wiki import macros
 from wiki.records import fields as F
 from wiki.records import form_services
@@ -32,7 +32,7 @@ def render_carte(call: macros.MacroCall, context: Any) -> str:
             form = form_services.get_form(context.db, key)
         except Exception as err:  # NotFound: say it in the page, not as a 404
             raise ValueError(f"Formulaire inconnu : {key}.") from err
-        if not (services.geometry_field(form) or services.commune_field(form)):
+        if not (placement.geometry_field(form) or placement.commune_field(form)):
             raise ValueError(f"Le formulaire {key} n'a pas de champ de localisation.")
         args["calque"] = [form.key]
     if call.params.get("theme"):

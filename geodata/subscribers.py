@@ -11,25 +11,25 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from geodata import services
+from geodata import placement
 from wiki import signals
 
 
 def on_record_saved(sender: Any, *, session: Session, record: Any, **_: Any) -> None:
     """Re-project a saved record (geometry, status, title and zones may have changed)."""
     session.flush()
-    services.sync_record(session, record)
+    placement.sync_record(session, record)
 
 
 def on_record_deleted(sender: Any, *, session: Session, record: Any, **_: Any) -> None:
     """Take a deleted record off the map and out of its zones."""
-    services.forget_record(session, record.id)
+    placement.forget_record(session, record.id)
 
 
 def on_form_saved(sender: Any, *, session: Session, form: Any, action: str, **_: Any) -> None:
     """A form's fields changed: a geometry field may have become private, or appeared."""
     if action != "create":
-        services.sync_form(session, form)
+        placement.sync_form(session, form)
 
 
 def connect() -> None:

@@ -25,7 +25,9 @@ from flask import send_from_directory
 from flask import url_for
 from flask_login import current_user
 
+from geodata import placement
 from geodata import services
+from geodata import zones as zone_services
 from geodata.services import LayerQuery
 from wiki.auth import permissions
 from wiki.db import get_session
@@ -52,7 +54,7 @@ LEAFLET_FILES = frozenset(
 
 def _located_forms() -> list[Any]:
     return [
-        f for f in form_services.list_forms(get_session()) if services.geometry_field(f) or services.commune_field(f)
+        f for f in form_services.list_forms(get_session()) if placement.geometry_field(f) or placement.commune_field(f)
     ]
 
 
@@ -90,7 +92,7 @@ def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> s
     titles = {f.id: f.title for f in forms}
     themes = taxonomy.list_themes(db)
     addable = (
-        [f for f in selected if services.geometry_field(f)]
+        [f for f in selected if placement.geometry_field(f)]
         if permissions.can_add_record(current_user, current_app.config["EDIT_POLICY"])
         else []
     )
@@ -113,12 +115,12 @@ def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> s
         colours=colours,
         titles=titles,
         themes=themes,
-        zones=services.list_zones(db, "commune"),
+        zones=zone_services.list_zones(db, "commune"),
         lq=q,
         layer_url=url_for("geo.layer_data", **layer_args),
         zones_url=url_for("geo.zone_data"),
         settings=_map_settings(),
-        addable=[(f, services.geometry_field(f)) for f in addable],
+        addable=[(f, placement.geometry_field(f)) for f in addable],
         pager=pager,
     )
 
@@ -158,7 +160,7 @@ def layer_data() -> Any:
 @bp.route("/carte/zones.geojson")
 def zone_data() -> Any:
     """Simplified outlines of the communes (their centres when no boundary is loaded)."""
-    response = jsonify(services.zone_outlines(get_session()))
+    response = jsonify(zone_services.zone_outlines(get_session()))
     response.mimetype = "application/geo+json"
     response.cache_control.public = True
     response.cache_control.max_age = 300
@@ -178,7 +180,7 @@ def leaflet(name: str) -> Any:
 @bp.route("/zones")
 def zones() -> Any:
     """Every zone of the territory, by level."""
-    items = services.list_zones(get_session())
+    items = zone_services.list_zones(get_session())
     return render_template("geo/zones.html", zones=items)
 
 
@@ -186,8 +188,8 @@ def zones() -> Any:
 def zone(code: str) -> Any:
     """A zone's page: its initiatives, places and upcoming events, on a map and as lists."""
     db = get_session()
-    item = services.get_zone(db, code)
-    by_form = services.records_in_zone(db, item)
+    item = zone_services.get_zone(db, code)
+    by_form = zone_services.records_in_zone(db, item)
     forms = {f.key: f for f in form_services.list_forms(db)}
     order = sorted(by_form, key=lambda k: (["initiative", "lieu", "evenement", "structure"] + [k]).index(k))
     located = [f for f in _located_forms() if f.key in by_form]

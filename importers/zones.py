@@ -1,7 +1,7 @@
 """Territory zones from a GeoJSON file: the ``zones`` importer and ``lieudit zones import``.
 
 Each feature with a code (INSEE) and a name property and a usable polygon
-becomes a zone through :func:`geodata.services.save_zone` (invalid
+becomes a zone through :func:`geodata.zones.save_zone` (invalid
 boundaries are repaired with ``make_valid``); the others are refused one by
 one with a French message and the rest is still loaded. Once the zones are
 saved, every located record is re-attached to them.
@@ -21,7 +21,8 @@ from flask.cli import AppGroup
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
-from geodata import services
+from geodata import placement
+from geodata import zones
 from importers.base import Batch
 from importers.base import Importer
 from importers.base import ImportResult
@@ -54,8 +55,8 @@ class ZonesImporter(Importer):
 
     def prepare(self, db: Session, form: str | None) -> None:
         """Check the level (zones go to no form)."""
-        if self.level not in services.LEVELS:
-            raise Refused(f"Niveau inconnu : {self.level} (niveaux : {', '.join(services.LEVELS)}).")
+        if self.level not in zones.LEVELS:
+            raise Refused(f"Niveau inconnu : {self.level} (niveaux : {', '.join(zones.LEVELS)}).")
 
     def parse(self, data: bytes | Layer) -> Batch:
         """Read a GeoJSON file (or take features already read)."""
@@ -92,7 +93,7 @@ class ZonesImporter(Importer):
     def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
         """Create or update the zone with this code."""
         try:
-            created = services.save_zone(job.db, level=self.level, **item.values)
+            created = zones.save_zone(job.db, level=self.level, **item.values)
         except geo.GeometryError as error:
             raise Refused(error.message) from None
         return Written("created" if created else "updated")
@@ -100,8 +101,8 @@ class ZonesImporter(Importer):
     def finish(self, job: Job) -> None:
         """Re-attach every located record to the zones, and place records by commune that now can be."""
         job.db.flush()
-        services.reattach_all(job.db)
-        services.sync_unlocated(job.db)
+        placement.reattach_all(job.db)
+        placement.sync_unlocated(job.db)
 
 
 def import_zones(db: Session, features: Iterable[Feature], *, level: str, code_field: str,
@@ -120,7 +121,7 @@ zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, in
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--level",
-    type=click.Choice(services.LEVELS),
+    type=click.Choice(zones.LEVELS),
     default="commune",
     show_default=True,
     help="Niveau des zones du fichier.",

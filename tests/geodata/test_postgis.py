@@ -15,6 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from geodata import services as geo
+from geodata import spatial
+from geodata import zones as zone_services
 from geodata.models import RecordGeometry
 from geodata.models import Zone
 from geodata.models import record_shapes
@@ -46,7 +48,7 @@ def shape_of(db, table, key, value):
 
 def test_spatial_backend_follows_the_database(db):
     dialect = db.get_bind().dialect.name
-    assert geo.spatial_backend(db) == ("postgis" if dialect == "postgresql" else "bbox")
+    assert spatial.spatial_backend(db) == ("postgis" if dialect == "postgresql" else "bbox")
     tables = set(inspect(db.get_bind()).get_table_names())
     assert ({"record_shapes", "zone_shapes"} <= tables) is (dialect == "postgresql")
 
@@ -71,7 +73,7 @@ def test_postgis_copies_follow_record_and_zone_writes(db, zones, moderator):
     assert db.get(RecordGeometry, place.id) is None
     assert shape_of(db, record_shapes, "record_id", place.id) is None
 
-    redon = geo.get_zone(db, "35236")
+    redon = zone_services.get_zone(db, "35236")
     assert db.scalar(select(func.count()).select_from(zone_shapes)) == 5
     assert db.scalar(select(func.ST_IsValid(zone_shapes.c.geom)).where(zone_shapes.c.zone_id == redon.id)) is True
     assert (
@@ -82,9 +84,9 @@ def test_postgis_copies_follow_record_and_zone_writes(db, zones, moderator):
         )
         is True
     )
-    geo.save_zone(db, code="35999", name="Sans contour", level="commune", centre=(-2.0, 47.7))
+    zone_services.save_zone(db, code="35999", name="Sans contour", level="commune", centre=(-2.0, 47.7))
     db.commit()
-    assert shape_of(db, zone_shapes, "zone_id", geo.get_zone(db, "35999").id) is None
+    assert shape_of(db, zone_shapes, "zone_id", zone_services.get_zone(db, "35999").id) is None
     db.execute(sa.delete(Zone).where(Zone.code == "35236"))
     db.commit()
     assert shape_of(db, zone_shapes, "zone_id", redon.id) is None
@@ -92,19 +94,19 @@ def test_postgis_copies_follow_record_and_zone_writes(db, zones, moderator):
 
 @postgresql_only
 def test_postgis_and_the_zone_index_attach_points_alike(db, zones, moderator):
-    index = geo.zone_index(db)
+    index = zone_services.zone_index(db)
     rng = random.Random(3)
     points = [
         {"type": "Point", "coordinates": [round(rng.uniform(-2.35, -1.95), 5), round(rng.uniform(47.55, 47.8), 5)]}
         for _ in range(150)
     ]
     # Points exactly on a boundary shared by two communes belong to both, on either path.
-    redon = geo.get_zone(db, "35236").geometry
+    redon = zone_services.get_zone(db, "35236").geometry
     ring = redon["coordinates"][0] if redon["type"] == "Polygon" else redon["coordinates"][0][0]
     points += [{"type": "Point", "coordinates": vertex} for vertex in ring[::25]]
     line = {"type": "LineString", "coordinates": [STATION["coordinates"], BAINS["coordinates"]]}
     for geometry in [*points, line]:
-        assert geo._zones_touching(db, geometry) == index.containing(geometry), geometry
+        assert spatial.zones_touching(db, geometry) == index.containing(geometry), geometry
     assert any(len(index.containing(p)) > 1 for p in points)  # the boundary case was really tried
 
 
@@ -179,7 +181,7 @@ def test_postgresql_without_postgis_works_through_the_bounding_boxes(postgres_se
                 assert migrate.database_kinds(conn) == ("postgresql",)
                 assert migrate.current_revision(engine) == migrate.head_revision()
             db = Database.new_session(app)
-            assert geo.spatial_backend(db) == "bbox"
+            assert spatial.spatial_backend(db) == "bbox"
             from tests.factories import make_user
 
             moderator = make_user(db, "Modo", role="moderator")
@@ -226,10 +228,10 @@ def test_a_dump_loaded_into_postgis_gets_its_spatial_copies_back(app, db, zones,
         with target.app_context():
             loading.load(Database.engine(), dump, uploads=tmp_path / "target" / "uploads")
         loaded = Database.new_session(target)
-        assert geo.spatial_backend(loaded) == "postgis"
+        assert spatial.spatial_backend(loaded) == "postgis"
         assert shape_of(loaded, record_shapes, "record_id", place.id) == STATION
         assert loaded.scalar(select(func.count()).select_from(zone_shapes)) == 5
-        assert geo._zones_touching(loaded, STATION) == ["35236"]
+        assert spatial.zones_touching(loaded, STATION) == ["35236"]
         loaded.close()
     finally:
         Database.engine(target).dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from geodata import services as geo
+from geodata import zones as zone_services
 from geodata.models import RecordGeometry
 from geodata.models import RecordZone
 from importers.zones import import_zones
@@ -74,7 +75,7 @@ def test_a_commune_without_geometry_places_the_record_at_its_centre(db, zones, m
     place = add_place(db, moderator, "Quelque part à Rieux", None, commune="56194")
     db.commit()
     row = db.get(RecordGeometry, place.id)
-    rieux = geo.get_zone(db, "56194")
+    rieux = zone_services.get_zone(db, "56194")
     assert row.approximate and (row.lon, row.lat) == (rieux.centre_lon, rieux.centre_lat)
     assert zones_of(db, place) == ["56194"]
 
@@ -171,6 +172,6 @@ def test_zone_page_data_lists_places_and_only_upcoming_events(db, zones, moderat
         policy="account",
     )
     db.commit()
-    found = geo.records_in_zone(db, geo.get_zone(db, "35236"))
+    found = zone_services.records_in_zone(db, zone_services.get_zone(db, "35236"))
     assert [r.title for r in found["lieu"]] == ["Médiathèque"]
     assert [r.title for r in found["evenement"]] == ["À venir"]

@@ -15,6 +15,7 @@ from importers.base import Refused
 from importers.base import Written
 from importers.models import ImportItem
 from wiki.errors import NotFound
+from wiki.records import form_services
 from wiki.records import services
 from wiki.records.models import Record
 
@@ -30,7 +31,7 @@ class LinesImporter(Importer):
 
     def prepare(self, db, form):
         try:
-            return services.get_form(db, form or "structure")
+            return form_services.get_form(db, form or "structure")
         except NotFound:
             raise Refused(f"formulaire inconnu : {form}.") from None
 

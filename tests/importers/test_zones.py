@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from geodata import services as geo
+from geodata import zones as geo
 from geodata.models import Zone
 from importers.zones import import_zones
 from tests.geodata.conftest import BOUNDARIES

@@ -10,7 +10,7 @@ from flask import Response
 from flask import request
 from flask import url_for
 
-from geodata import services as geo
+from geodata import zones as geo
 from wiki import paging
 from wiki.api import openapi
 from wiki.api.blueprint import bp

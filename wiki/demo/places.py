@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata import services as geo
+from geodata import placement
+from geodata import zones as geo
 from wiki.demo.data import DemoDataError
 from wiki.demo.data import read_tables
 from wiki.records import form_services
@@ -51,7 +52,7 @@ def load_demo_zones(db: Session) -> int:
             created += 1
     db.flush()
     if created:
-        geo.sync_unlocated(db)
+        placement.sync_unlocated(db)
     return created
 
 

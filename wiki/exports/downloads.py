@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from geodata import services as geodata
+from geodata.zones import zones_version
 from wiki.agenda import occurrences
 from wiki.agenda import projection
 from wiki.auth.services import Anonymous
@@ -176,7 +177,7 @@ def build_geojson(db: Session, ask: Ask) -> Prepared:
     """The form's public located records (RFC 7946); ``?bbox=`` and the map's filters apply."""
     form = form_services.get_form(db, ask.key)
     q = geodata.layer_query(db, [form], ask.args)
-    state = rows.export_state(db, form, variant=_variant(ask, "geojson", q, geodata.zones_version(db)))
+    state = rows.export_state(db, form, variant=_variant(ask, "geojson", q, zones_version(db)))
     # Geometry fields are the feature's geometry, not properties.
     skip = {d.key for d in form_services.form_fields(form) if d.type == "geometry"}
     anonymous = Anonymous()

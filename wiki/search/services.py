@@ -21,7 +21,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geodata import services as geo
+from geodata import zones as geo
 from wiki import markup
 from wiki.pages import services as pages
 from wiki.records.models import Form

@@ -59,7 +59,7 @@ from wiki.search.backend import sorted_counts
 from wiki.search.schema import SCHEMA_VERSION
 from wiki.search.schema import SNIPPET_SOURCE_CHARS
 from wiki.search.schema import build_schema
-from wiki.search.whoosh_query import SEGMENT_CACHE_BYTES
+from wiki.search.segments import SEGMENT_CACHE_BYTES
 from wiki.search.whoosh_query import TEXT_FIELDS
 from wiki.search.whoosh_query import Evaluator
 from wiki.search.whoosh_query import compile_clauses

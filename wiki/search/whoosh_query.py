@@ -23,11 +23,7 @@ searcher, deleted documents removed.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC
 from itertools import islice
 from typing import Any
 
@@ -38,11 +34,18 @@ from whoosh.searching import Searcher
 from wiki.search import syntax
 from wiki.search.analysis import analyze
 from wiki.search.backend import FACETS
-from wiki.search.postings import EMPTY_DOCS
 from wiki.search.postings import PackedPositions
-from wiki.search.postings import position_keys
 from wiki.search.postings import read_postings
 from wiki.search.schema import TITLE_BOOST
+from wiki.search.segments import NO_MATCH
+from wiki.search.segments import SEGMENT_CACHE_BYTES
+from wiki.search.segments import Matches
+from wiki.search.segments import SegmentCache
+from wiki.search.segments import facet_docs
+from wiki.search.segments import merge_matches
+from wiki.search.segments import phrase_matches
+from wiki.search.segments import segments_of
+from wiki.search.segments import updated_times
 
 #: One clause: the leaf queries (over title and body) any of which satisfies it.
 Clause = list[wq.Query]
@@ -50,8 +53,7 @@ Clause = list[wq.Query]
 TEXT_FIELDS = ("title", "body")
 #: Most words a prefix expands to (« cov » → covoiturage, couvent, couverture…).
 MAX_PREFIX_TERMS = 200
-#: Bytes of arrays kept across segments (per process; ``SEARCH_CACHE_MB``), and leaves kept per searcher.
-SEGMENT_CACHE_BYTES = 64 * 2**20
+#: Leaves kept per searcher.
 SEARCHER_CACHE = 512
 #: BM25's term-frequency saturation.
 K1 = 1.2
@@ -92,127 +94,16 @@ def terms_of(reader: Any, leaf: wq.Query) -> list[str]:
     return [leaf.text] if (leaf.fieldname, leaf.text) in reader else []
 
 
-@dataclass(frozen=True)
-class Matches:
-    """Documents (ascending index numbers) with the frequency of what matched in each."""
-
-    docs: np.ndarray
-    weights: np.ndarray
-
-
-NO_MATCH = Matches(EMPTY_DOCS, np.empty(0, dtype=np.float32))
-
-
-def _merge(parts: list[Matches]) -> Matches:
-    """One :class:`Matches` from several, frequencies of a document added up."""
-    parts = [p for p in parts if len(p.docs)]
-    if not parts:
-        return NO_MATCH
-    if len(parts) == 1:
-        return parts[0]
-    docs = np.concatenate([p.docs for p in parts])
-    weights = np.concatenate([p.weights for p in parts])
-    unique, inverse = np.unique(docs, return_inverse=True)
-    return Matches(unique, np.bincount(inverse, weights=weights).astype(np.float32))
-
-
-def _phrase(segment: Any, field: str, words: list[str], cache: _SegmentCache) -> Matches:
-    """Documents of one segment where ``words`` follow each other, with how many times.
-
-    The positions of each word are sorted ``(document << 32) | position``
-    keys; kept only in documents holding every word and shifted by the
-    word's place in the phrase, a key found for every word is an occurrence
-    of the phrase.
-    """
-    sid = segment.segment().segment_id()
-    if not words or any((field, w) not in segment for w in words):
-        return NO_MATCH
-    positions = [cache.get((sid, "keys", field, w), lambda w=w: position_keys(segment, field, w)) for w in words]
-    wanted = np.ones(segment.doc_count_all(), dtype=bool)
-    for found in positions:
-        holding = np.zeros_like(wanted)
-        holding[found >> 32] = True
-        wanted &= holding
-    keys = None
-    for place, found in enumerate(positions):
-        found = found[wanted[found >> 32]] - place
-        if keys is not None and len(found):
-            where = np.minimum(np.searchsorted(found, keys), len(found) - 1)
-            found = keys[found[where] == keys]
-        keys = found
-        if not len(keys):
-            return NO_MATCH
-    docs, counts = np.unique(keys >> 32, return_counts=True)
-    return Matches(docs.astype(np.int32), counts.astype(np.float32))
-
-
-def _facet_docs(segment: Any) -> dict[str, dict[str, np.ndarray]]:
-    """The documents (segment numbers) of each facet value in one segment."""
-    found: dict[str, dict[str, np.ndarray]] = {}
-    for name in FACETS:
-        values: dict[str, np.ndarray] = {}
-        if name in segment.indexed_field_names():
-            for term in segment.lexicon(name):
-                value = term.decode("utf-8") if isinstance(term, bytes) else term
-                values[value] = read_postings(segment, name, value)[0]
-        found[name] = values
-    return found
-
-
-def _segments(searcher: Searcher) -> list[tuple[Any, int]]:
-    """The segment readers of a searcher, each with the number of its first document (none for an empty index)."""
-    reader = searcher.reader()
-    pairs = list(zip(reader.readers, reader.doc_offsets, strict=True)) if hasattr(reader, "readers") else [(reader, 0)]
-    return [(segment, offset) for segment, offset in pairs if segment.segment() is not None]
-
-
 def _key(leaf: wq.Query) -> tuple[Any, ...]:
     return (type(leaf).__name__, leaf.fieldname, getattr(leaf, "text", None) or tuple(getattr(leaf, "words", ())))
-
-
-def _size(value: Any) -> int:
-    """Bytes held by a cached value (arrays, or containers of arrays)."""
-    if isinstance(value, np.ndarray):
-        return int(value.nbytes)
-    if isinstance(value, dict):
-        return sum(_size(v) for v in value.values())
-    if isinstance(value, (tuple, list)):
-        return sum(_size(v) for v in value)
-    return 64
-
-
-class _SegmentCache:
-    """Values computed on immutable segments; least recently used dropped past ``limit`` bytes in all."""
-
-    def __init__(self, limit: int = SEGMENT_CACHE_BYTES) -> None:
-        self.limit = limit
-        self._data: OrderedDict[Any, tuple[Any, int]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Return the cached value of ``key``, computing it if needed."""
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key][0]
-        value = compute()
-        size = _size(value)
-        with self._lock:
-            if key not in self._data:
-                self._data[key] = (value, size)
-                self._size += size
-                while self._size > self.limit and len(self._data) > 1:
-                    self._size -= self._data.popitem(last=False)[1][1]
-        return value
 
 
 class _View:
     """What one searcher's queries share: its segments, live documents, facet and date arrays, leaves."""
 
-    def __init__(self, searcher: Searcher, cache: _SegmentCache) -> None:
+    def __init__(self, searcher: Searcher, cache: SegmentCache) -> None:
         self.searcher = searcher
-        self.segments = _segments(searcher)
+        self.segments = segments_of(searcher)
         self.size = searcher.doc_count_all()
         self.live = np.ones(self.size, dtype=bool)
         for segment, offset in self.segments:
@@ -253,14 +144,14 @@ class _View:
                 def per_segment(segment: Any) -> Matches:
                     sid = segment.segment().segment_id()
                     return cache.get(
-                        (sid, "phrase", field, tuple(words)), lambda: _phrase(segment, field, words, cache)
+                        (sid, "phrase", field, tuple(words)), lambda: phrase_matches(segment, field, words, cache)
                     )
             else:
                 terms = self.terms_of(leaf)
 
                 def per_segment(segment: Any) -> Matches:
                     sid = segment.segment().segment_id()
-                    return _merge(
+                    return merge_matches(
                         [
                             Matches(*cache.get((sid, "docs", field, t), lambda t=t: read_postings(segment, field, t)))
                             for t in terms
@@ -292,7 +183,7 @@ class _View:
             merged: dict[str, dict[str, list[np.ndarray]]] = {name: {} for name in FACETS}
             for segment, offset in self.segments:
                 sid = segment.segment().segment_id()
-                for name, values in self._cache.get((sid, "facets"), lambda s=segment: _facet_docs(s)).items():
+                for name, values in self._cache.get((sid, "facets"), lambda s=segment: facet_docs(s)).items():
                     for value, docs in values.items():
                         merged[name].setdefault(value, []).append(docs.astype(np.int64) + offset)
             self.facets = {
@@ -304,26 +195,18 @@ class _View:
         """The ``updated_at`` of every document by number, as POSIX seconds (« plus récents »)."""
         if self.updated is None:
             parts = [
-                self._cache.get((segment.segment().segment_id(), "updated_at"), lambda s=segment: _updated(s))
+                self._cache.get((segment.segment().segment_id(), "updated_at"), lambda s=segment: updated_times(s))
                 for segment, _offset in self.segments
             ]
             self.updated = np.concatenate(parts) if parts else np.empty(0)
         return self.updated
 
 
-def _updated(segment: Any) -> np.ndarray:
-    """POSIX seconds of every document of a segment (0 when unknown); the index stores naive UTC."""
-    return np.array(
-        [value.replace(tzinfo=UTC).timestamp() if value else 0.0 for value in segment.column_reader("updated_at")],
-        dtype=np.float64,
-    )
-
-
 class Evaluator:
     """Evaluates queries for one index (one per backend: its cache outlives searchers)."""
 
     def __init__(self, cache_bytes: int = SEGMENT_CACHE_BYTES) -> None:
-        self._cache = _SegmentCache(cache_bytes)
+        self._cache = SegmentCache(cache_bytes)
 
     def view(self, searcher: Searcher) -> _View:
         """The arrays of one searcher, assembled at its first query."""

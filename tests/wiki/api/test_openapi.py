@@ -12,7 +12,7 @@ from referencing import Registry
 from referencing import Resource
 from referencing.jsonschema import DRAFT202012
 
-from geodata import services as geo
+from geodata import zones as geo
 from tests.factories import make_page
 from tests.factories import make_user
 from wiki.api.openapi import build_paths

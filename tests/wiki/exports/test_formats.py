@@ -76,11 +76,12 @@ def test_every_format_waits_for_a_free_export_slot(make_app, db, extension):
     from tests.factories import make_user
     from tests.wiki.exports.conftest import FIELDS
     from tests.wiki.exports.conftest import record_values
+    from wiki.records import form_services
     from wiki.records import services
 
     app = make_app(EXPORT_CONCURRENCY=1)
     moderator = make_user(db, "Modo", role="moderator")
-    form = services.create_form(db, key="fermes", title="Fermes", fields=FIELDS, actor=moderator)
+    form = form_services.create_form(db, key="fermes", title="Fermes", fields=FIELDS, actor=moderator)
     services.create_record(db, form, record_values(1, themes=[]), actor=moderator, policy="account")
     db.commit()
     client = app.test_client()

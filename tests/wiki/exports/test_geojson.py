@@ -13,6 +13,8 @@ from tests.geodata.test_views import STATION
 from tests.geodata.test_views import places  # noqa: F401 - the fixture
 from wiki.exports.geojson import features_to_geojson
 from wiki.exports.geojson import located_record_to_geojson_feature
+from wiki.records import access
+from wiki.records import form_services
 from wiki.records import services
 
 
@@ -40,7 +42,7 @@ def test_features_are_streamed_as_one_feature_collection():
 
 
 def test_geojson_export_is_valid_streamed_and_public_only(client, places, db, moderator):  # noqa: F811
-    private = services.create_form(
+    private = form_services.create_form(
         db,
         key="prive",
         title="Privé",
@@ -103,7 +105,7 @@ def test_geojson_download_answers_304_carries_cors_and_honours_since(client, pla
     later = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert json.loads(client.get("/donnees/lieu.geojson", query_string={"since": later}).data)["features"] == []
     before = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    values = services.public_values(places[1], moderator) | {"title": "Aire de covoiturage du port"}
+    values = access.public_values(places[1], moderator) | {"title": "Aire de covoiturage du port"}
     services.update_record(db, places[1], values, actor=moderator, policy="account", base_revision=None)
     db.commit()
     changed = client.get("/donnees/lieu.geojson", headers={"If-None-Match": first.headers["ETag"]})

@@ -34,12 +34,13 @@ def test_each_save_stores_the_vevents_the_feed_writes(db, agenda_events):
 
 def test_stored_bytes_follow_publication_and_changes(client, db, events, agenda_events):  # noqa: F811
     _, _, draft = agenda_events
+    from wiki.records import access
     from wiki.records import services as records
 
     records.set_status(db, draft, "published", actor=events.author)
     db.commit()
     assert b"SUMMARY:R\xc3\xa9union priv\xc3\xa9e" in db.get(ExportVevent, draft.id).ical
-    records.update_record(db, draft, {**records.public_values(draft, events.author), "title": "Réunion publique"},
+    records.update_record(db, draft, {**access.public_values(draft, events.author), "title": "Réunion publique"},
                           actor=events.author, policy="account", base_revision=None)  # fmt: skip
     db.commit()
     db.expire_all()

@@ -351,7 +351,7 @@ def test_notices_are_in_the_catalog():
 
 
 def test_zones_are_found_and_name_the_territory_facet(client, db, corpus, lieu, moderator):
-    from geodata import services as geo
+    from geodata import zones as geo
 
     geo.save_zone(db, code="35236", name="Redon", level="commune", centre=(-2.08, 47.65))
     geo.save_zone(db, code="35001", name="Allaire", level="commune", centre=(-2.16, 47.64))
@@ -369,7 +369,7 @@ def test_zones_are_found_and_name_the_territory_facet(client, db, corpus, lieu, 
 
 
 def test_a_located_record_is_filed_under_the_commune_the_map_puts_it_in(client, db, moderator):
-    from geodata import services as geo
+    from geodata import zones as geo
     from wiki.demo import seed
 
     seed(db)

@@ -10,9 +10,9 @@ from whoosh import query as wq
 from tests.wiki.search.test_postings import WORDS
 from tests.wiki.search.test_postings import make_doc
 from wiki.search.backend import Query
+from wiki.search.segments import SegmentCache as _SegmentCache
 from wiki.search.whoosh_backend import WhooshBackend
 from wiki.search.whoosh_query import Evaluator
-from wiki.search.whoosh_query import _SegmentCache
 
 
 def test_phrases_find_what_whooshs_phrase_matcher_finds(segmented_index):

@@ -1,0 +1,210 @@
+"""Place records on the map and in their zones: the map projection and the point-in-zone attachment.
+
+Records are projected into ``RecordGeometry`` and attached to zones by
+:func:`sync_record`, which the subscribers call on every record save, so the
+map, the zone pages and the exports never read a record's JSON to place it.
+Only a geometry field every record shows to anyone is ever projected (public
+and not personal: consent never places a record, HOSTILE_INPUTS B6-61); a
+record without one but with a commune is placed, approximately, at that
+commune's centre. Popups show what the record shows to anyone
+(:mod:`wiki.records.disclosure`). No request globals (STYLE R6).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import and_
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import geodata.geometry as geo
+from geodata.models import RecordGeometry
+from geodata.models import RecordZone
+from geodata.models import Zone
+from geodata.models import record_shapes
+from geodata.models import zone_shapes
+from geodata.spatial import spatial_backend
+from geodata.spatial import zones_touching
+from geodata.zones import zone_index
+from wiki.records import fields as F
+from wiki.records.disclosure import shows_always
+from wiki.records.form_services import disclosure
+from wiki.records.form_services import form_fields
+from wiki.records.models import Form
+from wiki.records.models import Record
+
+_SUMMARY_MARKUP = re.compile(r"[#*_`>\[\]]+|\(https?://[^)]*\)")
+
+
+def geometry_field(form: Form) -> F.FieldDef | None:
+    """Return the form's first geometry field that every record shows to anyone."""
+    return next((d for d in form_fields(form) if d.type == "geometry" and shows_always(d)), None)
+
+
+def commune_field(form: Form) -> F.FieldDef | None:
+    """Return the form's first commune field that every record shows to anyone."""
+    return next((d for d in form_fields(form) if d.type == "zone" and shows_always(d)), None)
+
+
+def _summary(form: Form, record: Record) -> str:
+    rule = disclosure(form)
+    for d in rule.fields:
+        if d.type == "longtext" and rule.shows(d, record.data) and record.data.get(d.id):
+            text = " ".join(_SUMMARY_MARKUP.sub("", str(record.data[d.id])).split())
+            return text if len(text) <= 200 else text[:199].rsplit(" ", 1)[0] + "…"
+    return ""
+
+
+def _codes(value: Any) -> list[str]:
+    return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+
+def sync_record(db: Session, record: Record) -> None:
+    """Refresh a record's map projection and zones from its current values."""
+    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record.id))
+    db.execute(delete(RecordZone).where(RecordZone.record_id == record.id))
+    if record.deleted_at is not None:
+        return
+    form = record.form
+    gfield, cfield = geometry_field(form), commune_field(form)
+    geometry = record.data.get(gfield.id) if gfield else None
+    communes = _codes(record.data.get(cfield.id)) if cfield else []
+    approximate = False
+    if not geometry and communes:
+        zone = db.scalar(select(Zone).where(Zone.code == communes[0]))
+        if zone is not None:
+            geometry, approximate = {"type": "Point", "coordinates": [zone.centre_lon, zone.centre_lat]}, True
+    zones = set(communes)
+    if geometry:
+        west, south, east, north = geo.bbox(geometry)
+        lon, lat = geometry["coordinates"] if geometry["type"] == "Point" else geo.centre(geometry)
+        db.add(
+            RecordGeometry(
+                record_id=record.id,
+                form_id=record.form_id,
+                status=record.status,
+                kind=geometry["type"],
+                title=record.title[:300],
+                summary=_summary(form, record),
+                geometry=geometry,
+                approximate=approximate,
+                lon=lon,
+                lat=lat,
+                min_lon=west,
+                min_lat=south,
+                max_lon=east,
+                max_lat=north,
+            )
+        )
+        if not approximate:
+            zones.update(
+                zones_touching(db, geometry)
+                if spatial_backend(db) == "postgis"
+                else zone_index(db).containing(geometry)
+            )
+    db.add_all(RecordZone(record_id=record.id, zone_code=code[:16]) for code in sorted(zones))
+
+
+def forget_record(db: Session, record_id: int) -> None:
+    """Remove a deleted record from the map and its zones."""
+    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record_id))
+    db.execute(delete(RecordZone).where(RecordZone.record_id == record_id))
+
+
+def sync_form(db: Session, form: Form) -> None:
+    """Re-project every record of a form (its fields' visibility may have changed)."""
+    for record in db.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None))):
+        sync_record(db, record)
+
+
+def sync_unlocated(db: Session) -> int:
+    """Project the records not yet on the map (a commune of theirs may now be known); return how many were tried."""
+    located = select(RecordGeometry.record_id)
+    count = 0
+    for form in db.scalars(select(Form).where(Form.deleted_at.is_(None))):
+        if commune_field(form) is None:
+            continue
+        for record in db.scalars(
+            select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None), Record.id.not_in(located))
+        ):
+            sync_record(db, record)
+            count += 1
+    return count
+
+
+def reattach_all(db: Session, *, batch: int = 5_000) -> int:
+    """Recompute the zones of every located record (after zones changed); return how many.
+
+    With PostGIS, one spatial join per batch finds the zones in the
+    database. Otherwise points, the bulk of a map, are looked up many at a
+    time in the zone index; lines and areas one by one.
+    """
+    postgis = spatial_backend(db) == "postgis"
+    index = None if postgis else zone_index(db)
+    commune_ids = {}
+    for form in db.scalars(select(Form)):
+        cfield = commune_field(form)
+        if cfield:
+            commune_ids[form.id] = cfield.id
+    count = 0
+    last = 0
+    while True:
+        rows = db.execute(
+            select(
+                RecordGeometry.record_id,
+                RecordGeometry.form_id,
+                RecordGeometry.kind,
+                RecordGeometry.lon,
+                RecordGeometry.lat,
+                RecordGeometry.approximate,
+                RecordGeometry.geometry,
+            )
+            .where(RecordGeometry.record_id > last)
+            .order_by(RecordGeometry.record_id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        last = rows[-1].record_id
+        ids = [r.record_id for r in rows]
+        explicit: dict[int, set[str]] = {i: set() for i in ids}
+        if commune_ids:
+            for rid, form_id, data in db.execute(
+                select(Record.id, Record.form_id, Record.data).where(Record.id.in_(ids))
+            ):
+                if form_id in commune_ids:
+                    explicit[rid].update(c[:16] for c in _codes(data.get(commune_ids[form_id])))
+        if index is None:
+            located = [r.record_id for r in rows if not r.approximate]
+            for start in range(0, len(located), 1_000):
+                pairs = db.execute(
+                    select(record_shapes.c.record_id, Zone.code)
+                    .join(
+                        zone_shapes,
+                        and_(
+                            zone_shapes.c.geom.intersects(record_shapes.c.geom),
+                            func.ST_Intersects(zone_shapes.c.geom, record_shapes.c.geom),
+                        ),
+                    )
+                    .join(Zone, Zone.id == zone_shapes.c.zone_id)
+                    .where(record_shapes.c.record_id.in_(located[start : start + 1_000]))
+                )
+                for rid, code in pairs:
+                    explicit[rid].add(code)
+        else:
+            points = [r for r in rows if r.kind == "Point" and not r.approximate]
+            for row, codes in zip(points, index.points([(r.lon, r.lat) for r in points]), strict=True):
+                explicit[row.record_id].update(codes)
+            for row in rows:
+                if row.kind != "Point" and not row.approximate:
+                    explicit[row.record_id].update(index.containing(row.geometry))
+        db.execute(delete(RecordZone).where(RecordZone.record_id.in_(ids)))
+        links = [{"record_id": rid, "zone_code": code} for rid, codes in explicit.items() for code in sorted(codes)]
+        if links:
+            db.execute(RecordZone.__table__.insert(), links)
+        count += len(rows)
+    return count
