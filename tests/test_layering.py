@@ -280,3 +280,19 @@ def test_public_functions_have_docstrings():
             ):
                 missing.append(f"{rel(path)}:{node.name}")
     assert missing == []
+
+
+def test_layers_follow_the_path_rules():
+    expected = {
+        "wiki.pages.views": "web",
+        "wiki.records.queries": "services",
+        "wiki.records.models": "models",
+        "wiki.exports.rows": "projections",
+        "wiki.db": "kernel",
+        "geodata.geometry": "pure",
+        "importers.ics": "web",
+        "wiki": "app",
+    }
+    assert {name: layer_of(name) for name in expected} == expected
+    new_module = next(layer for pattern, layer in PATH_LAYERS if fnmatchcase("wiki/newdomain/thing.py", pattern))
+    assert new_module == "services"
