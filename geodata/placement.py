@@ -13,6 +13,7 @@ commune's centre. Popups show what the record shows to anyone
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from typing import Any
 
 from sqlalchemy import and_
@@ -31,11 +32,14 @@ from geodata.spatial import spatial_backend
 from geodata.spatial import zones_touching
 from geodata.zones import zone_index
 from wiki.records import fields as F
+from wiki.records import lookups
 from wiki.records.disclosure import shows_always
 from wiki.records.form_services import disclosure
 from wiki.records.form_services import form_fields
-from wiki.records.models import Form
-from wiki.records.models import Record
+
+if TYPE_CHECKING:
+    from wiki.records.models import Form
+    from wiki.records.models import Record
 
 _SUMMARY_MARKUP = re.compile(r"[#*_`>\[\]]+|\(https?://[^)]*\)")
 
@@ -117,7 +121,7 @@ def forget_record(db: Session, record_id: int) -> None:
 
 def sync_form(db: Session, form: Form) -> None:
     """Re-project every record of a form (its fields' visibility may have changed)."""
-    for record in db.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None))):
+    for record in lookups.live_records_of(db, form):
         sync_record(db, record)
 
 
@@ -125,12 +129,10 @@ def sync_unlocated(db: Session) -> int:
     """Project the records not yet on the map (a commune of theirs may now be known); return how many were tried."""
     located = select(RecordGeometry.record_id)
     count = 0
-    for form in db.scalars(select(Form).where(Form.deleted_at.is_(None))):
+    for form in lookups.all_forms(db, live=True):
         if commune_field(form) is None:
             continue
-        for record in db.scalars(
-            select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None), Record.id.not_in(located))
-        ):
+        for record in lookups.live_records_of(db, form, not_in=located):
             sync_record(db, record)
             count += 1
     return count
@@ -146,7 +148,7 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
     postgis = spatial_backend(db) == "postgis"
     index = None if postgis else zone_index(db)
     commune_ids = {}
-    for form in db.scalars(select(Form)):
+    for form in lookups.all_forms(db):
         cfield = commune_field(form)
         if cfield:
             commune_ids[form.id] = cfield.id
@@ -173,9 +175,7 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
         ids = [r.record_id for r in rows]
         explicit: dict[int, set[str]] = {i: set() for i in ids}
         if commune_ids:
-            for rid, form_id, data in db.execute(
-                select(Record.id, Record.form_id, Record.data).where(Record.id.in_(ids))
-            ):
+            for rid, form_id, data in lookups.record_values(db, ids):
                 if form_id in commune_ids:
                     explicit[rid].update(c[:16] for c in _codes(data.get(commune_ids[form_id])))
         if index is None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from typing import Any
 
 from sqlalchemy import Integer
@@ -30,12 +31,14 @@ from geodata.models import record_shapes
 from geodata.spatial import spatial_backend
 from wiki.errors import ValidationError
 from wiki.records import fields as F
+from wiki.records import lookups
 from wiki.records import taxonomy
 from wiki.records.disclosure import shows_always
 from wiki.records.form_services import form_fields
-from wiki.records.models import Form
-from wiki.records.models import Record
-from wiki.records.models import RecordFacet
+
+if TYPE_CHECKING:
+    from wiki.records.models import Form
+    from wiki.records.models import Record
 
 #: Statuses shown on the public map.
 PUBLIC_STATUSES = ("published", "archived")
@@ -136,13 +139,7 @@ def _filtered(
                 or_(and_(RecordGeometry.kind == "Point", *in_box), and_(RecordGeometry.kind.in_(SHAPE_KINDS), *overlap))
             )
     if q.themes:
-        query = query.where(
-            RecordGeometry.record_id.in_(
-                select(RecordFacet.record_id).where(
-                    RecordFacet.field_id.in_(theme_ids or ["-"]), RecordFacet.value.in_(q.themes)
-                )
-            )
-        )
+        query = query.where(RecordGeometry.record_id.in_(lookups.ids_with_facet_values(theme_ids, q.themes)))
     if q.zones:
         query = query.where(
             RecordGeometry.record_id.in_(select(RecordZone.record_id).where(RecordZone.zone_code.in_(q.zones)))
@@ -235,7 +232,7 @@ def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int
     base = _filtered(
         select(RecordGeometry.record_id),
         q,
-        theme_field_ids(db.scalars(select(Form).where(Form.id.in_(q.form_ids)))),
+        theme_field_ids(lookups.all_forms(db, ids=q.form_ids)),
         spatial=spatial_backend(db),
     )
     total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
@@ -258,7 +255,7 @@ def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int
 
 def iter_located_records(
     db: Session, form: Form, q: LayerQuery, *, since: datetime | None = None, batch: int = 1_000
-) -> Iterator[list[Any]]:
+) -> Iterator[list[tuple[Record, dict[str, Any], bool]]]:
     """Yield a form's public located records matching the layer's filters, ``batch`` at a time, by id.
 
     Each row is ``(record, geometry, approximate)``: the record and the geometry the map shows for it (the
@@ -268,16 +265,17 @@ def iter_located_records(
     ids = _filtered(select(RecordGeometry.record_id), q, theme_field_ids([form]), spatial=spatial_backend(db))
     last = 0
     while True:
-        query = (
-            select(Record, RecordGeometry.geometry, RecordGeometry.approximate)
-            .join(RecordGeometry, RecordGeometry.record_id == Record.id)
-            .where(Record.id.in_(ids), Record.id > last, Record.deleted_at.is_(None))
-        )
-        if since is not None:
-            query = query.where(Record.updated_at >= since)
-        rows = db.execute(query.order_by(Record.id).limit(batch)).all()
-        if not rows:
+        records = lookups.live_records_among(db, ids, after=last, since=since, limit=batch)
+        if not records:
             return
-        last = rows[-1][0].id
-        yield rows
+        placed = {
+            record_id: (geometry, approximate)
+            for record_id, geometry, approximate in db.execute(
+                select(RecordGeometry.record_id, RecordGeometry.geometry, RecordGeometry.approximate).where(
+                    RecordGeometry.record_id.in_([r.id for r in records])
+                )
+            )
+        }
+        last = records[-1].id
+        yield [(record, *placed[record.id]) for record in records if record.id in placed]
         db.expunge_all()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -28,8 +29,11 @@ from wiki import signals
 from wiki.caching import AppCache
 from wiki.db import utcnow
 from wiki.errors import NotFound
+from wiki.records import lookups
 from wiki.records.form_services import form_fields
-from wiki.records.models import Record
+
+if TYPE_CHECKING:
+    from wiki.records.models import Record
 
 
 def save_zone(
@@ -150,12 +154,7 @@ def zone_outlines(db: Session, *, tolerance: float = 0.001, level: str = "commun
 def records_in_zone(db: Session, zone: Zone, *, today: date | None = None) -> dict[str, list[Record]]:
     """Return the public records lying in a zone, by form key (upcoming events only, soonest first)."""
     ids = select(RecordZone.record_id).where(RecordZone.zone_code == zone.code)
-    records = db.scalars(
-        select(Record)
-        .where(Record.id.in_(ids), Record.deleted_at.is_(None), Record.status.in_(PUBLIC_STATUSES))
-        .order_by(func.lower(Record.title))
-        .limit(1000)
-    )
+    records = lookups.live_records_among(db, ids, statuses=PUBLIC_STATUSES, by_title=True, limit=1000)
     today_text = (today or utcnow().date()).isoformat()
     by_form: dict[str, list[Record]] = {}
     starts: dict[int, str] = {}

@@ -12,22 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 
 from wiki.db import Base
+from wiki.db import JSONType
 from wiki.db import utcnow
-
-#: JSON on SQLite, JSONB (indexable, compact) on PostgreSQL.
-JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
 class Revision(Base):

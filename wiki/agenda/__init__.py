@@ -24,13 +24,9 @@ def on_record_changed(sender: Any, *, session: Any, record: Any, **_: Any) -> No
 
 def on_form_saved(sender: Any, *, session: Any, form: Any, **_: Any) -> None:
     """A form's fields changed (a schedule added, its visibility changed): re-index its records."""
-    from sqlalchemy import select
-
     from wiki.agenda import projection
-    from wiki.records.models import Record
 
-    for record in session.scalars(select(Record).where(Record.form_id == form.id, Record.deleted_at.is_(None))):
-        projection.sync_event(session, record)
+    projection.sync_form(session, form)
 
 
 def init_app(app: Any) -> None:

@@ -35,6 +35,7 @@ from wiki.db import utcnow
 from wiki.errors import NotFound
 from wiki.records import fields as F
 from wiki.records import form_services
+from wiki.records import lookups
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.schedules import format_schedule
@@ -166,6 +167,12 @@ def sync_event(db: Session, record: Record, *, now: dt.datetime | None = None) -
     reindex(db, event, schedule, now=now)
     announce_event(db, event, record)
     return event
+
+
+def sync_form(db: Session, form: Form) -> None:
+    """Re-index every live record of a form (its schedule field may have appeared or changed visibility)."""
+    for record in lookups.live_records_of(db, form):
+        sync_event(db, record)
 
 
 def _new_uid(record: Record) -> str:

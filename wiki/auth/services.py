@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
@@ -266,3 +267,11 @@ def load_session_user(session_id: str) -> User | None:
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     return user
+
+
+def account_names(db: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Return the names of the accounts of ``ids`` (authors of revisions), by id; unknown ids are left out."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return dict(db.execute(select(User.id, User.name).where(User.id.in_(wanted))).all())

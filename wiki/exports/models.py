@@ -25,8 +25,8 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from wiki.db import Base
+from wiki.db import JSONType
 from wiki.db import utcnow
-from wiki.revisions import JSONType
 
 
 class DatasetMeta(Base):

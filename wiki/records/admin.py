@@ -25,6 +25,7 @@ from flask import url_for
 from flask_login import current_user
 
 from wiki.auth import permissions
+from wiki.auth import services as auth_services
 
 bp = Blueprint("forms_admin", __name__)
 
@@ -41,14 +42,4 @@ def _moderators_only() -> Any:
 
 def author_names(db: Any, revisions: list[Any]) -> dict[int, str]:
     """Return the names of the accounts that wrote ``revisions``, by id (for history lists)."""
-
-    # No service resolves revision authors yet (Revision has no ``author``
-    # relationship): look the few distinct accounts up by primary key.
-    from wiki.auth.models import User
-
-    names = {}
-    for author_id in {r.author_id for r in revisions if r.author_id}:
-        user = db.get(User, author_id)
-        if user is not None:
-            names[author_id] = user.name
-    return names
+    return auth_services.account_names(db, (r.author_id for r in revisions))

@@ -23,8 +23,8 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from wiki.db import Base
+from wiki.db import JSONType
 from wiki.db import utcnow
-from wiki.revisions import JSONType
 
 #: Record statuses, in workflow order (brouillon, en attente, publié, archivé).
 STATUSES: tuple[str, ...] = ("draft", "pending", "published", "archived")

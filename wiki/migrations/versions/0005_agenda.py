@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import wiki.db
-import wiki.revisions
 
 revision = '0005'
 down_revision = '0004'
@@ -27,9 +26,9 @@ def upgrade() -> None:
         sa.Column('form_id', sa.Integer(), nullable=False),
         sa.Column('uid', sa.String(length=255), nullable=False),
         sa.Column('sequence', sa.Integer(), nullable=False),
-        sa.Column('overrides', wiki.revisions.JSONType, nullable=False),
-        sa.Column('cancelled', wiki.revisions.JSONType, nullable=False),
-        sa.Column('snapshot', wiki.revisions.JSONType, nullable=False),
+        sa.Column('overrides', wiki.db.JSONType, nullable=False),
+        sa.Column('cancelled', wiki.db.JSONType, nullable=False),
+        sa.Column('snapshot', wiki.db.JSONType, nullable=False),
         sa.Column('public', sa.Boolean(), nullable=False),
         sa.Column('recurring', sa.Boolean(), nullable=False),
         sa.Column('title', sa.String(length=300), nullable=False),
