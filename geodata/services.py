@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -225,12 +226,12 @@ def layer(
             }
         )
     for start in range(0, len(singles), 900):  # alone in their cell: shown as themselves
-        rows = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start : start + 900])))
-        features.extend(_feature(row, form_keys, url) for row in rows)
+        alone = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start : start + 900])))
+        features.extend(_feature(row, form_keys, url) for row in alone)
     return {"type": "FeatureCollection", "features": features, "clustered": True, "total": total}
 
 
-def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[list[Any], int]:
+def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[Sequence[Any], int]:
     """Return rows (id, form, title, summary, approximate) of a layer, by title, for the list beside the map."""
     base = _filtered(
         select(RecordGeometry.record_id),
@@ -258,7 +259,7 @@ def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int
 
 def iter_located_records(
     db: Session, form: Form, q: LayerQuery, *, since: datetime | None = None, batch: int = 1_000
-) -> Iterator[list[Any]]:
+) -> Iterator[Sequence[Any]]:
     """Yield a form's public located records matching the layer's filters, ``batch`` at a time, by id.
 
     Each row is ``(record, geometry, approximate)``: the record and the geometry the map shows for it (the
