@@ -37,6 +37,8 @@ from wiki.records import taxonomy
 bp = Blueprint("geo", __name__)
 
 PER_PAGE = 100
+#: ``url_for``'s own options: a visitor's query string must not set them.
+URL_FOR_OPTIONS = frozenset({"_anchor", "_method", "_scheme", "_external"})
 #: Colours of layers, in order (the legend and the map use the same classes).
 PALETTE = 8
 LEAFLET_FILES = frozenset(
@@ -85,7 +87,8 @@ def _page() -> int:
 
 def _page_args(page: int) -> dict[str, Any]:
     """The arguments of the current address, on another page of the list."""
-    return {**(request.view_args or {}), **request.args.to_dict(flat=False), "page": page}
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in URL_FOR_OPTIONS}
+    return {**(request.view_args or {}), **args, "page": page}
 
 
 def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> str:
