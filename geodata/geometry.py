@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from typing import Literal
 
 import shapely
 import shapely.errors
@@ -138,7 +139,7 @@ def orient(geometry: dict[str, Any]) -> dict[str, Any]:
     """Wind polygon rings per RFC 7946: exterior counter-clockwise, holes clockwise."""
     if geometry["type"] not in ("Polygon", "MultiPolygon"):
         return geometry
-    shape = shapely.geometry.shape(geometry)
+    shape = shapely.geometry.shape(dict(geometry))
     oriented = (
         shapely.orient_polygons(shape, exterior_cw=False) if hasattr(shapely, "orient_polygons") else _orient_old(shape)
     )
@@ -164,7 +165,7 @@ def _rounded(mapping: Mapping[str, Any]) -> dict[str, Any]:
 
 def _repair(geometry: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any] | None:
     """Return a valid version of an invalid (multi)polygon, keeping only its areas."""
-    fixed = shapely.make_valid(shapely.geometry.shape(geometry))
+    fixed = shapely.make_valid(shapely.geometry.shape(dict(geometry)))
     polygons = [
         g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty
     ]
@@ -244,7 +245,7 @@ def clean(
     notice = ""
     if kind in ("Polygon", "MultiPolygon"):
         try:
-            valid = shapely.geometry.shape(geometry).is_valid
+            valid = shapely.geometry.shape(dict(geometry)).is_valid
         except (ValueError, TypeError, shapely.errors.ShapelyError):
             valid = False
         if not valid:
@@ -302,7 +303,7 @@ def parse_bbox(text: str | None) -> Bbox | None:
 
 def centre(geometry: Mapping[str, Any]) -> tuple[float, float]:
     """Return a representative point ``(lon, lat)`` lying on the geometry."""
-    point = shapely.geometry.shape(geometry).representative_point()
+    point = shapely.geometry.shape(dict(geometry)).representative_point()
     return (round(point.x, 7), round(point.y, 7))
 
 
@@ -310,7 +311,7 @@ def simplify(geometry: Mapping[str, Any], tolerance: float) -> dict[str, Any]:
     """Simplify for display (topology kept); points come back unchanged."""
     if geometry["type"] in ("Point", "MultiPoint") or tolerance <= 0:
         return dict(geometry)
-    shape = shapely.geometry.shape(geometry).simplify(tolerance, preserve_topology=True)
+    shape = shapely.geometry.shape(dict(geometry)).simplify(tolerance, preserve_topology=True)
     if shape.is_empty:
         return dict(geometry)
     return _rounded(shapely.geometry.mapping(shape))
@@ -327,7 +328,7 @@ class ZoneIndex:
         self.codes: list[str] = []
         shapes = []
         for code, geometry in zones:
-            shape = shapely.geometry.shape(geometry)
+            shape = shapely.geometry.shape(dict(geometry))
             if shape.is_empty:
                 continue
             if not shape.is_valid:
@@ -340,8 +341,8 @@ class ZoneIndex:
 
     def containing(self, geometry: Mapping[str, Any]) -> list[str]:
         """Codes of the zones a geometry lies in (a point) or crosses (a line or an area)."""
-        shape = shapely.geometry.shape(geometry)
-        predicate = "within" if geometry["type"] == "Point" else "intersects"
+        shape = shapely.geometry.shape(dict(geometry))
+        predicate: Literal["within", "intersects"] = "within" if geometry["type"] == "Point" else "intersects"
         hits = self.tree.query(shape, predicate=predicate)
         if geometry["type"] == "Point" and len(hits) == 0:  # exactly on a boundary
             hits = self.tree.query(shape, predicate="intersects")

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import and_
 from sqlalchemy import delete
 from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -205,6 +206,6 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
         db.execute(delete(RecordZone).where(RecordZone.record_id.in_(ids)))
         links = [{"record_id": rid, "zone_code": code} for rid, codes in explicit.items() for code in sorted(codes)]
         if links:
-            db.execute(RecordZone.__table__.insert(), links)
+            db.execute(insert(RecordZone), links)
         count += len(rows)
     return count

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -222,12 +223,12 @@ def layer(
             }
         )
     for start in range(0, len(singles), 900):  # alone in their cell: shown as themselves
-        rows = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start : start + 900])))
-        features.extend(_feature(row, form_keys, url) for row in rows)
+        alone = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start : start + 900])))
+        features.extend(_feature(row, form_keys, url) for row in alone)
     return {"type": "FeatureCollection", "features": features, "clustered": True, "total": total}
 
 
-def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[list[Any], int]:
+def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[Sequence[Any], int]:
     """Return rows (id, form, title, summary, approximate) of a layer, by title, for the list beside the map."""
     base = _filtered(
         select(RecordGeometry.record_id),

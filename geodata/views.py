@@ -37,6 +37,8 @@ from wiki.records import taxonomy
 bp = Blueprint("geo", __name__)
 
 PER_PAGE = 100
+#: ``url_for``'s own options: a visitor's query string must not set them.
+URL_FOR_OPTIONS = frozenset({"_anchor", "_method", "_scheme", "_external"})
 #: Colours of layers, in order (the legend and the map use the same classes).
 PALETTE = 8
 LEAFLET_FILES = frozenset(
@@ -83,6 +85,12 @@ def _page() -> int:
     return max(1, min(int(raw), 10_000)) if raw.isdigit() and len(raw) < 6 else 1
 
 
+def _page_args(page: int) -> dict[str, Any]:
+    """The arguments of the current address, on another page of the list."""
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in URL_FOR_OPTIONS}
+    return {**(request.view_args or {}), **args, "page": page}
+
+
 def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> str:
     db = get_session()
     q = _query(selected)
@@ -96,12 +104,10 @@ def _map_page(forms: list[Any], selected: list[Any], *, single: Any = None) -> s
         if permissions.can_add_record(current_user, current_app.config["EDIT_POLICY"])
         else []
     )
-    pager = {
-        n: url_for(request.endpoint, **(request.view_args or {}), **(request.args.to_dict(flat=False) | {"page": n}))
-        for n in (page - 1, page + 1)
-        if n >= 1
+    pager = {n: url_for(str(request.endpoint), **_page_args(n)) for n in (page - 1, page + 1) if n >= 1}
+    layer_args: dict[str, Any] = {
+        k: request.args.getlist(k) for k in ("theme", "zone", "statut") if request.args.getlist(k)
     }
-    layer_args = {k: request.args.getlist(k) for k in ("theme", "zone", "statut") if request.args.getlist(k)}
     layer_args["calque"] = [f.key for f in selected]
     return render_template(
         "geo/map.html",

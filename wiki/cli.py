@@ -91,7 +91,8 @@ def init_command(demo: bool) -> None:
         session.commit()
     finally:
         session.close()
-    signals.instance_upgraded.send(current_app._get_current_object(), echo=click.echo)
+    # Flask types current_app as the app itself, so the proxy's method is unknown to the checker.
+    signals.instance_upgraded.send(current_app._get_current_object(), echo=click.echo)  # type: ignore[attr-defined]
     if any(created[name] for name in ("forms", "choice_lists", "themes")):
         click.echo(
             f"Formulaires intégrés : {created['forms']}, listes : {created['choice_lists']}, thématiques : {created['themes']}."

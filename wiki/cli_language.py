@@ -24,6 +24,7 @@ import inspect
 import os
 import re
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -118,9 +119,9 @@ def localized(command: click.Command, translate: Translate) -> click.Command:
     clone.epilog = _maybe(translate, command.epilog)
     clone.params = [localized_param(param, translate) for param in command.params]
     clone.context_class = LocalizedContext
-    if isinstance(command, click.Group):
-        clone.commands = {name: localized(sub, translate) for name, sub in command.commands.items()}
-        if not command.chain:
+    if isinstance(clone, click.Group):  # a copy of a group is a group
+        clone.commands = {name: localized(sub, translate) for name, sub in clone.commands.items()}
+        if not clone.chain:
             clone.subcommand_metavar = translate(SUBCOMMAND_METAVAR)
     return clone
 
@@ -177,7 +178,7 @@ class LocalizedContext(click.Context):
 
 
 def extract_help(
-    fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Iterable[str], options: dict[str, Any]
+    fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: Mapping[str, Any]
 ) -> Iterator[tuple[int, str | None, str | tuple[str, ...], list[str]]]:
     """Babel extraction method: the module's ``_()``-style messages, plus its ``help=`` texts.
 
@@ -188,7 +189,10 @@ def extract_help(
     """
     from babel.messages.extract import extract_python  # a tool for pybabel: not loaded with the app
 
-    yield from extract_python(fileobj, keywords, comment_tags, options)
+    # Babel's annotations of extract_python are not what it does, nor what babel.messages.extract.extract
+    # passes it: it yields (lineno, funcname, messages, comments), and is given the keywords' names only
+    # and the method's options as a plain dict (not the TypedDict it names).
+    yield from extract_python(fileobj, keywords, comment_tags, options)  # type: ignore[arg-type,misc]
     fileobj.seek(0)
     tree = ast.parse(fileobj.read().decode(options.get("encoding", "utf-8")))
     for node in ast.walk(tree):

@@ -20,6 +20,7 @@ from flask_babel import Babel
 from flask_babel import format_datetime
 from flask_babel import format_decimal
 from flask_babel import get_locale
+from werkzeug.wrappers import Response
 
 from wiki.security import safe_next
 
@@ -34,7 +35,7 @@ def select_locale() -> str:
         return current_app.config["DEFAULT_LOCALE"]  # CLI, services in tests
     languages = list(current_app.config["LANGUAGES"])
     chosen = request.cookies.get(LANG_COOKIE)
-    if chosen in languages:
+    if chosen is not None and chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LOCALE"]
 
@@ -45,7 +46,7 @@ def select_timezone() -> str:
 
 
 @bp.route("/-/langue/<lang>")
-def switch(lang: str) -> object:
+def switch(lang: str) -> Response:
     """Remember the chosen language in a cookie and go back.
 
     A plain link, not a form: only a display preference changes, and pages

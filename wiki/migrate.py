@@ -54,7 +54,7 @@ def load_metadata() -> MetaData:
 
 def database_kinds(conn: Connection) -> tuple[str, ...]:
     """Name what a database is: its dialect, plus ``postgis`` when that extension is installed."""
-    kinds = (conn.dialect.name,)
+    kinds: tuple[str, ...] = (conn.dialect.name,)
     if (
         conn.dialect.name == "postgresql"
         and conn.exec_driver_sql("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").first()
@@ -117,7 +117,10 @@ def backup_sqlite(engine: Engine, instance: Path) -> Path | None:
     # which SQLAlchemy's SQLite set-up leaves in autocommit mode.
     raw = engine.raw_connection()
     try:
-        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))
+        driver = raw.driver_connection
+        if driver is None:  # only once the pool has invalidated it: never for a fresh checkout
+            raise RuntimeError("the SQLite connection was closed before the backup")
+        driver.execute("VACUUM INTO ?", (str(target),))
     finally:
         raw.close()
     return target

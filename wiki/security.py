@@ -68,7 +68,7 @@ def tile_sources(url: str) -> tuple[str, ...]:
 class _SessionInterface(SecureCookieSessionInterface):
     """Session cookies are Secure whenever the request came over HTTPS."""
 
-    def get_cookie_secure(self, app: Flask) -> bool:  # type: ignore[override]
+    def get_cookie_secure(self, app: Flask) -> bool:
         """Force Secure by config or on HTTPS requests."""
         forced = bool(app.config["SESSION_COOKIE_SECURE"])
         return forced or (has_request_context() and request.is_secure)

@@ -67,5 +67,5 @@ def init_app(app: Flask) -> None:
     """Install the template loader chain and the static route."""
     chain = theme_chain(app.config["THEME"])
     app.extensions["lieudit.themes"] = chain
-    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(p / "templates")) for p in chain])  # type: ignore[assignment]
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(p / "templates")) for p in chain])
     app.register_blueprint(bp)

@@ -85,6 +85,15 @@ def test_map_page_lists_what_it_shows_without_javascript(client, places):
     assert client.get("/carte/inconnu").status_code == 404
 
 
+def test_the_query_string_never_sets_url_for_options_of_the_pager(client, places, monkeypatch):
+    # ?_anchor=… and the like were handed to url_for as its own options: a 500, or an absolute link.
+    monkeypatch.setattr("geodata.views.PER_PAGE", 1)
+    for option in ("_anchor=x", "_scheme=https", "_method=GET", "_external=1"):
+        page = client.get(f"/carte?calque=lieu&{option}")
+        assert page.status_code == 200
+        assert 'rel="next" href="/carte?calque=lieu&amp;page=2"' in page.text
+
+
 def test_map_pages_carry_a_strict_csp_allowing_only_the_tile_host(client, places):
     csp = client.get("/carte").headers["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "img-src 'self' data: https://tile.openstreetmap.org;" in csp

@@ -18,27 +18,21 @@ from wiki.db import get_session
 bp = Blueprint("activity", __name__)
 
 
+def _diff_url(endpoint: str, number: int, *, external: bool, **ident: Any) -> str:
+    """The diff of revision ``number`` against the one before (``from`` is a Python keyword: passed in a dict)."""
+    args: dict[str, Any] = {**ident, "to": number, "from": number - 1}  # url_for takes values of any type
+    return url_for(endpoint, _external=external, **args)
+
+
 def change_url(item: Activity, *, external: bool = False) -> str:
     """Return where a change is best seen: its diff, or the object."""
     if item.kind == "page":
         if item.revision_number and item.revision_number > 1 and item.action in ("edit", "merge", "revert", "rename"):
-            return url_for(
-                "pages.diff",
-                slug=item.key,
-                to=item.revision_number,
-                _external=external,
-                **{"from": item.revision_number - 1},
-            )
+            return _diff_url("pages.diff", item.revision_number, external=external, slug=item.key)
         return url_for("pages.show", slug=item.key, _external=external)
     if item.kind == "record" and item.key.isdigit():
         if item.revision_number and item.revision_number > 1 and item.action in ("edit", "revert"):
-            return url_for(
-                "records.diff",
-                record_id=int(item.key),
-                to=item.revision_number,
-                _external=external,
-                **{"from": item.revision_number - 1},
-            )
+            return _diff_url("records.diff", item.revision_number, external=external, record_id=int(item.key))
         return url_for("records.show", record_id=int(item.key), _external=external)
     if item.kind == "form":
         return url_for("records.listing", key=item.key, _external=external)
@@ -80,6 +74,5 @@ def feed() -> Any:
     items = services.recent_changes(get_session(), limit=50)
     body = render_template("activity/feed.atom.xml", items=items, change_url=change_url)
     response = make_response(body)
-    response.mimetype = "application/atom+xml"
-    response.charset = "utf-8"
+    response.mimetype = "application/atom+xml"  # Werkzeug adds "; charset=utf-8" to an XML type
     return response

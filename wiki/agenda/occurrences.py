@@ -177,7 +177,9 @@ def grid_occurrences(
 
     :raises ValidationError: the range is invalid.
     """
-    kept, hidden, shown = [], {}, {}
+    kept: list[Any] = []
+    hidden: dict[dt.date, int] = {}
+    shown: dict[dt.date, int] = {}
     for row in _occurrence_rows(db, start, end, filters, limit=100_000):
         day = row[2].astimezone(zone).date()
         if row[3] - row[2] <= dt.timedelta(hours=25):  # one day (DST days last 23 or 25 hours); longer ones always show
@@ -238,7 +240,7 @@ def _live(db: Session, event: AgendaEvent, start: dt.datetime, end: dt.datetime)
     """Expand one recurring event outside its stored window."""
     record = db.get(Record, event.record_id)
     schedule_def = schedule_field(record.form) if record is not None else None
-    schedule = record.data.get(schedule_def.id) if schedule_def is not None else None
+    schedule = record.data.get(schedule_def.id) if record is not None and schedule_def is not None else None
     if not schedule:
         return []
     try:
@@ -257,7 +259,7 @@ def _items(db: Session, found: list[tuple[Any, ...]]) -> list[AgendaItem]:
                AgendaEvent.timezone, AgendaEvent.recurring, Form.key)  # fmt: skip
     facts = {row[0]: row for row in db.execute(
         select(*columns).join(Form, Form.id == AgendaEvent.form_id).where(AgendaEvent.record_id.in_(ids)))}  # fmt: skip
-    changed = dict(
+    changed: dict[int, Any] = dict(
         db.execute(
             select(AgendaEvent.record_id, AgendaEvent.overrides).where(
                 AgendaEvent.record_id.in_(ids), AgendaEvent.sequence > 0

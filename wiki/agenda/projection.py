@@ -261,7 +261,7 @@ def refresh_windows(db: Session, *, now: dt.datetime | None = None) -> int:
     for event in rows:
         record = db.get(Record, event.record_id)
         schedule_def = schedule_field(record.form) if record is not None else None
-        if schedule_def is not None and record.data.get(schedule_def.id):
+        if record is not None and schedule_def is not None and record.data.get(schedule_def.id):
             reindex(db, event, record.data[schedule_def.id], now=now)
             count += 1
     return count

@@ -170,8 +170,8 @@ def _apply(
     if override and override.get("start"):
         start = _as_naive(_wall(override["start"], zone, all_day))
     if override and override.get("end"):
-        end = _as_naive(_wall(override["end"], zone, all_day)) + (_DAY if all_day else dt.timedelta())
-        duration = max(end - start, dt.timedelta())
+        moved_end = _as_naive(_wall(override["end"], zone, all_day)) + (_DAY if all_day else dt.timedelta())
+        duration = max(moved_end - start, dt.timedelta())
     end = None if duration is None else start + duration
     return _aware(start, zone), None if end is None else _aware(end, zone)
 

@@ -172,6 +172,8 @@ def dateutil_rule(parts: dict[str, str], dtstart: dt.datetime, until: dt.datetim
     """Build the dateutil rule for checked parts from a naive start; ``until`` replaces UNTIL (may join COUNT)."""
     try:
         rule = du.rrulestr(join_parts(parts, without=("UNTIL",)), dtstart=dtstart, cache=False)
+        if not isinstance(rule, du.rrule):  # a set comes only from several lines, which checked parts never are
+            raise RecurrenceError(MSG_RULE)
         if until is not None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)  # COUNT plus a hard stop is what we want

@@ -44,6 +44,8 @@ WHEN = ("aujourdhui", "weekend", "semaine", "mois", "jour")
 UPCOMING_DAYS = 62
 UPCOMING_MAX = 150  # occurrences per page of the list; "Plus tard" continues
 PER_DAY = 6  # events shown in a day cell of the month grid
+#: ``url_for``'s own options: a visitor's query string must not set them.
+URL_FOR_OPTIONS = frozenset({"_anchor", "_method", "_scheme", "_external"})
 
 
 def _zone() -> Any:
@@ -135,8 +137,10 @@ def index() -> Any:
 
 @bp.route("/agenda/mois")
 def month_now() -> Any:
-    """The current month's grid."""
-    return redirect(url_for("agenda.month", month=_today().strftime("%Y-%m"), **request.args.to_dict(flat=False)))
+    """The current month's grid, with the filters of the query string."""
+    args: dict[str, Any] = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in URL_FOR_OPTIONS}
+    args["month"] = _today().strftime("%Y-%m")  # the current month, whatever the query string says
+    return redirect(url_for("agenda.month", **args))
 
 
 @bp.route("/agenda/mois/<month>")

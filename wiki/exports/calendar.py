@@ -109,7 +109,8 @@ def build_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.date
     for record_id in stale:
         if record_id in found:
             _parts.put(db, record_id, (versions[record_id], *found[record_id]))
-    parts, zones = [], {}
+    parts: list[bytes] = []
+    zones: dict[str, tuple[int, int]] = {}
     for record_id, _version in index:
         if record_id not in found:
             continue  # no public schedule any more

@@ -42,6 +42,7 @@ from wiki.exports.rows import ExportState
 from wiki.exports.rows import Prepared
 from wiki.records import access
 from wiki.records import form_services
+from wiki.records.schema import FieldDef
 
 if TYPE_CHECKING:
     from wiki.exports.datasets import Dataset
@@ -146,6 +147,15 @@ def build_ods(db: Session, ask: Ask) -> Prepared:
     )
 
 
+def _field_meta(field: FieldDef) -> dict[str, object]:
+    """A field as the JSON export describes it: a personal one names the box that publishes it (its value is null
+    wherever that box is unticked)."""
+    meta: dict[str, object] = {"key": field.key, "type": field.type, "label": field.label}
+    if field.personal:
+        meta |= {"personal": True, "consent_field": field.consent_field}
+    return meta
+
+
 def build_json(db: Session, ask: Ask) -> Prepared:
     """The records with their typed values; with ``since``, the records removed since too."""
     form = form_services.get_form(db, ask.key)
@@ -153,11 +163,9 @@ def build_json(db: Session, ask: Ask) -> Prepared:
     fields = rows.public_fields(form)
     dataset = ask.dataset()
     since = ask.since
-    # A personal field says which box publishes it: its value is null wherever that box is unticked.
     meta = {"key": form.key, "title": dataset.title, "url": dataset.landing_url, "license": dataset.license.url,
             "since": since.strftime("%Y-%m-%dT%H:%M:%SZ") if since else None,
-            "fields": [{"key": f.key, "type": f.type, "label": f.label} | ({"personal": True, "consent_field": f.consent_field} if f.personal else {})
-                       for f in fields]}  # fmt: skip
+            "fields": [_field_meta(f) for f in fields]}  # fmt: skip
 
     def _body(session: Session) -> Iterator[bytes]:
         objects = (

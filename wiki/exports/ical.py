@@ -192,8 +192,8 @@ def _is_cancelled(changes: Mapping[str, Any]) -> bool:
 
 def _produced(schedule: Mapping[str, Any], key: str, zone: zoneinfo.ZoneInfo, all_day: bool) -> bool:
     """Whether the rule has an occurrence ``key`` (a cancelled date may predate a change of the series' time)."""
-    moment = _wall(key, zone, all_day)
-    moment = dt.datetime.combine(moment, dt.time()) if all_day else moment
+    wall = _wall(key, zone, all_day)  # a date for an all-day event: its midnight
+    moment = wall if isinstance(wall, dt.datetime) else dt.datetime.combine(wall, dt.time())
     aware = moment.replace(tzinfo=zone)
     try:
         found = expand(schedule, aware - _DAY, aware + 2 * _DAY, max_occurrences=100)
@@ -207,6 +207,7 @@ def _override_to_ical(event: Mapping[str, Any], key: str, changes: Mapping[str, 
     zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
     first = wall_start(schedule)
     original = _wall(key, zone, all_day)
+    end: dt.date | None  # a date for an all-day event, else a date-time (or none)
     if all_day:
         last = _wall(schedule["end"], zone, True) if schedule.get("end") else first.date()
         days = max((last - first.date()).days, 0)

@@ -174,7 +174,7 @@ def removed_since(db: Session, form: Form, since: datetime) -> list[dict[str, An
         .order_by(Record.id)
         .limit(10_000)
     ).all()
-    out = []
+    out: list[dict[str, Any]] = []
     for start in range(0, len(rows), 500):
         chunk = rows[start : start + 500]
         ids = [row.id for row in chunk]

@@ -258,7 +258,7 @@ def _clean_meta(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]
         )
 
     errors: dict[str, str] = {}
-    clean = {
+    clean: dict[str, Any] = {
         "title": _text("title", 200),
         "description": _text("description", 5000),
         "contact_name": _text("contact_name", 200),

@@ -98,15 +98,14 @@ def _write(db: Session, rows: Iterable[tuple[int, dt.datetime, bytes | None, Zon
     rows = list(rows)
     if not rows:
         return
-    table = ExportVevent.__table__
-    db.execute(delete(table).where(table.c.record_id.in_([record_id for record_id, *_ in rows])))
+    db.execute(delete(ExportVevent).where(ExportVevent.record_id.in_([record_id for record_id, *_ in rows])))
     values = [
         {"record_id": record_id, "ical": part, "zone": _zone_text(zone), "stamp": stamp, "serialiser": SERIALISER}
         for record_id, stamp, part, zone in rows
         if part is not None
     ]
     if values:
-        db.execute(insert(table), values)
+        db.execute(insert(ExportVevent), values)
 
 
 def stored_index(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from collections.abc import Generator
 from collections.abc import Iterator
 from typing import Any
 
@@ -110,7 +111,7 @@ class _Stream:
         self._released = False
 
     @staticmethod
-    def _run(body: Callable[[Any], Iterator[bytes]], app: Any) -> Iterator[bytes]:
+    def _run(body: Callable[[Any], Iterator[bytes]], app: Any) -> Generator[bytes, None, None]:
         session = Database.new_read_session(app)
         try:
             yield from body(session)

@@ -147,7 +147,7 @@ def render(text: str, *, page_url: Callable[[str], str] = _default_page_url) -> 
         note = "Mise en forme abandonnée : le texte est trop imbriqué ; il est affiché tel quel."
         return Rendered(sanitize(body), "", frozenset(), (), (note,))
     clean = sanitize(_ALIGN_STYLE.sub(r'<\1 align="\2">', body))
-    tokens = md.toc_tokens  # type: ignore[attr-defined]  # set by the toc extension
+    tokens = md.toc_tokens  # set by the toc extension
     headings = tuple(_headings(tokens))
     toc_html = sanitize(_toc(tokens)) if len(headings) >= 3 else ""
     return Rendered(clean, toc_html, frozenset(links), headings, _audit(clean, headings))
@@ -173,8 +173,11 @@ def excerpt(text: str, length: int = 200) -> str:
     fence, total = "", 0
     for line in text[: max(length * 50, 20_000)].splitlines():
         opener = _FENCE.match(line)
-        if fence or opener:  # code says little about a page: skip it
-            fence = "" if fence and line.strip() == fence else (fence or opener.group(1))
+        if fence:  # code says little about a page: skip it
+            fence = "" if line.strip() == fence else fence
+            continue
+        if opener:
+            fence = opener.group(1)
             continue
         line = _EXCERPT_LINE_START.sub("", line[:2000], count=1)
         for pattern, replacement in _EXCERPT_INLINE:

@@ -63,7 +63,8 @@ class _BoundedLinks:
             return "", None, index, False
         plain = _PLAIN_DESTINATION.match(data, index, index + _LINK_WINDOW)
         if plain and not plain.group(1).startswith("<"):  # no quotes: plain nesting
-            return self.unescape(plain.group(1)).strip(), None, plain.end(), True
+            # Pattern.unescape: in Python-Markdown since 3.0, missing from its type stubs.
+            return self.unescape(plain.group(1)).strip(), None, plain.end(), True  # type: ignore[attr-defined]
         # Quotes (title, apostrophe): the stock state machine, on a short window.
         window = data[index : index + _QUOTED_LINK_WINDOW]
         href, title, end, found = super().getLink(window, 0)  # type: ignore[misc]

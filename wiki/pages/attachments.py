@@ -17,8 +17,8 @@ import re
 import secrets
 import unicodedata
 from pathlib import Path
+from typing import IO
 from typing import Any
-from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image
@@ -135,7 +135,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def store_file(
     db: Session,
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str,
     *,
     actor: Any,
@@ -203,7 +203,7 @@ def discard_files(root: Path, attachments: list[Attachment]) -> None:
 def add_attachment(
     db: Session,
     page: Page,
-    stream: BinaryIO,
+    stream: IO[bytes],
     filename: str,
     *,
     actor: Any,

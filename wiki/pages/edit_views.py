@@ -91,6 +91,7 @@ def edit(slug: str) -> Any:
             title = markup.normalize_title(request.args.get("title", "")) or slug.replace("-", " ").capitalize()
             return _render_editor(None, body="", comment="", base_id=None, title=title)
         revision = page.current_revision
+        assert revision is not None  # a page is created with its first revision
         return _render_editor(page, body=revision.body, comment="", base_id=revision.id)
 
     body = request.form.get("body", "")

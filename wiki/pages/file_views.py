@@ -87,6 +87,7 @@ def remove_file(file_id: int) -> Any:
     db = get_session()
     item = files.get_attachment(db, file_id)
     page = db.get(services.Page, item.page_id)
+    assert page is not None  # get_attachment returns only the files of live pages
     files.remove_attachment(db, item, actor=current_user, policy=policy())
     db.commit()
     flash(_("Fichier retiré."), "success")

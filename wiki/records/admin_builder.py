@@ -130,8 +130,10 @@ def renumber(rows: list[dict[str, Any]], blanks: int = BLANK_ROWS) -> list[dict[
 def move_row(rows: list[dict[str, Any]], move: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """Apply a « Monter » / « Descendre » button (``N:up``, ``N:down``); return the rows and the moved one."""
     match = _MOVE_RE.match(move or "")
+    if match is None:
+        return rows, None
     kept = [r for r in rows if not r["blank"]]
-    index = next((i for i, r in enumerate(kept) if match and r["n"] == int(match.group(1))), None)
+    index = next((i for i, r in enumerate(kept) if r["n"] == int(match.group(1))), None)
     if index is None:
         return rows, None
     other = index - 1 if match.group(2) == "up" else index + 1

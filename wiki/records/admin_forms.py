@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from typing import TypedDict
 
 from flask import flash
 from flask import redirect
@@ -43,6 +44,16 @@ from wiki.revisions import list_revisions
 
 #: Form keys taken by routes of this blueprint (``/-/formulaires/nouveau``).
 ROUTE_KEYS = frozenset({"nouveau"})
+
+
+class _BuilderMeta(TypedDict):
+    """The builder's inputs about the form itself (its fields are the rows)."""
+
+    title: str
+    description: str
+    title_field: str | None  # a field id ("" or None: none)
+    base: int | None  # the revision the moderator started from
+    comment: str
 
 
 def type_labels() -> dict[str, str]:
@@ -109,7 +120,7 @@ def new_form() -> Any:
 def _builder(
     form: Any,
     rows: list[dict[str, Any]],
-    meta: dict[str, Any],
+    meta: _BuilderMeta,
     *,
     messages: list[tuple[str, str]] | None = None,
     summary: str = "",
@@ -157,16 +168,21 @@ def edit_form(key: str) -> Any:
     if request.method == "GET":
         defs = form_services.form_fields(form)
         title_id = next((d.id for d in defs if d.key == form.title_field), form.title_field)
-        meta = {
-            "title": form.title,
-            "description": form.description,
-            "title_field": title_id,
-            "base": form.revision_number,
-            "comment": "",
-        }
+        meta = _BuilderMeta(
+            title=form.title,
+            description=form.description,
+            title_field=title_id,
+            base=form.revision_number,
+            comment="",
+        )
         return _builder(form, renumber(rows_from_fields(defs)), meta)
-    meta = {name: clean_text(request.form.get(name, "")) for name in ("title", "description", "title_field", "comment")}
-    meta["base"] = _base_revision(request.form.get("base_revision", ""))
+    meta = _BuilderMeta(
+        title=clean_text(request.form.get("title", "")),
+        description=clean_text(request.form.get("description", "")),
+        title_field=clean_text(request.form.get("title_field", "")),
+        comment=clean_text(request.form.get("comment", "")),
+        base=_base_revision(request.form.get("base_revision", "")),
+    )
     rows = parse_rows(request.form)
     if request.form.get("move"):
         rows, moved = move_row(rows, request.form["move"])

@@ -111,7 +111,7 @@ _AREAS = ["Point", "MultiPoint", "Polygon", "MultiPolygon"]
 _ALL_SHAPES = ["Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon"]
 #: The contact person: personal data, published only where the person's consent box is ticked (the
 #: record form says so under each field and under the box, see ``widgets.privacy_notes``).
-_CONSENTED = {"personal": True, "visibility": "public", "consent_field": "contact_consentement"}
+_CONSENTED: dict[str, Any] = {"personal": True, "visibility": "public", "consent_field": "contact_consentement"}
 
 _INITIATIVE_FIELDS = [
     # Identity

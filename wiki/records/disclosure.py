@@ -121,7 +121,7 @@ class Disclosure:
                 unticked = _reaches(level(field), reader)
                 box = self._consents.get(field.id)
                 ticked = _reaches(level(field, True), reader) if box else unticked
-                if ticked != unticked:
+                if box and ticked != unticked:
                     depending.append((field.id, box, ticked))
                 elif unticked:
                     always.append(field.id)

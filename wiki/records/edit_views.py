@@ -18,6 +18,7 @@ from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from wiki.auth import permissions
 from wiki.db import get_session
@@ -76,7 +77,7 @@ def _with_uploads(defs: list[F.FieldDef], record: Any) -> tuple[Any, list[Any]]:
     Values of file fields not re-sent keep the stored file. Files stored
     here are discarded by the caller if the save is refused.
     """
-    data = request.form.copy()
+    data: MultiDict[str, str | dict[str, Any]] = MultiDict(request.form)  # posted texts, and files as references
     stored = []
     for field in defs:
         if field.type not in ("file", "image"):
@@ -101,10 +102,9 @@ def _with_uploads(defs: list[F.FieldDef], record: Any) -> tuple[Any, list[Any]]:
         else:
             data.pop(field.key, None)
         alt = request.form.get(f"{field.key}_alt", "").strip()[:300]
-        if field.type == "image" and isinstance(data.get(field.key), dict):
-            data[field.key] = (
-                {**data[field.key], "alt": alt} if alt else {k: v for k, v in data[field.key].items() if k != "alt"}
-            )
+        image = data.get(field.key)
+        if field.type == "image" and isinstance(image, dict):
+            data[field.key] = {**image, "alt": alt} if alt else {k: v for k, v in image.items() if k != "alt"}
     return data, stored
 
 

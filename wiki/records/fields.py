@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections import abc
 from typing import Any
+from typing import TypeGuard
 
 import geodata.fields as geo
 from wiki.agenda import builder
@@ -126,7 +127,7 @@ def _allowed(field: FieldDef, ctx: Context) -> dict[str, str]:
     if "choices" in field.options:
         return {item["value"]: item["label"] for item in field.options["choices"]}
     name = field.options.get("list")
-    if name not in ctx.choice_lists:
+    if not isinstance(name, str) or name not in ctx.choice_lists:
         raise FieldError(f"Liste de choix {val.quote(name)} introuvable : prévenez les modérateurs.")
     return dict.fromkeys(ctx.choice_lists[name], "")
 
@@ -222,7 +223,7 @@ def _theme(field: FieldDef, raw: Any, ctx: Context) -> list[str] | None:
     return found or None
 
 
-def _positive_int(raw: Any) -> bool:
+def _positive_int(raw: Any) -> TypeGuard[int]:
     return isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw < 2**63
 
 
@@ -262,9 +263,9 @@ def _link(field: FieldDef, raw: Any, ctx: Context) -> str | dict[str, int]:
     ident = raw.get("record_id") if isinstance(raw, abc.Mapping) and set(raw) == {"record_id"} else raw
     if isinstance(ident, str) and _DIGITS_RE.fullmatch(ident.strip()):
         ident = int(ident)
-    if not _positive_int(ident):
-        raise FieldError("Fiche liée invalide : numéro de fiche attendu.")
-    return {"record_id": ident}
+    if _positive_int(ident):
+        return {"record_id": ident}
+    raise FieldError("Fiche liée invalide : numéro de fiche attendu.")
 
 
 def _schedule(raw: Any, ctx: Context) -> Any:

@@ -15,6 +15,8 @@ call these with a session and an actor; the rights are
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -110,9 +112,9 @@ def _check_form_meta(key: str, title: str) -> None:
         raise ValidationError(str(_l("Le formulaire n'a pas été enregistré.")), errors)
 
 
-def _parse_schema(items: list[dict[str, Any]]) -> list[F.FieldDef]:
+def _parse_schema(items: Sequence[Mapping[str, Any]]) -> list[F.FieldDef]:
     try:
-        return F.validate_schema(items)
+        return F.validate_schema(list(items))
     except F.SchemaError as err:
         raise ValidationError(
             str(_l("La définition des champs est invalide.")), {"fields": " ; ".join(err.errors)}

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import defer
 from sqlalchemy.orm import lazyload
@@ -206,6 +208,7 @@ def list_records(
     # Sort and cut a page on ids only, then load those rows: sorting whole
     # records (with their JSON values) is what made deep pages slow.
     query = select(Record.id).where(Record.id.in_(ids))
+    column: ColumnElement[Any] | QueryableAttribute[Any]
     if filters.sort in ("updated", "created"):
         column = Record.updated_at if filters.sort == "updated" else Record.created_at
     elif filters.sort == "title":

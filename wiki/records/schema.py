@@ -120,7 +120,7 @@ def _plain(value: Any) -> Any:
     return [_plain(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
-def validate_choices(items: list[abc.Mapping[str, Any]]) -> list[dict[str, str]]:
+def validate_choices(items: abc.Sequence[abc.Mapping[str, Any]]) -> list[dict[str, str]]:
     """Check the items of a shared choice list (``{"value", "label"}``, at most 1,000) and return them normalised.
 
     :raises SchemaError: with the first problem found.
@@ -185,7 +185,7 @@ def _check_field(raw: Any, problems: list[str]) -> FieldDef | None:
         problems.append("une case de consentement ne s'emploie qu'avec une donnée personnelle")
     options, option_problems = check_options(kind, raw.get("options")) if kind in FIELD_TYPES else ({}, [])
     problems.extend(option_problems)
-    if problems:
+    if problems or not isinstance(key, str) or not isinstance(kind, str):  # a non-text key or type was reported above
         return None
     return FieldDef(id=ident or new_field_id(), key=key, type=kind, label=label, help=help_text,
                     required=raw.get("required", False), visibility=visibility,

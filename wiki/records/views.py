@@ -210,7 +210,8 @@ def diff(record_id: int) -> Any:
         """A value as people read it: choice and theme labels, French formats."""
         names = labels.get(field.key)
         if names is not None and value not in (None, "", []):
-            return ", ".join(names.get(v, v) for v in (value if isinstance(value, list) else [value]))
+            chosen: list[str] = value if isinstance(value, list) else [value]  # choice and theme keys
+            return ", ".join(names.get(v, v) for v in chosen)
         return display.display_value(field, value)
 
     return render_template(

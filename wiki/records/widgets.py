@@ -90,7 +90,8 @@ def options_for(
     if "choices" in field.options:
         return [(c["value"], c["label"]) for c in field.options["choices"]]
     key = field.options.get("list")
-    return [(item["value"], item["label"]) for item in lists.get(key, [])]
+    items = lists.get(key, []) if isinstance(key, str) else []
+    return [(item["value"], item["label"]) for item in items]
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ def _after_commit(session: Session) -> None:
         return
     engine = _engine_of(session)
     backend = backend_for(engine) if engine is not None else None
-    if backend is None:
+    if engine is None or backend is None:
         return
     started = time.perf_counter()
     try:

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -64,21 +65,23 @@ def phrase_matches(segment: Any, field: str, words: list[str], cache: SegmentCac
     sid = segment.segment().segment_id()
     if not words or any((field, w) not in segment for w in words):
         return NO_MATCH
-    positions = [cache.get((sid, "keys", field, w), lambda w=w: position_keys(segment, field, w)) for w in words]
+    positions = [cache.get((sid, "keys", field, w), partial(position_keys, segment, field, w)) for w in words]
     wanted = np.ones(segment.doc_count_all(), dtype=bool)
     for found in positions:
         holding = np.zeros_like(wanted)
         holding[found >> 32] = True
         wanted &= holding
-    keys = None
-    for place, found in enumerate(positions):
-        found = found[wanted[found >> 32]] - place
-        if keys is not None and len(found):
-            where = np.minimum(np.searchsorted(found, keys), len(found) - 1)
-            found = keys[found[where] == keys]
-        keys = found
+    keys = positions[0][wanted[positions[0] >> 32]]  # where the phrase may start
+    for place, found in enumerate(positions[1:], start=1):
         if not len(keys):
             return NO_MATCH
+        found = found[wanted[found >> 32]] - place
+        if not len(found):
+            return NO_MATCH
+        where = np.minimum(np.searchsorted(found, keys), len(found) - 1)
+        keys = keys[found[where] == keys]
+    if not len(keys):
+        return NO_MATCH
     docs, counts = np.unique(keys >> 32, return_counts=True)
     return Matches(docs.astype(np.int32), counts.astype(np.float32))
 

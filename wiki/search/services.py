@@ -48,7 +48,7 @@ PER_PAGE = 20
 class Args(Protocol):
     """Query-string arguments (``werkzeug.datastructures.MultiDict``)."""
 
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: str) -> str | None:
         """First value of ``key``."""
         ...
 

@@ -35,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
@@ -130,9 +131,10 @@ def _fields(doc: Document) -> dict[str, Any]:
         "updated_at": doc["updated_at"].astimezone(UTC).replace(tzinfo=None),
         "digest": digest(doc),
     }
-    for key in ("form", "status"):
-        if doc[key]:
-            fields[key] = doc[key]
+    if doc["form"]:
+        fields["form"] = doc["form"]
+    if doc["status"]:
+        fields["status"] = doc["status"]
     for key in ("themes", "zones"):
         if doc[key]:
             fields[key] = ",".join(doc[key])
@@ -332,7 +334,7 @@ class WhooshBackend:
         start, end = (query.page - 1) * query.per_page, query.page * query.per_page
         if query.sort == "recent":
             page, _keys = evaluator.top(mask, evaluator.updated(searcher), start, end)
-            scores = [0.0] * len(page)
+            scores = np.zeros(len(page))
         else:
             page, scores = evaluator.top(mask, evaluator.scores(searcher, required), start, end)
         total = int(mask.sum())

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 from itertools import islice
 from typing import Any
 
@@ -63,17 +64,19 @@ def _clause_leaves(clause: syntax.Clause) -> Clause:
     """Compile one clause into leaf queries over the title and the body; [] when only stop words remain."""
     leaves: dict[tuple[Any, ...], wq.Query] = {}
     for rank, variant in enumerate(clause.variants()):
-        terms = analyze(variant)
-        if len(terms) > 1:
+        words = analyze(variant)
+        if len(words) > 1:
             kind: Any = wq.Phrase
-        elif terms and clause.prefix and rank == 0 and len(terms[0]) >= syntax.MIN_PREFIX:
-            kind, terms = wq.Prefix, terms[0]
-        elif terms:
-            kind, terms = wq.Term, terms[0]
+            terms: str | list[str] = words
+        elif words and clause.prefix and rank == 0 and len(words[0]) >= syntax.MIN_PREFIX:
+            kind, terms = wq.Prefix, words[0]
+        elif words:
+            kind, terms = wq.Term, words[0]
         else:
             continue
+        same = tuple(terms) if isinstance(terms, list) else terms  # a hashable key: one leaf per field and terms
         for name in TEXT_FIELDS:
-            leaves.setdefault((kind, name, tuple(terms) if kind is wq.Phrase else terms), kind(name, terms))
+            leaves.setdefault((kind, name, same), kind(name, terms))
     return list(leaves.values())
 
 
@@ -153,7 +156,7 @@ class _View:
                     sid = segment.segment().segment_id()
                     return merge_matches(
                         [
-                            Matches(*cache.get((sid, "docs", field, t), lambda t=t: read_postings(segment, field, t)))
+                            Matches(*cache.get((sid, "docs", field, t), partial(read_postings, segment, field, t)))
                             for t in terms
                             if (field, t) in segment
                         ]
@@ -183,7 +186,7 @@ class _View:
             merged: dict[str, dict[str, list[np.ndarray]]] = {name: {} for name in FACETS}
             for segment, offset in self.segments:
                 sid = segment.segment().segment_id()
-                for name, values in self._cache.get((sid, "facets"), lambda s=segment: facet_docs(s)).items():
+                for name, values in self._cache.get((sid, "facets"), partial(facet_docs, segment)).items():
                     for value, docs in values.items():
                         merged[name].setdefault(value, []).append(docs.astype(np.int64) + offset)
             self.facets = {
@@ -195,7 +198,7 @@ class _View:
         """The ``updated_at`` of every document by number, as POSIX seconds (« plus récents »)."""
         if self.updated is None:
             parts = [
-                self._cache.get((segment.segment().segment_id(), "updated_at"), lambda s=segment: updated_times(s))
+                self._cache.get((segment.segment().segment_id(), "updated_at"), partial(updated_times, segment))
                 for segment, _offset in self.segments
             ]
             self.updated = np.concatenate(parts) if parts else np.empty(0)
@@ -212,7 +215,7 @@ class Evaluator:
         """The arrays of one searcher, assembled at its first query."""
         view = getattr(searcher, "_lieudit_view", None)
         if view is None:
-            view = searcher._lieudit_view = _View(searcher, self._cache)  # type: ignore[attr-defined]
+            view = searcher._lieudit_view = _View(searcher, self._cache)
         return view
 
     def matched(

@@ -54,6 +54,12 @@ def test_atom_feed_parses_and_escapes(client, db):
     assert all(e.find(f"{ATOM}link").get("href").startswith("http://wiki.test/") for e in entries)
 
 
+def test_atom_feed_declares_its_charset(client, db):
+    # Werkzeug 3 dropped Response.charset: the charset comes with the XML mimetype, not from that attribute.
+    response = client.get("/-/modifications.atom")
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+
+
 def test_pagination_is_clamped(client, db):
     _history(db)
     for query in ("page=0", "page=-1", "page=abc", "page=1e9", "page=99999999999"):

@@ -45,6 +45,15 @@ def test_month_grid_is_rendered_on_the_server(client, events):
     assert client.get("/agenda/mois").status_code == 302
 
 
+def test_current_month_keeps_the_filters_but_not_url_for_options(client):
+    # The query string was passed to url_for whole: ?month=… collided with the month, ?_anchor=… was an option.
+    month = utcnow().astimezone(PARIS).strftime("%Y-%m")
+    for query in ("month=2020-01", "_anchor=x", "_scheme=https", "_method=GET", "_external=1"):
+        response = client.get(f"/agenda/mois?theme=culture&{query}")
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/agenda/mois/{month}?theme=culture"
+
+
 def test_busy_days_of_the_grid_link_to_the_rest(client, events):
     for hour in range(8, 16):
         events(f"Stand {hour}", {"start": f"2026-11-21T{hour:02d}:00", "end": f"2026-11-21T{hour:02d}:30"})
