@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from rdflib import Graph
 from rdflib import URIRef
@@ -12,7 +10,9 @@ from rdflib.namespace import DCTERMS
 from rdflib.namespace import FOAF
 from rdflib.namespace import RDF
 
-UDATA_SAMPLE = Path(__file__).resolve().parents[4] / "shared" / "data" / "opendata-fr" / "dcat" / "udata_dcat_udata.xml"
+from tests.shared import DATA
+
+UDATA_SAMPLE = DATA / "opendata-fr" / "dcat" / "udata_dcat_udata.xml"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 #: DCAT-AP 2 mandatory and recommended properties of a dataset.
 DATASET_PROPERTIES = {
