@@ -1,12 +1,40 @@
-"""Shared fixtures: a fresh app per test on SQLite and on a real PostgreSQL.
+"""Shared fixtures: a fresh app and a fresh database per test, on SQLite and on a real PostgreSQL.
 
-- ``app`` is parametrized over the two databases (``sqlite``, ``postgresql``):
-  every test that uses it runs on both. The schema is built once per session
-  by running the real Alembic migrations into a template (a file for SQLite,
-  a template database for PostgreSQL) and copied for each test.
-- The PostgreSQL server is started by the tests themselves
-  (``tests/support/postgres.py``), one per pytest worker.
-- ``browser`` drives Debian's Chromium through Playwright.
+Which databases a test runs on
+------------------------------
+Every test that uses ``app`` (or ``client``, ``db``, ``runner``, ``make_app``,
+``database_url``) runs once per database, ``[sqlite]`` and ``[postgresql]``,
+unless its module opts out with one line::
+
+    pytestmark = pytest.mark.sqlite_only  # <why no dialect-specific code is reached>
+
+The rule: a module keeps both databases when what it tests reaches SQL whose
+behaviour depends on the dialect: migrations and the ``wiki/db.py`` kernel,
+dump and load, the search backends and the indexer's transaction hooks, the
+spatial paths (PostGIS or bounding boxes), record lists (JSON sort keys,
+facets, ``LIKE``), agenda windows, export stamps and ``?since=``, locking,
+conflicts and API preconditions, and bulk or hostile outside data (importers,
+built-in data, Schemathesis), which PostgreSQL checks where SQLite does not
+(lengths, integer ranges, NUL bytes). A module only goes SQLite-only when it
+tests the HTTP surface, rendering, permissions or flows over plain reads and
+writes that those modules already run on both.
+
+Both is the default, and SQLite the opt-out, because forgetting the marker
+then costs seconds, never coverage: a new or split test module runs on
+PostgreSQL until someone decides, in writing, that it need not.
+``-m "not postgres"`` skips every PostgreSQL item (each is marked ``postgres``)
+for a quick local run.
+
+How a database is made
+----------------------
+The schema is built once per session by running the real Alembic migrations
+into a template (a file for SQLite, a template database for PostgreSQL). A
+SQLite test gets a copy of the file, a PostgreSQL test a clone of the
+template database.
+
+The PostgreSQL server is started by the tests themselves
+(``tests/support/postgres.py``), one per pytest worker.
+``browser`` drives Debian's Chromium through Playwright.
 """
 
 from __future__ import annotations
@@ -77,9 +105,36 @@ def postgres_template(postgres_server: PostgresServer, tmp_path_factory: pytest.
     return name
 
 
-@pytest.fixture(params=BACKENDS)
+def _parametrized_by_hand(metafunc: pytest.Metafunc, name: str) -> bool:
+    """Whether a ``parametrize`` mark of the test already names ``name``."""
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
+        if isinstance(names, str):
+            names = [part.strip() for part in names.split(",")]
+        if name in names:
+            return True
+    return False
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each database test on both databases, or on SQLite only under ``sqlite_only``."""
+    if "database_url" not in metafunc.fixturenames or _parametrized_by_hand(metafunc, "database_url"):
+        return
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    metafunc.parametrize("database_url", BACKENDS[:1] if sqlite_only else BACKENDS, indirect=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every PostgreSQL item ``postgres`` (``-m "not postgres"`` skips them)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("database_url") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, migrated database for one test, on each backend."""
+    """A fresh, migrated database for one test, on the backend of its parameter."""
     if request.param == "sqlite":
         template = request.getfixturevalue("sqlite_template")
         target = tmp_path / "lieudit.db"

@@ -20,6 +20,8 @@ from wiki.demo import seed
 from wiki.pages import services as pages
 from wiki.records import services as records
 
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: the document against the app's routes
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 

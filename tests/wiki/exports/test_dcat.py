@@ -12,6 +12,8 @@ from rdflib.namespace import RDF
 
 from tests.shared import DATA
 
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: RDF output of plain reads
+
 UDATA_SAMPLE = DATA / "opendata-fr" / "dcat" / "udata_dcat_udata.xml"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 #: DCAT-AP 2 mandatory and recommended properties of a dataset.
