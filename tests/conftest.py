@@ -29,8 +29,10 @@ How a database is made
 ----------------------
 The schema is built once per session by running the real Alembic migrations
 into a template (a file for SQLite, a template database for PostgreSQL). A
-SQLite test gets a copy of the file, a PostgreSQL test a clone of the
-template database.
+SQLite test gets a copy of the file. A PostgreSQL test gets a clean database
+from ``tests/support/databases.py``: cloned from the template the first time,
+then emptied and handed to the next test, or dropped if the test changed more
+than rows (``--fresh-databases`` clones one for every test).
 
 The PostgreSQL server is started by the tests themselves
 (``tests/support/postgres.py``), one per pytest worker.
@@ -40,7 +42,6 @@ The PostgreSQL server is started by the tests themselves
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.databases import RecycledDatabases
 from tests.support.postgres import PostgresServer
 from wiki import create_app
 from wiki import migrate
@@ -105,6 +107,15 @@ def postgres_template(postgres_server: PostgresServer, tmp_path_factory: pytest.
     return name
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--fresh-databases``: a new PostgreSQL clone for every test, never a recycled one."""
+    parser.addoption(
+        "--fresh-databases",
+        action="store_true",
+        help="clone a new PostgreSQL database for every test instead of recycling (tests/support/databases.py)",
+    )
+
+
 def _parametrized_by_hand(metafunc: pytest.Metafunc, name: str) -> bool:
     """Whether a ``parametrize`` mark of the test already names ``name``."""
     for mark in metafunc.definition.iter_markers("parametrize"):
@@ -132,6 +143,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
 
 
+@pytest.fixture(scope="session")
+def postgres_databases(
+    request: pytest.FixtureRequest, postgres_server: PostgresServer, postgres_template: str
+) -> Iterator[RecycledDatabases]:
+    """Clean copies of the template database, recycled from test to test."""
+    recycle = not request.config.getoption("--fresh-databases")
+    databases = RecycledDatabases(postgres_server, postgres_template, recycle=recycle)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated database for one test, on the backend of its parameter."""
@@ -142,11 +164,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{target}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    url = server.create_database(name, template=template)
-    yield url
-    server.drop_database(name)
+    databases: RecycledDatabases = request.getfixturevalue("postgres_databases")
+    name = databases.acquire()
+    yield server.url(name)
+    databases.release(name)
 
 
 @pytest.fixture
