@@ -35,7 +35,8 @@ then emptied and handed to the next test, or dropped if the test changed more
 than rows (``--fresh-databases`` clones one for every test).
 
 The PostgreSQL server is started by the tests themselves
-(``tests/support/postgres.py``), one per pytest worker.
+(``tests/support/postgres.py``), one per pytest worker. Apps share their
+compiled templates and URL builders (``tests/support/speedups.py``).
 ``browser`` drives Debian's Chromium through Playwright.
 """
 
@@ -52,12 +53,16 @@ from flask.testing import FlaskClient
 
 from tests.support.databases import RecycledDatabases
 from tests.support.postgres import PostgresServer
+from tests.support.speedups import share_template_code
+from tests.support.speedups import share_url_builders
 from wiki import create_app
 from wiki import migrate
 from wiki.db import Database
 from wiki.db import make_engine
 
 BACKENDS = ("sqlite", "postgresql")
+
+share_url_builders()
 
 
 def base_config(instance: Path) -> dict[str, Any]:
@@ -177,6 +182,7 @@ def make_app(tmp_path: Path, database_url: str) -> Iterator[Any]:
 
     def _make(**overrides: Any) -> Flask:
         app = create_app(base_config(tmp_path / "instance") | {"DATABASE_URL": database_url} | overrides)
+        share_template_code(app)
         apps.append(app)
         return app
 
@@ -244,6 +250,7 @@ def sqlite_app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
         base_config(tmp_path / "instance")
         | {"DATABASE_URL": f"sqlite:///{target}", "WTF_CSRF_ENABLED": True, "SERVER_NAME": None, "TESTING": False}
     )
+    share_template_code(app)
     yield app
     app.extensions["lieudit.search"].close()
     Database.engine(app).dispose()
