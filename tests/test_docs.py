@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from wiki.config import Defaults
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: reads the README and the app's command list
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

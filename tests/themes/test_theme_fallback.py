@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import make_page
 from wiki.theming import available_themes
 from wiki.theming import theme_info
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: template lookup and page weight
 
 
 def _status(client, path):

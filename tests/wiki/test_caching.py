@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from blinker import Signal
 
 from wiki.caching import AppCache
 from wiki.db import Database
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: in-memory caches and signals
 
 stale = Signal("test-stale")
 CACHE: AppCache[str] = AppCache("tests.caching", maxsize=2, stale_on=(stale,))

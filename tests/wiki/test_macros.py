@@ -11,6 +11,10 @@ from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
 
+pytestmark = (
+    pytest.mark.sqlite_only
+)  # no dialect-specific code: macro parsing and rendering; lists are tested on both in records
+
 
 def test_extract_replaces_only_standalone_lines_outside_code():
     text = 'Intro\n{{liste form="initiative" theme="Mobilité"}}\n```\n{{liste form="x"}}\n```\n    {{liste form="y"}}\nTexte {{liste form="z"}} en ligne\n'

@@ -9,6 +9,8 @@ from tests.factories import make_page
 from tests.factories import make_user
 from wiki.security import safe_next
 
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: response headers, CSRF, redirects
+
 REQUIRED = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options")
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import make_page
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: health, robots, language and HTTP caching headers
 
 
 def test_health(client):

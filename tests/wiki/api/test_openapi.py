@@ -23,6 +23,8 @@ from wiki.pages import moderation
 from wiki.records import form_services
 from wiki.records import services as records
 
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: the document against the app's routes
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import make_page
 from tests.factories import make_user
 from wiki.pages import moderation
 from wiki.pages import services
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: JSON shapes of plain page reads
 
 
 def test_pages_list_and_paging(client, db):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.factories import make_user
 from wiki.auth import tokens
 from wiki.auth.services import Anonymous
 from wiki.records import form_services
 from wiki.records import services
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: field visibility, decided in Python
 
 FIELDS = [
     {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom", "required": True},

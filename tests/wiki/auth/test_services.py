@@ -14,6 +14,8 @@ from wiki.db import utcnow
 from wiki.errors import Throttled
 from wiki.errors import ValidationError
 
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: validation and hashing in Python, plain lookups
+
 
 @pytest.mark.parametrize(
     "name", ["ab", "x" * 65, "Click http://spam.example", "www.pills.test", "<b>nom</b>", "a@b.fr", "../admin"]

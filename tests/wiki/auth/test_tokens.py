@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from tests.factories import make_user
 from wiki.auth import tokens
 from wiki.auth.models import ApiToken
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: token hashing, forms and the CLI
 
 
 def test_only_a_hash_is_stored_and_the_token_authenticates(db):

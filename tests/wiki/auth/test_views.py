@@ -9,6 +9,8 @@ import pytest
 from tests.factories import PASSWORD
 from tests.factories import make_user
 
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: forms, redirects and sessions
+
 
 def _register(client, name="Camille", password=PASSWORD, **extra):
     data = {"name": name, "password": password, "password2": password, "email": ""} | extra

@@ -12,6 +12,8 @@ from rdflib.namespace import RDF
 
 from tests.shared import DATA
 
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: RDF output of plain reads
+
 # Through tests.shared, like every other shared sample: the clone may live anywhere (a git worktree, LIEUDIT_SHARED).
 UDATA_SAMPLE = DATA / "opendata-fr" / "dcat" / "udata_dcat_udata.xml"
 VCARD = "http://www.w3.org/2006/vcard/ns#"

@@ -15,6 +15,8 @@ from tests.factories import make_user
 from wiki.errors import NotFound
 from wiki.pages import attachments
 
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: sniffing, file names and serving files
+
 
 def _png(size=(4, 3)) -> bytes:
     out = io.BytesIO()

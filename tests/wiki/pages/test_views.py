@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: HTTP surface of page services tested on both
 
 
 def _login(client, db, name="Camille", role="contributor"):

@@ -17,6 +17,10 @@ from wiki.records import form_services
 from wiki.records import taxonomy
 from wiki.revisions import list_revisions
 
+pytestmark = (
+    pytest.mark.sqlite_only
+)  # no dialect-specific code: form builder screens over record services tested on both
+
 KEY = "producteurs_locaux"
 BUILDER = f"/-/formulaires/{KEY}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from whoosh import query as wq
 
 from tests.wiki.search.test_postings import WORDS
@@ -13,6 +14,8 @@ from wiki.search.backend import Query
 from wiki.search.segments import SegmentCache as _SegmentCache
 from wiki.search.whoosh_backend import WhooshBackend
 from wiki.search.whoosh_query import Evaluator
+
+pytestmark = pytest.mark.sqlite_only  # no dialect-specific code: the Whoosh evaluator, the same on both
 
 
 def test_phrases_find_what_whooshs_phrase_matcher_finds(segmented_index):
