@@ -36,7 +36,7 @@ than rows (``--fresh-databases`` clones one for every test).
 
 The PostgreSQL server is started by the tests themselves
 (``tests/support/postgres.py``), one per pytest worker. Apps share their
-compiled templates and URL builders (``tests/support/speedups.py``).
+compiled templates (``tests/support/speedups.py``).
 ``browser`` drives Debian's Chromium through Playwright.
 """
 
@@ -55,15 +55,12 @@ from flask.testing import FlaskClient
 from tests.support.databases import RecycledDatabases
 from tests.support.postgres import PostgresServer
 from tests.support.speedups import share_template_code
-from tests.support.speedups import share_url_builders
 from wiki import create_app
 from wiki import migrate
 from wiki.db import Database
 from wiki.db import make_engine
 
 BACKENDS = ("sqlite", "postgresql")
-
-share_url_builders()
 
 
 def base_config(instance: Path) -> dict[str, Any]:
