@@ -35,6 +35,8 @@ pure modules and the kernel), nor Flask's request globals.
 
 from __future__ import annotations
 
+from abc import ABC
+from abc import abstractmethod
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -179,7 +181,7 @@ def error_text(error: LieuditError) -> str:
     return error.message or "refusé."
 
 
-class Importer:
+class Importer(ABC):
     """Import one source format; subclasses are registered by name in :mod:`importers`.
 
     Subclasses implement :meth:`parse`, :meth:`to_items` and :meth:`write`
@@ -276,26 +278,27 @@ class Importer:
         """
         return None
 
+    @abstractmethod
     def parse(self, data: Any) -> Batch:
         """Read the source (pure: no database).
 
         :raises Refused: the source cannot be read at all.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def to_items(self, job: Job, batch: Batch) -> Iterator[Item]:
         """Turn each thing read into an :class:`Item` (refused ones included, with their reason)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
         """Save one item through the services; ``link`` is what its remote id became last time.
 
         :raises Refused: this item is refused (so are the services' ``LieuditError`` s).
         """
-        raise NotImplementedError
 
     def finish(self, job: Job) -> None:
         """Run once after every item was written (nothing by default)."""
+        return None  # an optional hook, not an abstract step
 
     def scope(self, job: Job) -> str:
         """The ``source`` the idempotency links are kept under: where the data came from, by default."""

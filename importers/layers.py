@@ -19,6 +19,7 @@ links are kept per destination form, see :meth:`LayerImporter.scope`).
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -102,12 +103,12 @@ class LayerImporter(Importer):
     def __init__(self, *, mapping: Mapping[str, str] | None = None) -> None:
         self.mapping = dict(mapping) if mapping is not None else None
 
+    @abstractmethod
     def read(self, data: bytes) -> Layer:
         """Read the layer with the format's ``features_from_*`` reader (pure).
 
         :raises FormatError: the source cannot be read.
         """
-        raise NotImplementedError
 
     def preview(self, data: bytes, form: Any, *, limit: int = 20) -> dict[str, Any]:
         """Read a layer without writing: properties found, the proposed mapping, the first rows and the refusals.
