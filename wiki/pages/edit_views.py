@@ -8,6 +8,7 @@ Every refusal of a save gives the typed text back.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from flask import abort
@@ -98,22 +99,14 @@ def edit(slug: str) -> Any:
     comment = request.form.get("comment", "")
     title = request.form.get("title", "")
     base_id = int_arg("base_revision_id")
+    # The editor again, with what was typed: on every preview and every refused save.
+    again = functools.partial(_render_editor, page, body=body, comment=comment, base_id=base_id, title=title)
     if request.form.get("action") == "preview":
         try:
             preview = services.render_preview(db, body, current_user)
         except ValidationError as err:
-            return _render_editor(
-                page, body=body, comment=comment, base_id=base_id, title=title, errors=err.errors, status=400
-            )
-        return _render_editor(
-            page,
-            body=body,
-            comment=comment,
-            base_id=base_id,
-            title=title,
-            preview=preview.body_html,
-            warnings=preview.warnings,
-        )
+            return again(errors=err.errors, status=400)
+        return again(preview=preview.body_html, warnings=preview.warnings)
     max_bytes = current_app.config["MAX_PAGE_BYTES"]
     try:
         if page is None:
@@ -142,24 +135,11 @@ def edit(slug: str) -> Any:
         return _refuse_editor()
     except ValidationError as err:
         db.rollback()
-        return _render_editor(
-            page,
-            body=body,
-            comment=comment,
-            base_id=base_id,
-            title=title,
-            errors=err.errors or {"body": err.message},
-            status=400,
-        )
+        return again(errors=err.errors or {"body": err.message}, status=400)
     except IntegrityError:
         # Someone created the same page (or revision) at the same instant.
         db.rollback()
-        return _render_editor(
-            page,
-            body=body,
-            comment=comment,
-            base_id=base_id,
-            title=title,
+        return again(
             errors={
                 "body": _(
                     "Quelqu'un vient d'enregistrer cette page en même temps que vous : vérifiez puis enregistrez à nouveau."
