@@ -3,7 +3,8 @@
 Target (issue 7): ``GET /api/v1/forms/initiative/records`` answers with p95
 under 100 ms of server time at 10,000 records.
 
-Reuses the instance builder and the timing of ``bench/records_list.py``:
+Reuses the instance builder and the timing of ``bench/records_list.py``
+(``records_seed.py``, ``records_timing.py``):
 a throwaway instance (a SQLite file, or a PostgreSQL server it starts),
 ``--records`` initiatives inserted through ``services.create_record`` with the
 same seeded French data, then, per URL, ``--warmup`` untimed and
@@ -23,25 +24,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
 import time
-from datetime import UTC
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from records_seed import REDON
+from records_seed import instance
+from records_seed import populate
+from records_timing import print_summary
+from records_timing import time_url
+from run_context import isolate_environment
+from run_context import start_run
+from sql_counter import SQLCounter
 
-import records_list as bench  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout's wiki, and tests.support
 
 TARGET_MS = 100.0
 URLS: tuple[tuple[str, str, bool], ...] = (
     ("liste (défaut, 50)", "/api/v1/forms/initiative/records", False),
     ("liste limit=200", "/api/v1/forms/initiative/records?limit=200", False),
-    ("2 facettes", f"/api/v1/forms/initiative/records?themes=mobilite&communes={bench.REDON}", False),
+    ("2 facettes", f"/api/v1/forms/initiative/records?themes=mobilite&communes={REDON}", False),
     ("tri=-updated", "/api/v1/forms/initiative/records?tri=-updated", False),
     ("offset=9000", "/api/v1/forms/initiative/records?offset=9000", False),
     ("liste avec jeton", "/api/v1/forms/initiative/records", True),
@@ -114,7 +119,7 @@ def measure(app: Any, meter: Any, args: argparse.Namespace) -> dict[str, Any]:
     """Time every URL."""
     from wiki.db import Database
 
-    counter = bench.SQLCounter(Database.engine(app))
+    counter = SQLCounter(Database.engine(app))
     client = app.test_client()
     with_token = WithHeaders(client, {"Authorization": f"Bearer {make_token(app)}"})
     record_id = first_record(app)
@@ -122,7 +127,7 @@ def measure(app: Any, meter: Any, args: argparse.Namespace) -> dict[str, Any]:
     try:
         for label, url, token in URLS:
             url = url.format(id=record_id)
-            figures = bench.time_url(with_token if token else client, counter, meter, url, args.warmup, args.requests)
+            figures = time_url(with_token if token else client, counter, meter, url, args.warmup, args.requests)
             results[label] = {"url": url, **figures}
             print(
                 f"  {label:22} p50 {figures['p50']:7.1f}  p95 {figures['p95']:7.1f} ms  CPU {figures['cpu_ms_per_req']:6.1f} ms/req  "
@@ -169,28 +174,16 @@ def time_dump_load(app: Any, backend: str, tmp: Path) -> dict[str, Any]:
 def main() -> int:
     """Run the benchmark on the requested backends."""
     args = parse_args()
-    bench.isolate_environment()
+    isolate_environment()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    context = {
-        "bench": "api",
-        "time": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git": bench.git_state(),
-        "machine": bench.machine(),
-        "command": " ".join([".venv/bin/python", "bench/api.py", *sys.argv[1:]]),
-    }
-    m = context["machine"]
-    print(f"# Lieudit API benchmark, {context['time']}, commit {context['git']}")
-    print(
-        f"# machine: {m['nproc']} CPU ({m['cpu']}), {m['mem_gib']} GiB RAM, Python {m['python']}, load average {os.getloadavg()[0]:.2f}"
-    )
-    print(f"# command: {context['command']}")
+    context = start_run("api", "API")
     summary = {}
     for backend in backends:
         tmp = Path(tempfile.mkdtemp(prefix=f"lieudit-bench-api-{backend}-"))
         try:
             print(f"\n[{backend}] building an instance with {args.records:,} initiatives…", flush=True)
-            with bench.instance(backend, tmp) as (app, facts, meter):
-                facts.update(bench.populate(app, args.records, backend))
+            with instance(backend, tmp) as (app, facts, meter):
+                facts.update(populate(app, args.records, backend))
                 print(f"[{backend}] seeded in {facts['insert_s']} s; measuring…", flush=True)
                 results = measure(app, meter, args)
                 portability = None if args.no_dump else time_dump_load(app, backend, tmp)
@@ -225,11 +218,7 @@ def main() -> int:
                         )
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    print("\n## Summary\n")
-    for backend, (label, r) in summary.items():
-        print(
-            f"- {backend}: worst p95 {r['p95']:.1f} ms ({label}) → {'PASS' if r['p95'] < TARGET_MS else 'FAIL'} (target < {TARGET_MS:.0f} ms)"
-        )
+    print_summary(summary, TARGET_MS)
     return 0
 
 

@@ -9,6 +9,8 @@ to 127.0.0.1; every load run is bounded by wrk's ``-d``.
   group (also when the benchmark is interrupted: use it as a context manager).
 - ``run_wrk`` / ``parse_wrk``: one ``wrk --latency`` run and its figures.
 - ``measure``: a warm-up run, then N recorded runs, and their medians.
+- ``group_cpu_seconds``, ``tree_cpu_seconds``, ``system_cpu_seconds``: CPU
+  time of a server and of the whole machine, to tell how noisy a run was.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ import sys
 import time
 from dataclasses import dataclass
 from dataclasses import field
-from pathlib import Path
 from typing import Any
 from typing import Self
 
@@ -115,6 +116,26 @@ def group_cpu_seconds(pgid: int) -> float:
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
         except (OSError, IndexError, ValueError):
             pass
+    return ticks / _CLOCK_TICKS
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """Return the user+system CPU time consumed so far by process ``root`` and its direct children.
+
+    For a server known by its pid rather than by a process group of its own,
+    such as PostgreSQL's postmaster (from ``postmaster.pid``) and its backends.
+    """
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = _stat_fields(int(entry))
+        except OSError:
+            continue
+        # fields[1] is the parent's pid (field 4 of stat).
+        if int(entry) == root or int(fields[1]) == root:
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / _CLOCK_TICKS
 
 
@@ -272,13 +293,19 @@ def wrk_command(
     return cmd + [url]
 
 
-def system_busy_seconds() -> float:
-    """Return the CPU time (all CPUs, all processes) spent not idle since boot."""
+def system_cpu_seconds() -> tuple[float, float]:
+    """Return the CPU time (all CPUs, all processes) since boot: spent not idle, and in all."""
     with open("/proc/stat") as handle:
         values = [int(v) for v in handle.readline().split()[1:]]
     idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
     # guest time is already counted in user time: only the first 8 fields.
-    return (sum(values[:8]) - idle) / _CLOCK_TICKS
+    total = sum(values[:8])
+    return (total - idle) / _CLOCK_TICKS, total / _CLOCK_TICKS
+
+
+def system_busy_seconds() -> float:
+    """Return the CPU time (all CPUs, all processes) spent not idle since boot."""
+    return system_cpu_seconds()[0]
 
 
 def run_wrk(cmd: list[str], pgids: list[int] | None = None) -> dict[str, Any]:
@@ -356,23 +383,3 @@ def summarize(command: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
         "non_2xx_3xx": sum(run["non_2xx_3xx"] for run in runs),
         "socket_errors": sum(run["socket_errors"] for run in runs),
     }
-
-
-def machine_summary() -> dict[str, Any]:
-    """Return CPU count, CPU model and total memory of this machine."""
-    model = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem_kib = 0
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem_kib = int(line.split()[1])
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": model, "mem_gib": round(mem_kib / 1024 / 1024, 1)}

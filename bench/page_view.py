@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 import harness
+from run_context import machine_summary
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -487,7 +488,7 @@ def main() -> None:
     context = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "git": git_revision(),
-        "machine": harness.machine_summary(),
+        "machine": machine_summary(),
         "loadavg_before": os.getloadavg(),
         "versions": versions(),
     }
