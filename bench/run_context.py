@@ -3,6 +3,7 @@
 - ``git_revision``: the commit measured, marked when the tree has local changes.
 - ``machine_summary``: CPU count, CPU model and memory of this machine (Linux:
   read from ``/proc``), and Python's version when asked.
+- ``versions``: the versions of Python, the web stack and wrk.
 - ``isolate_environment``: drop the caller's ``LIEUDIT_*`` settings, so that
   only the benchmark's apply.
 - ``start_run``: the context and header lines of the in-process benchmarks
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import subprocess
 import sys
 from datetime import UTC
@@ -59,6 +61,23 @@ def machine_summary(*, python: bool = False) -> dict[str, Any]:
     found: dict[str, Any] = {"nproc": os.cpu_count(), "cpu": model, "mem_gib": round(mem_kib / 1024 / 1024, 1)}
     if python:
         found["python"] = platform.python_version()
+    return found
+
+
+def versions() -> dict[str, str]:
+    """Return the versions of Python, the web stack and wrk."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version
+
+    found = {"python": sys.version.split()[0]}
+    for name in ("flask", "werkzeug", "jinja2", "sqlalchemy", "gunicorn"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "?"
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    match = re.search(r"wrk (\S+)", wrk.stdout + wrk.stderr)
+    found["wrk"] = match.group(1) if match else "?"
     return found
 
 

@@ -4,7 +4,7 @@
 class) to every engine, also those created afterwards. It counts every
 statement and, when asked (``keep``), keeps each one with its parameters: to
 read them (``run``) or to replay them (``records_timing.replay``).
-Used by ``records_list.py`` and ``api.py``.
+Used by ``page_view_inprocess.py``, ``records_list.py`` and ``api.py``.
 """
 
 from __future__ import annotations
