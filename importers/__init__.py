@@ -32,6 +32,11 @@ REGISTRY: dict[str, str] = {
     "gpx": "importers.gpx:GpxImporter",
     "osm": "importers.osm:OsmImporter",
     "zones": "importers.zones:ZonesImporter",
+    "yeswiki": "importers.yeswiki:YeswikiImporter",
+    "mediawiki": "importers.mediawiki:MediawikiImporter",
+    "table": "importers.table:TableImporter",
+    "openagenda": "importers.openagenda:OpenagendaImporter",
+    "gpkg": "importers.gpkg:GpkgImporter",
 }
 
 
