@@ -28,6 +28,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from geodata.geometry import WGS84_NAMES
+from importers.sniff import not_this
 
 MAX_BYTES = 20_000_000
 MAX_FEATURES = 50_000
@@ -111,6 +112,8 @@ def load_json(data: bytes) -> Any:
     """
     if len(data) > MAX_BYTES:
         raise FormatError(f"Fichier trop gros : {MAX_BYTES // 1_000_000} Mo au plus.")
+    if wrong := not_this(data, "du JSON", "json"):  # a GeoPackage, a PDF… : say so, not « JSON illisible »
+        raise FormatError(f"JSON illisible : {wrong}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -200,6 +203,8 @@ def parse_xml(data: bytes) -> Element:
         raise FormatError(f"Fichier trop gros : {MAX_BYTES // 1_000_000} Mo au plus.")
     if not data.strip():
         raise FormatError("Fichier vide.")
+    if wrong := not_this(data, "du XML", "xml"):
+        raise FormatError(f"XML illisible : {wrong}")
     try:
         return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
