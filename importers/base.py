@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from abc import ABC
 from abc import abstractmethod
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -156,10 +157,11 @@ class Item:
 
 @dataclass
 class Written:
-    """What :meth:`Importer.write` did: ``created``, ``updated`` or ``unchanged``, and the record it wrote."""
+    """What :meth:`Importer.write` did: ``created``, ``updated`` or ``unchanged``, and the record or page it wrote."""
 
     status: str
     record_id: int | None = None
+    page_id: int | None = None
 
 
 @dataclass
@@ -172,6 +174,8 @@ class Job:
     dry_run: bool
     result: ImportResult
     target: Any = None
+    #: Called as ``progress(done, total)`` after each item (the command line's progress bar).
+    progress: Callable[[int, int], None] | None = None
 
 
 def error_text(error: LieuditError) -> str:
@@ -205,13 +209,15 @@ class Importer(ABC):
         author: Any = None,
         dry_run: bool = False,
         source: str = "",
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportResult:
         """Import ``data`` (usually bytes) into ``form``; never commits, writes nothing on a dry run.
 
         :param source: where the data came from (a file name, an address), kept with what it becomes.
+        :param progress: told ``(items done, items in all)`` as the items are written.
         """
         result = ImportResult(dry_run=dry_run)
-        job = Job(db, author, source, dry_run, result)
+        job = Job(db, author, source, dry_run, result, progress=progress)
         try:  # pure work first: no transaction of ours is open while a big file is read
             batch, unreadable = self.parse(data), None
         except Refused as refused:
@@ -233,7 +239,7 @@ class Importer(ABC):
                 result.warnings += batch.warnings
                 for row in batch.errors:
                     result.refuse(*row)
-                self._write_all(job, self.to_items(job, batch))
+                self._write_all(job, self.to_items(job, batch), len(batch.things))
                 self.finish(job)
         except BaseException:
             savepoint.rollback()
@@ -244,10 +250,12 @@ class Importer(ABC):
             savepoint.commit()
         return result
 
-    def _write_all(self, job: Job, items: Iterator[Item]) -> None:
+    def _write_all(self, job: Job, items: Iterator[Item], total: int) -> None:
         db, result = job.db, job.result
         links = self._links(job) if self.keeps_links else {}
-        for item in items:
+        for done, item in enumerate(items, 1):
+            if job.progress is not None:
+                job.progress(done, max(total, done))
             result.warnings += [f"{item.ref} : {warning}" for warning in item.warnings]
             if item.refused is not None:
                 result.refuse(item.ref, item.refused, item.remote_id)
@@ -256,8 +264,8 @@ class Importer(ABC):
             savepoint = db.begin_nested()
             try:
                 written = self.write(job, item, link)
-                if self.keeps_links and item.remote_id and written.record_id is not None:
-                    links[item.remote_id] = self._remember(job, item.remote_id, link, written.record_id)
+                if self.keeps_links and item.remote_id and (written.record_id or written.page_id) is not None:
+                    links[item.remote_id] = self._remember(job, item.remote_id, link, written)
             except Refused as refused:
                 savepoint.rollback()
                 result.refuse(item.ref, refused.message, item.remote_id)
@@ -310,10 +318,10 @@ class Importer(ABC):
         query = select(ImportItem).where(ImportItem.importer == self.name, ImportItem.source == self.scope(job))
         return {link.remote_id: link for link in job.db.scalars(query)}
 
-    def _remember(self, job: Job, remote_id: str, link: ImportItem | None, record_id: int) -> ImportItem:
+    def _remember(self, job: Job, remote_id: str, link: ImportItem | None, written: Written) -> ImportItem:
         if link is None:
             link = ImportItem(importer=self.name, source=self.scope(job), remote_id=remote_id[:200])
             job.db.add(link)
-        if link.record_id != record_id:
-            link.record_id, link.imported_at = record_id, utcnow()
+        if (link.record_id, link.page_id) != (written.record_id, written.page_id):
+            link.record_id, link.page_id, link.imported_at = written.record_id, written.page_id, utcnow()
         return link

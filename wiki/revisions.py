@@ -9,6 +9,7 @@ key for the history views.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
 from typing import Any
 
@@ -42,7 +43,23 @@ class Revision(Base):
     #: create, edit, revert, status, verify, delete, restore.
     action: Mapped[str] = mapped_column(String(16), default="edit")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Who wrote an imported revision on the source (no account here); None otherwise.
+    imported_author: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an imported object comes from: its author's name and date on the source (a wiki, a directory)."""
+
+    author_name: str = ""
+    created_at: datetime | None = None
+
+    def when(self) -> datetime | None:
+        """The source's date as aware UTC (a naive date is taken as UTC), or None."""
+        if self.created_at is None or self.created_at.tzinfo is not None:
+            return self.created_at
+        return self.created_at.replace(tzinfo=UTC)
 
 
 def save_revision(
@@ -54,8 +71,9 @@ def save_revision(
     actor: Any,
     comment: str = "",
     action: str = "edit",
+    provenance: Provenance | None = None,
 ) -> Revision:
-    """Append the next revision of an object and return it."""
+    """Append the next revision of an object and return it (dated and signed as on the source if imported)."""
     last = db.scalar(select(func.max(Revision.number)).where(Revision.kind == kind, Revision.object_id == object_id))
     revision = Revision(
         kind=kind,
@@ -65,7 +83,8 @@ def save_revision(
         comment=comment[:500],
         action=action,
         author_id=actor.id if getattr(actor, "is_authenticated", False) else None,
-        created_at=utcnow(),
+        imported_author=(provenance.author_name[:100] or None) if provenance else None,
+        created_at=(provenance.when() if provenance else None) or utcnow(),
     )
     db.add(revision)
     db.flush()

@@ -67,6 +67,8 @@ class PageRevision(Base):
     #: create, edit, merge, revert, rename.
     action: Mapped[str] = mapped_column(String(16), default="edit")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Who wrote an imported revision on the source wiki (no account here); None otherwise.
+    imported_author: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     size: Mapped[int] = mapped_column(default=0)
 

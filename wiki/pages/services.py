@@ -3,7 +3,8 @@
 Every function takes the SQLAlchemy session and the acting user explicitly
 and never touches the Flask request (STYLE R6); the web views, the API, the
 importers, the demo loader and the tests all call these. Moderators' actions
-(delete, restore, protect) are :mod:`wiki.pages.moderation`.
+(delete, restore, protect) are :mod:`wiki.pages.moderation`; pages imported
+with their history from another wiki, :mod:`wiki.pages.imported`.
 
 Showing a text goes through one chain, :func:`render_page` (and
 :func:`render_preview` for unsaved text): cached rendering, links to missing
@@ -40,6 +41,10 @@ from wiki.errors import Gone
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.pages import saving
+from wiki.pages.imported import ImportedPage as ImportedPage  # the importers' entry points, re-exported
+from wiki.pages.imported import ImportedRevision as ImportedRevision
+from wiki.pages.imported import add_redirect as add_redirect
+from wiki.pages.imported import import_history as import_history
 from wiki.pages.models import Page
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRedirect

@@ -10,7 +10,8 @@ only values every record shows to anyone (consent opens current values only);
 public recent changes; and, for the authors named in that history, their
 display name only (no e-mail, no password hash, no login: the accounts of a
 loaded public dump cannot log in). Never kept: tokens, deleted pages,
-drafts, records awaiting review, private, members-only and personal values.
+drafts, records awaiting review, private, members-only and personal values,
+imported properties that map to no field (``records.extra``), nor the import log.
 """
 
 from __future__ import annotations
@@ -174,7 +175,8 @@ def _record(kept: PublicFilter, row: dict[str, Any]) -> dict[str, Any] | None:
     data = kept._record_data(row["id"], row["data"])
     # Recomputed from the public values only, with the form as it is now.
     search_text = F.fold(display.search_text(kept.form_rules[kept.record_forms[row["id"]]].fields, data))
-    return row | {"data": data, "search_text": search_text}
+    # An import's unmapped properties ("autres propriétés") are unvetted: moderators only, never published.
+    return row | {"data": data, "search_text": search_text, "extra": None}
 
 
 def _revision(kept: PublicFilter, row: dict[str, Any]) -> dict[str, Any] | None:
@@ -184,6 +186,7 @@ def _revision(kept: PublicFilter, row: dict[str, Any]) -> dict[str, Any] | None:
         return None
     snapshot = dict(row["snapshot"] or {})
     snapshot["data"] = kept._history_data(row["object_id"], snapshot.get("data"))
+    snapshot.pop("extra", None)
     return row | {"snapshot": snapshot}
 
 

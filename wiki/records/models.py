@@ -101,6 +101,8 @@ class Record(Base):
     deleted_at: Mapped[datetime | None]
     #: Public text of the record, for the text filter of lists.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    #: What an imported item carried that maps to no field ("autres propriétés"), kept rather than dropped.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     form: Mapped[Form] = relationship(lazy="joined")
 

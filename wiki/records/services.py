@@ -34,6 +34,7 @@ from wiki.records.form_services import form_fields
 from wiki.records.models import STATUSES
 from wiki.records.models import Form
 from wiki.records.models import Record
+from wiki.revisions import Provenance
 from wiki.revisions import save_revision
 
 
@@ -52,7 +53,15 @@ def _record_snapshot(record: Record) -> dict[str, Any]:
         "status": record.status,
         "form_revision": record.form_revision,
         "verified_at": record.verified_at.isoformat() if record.verified_at else None,
+        **({"extra": record.extra} if record.extra else {}),
     }
+
+
+def _clean_extra(extra: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Other properties of an imported item, as short text keyed by name (None when there are none)."""
+    if not extra:
+        return None
+    return {str(k)[:100]: v if isinstance(v, (str, int, float, bool)) else str(v) for k, v in extra.items()} or None
 
 
 def _title_of(form: Form, defs: list[F.FieldDef], data: dict[str, Any]) -> str:
@@ -83,10 +92,14 @@ def create_record(
     ctx: F.Context | None = None,
     status: str | None = None,
     comment: str = "",
+    provenance: Provenance | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Record:
     """Validate and store a new record.
 
     :param submitted: values keyed by field key (other keys are ignored).
+    :param provenance: an imported record's author and date on its source.
+    :param extra: an imported item's properties that map to no field, kept as "autres propriétés".
     :raises Forbidden: the actor may not contribute.
     :raises ValidationError: ``errors`` maps field keys to French messages.
     """
@@ -105,14 +118,22 @@ def create_record(
         status=status,
         form_revision=form.revision_number,
         author_id=actor.id if getattr(actor, "is_authenticated", False) else None,
-        created_at=utcnow(),
-        updated_at=utcnow(),
+        created_at=(provenance.when() if provenance else None) or utcnow(),
+        updated_at=utcnow(),  # changed here now: harvesters asking ``?since=`` must see it
+        extra=_clean_extra(extra),
     )
     db.add(record)
     db.flush()
     facets.refresh_record(db, record, defs)
     revision = save_revision(
-        db, "record", record.id, _record_snapshot(record), actor=actor, comment=comment, action="create"
+        db,
+        "record",
+        record.id,
+        _record_snapshot(record),
+        actor=actor,
+        comment=comment,
+        action="create",
+        provenance=provenance,
     )
     signals.record_saved.send(record, session=db, record=record, revision=revision, action="create", actor=actor)
     return record
@@ -172,11 +193,13 @@ def update_record(
     base_revision: int | None,
     ctx: F.Context | None = None,
     comment: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> RecordResult:
     """Validate and store new values for a record.
 
     Values of fields the actor cannot see (private fields for non-members)
-    are kept as they were, never blanked.
+    are kept as they were, never blanked. ``extra`` (an import's other
+    properties) replaces the record's when given.
 
     :raises Forbidden: the actor may not edit this record.
     :raises EditConflict: someone else saved since ``base_revision`` and
@@ -223,9 +246,10 @@ def update_record(
             str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")),
             {box.key: message for box in refused},
         )
-    if merged == record.data:
+    new_extra = _clean_extra(extra) if extra is not None else record.extra
+    if merged == record.data and new_extra == record.extra:
         return RecordResult(record, False)
-    record.data = merged
+    record.data, record.extra = merged, new_extra
     record.title = _title_of(record.form, defs, merged)
     record.form_revision = record.form.revision_number
     record.revision_number += 1

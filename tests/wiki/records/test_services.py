@@ -391,3 +391,38 @@ def test_a_form_refuses_a_consent_box_that_is_not_a_yes_no_field(db, consent_for
     with pytest.raises(ValidationError) as caught:
         form_services.update_form(db, consent_form, title=consent_form.title, fields=fields, actor=moderator)
     assert "doit être un champ oui/non" in caught.value.errors["fields"]
+
+
+def test_an_imported_record_keeps_its_source_author_date_and_other_properties(db, form, moderator):
+    from datetime import datetime
+
+    from wiki.revisions import Provenance
+
+    origin = Provenance("WikiAdmin", datetime(2019, 5, 4, 12, 0))
+    record = services.create_record(
+        db,
+        form,
+        {"title": "Ferme du Pâtis"},
+        actor=moderator,
+        policy="account",
+        provenance=origin,
+        extra={"osm_id": 123, "horaires": "mar-sam 9h-12h", "tags": ["a", "b"]},
+    )
+    assert record.created_at.replace(tzinfo=None) == datetime(2019, 5, 4, 12, 0)
+    assert record.extra == {"osm_id": 123, "horaires": "mar-sam 9h-12h", "tags": "['a', 'b']"}
+    first = list_revisions(db, "record", record.id)[0]
+    assert first.imported_author == "WikiAdmin" and first.created_at.replace(tzinfo=None) == datetime(2019, 5, 4, 12)
+    same = services.update_record(
+        db, record, {"title": "Ferme du Pâtis"}, actor=moderator, policy="account", base_revision=None,
+        extra=dict(record.extra),
+    )  # fmt: skip
+    assert not same.changed
+    moved = services.update_record(
+        db, record, {"title": "Ferme du Pâtis"}, actor=moderator, policy="account", base_revision=None,
+        extra={"osm_id": 124},
+    )  # fmt: skip
+    assert moved.changed and record.extra == {"osm_id": 124} and record.revision_number == 2
+    typed = services.update_record(
+        db, record, {"title": "Ferme du Pâtis (Redon)"}, actor=moderator, policy="account", base_revision=None
+    )
+    assert typed.changed and record.extra == {"osm_id": 124}  # a typed-in edit keeps them
