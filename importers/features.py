@@ -64,6 +64,8 @@ class Layer:
     features: list[Feature] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
     name: str = ""
+    #: What was left out of the whole layer (a column that cannot be kept…), in French.
+    warnings: list[str] = field(default_factory=list)
 
 
 # --- JSON -------------------------------------------------------------------------------

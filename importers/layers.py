@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -47,9 +48,10 @@ from wiki.records import taxonomy
 
 DEFAULT_FORM = "lieu"
 #: The map-layer importers, in the order the upload page offers them.
-FORMATS = ("geojson", "umap", "kml", "gpx", "osm")
+FORMATS = ("geojson", "umap", "kml", "gpx", "osm", "gpkg")
 #: The format a file's extension suggests on the upload page.
-EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".umap": "umap", ".kml": "kml", ".gpx": "gpx", ".osm": "osm"}
+EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".umap": "umap", ".kml": "kml", ".gpx": "gpx", ".osm": "osm",
+              ".gpkg": "gpkg"}  # fmt: skip
 TITLE_NAMES = ("name", "title", "nom", "titre", "Name", "NAME", "Title", "label")
 DESCRIPTION_NAMES = ("description", "desc", "Description", "popupContent", "note")
 #: Field types a property is mapped to without being asked (others need an explicit mapping).
@@ -100,6 +102,8 @@ class LayerImporter(Importer):
     Subclasses implement :meth:`read` with their format's pure reader.
     """
 
+    options: ClassVar[frozenset[str]] = frozenset({"mapping"})
+
     def __init__(self, *, mapping: Mapping[str, str] | None = None) -> None:
         self.mapping = dict(mapping) if mapping is not None else None
 
@@ -149,7 +153,8 @@ class LayerImporter(Importer):
             raise Refused(error.message) from None
         if not layer.features and not layer.errors:
             raise Refused("aucun objet géographique dans ce fichier.")
-        return Batch(list(layer.features), errors=[RowError(ref, message) for ref, message in layer.errors])
+        errors = [RowError(ref, message) for ref, message in layer.errors]
+        return Batch(list(layer.features), errors=errors, warnings=list(layer.warnings))
 
     def scope(self, job: Job) -> str:
         """Links are kept per destination form: an uploaded file has no lasting identity of its own."""

@@ -102,10 +102,11 @@ def layer() -> Any:
     fmt = request.form.get("format", "")
     token = request.form.get("token", "")
     upload = request.files.get("file")
+    filename = request.form.get("filename", "")[:200]
     error = None
     try:
         if upload is not None and upload.filename:
-            data = upload.read()
+            data, filename = upload.read(), upload.filename[:200]
             fmt = fmt if fmt in FORMATS else EXTENSIONS.get(Path(upload.filename).suffix.lower(), "")
             token = secrets.token_hex(16)
             (_staging() / f"{token}.bin").write_bytes(data)
@@ -114,12 +115,14 @@ def layer() -> Any:
         if target is None:
             raise ValidationError(_("Choisissez le formulaire de destination."))
         if fmt not in FORMATS:
-            raise ValidationError(_("Format inconnu : choisissez GeoJSON, uMap, KML, GPX ou OSM."))
-        importer = cast(LayerImporter, get_importer(fmt, mapping=_mapping(target)))
+            raise ValidationError(_("Format inconnu : choisissez GeoJSON, uMap, KML, GPX, OSM ou GeoPackage."))
+        layer_name = request.form.get("layer", "").strip()[:200] or None
+        options = {"layer": layer_name} if fmt == "gpkg" else {}
+        importer = cast(LayerImporter, get_importer(fmt, mapping=_mapping(target), **options))
         if request.form.get("action") == "confirm":
-            done = importer.run(db, data, form=target.key, author=current_user)
+            done = importer.run(db, data, form=target.key, author=current_user, source=filename, log="web")
             if done.error:
-                db.rollback()
+                db.commit()  # the import was rolled back; its entry in the import log stays
                 raise ValidationError(done.error)
             db.commit()
             (_staging() / f"{token}.bin").unlink(missing_ok=True)
@@ -134,7 +137,7 @@ def layer() -> Any:
     if error:
         return render_template("importers/layer.html", forms=forms, step="upload", error=error), 400
     return render_template("importers/layer.html", forms=forms, step="preview", preview=shown, target=target, fmt=fmt,
-                           token=token, defs=defs, error=None)  # fmt: skip
+                           token=token, defs=defs, layer_name=layer_name, filename=filename, error=None)  # fmt: skip
 
 
 # --- iCalendar -------------------------------------------------------------------------------
@@ -198,9 +201,12 @@ def calendar() -> Any:
         token = secrets.token_hex(16)
         (_calendar_staging() / f"{token}.ics").write_bytes(data)
     dry_run = request.form.get("action") != "importer"
-    result = get_importer("ics").run(db, data, form=form_key, author=current_user, dry_run=dry_run, source=source)
-    if dry_run or not result.ok:
+    result = get_importer("ics").run(db, data, form=form_key, author=current_user, dry_run=dry_run, source=source,
+                                     log=None if dry_run else "web")  # fmt: skip
+    if dry_run:
         db.rollback()
+    elif not result.ok:
+        db.commit()  # the import was rolled back; its entry in the import log stays
     else:
         db.commit()
         (_calendar_staging() / f"{token}.ics").unlink(missing_ok=True)
