@@ -40,6 +40,15 @@ REGISTRY: dict[str, str] = {
 }
 
 
+#: Other names people give a format on the command line (CONTRACT.md names ``csv``).
+ALIASES: dict[str, str] = {"csv": "table", "tsv": "table", "xlsx": "table", "ods": "table", "geopackage": "gpkg"}
+
+
+def resolve_name(name: str) -> str:
+    """The registered name behind ``name`` (itself, or the importer an alias stands for)."""
+    return ALIASES.get(name.lower(), name.lower())
+
+
 def available() -> list[str]:
     """Return the names of the registered importers, sorted."""
     return sorted(REGISTRY)
@@ -65,9 +74,11 @@ def get_importer(name: str, **options: Any) -> Importer:
 def init_app(app: Flask) -> None:
     """Register ``lieudit import``, ``lieudit zones import`` and the moderators' import screens."""
     from importers import cli
+    from importers import job_views
     from importers import views
     from importers import zones
 
     app.cli.add_command(cli.import_command)
     app.cli.add_command(zones.zones_cli)
     app.register_blueprint(views.bp)
+    app.register_blueprint(job_views.bp)

@@ -199,6 +199,8 @@ class Importer(ABC):
     label: ClassVar[str] = ""
     #: Remember what each remote id became, in ``import_items`` (see the module docstring).
     keeps_links: ClassVar[bool] = True
+    #: The constructor's options the command line may pass (``mapping``, ``layer``, ``schema``…).
+    options: ClassVar[frozenset[str]] = frozenset()
 
     def run(
         self,
@@ -210,12 +212,16 @@ class Importer(ABC):
         dry_run: bool = False,
         source: str = "",
         progress: Callable[[int, int], None] | None = None,
+        log: str | None = None,
     ) -> ImportResult:
         """Import ``data`` (usually bytes) into ``form``; never commits, writes nothing on a dry run.
 
         :param source: where the data came from (a file name, an address), kept with what it becomes.
         :param progress: told ``(items done, items in all)`` as the items are written.
+        :param log: ``cli`` or ``web`` to add this run to the import log (:mod:`importers.jobs`),
+            refused and dry runs included: the caller then commits even when the import was refused.
         """
+        started_at = utcnow()
         result = ImportResult(dry_run=dry_run)
         job = Job(db, author, source, dry_run, result, progress=progress)
         try:  # pure work first: no transaction of ours is open while a big file is read
@@ -248,6 +254,11 @@ class Importer(ABC):
             savepoint.rollback()
         else:
             savepoint.commit()
+        if log is not None:
+            from importers.jobs import record_job
+
+            record_job(db, self.name, result, source=source, target=form, author=author, origin=log,
+                       started_at=started_at)  # fmt: skip
         return result
 
     def _write_all(self, job: Job, items: Iterator[Item], total: int) -> None:

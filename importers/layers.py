@@ -103,6 +103,8 @@ class LayerImporter(Importer):
     """
 
     options: ClassVar[frozenset[str]] = frozenset({"mapping"})
+    #: ``mapping`` is field key -> property name here (the upload screen's choice per field).
+    mapping_by_field: ClassVar[bool] = True
 
     def __init__(self, *, mapping: Mapping[str, str] | None = None) -> None:
         self.mapping = dict(mapping) if mapping is not None else None

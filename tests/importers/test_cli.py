@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 from sqlalchemy import func
 from sqlalchemy import select
 
 from importers import available
+from importers.models import ImportJob
 from tests.importers.test_ics import SINGLE
 from tests.importers.test_ics import WEEKLY
 from tests.importers.test_ics import ics
@@ -41,3 +46,66 @@ def test_a_refused_source_exits_with_an_error(app, runner, db, author, tmp_path)
     path.write_bytes(b"<gpx/>")
     result = runner.invoke(args=["import", "kml", str(path)])
     assert result.exit_code == 1 and "Import refusé : KML invalide" in result.output
+
+
+def _geojson(tmp_path, **properties):
+    feature = {"type": "Feature", "id": "a1", "properties": {"name": "Halle de Redon", **properties},
+               "geometry": {"type": "Point", "coordinates": [-2.085, 47.652]}}  # fmt: skip
+    path = tmp_path / "lieux.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    return path
+
+
+def test_every_run_is_logged_with_its_report_refused_and_dry_runs_included(app, runner, db, author, tmp_path):
+    good = tmp_path / "agenda.ics"
+    good.write_bytes(ics(WEEKLY, SINGLE))
+    bad = tmp_path / "carte.kml"
+    bad.write_bytes(b"<gpx/>")
+    assert runner.invoke(args=["import", "ics", str(good), "--dry-run"]).exit_code == 0
+    assert runner.invoke(args=["import", "kml", str(bad)]).exit_code == 1
+    assert runner.invoke(args=["import", "ics", str(good)]).exit_code == 0
+    db.expire_all()
+    logged = list(db.scalars(select(ImportJob).order_by(ImportJob.id)))
+    assert [(j.importer, j.status, j.origin, j.created) for j in logged] == [
+        ("ics", "dry-run", "cli", 2),
+        ("kml", "refused", "cli", 0),
+        ("ics", "ok", "cli", 2),
+    ]
+    assert logged[1].report["error"].startswith("KML invalide") and logged[1].source == str(bad)
+    assert db.scalar(select(func.count()).select_from(Record)) == 2  # the refused and dry runs wrote nothing else
+
+
+def test_mapping_from_champ_and_a_saved_file_and_options_each_importer_takes(app, runner, db, author, tmp_path):
+    path = _geojson(tmp_path, resume="Marché couvert", horaires="sam. matin")
+    saved = tmp_path / "correspondance.json"
+    saved.write_text(json.dumps({"champs": {"resume": "description"}}), encoding="utf-8")
+    result = runner.invoke(args=["import", "geojson", str(path), "--mapping", str(saved), "--champ", "name=title"])
+    assert result.exit_code == 0, result.output
+    record = db.scalars(select(Record)).one()
+    assert record.title == "Halle de Redon" and "Marché couvert" in record.data.values()
+    for args, message in [
+        (["--champ", "name"], "écrivez propriété=champ"),
+        (["--layer", "communes"], "--layer ne s'applique pas au format geojson"),
+        (["--mapping", str(tmp_path / "absent.json")], "Correspondance illisible"),
+    ]:
+        refused = runner.invoke(args=["import", "geojson", str(path), *args])
+        assert refused.exit_code == 1 and message in refused.output
+    assert runner.invoke(args=["import", "ics", str(path), "--champ", "a=b"]).exit_code == 1
+
+
+def test_the_report_is_written_as_csv_for_a_spreadsheet(app, runner, db, author, tmp_path):
+    path = tmp_path / "agenda.ics"
+    path.write_bytes(ics(WEEKLY, "UID:sans-date@test\r\nSUMMARY:Sans date"))
+    report = tmp_path / "rapport.csv"
+    result = runner.invoke(args=["import", "ics", str(path), "--rapport", str(report)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(report.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["élément", "statut", "message"]
+    assert any(row[1] == "refusé" and row[2] for row in rows[1:]), rows
+
+
+def test_the_contract_names_csv_for_spreadsheets():
+    from importers import resolve_name
+
+    assert resolve_name("csv") == resolve_name("CSV") == "table" and resolve_name("ods") == "table"
+    assert resolve_name("geojson") == "geojson" and resolve_name("dbase") == "dbase"
