@@ -32,6 +32,7 @@ from geodata.models import zone_shapes
 from geodata.spatial import spatial_backend
 from geodata.spatial import zones_touching
 from geodata.zones import zone_index
+from wiki.db import BY_KEY
 from wiki.records import fields as F
 from wiki.records import lookups
 from wiki.records.disclosure import shows_always
@@ -70,8 +71,8 @@ def _codes(value: Any) -> list[str]:
 
 def sync_record(db: Session, record: Record) -> None:
     """Refresh a record's map projection and zones from its current values."""
-    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record.id))
-    db.execute(delete(RecordZone).where(RecordZone.record_id == record.id))
+    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record.id), execution_options=BY_KEY)
+    db.execute(delete(RecordZone).where(RecordZone.record_id == record.id), execution_options=BY_KEY)
     if record.deleted_at is not None:
         return
     form = record.form
@@ -116,8 +117,8 @@ def sync_record(db: Session, record: Record) -> None:
 
 def forget_record(db: Session, record_id: int) -> None:
     """Remove a deleted record from the map and its zones."""
-    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record_id))
-    db.execute(delete(RecordZone).where(RecordZone.record_id == record_id))
+    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record_id), execution_options=BY_KEY)
+    db.execute(delete(RecordZone).where(RecordZone.record_id == record_id), execution_options=BY_KEY)
 
 
 def sync_form(db: Session, form: Form) -> None:
@@ -203,7 +204,7 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
             for row in rows:
                 if row.kind != "Point" and not row.approximate:
                     explicit[row.record_id].update(index.containing(row.geometry))
-        db.execute(delete(RecordZone).where(RecordZone.record_id.in_(ids)))
+        db.execute(delete(RecordZone).where(RecordZone.record_id.in_(ids)), execution_options=BY_KEY)
         links = [{"record_id": rid, "zone_code": code} for rid, codes in explicit.items() for code in sorted(codes)]
         if links:
             db.execute(insert(RecordZone), links)

@@ -50,6 +50,11 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: Execution options of a bulk DELETE in a write path: find the rows removed by key (RETURNING) rather
+#: than by scanning every object of the session, which made an import of n records cost n² (SQLAlchemy's
+#: default "evaluate" synchronisation visits the whole identity map on each statement).
+BY_KEY = {"synchronize_session": "fetch"}
+
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""

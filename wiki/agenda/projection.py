@@ -31,6 +31,7 @@ from wiki.agenda.recurrence import expand
 from wiki.agenda.recurrence import schedule_zone
 from wiki.agenda.recurrence import wall_start
 from wiki.agenda.rules import RecurrenceError
+from wiki.db import BY_KEY
 from wiki.db import utcnow
 from wiki.errors import NotFound
 from wiki.records import fields as F
@@ -149,7 +150,9 @@ def sync_event(db: Session, record: Record, *, now: dt.datetime | None = None) -
     schedule = record.data.get(field_def.id) if field_def is not None and record.deleted_at is None else None
     if not schedule:
         if event is not None:
-            db.execute(delete(AgendaOccurrence).where(AgendaOccurrence.record_id == record.id))
+            db.execute(
+                delete(AgendaOccurrence).where(AgendaOccurrence.record_id == record.id), execution_options=BY_KEY
+            )
             db.delete(event)
             db.flush()
         return None
@@ -207,7 +210,7 @@ def reindex(db: Session, event: AgendaEvent, schedule: dict[str, Any], *, now: d
     """Rebuild the stored occurrences of one event (recurring ones around ``now``)."""
     now = now or utcnow()
     event.recurring = bool(schedule.get("rrule"))
-    db.execute(delete(AgendaOccurrence).where(AgendaOccurrence.record_id == event.record_id))
+    db.execute(delete(AgendaOccurrence).where(AgendaOccurrence.record_id == event.record_id), execution_options=BY_KEY)
     if event.recurring:
         low, high = now - INDEX_PAST, now + INDEX_FUTURE
     else:

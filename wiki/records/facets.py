@@ -13,6 +13,7 @@ from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki.db import BY_KEY
 from wiki.records import disclosure as D
 from wiki.records import display
 from wiki.records import fields as F
@@ -26,7 +27,7 @@ FACET_TYPES = ("choice", "multichoice", "theme", "zone", "boolean")
 
 def refresh_record(db: Session, record: Record, defs: list[F.FieldDef]) -> None:
     """Refresh the derived facet rows and search text of a record."""
-    db.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id))
+    db.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id), execution_options=BY_KEY)
     rows = set()
     for field in defs:
         if field.type not in FACET_TYPES or not D.shows_always(field):
