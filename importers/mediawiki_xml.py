@@ -30,6 +30,7 @@ from typing import cast
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
+from xml.sax.xmlreader import Locator
 
 from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
@@ -123,6 +124,11 @@ class _Handler(ContentHandler):
         self.size = 0
         self.limit = MAX_VALUE_CHARS
         self.attributes: dict[str, str] = {}
+        self.locator: Locator | None = None
+
+    def setDocumentLocator(self, locator: Locator) -> None:  # noqa: N802 - SAX's name
+        """Keep the parser's position, for the root element's refusal."""
+        self.locator = locator
 
     def startElement(self, name: str, attrs: AttributesImpl) -> None:  # noqa: N802 - SAX's name
         """Open an element: a page, a revision, a slot, or a value to read."""
@@ -131,7 +137,7 @@ class _Handler(ContentHandler):
         self.stack.append(name)
         if not parent:
             if name != "mediawiki":
-                line = self._locator.getLineNumber() if self._locator else 1
+                line = self.locator.getLineNumber() if self.locator else 1
                 raise DumpError(f"ce fichier XML n'est pas un export MediaWiki (élément racine « {name} »).", line or 1)
             self.site.version = attrs.get("version", "")
         elif name == "page":
