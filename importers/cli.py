@@ -140,7 +140,9 @@ def import_command(format_name: str, source: str, form_key: str | None, dry_run:
     if name not in available():
         raise click.ClickException(f"Format inconnu : {format_name} (formats : {', '.join(available())}).")
     importer = get_importer(name, **importer_options(name, read_mapping(mapping_file, pairs), layer, schema))
-    data = read_source(source)
+    local = not source.startswith(("http://", "https://")) and Path(source).is_file()
+    # An importer that streams its source (reads_path) gets the file's path: a big dump never sits in memory.
+    data = Path(source) if local and getattr(importer, "reads_path", False) else read_source(source)
     session = Database.new_session()
     progress = Progress()
     try:
