@@ -12,6 +12,9 @@ in the browser. Properties are mapped to fields: by default
 ``name``/``title``/``nom`` go to the title field, ``description``/``desc``
 to the description, and any property named like a field's key to that
 field; the ``mapping`` option overrides this (field key -> property name).
+A property no field receives is never dropped: it is kept in the record's
+« autres propriétés » (``extra``, shown on its page) and named once in the
+import's warnings; the preview lists those properties too.
 Re-importing into the same form updates the records of features that carry
 an id instead of duplicating them (an uploaded file has no lasting identity:
 links are kept per destination form, see :meth:`LayerImporter.scope`).
@@ -19,6 +22,7 @@ links are kept per destination form, see :meth:`LayerImporter.scope`).
 
 from __future__ import annotations
 
+import json
 from abc import abstractmethod
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -54,6 +58,8 @@ EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".umap": "umap", ".kml"
               ".gpkg": "gpkg"}  # fmt: skip
 TITLE_NAMES = ("name", "title", "nom", "titre", "Name", "NAME", "Title", "label")
 DESCRIPTION_NAMES = ("description", "desc", "Description", "popupContent", "note")
+#: Longest text kept of a property that maps to no field.
+EXTRA_MAX = 2000
 #: Field types a property is mapped to without being asked (others need an explicit mapping).
 AUTO_TYPES = ("text", "longtext", "url", "email", "phone", "number", "boolean")
 
@@ -83,6 +89,26 @@ def _value(raw: Any) -> Any:
 
 def _properties(features: list[Feature]) -> list[str]:
     return sorted({k for f in features for k in f.properties})
+
+
+def kept_properties(properties: Mapping[str, Any], taken: set[str]) -> dict[str, Any]:
+    """The properties no field took, for the record's « autres propriétés » (nested values as JSON text)."""
+    kept: dict[str, Any] = {}
+    for name, value in properties.items():
+        if name in taken or value is None or value == "":
+            continue
+        if isinstance(value, (dict, list)):
+            value = json.dumps(value, ensure_ascii=False, default=str)
+        kept[name] = value[:EXTRA_MAX] if isinstance(value, str) else value
+    return kept
+
+
+@dataclass
+class Mapped:
+    """A feature and its properties that no field takes."""
+
+    feature: Feature
+    extra: dict[str, Any]
 
 
 @dataclass
@@ -132,8 +158,9 @@ class LayerImporter(Importer):
             }
             for f in layer.features[:limit]
         ]
+        kept = sorted(set(properties) - set(chosen.values()))
         return {"properties": properties, "mapping": chosen, "rows": rows, "count": len(layer.features),
-                "errors": layer.errors}  # fmt: skip
+                "errors": layer.errors, "kept": kept}  # fmt: skip
 
     def prepare(self, db: Session, form: str | None) -> Target:
         """The destination form (``lieu`` by default) and its geometry field."""
@@ -167,6 +194,7 @@ class LayerImporter(Importer):
         target: Target = job.target
         form = target.form
         chosen = target.mapping if target.mapping is not None else default_mapping(form, _properties(batch.things))
+        kept: set[str] = set()
         for feature in batch.things:
             item = Item(feature.ref, remote_id=feature.id, parsed=feature)
             if feature.notice:
@@ -186,12 +214,19 @@ class LayerImporter(Importer):
             values = {key: _value(feature.properties.get(prop)) for key, prop in chosen.items()}
             values = {k: (str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
                       for k, v in values.items() if v not in (None, "")}  # fmt: skip
+            extra = kept_properties(feature.properties, {prop for key, prop in chosen.items() if key in values})
+            kept.update(extra)
+            item.parsed = Mapped(feature, extra)
             if not values.get(form.title_field):
                 values[form.title_field] = f"{feature.ref} ({self.name})"[:200]
                 item.warnings.append(f"sans nom, titre provisoire « {values[form.title_field]} ».")
             values[target.geometry.key] = cleaned.geometry
             item.values = values
             yield item
+        if kept:
+            names = ", ".join(sorted(kept)[:30]) + (" …" if len(kept) > 30 else "")
+            job.result.warnings.append(f"Propriétés sans champ dans « {form.title} », gardées dans les « autres "
+                                       f"propriétés » de chaque fiche : {names}.")  # fmt: skip
 
     def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
         """Update the record this feature became last time, or create one."""
@@ -203,11 +238,12 @@ class LayerImporter(Importer):
             except NotFound:
                 record = None  # deleted since: import it anew
         comment = f"Import {self.name}"
+        extra = item.parsed.extra if isinstance(item.parsed, Mapped) else {}
         if record is not None:
             current = {d.key: record.data.get(d.id) for d in services.form_fields(target.form)}
             outcome = services.update_record(job.db, record, current | item.values, actor=job.author, policy="account",
-                                             base_revision=None, ctx=target.ctx, comment=comment)  # fmt: skip
+                                             base_revision=None, ctx=target.ctx, comment=comment, extra=extra)  # fmt: skip
             return Written("updated" if outcome.changed else "unchanged", record.id)
         created = services.create_record(job.db, target.form, item.values, actor=job.author, policy="account",
-                                         ctx=target.ctx, status="published", comment=comment)  # fmt: skip
+                                         ctx=target.ctx, status="published", comment=comment, extra=extra)  # fmt: skip
         return Written("created", created.id)

@@ -83,3 +83,53 @@ def test_xxe_is_refused_and_nothing_leaks(app, db, author):
 
 def test_unknown_form_is_refused(app, db, author):
     assert "inconnu" in get_importer("geojson").run(db, b"{}", form="nope", author=author, dry_run=False).error
+
+
+HOSTILE_PROPERTIES = {
+    "type": "FeatureCollection",
+    "features": [
+        {"type": "Feature", "id": "halle", "geometry": {"type": "Point", "coordinates": [-2.0853, 47.6517]},
+         "properties": {"nom": "Halle de Redon", "horaires_marche": "lundi matin", "capacite": 300,
+                        "source": "https://data.exemple.fr/halles", "note_html": "<script>alert(1)</script>",
+                        "tags": {"amenity": "marketplace"}, "vide": ""}},
+    ],
+}  # fmt: skip
+
+
+def test_properties_without_a_field_are_kept_listed_and_shown_escaped(app, client, db, author):
+    import json
+
+    from tests.factories import PASSWORD
+
+    data = json.dumps(HOSTILE_PROPERTIES).encode()
+    preview = get_importer("geojson").preview(data, form_services.get_form(db, "lieu"))
+    assert preview["kept"] == ["capacite", "horaires_marche", "note_html", "source", "tags", "vide"]
+    result = get_importer("geojson").run(db, data, form=None, author=author, dry_run=False)
+    db.commit()
+    assert result.created == 1
+    assert any("gardées dans les « autres propriétés »" in w and "capacite, horaires_marche, note_html" in w
+               for w in result.warnings)  # fmt: skip
+    record = db.scalar(select(Record).where(Record.title == "Halle de Redon"))
+    assert record.extra == {"horaires_marche": "lundi matin", "capacite": 300, "source": "https://data.exemple.fr/halles",
+                            "note_html": "<script>alert(1)</script>", "tags": '{"amenity": "marketplace"}'}  # fmt: skip
+    db.rollback()
+    client.post("/-/connexion", data={"name": "Import", "password": PASSWORD})
+    page = client.get(f"/fiches/{record.id}").text
+    assert "Autres propriétés" in page and "lundi matin" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '<a href="https://data.exemple.fr/halles" rel="nofollow ugc noopener">' in page
+
+
+def test_a_mapped_property_leaves_the_other_properties_and_a_reimport_updates_them(app, db, author):
+    import json
+
+    data = json.dumps(HOSTILE_PROPERTIES).encode()
+    get_importer("geojson").run(db, data, form=None, author=author, dry_run=False)
+    db.commit()
+    mapping = {"title": "nom", "horaires": "horaires_marche"}
+    again = get_importer("geojson", mapping=mapping).run(db, data, form=None, author=author, dry_run=False)
+    db.commit()
+    assert (again.created, again.updated) == (0, 1)
+    record = db.scalar(select(Record).where(Record.title == "Halle de Redon"))
+    assert "horaires_marche" not in record.extra and record.extra["capacite"] == 300
+    assert "lundi matin" in record.data.values()
