@@ -69,10 +69,11 @@ def _codes(value: Any) -> list[str]:
     return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
 
 
-def sync_record(db: Session, record: Record) -> None:
-    """Refresh a record's map projection and zones from its current values."""
-    db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record.id), execution_options=BY_KEY)
-    db.execute(delete(RecordZone).where(RecordZone.record_id == record.id), execution_options=BY_KEY)
+def sync_record(db: Session, record: Record, *, fresh: bool = False) -> None:
+    """Refresh a record's map projection and zones from its current values (``fresh``: just created)."""
+    if not fresh:
+        db.execute(delete(RecordGeometry).where(RecordGeometry.record_id == record.id), execution_options=BY_KEY)
+        db.execute(delete(RecordZone).where(RecordZone.record_id == record.id), execution_options=BY_KEY)
     if record.deleted_at is not None:
         return
     form = record.form

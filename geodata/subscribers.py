@@ -15,10 +15,10 @@ from geodata import placement
 from wiki import signals
 
 
-def on_record_saved(sender: Any, *, session: Session, record: Any, **_: Any) -> None:
+def on_record_saved(sender: Any, *, session: Session, record: Any, action: str = "edit", **_: Any) -> None:
     """Re-project a saved record (geometry, status, title and zones may have changed)."""
     session.flush()
-    placement.sync_record(session, record)
+    placement.sync_record(session, record, fresh=action == "create")
 
 
 def on_record_deleted(sender: Any, *, session: Session, record: Any, **_: Any) -> None:

@@ -74,6 +74,7 @@ def save_zone(
     zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat = box
     zone.updated_at = utcnow()
     db.flush()
+    db.info.pop(_HELD, None)
     signals.zone_saved.send(None, session=db, zone=zone)
     return created
 
@@ -90,6 +91,11 @@ def zone_names(db: Session, codes: Iterable[str]) -> dict[str, str]:
     """Names of the zones among ``codes``, by code."""
     wanted = sorted(set(codes))[:1000]
     return dict(db.execute(select(Zone.code, Zone.name).where(Zone.code.in_(wanted))).all()) if wanted else {}
+
+
+def zone_codes_by_name(db: Session, level: str) -> list[tuple[str, str]]:
+    """(code, name) of every zone of ``level``, boundaries left unread (importers find a commune by its name)."""
+    return [(code, name) for code, name in db.execute(select(Zone.code, Zone.name).where(Zone.level == level))]
 
 
 def get_zone(db: Session, code: str) -> Zone:
@@ -111,10 +117,19 @@ def zone_exists(db: Session) -> Any:
 
 #: The STR-tree of the zones with a boundary, keyed by a stamp of the zones table.
 _index_cache: AppCache[geo.ZoneIndex] = AppCache("geodata.zone_index", maxsize=1, stale_on=(signals.zone_saved,))
+#: Where a session keeps the index for the rest of its transaction.
+_HELD = "geodata.zone_index"
 
 
 def zone_index(db: Session) -> geo.ZoneIndex:
-    """Return the index of zones that have a boundary (rebuilt when zones change)."""
+    """Return the index of zones that have a boundary (rebuilt when zones change).
+
+    Within one transaction the index is asked for once (an import places
+    thousands of records in a row); :func:`save_zone` forgets it.
+    """
+    held = db.info.get(_HELD)
+    if held is not None and held[0] is db.get_transaction():
+        return held[1]
     stamp = db.execute(select(func.count(), func.max(Zone.updated_at)).where(Zone.geometry.is_not(None))).one()
     key = (stamp[0], stamp[1])
     index = _index_cache.get(db, key)
@@ -122,6 +137,7 @@ def zone_index(db: Session) -> geo.ZoneIndex:
         rows = db.execute(select(Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
         index = geo.ZoneIndex((code, geometry) for code, geometry in rows if geometry)
         _index_cache.put(db, key, index)
+    db.info[_HELD] = (db.get_transaction(), index)
     return index
 
 

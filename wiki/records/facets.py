@@ -25,9 +25,10 @@ from wiki.records.models import RecordFacet
 FACET_TYPES = ("choice", "multichoice", "theme", "zone", "boolean")
 
 
-def refresh_record(db: Session, record: Record, defs: list[F.FieldDef]) -> None:
-    """Refresh the derived facet rows and search text of a record."""
-    db.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id), execution_options=BY_KEY)
+def refresh_record(db: Session, record: Record, defs: list[F.FieldDef], *, fresh: bool = False) -> None:
+    """Refresh the derived facet rows and search text of a record (``fresh``: just created, none to delete)."""
+    if not fresh:
+        db.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id), execution_options=BY_KEY)
     rows = set()
     for field in defs:
         if field.type not in FACET_TYPES or not D.shows_always(field):

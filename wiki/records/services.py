@@ -124,7 +124,7 @@ def create_record(
     )
     db.add(record)
     db.flush()
-    facets.refresh_record(db, record, defs)
+    facets.refresh_record(db, record, defs, fresh=True)
     revision = save_revision(
         db,
         "record",
