@@ -233,3 +233,18 @@ def test_moderators_upload_a_geopackage_and_choose_its_layer(client, db, moderat
                                                 "action": "confirm"})  # fmt: skip
     assert done.status_code == 200 and "1 fiche(s) créée(s)" in done.text
     assert db.scalar(select(Record).where(Record.title == "Gare de Redon")) is not None
+
+
+def test_command_line_layer_choice_mapping_and_kept_columns(app, runner, db, author, tmp_path):
+    point = blob(Point(*REDON_L93), srs_id=2154)
+    path = make_gpkg(tmp_path / "bdtopo.gpkg", {
+        "gares": (2154, [({"toponyme": "Gare de Redon", "nature": "Gare voyageurs", "cleabs": "GARE0001"}, point)]),
+        "ecoles": (2154, [({"toponyme": "École Notre-Dame"}, point)]),
+    })  # fmt: skip
+    several = runner.invoke(args=["import", "gpkg", str(path)])
+    assert several.exit_code == 1 and "2 couches : « ecoles », « gares »" in several.output
+    done = runner.invoke(args=["import", "gpkg", str(path), "--layer", "gares", "--champ", "toponyme=title"])
+    assert done.exit_code == 0 and "1 créé(s)" in done.output, done.output
+    assert "autres propriétés" in done.output and "cleabs, nature" in done.output
+    record = db.scalar(select(Record).where(Record.title == "Gare de Redon"))
+    assert record.extra == {"nature": "Gare voyageurs", "cleabs": "GARE0001"}
