@@ -220,7 +220,7 @@ def _slot(bazar: BazarField, taken: set[str], lists: Mapping[str, ChoiceSource])
         name = bazar.parts[6] or re.sub(r"^liste", "", bazar.name, flags=re.I) or bazar.name
         return slot(name, _ENUMS[kind], list_name=bazar.name)
     if kind in _LINKS:
-        return slot(bazar.parts[6] or f"fiche_{bazar.name}", "link", link_form=bazar.name)
+        return slot(bazar.parts[6] or bazar.label or f"fiche_{bazar.name}", "link", link_form=bazar.name)
     if kind == "tags":
         return slot(bazar.name, "multichoice")
     if kind in ("carte_google", "map"):

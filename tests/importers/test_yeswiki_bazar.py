@@ -78,7 +78,7 @@ def test_field_ids_are_stable_from_one_run_to_the_next():
     [
         ("liste***ListeAbsente***Choix*** *** *** *** *** ***1", ("liste_absente", "text")),
         ("radio***ListeType***Un type*** *** *** ***bis*** ***0", ("bis", "choice")),
-        ("listefiche***6***Une personne*** *** *** *** *** ***0", ("fiche_6", "link")),
+        ("listefiche***6***Une personne*** *** *** *** *** ***0", ("une_personne", "link")),
         ("checkboxfiche***6***Des personnes*** *** *** ***membres*** ***0", ("membres", "link")),
         ("tags***bf_tags***Mots-clés*** *** *** *** *** ***0", ("tags", "multichoice")),
         ("jour***bf_date***Le jour*** *** *** *** *** ***0", ("date", "date")),

@@ -84,7 +84,7 @@ def test_links_long_texts_and_leftovers():
         "statut_fiche": "0",
     }
     data = entry_data(plan, values, {})
-    assert data.links == {"fiche_6": ["GatieN", "ElizabethJFeinler"]} and "fiche_6" not in data.values
+    assert data.links == {"personne": ["GatieN", "ElizabethJFeinler"]} and "personne" not in data.values
     assert data.values["texte"] == "**gras** et [[PageA|lien]]"
     assert data.extra == {"bf_autre": "gardé"} and data.status == "pending"
 
