@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import abc
@@ -78,6 +79,7 @@ class Context:
     default_timezone: str = "Europe/Paris"
 
 
+@functools.lru_cache(maxsize=4096)  # theme labels and synonyms are folded again on every value checked
 def fold(text: str) -> str:
     """Reduce a name for matching: accents removed, case folded, spaces collapsed (« Mobilité » → "mobilite")."""
     decomposed = unicodedata.normalize("NFKD", text)
