@@ -242,13 +242,12 @@ def features_from_gpkg(data: bytes, *, layer: str | None = None) -> Layer:
         raise FormatError(f"Fichier trop gros : {MAX_BYTES // 1_000_000} Mo au plus.")
     if not data.startswith(SQLITE):
         wrong = not_this(data, "un fichier GeoPackage", "sqlite")
-        raise FormatError(f"Fichier refusé : {wrong or 'ce n’est pas un fichier GeoPackage (base SQLite).'}")
+        raise FormatError(f"C{wrong[1:]}" if wrong else "Ce fichier n’est pas un fichier GeoPackage (base SQLite).")
     try:
         with _opened(data) as con:
             if missing := [t for t in GPKG_TABLES if t not in _tables(con)]:
                 raise FormatError(
-                    f"Fichier refusé : ceci est une base de données SQLite, pas un fichier GeoPackage "
-                    f"(table {missing[0]} absente)."
+                    f"Ceci est une base de données SQLite, pas un fichier GeoPackage (table {missing[0]} absente)."
                 )
             layers = _layers(con)
             table = _choose(layers, layer)

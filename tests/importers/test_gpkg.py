@@ -157,9 +157,9 @@ def test_foreign_and_corrupt_files_are_refused_by_their_real_kind(tmp_path):
     with pytest.raises(FormatError, match="base de données SQLite, pas un fichier GeoPackage"):
         features_from_gpkg(plain.read_bytes())
     geojson = (DATA / "geodata/umap/umap_test_upload_data.json").read_bytes()
-    with pytest.raises(FormatError, match="ceci est un document GeoJSON, pas un fichier GeoPackage : choisissez"):
+    with pytest.raises(FormatError, match="Ceci est un document GeoJSON, pas un fichier GeoPackage : choisissez"):
         features_from_gpkg(geojson)
-    with pytest.raises(FormatError, match="ceci est un calendrier iCalendar"):
+    with pytest.raises(FormatError, match="Ceci est un calendrier iCalendar"):
         features_from_gpkg((DATA / "icalendar/recurring-ical-events/fablab_cottbus.ics").read_bytes())
     with pytest.raises(FormatError, match="GeoPackage illisible"):
         features_from_gpkg(b"SQLite format 3\x00" + bytes(200))
@@ -204,7 +204,7 @@ def test_import_into_the_lieu_form_twice_and_a_dry_run(app, db, author, redon):
 def test_a_json_file_given_as_gpkg_on_the_command_line(app, db, author):
     data = (DATA / "geodata/umap/umap_test_upload_data.json").read_bytes()
     result = get_importer("gpkg").run(db, data, author=author)
-    assert result.error and result.error.startswith("Fichier refusé : ceci est un document GeoJSON")
+    assert result.error and result.error.startswith("Ceci est un document GeoJSON, pas un fichier GeoPackage")
 
 
 def test_moderators_upload_a_geopackage_and_choose_its_layer(client, db, moderator, tmp_path):
