@@ -42,6 +42,8 @@ from wiki.search.backend import SearchBackend
 log = logging.getLogger("lieudit.search")
 
 PENDING = "lieudit.search.pending"
+#: Objects read and indexed at a time after a commit (an import of 10,000 pages stays in bounded memory).
+REFRESH_BATCH = 500
 #: Forms are not indexed; a change of form re-indexes its records.
 FORM = "form"
 _muted: ContextVar[bool] = ContextVar("lieudit_search_muted", default=False)
@@ -164,33 +166,45 @@ def refresh(engine: Engine, backend: SearchBackend, refs: Iterable[tuple[str, st
     wanted: dict[str, set[str]] = defaultdict(set)
     for kind, key in refs:
         wanted[kind].add(str(key))
-    with Session(bind=engine, expire_on_commit=False) as db:
-        if wanted.get(FORM):
+    if wanted.get(FORM):
+        with Session(bind=engine) as db:
             form_ids = [int(k) for k in wanted.pop(FORM) if k.isdigit()]
             wanted["record"].update(str(k) for k in db.scalars(select(Record.id).where(Record.form_id.in_(form_ids))))
-        docs: list[Document] = []
-        gone: list[str] = []
-        for kind, keys in wanted.items():
-            adapter = ADAPTERS.get(kind)
-            if adapter is None:
-                log.warning("search: no adapter for %r", kind)
-                continue
-            found = adapter.load_many(db, keys)
-            for key in keys:
-                obj = found.get(int(key)) if key.isdigit() else None
-                try:
-                    if obj is not None and adapter.is_indexable(obj):
-                        docs.append(adapter.to_document(obj))
-                        continue
-                except Exception:
-                    log.exception("search: cannot build the document of %s:%s", kind, key)
-                gone.append(doc_id(kind, key))
+    indexed = removed = 0
+    for kind, keys in wanted.items():
+        adapter = ADAPTERS.get(kind)
+        if adapter is None:
+            log.warning("search: no adapter for %r", kind)
+            continue
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), REFRESH_BATCH):  # a big import's documents are never all in memory
+            docs, gone = _documents(engine, kind, ordered[start : start + REFRESH_BATCH])
+            if gone:
+                backend.delete(gone)
+            if docs:
+                backend.index(docs)
+            indexed, removed = indexed + len(docs), removed + len(gone)
+    return indexed, removed
+
+
+def _documents(engine: Engine, kind: str, keys: list[str]) -> tuple[list[Document], list[str]]:
+    """The documents of the indexable objects among ``keys``, and the ids of the others, read in a new session."""
+    adapter = ADAPTERS[kind]
+    docs: list[Document] = []
+    gone: list[str] = []
+    with Session(bind=engine, expire_on_commit=False) as db:
+        found = adapter.load_many(db, set(keys))
+        for key in keys:
+            obj = found.get(int(key)) if key.isdigit() else None
+            try:
+                if obj is not None and adapter.is_indexable(obj):
+                    docs.append(adapter.to_document(obj))
+                    continue
+            except Exception:
+                log.exception("search: cannot build the document of %s:%s", kind, key)
+            gone.append(doc_id(kind, key))
         db.rollback()  # read only: end the transaction before the (slower) index writes
-    if gone:
-        backend.delete(gone)
-    if docs:
-        backend.index(docs)
-    return len(docs), len(gone)
+    return docs, gone
 
 
 def connect(engine: Engine | None = None, backend: SearchBackend | None = None) -> None:
