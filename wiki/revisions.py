@@ -74,7 +74,12 @@ def save_revision(
     provenance: Provenance | None = None,
 ) -> Revision:
     """Append the next revision of an object and return it (dated and signed as on the source if imported)."""
-    last = db.scalar(select(func.max(Revision.number)).where(Revision.kind == kind, Revision.object_id == object_id))
+    if action == "create":  # an object's first revision: nothing to ask (imports create thousands in a row)
+        last = 0
+    else:
+        last = db.scalar(
+            select(func.max(Revision.number)).where(Revision.kind == kind, Revision.object_id == object_id)
+        )
     revision = Revision(
         kind=kind,
         object_id=object_id,

@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def on_record_changed(sender: Any, *, session: Any, record: Any, **_: Any) -> None:
+def on_record_changed(sender: Any, *, session: Any, record: Any, action: str = "edit", **_: Any) -> None:
     """Re-index a saved or deleted record's occurrences in the same transaction."""
     from wiki.agenda import projection
 
-    projection.sync_event(session, record)
+    projection.sync_event(session, record, fresh=action == "create")
 
 
 def on_form_saved(sender: Any, *, session: Any, form: Any, **_: Any) -> None:

@@ -143,11 +143,18 @@ def describe(record: Record) -> str:
 # --- keeping the agenda rows and the occurrence index --------------------------------------
 
 
-def sync_event(db: Session, record: Record, *, now: dt.datetime | None = None) -> AgendaEvent | None:
-    """Bring a record's agenda row and occurrences in step with its values; None when it is no event."""
-    event = db.get(AgendaEvent, record.id)
+def sync_event(
+    db: Session, record: Record, *, now: dt.datetime | None = None, fresh: bool = False
+) -> AgendaEvent | None:
+    """Bring a record's agenda row and occurrences in step with its values; None when it is no event.
+
+    ``fresh``: the record was just created, so it has no agenda row yet.
+    """
     field_def = schedule_field(record.form) if record.form.deleted_at is None else None
     schedule = record.data.get(field_def.id) if field_def is not None and record.deleted_at is None else None
+    if fresh and not schedule:
+        return None  # no row to look for: an import of a thousand non-events asks nothing
+    event = db.get(AgendaEvent, record.id)
     if not schedule:
         if event is not None:
             db.execute(
