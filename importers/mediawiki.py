@@ -313,6 +313,7 @@ def _converter(names: Namespaces, file_url: Callable[[str], str] | None, tally: 
     """Turn one revision into an ``ImportedRevision`` (None when too long); tally the last revision's notes."""
 
     def convert(page: DumpPage, moment: datetime, revision: Revision, last: bool) -> pages.ImportedRevision | None:
+        """One revision in Markdown (a template's source as code), dated ``moment``."""
         text = revision.text or ""
         if page.ns == TEMPLATE:
             body = "Source du modèle (wikitexte) : ses appels sont gardés tels quels dans les pages.\n\n"

@@ -170,6 +170,7 @@ def _footnotes(text: str, ctx: Context) -> tuple[str, list[str]]:
     named: dict[str, str] = {}
 
     def note(m: re.Match[str], define_only: bool = False) -> str:
+        """One ``<ref>``: its call (or, inside ``<references>``, only its definition)."""
         name = _REF_NAME.search(m.group(1) or "")
         key = next((g for g in name.groups() if g is not None), "") if name else ""
         content = inline(" ".join((m.group(2) or "").split()), ctx)
@@ -205,12 +206,14 @@ class _Out:
         self.depth = 0
 
     def add(self, line: str, kind: str) -> None:
+        """Add a line of a block of ``kind`` (a blank line first when the kind changes)."""
         if self.lines and self.lines[-1] and (kind != self.kind or kind == "block"):
             self.lines.append("")
         self.lines.append(line)
         self.kind = kind
 
     def blank(self) -> None:
+        """End the current block."""
         if self.lines and self.lines[-1]:
             self.lines.append("")
         self.kind = ""
