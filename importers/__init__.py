@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
     """Register ``lieudit import``, ``lieudit zones import`` and the moderators' import screens."""
     from importers import cli
     from importers import job_views
+    from importers import table_views  # noqa: F401 - its routes join views.bp
     from importers import views
     from importers import zones
 

@@ -43,6 +43,7 @@ _OFFSET = re.compile(r"(?:z|[+-]\d{2}(?::?\d{2})?)")
 _SPLIT_AT = re.compile(r"(?:\s+(?:a|-|–|—)\s+|\s*t\s*|\s+)")
 _SPAN_AT = re.compile(r"\s+(?:au|a|-|–|—|jusqu'au)\s+|\s*/\s*|\s*→\s*|(?<=[\dz])-(?=\d{4}-)")
 _DAY_MONTH = re.compile(r"\d{1,2}[/.-]\d{1,2}")
+_PART_DAY = re.compile(_WEEKDAY + r"(1er|\d{1,2})(?:\s+([a-z]+)\.?)?")
 _HOURS = re.compile(r"(.+?)[\s,-]+(?:de\s+)?(\d{1,2}\s*[h:]\s*(?:\d{2})?)\s*(?:-|–|a)\s*(\d{1,2}\s*[h:]\s*(?:\d{2})?)")
 
 
@@ -155,6 +156,8 @@ def _span(text: str) -> dict[str, Any] | None:
             continue
         if _DAY_MONTH.fullmatch(head) and _DMY.fullmatch(tail):
             head = f"{head}/{tail.rsplit('/', 1)[-1]}"  # « du 15/06 au 17/06/2021 »
+        elif (words := _WORDS.fullmatch(tail)) and (part := _PART_DAY.fullmatch(head)):
+            head = f"{part[1]} {part[2] or words[2]} {words[3]}"  # « du 1er au 3 mai 2026 », « du 30 avril au 3 mai »
         first = _moment(head)
         if first is None:
             continue

@@ -265,11 +265,12 @@ class RowReader:
         self.by_key = {d.key: d for d in defs}
         self.columns = [(header.index(column), column, target) for column, target in mapping.items()]
         self.checked = [d for d in defs if d.key in {t.split(".")[0] for t in mapping.values()}]
-        self.source = {target.split(".")[0]: column for column, target in mapping.items()}
+        # The column a field's problems are said of: its own, or its first part's (latitude, start).
+        self.source = {target.split(".")[0]: column for column, target in reversed(list(mapping.items()))}
         self.unmapped = [(index, column) for index, column in enumerate(header) if column not in mapping]
 
-    def read(self, row: Row) -> Converted:
-        """Convert a row's mapped cells and check them (:attr:`Converted.stored` holds the clean values)."""
+    def read(self, row: Row, *, check: bool = True) -> Converted:
+        """Convert a row's mapped cells; with ``check``, also as the services will (clean values in ``stored``)."""
         out = Converted(row.line)
         if len(row.cells) > len(self.header) and any(cell.strip() for cell in row.cells[len(self.header) :]):
             out.problems.append(("", f"{len(row.cells)} cellules pour {len(self.header)} colonnes : séparateur "
@@ -290,7 +291,7 @@ class RowReader:
         for name, given in parts.items():
             self._assemble(out, self.by_key[name], given)
         out.extra = {column: row.cells[index] for index, column in self.unmapped if row.cells[index].strip()}
-        if not out.problems:
+        if check and not out.problems:
             self._check(out)
         return out
 

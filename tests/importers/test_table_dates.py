@@ -90,6 +90,8 @@ def test_every_date_of_the_shared_dates_sample():
         ("15/06/2021 14h30", {"start": "2021-06-15T14:30", "all_day": False}),
         ("du 15/06 au 17/06/2021", {"start": "2021-06-15", "end": "2021-06-17", "all_day": True}),
         ("15/06/2021 - 17/06/2021", {"start": "2021-06-15", "end": "2021-06-17", "all_day": True}),
+        ("du 1er au 3 mai 2026", {"start": "2026-05-01", "end": "2026-05-03", "all_day": True}),
+        ("du samedi 30 avril au lundi 2 mai 2022", {"start": "2022-04-30", "end": "2022-05-02", "all_day": True}),
         ("15/06/2021 14h-16h", {"start": "2021-06-15T14:00", "end": "2021-06-15T16:00", "all_day": False}),
         ("samedi 16 septembre 2017 - 10h00 à 11h00",
          {"start": "2017-09-16T10:00", "end": "2017-09-16T11:00", "all_day": False}),
