@@ -228,7 +228,23 @@ def _ods_rows(data: bytes) -> Iterator[Row]:
         raise TableError(f"classeur ODS illisible ({error}).") from None
 
 
+def _ods_sheets(archive: zipfile.ZipFile) -> int:
+    """How many sheets an ODS workbook says it has (``meta.xml``), 1 when it does not say."""
+    if "meta.xml" not in archive.namelist():
+        return 1
+    try:
+        with archive.open("meta.xml") as meta:
+            for _, element in SafeET.iterparse(meta, forbid_dtd=True):
+                if element.tag.endswith("document-statistic"):
+                    return int(element.get("{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}table-count") or 1)
+    except (ValueError, DefusedXmlException, SafeET.ParseError, zipfile.BadZipFile, OSError):
+        pass
+    return 1
+
+
 def _ods_table(data: bytes, archive: zipfile.ZipFile) -> Table:
     if "content.xml" not in archive.namelist():
         raise TableError("classeur ODS illisible : il n'a pas de contenu (content.xml).")
-    return _sheet_table("ods", lambda: _ods_rows(data), [])
+    sheets = _ods_sheets(archive)
+    warnings = [] if sheets < 2 else [f"le classeur a {sheets} feuilles : seule la première est importée."]
+    return _sheet_table("ods", lambda: _ods_rows(data), warnings)

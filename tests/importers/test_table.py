@@ -16,6 +16,9 @@ from importers.table import report_csv
 from importers.table_mapping import mapping_to_json
 from importers.table_preview import preview_table
 from importers.table_read import table_from_bytes
+from tests.importers.test_table_sheets import cell
+from tests.importers.test_table_sheets import ods
+from tests.importers.test_table_sheets import row
 from tests.importers.test_table_sheets import xlsx
 from tests.shared import DATA
 from wiki.records import form_services
@@ -208,9 +211,13 @@ def test_communes_by_name_once_zones_are_loaded(db, author, zones):
 
 def test_workbooks_are_imported_like_csv(db, author):
     source = table_from_bytes((CSV_FR / "data-fair/Antennes du CD22.csv").read_bytes())
-    rows = [source.header] + [row.cells for row in source.rows()]
+    rows = [source.header] + [line.cells for line in source.rows()]
     result = run(db, author, xlsx(rows), "lieu", {"Sites": "title"})
     assert result.created == 4 and result.errors == []
+    db.rollback()
+    sheet = ods("".join(row(*(cell(value) for value in values)) for values in rows))
+    result = run(db, author, sheet, "lieu", {"Sites": "title"})
+    assert result.created == 4 and result.errors == [] and result.warnings[0].startswith("le classeur a 2 feuilles")
 
 
 def test_whole_refusals_say_why(db, author):
