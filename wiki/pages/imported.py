@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from wiki import markup
 from wiki import signals
+from wiki.db import BY_KEY
 from wiki.db import utcnow
 from wiki.errors import ValidationError
 from wiki.pages import saving
@@ -71,7 +72,7 @@ def _new_page(db: Session, title: str, created_at: datetime) -> Page:
     page = Page(slug=slug, title=clean_title, created_at=created_at, updated_at=utcnow())
     db.add(page)
     db.flush()
-    db.execute(delete(PageRedirect).where(PageRedirect.slug == slug))
+    db.execute(delete(PageRedirect).where(PageRedirect.slug == slug), execution_options=BY_KEY)
     return page
 
 
@@ -126,7 +127,7 @@ def import_history(
         page.current_revision = newest
         page.updated_at = utcnow()
         rendered = render_revision(db, newest, store=True)
-        db.execute(delete(PageLink).where(PageLink.page_id == page.id))
+        db.execute(delete(PageLink).where(PageLink.page_id == page.id), execution_options=BY_KEY)
         db.add_all(PageLink(page_id=page.id, target_slug=slug) for slug in sorted(rendered.links))
         db.flush()
         signals.page_saved.send(page, session=db, page=page, revision=newest, action="import", actor=actor)
