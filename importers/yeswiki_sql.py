@@ -73,6 +73,7 @@ _CALL = re.compile(rb"[A-Za-z_]\w*+\s*+\(")
 # Any other statement, to its ';' (quoted text and comments skipped whole).
 _OTHER = re.compile(rb"(?:[^;'\"`/#-]++|'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\"|`[^`]*+`"
                     rb"|/\*(?s:.*?)\*/|--(?=\s)[^\n]*+|#[^\n]*+|[/#-])*+", re.S)  # fmt: skip
+_SIMPLE = re.compile(rb"[ \t\r\n]*+(?:'((?:[^'\\]++|\\.|'')*+)'|(-?\d++)(?![\w.])|(NULL)\b)[ \t\r\n]*+([,)])", re.S)
 _ESCAPE = re.compile(rb"\\(.)|''|\"\"", re.S)
 _ESCAPES = {b"0": b"\0", b"b": b"\b", b"n": b"\n", b"r": b"\r", b"t": b"\t", b"Z": b"\x1a", b"%": b"\\%", b"_": b"\\_"}
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€")
@@ -241,6 +242,14 @@ class DumpReader:
     def _tuple(self, pos: int, name: str) -> tuple[list[Any], int]:
         data, row = self.data, list[Any]()
         while True:
+            if simple := _SIMPLE.match(data, pos):  # the usual value: a string, an integer or NULL
+                quoted, number, _null, after = simple.groups()
+                text = self._text(_unescape(quoted, b"'")) if quoted is not None else None
+                row.append(text if quoted is not None else int(number) if number is not None else None)
+                if after == b")":
+                    return row, simple.end()
+                pos = simple.end()
+                continue
             pos = _SPACE.match(data, pos).end()  # type: ignore[union-attr]
             if data.startswith(b")", pos) and not row:
                 return row, pos + 1

@@ -230,13 +230,19 @@ class _Writer:
         text = _MARK.sub("", text)
         self.buffer.append(f"[{link_text(text or target)}]({url})" if url else link(target, text))
 
+    def _inline(self, text: str) -> str:
+        """A table cell in Markdown (plain text, the usual case, without a whole conversion)."""
+        if _TOKEN.search(text) is None:
+            return _plain(text)
+        return to_markdown(text, self.forms, self.linkable).markdown
+
     def table(self, content: str) -> None:
         rows = []
         for line in content.strip().split("\n"):
             line = line.strip()
             if line:
                 cells = line.strip("|").split("|")
-                rows.append([_cell(to_markdown(c.strip(), self.forms, self.linkable).markdown) for c in cells])
+                rows.append([_cell(self._inline(c.strip())) for c in cells])
         if not rows:
             return
         width = max(len(row) for row in rows)
