@@ -207,6 +207,7 @@ def _slot(bazar: BazarField, taken: set[str], lists: Mapping[str, ChoiceSource])
     kind = bazar.type
 
     def slot(name: str, our_type: str, **more: Any) -> Slot:
+        """A slot reading this Bazar field's property, with its label, required flag and help."""
         return Slot(_key(name, taken), our_type, (bazar.property,), bazar.label, bazar.required,
                     clean_label(bazar.parts[10], ""), **more)  # fmt: skip
 

@@ -82,6 +82,7 @@ def converter(state: State, site: Site) -> Callable[[str], Any]:
     """YesWiki text -> :class:`~importers.yeswiki_syntax.Conversion`, knowing this run's forms, records and pages."""
 
     def record_url(name: str) -> str | None:
+        """The address of the record an entry of this name became, if any."""
         record_id = state.records.get(name)
         return f"/fiches/{record_id}" if record_id is not None else None
 

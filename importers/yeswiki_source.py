@@ -165,6 +165,7 @@ class _Builder:
     rows: dict[str, list[tuple[Version, bool]]] = field(default_factory=dict)
 
     def add_page_row(self, values: Mapping[str, Any]) -> None:
+        """Keep one row of ``pages`` (a version), or count it when it is a comment."""
         tag = str(values.get("tag") or "").strip()
         if not tag:
             return
@@ -175,10 +176,12 @@ class _Builder:
         self.rows.setdefault(tag, []).append((version, str(values.get("latest") or "") == "Y"))
 
     def add_triple(self, values: Mapping[str, Any]) -> None:
+        """Note what a ``type`` triple says a page is (``fiche_bazar``, ``liste``)."""
         if values.get("property") in _TYPE_PROPERTIES:
             self.types[str(values.get("resource"))] = str(values.get("value"))
 
     def add_form(self, values: Mapping[str, Any]) -> None:
+        """Keep one Bazar form (a row of ``nature``)."""
         ident = str(values.get("bn_id_nature") or "").strip()
         if ident:
             self.site.forms[ident] = BazarForm(ident, str(values.get("bn_label_nature") or f"Formulaire {ident}"),
@@ -186,6 +189,7 @@ class _Builder:
                                                str(values.get("bn_template") or ""))  # fmt: skip
 
     def finish(self) -> Site:
+        """Sort the versions kept into pages, entries and lists, oldest first; return the site."""
         known = [time for rows in self.rows.values() for version, _latest in rows if (time := version.time)]
         undated = 0
         for rows in self.rows.values():

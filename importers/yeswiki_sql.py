@@ -124,6 +124,7 @@ def _unescape(raw: bytes, quote: bytes) -> bytes:
         return raw
 
     def one(match: re.Match[bytes]) -> bytes:
+        """The bytes one escape sequence stands for."""
         char = match.group(1)
         if char is None:
             return match.group(0)[:1]

@@ -164,6 +164,7 @@ class _Writer:
     width: int = 0
 
     def flush(self) -> None:
+        """End the current line: a heading, a list item, a paragraph line, or a blank."""
         text = "".join(self.buffer).strip()
         kind = f"h{self.heading}" if self.heading else self.kind
         if text:
@@ -173,12 +174,14 @@ class _Writer:
         self.buffer, self.kind, self.heading = [], "text", 0
 
     def block(self, kind: str, text: str) -> None:
+        """Add a block (code, table, rule, macro, note) on lines of its own."""
         if "".join(self.buffer).strip():
             self.flush()
         self.buffer, self.heading = [], 0
         self.lines.append((kind, text))
 
     def indent(self, space: str, marker: str | None) -> None:
+        """Start an indented line: a list item (its level as YesWiki counts it) or indented text."""
         if "\t" in space:
             level = len(space)
         elif len(space) > self.width:
@@ -194,16 +197,19 @@ class _Writer:
             self.kind = "indent"
 
     def newline(self) -> None:
+        """A line break outside lists: end the line, forget the list levels."""
         self.flush()
         self.levels, self.level, self.width = {}, 0, 0
 
     def toggle(self, token: str) -> None:
+        """Open or close a style (bold, italic…): a mark resolved once the line is whole."""
         style = _STYLES[token]
         opening = style not in self.open
         self.open.symmetric_difference_update({style})
         self.buffer.append(f"\x00{style}{int(opening)}\x00")
 
     def action(self, source: str, alone: bool) -> None:
+        """Convert an action and tally what became of it."""
         rendered = render_action(source, self.forms, block=alone)
         name = parse_action(source).name or "?"
         if rendered.kind == "macro" and self.result.macros >= MAX_MACROS:
@@ -222,6 +228,7 @@ class _Writer:
             self.buffer.append(rendered.text)
 
     def link(self, inner: str) -> None:
+        """``[[cible texte]]``: a wiki link, a link to an address or to an imported entry's record."""
         target, _, text = inner.strip().partition(" ")
         if target.startswith("|"):  # raw inclusion of another wiki's page
             self.action("{{include " + inner + "}}", False)
@@ -237,6 +244,7 @@ class _Writer:
         return to_markdown(text, self.forms, self.linkable).markdown
 
     def table(self, content: str) -> None:
+        """``[|…|]``: a Markdown table, its first row as header."""
         rows = []
         for line in content.strip().split("\n"):
             line = line.strip()
@@ -251,6 +259,7 @@ class _Writer:
         self.block("table", "\n".join(lines))
 
     def markdown(self) -> str:
+        """Join the lines into Markdown blocks: blank lines between blocks, hard breaks within paragraphs."""
         out: list[str] = []
         previous = ""
         for kind, text in self.lines:
