@@ -79,11 +79,17 @@ class Context:
     default_timezone: str = "Europe/Paris"
 
 
-@functools.lru_cache(maxsize=4096)  # theme labels and synonyms are folded again on every value checked
 def fold(text: str) -> str:
     """Reduce a name for matching: accents removed, case folded, spaces collapsed (« Mobilité » → "mobilite")."""
+    return _fold_name(text) if len(text) <= 200 else _fold(text)  # names are folded again and again: remember them
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+_fold_name = functools.lru_cache(maxsize=4096)(_fold)
 
 
 # --- one cleaner per type: (field, raw non-blank value, context) -> clean value ----------------
