@@ -43,7 +43,7 @@ log = logging.getLogger("lieudit.search")
 
 PENDING = "lieudit.search.pending"
 #: Objects read and indexed at a time after a commit (an import of 10,000 pages stays in bounded memory).
-REFRESH_BATCH = 500
+REFRESH_BATCH = 1000
 #: Forms are not indexed; a change of form re-indexes its records.
 FORM = "form"
 _muted: ContextVar[bool] = ContextVar("lieudit_search_muted", default=False)
