@@ -200,7 +200,8 @@ class MediawikiImporter(Importer):
         for page in read_dump(_again(batch.source), SiteInfo()):
             if page.ns not in IMPORTED:
                 continue
-            title = names.ours(page.ns, page.title.partition(":")[2] if page.ns else page.title) or page.title
+            name = page.title.partition(":")[2].strip() if page.ns else ""
+            title = names.ours(page.ns, name or page.title) or page.title
             remote_id = f"{wiki}#{page.id or page.title}"
             item = Item(page.title, remote_id=remote_id)
             revisions = _revisions(page, item.warnings)

@@ -67,7 +67,10 @@ def test_templates_become_modele_pages_with_their_source_and_calls_stay_visible(
     assert (result.created, result.errors) == (5, [])
     (foo,) = history(db, "Foo-1-19-7")
     assert foo.imported_author == "Anonyme"
-    assert "`{{FooTemplate|Foo=bar}}`" in foo.body and "Catégories : [[Catégorie:Regression test|Regression test]]" in foo.body
+    assert (
+        "`{{FooTemplate|Foo=bar}}`" in foo.body
+        and "Catégories : [[Catégorie:Regression test|Regression test]]" in foo.body
+    )
     (template,) = history(db, "Modèle:FooAsk")
     assert template.body.endswith("```\n{{#ask: {{{Query}}} |?Modification date}}\n```\n")
     assert any(w.startswith("1 page(s) gardent des modèles {{…}} en code visible") for w in result.warnings)
@@ -173,7 +176,11 @@ def test_hostile_histories_future_dates_duplicates_and_html_names(db, author):
     assert "1 version(s) en double" in warnings and "1 version(s) sans date lisible" in warnings
     assert "1 version(s) datée(s) dans le futur" in warnings
     revisions = history(db, "Lavoir")
-    assert [r.imported_author for r in revisions] == ["Anne", "<b>Zoé</b>", "Anne"]  # kept as a name, escaped when shown
+    assert [r.imported_author for r in revisions] == [
+        "Anne",
+        "<b>Zoé</b>",
+        "Anne",
+    ]  # kept as a name, escaped when shown
     assert revisions[-1].created_at <= datetime.now(UTC)
 
 
@@ -187,3 +194,11 @@ def test_the_command_line_streams_the_dump(app, runner, db, author, tmp_path):
     assert bad.exit_code == 1 and "ligne 3, colonne 3" in bad.output
     with pytest.raises(AssertionError):
         history(db, "Absente")
+
+
+def test_pages_of_imported_namespaces_are_named_here_whatever_their_prefix_there(db, author):
+    dump = export(page("Vorlage:Ort", 1, V1, ns=10) + page("Sans préfixe", 2, V1, ns=14) + page("Hilfe:Bearbeiten", 3, V1, ns=12),
+                  '<namespaces><namespace key="10">Vorlage</namespace><namespace key="12">Hilfe</namespace></namespaces>')  # fmt: skip
+    result = run(db, dump, author=author)
+    assert (result.created, result.errors) == (3, [])
+    assert [len(history(db, t)) for t in ("Modèle:Ort", "Catégorie:Sans préfixe", "Aide:Bearbeiten")] == [1, 1, 1]
