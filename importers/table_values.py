@@ -175,7 +175,7 @@ def parse_point(text: str) -> tuple[dict[str, Any] | None, list[str]]:
         if isinstance(value, dict):
             return (value.get("geometry") if value.get("type") == "Feature" else value), []
         raise FieldError("Géométrie illisible : GeoJSON ou [longitude, latitude] attendu.")
-    if match := _WKT.fullmatch(fold(clean)):
+    if match := _WKT.fullmatch(clean.lower()):
         return point(_float(match[2]), _float(match[1]))
     if ";" in clean:
         parts = clean.split(";")
