@@ -13,7 +13,8 @@ What it does, for each size asked (``--pages``, then ``--also``):
 2. Creates a fresh instance in a temporary folder (``lieudit init``, SQLite,
    the caller's ``LIEUDIT_*`` settings dropped).
 3. Runs the real command, ``lieudit import mediawiki DUMP.xml``, in a child
-   process and reads that child's wall time and peak RSS (``ru_maxrss`` from
+   process and reads that child's wall time, CPU time (user + system: steadier
+   than the wall time on a busy machine) and peak RSS (``ru_maxrss`` from
    ``os.wait4``: the child alone, the Python start-up and app creation
    included).
 4. Checks the database: pages and revisions written, no IP address kept.
@@ -103,7 +104,7 @@ def measure(pages: int, revisions: int) -> dict[str, float | str]:
         write_dump(dump, pages, revisions)
         isolate_environment(folder / "instance")
         subprocess.run([LIEUDIT, "init"], check=True, capture_output=True)
-        elapsed, peak, summary = _timed_import(dump)
+        elapsed, cpu, peak, summary = _timed_import(dump)
         db = sqlite3.connect(folder / "instance" / "lieudit.db")
         written = db.execute("SELECT count(*) FROM pages").fetchone()[0]
         history = db.execute("SELECT count(*) FROM page_revisions").fetchone()[0]
@@ -111,12 +112,12 @@ def measure(pages: int, revisions: int) -> dict[str, float | str]:
                             "OR body LIKE '%192.0.2.%'").fetchone()[0]  # fmt: skip
         db.close()
         return {"pages": pages, "revisions": pages * revisions, "dump_mb": dump.stat().st_size / 1e6,
-                "seconds": elapsed, "peak_mb": peak, "pages_written": written, "revisions_written": history,
+                "seconds": elapsed, "cpu": cpu, "peak_mb": peak, "pages_written": written, "revisions_written": history,
                 "ip_kept": leaked, "summary": summary}  # fmt: skip
 
 
-def _timed_import(dump: Path) -> tuple[float, float, str]:
-    """``lieudit import mediawiki`` in a child whose resource usage is read alone (``os.wait4``)."""
+def _timed_import(dump: Path) -> tuple[float, float, float, str]:
+    """``lieudit import mediawiki`` in a child: wall and CPU seconds, peak RSS in MB (its own, ``os.wait4``)."""
     started = time.monotonic()
     child = subprocess.Popen([LIEUDIT, "import", "mediawiki", str(dump)], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True)  # fmt: skip
@@ -126,7 +127,8 @@ def _timed_import(dump: Path) -> tuple[float, float, str]:
     elapsed = time.monotonic() - started
     if status != 0:
         raise SystemExit(f"lieudit import mediawiki a échoué (statut {status}) : {out[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, (out.strip().splitlines() or [""])[-1]
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss / 1024, (out.strip().splitlines() or [""])[-1]
 
 
 def main() -> None:
@@ -139,10 +141,12 @@ def main() -> None:
     start_run("import_mediawiki", "MediaWiki import")
     sizes = [n for n in (options.pages, options.also) if n]
     rows = [measure(n, options.revisions) for n in sizes]
-    print("\n| pages | revisions | dump | time | pages/s | peak RSS | pages written | revisions written | IPs kept |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "\n| pages | revisions | dump | time | CPU | pages/s | peak RSS | pages written | revisions written | IPs kept |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['pages']:,} | {r['revisions']:,} | {r['dump_mb']:.1f} MB | {r['seconds']:.1f} s | "
+        print(f"| {r['pages']:,} | {r['revisions']:,} | {r['dump_mb']:.1f} MB | {r['seconds']:.1f} s | {r['cpu']:.1f} s | "
               f"{int(r['pages']) / float(r['seconds']):.0f} | {r['peak_mb']:.0f} MB | {r['pages_written']:,} | "
               f"{r['revisions_written']:,} | {r['ip_kept']} |")  # fmt: skip
     print("\n" + "\n".join(f"# {r['pages']:,} pages: {r['summary']}" for r in rows))
