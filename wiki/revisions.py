@@ -74,9 +74,8 @@ def save_revision(
     provenance: Provenance | None = None,
 ) -> Revision:
     """Append the next revision of an object and return it (dated and signed as on the source if imported)."""
-    if action == "create":  # an object's first revision: nothing to ask (imports create thousands in a row)
-        last = 0
-    else:
+    last: int | None = 0  # a creation is an object's first revision: nothing to ask (imports make thousands)
+    if action != "create":
         last = db.scalar(
             select(func.max(Revision.number)).where(Revision.kind == kind, Revision.object_id == object_id)
         )

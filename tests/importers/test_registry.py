@@ -14,7 +14,8 @@ from importers.layers import LayerImporter
 
 
 def test_every_registered_importer_is_an_importer_named_as_registered():
-    assert available() == sorted(["ics", "geojson", "umap", "kml", "gpx", "osm", "zones"])
+    assert available() == sorted(["ics", "geojson", "umap", "kml", "gpx", "osm", "zones", "yeswiki", "mediawiki",
+                                  "table", "openagenda", "gpkg"])  # fmt: skip
     for name in available():
         cls = importer_class(name)
         assert issubclass(cls, Importer) and cls.name == name and cls.label and cls.__doc__

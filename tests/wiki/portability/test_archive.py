@@ -352,7 +352,10 @@ def test_public_dump_keeps_what_visitors_see_and_nothing_else(app, empty_app, tm
         everything = b"".join(zf.read(name) for name in zf.namelist())
         manifest = json.loads(zf.read("manifest.json"))
         assert manifest["public"] is True
-        assert manifest["excluded_tables"] == ["api_tokens", "import_jobs"]  # the map, agenda and catalog tables are described
+        assert manifest["excluded_tables"] == [
+            "api_tokens",
+            "import_jobs",
+        ]  # the map, agenda and catalog tables are described
         assert {"tables/zones.jsonl", "tables/agenda_events.jsonl", "tables/dataset_meta.jsonl"} <= set(zf.namelist())
     for secret in ("alix@example.org", "dominique@example.org", password_hash, token_hash, "Brouillon", "À supprimer"):
         assert secret.encode() not in everything, secret
