@@ -18,9 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from typing import Any
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Table
 from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,7 +38,10 @@ from wiki.pages.models import Page
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRedirect
 from wiki.pages.models import PageRevision
-from wiki.pages.rendering import render_revision
+from wiki.pages.rendering import render_new_revision
+
+#: The revisions' table, for inserts that return their id without flushing the session.
+_REVISIONS = cast(Table, PageRevision.__table__)
 
 
 @dataclass(frozen=True)
@@ -95,43 +102,45 @@ def import_history(
         raise ValidationError(str(_l("Cette page n'a aucune version à importer.")))
     ordered = sorted(revisions, key=lambda r: _utc(r.created_at))
     bodies = [saving.check_body(r.body, max_bytes) for r in ordered]  # refuse before writing anything
+    fresh = page is None
     if page is None:
         page = _new_page(db, title, _utc(ordered[0].created_at))
         known: set[tuple[datetime, int]] = set()
+        number = 0
     else:
         saving.lock_page(db, page)
         rows = db.execute(select(PageRevision.created_at, PageRevision.size).where(PageRevision.page_id == page.id))
         known = {(_utc(when), size) for when, size in rows}
+        number = db.scalar(select(func.max(PageRevision.number)).where(PageRevision.page_id == page.id)) or 0
     current = page.current_revision
-    number = db.scalar(select(PageRevision.number).where(PageRevision.page_id == page.id).order_by(
-        PageRevision.number.desc()).limit(1)) or 0  # fmt: skip
-    parent_id, added = (current.id if current else None), []
+    parent_id, added = (current.id if current else None), 0
     for revision, body in zip(ordered, bodies, strict=True):
         when, size = _utc(revision.created_at), len(body.encode("utf-8"))
         if (when, size) in known:
             continue
         known.add((when, size))
-        number += 1
-        row = PageRevision(page_id=page.id, parent_id=parent_id, number=number, title=page.title, body=body,
-                           comment=saving.clean_comment(revision.comment), action="import", author_id=None,
-                           imported_author=revision.author_name.strip()[:100] or None, created_at=when,
-                           size=size)  # fmt: skip
-        db.add(row)
-        db.flush()
-        parent_id = row.id
-        added.append(row)
+        number, added = number + 1, added + 1
+        # Core inserts, one statement each: the next revision needs this one's id, not a flush of the session.
+        parent_id = db.execute(insert(_REVISIONS).returning(_REVISIONS.c.id), {
+            "page_id": page.id, "parent_id": parent_id, "number": number, "title": page.title, "body": body,
+            "comment": saving.clean_comment(revision.comment), "action": "import", "author_id": None,
+            "imported_author": revision.author_name.strip()[:100] or None, "created_at": when, "size": size,
+        }).scalar_one()  # fmt: skip
+        newest_when = when
     if not added:
         return ImportedPage(page, 0)
-    newest = added[-1]
-    if current is None or _utc(current.created_at) <= _utc(newest.created_at):
+    if current is None or _utc(current.created_at) <= newest_when:
+        newest = db.get_one(PageRevision, parent_id)
         page.current_revision = newest
         page.updated_at = utcnow()
-        rendered = render_revision(db, newest, store=True)
-        db.execute(delete(PageLink).where(PageLink.page_id == page.id), execution_options=BY_KEY)
-        db.add_all(PageLink(page_id=page.id, target_slug=slug) for slug in sorted(rendered.links))
+        rendered = render_new_revision(db, newest)
+        if not fresh:
+            db.execute(delete(PageLink).where(PageLink.page_id == page.id), execution_options=BY_KEY)
+        if rendered.links:
+            db.execute(insert(PageLink), [{"page_id": page.id, "target_slug": slug} for slug in sorted(rendered.links)])
         db.flush()
         signals.page_saved.send(page, session=db, page=page, revision=newest, action="import", actor=actor)
-    return ImportedPage(page, len(added))
+    return ImportedPage(page, added)
 
 
 def add_redirect(db: Session, *, title: str, target: Page) -> None:

@@ -72,28 +72,27 @@ def render_revision(db: Session, revision: PageRevision, *, store: bool = False)
             RenderedRevision.revision_id == revision.id, RenderedRevision.renderer == RENDERER_VERSION
         )
     )
-    text, calls = macros.extract(revision.body)
     if row is not None:
+        _, calls = macros.extract(revision.body)
         result = RenderedPage(
             row.html, row.toc_html, _links_of(row.html), tuple(filter(None, row.warnings.split("\n"))), tuple(calls)
         )
+    elif store:
+        return render_new_revision(db, revision)
     else:
-        out = markup.render(text)
-        result = RenderedPage(out.html, out.toc_html, frozenset(out.links), tuple(out.warnings), tuple(calls))
-        if store:
-            db.add(
-                RenderedRevision(
-                    revision_id=revision.id,
-                    renderer=RENDERER_VERSION,
-                    html=out.html,
-                    toc_html=out.toc_html,
-                    warnings="\n".join(out.warnings),
-                )
-            )
+        result = render_text(revision.body)
     if not store:
         # Only committed revisions go to memory: a rolled-back save may see
         # its id reused by another text.
         RENDERED.put(db, key, result)
+    return result
+
+
+def render_new_revision(db: Session, revision: PageRevision) -> RenderedPage:
+    """Render a revision just written and store its rendering (no cached one can exist yet)."""
+    result = render_text(revision.body)
+    db.add(RenderedRevision(revision_id=revision.id, renderer=RENDERER_VERSION, html=result.html,
+                            toc_html=result.toc_html, warnings="\n".join(result.warnings)))  # fmt: skip
     return result
 
 

@@ -26,7 +26,7 @@ from wiki.errors import ValidationError
 from wiki.pages.models import Page
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRevision
-from wiki.pages.rendering import render_revision
+from wiki.pages.rendering import render_new_revision
 
 MAX_COMMENT = 500
 
@@ -81,7 +81,7 @@ def append_revision(
     page.current_revision = revision
     page.title = title
     page.updated_at = revision.created_at
-    rendered = render_revision(db, revision, store=True)
+    rendered = render_new_revision(db, revision)
     db.execute(delete(PageLink).where(PageLink.page_id == page.id))
     db.add_all(PageLink(page_id=page.id, target_slug=slug) for slug in sorted(rendered.links))
     db.flush()
