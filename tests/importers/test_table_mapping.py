@@ -139,7 +139,7 @@ def test_row_problems_by_column():
     assert bad.message() == (
         "colonne « Nom » : caractère de contrôle U+0000 (NUL) en position 3 : corrigez la cellule, il n'est pas "
         "supprimé en silence. ; colonne « Public » : Choix inconnu : « Martiens ». ; colonne « Gratuit » : Valeur "
-        "illisible : « oui » ou « non » attendu (ou « x » pour coché, vide pour non coché). ; colonne « Longitude » : "
+        "illisible : « oui » ou « non » attendu (ou « x » pour coché, vide pour non coché). ; colonne « Latitude » : "
         "latitude ou longitude manquante."
     )
     wide = reader.read(Row(8, ["Forum", "", "", "", "", "en trop"]))
