@@ -117,6 +117,7 @@ def _zone_names(db: Session) -> Any:
     """Zone codes by name for one level, read only when a cell names a zone instead of giving its code."""
 
     def names(level: str) -> dict[str, list[str]]:
+        """Codes of the zones of ``level``, by name compared as :func:`importers.table_values.key` does."""
         found: dict[str, list[str]] = {}
         for code, name in zones.zone_codes_by_name(db, level):
             found.setdefault(key(name), []).append(code)

@@ -141,6 +141,7 @@ def default_mapping(header: list[str], defs: list[FieldDef], title_field: str) -
     mapping: dict[str, str] = {}
 
     def assign(names: Iterable[str], target: str) -> None:
+        """Give ``target`` to the first free column called one of ``names``, unless a column has it already."""
         if target in mapping.values():
             return
         column = next((columns[n] for n in names if n in columns and columns[n] not in mapping), None)
