@@ -19,7 +19,11 @@ is the one job every importer follows:
 Steps 2 to 5 run in one savepoint of the caller's transaction: a dry run, or
 a source refused whole, is rolled back before ``run`` returns (nothing is
 half-written, and a dry run writes nothing even if the caller commits); the
-caller commits a clean run. The :class:`ImportResult` counts what was
+caller commits a clean run. With ``commit_every`` (the command line's
+choice), a long import commits every N items instead, so its memory stays
+flat: an interrupted run then leaves whole items behind, never half of one,
+and running it again completes it (idempotency, below). The
+:class:`ImportResult` counts what was
 created, updated or left alone and keeps a per-item report, with a French
 message for every refused item.
 
@@ -45,8 +49,12 @@ from dataclasses import field
 from typing import Any
 from typing import ClassVar
 from typing import NamedTuple
+from typing import cast
 
+from sqlalchemy import Table
+from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from importers.models import ImportItem
@@ -56,6 +64,17 @@ from wiki.errors import ValidationError
 
 #: What became of an item, and its French label in reports.
 STATUSES = {"created": "créé", "updated": "mis à jour", "unchanged": "inchangé", "refused": "refusé"}
+
+
+class Link(NamedTuple):
+    """What a remote id became at the last import: a record or a page (see the module docstring)."""
+
+    record_id: int | None
+    page_id: int | None
+
+
+#: The most item outcomes a result keeps beyond the refused ones (counts are always exact).
+ITEMS_KEPT = 2_000
 
 
 class RowError(NamedTuple):
@@ -100,8 +119,13 @@ class ImportResult:
         return self.error is None
 
     def add(self, item: ItemReport) -> None:
-        """Record one item's outcome: count it, and list it among the errors when refused."""
-        self.items.append(item)
+        """Record one item's outcome: count it, and list it among the errors when refused.
+
+        Past :data:`ITEMS_KEPT` items, only the refused ones are kept one by one (a big import's
+        memory stays flat); the counts always hold them all.
+        """
+        if item.status == "refused" or len(self.items) < ITEMS_KEPT:
+            self.items.append(item)
         if item.status == "refused":
             self.errors.append(RowError(item.ref, item.message))
         else:
@@ -176,6 +200,10 @@ class Job:
     target: Any = None
     #: Called as ``progress(done, total)`` after each item (the command line's progress bar).
     progress: Callable[[int, int], None] | None = None
+    #: Commit every so many items (None: the whole import in the caller's transaction).
+    commit_every: int | None = None
+    #: The savepoint the items are written in (renewed at each intermediate commit).
+    savepoint: Any = None
 
 
 def error_text(error: LieuditError) -> str:
@@ -213,6 +241,7 @@ class Importer(ABC):
         source: str = "",
         progress: Callable[[int, int], None] | None = None,
         log: str | None = None,
+        commit_every: int | None = None,
     ) -> ImportResult:
         """Import ``data`` (usually bytes) into ``form``; never commits, writes nothing on a dry run.
 
@@ -220,15 +249,18 @@ class Importer(ABC):
         :param progress: told ``(items done, items in all)`` as the items are written.
         :param log: ``cli`` or ``web`` to add this run to the import log (:mod:`importers.jobs`),
             refused and dry runs included: the caller then commits even when the import was refused.
+        :param commit_every: commit after every so many items (never on a dry run); the caller
+            commits the rest.
         """
         started_at = utcnow()
         result = ImportResult(dry_run=dry_run)
-        job = Job(db, author, source, dry_run, result, progress=progress)
+        job = Job(db, author, source, dry_run, result, progress=progress,
+                  commit_every=None if dry_run else commit_every)  # fmt: skip
         try:  # pure work first: no transaction of ours is open while a big file is read
             batch, unreadable = self.parse(data), None
         except Refused as refused:
             batch, unreadable = Batch([]), refused
-        savepoint = db.begin_nested()
+        job.savepoint = db.begin_nested()
         try:
             try:
                 job.target = self.prepare(db, form)
@@ -248,12 +280,12 @@ class Importer(ABC):
                 self._write_all(job, self.to_items(job, batch), len(batch.things))
                 self.finish(job)
         except BaseException:
-            savepoint.rollback()
+            job.savepoint.rollback()
             raise
         if dry_run or result.error is not None:
-            savepoint.rollback()
+            job.savepoint.rollback()
         else:
-            savepoint.commit()
+            job.savepoint.commit()
         if log is not None:
             from importers.jobs import record_job
 
@@ -267,6 +299,10 @@ class Importer(ABC):
         for done, item in enumerate(items, 1):
             if job.progress is not None:
                 job.progress(done, max(total, done))
+            if job.commit_every and done > 1 and (done - 1) % job.commit_every == 0:  # every N items written
+                job.savepoint.commit()
+                db.commit()  # whole items only: what was written so far stays, the search index follows
+                job.savepoint = db.begin_nested()
             result.warnings += [f"{item.ref} : {warning}" for warning in item.warnings]
             if item.refused is not None:
                 result.refuse(item.ref, item.refused, item.remote_id)
@@ -309,7 +345,7 @@ class Importer(ABC):
         """Turn each thing read into an :class:`Item` (refused ones included, with their reason)."""
 
     @abstractmethod
-    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Save one item through the services; ``link`` is what its remote id became last time.
 
         :raises Refused: this item is refused (so are the services' ``LieuditError`` s).
@@ -325,14 +361,23 @@ class Importer(ABC):
 
     # --- idempotency links -----------------------------------------------------------------------
 
-    def _links(self, job: Job) -> dict[str, ImportItem]:
-        query = select(ImportItem).where(ImportItem.importer == self.name, ImportItem.source == self.scope(job))
-        return {link.remote_id: link for link in job.db.scalars(query)}
+    def _links(self, job: Job) -> dict[str, Link]:
+        query = select(ImportItem.remote_id, ImportItem.record_id, ImportItem.page_id).where(
+            ImportItem.importer == self.name, ImportItem.source == self.scope(job)
+        )
+        return {remote_id: Link(record_id, page_id) for remote_id, record_id, page_id in job.db.execute(query)}
 
-    def _remember(self, job: Job, remote_id: str, link: ImportItem | None, written: Written) -> ImportItem:
+    def _remember(self, job: Job, remote_id: str, link: Link | None, written: Written) -> Link:
+        """Keep what ``remote_id`` became, by key (no ORM object per item stays in memory)."""
+        now = Link(written.record_id, written.page_id)
+        if link == now:
+            return link
+        key = {"importer": self.name, "source": self.scope(job), "remote_id": remote_id[:200]}
+        values = {"record_id": now.record_id, "page_id": now.page_id, "imported_at": utcnow()}
+        table = cast(Table, ImportItem.__table__)
         if link is None:
-            link = ImportItem(importer=self.name, source=self.scope(job), remote_id=remote_id[:200])
-            job.db.add(link)
-        if (link.record_id, link.page_id) != (written.record_id, written.page_id):
-            link.record_id, link.page_id, link.imported_at = written.record_id, written.page_id, utcnow()
-        return link
+            job.db.execute(insert(table), [key | values])
+        else:
+            condition = [table.c[name] == value for name, value in key.items()]
+            job.db.execute(update(table).where(*condition).values(values))
+        return now

@@ -2,9 +2,10 @@
 
 SOURCE is a local path or an http(s) address fetched with the SSRF guards of
 :mod:`importers.fetch`. FORMAT is the name of a registered importer
-(:func:`importers.available`, or an alias such as ``csv``). The import runs
-in one transaction: a dry run or a refused source is rolled back, a clean
-run is committed; per-item errors are printed either way, and written as
+(:func:`importers.available`, or an alias such as ``csv``). The import
+commits every ``IMPORT_COMMIT_EVERY`` items (whole items only: an interrupted
+run is completed by running it again); a dry run or a refused source writes
+nothing; per-item errors are printed either way, and written as
 CSV with ``--rapport``. A progress bar shows on a terminal when the writing
 takes more than a second. Every run, dry and refused ones included, goes to
 the import log that moderators read at ``/-/imports``. What is imported is
@@ -133,6 +134,8 @@ def write_report(path: str, result: ImportResult) -> None:
 def import_command(format_name: str, source: str, form_key: str | None, dry_run: bool, pairs: tuple[str, ...],
                    mapping_file: str | None, layer: str | None, schema: str | None, rapport: str | None) -> None:  # fmt: skip
     """Importer des données au format FORMAT depuis SOURCE (un fichier ou une adresse http(s))."""
+    from flask import current_app
+
     from wiki.auth.services import system_account
     from wiki.db import Database
 
@@ -147,7 +150,8 @@ def import_command(format_name: str, source: str, form_key: str | None, dry_run:
     progress = Progress()
     try:
         result = importer.run(session, data, form=form_key, author=system_account(session), dry_run=dry_run,
-                              source=source[:300], progress=progress, log="cli")  # fmt: skip
+                              source=source[:300], progress=progress, log="cli",
+                              commit_every=current_app.config["IMPORT_COMMIT_EVERY"])  # fmt: skip
         session.commit()  # what was imported, or only the log entry of a dry or refused run
     finally:
         progress.close()

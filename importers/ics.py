@@ -27,13 +27,13 @@ from importers.base import Batch
 from importers.base import Importer
 from importers.base import Item
 from importers.base import Job
+from importers.base import Link
 from importers.base import Refused
 from importers.base import RowError
 from importers.base import Written
 from importers.ical_events import ParsedEvent
 from importers.ical_events import events_from_ical
 from importers.ical_values import MAX_EXCEPTIONS
-from importers.models import ImportItem
 from wiki.agenda import overrides
 from wiki.agenda import projection
 from wiki.agenda.recurrence import series_keys
@@ -127,7 +127,7 @@ class IcsImporter(Importer):
                     item.parsed = replace(parsed, cancelled=[*parsed.cancelled, *every])
             yield item
 
-    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Create the event's record, or update the one holding its UID; then its occurrences' changes."""
         db, target = job.db, job.target
         parsed: ParsedEvent = item.parsed

@@ -37,13 +37,13 @@ from importers.base import Batch
 from importers.base import Importer
 from importers.base import Item
 from importers.base import Job
+from importers.base import Link
 from importers.base import Refused
 from importers.base import RowError
 from importers.base import Written
 from importers.features import Feature
 from importers.features import FormatError
 from importers.features import Layer
-from importers.models import ImportItem
 from wiki.errors import NotFound
 from wiki.records import fields as F
 from wiki.records import form_services
@@ -228,7 +228,7 @@ class LayerImporter(Importer):
             job.result.warnings.append(f"Propriétés sans champ dans « {form.title} », gardées dans les « autres "
                                        f"propriétés » de chaque fiche : {names}.")  # fmt: skip
 
-    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Update the record this feature became last time, or create one."""
         target: Target = job.target
         record = None

@@ -44,6 +44,7 @@ from importers.base import Batch
 from importers.base import Importer
 from importers.base import Item
 from importers.base import Job
+from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
 from importers.mediawiki_xml import DumpError
@@ -52,7 +53,6 @@ from importers.mediawiki_xml import Revision
 from importers.mediawiki_xml import SiteInfo
 from importers.mediawiki_xml import Source
 from importers.mediawiki_xml import read_dump
-from importers.models import ImportItem
 from importers.wikitext import fenced
 from importers.wikitext import to_markdown
 from importers.wikitext_inline import CANONICAL
@@ -227,7 +227,7 @@ class MediawikiImporter(Importer):
             yield item
         yield from tally.redirects
 
-    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Create the page with its history, or append the revisions it lacks; or make a redirect."""
         if "target" in item.values:
             return _redirect(job.db, item.values["title"], item.values["target"])
@@ -338,7 +338,7 @@ def _converter(names: Namespaces, file_url: Callable[[str], str] | None, tally: 
     return convert
 
 
-def _linked_page(db: Session, link: ImportItem, title: str) -> Any:
+def _linked_page(db: Session, link: Link, title: str) -> Any:
     """The page an earlier import made, found by name (it may have been renamed here since: redirect)."""
     page, target = pages.resolve(db, slugify(title))
     for candidate in (page, target):

@@ -31,11 +31,11 @@ from importers.base import Batch
 from importers.base import Importer
 from importers.base import Item
 from importers.base import Job
+from importers.base import Link
 from importers.base import Refused
 from importers.base import RowError
 from importers.base import Written
 from importers.features import FormatError
-from importers.models import ImportItem
 from importers.openagenda_read import OpenAgendaEvent
 from importers.openagenda_read import events_from_openagenda
 from wiki.agenda import overrides
@@ -144,7 +144,7 @@ class OpenagendaImporter(Importer):
         codes = zones.zone_index(db).containing(event.point)
         return next((code for code in codes if COMMUNE_CODE.fullmatch(code)), None)
 
-    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Create the event's record, or update the one holding its UID; then its moved and cancelled dates."""
         db, target = job.db, job.target
         event: OpenAgendaEvent = item.parsed

@@ -50,10 +50,10 @@ from importers.base import Importer
 from importers.base import ImportResult
 from importers.base import Item
 from importers.base import Job
+from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
 from importers.jobs import report_csv as write_csv
-from importers.models import ImportItem
 from importers.table_mapping import ID
 from importers.table_mapping import UNMAPPABLE
 from importers.table_mapping import Converted
@@ -258,14 +258,14 @@ class TableImporter(Importer):
         # The services check the values in ``write``: once is enough.
         yield from row_items(batch.things[0], target, self._schema, check=False)
 
-    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Update the record this row became last time, or create one; unmapped cells go to « autres propriétés »."""
         try:
             return self._write(job, item, link)
         except ValidationError as error:
             raise Refused(job.target.refusal(error)) from None
 
-    def _write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def _write(self, job: Job, item: Item, link: Link | None) -> Written:
         target: Target = job.target
         extra = item.parsed.extra or None
         record = None

@@ -40,6 +40,7 @@ from importers.base import Batch
 from importers.base import Importer
 from importers.base import Item
 from importers.base import Job
+from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
 from importers.models import ImportItem
@@ -164,7 +165,7 @@ class YeswikiImporter(Importer):
         for tag, target in redirects:
             yield Item(f"Redirection {tag}", {"title": tag, "target": target})
 
-    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Save one list, form, entry, page or redirect through the services."""
         if "target" in item.values:
             return redirect(job.db, item.values["title"], item.values["target"])
@@ -252,7 +253,7 @@ class YeswikiImporter(Importer):
 
     # --- entries -------------------------------------------------------------------------------------
 
-    def _write_entry(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def _write_entry(self, job: Job, item: Item, link: Link | None) -> Written:
         db, state = job.db, job.target
         entry, plan = item.parsed
         form = state.forms.get(plan.bazar_id)
@@ -297,7 +298,7 @@ class YeswikiImporter(Importer):
 
 
 def _save_entry(job: Job, entry: Entry, form: Any, data: EntryData, status: str,
-                link: ImportItem | None) -> tuple[Any, str]:  # fmt: skip
+                link: Link | None) -> tuple[Any, str]:  # fmt: skip
     """Create the entry's record, or update the one an earlier import made; return it and what was done."""
     db, state = job.db, job.target
     first = entry.versions[0]

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from importers.base import Item
+from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
-from importers.models import ImportItem
 from importers.yeswiki_actions import FormRef
 from importers.yeswiki_source import Page
 from importers.yeswiki_source import Site
@@ -89,7 +89,7 @@ def converter(state: State, site: Site) -> Callable[[str], Any]:
     return lambda text: to_markdown(text, state.form_refs.get, record_url, wikinames=site.pages.__contains__)
 
 
-def linked_page(db: Session, link: ImportItem, title: str) -> Any:
+def linked_page(db: Session, link: Link, title: str) -> Any:
     """The page an earlier import made, found by name (renamed here since: through its redirect)."""
     page, target = pages.resolve(db, slugify(title))
     return next((p for p in (page, target) if p is not None and p.id == link.page_id), None)

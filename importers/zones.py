@@ -28,6 +28,7 @@ from importers.base import Importer
 from importers.base import ImportResult
 from importers.base import Item
 from importers.base import Job
+from importers.base import Link
 from importers.base import Refused
 from importers.base import RowError
 from importers.base import Written
@@ -35,7 +36,6 @@ from importers.features import Feature
 from importers.features import FormatError
 from importers.features import Layer
 from importers.geojson import features_from_geojson
-from importers.models import ImportItem
 from wiki.db import Database
 
 #: Largest zone boundary accepted (communes of the IGN data are far below).
@@ -90,7 +90,7 @@ class ZonesImporter(Importer):
                 item.values = {"code": code, "name": name, "geometry": cleaned.geometry}
             yield item
 
-    def write(self, job: Job, item: Item, link: ImportItem | None) -> Written:
+    def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Create or update the zone with this code."""
         try:
             created = zones.save_zone(job.db, level=self.level, **item.values)

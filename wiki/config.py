@@ -70,6 +70,9 @@ class Defaults:
     SQLITE_SYNCHRONOUS: str = "FULL"
     #: Rendered revisions kept in memory per worker.
     RENDER_CACHE_SIZE: int = 1024
+    #: ``lieudit import`` commits every so many items: a big import's memory stays flat, and an
+    #: interrupted one keeps whole items that running it again completes.
+    IMPORT_COMMIT_EVERY: int = 1000
     #: Items per page in lists (history, recent changes, page index).
     PER_PAGE: int = 50
     #: Results per page of the search page (the API takes ``limit``).

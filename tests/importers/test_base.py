@@ -155,3 +155,41 @@ def test_the_result_counts_items_and_keeps_the_summary_line():
     result.refuse("ligne 9", "illisible.")
     assert (result.created, result.updated, result.unchanged, result.errors) == (1, 2, 1, [("ligne 9", "illisible.")])
     assert result.summary() == "1 créé(s), 2 mis à jour, 1 inchangé(s) ont été traités ; 1 refusé(s)."
+
+
+class CrashingImporter(LinesImporter):
+    """Lines, but the program dies (an unexpected error) on the item titled « crash »."""
+
+    name = "lines"
+
+    def write(self, job, item, link):
+        if item.values["title"] == "crash" and not getattr(self, "mended", False):
+            raise RuntimeError("arrêt brutal")
+        return super().write(job, item, link)
+
+
+def test_a_long_import_commits_whole_items_as_it_goes_and_a_rerun_completes_it(db, author):
+    data = "#lignes\n" + "".join(f"r{n};Ligne {n}\n" for n in range(1, 6)) + "r6;crash\nr7;Ligne 7\n"
+    importer = CrashingImporter()
+    with pytest.raises(RuntimeError):
+        importer.run(db, data, author=author, source="lignes.txt", commit_every=2)
+    db.rollback()
+    assert records(db) == links(db) == 4  # two commits of two items before the crash, each record with its link
+    importer.mended = True
+    again = importer.run(db, data, author=author, source="lignes.txt", commit_every=2)
+    db.commit()
+    assert (again.created, again.unchanged, records(db), links(db)) == (3, 4, 7, 7)
+    dry = importer.run(db, data + "r8;Ligne 8\n", author=author, source="lignes.txt", dry_run=True, commit_every=1)
+    db.rollback()
+    assert dry.created == 1 and records(db) == 7  # a dry run never commits, whatever commit_every says
+
+
+def test_past_a_few_thousand_items_only_the_refused_ones_are_kept_one_by_one():
+    from importers.base import ITEMS_KEPT
+
+    result = ImportResult()
+    for n in range(ITEMS_KEPT + 10):
+        result.add(ItemReport(f"n{n}", "created"))
+    result.add(ItemReport("mauvais", "refused", "titre manquant."))
+    assert result.created == ITEMS_KEPT + 10 and len(result.items) == ITEMS_KEPT + 1
+    assert result.items[-1].ref == "mauvais" and result.errors == [("mauvais", "titre manquant.")]

@@ -1,10 +1,11 @@
 """An import killed mid-way (``kill -9``) leaves a consistent database that a re-run completes.
 
 The real ``lieudit import`` command runs in a subprocess on the test's
-database (SQLite or PostgreSQL) and is killed while it writes: the import is
-one transaction, so nothing of it is left half-written, SQLite's
-``integrity_check`` passes, and running the same command again imports
-everything once (a third run changes nothing: idempotency).
+database (SQLite or PostgreSQL), committing every 100 items, and is killed
+while it writes: what it committed is whole items (each record with its
+import link), nothing is half-written, SQLite's ``integrity_check`` passes,
+and running the same command again imports everything once (a third run
+changes nothing: idempotency).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from importers.models import ImportItem
 from wiki.records.models import Record
 
 FEATURES = 400
+CHUNK = 100
 
 
 def _layer(path: Path) -> Path:
@@ -44,6 +46,7 @@ def _command(database_url: str, instance: Path, layer: Path) -> tuple[list[str],
         "LIEUDIT_DATABASE_URL": database_url,
         "LIEUDIT_INSTANCE_PATH": str(instance),
         "LIEUDIT_SECRET_KEY": "test-secret",
+        "LIEUDIT_IMPORT_COMMIT_EVERY": str(CHUNK),
     }
     exe = Path(sys.executable).with_name("lieudit")
     return [str(exe), "import", "geojson", str(layer), "--form", "lieu"], env
@@ -98,11 +101,12 @@ def test_an_import_killed_while_writing_leaves_nothing_half_done_and_a_rerun_com
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert still_writing, f"the import ended in {time.monotonic() - started:.1f} s, before it could be killed"
-    assert _counts(database_url) == (0, 0)  # one transaction: nothing of the killed run remains
+    kept, linked = _counts(database_url)
+    assert kept == linked and kept % CHUNK == 0 and kept < FEATURES  # whole committed chunks, nothing more
 
     rerun = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{FEATURES} créé(s)" in rerun.stdout
+    assert f"{FEATURES - kept} créé(s), 0 mis à jour, {kept} inchangé(s)" in rerun.stdout
     assert _counts(database_url) == (FEATURES, FEATURES)
 
     again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
