@@ -28,24 +28,21 @@ Ctrl-C.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run_context import isolate_environment  # noqa: E402
+from bench.child_import import fresh_instance  # noqa: E402
+from bench.child_import import run_import  # noqa: E402
+from bench.child_import import verdict  # noqa: E402
 from bench.run_context import start_run  # noqa: E402
 
-LIEUDIT = str(Path(sys.executable).parent / "lieudit")
-TARGET_SECONDS, TARGET_MB = 60, 200
 PLACES = ["Redon", "Bains-sur-Oust", "La Gacilly", "Allaire", "Saint-Nicolas-de-Redon", "Peillac", "Malansac"]
 WORDS = ("la maison des associations accueille le marché du samedi matin près du port et de la gare ; "
          "les bénévoles organisent des ateliers de réparation de vélos, une grainothèque et des balades "
@@ -102,10 +99,10 @@ def measure(pages: int, revisions: int) -> dict[str, float | str]:
         folder = Path(tmp)
         dump = folder / "dump.xml"
         write_dump(dump, pages, revisions)
-        isolate_environment(folder / "instance")
-        subprocess.run([LIEUDIT, "init"], check=True, capture_output=True)
-        elapsed, cpu, peak, summary = _timed_import(dump)
-        db = sqlite3.connect(folder / "instance" / "lieudit.db")
+        database = fresh_instance(folder)
+        run = run_import(["mediawiki", str(dump)])
+        elapsed, cpu, peak, summary = run.seconds, run.cpu, run.peak_mb, run.summary
+        db = sqlite3.connect(database)
         written = db.execute("SELECT count(*) FROM pages").fetchone()[0]
         history = db.execute("SELECT count(*) FROM page_revisions").fetchone()[0]
         leaked = db.execute("SELECT count(*) FROM page_revisions WHERE imported_author LIKE '192.0.2.%' "
@@ -114,21 +111,6 @@ def measure(pages: int, revisions: int) -> dict[str, float | str]:
         return {"pages": pages, "revisions": pages * revisions, "dump_mb": dump.stat().st_size / 1e6,
                 "seconds": elapsed, "cpu": cpu, "peak_mb": peak, "pages_written": written, "revisions_written": history,
                 "ip_kept": leaked, "summary": summary}  # fmt: skip
-
-
-def _timed_import(dump: Path) -> tuple[float, float, float, str]:
-    """``lieudit import mediawiki`` in a child: wall and CPU seconds, peak RSS in MB (its own, ``os.wait4``)."""
-    started = time.monotonic()
-    child = subprocess.Popen([LIEUDIT, "import", "mediawiki", str(dump)], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True)  # fmt: skip
-    assert child.stdout is not None
-    out = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.monotonic() - started
-    if status != 0:
-        raise SystemExit(f"lieudit import mediawiki a échoué (statut {status}) : {out[-2000:]}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, cpu, usage.ru_maxrss / 1024, (out.strip().splitlines() or [""])[-1]
 
 
 def main() -> None:
@@ -151,12 +133,7 @@ def main() -> None:
               f"{r['revisions_written']:,} | {r['ip_kept']} |")  # fmt: skip
     print("\n" + "\n".join(f"# {r['pages']:,} pages: {r['summary']}" for r in rows))
     main_run = rows[0]
-    ok_time = float(main_run["seconds"]) < TARGET_SECONDS
-    ok_rss = all(float(r["peak_mb"]) < TARGET_MB for r in rows)
-    spread = max(float(r["peak_mb"]) for r in rows) - min(float(r["peak_mb"]) for r in rows)
-    print(f"# verdict: {main_run['pages']:,} pages in {float(main_run['seconds']):.1f} s "
-          f"({'<' if ok_time else '≥'} {TARGET_SECONDS} s), peak RSS {'<' if ok_rss else '≥'} {TARGET_MB} MB, "
-          f"peak RSS spread between sizes {spread:.0f} MB")  # fmt: skip
+    print(verdict(f"{main_run['pages']:,} pages", float(main_run["seconds"]), [float(r["peak_mb"]) for r in rows]))
 
 
 if __name__ == "__main__":

@@ -33,22 +33,19 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run_context import isolate_environment  # noqa: E402
+from bench.child_import import fresh_instance  # noqa: E402
+from bench.child_import import run_import  # noqa: E402
+from bench.child_import import verdict  # noqa: E402
 from bench.run_context import start_run  # noqa: E402
 
-LIEUDIT = str(Path(sys.executable).parent / "lieudit")
-TARGET_SECONDS, TARGET_MB = 60, 200
 COMMUNES = ("35236", "35013", "44185", "56194", "56001")
 THEMES = ("Mobilité", "Culture", "Alimentation", "Tiers-lieu", "Inclusion numérique", "Énergie")
 PUBLICS = ("Jeunes", "Seniors", "Habitants", "Élus", "Associations")
@@ -95,10 +92,10 @@ def measure(rows: int) -> dict[str, float | str]:
         folder = Path(tmp)
         source = folder / "initiatives.csv"
         write_csv(source, rows)
-        isolate_environment(folder / "instance")
-        subprocess.run([LIEUDIT, "init"], check=True, capture_output=True)
-        elapsed, peak, summary = _timed_import(source)
-        db = sqlite3.connect(folder / "instance" / "lieudit.db")
+        database = fresh_instance(folder)
+        run = run_import(["table", str(source), "--form", "initiative"])
+        elapsed, peak, summary = run.seconds, run.peak_mb, run.summary
+        db = sqlite3.connect(database)
         written = db.execute("SELECT count(*) FROM records WHERE form_id = (SELECT id FROM forms "
                              "WHERE key = 'initiative')").fetchone()[0]  # fmt: skip
         budget, place = db.execute("SELECT data FROM records ORDER BY id DESC LIMIT 1").fetchone()[0], None
@@ -108,20 +105,6 @@ def measure(rows: int) -> dict[str, float | str]:
         place = next((v["type"] for v in data.values() if isinstance(v, dict) and "coordinates" in v), None)
         return {"rows": rows, "csv_mb": source.stat().st_size / 1e6, "seconds": elapsed, "peak_mb": peak,
                 "written": written, "summary": summary, "checked": f"budget {budget}, {place}"}  # fmt: skip
-
-
-def _timed_import(source: Path) -> tuple[float, float, str]:
-    """``lieudit import table`` in a child whose resource usage is read alone (``os.wait4``)."""
-    started = time.monotonic()
-    child = subprocess.Popen([LIEUDIT, "import", "table", str(source), "--form", "initiative"],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
-    assert child.stdout is not None
-    out = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.monotonic() - started
-    if status != 0:
-        raise SystemExit(f"lieudit import table a échoué (statut {status}) : {out[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024, (out.strip().splitlines() or [""])[-1]
 
 
 def main() -> None:
@@ -140,12 +123,7 @@ def main() -> None:
               f"{r['checked']} |")  # fmt: skip
     print("\n" + "\n".join(f"# {r['rows']:,} rows: {r['summary']}" for r in results))
     main_run = results[0]
-    ok_time = float(main_run["seconds"]) < TARGET_SECONDS
-    ok_rss = all(float(r["peak_mb"]) < TARGET_MB for r in results)
-    spread = max(float(r["peak_mb"]) for r in results) - min(float(r["peak_mb"]) for r in results)
-    print(f"# verdict: {main_run['rows']:,} rows in {float(main_run['seconds']):.1f} s "
-          f"({'<' if ok_time else '≥'} {TARGET_SECONDS} s), peak RSS {'<' if ok_rss else '≥'} {TARGET_MB} MB, "
-          f"peak RSS spread between sizes {spread:.0f} MB")  # fmt: skip
+    print(verdict(f"{main_run['rows']:,} rows", float(main_run["seconds"]), [float(r["peak_mb"]) for r in results]))
 
 
 if __name__ == "__main__":

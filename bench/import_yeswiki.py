@@ -30,13 +30,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -44,11 +41,11 @@ from typing import TextIO
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.run_context import isolate_environment  # noqa: E402
+from bench.child_import import fresh_instance  # noqa: E402
+from bench.child_import import run_import  # noqa: E402
+from bench.child_import import verdict  # noqa: E402
 from bench.run_context import start_run  # noqa: E402
 
-LIEUDIT = str(Path(sys.executable).parent / "lieudit")
-TARGET_SECONDS, TARGET_MB = 60, 200
 ROWS_PER_INSERT = 100
 PLACES = ["Redon", "Bains-sur-Oust", "La Gacilly", "Allaire", "Saint-Nicolas-de-Redon", "Peillac", "Malansac"]
 WORDS = ("la maison des associations accueille le marché du samedi matin près du port et de la gare ; "
@@ -176,10 +173,10 @@ def measure(pages: int, entries: int, versions: int) -> dict[str, float | str]:
         folder = Path(tmp)
         dump = folder / "dump.sql"
         write_dump(dump, pages, entries, versions)
-        isolate_environment(folder / "instance")
-        subprocess.run([LIEUDIT, "init"], check=True, capture_output=True)
-        elapsed, cpu, peak, summary = _timed_import(dump)
-        db = sqlite3.connect(folder / "instance" / "lieudit.db")
+        database = fresh_instance(folder)
+        run = run_import(["yeswiki", str(dump)])
+        elapsed, cpu, peak, summary = run.seconds, run.cpu, run.peak_mb, run.summary
+        db = sqlite3.connect(database)
         records = db.execute("SELECT count(*) FROM records").fetchone()[0]
         written = db.execute("SELECT count(*) FROM pages WHERE title LIKE 'PageLieu%'").fetchone()[0]
         history = db.execute("SELECT count(*) FROM page_revisions WHERE action = 'import'").fetchone()[0]
@@ -187,21 +184,6 @@ def measure(pages: int, entries: int, versions: int) -> dict[str, float | str]:
         return {"pages": pages, "entries": entries, "dump_mb": dump.stat().st_size / 1e6, "seconds": elapsed,
                 "cpu": cpu, "peak_mb": peak, "records": records, "pages_written": written, "revisions_written": history,
                 "summary": summary}  # fmt: skip
-
-
-def _timed_import(dump: Path) -> tuple[float, float, float, str]:
-    """``lieudit import yeswiki`` in a child whose resource usage is read alone (``os.wait4``)."""
-    started = time.monotonic()
-    child = subprocess.Popen([LIEUDIT, "import", "yeswiki", str(dump)], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True)  # fmt: skip
-    assert child.stdout is not None
-    out = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.monotonic() - started
-    if status != 0:
-        raise SystemExit(f"lieudit import yeswiki a échoué (statut {status}) : {out[-2000:]}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return elapsed, cpu, usage.ru_maxrss / 1024, (out.strip().splitlines() or [""])[-1]
 
 
 def main() -> None:
@@ -226,12 +208,8 @@ def main() -> None:
               f"{r['peak_mb']:.0f} MB | {r['records']:,} | {r['pages_written']:,} | {r['revisions_written']:,} |")  # fmt: skip
     print("\n" + "\n".join(f"# {r['pages']:,} pages, {r['entries']:,} entries: {r['summary']}" for r in rows))
     main_run = rows[0]
-    ok_time = float(main_run["seconds"]) < TARGET_SECONDS
-    ok_rss = all(float(r["peak_mb"]) < TARGET_MB for r in rows)
-    spread = max(float(r["peak_mb"]) for r in rows) - min(float(r["peak_mb"]) for r in rows)
-    print(f"# verdict: {main_run['pages']:,} pages + {main_run['entries']:,} entries in "
-          f"{float(main_run['seconds']):.1f} s ({'<' if ok_time else '≥'} {TARGET_SECONDS} s), peak RSS "
-          f"{'<' if ok_rss else '≥'} {TARGET_MB} MB, peak RSS spread between sizes {spread:.0f} MB")  # fmt: skip
+    what = f"{main_run['pages']:,} pages + {main_run['entries']:,} entries"
+    print(verdict(what, float(main_run["seconds"]), [float(r["peak_mb"]) for r in rows]))
 
 
 if __name__ == "__main__":
