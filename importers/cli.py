@@ -122,7 +122,7 @@ def write_report(path: str, result: ImportResult) -> None:
 @click.argument("format_name", metavar="FORMAT")
 @click.argument("source")
 @click.option("--form", "form_key", default=None, help="Formulaire de destination (clé).")
-@click.option("--dry-run", is_flag=True, help="Tout vérifier et dire ce qui serait fait, sans rien enregistrer.")
+@click.option("--dry-run", is_flag=True, help="Tout vérifier sans rien enregistrer.")
 @click.option(
     "--champ", "pairs", multiple=True, metavar="SOURCE=CHAMP", help="Verser une colonne ou propriété dans un champ."
 )

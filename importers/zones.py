@@ -117,7 +117,9 @@ def import_zones(db: Session, features: Iterable[Feature], *, level: str, code_f
 zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, intercommunalités, départements).")
 
 
-@zones_cli.command("import")
+@zones_cli.command(
+    "import", help="Charger des zones depuis un fichier GeoJSON, puis y rattacher chaque fiche localisée."
+)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--level",
@@ -129,7 +131,7 @@ zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, in
 @click.option("--code-field", default="code", show_default=True, help="Propriété qui porte le code INSEE.")
 @click.option("--name-field", default="nom", show_default=True, help="Propriété qui porte le nom.")
 def import_command(path: Path, level: str, code_field: str, name_field: str) -> None:
-    """Charger des zones depuis un fichier GeoJSON, puis y rattacher chaque fiche localisée."""
+    """Load zones from a GeoJSON file, then attach every located record to them."""
     importer = ZonesImporter(level=level, code_field=code_field, name_field=name_field)
     session = Database.new_session()
     try:
