@@ -229,6 +229,8 @@ class Importer(ABC):
     keeps_links: ClassVar[bool] = True
     #: The constructor's options the command line may pass (``mapping``, ``layer``, ``schema``…).
     options: ClassVar[frozenset[str]] = frozenset()
+    #: ``parse`` streams a local file from its path (a big dump never sits in memory whole).
+    reads_path: ClassVar[bool] = False
 
     def run(
         self,

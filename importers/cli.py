@@ -145,7 +145,7 @@ def import_command(format_name: str, source: str, form_key: str | None, dry_run:
     importer = get_importer(name, **importer_options(name, read_mapping(mapping_file, pairs), layer, schema))
     local = not source.startswith(("http://", "https://")) and Path(source).is_file()
     # An importer that streams its source (reads_path) gets the file's path: a big dump never sits in memory.
-    data = Path(source) if local and getattr(importer, "reads_path", False) else read_source(source)
+    data = Path(source) if local and importer.reads_path else read_source(source)
     session = Database.new_session()
     progress = Progress()
     try:
