@@ -135,10 +135,10 @@ def import_command(path: Path, level: str, code_field: str, name_field: str) -> 
     importer = ZonesImporter(level=level, code_field=code_field, name_field=name_field)
     session = Database.new_session()
     try:
-        result = importer.run(session, path.read_bytes())
+        result = importer.run(session, path.read_bytes(), source=str(path)[:300], log="cli")
+        session.commit()  # the zones, or only the import log's entry of a refused file
         if result.error:
             raise click.ClickException(result.error)
-        session.commit()
     finally:
         session.close()
     for ref, message in result.errors:

@@ -46,7 +46,7 @@ def test_zones_import_command_loads_a_departement(runner, db, tmp_path):
     assert geo.get_zone(db, "44185").name == "Saint-Nicolas-de-Redon"
 
 
-def test_zones_import_command_reports_bad_files(runner, tmp_path):
+def test_zones_import_command_reports_bad_files_and_logs_every_run(runner, db, tmp_path):
     wrong = tmp_path / "wrong.geojson"
     wrong.write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"nom": "X"}, "geometry": null}, 3]}'
@@ -62,3 +62,7 @@ def test_zones_import_command_reports_bad_files(runner, tmp_path):
     broken.write_text("<kml/>")
     failed = runner.invoke(args=["zones", "import", str(broken)])
     assert failed.exit_code == 1 and "JSON illisible" in failed.output
+    from importers.models import ImportJob
+
+    logged = [(j.importer, j.status, j.source[-14:]) for j in db.scalars(select(ImportJob).order_by(ImportJob.id))]
+    assert logged[-2:] == [("zones", "ok", "/wrong.geojson"), ("zones", "refused", "broken.geojson")]
