@@ -34,6 +34,10 @@ PACKAGES = ("wiki", "geodata", "importers")
 SOURCES = sorted(
     p for top in PACKAGES for p in (ROOT / top).rglob("*.py") if "migrations" not in p.relative_to(ROOT).parts
 )
+#: Every module's syntax tree, parsed once while the tests are collected. CPython 3.11.7 can refuse
+#: ``ast.parse`` later in a worker where another test caught a RecursionError ("SystemError: AST
+#: constructor recursion depth mismatch", gh-106905): parsing before any test runs avoids it.
+TREES = {path: ast.parse(path.read_text(encoding="utf-8")) for path in SOURCES}
 LAYERS = ("pure", "kernel", "models", "services", "projections", "web", "app")
 #: First match wins (fnmatch: ``*`` also crosses ``/``). Every path matches one of the last three.
 PATH_LAYERS = (
@@ -146,7 +150,7 @@ def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
 def imports_of(path: Path) -> frozenset[str]:
     """Every module an import statement of ``path`` names at run time: project modules resolved, libraries by name."""
     found: set[str] = set()
-    for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _runtime_nodes(TREES[path]):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -236,7 +240,7 @@ def test_services_and_models_never_touch_the_request(path):
     if rel(path) in ("wiki/db.py", "wiki/errors.py", "wiki/i18n.py", "wiki/security.py", "wiki/theming.py"):
         return  # the kernel's request plumbing: sessions per request, error pages, locale, headers, templates
     touched = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(TREES[path]):
         if isinstance(node, ast.ImportFrom) and node.module == "flask":
             touched |= {a.name for a in node.names} & {"request", "session", "g"}
     assert touched == set()
@@ -253,7 +257,7 @@ def test_views_do_not_import_other_domains_models(path):
 
 def test_no_star_imports_and_no_utils_module():
     for path in SOURCES:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = TREES[path]
         assert not any(isinstance(n, ast.ImportFrom) and any(a.name == "*" for a in n.names) for n in ast.walk(tree)), (
             rel(path)
         )
@@ -272,7 +276,7 @@ def test_public_functions_have_docstrings():
             "importers/"
         ):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(TREES[path]):
             if (
                 isinstance(node, (ast.FunctionDef, ast.ClassDef))
                 and not node.name.startswith("_")

@@ -60,9 +60,11 @@ def schema_errors(items) -> list[str]:
 RECORDS = Path(F.__file__).parent
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
+#: The pure modules' syntax trees, parsed while the tests are collected (CPython 3.11.7 can refuse a later
+#: ``ast.parse`` in a worker where another test caught a RecursionError, gh-106905).
+PURE_TREES = {
+    name: ast.parse((RECORDS / name).read_text(encoding="utf-8"))
+    for name in [
         "fields.py",
         "schema.py",
         "options.py",
@@ -72,10 +74,13 @@ RECORDS = Path(F.__file__).parent
         "contacts.py",
         "display.py",
         "../../geodata/fields.py",
-    ],
-)
+    ]
+}
+
+
+@pytest.mark.parametrize("name", list(PURE_TREES))
 def test_pure_modules_import_no_flask_sqlalchemy_nor_other_wiki_modules(name):
-    tree = ast.parse((RECORDS / name).read_text(encoding="utf-8"))
+    tree = PURE_TREES[name]
     imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     imported |= {f"{n.module}.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
     bad = {
