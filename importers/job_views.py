@@ -15,10 +15,9 @@ from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
-from flask_login import current_user
 
 from importers import jobs
-from wiki.auth import permissions
+from importers.views import require_moderator
 from wiki.auth.services import account_names
 from wiki.db import get_session
 from wiki.errors import NotFound
@@ -29,13 +28,6 @@ bp = Blueprint("import_log", __name__)
 STATUS_LABELS = {"ok": "importé", "dry-run": "essai à blanc", "refused": "refusé"}
 
 
-def _require_moderator() -> None:
-    if not current_user.is_authenticated:
-        abort(401)
-    if not permissions.has_role(current_user, "moderator"):
-        abort(403)
-
-
 def _page_no() -> int:
     raw = request.args.get("page", "1")
     return min(int(raw), 10_000) if raw.isdigit() and raw != "0" else 1
@@ -44,7 +36,7 @@ def _page_no() -> int:
 @bp.route("/-/imports")
 def index() -> Any:
     """List the imports, newest first."""
-    _require_moderator()
+    require_moderator()
     db = get_session()
     per_page = current_app.config["PER_PAGE"]
     page_no = _page_no()
@@ -64,7 +56,7 @@ def _job(job_id: int) -> Any:
 @bp.route("/-/imports/<int:job_id>")
 def show(job_id: int) -> Any:
     """One import: its counts, the refused items and the warnings."""
-    _require_moderator()
+    require_moderator()
     job = _job(job_id)
     names = account_names(get_session(), {job.author_id} if job.author_id else set())
     return render_template("importers/job.html", job=job, names=names, labels=STATUS_LABELS)
@@ -73,7 +65,7 @@ def show(job_id: int) -> Any:
 @bp.route("/-/imports/<int:job_id>/rapport.csv")
 def report(job_id: int) -> Any:
     """One import's report as CSV, for a spreadsheet."""
-    _require_moderator()
+    require_moderator()
     job = _job(job_id)
     return Response(
         jobs.job_report_csv(job),

@@ -44,6 +44,7 @@ from importers.base import Written
 from importers.features import Feature
 from importers.features import FormatError
 from importers.features import Layer
+from importers.record_items import save_record
 from wiki.errors import NotFound
 from wiki.records import fields as F
 from wiki.records import form_services
@@ -231,19 +232,6 @@ class LayerImporter(Importer):
     def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Update the record this feature became last time, or create one."""
         target: Target = job.target
-        record = None
-        if link is not None and link.record_id is not None:
-            try:
-                record = services.get_record(job.db, link.record_id, job.author)
-            except NotFound:
-                record = None  # deleted since: import it anew
-        comment = f"Import {self.name}"
         extra = item.parsed.extra if isinstance(item.parsed, Mapped) else {}
-        if record is not None:
-            current = {d.key: record.data.get(d.id) for d in services.form_fields(target.form)}
-            outcome = services.update_record(job.db, record, current | item.values, actor=job.author, policy="account",
-                                             base_revision=None, ctx=target.ctx, comment=comment, extra=extra)  # fmt: skip
-            return Written("updated" if outcome.changed else "unchanged", record.id)
-        created = services.create_record(job.db, target.form, item.values, actor=job.author, policy="account",
-                                         ctx=target.ctx, status="published", comment=comment, extra=extra)  # fmt: skip
-        return Written("created", created.id)
+        return save_record(job, target.form, item.values, link, ctx=target.ctx, comment=f"Import {self.name}",
+                           extra=extra)  # fmt: skip

@@ -54,6 +54,7 @@ from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
 from importers.jobs import report_csv as write_csv
+from importers.record_items import save_record
 from importers.table_mapping import ID
 from importers.table_mapping import UNMAPPABLE
 from importers.table_mapping import Converted
@@ -73,7 +74,6 @@ from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.records import fields as F
 from wiki.records import form_services
-from wiki.records import services
 from wiki.records import taxonomy
 
 COMMENT = "Import d'un tableur"
@@ -267,21 +267,8 @@ class TableImporter(Importer):
 
     def _write(self, job: Job, item: Item, link: Link | None) -> Written:
         target: Target = job.target
-        extra = item.parsed.extra or None
-        record = None
-        if link is not None and link.record_id is not None:
-            try:
-                record = services.get_record(job.db, link.record_id, job.author)
-            except NotFound:
-                record = None  # deleted since: import it anew
-        if record is not None:
-            current = {d.key: record.data.get(d.id) for d in services.form_fields(target.form)}
-            outcome = services.update_record(job.db, record, current | item.values, actor=job.author, policy="account",
-                                             base_revision=None, ctx=target.ctx, comment=COMMENT, extra=extra)  # fmt: skip
-            return Written("updated" if outcome.changed else "unchanged", record.id)
-        created = services.create_record(job.db, target.form, item.values, actor=job.author, policy="account",
-                                         ctx=target.ctx, status="published", comment=COMMENT, extra=extra)  # fmt: skip
-        return Written("created", created.id)
+        return save_record(job, target.form, item.values, link, ctx=target.ctx, comment=COMMENT,
+                           extra=item.parsed.extra or None)  # fmt: skip
 
 
 def report_csv(result: ImportResult) -> str:

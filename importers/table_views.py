@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +37,9 @@ from importers.table_read import table_from_bytes
 from importers.table_rows import Table
 from importers.table_rows import TableError
 from importers.views import _TOKEN
-from importers.views import _require_moderator
 from importers.views import _staging
 from importers.views import bp
+from importers.views import require_moderator
 from wiki.db import get_session
 from wiki.errors import NotFound
 from wiki.records import form_services
@@ -49,16 +48,6 @@ from wiki.records import form_services
 TABLE_MAX_BYTES = 10_000_000
 SIDE_MAX_BYTES = 1_000_000
 TEMPLATE = "importers/table.html"
-
-
-def _folder() -> Path:
-    """The staging folder, rid of spreadsheets and reports left for a day."""
-    folder = _staging()
-    stale = time.time() - 86_400
-    for path in folder.glob("*.table*"):
-        if path.stat().st_mtime < stale:
-            path.unlink(missing_ok=True)
-    return folder
 
 
 def _upload(name: str, limit: int) -> bytes | None:
@@ -78,7 +67,7 @@ def _upload(name: str, limit: int) -> bytes | None:
 def _staged(token: str, suffix: str) -> Path:
     if not _TOKEN.fullmatch(token or ""):
         abort(400)
-    return _folder() / f"{token}.table{suffix}"
+    return _staging() / f"{token}.table{suffix}"
 
 
 def _mapping(table: Table) -> dict[str, str] | None:
@@ -143,7 +132,7 @@ def _receive() -> tuple[str, bytes, str]:
 @bp.route("/tableur/importer", methods=["GET", "POST"])
 def table() -> Any:
     """Moderators import a spreadsheet into a form: upload, mapping with a preview, then confirm."""
-    _require_moderator()
+    require_moderator()
     if request.method == "GET":
         return _upload_step(None)
     db = get_session()
@@ -191,7 +180,7 @@ def _confirm(db: Any, token: str, data: bytes, source: str, form: Any, given: di
 @bp.route("/tableur/importer/rapport/<token>.csv")
 def table_report(token: str) -> Any:
     """The per-row report of an import just made, as CSV (line, column, status, reason)."""
-    _require_moderator()
+    require_moderator()
     path = _staged(token, ".csv")
     if not path.is_file():
         abort(404)

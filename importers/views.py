@@ -47,20 +47,25 @@ ICS_MAX_BYTES = 10_000_000
 
 
 def _staging() -> Path:
-    """Where uploaded files wait for confirmation."""
+    """Where uploaded files wait for confirmation, rid of those left unconfirmed for a day (every screen's)."""
     folder = Path(current_app.instance_path) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - 86_400
+    for path in folder.iterdir():
+        if path.is_file() and path.stat().st_mtime < stale:
+            path.unlink(missing_ok=True)
     return folder
 
 
-# --- map layers ------------------------------------------------------------------------------
-
-
-def _require_moderator() -> None:
+def require_moderator() -> None:
+    """Abort unless a moderator (or an administrator) is logged in: every import screen is theirs."""
     if not current_user.is_authenticated:
         abort(401)
     if not permissions.has_role(current_user, "moderator"):
         abort(403)
+
+
+# --- map layers ------------------------------------------------------------------------------
 
 
 def _stored(token: str) -> bytes:
@@ -91,7 +96,7 @@ def _mapping(target: Any) -> dict[str, str] | None:
 @bp.route("/carte/importer", methods=["GET", "POST"])
 def layer() -> Any:
     """Moderators import a map layer into a form: upload, mapping and preview, then confirm."""
-    _require_moderator()
+    require_moderator()
     db = get_session()
     forms = _layer_forms()
     if request.method == "GET":
@@ -143,16 +148,6 @@ def layer() -> Any:
 # --- iCalendar -------------------------------------------------------------------------------
 
 
-def _calendar_staging() -> Path:
-    """The staging folder, rid of .ics files left unconfirmed for a day."""
-    folder = _staging()
-    stale = time.time() - 86_400
-    for path in folder.glob("*.ics"):
-        if path.stat().st_mtime < stale:
-            path.unlink(missing_ok=True)
-    return folder
-
-
 def _read_upload() -> tuple[bytes | None, str, str]:
     """The .ics bytes from the uploaded file or the address; (None, "", error) when refused."""
     upload = request.files.get("fichier")
@@ -191,15 +186,15 @@ def calendar() -> Any:
     # import reads its file before it begins its own transaction.
     db.commit()
     data: bytes | None
-    if token and token.isalnum() and len(token) == 32 and (_calendar_staging() / f"{token}.ics").is_file():
-        data = (_calendar_staging() / f"{token}.ics").read_bytes()
+    if token and token.isalnum() and len(token) == 32 and (_staging() / f"{token}.ics").is_file():
+        data = (_staging() / f"{token}.ics").read_bytes()
     else:
         data, source, error = _read_upload()
         if data is None:
             flash(error, "error")
             return render_template("importers/calendar.html", forms=forms, form_key=form_key, result=None), 400
         token = secrets.token_hex(16)
-        (_calendar_staging() / f"{token}.ics").write_bytes(data)
+        (_staging() / f"{token}.ics").write_bytes(data)
     dry_run = request.form.get("action") != "importer"
     result = get_importer("ics").run(db, data, form=form_key, author=current_user, dry_run=dry_run, source=source,
                                      log=None if dry_run else "web")  # fmt: skip
@@ -209,7 +204,7 @@ def calendar() -> Any:
         db.commit()  # the import was rolled back; its entry in the import log stays
     else:
         db.commit()
-        (_calendar_staging() / f"{token}.ics").unlink(missing_ok=True)
+        (_staging() / f"{token}.ics").unlink(missing_ok=True)
         flash(result.summary(), "success")
     return render_template("importers/calendar.html", forms=forms, form_key=form_key, result=result, token=token,
                            source=source, dry_run=dry_run)  # fmt: skip
