@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from importers.features import FormatError
 from importers.table_dates import schedule_from_parts
 from importers.table_rows import Row
 from importers.table_values import Lookups
@@ -67,12 +68,8 @@ SYNONYMS = {
 }  # fmt: skip
 
 
-class MappingError(ValueError):
+class MappingError(FormatError):
     """A mapping file that cannot be read; ``message`` says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def mapping_from_json(text: str | bytes) -> dict[str, str]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import NamedTuple
 
+from importers.features import FormatError
+
 #: Limits of what is read (HOSTILE_INPUTS B7-68): columns, rows, one line, one cell.
 MAX_COLUMNS = 1000
 MAX_ROWS = 1_000_000
@@ -19,12 +21,8 @@ MAX_LINE = 1_000_000
 MAX_CELL = 131_072  # the csv module's own limit (csv.field_size_limit)
 
 
-class TableError(Exception):
+class TableError(FormatError):
     """The file cannot be read as a table; ``message`` says why, in French (with the line when known)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class Row(NamedTuple):

@@ -29,6 +29,8 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from importers.features import FormatError
+
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _URI = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:\S+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -38,12 +40,8 @@ _ISO_FORMAT = {"date": "AAAA-MM-JJ", "datetime": "AAAA-MM-JJThh:mm:ss", "time": 
 _NOT_CHECKED = ("custom_checks", "foreignKeys")
 
 
-class TableSchemaError(ValueError):
+class TableSchemaError(FormatError):
     """A schema that cannot be used; ``message`` says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from importers.features import FormatError
 from importers.sniff import sniff
 from importers.yeswiki_sql import DumpError
 from importers.yeswiki_sql import DumpReader
@@ -47,12 +48,8 @@ _TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 _TYPE_PROPERTIES = ("https://yeswiki.net/_vocabulary/type", "http://outils-reseaux.org/_vocabulary/type")
 
 
-class SourceError(Exception):
+class SourceError(FormatError):
     """The source is not a YesWiki one, or cannot be read; ``message`` is in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

@@ -26,6 +26,8 @@ from dataclasses import field
 from typing import Any
 from typing import NoReturn
 
+from importers.features import FormatError
+
 #: YesWiki's tables, by suffix, with their columns (used when a dump names none).
 TABLES: dict[str, tuple[str, ...]] = {
     "pages": ("id", "tag", "time", "body", "body_r", "owner", "user", "latest", "handler", "comment_on"),
@@ -79,12 +81,8 @@ _ESCAPES = {b"0": b"\0", b"b": b"\b", b"n": b"\n", b"r": b"\r", b"t": b"\t", b"Z
 _MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf]|â€")
 
 
-class DumpError(Exception):
+class DumpError(FormatError):
     """The dump cannot be read; ``message`` says where and why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass
