@@ -1,10 +1,14 @@
 """Datasets to Frictionless Data Packages with a Table Schema generated from the form (pure).
 
-Pure module. The CSV resource carries the schema: one Table Schema field per
-column, with its type, format, ``required`` and ``enum`` constraints, title and
-description, and ``id`` as primary key; ``frictionless validate`` accepts the
-descriptor together with the CSV. The other downloads are listed as further
-resources (no schema: they are not tables, or are the same table).
+Pure module. The package is a plain ``data-package``: its two CSV resources
+are ``tabular-data-resource`` tables carrying the schema (one Table Schema field
+per column, with its type, format, ``required`` and ``enum`` constraints, title
+and description, and ``id`` as primary key); the other downloads are listed as
+``data-resource`` files (``type: file``, with their format, media type and
+encoding): they are not tables (JSON, GeoJSON, iCalendar), or the same table in
+a workbook that a plain ``frictionless`` install cannot read (XLSX, ODS).
+``frictionless validate`` accepts the descriptor as served, the CSV rows
+checked against the schema.
 """
 
 from __future__ import annotations
@@ -16,8 +20,14 @@ from wiki.exports.columns import LIST_SEPARATOR
 from wiki.exports.columns import Column
 from wiki.exports.datasets import Dataset
 
-#: Table Schema profile URL (Frictionless v1 specs).
+#: Profile of the package and of its resources (Frictionless v1 specs).
+PACKAGE_PROFILE = "data-package"
 TABLE_SCHEMA_PROFILE = "tabular-data-resource"
+FILE_PROFILE = "data-resource"
+#: The distributions that are tables described by the schema.
+TABLES = ("csv", "csv-tableur")
+#: Distributions written as UTF-8 text (the others are binary: no ``encoding``).
+TEXT = ("json", "geojson", "ics")
 
 
 def column_to_field(column: Column) -> dict[str, Any]:
@@ -55,13 +65,15 @@ def dataset_to_datapackage(dataset: Dataset) -> dict[str, Any]:
             "name": f"{dataset.key}-{dist.name}", "path": dataset.download_url(dist), "title": f"{dataset.title} ({dist.label})",
             "description": str(dist.description), "format": dist.extension.rsplit(".", 1)[-1], "mediatype": dist.media_type,
         }  # fmt: skip
-        if dist.name in ("csv", "csv-tableur"):
-            resource.update(profile=TABLE_SCHEMA_PROFILE, encoding="utf-8" if dist.name == "csv" else "utf-8-sig",
+        if dist.name in TABLES:
+            resource.update(profile=TABLE_SCHEMA_PROFILE, type="table", encoding="utf-8" if dist.name == "csv" else "utf-8-sig",
                             schema=columns_to_table_schema(dataset.columns))  # fmt: skip
             resource["dialect"] = {"delimiter": "," if dist.name == "csv" else ";", "header": True}
+        else:
+            resource.update(profile=FILE_PROFILE, type="file", **({"encoding": "utf-8"} if dist.name in TEXT else {}))
         resources.append(resource)
     package: dict[str, Any] = {
-        "profile": "tabular-data-package",
+        "profile": PACKAGE_PROFILE,
         "name": dataset.key.replace("_", "-"),
         "id": dataset.landing_url,
         "title": dataset.title,

@@ -217,39 +217,6 @@ def test_ods_reads_back_with_odfpy(client, db, seeded):
     assert prix.getAttribute("valuetype") == "float" and prix.getAttribute("value") == "14.5"
 
 
-def test_datapackage_validates_with_frictionless(client, seeded, tmp_path):
-    import frictionless
-
-    descriptor = client.get("/donnees/fermes/datapackage.json").get_json()
-    assert descriptor["licenses"][0]["name"] == "etalab-2.0"
-    names = {r["name"]: r for r in descriptor["resources"]}
-    assert {"fermes-csv", "fermes-json", "fermes-geojson", "fermes-ics", "fermes-ods"} <= set(names)
-    resource = names["fermes-csv"]
-    fields = {f["name"]: f for f in resource["schema"]["fields"]}
-    assert (
-        fields["categorie"]["constraints"]["enum"] == ["bio", "local"]
-        and fields["title"]["constraints"]["required"] is True
-    )
-    assert (
-        fields["places"]["type"] == "integer"
-        and fields["localisation"]["type"] == "geojson"
-        and fields["site_web"]["format"] == "uri"
-    )
-    assert "courriel_perso" not in fields and resource["schema"]["primaryKey"] == ["id"]
-    (tmp_path / "fermes.csv").write_bytes(client.get("/donnees/fermes.csv").data)
-    resource["path"] = "fermes.csv"
-    (tmp_path / "datapackage.json").write_text(json.dumps({**descriptor, "resources": [resource]}), encoding="utf-8")
-    report = frictionless.validate(str(tmp_path / "datapackage.json"))
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    # The spreadsheet flavour is described by the same schema, with its own dialect and encoding.
-    sheet = names["fermes-csv-tableur"]
-    (tmp_path / "fermes-tableur.csv").write_bytes(client.get("/donnees/fermes.tableur.csv").data)
-    sheet["path"] = "fermes-tableur.csv"
-    (tmp_path / "datapackage.json").write_text(json.dumps({**descriptor, "resources": [sheet]}), encoding="utf-8")
-    report = frictionless.validate(str(tmp_path / "datapackage.json"))
-    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-
-
 def test_pages_archive_holds_markdown_with_front_matter(client, seeded):
     import yaml
 
