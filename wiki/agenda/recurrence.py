@@ -126,10 +126,16 @@ def _aware(naive: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
 
 
 def _local_until(value: str, zone: zoneinfo.ZoneInfo, all_day: bool) -> dt.datetime:
+    """The last allowed start as a naive wall time (midnight of a day for all-day events).
+
+    A UTC UNTIL on an all-day series bounds the day's start as written, not converted to the zone
+    (``UNTIL=20080323T235959Z`` ends on the 23rd), as recurring_ical_events and calendar clients do.
+    """
     until = parse_until(value)
     if isinstance(until, dt.datetime):
-        if until.tzinfo is not None:
-            until = until.astimezone(zone).replace(tzinfo=None)
+        if until.tzinfo is not None and not all_day:
+            until = until.astimezone(zone)
+        until = until.replace(tzinfo=None)
         return dt.datetime.combine(until.date(), dt.time()) if all_day else until
     return dt.datetime.combine(until, dt.time() if all_day else dt.time(23, 59, 59))
 

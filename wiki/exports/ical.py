@@ -100,7 +100,8 @@ def _rrule(schedule: Mapping[str, Any], zone: zoneinfo.ZoneInfo, all_day: bool) 
     if "UNTIL" in parts:
         until = parse_until(parts["UNTIL"])
         if isinstance(until, dt.datetime) and until.tzinfo is not None:
-            until = until.astimezone(zone).replace(tzinfo=None)
+            # An all-day series bounds the day as written (as the agenda expands it), a timed one in its zone.
+            until = (until if all_day else until.astimezone(zone)).replace(tzinfo=None)
         if all_day:
             parts["UNTIL"] = (until.date() if isinstance(until, dt.datetime) else until).strftime("%Y%m%d")
         else:
