@@ -30,6 +30,8 @@ MAX_EXCEPTIONS = 500  # per event: EXDATE, overrides, cancellations
 #: Record value, iCalendar property and length cap of the texts of an event.
 TEXTS = (("title", "SUMMARY", 500), ("description", "DESCRIPTION", 100_000), ("location", "LOCATION", 1000))
 DAY = dt.timedelta(days=1)
+#: Other clients keep an event that ends before it starts: so does the import, ending it at its start.
+END_BEFORE_START = "Fin (DTEND ou DURATION) avant le début : l'événement est importé avec sa fin à {end}."
 Component = icalendar.cal.Component
 
 
@@ -93,6 +95,8 @@ def _span(component: Component, start: dt.date, default: str, warnings: list[str
             last = start + duration - DAY
         else:
             last = start
+        if last < start:
+            warnings.append(END_BEFORE_START.format(end="la fin de la journée"))
         return {"start": start.isoformat(), "end": last.isoformat() if last > start else None}, get_zone(default)
     zone = _zone_of(start, default, warnings)
     wall = start.astimezone(zone).replace(tzinfo=None) if start.tzinfo else start
@@ -102,6 +106,9 @@ def _span(component: Component, start: dt.date, default: str, warnings: list[str
         end = dt.datetime.combine(end, dt.time())
     elif isinstance(duration, dt.timedelta):
         end = wall + duration
+    if isinstance(end, dt.datetime) and end < wall:
+        warnings.append(END_BEFORE_START.format(end="l'heure du début"))
+        end = None
     if start.tzinfo is not None and getattr(start.tzinfo, "key", None) != zone.key and "RRULE" in component:
         warnings.append(f"Heures converties en {zone.key} : les répétitions suivent l'heure locale de ce fuseau.")
     return {

@@ -189,6 +189,20 @@ def test_rdate_is_reported_not_silently_dropped():
     assert any("RDATE" in w for w in event.warnings)
 
 
+def test_end_before_start_is_imported_with_the_end_at_the_start_and_a_warning():
+    timed = only(corpus("issue_132_swapped_start_and_end.ics"))
+    assert timed.values["schedule"]["start"] == "2023-12-18T23:45" and timed.values["schedule"]["end"] is None
+    assert any("fin" in w.lower() and "début" in w for w in timed.warnings)
+    negative = only(ics("UID:n\r\nDTSTART;TZID=Europe/Paris:20260702T120000\r\nDURATION:-PT1H"))
+    assert negative.values["schedule"]["end"] is None and negative.warnings
+    day = only(ics("UID:d\r\nDTSTART;VALUE=DATE:20260714\r\nDTEND;VALUE=DATE:20260710"))
+    assert day.values["schedule"] == {"start": "2026-07-14", "end": None, "all_day": True, "timezone": "Europe/Paris"}
+    assert day.warnings
+    assert not only(
+        ics("UID:e\r\nDTSTART;TZID=Europe/Paris:20260702T120000\r\nDTEND;TZID=Europe/Paris:20260702T120000")
+    ).warnings
+
+
 def test_orphan_occurrence_is_imported_alone_under_its_own_id():
     event = only(ics("UID:o\r\nRECURRENCE-ID:20260702T120000\r\nDTSTART:20260703T120000"))
     assert event.uid == "o#2026-07-02T12:00:00" and event.values["schedule"]["start"] == "2026-07-03T12:00"
