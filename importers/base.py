@@ -57,13 +57,14 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from importers import sniff
 from importers.models import ImportItem
+from importers.report import ImportResult
+from importers.report import ItemReport
+from importers.report import RowError
 from wiki.db import utcnow
 from wiki.errors import LieuditError
 from wiki.errors import ValidationError
-
-#: What became of an item, and its French label in reports.
-STATUSES = {"created": "créé", "updated": "mis à jour", "unchanged": "inchangé", "refused": "refusé"}
 
 
 class Link(NamedTuple):
@@ -71,77 +72,6 @@ class Link(NamedTuple):
 
     record_id: int | None
     page_id: int | None
-
-
-#: The most item outcomes a result keeps beyond the refused ones (counts are always exact).
-ITEMS_KEPT = 2_000
-
-
-class RowError(NamedTuple):
-    """One refused item (event, feature, line…): which one, and why, in French."""
-
-    ref: str
-    message: str
-
-
-@dataclass
-class ItemReport:
-    """The outcome of one item: its ref, remote id, status (see :data:`STATUSES`) and message."""
-
-    ref: str
-    status: str
-    message: str = ""
-    remote_id: str | None = None
-    record_id: int | None = None
-
-    def describe(self) -> str:
-        """One French line: « ref : créé » or « ref : refusé — why »."""
-        label = STATUSES[self.status]
-        return f"{self.ref} : {label} — {self.message}" if self.message else f"{self.ref} : {label}"
-
-
-@dataclass
-class ImportResult:
-    """The outcome of one import; ``error`` is set when the whole source is refused."""
-
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
-    dry_run: bool = False
-    items: list[ItemReport] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when the source was read (some rows may still be refused)."""
-        return self.error is None
-
-    def add(self, item: ItemReport) -> None:
-        """Record one item's outcome: count it, and list it among the errors when refused.
-
-        Past :data:`ITEMS_KEPT` items, only the refused ones are kept one by one (a big import's
-        memory stays flat); the counts always hold them all.
-        """
-        if item.status == "refused" or len(self.items) < ITEMS_KEPT:
-            self.items.append(item)
-        if item.status == "refused":
-            self.errors.append(RowError(item.ref, item.message))
-        else:
-            setattr(self, item.status, getattr(self, item.status) + 1)
-
-    def refuse(self, ref: str, message: str, remote_id: str | None = None) -> None:
-        """Record a refused item."""
-        self.add(ItemReport(ref, "refused", message, remote_id))
-
-    def summary(self) -> str:
-        """One French line for the command line and the flash message."""
-        if self.error:
-            return f"Import refusé : {self.error}"
-        verb = "seraient" if self.dry_run else "ont été"
-        return (f"{self.created} créé(s), {self.updated} mis à jour, {self.unchanged} inchangé(s) {verb} traités ; "
-                f"{len(self.errors)} refusé(s).")  # fmt: skip
 
 
 class Refused(Exception):
@@ -259,7 +189,7 @@ class Importer(ABC):
         job = Job(db, author, source, dry_run, result, progress=progress,
                   commit_every=None if dry_run else commit_every)  # fmt: skip
         try:  # pure work first: no transaction of ours is open while a big file is read
-            batch, unreadable = self.parse(data), None
+            batch, unreadable = self.load(data), None
         except Refused as refused:
             batch, unreadable = Batch([]), refused
         job.savepoint = db.begin_nested()
@@ -325,6 +255,34 @@ class Importer(ABC):
                 continue
             savepoint.commit()
             result.add(ItemReport(item.ref, written.status, remote_id=item.remote_id, record_id=written.record_id))
+
+    def load(self, data: Any) -> Batch:
+        """:meth:`parse` ``data``, once it is known not to be a file of another kind (:mod:`importers.sniff`).
+
+        :raises Refused: a file of a kind this importer does not read (a GeoPackage given to the GeoJSON
+            importer), named with the format to choose; or what :meth:`parse` refuses, with what the file
+            seems to be when the reader's message does not say it.
+        """
+        head = sniff.head_of(data)
+        kind = sniff.sniff(head) if head else None
+        if kind is not None and self.accepts(kind):
+            kind = None  # a file of its own kind: the reader's message says more
+        if kind is not None and kind.sure:
+            raise Refused(sniff.not_read(kind, self.label, self.advice(kind)))
+        try:
+            return self.parse(data)
+        except Refused as refused:
+            if kind is not None:
+                refused.message = sniff.named(refused.message, kind, self.advice(kind))
+            raise
+
+    def accepts(self, kind: sniff.Kind) -> bool:
+        """Whether this importer reads files of ``kind`` (those its registry name reads, by default)."""
+        return kind.importer == self.name
+
+    def advice(self, kind: sniff.Kind) -> str:
+        """What to do with a file of ``kind`` this importer does not read (« choisissez le format kml »)."""
+        return sniff.advice(kind)
 
     # --- the steps subclasses provide ----------------------------------------------------------
 

@@ -28,8 +28,8 @@ from importers import available
 from importers import get_importer
 from importers import importer_class
 from importers import resolve_name
-from importers.base import ImportResult
 from importers.jobs import report_csv
+from importers.report import ImportResult
 
 
 def read_source(source: str) -> bytes:

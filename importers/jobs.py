@@ -20,8 +20,8 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers.base import ImportResult
 from importers.models import ImportJob
+from importers.report import ImportResult
 from wiki.db import utcnow
 from wiki.errors import NotFound
 

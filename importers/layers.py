@@ -39,12 +39,12 @@ from importers.base import Item
 from importers.base import Job
 from importers.base import Link
 from importers.base import Refused
-from importers.base import RowError
 from importers.base import Written
 from importers.features import Feature
 from importers.features import FormatError
 from importers.features import Layer
 from importers.record_items import save_record
+from importers.report import RowError
 from wiki.errors import NotFound
 from wiki.records import fields as F
 from wiki.records import form_services

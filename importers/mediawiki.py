@@ -40,6 +40,7 @@ from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
+from importers import sniff
 from importers.base import Batch
 from importers.base import Importer
 from importers.base import Item
@@ -149,6 +150,10 @@ class MediawikiImporter(Importer):
     options: ClassVar[frozenset[str]] = frozenset()
     #: The command line may hand over the file's path rather than its bytes (the dump is streamed).
     reads_path: ClassVar[bool] = True
+
+    def accepts(self, kind: sniff.Kind) -> bool:
+        """An export, as XML or compressed (``.xml.gz``, ``.xml.bz2``: the dump is read through them)."""
+        return kind in (sniff.GZIP, sniff.BZIP2) or super().accepts(kind)
 
     def prepare(self, db: Session, form: str | None) -> Tally:
         """Nothing to check (pages go to no form); a fresh tally for the summary.

@@ -33,11 +33,11 @@ from importers.base import Item
 from importers.base import Job
 from importers.base import Link
 from importers.base import Refused
-from importers.base import RowError
 from importers.base import Written
 from importers.features import FormatError
 from importers.openagenda_read import OpenAgendaEvent
 from importers.openagenda_read import events_from_openagenda
+from importers.report import RowError
 from wiki.agenda import overrides
 from wiki.agenda import projection
 from wiki.errors import ValidationError

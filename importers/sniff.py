@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import PurePath
 from typing import NamedTuple
 
 HEAD = 8192
@@ -38,6 +39,9 @@ class Kind(NamedTuple):
     syntax: str = ""
     #: What to do with it when no importer reads it.
     advice: str = ""
+    #: Named from a magic number, an XML root or a first line no other kind has (not from a guess at
+    #: JSON keys or CSV columns): an importer may refuse such a file before reading it.
+    sure: bool = True
 
 
 GPKG = Kind("un fichier GeoPackage (base SQLite)", "gpkg", "sqlite")
@@ -45,20 +49,23 @@ SQLITE_DB = Kind("une base de données SQLite (sans table GeoPackage)", None, "s
 ZIP = Kind(
     "une archive ZIP (tableur XLSX/ODS, KMZ ou Shapefile)",
     advice="décompressez-la ou choisissez le format de son contenu",
+    sure=False,
 )
 XLSX = Kind("un tableur XLSX (archive ZIP)", "table")
 ODS = Kind("un tableur ODS (archive ZIP)", "table")
 KMZ = Kind("une archive KMZ (KML compressé)", advice="décompressez-la et importez le fichier .kml")
 SHAPEFILE = Kind("un Shapefile (ESRI)", advice="convertissez-le en GeoPackage ou en GeoJSON (QGIS, ogr2ogr)")
-JSON = Kind("un document JSON", None, "json")
-GEOJSON = Kind("un document GeoJSON", "geojson", "json")
-UMAP = Kind("une carte uMap (JSON)", "umap", "json")
-OPENAGENDA = Kind("un export OpenAgenda (JSON)", "openagenda", "json")
-OVERPASS = Kind("un export OpenStreetMap (JSON Overpass)", "osm", "json")
-XML = Kind("un document XML (KML/GPX/OSM/MediaWiki…)", None, "xml")
+JSON = Kind("un document JSON", None, "json", sure=False)
+GEOJSON = Kind("un document GeoJSON", "geojson", "json", sure=False)
+UMAP = Kind("une carte uMap (JSON)", "umap", "json", sure=False)
+OPENAGENDA = Kind("un export OpenAgenda (JSON)", "openagenda", "json", sure=False)
+OVERPASS = Kind("un export OpenStreetMap (JSON Overpass)", "osm", "json", sure=False)
+XML = Kind("un document XML (KML/GPX/OSM/MediaWiki…)", None, "xml", sure=False)
 ICAL = Kind("un calendrier iCalendar", "ics")
-CSV = Kind("un fichier CSV", "table")
-SQL = Kind("un dump SQL")
+CSV = Kind("un fichier CSV", "table", sure=False)
+SQL = Kind("un dump SQL", advice="un dump de YesWiki s'importe avec le format yeswiki")
+GZIP = Kind("une archive compressée gzip", advice="décompressez-la et choisissez le format de son contenu")
+BZIP2 = Kind("une archive compressée bzip2", advice="décompressez-la et choisissez le format de son contenu")
 IMAGE = Kind("une image")
 #: Magic numbers of binary kinds, in the order they are tried.
 MAGIC: tuple[tuple[bytes, Kind], ...] = (
@@ -67,7 +74,7 @@ MAGIC: tuple[tuple[bytes, Kind], ...] = (
     (b"\xff\xd8\xff", IMAGE),
     (b"GIF87a", IMAGE),
     (b"GIF89a", IMAGE),
-    (b"\x1f\x8b", Kind("une archive compressée gzip")),
+    (b"\x1f\x8b", GZIP),
     (b"7z\xbc\xaf\x27\x1c", Kind("une archive 7-Zip")),
     (b"Rar!", Kind("une archive RAR")),
     (
@@ -96,6 +103,8 @@ def sniff(data: bytes) -> Kind | None:
         return _zip(head)
     if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
         return IMAGE
+    if re.match(rb"BZh[1-9]1AY&SY", head):
+        return BZIP2
     for magic, kind in MAGIC:
         if head.startswith(magic):
             return kind
@@ -122,6 +131,40 @@ def not_this(data: bytes, expected: str, syntax: str) -> str | None:
         return None
     hint = f" : choisissez le format {kind.importer}" if kind.importer else f" : {kind.advice}" if kind.advice else ""
     return f"ceci est {kind.label}, pas {expected}{hint}."
+
+
+def head_of(data: object) -> bytes | None:
+    """The first :data:`HEAD` bytes of ``data`` (bytes, or a local file's path); None for anything else."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return bytes(data[:HEAD])
+    if isinstance(data, PurePath):
+        try:
+            with open(data, "rb") as stream:
+                return stream.read(HEAD)
+        except OSError:
+            return None  # the reader says why it cannot open it
+    return None
+
+
+def advice(kind: Kind) -> str:
+    """What to do with a file of ``kind``: « choisissez le format kml », or its advice."""
+    return (
+        f"choisissez le format {kind.importer}"
+        if kind.importer
+        else kind.advice or "Lieudit n'importe pas ce genre de fichier"
+    )
+
+
+def not_read(kind: Kind, chosen: str, what_to_do: str) -> str:
+    """The refusal of a file of ``kind`` that the chosen format does not read, naming both and what to do."""
+    return f"Ce fichier est {kind.label} ; le format choisi, {chosen}, ne le lit pas : {what_to_do}."
+
+
+def named(message: str, kind: Kind | None, what_to_do: str) -> str:
+    """A reader's refusal, with what the file seems to be when the message does not already say it."""
+    if kind is None or kind.label in message:
+        return message
+    return f"{message.rstrip()} (Ce fichier semble être {kind.label} : {what_to_do}.)"
 
 
 def _zip(head: bytes) -> Kind:

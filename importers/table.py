@@ -47,7 +47,6 @@ from sqlalchemy.orm import Session
 from geodata import zones
 from importers.base import Batch
 from importers.base import Importer
-from importers.base import ImportResult
 from importers.base import Item
 from importers.base import Job
 from importers.base import Link
@@ -55,6 +54,7 @@ from importers.base import Refused
 from importers.base import Written
 from importers.jobs import report_csv as write_csv
 from importers.record_items import save_record
+from importers.report import ImportResult
 from importers.table_mapping import ID
 from importers.table_mapping import UNMAPPABLE
 from importers.table_mapping import Converted

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from importers.base import RowError
+from importers.report import RowError
 from importers.table import Target
 from importers.table import read_schema
 from importers.table import row_items

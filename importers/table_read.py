@@ -29,6 +29,8 @@ import re
 from collections.abc import Iterable
 from collections.abc import Iterator
 
+from importers.sniff import advice
+from importers.sniff import sniff as file_kind
 from importers.table_rows import MAX_CELL
 from importers.table_rows import MAX_LINE
 from importers.table_rows import Row
@@ -44,27 +46,12 @@ _SAMPLE = 65_536
 _UNDEFINED_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _C1 = re.compile(rb"[\x80-\x9f]")
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_KINDS = (
-    (b"%PDF", "un document PDF"),
-    (b"\xd0\xcf\x11\xe0", "un classeur Excel ancien format (.xls) : enregistrez-le en .xlsx ou en .csv"),
-    (b"SQLite format 3\x00", "une base SQLite (GeoPackage ?) : essayez « lieudit import gpkg »"),
-    (b"\x89PNG", "une image PNG"),
-    (b"\xff\xd8\xff", "une image JPEG"),
-    (b"\x1f\x8b", "une archive gzip : décompressez-la d'abord"),
-)
-
-
 def name_kind(data: bytes) -> str | None:
-    """Name what a file that is not a table really is (« un document PDF »…), or None."""
-    for magic, name in _KINDS:
-        if data.startswith(magic):
-            return name
-    head = data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith((b"{", b"[")):
-        return "un fichier JSON (GeoJSON ? essayez « lieudit import geojson »)"
-    if head.startswith(b"<"):
-        return "un fichier XML ou HTML"
-    return None
+    """Name what a file that is not a table really is, and what to do with it (:mod:`importers.sniff`)."""
+    kind = file_kind(data)
+    if kind is None or kind.importer == "table":
+        return None
+    return f"{kind.label} ; {advice(kind)}"
 
 
 def table_from_bytes(data: bytes) -> Table:

@@ -36,6 +36,7 @@ from typing import ClassVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers import sniff
 from importers.base import Batch
 from importers.base import Importer
 from importers.base import Item
@@ -98,6 +99,10 @@ class YeswikiImporter(Importer):
     name = "yeswiki"
     label = "YesWiki (dump SQL ou API JSON)"
     options: ClassVar[frozenset[str]] = frozenset()
+
+    def accepts(self, kind: sniff.Kind) -> bool:
+        """A YesWiki arrives as an SQL dump (or as its API's JSON, which no sniffing can be sure of)."""
+        return kind == sniff.SQL
 
     def prepare(self, db: Session, form: str | None) -> State:
         """Nothing to check: the forms come with the source.

@@ -8,9 +8,7 @@ from sqlalchemy import select
 
 from importers.base import Batch
 from importers.base import Importer
-from importers.base import ImportResult
 from importers.base import Item
-from importers.base import ItemReport
 from importers.base import Refused
 from importers.base import Written
 from importers.models import ImportItem
@@ -148,15 +146,6 @@ def test_an_unexpected_failure_rolls_the_job_back_and_propagates(db, author):
     assert records(db) == 0 and links(db) == 0
 
 
-def test_the_result_counts_items_and_keeps_the_summary_line():
-    result = ImportResult()
-    for status in ("created", "updated", "updated", "unchanged"):
-        result.add(ItemReport("x", status))
-    result.refuse("ligne 9", "illisible.")
-    assert (result.created, result.updated, result.unchanged, result.errors) == (1, 2, 1, [("ligne 9", "illisible.")])
-    assert result.summary() == "1 créé(s), 2 mis à jour, 1 inchangé(s) ont été traités ; 1 refusé(s)."
-
-
 class CrashingImporter(LinesImporter):
     """Lines, but the program dies (an unexpected error) on the item titled « crash »."""
 
@@ -182,14 +171,3 @@ def test_a_long_import_commits_whole_items_as_it_goes_and_a_rerun_completes_it(d
     dry = importer.run(db, data + "r8;Ligne 8\n", author=author, source="lignes.txt", dry_run=True, commit_every=1)
     db.rollback()
     assert dry.created == 1 and records(db) == 7  # a dry run never commits, whatever commit_every says
-
-
-def test_past_a_few_thousand_items_only_the_refused_ones_are_kept_one_by_one():
-    from importers.base import ITEMS_KEPT
-
-    result = ImportResult()
-    for n in range(ITEMS_KEPT + 10):
-        result.add(ItemReport(f"n{n}", "created"))
-    result.add(ItemReport("mauvais", "refused", "titre manquant."))
-    assert result.created == ITEMS_KEPT + 10 and len(result.items) == ITEMS_KEPT + 1
-    assert result.items[-1].ref == "mauvais" and result.errors == [("mauvais", "titre manquant.")]

@@ -114,3 +114,99 @@ def test_the_layer_readers_name_the_real_kind(tmp_path):
         load_json((DATA / "geodata/kml-gpx/togeojson_wpt.gpx").read_bytes())
     with pytest.raises(FormatError, match="JSON illisible \\(ligne 1"):
         load_json(b'{"type": "Point",}')  # JSON gone wrong keeps its line and column
+
+
+# --- every importer, fed a file of every other kind -------------------------------------------------
+
+
+def _gpkg(tmp_path):
+    from tests.importers.test_gpkg import make_gpkg
+
+    return make_gpkg(tmp_path / "lieux.gpkg", {"lieux": (4326, [({"nom": "Mairie"}, None)])}).read_bytes()
+
+
+def _xlsx(tmp_path):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["nom", "commune"])
+    book.active.append(["Mairie", "Redon"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+#: One real file of each kind an importer may be handed by mistake (the shared samples, read in place).
+KINDS = {
+    "geojson": lambda _: (DATA / "geodata/admin-boundaries").glob("*.geojson").__next__().read_bytes(),
+    "umap": lambda _: (DATA / "geodata/umap/umap_test_upload_data.umap").read_bytes(),
+    "kml": lambda _: (DATA / "geodata/kml-gpx/togeojson_polygon.kml").read_bytes(),
+    "gpx": lambda _: (DATA / "geodata/kml-gpx/togeojson_wpt.gpx").read_bytes(),
+    "osm": lambda _: (DATA / "geodata/osm/osmtogeojson_relation.osm").read_bytes(),
+    "overpass": lambda _: (DATA / "geodata/osm/osmtogeojson_map.json").read_bytes(),
+    "ics": lambda _: (DATA / "icalendar/recurring-ical-events/fablab_cottbus.ics").read_bytes(),
+    "mediawiki": lambda _: (DATA / "mediawiki-xml/mwxml_dump.xml").read_bytes(),
+    "yeswiki": lambda _: (DATA / "yeswiki/yeswiki-2020_default-content.sql").read_bytes(),
+    "csv": lambda _: (DATA / "csv-fr/data-fair/jep-2019.csv").read_bytes(),
+    "openagenda": lambda _: (DATA / "opendata-fr/openagenda-json/events_event.json").read_bytes(),
+    "gpkg": _gpkg,
+    "xlsx": _xlsx,
+    "pdf": lambda _: b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+    "png": lambda _: b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
+}
+#: (importer, kind) pairs that are read, not refused: the importer's own kinds, and the formats it also reads.
+READS = {
+    ("geojson", "geojson"), ("geojson", "umap"), ("umap", "umap"), ("umap", "geojson"), ("zones", "geojson"),
+    ("zones", "umap"), ("kml", "kml"), ("gpx", "gpx"), ("osm", "osm"), ("osm", "overpass"), ("ics", "ics"),
+    ("mediawiki", "mediawiki"), ("yeswiki", "yeswiki"), ("table", "csv"), ("table", "xlsx"), ("gpkg", "gpkg"),
+    ("openagenda", "openagenda"),
+}  # fmt: skip
+OPTIONS = {"zones": {"level": "commune"}}
+
+
+@pytest.mark.parametrize("name", sorted(__import__("importers").REGISTRY))
+def test_every_importer_names_the_real_kind_of_a_file_it_does_not_read(name, tmp_path):
+    import importers
+    from importers.base import Refused
+
+    importer = importers.get_importer(name, **OPTIONS.get(name, {}))
+    for kind, make in KINDS.items():
+        if (name, kind) in READS:
+            continue
+        data = make(tmp_path)
+        if importer.reads_path:
+            (tmp_path / "source").write_bytes(data)
+            data = tmp_path / "source"
+        with pytest.raises(Refused) as refused:
+            importer.load(data)
+        message = refused.value.message
+        label = describe(data if isinstance(data, bytes) else data.read_bytes())
+        assert label and label in message, (name, kind, message)
+        assert "Error" not in message and "expected" not in message, (name, kind, message)
+
+
+def test_a_sure_kind_is_refused_before_it_is_read_and_says_what_to_choose():
+    from importers.base import Refused
+    from importers.table import TableImporter
+
+    dump = (DATA / "yeswiki/yeswiki-2020_default-content.sql").read_bytes()
+    with pytest.raises(Refused, match="Ce fichier est un dump SQL ; le format choisi, Tableur .* format yeswiki"):
+        TableImporter().load(dump)  # an SQL dump once read as a CSV of 77 rows
+    calendar = (DATA / "icalendar/recurring-ical-events/fablab_cottbus.ics").read_bytes()
+    with pytest.raises(Refused, match="Ce fichier est un calendrier iCalendar .* choisissez le format ics"):
+        TableImporter().load(calendar)  # once read as 555 rows of one column
+
+
+def test_a_guessed_kind_only_completes_the_readers_own_refusal():
+    from importers.base import Refused
+    from importers.geojson import GeojsonImporter
+
+    agenda = (DATA / "opendata-fr/openagenda-json/events_event.json").read_bytes()
+    with pytest.raises(Refused) as refused:
+        GeojsonImporter().load(agenda)
+    assert refused.value.message == (
+        "GeoJSON invalide : type FeatureCollection, Feature ou géométrie attendu. "
+        "(Ce fichier semble être un export OpenAgenda (JSON) : choisissez le format openagenda.)"
+    )
