@@ -4,7 +4,10 @@
 their VEVENTs may (``feed_index_select`` is the same query, for a caller that
 joins more to it); ``feed_events`` turns events into the mappings that
 :mod:`wiki.exports.ical` serialises; ``feed_stamp`` changes whenever any
-event does. Reads only: the VEVENT bytes and their storage belong to
+event does. A feed is windowed (``window=True``, the agenda's subscription
+feed): series, and one-off events that ended less than ``INDEX_PAST`` ago or
+are to come; or complete (``window=False``, a dataset's download): every
+public event, like the dataset's other formats. Reads only: the VEVENT bytes and their storage belong to
 :mod:`wiki.exports` (a projection the agenda never imports). No request
 globals here (STYLE R6).
 """
@@ -45,24 +48,29 @@ class FeedStamp:
     modified: dt.datetime | None
 
 
-def feed_index_select(db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None) -> Select:
+def feed_index_select(
+    db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None, window: bool = True
+) -> Select:
     """The query of :func:`feed_index`, unordered: columns ``record_id``, ``sequence``, ``event_time``, ``record_time``."""
-    return _feed_query(db, filters, None, now, AgendaEvent.record_id.label("record_id"),
+    return _feed_query(db, filters, None, now, window, AgendaEvent.record_id.label("record_id"),
                        AgendaEvent.sequence.label("sequence"), AgendaEvent.updated_at.label("event_time"),
                        Record.updated_at.label("record_time"))  # fmt: skip
 
 
 def feed_index(
-    db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None
+    db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None, window: bool = True
 ) -> list[tuple[int, Version]]:
-    """``(record_id, version)`` of the events a feed holds, by id; the version changes whenever the event's VEVENTs may."""
-    query = feed_index_select(db, filters, now=now)
+    """``(record_id, version)`` of the events a feed holds, by id; the version changes whenever the event's VEVENTs may.
+
+    ``window=False``: every public event, however long ago it ended.
+    """
+    query = feed_index_select(db, filters, now=now, window=window)
     rows = db.execute(query.order_by(query.selected_columns.record_id))
     return [(record_id, (sequence, event_time, record_time)) for record_id, sequence, event_time, record_time in rows]
 
 
 def _feed_query(db: Session, filters: AgendaFilters | None, record_ids: Iterable[int] | None, now: dt.datetime | None,
-                *columns: Any) -> Any:  # fmt: skip
+                window: bool, *columns: Any) -> Any:  # fmt: skip
     conditions = event_conditions(db, filters or AgendaFilters())
     query = (
         select(*columns)
@@ -71,18 +79,20 @@ def _feed_query(db: Session, filters: AgendaFilters | None, record_ids: Iterable
     )
     if record_ids is not None:
         return query.where(AgendaEvent.record_id.in_(list(record_ids)))
+    if not window:
+        return query
     since = (now or utcnow()) - INDEX_PAST
     recent = exists().where(AgendaOccurrence.record_id == AgendaEvent.record_id, AgendaOccurrence.end >= since)
     return query.where(or_(AgendaEvent.recurring.is_(True), recent))
 
 
 def feed_events(db: Session, filters: AgendaFilters | None = None, *, record_ids: Iterable[int] | None = None,
-                now: dt.datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+                now: dt.datetime | None = None, window: bool = True) -> list[dict[str, Any]]:  # fmt: skip
     """Public events as :mod:`wiki.exports.ical` mappings (whole series, not occurrences).
 
-    Events over for more than a year are left out, unless named in ``record_ids``.
+    Events over for more than a year are left out of a windowed feed, unless named in ``record_ids``.
     """
-    query = _feed_query(db, filters, record_ids, now, AgendaEvent, Record).order_by(AgendaEvent.record_id)
+    query = _feed_query(db, filters, record_ids, now, window, AgendaEvent, Record).order_by(AgendaEvent.record_id)
     found = (feed_event(db, event, record) for event, record in db.execute(query))
     return [event for event in found if event is not None]
 

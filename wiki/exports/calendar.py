@@ -1,10 +1,12 @@
 """iCalendar feeds (``.ics``): the filtered agenda, one form's dataset, one event, as downloads.
 
 ``/agenda.ics`` takes the agenda's filters (``theme``, ``zone``,
-``organisateur``, ``formulaire``); ``/donnees/<form>.ics`` is the dataset of
-any form with a schedule field (``/donnees/evenement.ics``: the whole
-agenda); ``/agenda/evenements/<id>.ics`` is one event (« ajouter à mon
-agenda »). Series are written whole (RRULE, EXDATE, RECURRENCE-ID), never
+``organisateur``, ``formulaire``) and is a subscription feed: series, and
+one-off events that ended less than a year ago or are to come (it says so in
+its description); ``/donnees/<form>.ics`` is the complete dataset of any form
+with a schedule field, past events included, the same events as its CSV and
+JSON (``/donnees/evenement.ics``: the whole agenda);
+``/agenda/evenements/<id>.ics`` is one event (« ajouter à mon agenda »). Series are written whole (RRULE, EXDATE, RECURRENCE-ID), never
 exploded.
 
 A feed only concatenates each event's VEVENTs behind the calendar header and
@@ -56,37 +58,53 @@ def forget_event(sender: Any, *, session: Session, event: Any, **_: Any) -> None
     _parts.discard(session, event.record_id)
 
 
-def prepare_agenda_feed(db: Session, args: Any, *, name: str, since: dt.datetime | None = None) -> Prepared:
-    """The agenda's feed with the filters of the URL's arguments (``theme``, ``zone``, ``organisateur``…)."""
-    return prepare_feed(db, occurrences.parse_filters(args), name=name, since=since)
+def prepare_agenda_feed(
+    db: Session, args: Any, *, name: str, since: dt.datetime | None = None, description: str = ""
+) -> Prepared:
+    """The agenda's subscription feed (windowed) with the filters of the URL's arguments (``theme``, ``zone``…)."""
+    return prepare_feed(db, occurrences.parse_filters(args), name=name, since=since, description=description)
 
 
-def prepare_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.datetime | None = None) -> Prepared:
-    """The feed of the filters as a download: its validator now, its bytes when streamed."""
+def prepare_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.datetime | None = None,
+                 window: bool = True, description: str = "") -> Prepared:  # fmt: skip
+    """The feed of the filters as a download: its validator now, its bytes when streamed.
+
+    ``window``: one-off events over for more than a year are left out (the agenda's subscription feed); else every
+    public event is in (a dataset's download). ``description``: what the feed says it holds.
+    """
     stamp = feeds.feed_stamp(db)
-    key = (json.dumps(filters.query_args(), sort_keys=True), name, since.isoformat() if since else None, stamp.key)
+    key = (json.dumps(filters.query_args(), sort_keys=True), name, since.isoformat() if since else None, stamp.key,
+           window, description)  # fmt: skip
     digest = hashlib.sha256(repr(("ics", key, SERIALISER)).encode()).hexdigest()[:32]
-    today = dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), tzinfo=dt.UTC)
-    # Events over for more than a year leave the feed from one day to the next: the feed may change daily.
-    state = ExportState(etag=digest, last_modified=max(stamp.modified, today) if stamp.modified else None)
-    return Prepared(state, lambda session: iter([cached_feed(session, filters, key, name=name, since=since)]))
+    modified = stamp.modified
+    if modified and window:
+        # Events over for more than a year leave the feed from one day to the next: the feed may change daily.
+        modified = max(modified, dt.datetime.combine(dt.datetime.now(dt.UTC).date(), dt.time(), tzinfo=dt.UTC))
+    state = ExportState(etag=digest, last_modified=modified)
+    return Prepared(state, lambda session: iter([cached_feed(session, filters, key, name=name, since=since,
+                                                             window=window, description=description)]))  # fmt: skip
 
 
-def cached_feed(db: Session, filters: AgendaFilters, key: Any, *, name: str, since: dt.datetime | None = None) -> bytes:
-    """The feed of the filters, built once per ``key`` (filters, name, ``since``, agenda stamp)."""
-    return _feeds.get_or_set(db, key, lambda: build_feed(db, filters, name=name, since=since))
+def cached_feed(db: Session, filters: AgendaFilters, key: Any, *, name: str, since: dt.datetime | None = None,
+                window: bool = True, description: str = "") -> bytes:  # fmt: skip
+    """The feed of the filters, built once per ``key`` (filters, name, ``since``, agenda stamp, window, description)."""
+    return _feeds.get_or_set(
+        db, key, lambda: build_feed(db, filters, name=name, since=since, window=window, description=description)
+    )
 
 
-def build_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.datetime | None = None) -> bytes:
+def build_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.datetime | None = None,
+               window: bool = True, description: str = "") -> bytes:  # fmt: skip
     """Assemble a feed from each event's VEVENTs: in memory, else stored, else serialised now (in memory only).
 
-    ``since`` keeps the events that changed since then.
+    ``since`` keeps the events that changed since then; ``window`` leaves out one-off events over for more than a
+    year (:func:`wiki.agenda.feeds.feed_index`).
     """
     cold = _parts.size(db) == 0
     if cold:  # nothing in memory (a restart): the index and the stored bytes in one query
-        index, stored = vevents.stored_index(db, filters)
+        index, stored = vevents.stored_index(db, filters, window=window)
     else:
-        index, stored = feeds.feed_index(db, filters), {}
+        index, stored = feeds.feed_index(db, filters, window=window), {}
     if since is not None:
         index = [(record_id, version) for record_id, version in index if max(version[1], version[2]) >= since]
     versions = dict(index)
@@ -120,7 +138,7 @@ def build_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.date
             key, first, last = zone
             low, high = zones.get(key, (first, last))
             zones[key] = (min(low, first), max(high, last))
-    return assemble_calendar(parts, zones, calendar_name=name)
+    return assemble_calendar(parts, zones, calendar_name=name, description=description)
 
 
 def prepare_event(db: Session, record_id: int) -> Prepared | None:

@@ -215,14 +215,14 @@ def build_geojson(db: Session, ask: Ask) -> Prepared:
 
 
 def build_ics(db: Session, ask: Ask) -> Prepared:
-    """The events of a form with a schedule field (RFC 5545); the agenda's filters apply.
+    """Every public event of a form with a schedule field (RFC 5545), past ones included; the agenda's filters apply.
 
     :raises NotFound: no such form, or it has no schedule field.
     """
     form = projection.get_event_form(db, ask.key)
     filters = occurrences.parse_filters(ask.args)
     filters.form = form.key
-    return calendar.prepare_feed(db, filters, name=f"{ask.site_name} — {form.title}", since=ask.since)
+    return calendar.prepare_feed(db, filters, name=f"{ask.site_name} — {form.title}", since=ask.since, window=False)
 
 
 # --- descriptions and changes ----------------------------------------------------------

@@ -315,9 +315,17 @@ def event_bytes(event: Mapping[str, Any]) -> bytes:
 
 
 def assemble_calendar(
-    parts: Iterable[bytes], zones: Mapping[str, tuple[int, int]], *, calendar_name: str, prodid: str = PRODID
+    parts: Iterable[bytes],
+    zones: Mapping[str, tuple[int, int]],
+    *,
+    calendar_name: str,
+    prodid: str = PRODID,
+    description: str = "",
 ) -> bytes:
-    """A VCALENDAR from VEVENT bytes (``event_bytes``) and the zones they use: the same bytes as ``events_to_ical``."""
+    """A VCALENDAR from VEVENT bytes (``event_bytes``) and the zones they use: the same bytes as ``events_to_ical``.
+
+    ``description``: what the feed holds (RFC 7986 ``DESCRIPTION`` and ``X-WR-CALDESC``), none when empty.
+    """
     cal = icalendar.Calendar()
     cal.add("version", "2.0")
     cal.add("prodid", _text(prodid, one_line=True))
@@ -325,6 +333,9 @@ def assemble_calendar(
     name = _text(calendar_name, one_line=True)
     cal.add("name", name)
     cal.add("x-wr-calname", icalendar.vText(name))
+    if description:
+        cal.add("description", _text(description))
+        cal.add("x-wr-caldesc", icalendar.vText(_text(description)))
     end = b"END:VCALENDAR\r\n"
     head = cal.to_ical()
     timezones = [

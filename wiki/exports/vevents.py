@@ -109,13 +109,13 @@ def _write(db: Session, rows: Iterable[tuple[int, dt.datetime, bytes | None, Zon
 
 
 def stored_index(
-    db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None
+    db: Session, filters: AgendaFilters | None = None, *, now: dt.datetime | None = None, window: bool = True
 ) -> tuple[list[tuple[int, feeds.Version]], dict[int, tuple[bytes, ZoneYears]]]:
     """:func:`wiki.agenda.feeds.feed_index` and the valid stored VEVENTs of all its events, in one query.
 
     What a feed reads when nothing is in memory (after a restart).
     """
-    index = feeds.feed_index_select(db, filters, now=now).subquery()
+    index = feeds.feed_index_select(db, filters, now=now, window=window).subquery()
     valid = and_(ExportVevent.stamp == index.c.record_time, ExportVevent.serialiser == SERIALISER)
     query = (
         select(index.c.record_id, index.c.sequence, index.c.event_time, index.c.record_time,

@@ -4,8 +4,10 @@ Addresses are stable (they are a public contract): ``/donnees/<form>.csv``,
 ``.tableur.csv``, ``.json``, ``.geojson``, ``.ics``, ``.xlsx``, ``.ods``,
 ``/donnees/<form>/datapackage.json``, ``/donnees/<form>.atom``,
 ``/donnees/pages.zip``, ``/donnees/catalog.jsonld`` and ``.ttl``; the
-iCalendar feeds ``/agenda.ics`` and ``/agenda/evenements/<id>.ics`` keep the
-``calendar_feeds`` endpoints the agenda links to. Every download goes
+iCalendar feeds ``/agenda.ics`` (the subscription feed: one-off events over
+for more than a year are left out, while ``/donnees/<form>.ics`` has them all)
+and ``/agenda/evenements/<id>.ics`` keep the ``calendar_feeds`` endpoints the
+agenda links to. Every download goes
 through :func:`serve`: it is the same for everyone (the anonymous public
 projection, whoever asks), carries ``ETag`` and ``Last-Modified``, answers
 ``304`` to a matching conditional request, takes ``?since=`` where its format
@@ -38,6 +40,8 @@ from flask_login import current_user
 from werkzeug.routing import BaseConverter
 
 from wiki.activity.views import change_url
+from wiki.agenda import occurrences
+from wiki.agenda import projection
 from wiki.auth import permissions
 from wiki.db import Database
 from wiki.db import get_session
@@ -277,11 +281,24 @@ def download(key: str, ext: str) -> Any:
 
 @calendar_bp.route("/agenda.ics")
 def feed() -> Response:
-    """The iCalendar feed of the agenda with the URL's filters."""
+    """The agenda's subscription feed with the URL's filters: what ended less than a year ago and what is to come.
+
+    Its description says so and gives the complete datasets (``/donnees/<form>.ics``, past events included).
+    """
     fmt = formats.FORMATS["ics"]
     name = f"{current_app.config['SITE_NAME']} — {_('Agenda')}"
     since = rows.parse_since(request.args.get("since"))
-    return serve(fmt, calendar.prepare_agenda_feed(get_session(), request.args, name=name, since=since), "agenda.ics")
+    wanted = occurrences.parse_filters(request.args).form
+    keys = [form.key for form in projection.event_forms(get_session()) if not wanted or form.key == wanted]
+    datasets = [url_for("exports.download", key=key, ext="ics", _external=True) for key in keys]
+    description = _(
+        "Les événements terminés depuis moins d’un an et ceux à venir. Tous les événements, passés compris : %(urls)s",
+        urls=", ".join(datasets) or url_for("exports.index", _external=True),
+    )
+    download = calendar.prepare_agenda_feed(
+        get_session(), request.args, name=name, since=since, description=description
+    )
+    return serve(fmt, download, "agenda.ics")
 
 
 @calendar_bp.route("/agenda/evenements/<int:record_id>.ics")

@@ -3,8 +3,11 @@ from them, and requests that never write."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
+import icalendar
 import pytest
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -180,3 +183,27 @@ def test_feeds_wait_for_a_free_export_slot(make_app, db, events):  # noqa: F811
         assert busy.status_code == 503 and busy.headers["Retry-After"] == "30", url
     first.close()
     assert b"SUMMARY:Concert" in client.get("/agenda.ics").data
+
+
+def _uids(feed: bytes) -> set[bytes]:
+    """The events of a feed: one UID each (changed and cancelled dates are more VEVENTs of the same UID)."""
+    return {line[4:] for line in feed.split(b"\r\n") if line.startswith(b"UID:")}
+
+
+def test_the_dataset_feed_holds_every_public_event_and_the_agenda_feed_a_year_back(client, db, events, agenda_events):
+    series, fete, draft = agenda_events
+    long_ago = soon(-730)[:10]
+    old = events("Foire d’antan", {"start": f"{long_ago}T10:00", "end": f"{long_ago}T12:00"})
+    events("Bal du printemps", {"start": soon(-100, 20)})
+    csv_ids = {int(row["id"]) for row in csv.DictReader(io.StringIO(client.get("/donnees/evenement.csv").text))}
+    json_ids = {record["id"] for record in client.get("/donnees/evenement.json").get_json()["records"]}
+    dataset = client.get("/donnees/evenement.ics").data
+    assert old.id in csv_ids == json_ids and draft.id not in csv_ids
+    assert len(_uids(dataset)) == len(csv_ids) == dataset.count(b"BEGIN:VEVENT") - 2  # the moved and cancelled dates
+    assert b"SUMMARY:Foire d\xe2\x80\x99antan" in dataset and b"SUMMARY:Bal du printemps" in dataset
+    # The subscription feed keeps what ended less than a year ago and what is to come, and says so.
+    agenda = client.get("/agenda.ics").data
+    assert _uids(agenda) == _uids(dataset) - {db.get(AgendaEvent, old.id).uid.encode()}
+    assert b"Foire" not in agenda and b"SUMMARY:Bal du printemps" in agenda
+    description = str(icalendar.Calendar.from_ical(agenda)["X-WR-CALDESC"])
+    assert "un an" in description and "http://wiki.test/donnees/evenement.ics" in description
