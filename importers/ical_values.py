@@ -6,19 +6,22 @@ RRULE and EXDATE into a schedule as :func:`wiki.records.schedules.clean_schedule
 returns it, or raises :class:`EventRefused` naming the problem in French.
 
 Time zones: an IANA TZID is kept; floating times and times in UTC take the
-calendar's default zone (the instant is kept); an unknown VTIMEZONE is
-converted to the default zone with a warning. RDATE is not supported
-(warning). Rules are checked with :func:`wiki.agenda.rules.validate_rrule`.
+calendar's default zone (the instant is kept); Windows names and custom
+VTIMEZONEs get the IANA zone they match (:mod:`importers.ical_zones`). An
+end before the start is set to the start, with a warning. RDATE is not
+supported (warning). Rules are checked with
+:func:`wiki.agenda.rules.validate_rrule`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from typing import Any
 
 import icalendar
 
+from importers.ical_zones import UTC_NAMES
+from importers.ical_zones import zone_of
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.rules import validate_rrule
 from wiki.records.schedules import clean_schedule
@@ -72,17 +75,13 @@ def wall_iso(value: dt.datetime) -> str:
     return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
-def _zone_of(value: dt.datetime, default: str, warnings: list[str]) -> zoneinfo.ZoneInfo:
-    """The IANA zone for an aware or floating time; UTC and unknown zones fall back to ``default``."""
-    key = getattr(value.tzinfo, "key", "UTC")
-    if value.tzinfo is None or key in ("UTC", "Etc/UTC", "GMT", "Etc/GMT") and value.utcoffset() == dt.timedelta():
-        return get_zone(default)
-    try:
-        return get_zone(key)
-    except FieldError:
-        name = str(value.tzname() or value.tzinfo)[:40]
-        warnings.append(f"Fuseau horaire « {name} » inconnu : heures converties en {default}.")
-        return get_zone(default)
+def _years(component: Component, start: dt.datetime) -> tuple[int, int]:
+    """The years an event spans: from its start to its rule's UNTIL, or the next year."""
+    rules = component.get("RRULE")
+    rules = rules[0] if isinstance(rules, list) and rules else rules
+    until = (rules.get("UNTIL") or [None])[0] if isinstance(rules, dict) else None
+    last = until.year if isinstance(until, dt.date) else start.year + 1
+    return start.year, max(start.year, last)
 
 
 def _span(component: Component, start: dt.date, default: str, warnings: list[str]) -> tuple[dict[str, Any], Any]:
@@ -98,7 +97,8 @@ def _span(component: Component, start: dt.date, default: str, warnings: list[str
         if last < start:
             warnings.append(END_BEFORE_START.format(end="la fin de la journée"))
         return {"start": start.isoformat(), "end": last.isoformat() if last > start else None}, get_zone(default)
-    zone = _zone_of(start, default, warnings)
+    tzid = getattr(component.get("DTSTART"), "params", {}).get("TZID")
+    zone = zone_of(start, tzid, default, warnings, _years(component, start))
     wall = start.astimezone(zone).replace(tzinfo=None) if start.tzinfo else start
     if isinstance(end, dt.datetime):
         end = end.astimezone(zone).replace(tzinfo=None) if end.tzinfo else end
@@ -109,7 +109,7 @@ def _span(component: Component, start: dt.date, default: str, warnings: list[str
     if isinstance(end, dt.datetime) and end < wall:
         warnings.append(END_BEFORE_START.format(end="l'heure du début"))
         end = None
-    if start.tzinfo is not None and getattr(start.tzinfo, "key", None) != zone.key and "RRULE" in component:
+    if getattr(start.tzinfo, "key", None) in UTC_NAMES and zone.key not in UTC_NAMES and "RRULE" in component:
         warnings.append(f"Heures converties en {zone.key} : les répétitions suivent l'heure locale de ce fuseau.")
     return {
         "start": wall_iso(wall),
