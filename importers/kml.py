@@ -3,8 +3,16 @@
 The reader is pure (no Flask, no database) and reads XML through
 :func:`importers.features.parse_xml` (no DTD, no entity, nothing fetched).
 Each Placemark becomes a feature: its name, description, address and
-extended data (``Data`` and ``SimpleData``) as properties, its first
-geometry (Point, LineString, Polygon, MultiGeometry, gx:Track) as GeoJSON.
+extended data (``Data`` and ``SchemaData``/``SimpleData``) as properties,
+its ``TimeSpan`` as ``debut``/``fin`` and its ``TimeStamp`` as ``date``, and
+its first geometry holding a position (Point, LineString, Polygon,
+MultiGeometry, gx:Track, gx:MultiTrack) as GeoJSON. Google exports write an
+empty ``<Point>`` beside the gx:Track that holds the positions: empty
+geometries, and the empty parts of a MultiGeometry, are passed over. A
+gx:Track is a line (a point when it has one position), its first and last
+``<when>`` the ``debut`` and ``fin`` properties; long lines are thinned like
+GPX tracks. A placemark whose geometries are all empty is refused
+(« géométrie vide »), the others are read.
 """
 
 from __future__ import annotations
