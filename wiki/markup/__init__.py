@@ -5,7 +5,8 @@ views, importers, the CLI and tests share one pipeline; callers inject URLs
 through ``page_url``. Pipeline: size cap → defensive pre-pass against
 Python-Markdown's super-linear paths (:mod:`wiki.markup.defuse`, HOSTILE_INPUTS
 B9-85, goal G10) → Python-Markdown with bounded links and wiki links
-(:mod:`wiki.markup.extensions`) → nh3 allowlist and ``rel`` on external links
+and bare URLs (:mod:`wiki.markup.extensions`, :mod:`wiki.markup.autolinks`)
+→ nh3 allowlist and ``rel`` on external links
 (:mod:`wiki.markup.sanitizer`) → accessibility audit. Slugs and titles are
 :mod:`wiki.markup.titles`; this module is the public face of all of it.
 """
@@ -134,7 +135,8 @@ def render(text: str, *, page_url: Callable[[str], str] = _default_page_url) -> 
     if size > MAX_MARKUP_BYTES:
         raise MarkupTooLarge(size)
     links: set[str] = set()
-    source, md = defuse(text), build_markdown(page_url, links)
+    hrefs: dict[str, str] = {}  # placeholder → web URL, for the sanitizer
+    source, md = defuse(text), build_markdown(page_url, links, hrefs)
     try:
         body = md.convert(source)
         too_deep = _nesting(body) > MAX_NESTING
@@ -146,7 +148,7 @@ def render(text: str, *, page_url: Callable[[str], str] = _default_page_url) -> 
         body = f"<pre>{render_plain(text)}</pre>"
         note = "Mise en forme abandonnée : le texte est trop imbriqué ; il est affiché tel quel."
         return Rendered(sanitize(body), "", frozenset(), (), (note,))
-    clean = sanitize(_ALIGN_STYLE.sub(r'<\1 align="\2">', body))
+    clean = sanitize(_ALIGN_STYLE.sub(r'<\1 align="\2">', body), hrefs)
     tokens = md.toc_tokens  # set by the toc extension
     headings = tuple(_headings(tokens))
     toc_html = sanitize(_toc(tokens)) if len(headings) >= 3 else ""

@@ -17,6 +17,7 @@ import markdown
 from markdown import inlinepatterns as ip
 from markdown.util import AtomicString
 
+from wiki.markup.autolinks import register_autolinks
 from wiki.markup.titles import slugify
 
 _BRACKET = re.compile(r"[\[\]]")
@@ -124,8 +125,12 @@ def _section_ids() -> Callable[[str, str], str]:
     return section_id
 
 
-def build_markdown(page_url: Callable[[str], str], links: set[str]) -> markdown.Markdown:
-    """Return a fresh converter: Markdown instances keep state and are not thread-safe."""
+def build_markdown(page_url: Callable[[str], str], links: set[str], hrefs: dict[str, str]) -> markdown.Markdown:
+    """Return a fresh converter (instances keep state and are not thread-safe).
+
+    Wiki links' slugs are added to *links*; *hrefs* receives the web addresses
+    :func:`wiki.markup.sanitizer.sanitize` must put back.
+    """
     md = markdown.Markdown(
         extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists"],
         extension_configs={
@@ -138,4 +143,5 @@ def build_markdown(page_url: Callable[[str], str], links: set[str]) -> markdown.
         md.inlinePatterns.register(processor(pattern, md), name, priority)
     md.inlinePatterns.register(_WikiLinkProcessor(md, page_url, links), "wikilink", 176)
     md.inlinePatterns["footnote"].compiled_re = _FOOTNOTE_CALL
+    register_autolinks(md, hrefs)
     return md

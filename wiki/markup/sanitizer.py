@@ -3,12 +3,16 @@
 Pure module: part of :mod:`wiki.markup`. Tags, attributes, classes and URL
 schemes are allowlisted; ids are ours only (no DOM clobbering); external
 links get ``rel="nofollow ugc noopener"`` and may not pose as wiki links.
+nh3 drops every href its URL parser refuses, bad host or port included
+(``http://xn--xn.com/``): the web hrefs of Markdown's own links reach it as
+placeholders (:mod:`wiki.markup.autolinks`) and are put back after it.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 
 import nh3
 
@@ -19,6 +23,8 @@ _LANG_CLASS = re.compile(r"language-[\w#+.-]{1,40}")
 _A_TAG = re.compile(r"<a\b([^>]*)>")  # nh3 escapes < and > inside attribute values
 _HREF = re.compile(r'\shref="([^"]*)"')
 _CLASS = re.compile(r'\sclass="[^"]*"')
+# An http(s) URL as browsers read it, with nothing they would skip or strip.
+_WEB_URL = re.compile(r"(?i:https?)://[^\x00-\x20\x7f]+")
 
 _TAGS = {
     "p",
@@ -132,15 +138,28 @@ def _is_external(url: str) -> bool:
     return url.replace("\\", "/").startswith("//") or _scheme(url) in ("http", "https")
 
 
-def _mark_external(match: re.Match[str]) -> str:
-    """Add rel=nofollow to an external <a>; it may not pose as a wiki link either."""
+def is_web_url(url: str) -> bool:
+    """Tell whether *url* is plainly http(s): the scheme first, no space or control anywhere."""
+    return _WEB_URL.fullmatch(url) is not None
+
+
+def _mark_external(match: re.Match[str], hrefs: Mapping[str, str]) -> str:
+    """Put a trusted href back; add rel=nofollow to an external <a>, which may not pose as a wiki link."""
     attrs = match.group(1)
     href = _HREF.search(attrs)
-    if href is None or not _is_external(html.unescape(href.group(1))):
+    if href is None:
         return match.group(0)
+    url = hrefs.get(href.group(1), "")
+    if is_web_url(url):
+        attrs = f"{attrs[: href.start(1)]}{html.escape(url)}{attrs[href.end(1) :]}"
+    else:
+        url = html.unescape(href.group(1))
+    if not _is_external(url):
+        return f"<a{attrs}>"
     return f'<a{_CLASS.sub("", attrs)} rel="nofollow ugc noopener">'
 
 
-def sanitize(fragment: str) -> str:
-    """Return *fragment* reduced to the allowlist, external links marked."""
-    return _A_TAG.sub(_mark_external, _CLEANER.clean(fragment))
+def sanitize(fragment: str, hrefs: Mapping[str, str] | None = None) -> str:
+    """Return *fragment* reduced to the allowlist, *hrefs* placeholders resolved, external links marked."""
+    trusted = hrefs or {}
+    return _A_TAG.sub(lambda match: _mark_external(match, trusted), _CLEANER.clean(fragment))

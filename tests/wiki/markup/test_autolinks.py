@@ -242,6 +242,17 @@ def test_urls_in_links_are_not_linked_twice(source, expected):
     assert links(source) == expected
 
 
+def test_url_after_a_raw_html_link_is_linked():
+    source = (
+        '<a href="/pages/a">voir http://example.org/dedans</a> puis http://example.org/dehors <b>www.example.org</b>'
+    )
+    assert links(source) == [
+        ("/pages/a", "voir http://example.org/dedans"),
+        ("http://example.org/dehors", "http://example.org/dehors"),
+        ("http://www.example.org", "www.example.org"),
+    ]
+
+
 def test_urls_in_raw_html_attributes_are_left_alone():
     out = render('<img alt="x" title="voir http://example.org/a_b_ ici" src="/i.png">').html
     [attrs] = [attrs for tag, attrs in parse(out).tags if tag == "img"]
