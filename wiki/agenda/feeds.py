@@ -7,9 +7,10 @@ joins more to it); ``feed_events`` turns events into the mappings that
 event does. A feed is windowed (``window=True``, the agenda's subscription
 feed): series, and one-off events that ended less than ``INDEX_PAST`` ago or
 are to come; or complete (``window=False``, a dataset's download): every
-public event, like the dataset's other formats. Reads only: the VEVENT bytes and their storage belong to
-:mod:`wiki.exports` (a projection the agenda never imports). No request
-globals here (STYLE R6).
+published event however old, the same records as the dataset's other
+formats. ``occurrence_span`` is the period a form's events cover. Reads
+only: the VEVENT bytes and their storage belong to :mod:`wiki.exports` (a
+projection the agenda never imports). No request globals here (STYLE R6).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def feed_index(
 ) -> list[tuple[int, Version]]:
     """``(record_id, version)`` of the events a feed holds, by id; the version changes whenever the event's VEVENTs may.
 
-    ``window=False``: every public event, however long ago it ended.
+    ``window=False``: every published event (a dataset's), however long ago it ended.
     """
     query = feed_index_select(db, filters, now=now, window=window)
     rows = db.execute(query.order_by(query.selected_columns.record_id))
@@ -79,8 +80,8 @@ def _feed_query(db: Session, filters: AgendaFilters | None, record_ids: Iterable
     )
     if record_ids is not None:
         return query.where(AgendaEvent.record_id.in_(list(record_ids)))
-    if not window:
-        return query
+    if not window:  # a dataset: its published records, like its other formats (archived events are out)
+        return query.where(Record.status == "published")
     since = (now or utcnow()) - INDEX_PAST
     recent = exists().where(AgendaOccurrence.record_id == AgendaEvent.record_id, AgendaOccurrence.end >= since)
     return query.where(or_(AgendaEvent.recurring.is_(True), recent))
@@ -95,6 +96,21 @@ def feed_events(db: Session, filters: AgendaFilters | None = None, *, record_ids
     query = _feed_query(db, filters, record_ids, now, window, AgendaEvent, Record).order_by(AgendaEvent.record_id)
     found = (feed_event(db, event, record) for event, record in db.execute(query))
     return [event for event in found if event is not None]
+
+
+def occurrence_span(db: Session, form_id: int) -> tuple[dt.datetime, dt.datetime] | None:
+    """First start and last end (UTC) of the indexed occurrences of a form's published events; None without any.
+
+    One-off events are indexed whole; series over their index window (a year back, a year ahead).
+    """
+    first, last = db.execute(
+        select(func.min(AgendaOccurrence.start), func.max(AgendaOccurrence.end))
+        .join(AgendaEvent, AgendaEvent.record_id == AgendaOccurrence.record_id)
+        .join(Record, Record.id == AgendaEvent.record_id)
+        .where(AgendaEvent.form_id == form_id, AgendaEvent.public.is_(True), AgendaOccurrence.cancelled.is_(False),
+               Record.status == "published", Record.deleted_at.is_(None))
+    ).one()  # fmt: skip
+    return (_aware(first), _aware(last)) if first is not None and last is not None else None
 
 
 def feed_event(db: Session, event: AgendaEvent, record: Record) -> dict[str, Any] | None:

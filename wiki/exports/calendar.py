@@ -141,6 +141,15 @@ def build_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.date
     return assemble_calendar(parts, zones, calendar_name=name, description=description)
 
 
+def dataset_feed_size(db: Session, form_key: str, *, name: str) -> int | None:
+    """The size in bytes of ``/donnees/<form>.ics`` as served unfiltered, from its stored VEVENTs; None when unknown."""
+    found = vevents.stored_size(db, AgendaFilters(form=form_key), window=False)
+    if found is None:
+        return None
+    size, zones = found
+    return size + len(assemble_calendar([], zones, calendar_name=name))
+
+
 def prepare_event(db: Session, record_id: int) -> Prepared | None:
     """One event as a calendar file: the whole series, its changed and cancelled dates; None when it is not public.
 

@@ -9,6 +9,7 @@ of the format registry (:mod:`wiki.exports.formats`).
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,10 @@ class Dataset:
     meta_revision: int = 0
     custom_title: str = ""
     custom_description: str = ""
+    #: First and last day of the events (forms with a schedule field), in the instance's time zone.
+    temporal: tuple[date, date] | None = None
+    #: Sizes in bytes of the downloads whose size is known without building them, by distribution name.
+    byte_sizes: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
     def landing_url(self) -> str:
@@ -66,6 +71,11 @@ class Dataset:
     def datapackage_url(self) -> str:
         """The Data Package descriptor (forms only)."""
         return f"{self.base_url}/{self.key}/datapackage.json"
+
+    @property
+    def schema_url(self) -> str:
+        """The Table Schema of the CSV (forms only)."""
+        return f"{self.base_url}/{self.key}/schema.json"
 
     @property
     def feed_url(self) -> str:

@@ -7,15 +7,26 @@ title, description; distribution: access URL) and recommended (catalog:
 homepage, language, modified, license, themes; dataset: contact point,
 publisher, keywords, themes, spatial coverage, issued, modified, frequency,
 landing page, identifier; distribution: download URL, media type, format,
-licence, title, description), the way udata's DCAT harvester reads them
-(``dct:identifier``, ``dcat:landingPage``, ``dct:license`` on distributions,
-``dct:accrualPeriodicity`` from the EU frequency table).
+licence, title, description, byte size, conformance), the way udata's DCAT
+harvester reads them (``dct:identifier``, ``dcat:landingPage``,
+``dct:license`` on distributions, ``dct:accrualPeriodicity`` from the EU
+frequency table, ``dct:temporal`` as an inline ``dct:PeriodOfTime`` with
+``dcat:startDate``/``dcat:endDate``, ``dcat:byteSize``, ``dct:conformsTo``
+as the schema's address).
+
+Every node that has an IRI has the same one whatever the serialization: the
+catalog is ``<base>/donnees#catalog`` (on its HTML page), a dataset its page
+``<base>/donnees/<form>``, a distribution its download address, the schema a
+form's CSV conforms to ``<base>/donnees/<form>/schema.json``; the other nodes
+(publisher, contact, period) are blank. So ``catalog.jsonld`` and
+``catalog.ttl`` give isomorphic graphs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
+from datetime import date
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +47,7 @@ from wiki.exports.constants import FREQUENCIES
 from wiki.exports.constants import FREQUENCY_AUTHORITY
 from wiki.exports.constants import MEDIA_TYPE_AUTHORITY
 from wiki.exports.datasets import Dataset
+from wiki.exports.tableschema import TABLES
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 #: INSEE's linked-data identifiers of French communes (dct:spatial).
@@ -46,6 +58,19 @@ SERIALIZATIONS: dict[str, tuple[str, str]] = {
     "jsonld": ("json-ld", "application/ld+json"),
     "ttl": ("turtle", "text/turtle"),
 }
+
+
+def _day(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def _period(graph: Graph, start: date, end: date) -> BNode:
+    """A ``dct:PeriodOfTime`` (inline: udata fetches a period given by IRI from the network)."""
+    node = BNode()
+    graph.add((node, RDF.type, DCTERMS.PeriodOfTime))
+    graph.add((node, DCAT.startDate, _day(start)))
+    graph.add((node, DCAT.endDate, _day(end)))
+    return node
 
 
 def _date(value: datetime | None) -> Literal | None:
@@ -98,6 +123,12 @@ def dataset_to_rdf(graph: Graph, dataset: Dataset, publisher: BNode) -> URIRef:
         add((node, DCAT.keyword, Literal(label, lang="fr")))
     for code in dataset.spatial:
         add((node, DCTERMS.spatial, URIRef(INSEE_COMMUNE + code) if len(code) == 5 else Literal(code)))
+    if dataset.temporal:
+        add((node, DCTERMS.temporal, _period(graph, *dataset.temporal)))
+    schema = None if dataset.is_pages else URIRef(dataset.schema_url)
+    if schema is not None:
+        add((node, DCTERMS.conformsTo, schema))
+        add((schema, RDF.type, DCTERMS.Standard))
     license_node = URIRef(dataset.license.url)
     add((license_node, RDF.type, DCTERMS.LicenseDocument))
     add((license_node, DCTERMS.title, Literal(dataset.license.label)))
@@ -116,21 +147,23 @@ def dataset_to_rdf(graph: Graph, dataset: Dataset, publisher: BNode) -> URIRef:
         add((dnode, DCTERMS.license, license_node))
         if dataset.modified:
             add((dnode, DCTERMS.modified, _date(dataset.modified)))  # type: ignore[arg-type]
-        if dist.name == "csv" and not dataset.is_pages:
-            add((dnode, DCTERMS.conformsTo, URIRef(dataset.datapackage_url)))
+        if schema is not None and dist.name in TABLES:
+            add((dnode, DCTERMS.conformsTo, schema))
+        if dist.name in dataset.byte_sizes:
+            add((dnode, DCAT.byteSize, Literal(dataset.byte_sizes[dist.name], datatype=XSD.nonNegativeInteger)))
     return node
 
 
 def catalog_to_graph(catalog: Mapping[str, Any], datasets: Sequence[Dataset]) -> Graph:
     """Build the DCAT-AP graph of the catalog.
 
-    :param catalog: ``url``, ``title``, ``description``, ``homepage``,
+    :param catalog: ``iri``, ``title``, ``description``, ``homepage``,
         ``publisher_name``, ``publisher_url``, ``license_url`` of the catalog.
     """
     graph = Graph()
     for prefix, namespace in (("dcat", DCAT), ("dct", DCTERMS), ("foaf", FOAF), ("vcard", VCARD), ("skos", SKOS)):
         graph.bind(prefix, namespace)
-    node = URIRef(catalog["url"])
+    node = URIRef(catalog["iri"])
     publisher = _organization(graph, catalog["publisher_name"], catalog.get("publisher_url", ""))
     graph.add((node, RDF.type, DCAT.Catalog))
     graph.add((node, DCTERMS.title, Literal(catalog["title"], lang="fr")))

@@ -235,6 +235,13 @@ def build_datapackage(db: Session, ask: Ask) -> Prepared:
     return _whole(state, ask.to_json(tableschema.dataset_to_datapackage(ask.dataset())))
 
 
+def build_table_schema(db: Session, ask: Ask) -> Prepared:
+    """The Table Schema of a form's CSV, the one its Data Package carries."""
+    form = form_services.get_form(db, ask.key)
+    state = rows.export_state(db, form, variant=_variant(ask, "schema"))
+    return _whole(state, ask.to_json(tableschema.columns_to_table_schema(ask.dataset().columns)))
+
+
 def build_atom(db: Session, ask: Ask) -> Prepared:
     """The Atom feed of the latest public changes of a dataset (a form's records, or the pages)."""
     form = None if ask.key == PAGES_KEY else form_services.get_form(db, ask.key)

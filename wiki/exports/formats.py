@@ -10,7 +10,7 @@ download function of :mod:`wiki.exports.views` serves every entry the same
 way (validators and 304, ``?since=``, export slots, CORS, ``Cache-Control``,
 the anonymous public projection), so a format added here shows and behaves
 everywhere. Addresses are a public contract: ``/donnees/<form>.<extension>``
-(``/donnees/<form>/datapackage.json`` for the Data Package,
+(``/donnees/<form>/datapackage.json`` for the Data Package, ``/donnees/<form>/schema.json`` for its Table Schema,
 ``/donnees/pages.zip`` for the pages).
 """
 
@@ -110,6 +110,18 @@ DATAPACKAGE = Format(
     downloads.build_datapackage,
     incremental=False,
 )
+#: The Table Schema of a form's CSV, served at ``/donnees/<form>/schema.json`` (what the DCAT catalog says the CSV
+#: conforms to).
+TABLE_SCHEMA = Format(
+    "schema",
+    "Table Schema",
+    "schema.json",
+    "application/json",
+    "JSON",
+    "",
+    downloads.build_table_schema,
+    incremental=False,
+)
 #: The feed of a dataset's latest public changes (the pages' too).
 ATOM = Format(
     "atom",
@@ -122,7 +134,7 @@ ATOM = Format(
     disposition="inline",
 )
 #: Every format served, by what follows the dataset in its address.
-FORMATS: dict[str, Format] = {f.extension: f for f in (*DISTRIBUTIONS, PAGES_ARCHIVE, DATAPACKAGE, ATOM)}
+FORMATS: dict[str, Format] = {f.extension: f for f in (*DISTRIBUTIONS, PAGES_ARCHIVE, DATAPACKAGE, TABLE_SCHEMA, ATOM)}
 
 
 def distributions_for(fields: abc.Sequence[FieldDef]) -> list[Format]:

@@ -14,17 +14,21 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import datetime
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wiki.agenda import feeds
 from wiki.auth import permissions
 from wiki.db import utcnow
 from wiki.errors import Forbidden
 from wiki.errors import ValidationError
+from wiki.exports import calendar
 from wiki.exports.constants import FREQUENCIES
 from wiki.exports.constants import LICENSES
 from wiki.exports.constants import PAGES_KEY
@@ -55,6 +59,9 @@ class Settings:
     publisher_url: str = ""
     contact_email: str = ""
     license: str = "etalab-2.0"
+    #: The site's name (the calendar's name) and the time zone of the events' dates.
+    site_name: str = ""
+    timezone: str = "Europe/Paris"
 
 
 # --- fields and columns ------------------------------------------------------------
@@ -139,7 +146,7 @@ def _form_dataset(
     modified = max(
         d for d in (latest, _aware(form.updated_at), _aware(meta.updated_at) if meta else None) if d is not None
     )
-    return Dataset(
+    dataset = Dataset(
         key=form.key,
         title=(meta.title if meta and meta.title else form.title),
         description=(meta.description if meta and meta.description else form.description),
@@ -154,6 +161,23 @@ def _form_dataset(
         site_url=site_url,
         **_common(meta, settings),
     )
+    if any(dist.name == "ics" for dist in dataset.distributions):
+        _add_events(db, form, dataset, settings)
+    return dataset
+
+
+def _add_events(db: Session, form: Form, dataset: Dataset, settings: Settings) -> None:
+    """The period the events cover, and the calendar's size when its stored events give it."""
+    zone = ZoneInfo(settings.timezone)
+    span = feeds.occurrence_span(db, form.id)
+    if span:
+        first, last = span
+        # An end at midnight (all-day events, or timed ones) belongs to the day before.
+        start = first.astimezone(zone).date()
+        dataset.temporal = (start, max(start, (last - timedelta(microseconds=1)).astimezone(zone).date()))
+    size = calendar.dataset_feed_size(db, form.key, name=f"{settings.site_name} — {form.title}")
+    if size is not None:
+        dataset.byte_sizes["ics"] = size
 
 
 def _pages_dataset(db: Session, settings: Settings, base_url: str, site_url: str, meta: DatasetMeta | None) -> Dataset:

@@ -27,6 +27,7 @@ from flask import Flask
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import delete
+from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -161,3 +162,26 @@ def _zone_years(text: str | None) -> ZoneYears:
         return None
     key, first, last = text.split()
     return key, int(first), int(last)
+
+
+def stored_size(
+    db: Session, filters: AgendaFilters | None = None, *, window: bool = True
+) -> tuple[int, dict[str, tuple[int, int]]] | None:
+    """The bytes of a feed's stored VEVENTs and the zone years they use, without reading them.
+
+    None when some event of the feed has no valid stored copy (its size is not known without serialising it).
+    """
+    index = feeds.feed_index_select(db, filters, window=window).subquery()
+    valid = and_(ExportVevent.record_id == index.c.record_id, ExportVevent.stamp == index.c.record_time,
+                 ExportVevent.serialiser == SERIALISER)  # fmt: skip
+    query = select(ExportVevent.ical.is_not(None), func.length(ExportVevent.ical), ExportVevent.zone)
+    rows = db.execute(query.select_from(index).outerjoin(ExportVevent, valid)).all()
+    if not all(found for found, _size, _zone in rows):
+        return None
+    zones: dict[str, tuple[int, int]] = {}
+    for _found, _size, zone in rows:
+        if used := _zone_years(zone):
+            key, first, last = used
+            low, high = zones.get(key, (first, last))
+            zones[key] = (min(low, first), max(high, last))
+    return sum(size for _found, size, _zone in rows), zones

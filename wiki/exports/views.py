@@ -2,7 +2,7 @@
 
 Addresses are stable (they are a public contract): ``/donnees/<form>.csv``,
 ``.tableur.csv``, ``.json``, ``.geojson``, ``.ics``, ``.xlsx``, ``.ods``,
-``/donnees/<form>/datapackage.json``, ``/donnees/<form>.atom``,
+``/donnees/<form>/datapackage.json``, ``/donnees/<form>/schema.json``, ``/donnees/<form>.atom``,
 ``/donnees/pages.zip``, ``/donnees/catalog.jsonld`` and ``.ttl``; the
 iCalendar feeds ``/agenda.ics`` (the subscription feed: one-off events over
 for more than a year are left out, while ``/donnees/<form>.ics`` has them all)
@@ -80,6 +80,8 @@ def _settings() -> services.Settings:
         publisher_url=config["DATA_PUBLISHER_URL"],
         contact_email=config["DATA_CONTACT_EMAIL"],
         license=config["DATA_LICENSE"],
+        site_name=config["SITE_NAME"],
+        timezone=config["DEFAULT_TIMEZONE"],
     )
 
 
@@ -269,6 +271,7 @@ def edit(key: str) -> Any:
 @bp.route("/donnees/<formkey:key>.<any(csv, json, geojson, ics, xlsx, ods, atom):ext>")
 @bp.route("/donnees/<formkey:key>.tableur.csv", defaults={"ext": "tableur.csv"})
 @bp.route("/donnees/<formkey:key>/datapackage.json", defaults={"ext": "datapackage.json"})
+@bp.route("/donnees/<formkey:key>/schema.json", defaults={"ext": "schema.json"})
 @bp.route("/donnees/pages.zip", defaults={"key": "pages", "ext": "zip"})
 def download(key: str, ext: str) -> Any:
     """One download of a dataset, in constant memory; ``?since=`` for incremental sync."""
@@ -316,7 +319,7 @@ def catalog(ext: str) -> Any:
     datasets = services.list_datasets(get_session(), _settings(), **_urls())
     settings = _settings()
     info = {
-        "url": url_for("exports.catalog", ext=ext, _external=True), "title": _("%(site)s — données ouvertes", site=current_app.config["SITE_NAME"]),
+        "iri": url_for("exports.index", _external=True) + "#catalog", "title": _("%(site)s — données ouvertes", site=current_app.config["SITE_NAME"]),
         "description": _("Les jeux de données publiés par %(site)s, sous licence ouverte.", site=current_app.config["SITE_NAME"]),
         "homepage": url_for("exports.index", _external=True), "publisher_name": settings.publisher_name, "publisher_url": settings.publisher_url,
         "license_url": LICENSES[settings.license].url if settings.license in LICENSES else "",

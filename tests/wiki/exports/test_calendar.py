@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
+from tests.factories import make_user
 from tests.wiki.exports.conftest import restart_feeds
 from tests.wiki.exports.conftest import soon
 from tests.wiki.exports.conftest import stored_vevents
@@ -26,6 +27,7 @@ from wiki.exports import calendar
 from wiki.exports.ical import event_bytes
 from wiki.exports.ical import events_to_ical
 from wiki.exports.models import ExportVevent
+from wiki.records import services
 from wiki.records.models import Record
 
 
@@ -195,15 +197,21 @@ def test_the_dataset_feed_holds_every_public_event_and_the_agenda_feed_a_year_ba
     long_ago = soon(-730)[:10]
     old = events("Foire d’antan", {"start": f"{long_ago}T10:00", "end": f"{long_ago}T12:00"})
     events("Bal du printemps", {"start": soon(-100, 20)})
+    archived = events("Kermesse", {"start": soon(-50, 15)})
+    moderator = make_user(db, "Modo", role="moderator")
+    services.set_status(db, db.get(Record, archived.id), "archived", actor=moderator)
+    db.commit()
     csv_ids = {int(row["id"]) for row in csv.DictReader(io.StringIO(client.get("/donnees/evenement.csv").text))}
     json_ids = {record["id"] for record in client.get("/donnees/evenement.json").get_json()["records"]}
     dataset = client.get("/donnees/evenement.ics").data
-    assert old.id in csv_ids == json_ids and draft.id not in csv_ids
+    assert old.id in csv_ids == json_ids and not {draft.id, archived.id} & csv_ids
+    assert b"Kermesse" not in dataset  # the dataset's records: archived ones have left it
     assert len(_uids(dataset)) == len(csv_ids) == dataset.count(b"BEGIN:VEVENT") - 2  # the moved and cancelled dates
     assert b"SUMMARY:Foire d\xe2\x80\x99antan" in dataset and b"SUMMARY:Bal du printemps" in dataset
     # The subscription feed keeps what ended less than a year ago and what is to come, and says so.
     agenda = client.get("/agenda.ics").data
-    assert _uids(agenda) == _uids(dataset) - {db.get(AgendaEvent, old.id).uid.encode()}
+    uid = {record.id: db.get(AgendaEvent, record.id).uid.encode() for record in (old, archived)}
+    assert _uids(agenda) - {uid[archived.id]} == _uids(dataset) - {uid[old.id]}  # (the agenda shows archived events)
     assert b"Foire" not in agenda and b"SUMMARY:Bal du printemps" in agenda
     description = str(icalendar.Calendar.from_ical(agenda)["X-WR-CALDESC"])
     assert "un an" in description and "http://wiki.test/donnees/evenement.ics" in description

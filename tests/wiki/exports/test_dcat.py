@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 from rdflib import Graph
+from rdflib import Literal
 from rdflib import URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT
 from rdflib.namespace import DCTERMS
 from rdflib.namespace import FOAF
 from rdflib.namespace import RDF
+from rdflib.namespace import XSD
 
 from tests.shared import DATA
 
@@ -103,3 +106,36 @@ def test_catalog_follows_the_metadata_moderators_set(client, seeded):
     assert "marchés" in {str(k) for k in graph.objects(fermes, DCAT.keyword)}
     dist = next(graph.objects(fermes, DCAT.distribution))
     assert str(graph.value(dist, DCTERMS.license)) == "https://opendatacommons.org/licenses/odbl/1-0/"
+
+
+def test_both_serializations_describe_the_same_catalog(client, seeded):
+    """One IRI for the catalog, each dataset and each distribution, whatever the serialization."""
+    jsonld, _ = _graph(client, "jsonld")
+    turtle, _ = _graph(client, "ttl")
+    assert isomorphic(jsonld, turtle)
+    (catalog,) = jsonld.subjects(RDF.type, DCAT.Catalog)
+    assert catalog == URIRef("http://wiki.test/donnees#catalog")
+
+
+def test_datasets_point_to_their_table_schema_their_period_and_known_sizes(client, seeded):
+    graph, _ = _graph(client, "ttl")
+    fermes = URIRef("http://wiki.test/donnees/fermes")
+    schema_url = URIRef("http://wiki.test/donnees/fermes/schema.json")
+    assert graph.value(fermes, DCTERMS.conformsTo) == schema_url and (schema_url, RDF.type, DCTERMS.Standard) in graph
+    served = client.get("/donnees/fermes/schema.json")
+    assert served.status_code == 200 and served.headers["Access-Control-Allow-Origin"] == "*"
+    package = client.get("/donnees/fermes/datapackage.json").get_json()
+    assert served.get_json() == {r["name"]: r for r in package["resources"]}["fermes-csv"]["schema"]
+    dists = {str(graph.value(d, DCAT.downloadURL)): d for d in graph.objects(fermes, DCAT.distribution)}
+    for suffix in ("csv", "tableur.csv"):
+        assert graph.value(dists[f"http://wiki.test/donnees/fermes.{suffix}"], DCTERMS.conformsTo) == schema_url
+    # The records' schedules: weekly from 2026-05-02, four times.
+    period = graph.value(fermes, DCTERMS.temporal)
+    assert (period, RDF.type, DCTERMS.PeriodOfTime) in graph
+    assert graph.value(period, DCAT.startDate) == Literal("2026-05-02", datatype=XSD.date)
+    assert graph.value(period, DCAT.endDate) == Literal("2026-05-23", datatype=XSD.date)
+    assert graph.value(URIRef("http://wiki.test/donnees/pages"), DCTERMS.temporal) is None
+    # The calendar's size is known from its stored events; the streamed tables' is not computed for the catalog.
+    size = graph.value(dists["http://wiki.test/donnees/fermes.ics"], DCAT.byteSize)
+    assert size.datatype == XSD.nonNegativeInteger and size.toPython() == len(client.get("/donnees/fermes.ics").data)
+    assert graph.value(dists["http://wiki.test/donnees/fermes.csv"], DCAT.byteSize) is None

@@ -17,6 +17,7 @@ ADDRESSES = {
     "ods": "/donnees/fermes.ods",
     "zip": "/donnees/pages.zip",
     "datapackage.json": "/donnees/fermes/datapackage.json",
+    "schema.json": "/donnees/fermes/schema.json",
     "atom": "/donnees/fermes.atom",
 }
 

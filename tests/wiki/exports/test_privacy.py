@@ -38,6 +38,7 @@ PUBLIC_OUTPUTS = (
     "/donnees/{form}.xlsx",
     "/donnees/{form}.ods",
     "/donnees/{form}/datapackage.json",
+    "/donnees/{form}/schema.json",
     "/donnees/{form}.atom",
     "/donnees/pages",
     "/donnees/pages.zip",
