@@ -6,7 +6,8 @@ make bbox queries an indexed range scan on SQLite and PostgreSQL alike, and
 ``lon``/``lat`` (a point on the geometry) feed server-side clustering. It is
 rebuilt from the record on every save, so it never holds anything the record
 does not. ``RecordZone`` says which communes (and other zones) a record lies
-in. (What imported features became is the importers' own table,
+in, each named by its level and code: codes are unique per level only
+(:mod:`geodata.levels`). (What imported features became is the importers' own table,
 ``importers.models.ImportItem``.)
 """
 
@@ -22,6 +23,7 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Table
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -29,18 +31,18 @@ from wiki.db import Base
 from wiki.db import JSONType
 from wiki.db import utcnow
 
-#: Zone levels, from the smallest.
-LEVELS: tuple[str, ...] = ("commune", "epci", "departement", "region")
-
 
 class Zone(Base):
-    """A commune, intercommunalité, département or région, with its INSEE code."""
+    """A commune, canton, intercommunalité, département, région or other zone, with its code (unique per level)."""
 
     __tablename__ = "zones"
-    __table_args__ = (Index("ix_zones_level_name", "level", "name"),)
+    __table_args__ = (
+        Index("ix_zones_level_name", "level", "name"),
+        UniqueConstraint("level", "code", name="uq_zones_level_code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True)
+    code: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(16), default="commune")
     #: Full boundary (GeoJSON), None when only the centre is known.
@@ -80,12 +82,13 @@ class RecordGeometry(Base):
 
 
 class RecordZone(Base):
-    """A record lies in (or crosses) a zone."""
+    """A record lies in (or crosses) the zone of this level and code."""
 
     __tablename__ = "record_zones"
-    __table_args__ = (Index("ix_record_zones_zone", "zone_code", "record_id"),)
+    __table_args__ = (Index("ix_record_zones_zone", "zone_level", "zone_code", "record_id"),)
 
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    zone_level: Mapped[str] = mapped_column(String(16), primary_key=True)
     zone_code: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 

@@ -3,6 +3,9 @@
 Records are projected into ``RecordGeometry`` and attached to zones by
 :func:`sync_record`, which the subscribers call on every record save, so the
 map, the zone pages and the exports never read a record's JSON to place it.
+A record lies in zones of every level its geometry touches; the values of
+its commune field name zones of the levels that field accepts (a field of
+communes only ever names communes, whatever other level shares the code).
 Only a geometry field every record shows to anyone is ever projected (public
 and not personal: consent never places a record, HOSTILE_INPUTS B6-61); a
 record without one but with a commune is placed, approximately, at that
@@ -24,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
+from geodata.levels import parse_zone_key
 from geodata.models import RecordGeometry
 from geodata.models import RecordZone
 from geodata.models import Zone
@@ -65,8 +69,20 @@ def _summary(form: Form, record: Record) -> str:
     return ""
 
 
-def _codes(value: Any) -> list[str]:
-    return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+def _field_zones(field: F.FieldDef, value: Any) -> list[tuple[str, str]]:
+    """``(level, code)`` of the zones a zone field's value names (codes no level of the field accepts are left out)."""
+    found = []
+    for item in value if isinstance(value, list) else [value]:
+        code = str(item or "")[:16]
+        level = F.zone_level(field, code) if code else None
+        if level is not None:
+            found.append((level, code))
+    return found
+
+
+def _keys(keys: list[str]) -> list[tuple[str, str]]:
+    """``(level, code)`` of zone keys found by the zone index."""
+    return [k for k in map(parse_zone_key, keys) if k is not None]
 
 
 def sync_record(db: Session, record: Record, *, fresh: bool = False) -> None:
@@ -79,10 +95,11 @@ def sync_record(db: Session, record: Record, *, fresh: bool = False) -> None:
     form = record.form
     gfield, cfield = geometry_field(form), commune_field(form)
     geometry = record.data.get(gfield.id) if gfield else None
-    communes = _codes(record.data.get(cfield.id)) if cfield else []
+    communes = _field_zones(cfield, record.data.get(cfield.id)) if cfield else []
     approximate = False
     if not geometry and communes:
-        zone = db.scalar(select(Zone).where(Zone.code == communes[0]))
+        level, code = communes[0]
+        zone = db.scalar(select(Zone).where(Zone.level == level, Zone.code == code))
         if zone is not None:
             geometry, approximate = {"type": "Point", "coordinates": [zone.centre_lon, zone.centre_lat]}, True
     zones = set(communes)
@@ -111,9 +128,9 @@ def sync_record(db: Session, record: Record, *, fresh: bool = False) -> None:
             zones.update(
                 zones_touching(db, geometry)
                 if spatial_backend(db) == "postgis"
-                else zone_index(db).containing(geometry)
+                else _keys(zone_index(db).containing(geometry))
             )
-    db.add_all(RecordZone(record_id=record.id, zone_code=code[:16]) for code in sorted(zones))
+    db.add_all(RecordZone(record_id=record.id, zone_level=level, zone_code=code) for level, code in sorted(zones))
 
 
 def forget_record(db: Session, record_id: int) -> None:
@@ -150,11 +167,11 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
     """
     postgis = spatial_backend(db) == "postgis"
     index = None if postgis else zone_index(db)
-    commune_ids = {}
+    commune_fields = {}
     for form in lookups.all_forms(db):
         cfield = commune_field(form)
         if cfield:
-            commune_ids[form.id] = cfield.id
+            commune_fields[form.id] = cfield
     count = 0
     last = 0
     while True:
@@ -176,16 +193,17 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
             break
         last = rows[-1].record_id
         ids = [r.record_id for r in rows]
-        explicit: dict[int, set[str]] = {i: set() for i in ids}
-        if commune_ids:
+        explicit: dict[int, set[tuple[str, str]]] = {i: set() for i in ids}
+        if commune_fields:
             for rid, form_id, data in lookups.record_values(db, ids):
-                if form_id in commune_ids:
-                    explicit[rid].update(c[:16] for c in _codes(data.get(commune_ids[form_id])))
+                if form_id in commune_fields:
+                    cfield = commune_fields[form_id]
+                    explicit[rid].update(_field_zones(cfield, data.get(cfield.id)))
         if index is None:
             located = [r.record_id for r in rows if not r.approximate]
             for start in range(0, len(located), 1_000):
                 pairs = db.execute(
-                    select(record_shapes.c.record_id, Zone.code)
+                    select(record_shapes.c.record_id, Zone.level, Zone.code)
                     .join(
                         zone_shapes,
                         and_(
@@ -196,17 +214,21 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
                     .join(Zone, Zone.id == zone_shapes.c.zone_id)
                     .where(record_shapes.c.record_id.in_(located[start : start + 1_000]))
                 )
-                for rid, code in pairs:
-                    explicit[rid].add(code)
+                for rid, level, code in pairs:
+                    explicit[rid].add((level, code))
         else:
             points = [r for r in rows if r.kind == "Point" and not r.approximate]
             for row, codes in zip(points, index.points([(r.lon, r.lat) for r in points]), strict=True):
-                explicit[row.record_id].update(codes)
+                explicit[row.record_id].update(_keys(codes))
             for row in rows:
                 if row.kind != "Point" and not row.approximate:
-                    explicit[row.record_id].update(index.containing(row.geometry))
+                    explicit[row.record_id].update(_keys(index.containing(row.geometry)))
         db.execute(delete(RecordZone).where(RecordZone.record_id.in_(ids)), execution_options=BY_KEY)
-        links = [{"record_id": rid, "zone_code": code} for rid, codes in explicit.items() for code in sorted(codes)]
+        links = [
+            {"record_id": rid, "zone_level": level, "zone_code": code}
+            for rid, keys in explicit.items()
+            for level, code in sorted(keys)
+        ]
         if links:
             db.execute(insert(RecordZone), links)
         count += len(rows)

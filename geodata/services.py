@@ -20,12 +20,14 @@ from typing import Any
 from sqlalchemy import Integer
 from sqlalchemy import and_
 from sqlalchemy import cast
+from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
+from geodata.levels import parse_zone_keys
 from geodata.models import RecordGeometry
 from geodata.models import RecordZone
 from geodata.models import record_shapes
@@ -53,7 +55,8 @@ class LayerQuery:
     form_ids: tuple[int, ...]
     bbox: geo.Bbox | None = None
     themes: tuple[str, ...] = ()
-    zones: tuple[str, ...] = ()
+    #: ``(level, code)`` of the zones asked for (``?zone=35236`` is a commune, ``?zone=epci:243500139`` an EPCI).
+    zones: tuple[tuple[str, str], ...] = ()
     statuses: tuple[str, ...] = PUBLIC_STATUSES
     #: Points beyond this count in the area are grouped into grid clusters.
     cluster_above: int = 500
@@ -74,7 +77,7 @@ def layer_query(db: Session, forms: Iterable[Form], args: Any, *, cluster_above:
             if (k := ctx.theme_lookup.get(F.fold(raw)) or (raw if raw in ctx.theme_keys else None))
         )
     )
-    zones = tuple(dict.fromkeys(z.strip().upper()[:16] for z in args.getlist("zone")[:20] if z.strip()))
+    zones = parse_zone_keys(args.getlist("zone")[:20])
     statuses = tuple(s for s in args.getlist("statut") if s in PUBLIC_STATUSES) or PUBLIC_STATUSES
     try:
         box = geo.parse_bbox(args.get("bbox"))
@@ -142,10 +145,17 @@ def _filtered(
     if q.themes:
         query = query.where(RecordGeometry.record_id.in_(lookups.ids_with_facet_values(theme_ids, q.themes)))
     if q.zones:
-        query = query.where(
-            RecordGeometry.record_id.in_(select(RecordZone.record_id).where(RecordZone.zone_code.in_(q.zones)))
-        )
+        in_zones = zone_condition(q.zones, RecordZone.zone_level, RecordZone.zone_code)
+        query = query.where(RecordGeometry.record_id.in_(select(RecordZone.record_id).where(in_zones)))
     return query
+
+
+def zone_condition(keys: Iterable[tuple[str, str]], level: Any, code: Any) -> Any:
+    """SQL condition: the ``(level, code)`` columns name one of the zones ``keys`` (false when there is none)."""
+    by_level: dict[str, list[str]] = {}
+    for key_level, key_code in keys:
+        by_level.setdefault(key_level, []).append(key_code)
+    return or_(false(), *(and_(level == lv, code.in_(codes)) for lv, codes in sorted(by_level.items())))
 
 
 def _feature(row: Any, form_keys: Mapping[int, str], url: Any) -> dict[str, Any]:

@@ -46,13 +46,12 @@ def as_shape(geometry: Mapping[str, Any]) -> Any:
     return func.ST_SetSRID(func.ST_GeomFromGeoJSON(json.dumps(geometry)), 4326)
 
 
-def zones_touching(db: Session, geometry: Mapping[str, Any]) -> list[str]:
-    """Codes of the zones a geometry lies in or crosses, found by PostGIS (same rule as ``ZoneIndex.containing``)."""
+def zones_touching(db: Session, geometry: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(level, code)`` of the zones a geometry lies in or crosses, found by PostGIS (as ``ZoneIndex.containing``)."""
     shape = as_shape(geometry)
-    return sorted(
-        db.scalars(
-            select(Zone.code)
-            .join(zone_shapes, zone_shapes.c.zone_id == Zone.id)
-            .where(zone_shapes.c.geom.intersects(shape), func.ST_Intersects(zone_shapes.c.geom, shape))
-        )
+    rows = db.execute(
+        select(Zone.level, Zone.code)
+        .join(zone_shapes, zone_shapes.c.zone_id == Zone.id)
+        .where(zone_shapes.c.geom.intersects(shape), func.ST_Intersects(zone_shapes.c.geom, shape))
     )
+    return sorted((level, code) for level, code in rows)

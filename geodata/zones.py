@@ -1,9 +1,11 @@
 """Territory zones: save and look them up, their index, outlines and public description, what lies in one.
 
-A zone is a commune, an intercommunalité, a département or a région with
-its INSEE code, a boundary (or only a centre) and a bounding box. Zones are
-loaded by :mod:`importers.zones` through :func:`save_zone`; records are
-attached to them by :mod:`geodata.placement`. No request globals (STYLE R6).
+A zone is a commune, a canton, an intercommunalité, a département, a région
+or another territory (« autre »), with its code (unique per level only, see
+:mod:`geodata.levels`), a boundary (or only a centre) and a bounding box.
+Zones are loaded by :mod:`importers.zones` through :func:`save_zone`, which
+only ever touches the zone of the level it is given; records are attached
+to them by :mod:`geodata.placement`. No request globals (STYLE R6).
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
-from geodata.models import LEVELS
+from geodata.levels import DEFAULT_LEVEL
+from geodata.levels import LEVELS
+from geodata.levels import normalise_code
+from geodata.levels import parse_zone_key
+from geodata.levels import zone_key
 from geodata.models import RecordZone
 from geodata.models import Zone
 from geodata.services import PUBLIC_STATUSES
+from geodata.services import zone_condition
 from wiki import signals
 from wiki.caching import AppCache
 from wiki.db import utcnow
@@ -35,6 +42,25 @@ from wiki.records.form_services import form_fields
 if TYPE_CHECKING:
     from wiki.records.models import Record
 
+#: What one zone of each level is called.
+LEVEL_LABELS = {
+    "commune": _l("commune"),
+    "canton": _l("canton"),
+    "epci": _l("intercommunalité"),
+    "departement": _l("département"),
+    "region": _l("région"),
+    "autre": _l("autre zone"),
+}
+#: Headings of the zones of each level.
+LEVEL_HEADINGS = {
+    "commune": _l("Communes"),
+    "canton": _l("Cantons"),
+    "epci": _l("Intercommunalités"),
+    "departement": _l("Départements"),
+    "region": _l("Régions"),
+    "autre": _l("Autres zones"),
+}
+
 
 def save_zone(
     db: Session,
@@ -44,10 +70,12 @@ def save_zone(
     level: str,
     geometry: Mapping[str, Any] | None = None,
     centre: tuple[float, float] | None = None,
-) -> bool:
-    """Create or update one zone from a boundary or a centre; return True when created.
+) -> str:
+    """Create or update the zone of this level and code; return ``created``, ``updated`` or ``unchanged``.
 
-    :raises geo.GeometryError: neither a valid boundary nor a centre.
+    Only the zone of ``level`` is looked at: a zone of another level with the same code is never touched.
+
+    :raises geo.GeometryError: an unknown level, neither a valid boundary nor a centre.
     """
     if level not in LEVELS:
         raise geo.GeometryError(f"Niveau inconnu : {level} (niveaux : {', '.join(LEVELS)}).")
@@ -58,25 +86,39 @@ def save_zone(
         box = (centre[0], centre[1], centre[0], centre[1])
     else:
         raise geo.GeometryError("Zone sans contour ni centre.")
-    zone = db.scalar(select(Zone).where(Zone.code == code))
-    created = zone is None
+    code = normalise_code(code)
+    zone = db.scalar(select(Zone).where(Zone.level == level, Zone.code == code))
+    status = "created" if zone is None else "updated"
     if zone is None:
-        zone = Zone(code=code)
+        zone = Zone(code=code, level=level)
         db.add(zone)
     elif geometry is None and zone.geometry is not None:
         geometry, box = (
             zone.geometry,
             (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat),
         )  # keep a loaded boundary
-    zone.name, zone.level = name[:200], level
-    zone.geometry = dict(geometry) if geometry else null()  # SQL NULL, not JSON null
+    shape = dict(geometry) if geometry else None
+    now = (name[:200], shape, tuple(centre), tuple(box))
+    if status == "updated" and now == _state(zone):
+        return "unchanged"
+    zone.name = name[:200]
+    zone.geometry = shape if shape else null()  # SQL NULL, not JSON null
     zone.centre_lon, zone.centre_lat = centre
     zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat = box
     zone.updated_at = utcnow()
     db.flush()
     db.info.pop(_HELD, None)
     signals.zone_saved.send(None, session=db, zone=zone)
-    return created
+    return status
+
+
+def _state(zone: Zone) -> tuple[Any, ...]:
+    return (
+        zone.name,
+        zone.geometry or None,
+        (zone.centre_lon, zone.centre_lat),
+        (zone.min_lon, zone.min_lat, zone.max_lon, zone.max_lat),
+    )
 
 
 def list_zones(db: Session, level: str | None = None) -> list[Zone]:
@@ -87,10 +129,13 @@ def list_zones(db: Session, level: str | None = None) -> list[Zone]:
     return list(db.scalars(query))
 
 
-def zone_names(db: Session, codes: Iterable[str]) -> dict[str, str]:
-    """Names of the zones among ``codes``, by code."""
-    wanted = sorted(set(codes))[:1000]
-    return dict(db.execute(select(Zone.code, Zone.name).where(Zone.code.in_(wanted))).all()) if wanted else {}
+def zone_names(db: Session, keys: Iterable[str]) -> dict[str, str]:
+    """Names of the zones among ``keys`` (``35236``, ``epci:243500139``, see :func:`geodata.levels.zone_key`), by key."""
+    wanted = [k for k in dict.fromkeys(parse_zone_key(key) for key in sorted(set(keys))[:1000]) if k is not None]
+    if not wanted:
+        return {}
+    rows = db.execute(select(Zone.level, Zone.code, Zone.name).where(zone_condition(wanted, Zone.level, Zone.code)))
+    return {zone_key(level, code): name for level, code, name in rows}
 
 
 def zone_codes_by_name(db: Session, level: str) -> list[tuple[str, str]]:
@@ -98,21 +143,27 @@ def zone_codes_by_name(db: Session, level: str) -> list[tuple[str, str]]:
     return [(code, name) for code, name in db.execute(select(Zone.code, Zone.name).where(Zone.level == level))]
 
 
-def get_zone(db: Session, code: str) -> Zone:
-    """Return a zone by code.
+def get_zone(db: Session, code: str, level: str = DEFAULT_LEVEL) -> Zone:
+    """Return the zone of ``level`` (a commune unless told) with this code.
 
     :raises NotFound: no such zone.
     """
-    zone = db.scalar(select(Zone).where(Zone.code == code.upper()[:16]))
+    zone = db.scalar(select(Zone).where(Zone.level == level, Zone.code == normalise_code(code)[:16]))
     if zone is None:
         raise NotFound(str(_l("Cette zone n'existe pas.")))
     return zone
 
 
+def zones_with_code(db: Session, code: str) -> list[Zone]:
+    """The zones of every level with this code, from the smallest level (what an old ``/zones/<code>`` meant)."""
+    found = db.scalars(select(Zone).where(Zone.code == normalise_code(code)[:16]))
+    return sorted(found, key=lambda z: LEVELS.index(z.level) if z.level in LEVELS else len(LEVELS))
+
+
 def zone_exists(db: Session) -> Any:
-    """Return a predicate telling whether a zone code is known (all codes allowed while none is loaded)."""
-    codes = set(db.scalars(select(Zone.code)))
-    return (lambda code: code in codes) if codes else None
+    """A predicate ``(level, code) -> bool`` telling whether a zone is known (None: all allowed while none is loaded)."""
+    keys = {(level, code) for level, code in db.execute(select(Zone.level, Zone.code))}
+    return (lambda level, code: (level, code) in keys) if keys else None
 
 
 #: The STR-tree of the zones with a boundary, keyed by a stamp of the zones table.
@@ -122,7 +173,7 @@ _HELD = "geodata.zone_index"
 
 
 def zone_index(db: Session) -> geo.ZoneIndex:
-    """Return the index of zones that have a boundary (rebuilt when zones change).
+    """Return the index of zones that have a boundary, by zone key (rebuilt when zones change).
 
     Within one transaction the index is asked for once (an import places
     thousands of records in a row); :func:`save_zone` forgets it.
@@ -134,8 +185,8 @@ def zone_index(db: Session) -> geo.ZoneIndex:
     key = (stamp[0], stamp[1])
     index = _index_cache.get(db, key)
     if index is None:
-        rows = db.execute(select(Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
-        index = geo.ZoneIndex((code, geometry) for code, geometry in rows if geometry)
+        rows = db.execute(select(Zone.level, Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
+        index = geo.ZoneIndex((zone_key(level, code), geometry) for level, code, geometry in rows if geometry)
         _index_cache.put(db, key, index)
     db.info[_HELD] = (db.get_transaction(), index)
     return index
@@ -147,7 +198,7 @@ def zones_version(db: Session) -> str:
     return f"{count}-{latest}"
 
 
-def zone_outlines(db: Session, *, tolerance: float = 0.001, level: str = "commune") -> dict[str, Any]:
+def zone_outlines(db: Session, *, tolerance: float = 0.001, level: str = DEFAULT_LEVEL) -> dict[str, Any]:
     """Return the zones of a level as a simplified GeoJSON FeatureCollection (centres when no boundary)."""
     features = []
     for zone in db.scalars(select(Zone).where(Zone.level == level).order_by(Zone.code)):
@@ -161,7 +212,7 @@ def zone_outlines(db: Session, *, tolerance: float = 0.001, level: str = "commun
                 "type": "Feature",
                 "id": zone.code,
                 "geometry": geometry,
-                "properties": {"code": zone.code, "name": zone.name},
+                "properties": {"code": zone.code, "name": zone.name, "level": zone.level},
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -169,7 +220,7 @@ def zone_outlines(db: Session, *, tolerance: float = 0.001, level: str = "commun
 
 def records_in_zone(db: Session, zone: Zone, *, today: date | None = None) -> dict[str, list[Record]]:
     """Return the public records lying in a zone, by form key (upcoming events only, soonest first)."""
-    ids = select(RecordZone.record_id).where(RecordZone.zone_code == zone.code)
+    ids = select(RecordZone.record_id).where(RecordZone.zone_level == zone.level, RecordZone.zone_code == zone.code)
     records = lookups.live_records_among(db, ids, statuses=PUBLIC_STATUSES, by_title=True, limit=1000)
     today_text = (today or utcnow().date()).isoformat()
     by_form: dict[str, list[Record]] = {}

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
+from geodata.levels import CODE_PATTERNS
 from importers.table_dates import parse_date
 from importers.table_dates import parse_datetime
 from importers.table_dates import parse_schedule
@@ -61,8 +62,6 @@ _WKT = re.compile(rf"point\s*z?\s*\(\s*({_NUMBER})\s+({_NUMBER})(?:\s+{_NUMBER})
 _PUNCTUATION = re.compile(r"[\s\-'’_/().,;:«»\"]+")
 _HINT = re.compile(r"(.+?)\s*\((\d[\dab]|\d{3}|\d{5})\)")
 _POSTCODE = re.compile(r"(\d{5})\s+(.+)")
-_ZONE_CODES = {"commune": re.compile(r"\d{5}|2[ab]\d{3}"), "epci": re.compile(r"\d{9}"),
-               "departement": re.compile(r"\d{2}|2[ab]|97\d"), "region": re.compile(r"\d{2}")}  # fmt: skip
 
 
 @dataclass
@@ -222,13 +221,13 @@ def _zone(text: str, levels: Iterable[str], lookups: Lookups, warnings: list[str
     elif match := _POSTCODE.fullmatch(clean):
         hint, clean = match[1][:2], match[2]
     for level in levels:
-        pattern = _ZONE_CODES.get(level)
+        pattern = CODE_PATTERNS.get(level)
         if level == "commune" and re.fullmatch(r"\d{4}", clean):
             warnings.append(f"code INSEE « {clean} » à 4 chiffres lu comme « 0{clean} » (zéro initial perdu).")
             return f"0{clean}"
-        if pattern is not None and pattern.fullmatch(clean):
+        if pattern is not None and pattern.fullmatch(clean.upper()):
             return clean.upper()
-        if level == "departement" and hint and _ZONE_CODES["departement"].fullmatch(hint):
+        if level == "departement" and hint and CODE_PATTERNS["departement"].fullmatch(hint.upper()):
             return hint.upper()
     for level in levels:
         codes = lookups.names(level).get(key(clean), [])

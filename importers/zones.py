@@ -1,13 +1,15 @@
 """Territory zones from a GeoJSON file: the ``zones`` importer and ``lieudit zones import``.
 
-Each feature with a code (INSEE) and a name property and a usable polygon
-becomes a zone through :func:`geodata.zones.save_zone` (invalid
-boundaries are repaired with ``make_valid``); the others are refused one by
-one with a French message and the rest is still loaded. Once the zones are
-saved, every located record is re-attached to them.
+Each feature with a code (INSEE, SIREN…) that fits the level, a name
+property and a usable polygon becomes a zone of that level through
+:func:`geodata.zones.save_zone` (invalid boundaries are repaired with
+``make_valid``); the others are refused one by one with a French message and
+the rest is still loaded. Once the zones are saved, every located record is
+re-attached to them.
 
-Idempotency: by code, in the zones table itself (``save_zone`` updates the
-zone with that code), not in the importers' ``import_items``.
+Idempotency: by level and code, in the zones table itself (``save_zone``
+updates the zone of that level with that code, never a zone of another
+level that shares the code), not in the importers' ``import_items``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from sqlalchemy.orm import Session
 import geodata.geometry as geo
 from geodata import placement
 from geodata import zones
+from geodata.levels import CODE_HINTS
+from geodata.levels import CODE_PATTERNS
+from geodata.levels import LEVELS
 from importers.base import Batch
 from importers.base import Importer
 from importers.base import ImportResult
@@ -48,15 +53,15 @@ class ZonesImporter(Importer):
 
     name = "zones"
     label = "Zones (GeoJSON)"
-    keeps_links = False  # a zone's code is its identity (see the module docstring)
+    keeps_links = False  # a zone's level and code are its identity (see the module docstring)
 
     def __init__(self, *, level: str = "commune", code_field: str = "code", name_field: str = "nom") -> None:
         self.level, self.code_field, self.name_field = level, code_field, name_field
 
     def prepare(self, db: Session, form: str | None) -> None:
         """Check the level (zones go to no form)."""
-        if self.level not in zones.LEVELS:
-            raise Refused(f"Niveau inconnu : {self.level} (niveaux : {', '.join(zones.LEVELS)}).")
+        if self.level not in LEVELS:
+            raise Refused(f"Niveau inconnu : {self.level} (niveaux : {', '.join(LEVELS)}).")
 
     def parse(self, data: bytes | Layer) -> Batch:
         """Read a GeoJSON file (or take features already read)."""
@@ -77,6 +82,10 @@ class ZonesImporter(Importer):
                 item.refused = f"propriété « {self.code_field} » ou « {self.name_field} » manquante."
                 yield item
                 continue
+            if not CODE_PATTERNS[self.level].fullmatch(code):
+                item.refused = f"code « {code} » invalide au niveau {self.level} : {CODE_HINTS[self.level]} attendu."
+                yield item
+                continue
             try:
                 cleaned = geo.clean(feature.geometry, ("Polygon", "MultiPolygon"), repair=True,
                                     max_vertices=ZONE_MAX_VERTICES, max_bytes=ZONE_MAX_BYTES)  # fmt: skip
@@ -91,12 +100,12 @@ class ZonesImporter(Importer):
             yield item
 
     def write(self, job: Job, item: Item, link: Link | None) -> Written:
-        """Create or update the zone with this code."""
+        """Create or update the zone of the importer's level with this code (other levels are never touched)."""
         try:
-            created = zones.save_zone(job.db, level=self.level, **item.values)
+            status = zones.save_zone(job.db, level=self.level, **item.values)
         except geo.GeometryError as error:
             raise Refused(error.message) from None
-        return Written("created" if created else "updated")
+        return Written(status)
 
     def finish(self, job: Job) -> None:
         """Re-attach every located record to the zones, and place records by commune that now can be."""
@@ -114,7 +123,9 @@ def import_zones(db: Session, features: Iterable[Feature], *, level: str, code_f
 
 # --- lieudit zones import ---------------------------------------------------------------------
 
-zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, intercommunalités, départements).")
+zones_cli = AppGroup(
+    "zones", help="Gérer les zones du territoire (communes, cantons, intercommunalités, départements, régions…)."
+)
 
 
 @zones_cli.command(
@@ -123,12 +134,12 @@ zones_cli = AppGroup("zones", help="Gérer les zones du territoire (communes, in
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--level",
-    type=click.Choice(zones.LEVELS),
+    type=click.Choice(LEVELS),
     default="commune",
     show_default=True,
-    help="Niveau des zones du fichier.",
+    help="Niveau des zones du fichier (les codes sont uniques par niveau ; les autres niveaux ne sont pas touchés).",
 )
-@click.option("--code-field", default="code", show_default=True, help="Propriété qui porte le code INSEE.")
+@click.option("--code-field", default="code", show_default=True, help="Propriété qui porte le code (INSEE, SIREN…).")
 @click.option("--name-field", default="nom", show_default=True, help="Propriété qui porte le nom.")
 def import_command(path: Path, level: str, code_field: str, name_field: str) -> None:
     """Load zones from a GeoJSON file, then attach every located record to them."""
@@ -143,4 +154,7 @@ def import_command(path: Path, level: str, code_field: str, name_field: str) -> 
         session.close()
     for ref, message in result.errors:
         click.echo(f"  refusé — {ref} : {message}", err=True)
-    click.echo(f"Zones : {result.created} créée(s), {result.updated} mise(s) à jour, {len(result.errors)} refusée(s).")
+    click.echo(
+        f"Zones de niveau {level} : {result.created} créée(s), {result.updated} mise(s) à jour, "
+        f"{result.unchanged} inchangée(s), {len(result.errors)} refusée(s)."
+    )

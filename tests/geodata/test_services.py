@@ -131,7 +131,9 @@ def test_bbox_query_on_both_databases(db, zones, moderator):
     data = geo.layer(db, query, form_keys={form.id: "lieu"}, url=lambda i: f"/fiches/{i}", theme_ids=[])
     ids = {f["id"] for f in data["features"]}
     assert ids == {inside.id, line.id} and outside.id not in ids and pending.id not in ids
-    by_zone = geo.layer(db, geo.LayerQuery(form_ids=(form.id,), zones=("35013",)), form_keys={}, url=str, theme_ids=[])
+    by_zone = geo.layer(
+        db, geo.LayerQuery(form_ids=(form.id,), zones=(("commune", "35013"),)), form_keys={}, url=str, theme_ids=[]
+    )
     assert {f["id"] for f in by_zone["features"]} == {outside.id}
 
 

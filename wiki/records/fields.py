@@ -3,7 +3,7 @@
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
 its siblings :mod:`wiki.records.schema` (field definitions, re-exported here),
 :mod:`wiki.records.values`, :mod:`wiki.records.schedules`,
-:mod:`wiki.records.contacts` and :mod:`geodata.fields` (the parsers), so
+:mod:`wiki.records.contacts`, :mod:`geodata.fields` and :mod:`geodata.levels` (the parsers), so
 forms can be checked and unit-tested alone; services code against this module.
 Showing values as text (and search text) is :mod:`wiki.records.display`.
 
@@ -29,6 +29,7 @@ from typing import Any
 from typing import TypeGuard
 
 import geodata.fields as geo
+from geodata import levels as zone_levels
 from wiki.agenda import builder
 from wiki.agenda import rules
 from wiki.records import contacts
@@ -55,14 +56,6 @@ MSG_REQUIRED = "Ce champ est obligatoire."
 _PAGE_RE = re.compile(r"[\w-]{1,120}")
 _DIGITS_RE = re.compile(r"[0-9]{1,18}")
 _SPACES_RE = re.compile(r"[\t\n\r\x0b\x0c \x85\u2028\u2029]+")  # NBSP kept: French typography
-_ZONE_RES = {
-    "commune": re.compile(r"[0-9]{5}|2[AB][0-9]{3}"),
-    "epci": re.compile(r"[0-9]{9}"),
-    "departement": re.compile(r"0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5]|97[1-6]"),
-    "region": re.compile(r"0[1-46]|11|2[478]|32|44|5[23]|7[56]|84|9[34]"),
-}
-_ZONE_HINTS = {"commune": "code INSEE de commune (ex. 35236, 2A004)", "epci": "SIREN d'EPCI (9 chiffres)",
-               "departement": "numéro de département (ex. 35, 2A, 974)", "region": "code de région (ex. 53)"}  # fmt: skip
 _DEFAULTS = {"text": 300, "longtext": 50_000, "multichoice": 50, "theme": 10}
 _MAX_ITEMS = 1000  # any submitted list, before its items are looked at
 _ATTACHMENT_KEYS = frozenset({"attachment_id", "name", "size", "alt"})
@@ -75,7 +68,7 @@ class Context:
     choice_lists: abc.Mapping[str, abc.Sequence[str]] = dataclasses.field(default_factory=dict)  # list key -> values
     theme_keys: frozenset[str] = frozenset()  # allowed theme keys (slugs)
     theme_lookup: abc.Mapping[str, str] = dataclasses.field(default_factory=dict)  # label/synonym/slug -> key
-    zone_exists: abc.Callable[[str], bool] | None = None  # None: INSEE codes are only syntax-checked
+    zone_exists: abc.Callable[[str, str], bool] | None = None  # (level, code); None: codes are only syntax-checked
     default_timezone: str = "Europe/Paris"
 
 
@@ -196,18 +189,27 @@ def _datetime(field: FieldDef, raw: Any, ctx: Context) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+def zone_levels_of(field: FieldDef) -> list[str]:
+    """The levels of the zones a zone field accepts (communes unless told)."""
+    return [lv for lv in field.options.get("levels") or (zone_levels.DEFAULT_LEVEL,) if lv in zone_levels.LEVELS]
+
+
+def zone_level(field: FieldDef, code: str) -> str | None:
+    """The level of the zone a zone field's code names (the first of the field's levels it fits), or None."""
+    return zone_levels.level_of(code, zone_levels_of(field))
+
+
 def _zone(field: FieldDef, raw: Any, ctx: Context) -> str | list[str] | None:
-    levels, multiple = field.options.get("levels") or ("commune",), bool(field.options.get("multiple"))
+    levels, multiple = zone_levels_of(field), bool(field.options.get("multiple"))
     if isinstance(raw, (list, tuple)) and not multiple and len(raw) != 1:
         raise FieldError("Une seule zone attendue.")
     codes = list(dict.fromkeys(code.upper() for code in _items(raw, "Code de zone attendu (ex. 35236).")))
     for code in codes:
-        level = next((level for level in levels if _ZONE_RES[level].fullmatch(code)), None)
+        level = zone_levels.level_of(code, levels)
         if level is None:
-            raise FieldError(
-                f"Code invalide : {val.quote(code)} ; attendu : {' ou '.join(_ZONE_HINTS[lv] for lv in levels)}."
-            )
-        if ctx.zone_exists is not None and not ctx.zone_exists(code):
+            hints = " ou ".join(zone_levels.CODE_HINTS[lv] for lv in levels)
+            raise FieldError(f"Code invalide : {val.quote(code)} ; attendu : {hints}.")
+        if ctx.zone_exists is not None and not ctx.zone_exists(level, code):
             raise FieldError(f"{'Commune inconnue' if level == 'commune' else 'Zone inconnue'} : {code}.")
     return (codes or None) if multiple else (codes[0] if codes else None)
 

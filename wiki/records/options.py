@@ -1,7 +1,7 @@
 """The options of a field definition, checked per field type (HOSTILE_INPUTS B4-33, B4-34).
 
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
-:mod:`wiki.records.values` and :mod:`geodata.fields`. Each type accepts a
+:mod:`wiki.records.values`, :mod:`geodata.fields` and :mod:`geodata.levels`. Each type accepts a
 known set of options (a text's ``max_length``, a number's bounds and unit, a
 choice's inline ``choices`` or shared ``list``…), each with its own checker;
 :func:`check_options` returns them normalised with every problem found, in
@@ -17,12 +17,13 @@ from collections import abc
 from typing import Any
 
 import geodata.fields as geo
+from geodata import levels
 from wiki.records import values
 from wiki.records.values import KEY_RE
 from wiki.records.values import FieldError
 
-#: Administrative levels a zone field may accept, by INSEE code.
-ZONE_LEVELS = ("commune", "epci", "departement", "region")
+#: Levels of the zones a zone field may accept, by code (:mod:`geodata.levels`).
+ZONE_LEVELS = levels.LEVELS
 
 _CHOICE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
@@ -162,8 +163,8 @@ def check_options(kind: str, raw: Any) -> tuple[dict[str, Any], list[str]]:
         problems.append("le minimum dépasse le maximum")
     if kind in ("choice", "multichoice") and ("list" in options) == ("choices" in options):
         problems.append("indiquez soit une liste partagée (« list »), soit des choix (« choices »), pas les deux")
-    if {"departement", "region"} <= set(options.get("levels", ())):
-        problems.append("départements et régions ne peuvent être mêlés (codes à deux chiffres ambigus)")
+    chosen = set(options.get("levels", ()))
+    problems.extend(dict.fromkeys(message for a, b, message in levels.CLASHING if {a, b} <= chosen))
     if options.get("form") and options.get("target", "record") != "record":
         problems.append("« form » ne s'emploie qu'avec une fiche liée")
     return options, problems

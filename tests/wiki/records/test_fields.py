@@ -364,8 +364,10 @@ def test_valid_options_are_accepted(kind, options):
         pytest.param("geometry", {"kinds": ["Circle"]}, "kinds", id="geometry_unknown_kind"),
         pytest.param("geometry", {"kinds": []}, "kinds", id="geometry_no_kind"),
         pytest.param("geometry", {"kinds": [["Point"]]}, "kinds", id="geometry_nested_kind"),
-        pytest.param("zone", {"levels": ["canton"]}, "levels", id="zone_unknown_level"),
+        pytest.param("zone", {"levels": ["quartier"]}, "levels", id="zone_unknown_level"),
         pytest.param("zone", {"levels": ["departement", "region"]}, "ambigus", id="zone_departement_and_region"),
+        pytest.param("zone", {"levels": ["commune", "canton"]}, "ambigus", id="zone_commune_and_canton"),
+        pytest.param("zone", {"levels": ["epci", "autre"]}, "ambigus", id="zone_autre_with_another_level"),
         pytest.param("theme", {"max_items": 101}, "max_items", id="theme_max_items_too_big"),
         pytest.param("file", {"max_bytes": -1}, "max_bytes", id="file_negative_max_bytes"),
         pytest.param("link", {"target": "url"}, "target", id="link_unknown_target"),
@@ -1092,6 +1094,10 @@ def test_empty_geometry_is_none():
         pytest.param("974", {"levels": ["departement"]}, "974", id="departement_overseas"),
         pytest.param("243500139", {"levels": ["epci"]}, "243500139", id="epci_siren"),
         pytest.param("53", {"levels": ["region"]}, "53", id="region"),
+        pytest.param("3505", {"levels": ["canton"]}, "3505", id="canton"),
+        pytest.param("2a01", {"levels": ["canton"]}, "2A01", id="canton_corsica"),
+        pytest.param("97101", {"levels": ["canton"]}, "97101", id="canton_overseas"),
+        pytest.param("pnr-bretagne", {"levels": ["autre"]}, "PNR-BRETAGNE", id="autre_free_code"),
         pytest.param(["35236", "56121", "35236"], {"multiple": True}, ["35236", "56121"], id="multiple_deduplicated"),
         pytest.param("35236", {"multiple": True}, ["35236"], id="multiple_single_value"),
     ],
@@ -1111,6 +1117,10 @@ def test_zone_codes_are_accepted(raw, options, expected):
         pytest.param("20", {"levels": ["departement"]}, "Code invalide", id="departement_20"),
         pytest.param("977", {"levels": ["departement"]}, "Code invalide", id="departement_977"),
         pytest.param("54", {"levels": ["region"]}, "Code invalide", id="region_54"),
+        pytest.param("350", {"levels": ["canton"]}, "Code invalide", id="canton_too_short"),
+        pytest.param("2C01", {"levels": ["canton"]}, "Code invalide", id="canton_not_corsica"),
+        pytest.param("a b", {"levels": ["autre"]}, "Code invalide", id="autre_with_a_space"),
+        pytest.param("x" * 17, {"levels": ["autre"]}, "Code invalide", id="autre_too_long"),
         pytest.param(35236, {}, "Code de zone attendu", id="number"),
         pytest.param(["35236", "56121"], {}, "Une seule zone attendue.", id="list_when_single"),
         pytest.param("35236' OR 1=1", {}, "Code invalide", id="injection"),
@@ -1121,7 +1131,7 @@ def test_bad_zone_codes_are_refused(raw, options, start):
 
 
 def test_unknown_commune_is_refused_when_zones_are_known():
-    ctx = F.Context(zone_exists=lambda code: code == "35236")
+    ctx = F.Context(zone_exists=lambda level, code: (level, code) == ("commune", "35236"))
     assert clean("zone", "35236", ctx) == "35236"
     assert refused("zone", "35999", ctx) == "Commune inconnue : 35999."
     assert (
@@ -1129,6 +1139,16 @@ def test_unknown_commune_is_refused_when_zones_are_known():
         == "Code invalide : « 99 » ; attendu : numéro de département (ex. 35, 2A, 974)."
     )
     assert refused("zone", "56", ctx, levels=["departement"]) == "Zone inconnue : 56."
+
+
+def test_a_commune_field_only_knows_communes_whatever_shares_their_code():
+    known = {("canton", "35013"), ("epci", "243500139")}
+    ctx = F.Context(zone_exists=lambda level, code: (level, code) in known)
+    assert refused("zone", "35013", ctx) == "Commune inconnue : 35013."
+    assert clean("zone", "35013", ctx, levels=["canton"]) == "35013"
+    several = field("zone", levels=["canton", "epci"])
+    assert F.zone_level(several, "35013") == "canton" and F.zone_level(several, "243500139") == "epci"
+    assert F.zone_level(field("zone"), "35013") == "commune" and F.zone_level(field("zone"), "3505") is None
 
 
 # --- themes -----------------------------------------------------------------------------------------
