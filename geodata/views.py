@@ -3,7 +3,10 @@
 Every map page is complete without JavaScript: the filters are a GET form,
 the records shown on the map are also listed in a table beside it. The map
 script only fetches ``/carte/calque.geojson`` (the same filters plus
-``bbox``) and ``/carte/zones.geojson``. The GeoJSON download of a whole
+``bbox``) and ``/carte/zones.geojson``. A zone's page is
+``/zones/<level>/<code>`` (codes are unique per level only); the old
+``/zones/<code>`` redirects to the commune of that code, else to the only
+zone that has it, else lists the homonyms. The GeoJSON download of a whole
 dataset (``/donnees/<form>.geojson``) is served by :mod:`wiki.exports`, like
 every other download; ``/api/v1/zones`` by :mod:`wiki.api.zones`.
 """
@@ -19,6 +22,7 @@ from flask import Response
 from flask import abort
 from flask import current_app
 from flask import jsonify
+from flask import redirect
 from flask import render_template
 from flask import request
 from flask import send_from_directory
@@ -28,6 +32,10 @@ from flask_login import current_user
 from geodata import placement
 from geodata import services
 from geodata import zones as zone_services
+from geodata.levels import DEFAULT_LEVEL
+from geodata.levels import LEVELS
+from geodata.levels import zone_key
+from geodata.models import Zone
 from geodata.services import LayerQuery
 from wiki.auth import permissions
 from wiki.db import get_session
@@ -165,8 +173,11 @@ def layer_data() -> Any:
 
 @bp.route("/carte/zones.geojson")
 def zone_data() -> Any:
-    """Simplified outlines of the communes (their centres when no boundary is loaded)."""
-    response = jsonify(zone_services.zone_outlines(get_session()))
+    """Simplified outlines of the communes, or of ``?niveau=``'s zones (their centres when no boundary is loaded)."""
+    level = request.args.get("niveau") or DEFAULT_LEVEL
+    if level not in LEVELS:
+        abort(404)
+    response = jsonify(zone_services.zone_outlines(get_session(), level=level))
     response.mimetype = "application/geo+json"
     response.cache_control.public = True
     response.cache_control.max_age = 300
@@ -183,31 +194,60 @@ def leaflet(name: str) -> Any:
     return send_from_directory(Path(package.BASE_DIR), name, max_age=86_400)
 
 
+def zone_url(zone: Zone, **options: Any) -> str:
+    """The address of a zone's page."""
+    return url_for("geo.zone", level=zone.level, code=zone.code, **options)
+
+
+def _by_level(items: list[Zone]) -> list[tuple[str, Any, list[Zone]]]:
+    """``(level, heading, zones)`` of the levels that have zones, from the smallest level."""
+    grouped: dict[str, list[Zone]] = {}
+    for item in items:
+        grouped.setdefault(item.level, []).append(item)
+    return [(lv, zone_services.LEVEL_HEADINGS[lv], grouped[lv]) for lv in LEVELS if lv in grouped]
+
+
 @bp.route("/zones")
 def zones() -> Any:
     """Every zone of the territory, by level."""
     items = zone_services.list_zones(get_session())
-    return render_template("geo/zones.html", zones=items)
+    return render_template("geo/zones.html", groups=_by_level(items), zone_url=zone_url)
 
 
 @bp.route("/zones/<code>")
-def zone(code: str) -> Any:
+def zone_by_code(code: str) -> Any:
+    """The old address of a zone: the commune with that code, else the only zone with it, else its homonyms."""
+    found = zone_services.zones_with_code(get_session(), code)
+    if not found:
+        abort(404)
+    if len(found) == 1 or found[0].level == DEFAULT_LEVEL:
+        return redirect(zone_url(found[0]), 301)
+    return render_template("geo/zones.html", groups=_by_level(found), zone_url=zone_url, homonyms=found[0].code)
+
+
+@bp.route("/zones/<level>/<code>")
+def zone(level: str, code: str) -> Any:
     """A zone's page: its initiatives, places and upcoming events, on a map and as lists."""
+    if level not in LEVELS:
+        abort(404)
     db = get_session()
-    item = zone_services.get_zone(db, code)
+    item = zone_services.get_zone(db, code, level)
     by_form = zone_services.records_in_zone(db, item)
     forms = {f.key: f for f in form_services.list_forms(db)}
     order = sorted(by_form, key=lambda k: (["initiative", "lieu", "evenement", "structure"] + [k]).index(k))
     located = [f for f in _located_forms() if f.key in by_form]
-    layer_url = url_for("geo.layer_data", zone=item.code, calque=[f.key for f in located] or ["-"])
+    key = zone_key(item.level, item.code)
+    layer_url = url_for("geo.layer_data", zone=key, calque=[f.key for f in located] or ["-"])
     return render_template(
         "geo/zone.html",
         zone=item,
+        zone_key=key,
+        level_label=zone_services.LEVEL_LABELS[item.level],
         by_form=by_form,
         order=order,
         forms=forms,
         settings=_map_settings(),
         layer_url=layer_url,
-        zones_url=url_for("geo.zone_data"),
+        zones_url=url_for("geo.zone_data", niveau=None if item.level == DEFAULT_LEVEL else item.level),
         colours={f.id: i % PALETTE for i, f in enumerate(_located_forms())},
     )

@@ -115,14 +115,14 @@ def test_layer_endpoint_filters_by_bbox_and_never_shows_drafts(client, places):
 
 
 def test_zone_pages_and_api(client, places):
-    page = client.get("/zones/35236")
+    page = client.get("/zones/commune/35236")
     assert page.status_code == 200 and "<h1>Redon" in page.text and "&lt;img src=x" in page.text
     assert "Brouillon secret" not in page.text
     assert client.get("/zones/99999").status_code == 404
     assert "Bains-sur-Oust" in client.get("/zones").text
     api = client.get("/api/v1/zones").json
     redon = next(z for z in api["items"] if z["code"] == "35236")
-    assert redon["name"] == "Redon" and redon["has_boundary"] is True and redon["url"].endswith("/zones/35236")
+    assert redon["name"] == "Redon" and redon["has_boundary"] is True and redon["url"].endswith("/zones/commune/35236")
     assert "geometry" not in redon
     first = client.get("/api/v1/zones?limit=1&offset=1").json
     assert len(first["items"]) == 1 and first["total"] == api["total"] >= 2 and first["items"][0] == api["items"][1]

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from geodata.levels import LEVELS
+
 #: The statuses of a record.
 STATUSES = ["draft", "pending", "published", "archived"]
 
@@ -207,9 +209,13 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Zone": _object(
         {
-            "code": {"type": "string", "description": "INSEE code (commune, département…) or SIREN (EPCI)."},
+            "code": {
+                "type": "string",
+                "description": "INSEE code (commune, canton, département…), SIREN (EPCI) or free code (autre): "
+                "unique per level only.",
+            },
             "name": {"type": "string"},
-            "level": {"type": "string", "enum": ["commune", "epci", "departement", "region"]},
+            "level": {"type": "string", "enum": list(LEVELS)},
             "centre": {
                 "type": "array",
                 "items": {"type": "number"},

@@ -1,7 +1,8 @@
-"""``/api/v1/zones``: the territory's zones (communes, EPCI, départements…), without their boundaries.
+"""``/api/v1/zones``: the territory's zones (communes, cantons, EPCI, départements…), without their boundaries.
 
 ``?niveau=commune`` keeps one level; the list is paginated like every list
-of the API. Each zone links to its page on the map side (``geodata``).
+of the API. A zone is known by its level and code (codes are unique per
+level only); each links to its page ``/zones/<level>/<code>`` (``geodata``).
 """
 
 from __future__ import annotations
@@ -11,20 +12,18 @@ from flask import request
 from flask import url_for
 
 from geodata import zones as geo
+from geodata.levels import LEVELS
 from wiki import paging
 from wiki.api import openapi
 from wiki.api.blueprint import bp
 from wiki.api.conventions import json_response
 from wiki.db import get_session
 
-#: The zone levels a client may ask for.
-LEVELS = ("commune", "epci", "departement", "region")
-
 
 @bp.get("/zones", endpoint="zones_index")
 @openapi.describe(
     operation_id="listZones",
-    summary="Territory zones (communes, EPCI, départements…), without their boundaries.",
+    summary="Territory zones (communes, cantons, EPCI, départements…), without their boundaries.",
     security=openapi.READ,
     parameters=[
         openapi.query("niveau", "Only zones of this level.", enum=list(LEVELS)),
@@ -43,6 +42,8 @@ def index() -> Response:
             "total": len(items),
             "limit": limit,
             "offset": offset,
-            "items": [geo.public_zone(z, url_for("geo.zone", code=z.code, _external=True)) for z in page],
+            "items": [
+                geo.public_zone(z, url_for("geo.zone", level=z.level, code=z.code, _external=True)) for z in page
+            ],
         }
     )

@@ -32,9 +32,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import object_session
 from sqlalchemy.orm import selectinload
 
-from geodata.models import LEVELS as ZONE_LEVELS
+from geodata.levels import LEVELS as ZONE_LEVELS
+from geodata.levels import zone_key
 from geodata.models import RecordZone
 from geodata.models import Zone
+from geodata.zones import LEVEL_LABELS
 from wiki import markup
 from wiki import signals
 from wiki.auth import permissions
@@ -250,8 +252,14 @@ class RecordAdapter(_Base):
         by_key = {d.key: d for d in public}
         title = record.title if form.title_field in by_key else f"{form.title} n° {record.id}"
         themes = [v for d in public if d.type == "theme" for v in _listed(record.data.get(d.id))]
-        zones = [v for d in public if d.type == "zone" for v in _listed(record.data.get(d.id))]
-        zones += [code for code in _located_in(object_session(record), record.id) if code not in zones]
+        zones = [
+            zone_key(level, v)
+            for d in public
+            if d.type == "zone"
+            for v in _listed(record.data.get(d.id))
+            if (level := F.zone_level(d, v)) is not None
+        ]
+        zones += [key for key in _located_in(object_session(record), record.id) if key not in zones]
         words = _theme_words(object_session(record))
         text = display.search_text(form_services.form_fields(form), record.data, visibility="public")
         extra = " ".join(words.get(key, "") for key in themes)
@@ -272,20 +280,15 @@ class RecordAdapter(_Base):
 
 
 def _located_in(db: Session | None, record_id: int) -> list[str]:
-    """Codes of the zones the map placed a record in (its public geometry, see ``geodata``)."""
+    """Keys (``35236``, ``epci:243500139``) of the zones the map placed a record in (its public geometry)."""
     if db is None:
         return []
-    return list(
-        db.scalars(select(RecordZone.zone_code).where(RecordZone.record_id == record_id).order_by(RecordZone.zone_code))
+    rows = db.execute(
+        select(RecordZone.zone_level, RecordZone.zone_code)
+        .where(RecordZone.record_id == record_id)
+        .order_by(RecordZone.zone_level, RecordZone.zone_code)
     )
-
-
-_LEVEL_NAMES = {
-    "commune": _l("commune"),
-    "epci": _l("intercommunalité"),
-    "departement": _l("département"),
-    "region": _l("région"),
-}
+    return [zone_key(level, code) for level, code in rows]
 
 
 class ZoneAdapter(_Base):
@@ -306,7 +309,7 @@ class ZoneAdapter(_Base):
 
     def to_document(self, zone: Zone) -> Document:
         """Name, level and code: « Redon, commune (35236) »."""
-        level = str(_LEVEL_NAMES.get(zone.level, zone.level))
+        level = str(LEVEL_LABELS.get(zone.level, zone.level))
         text = f"{zone.name}, {level} ({zone.code})"
         return Document(
             id=doc_id(self.kind, zone.id),
@@ -315,9 +318,9 @@ class ZoneAdapter(_Base):
             title=zone.name,
             body=text,
             excerpt=text,
-            url=f"/zones/{zone.code}",
+            url=f"/zones/{zone.level}/{zone.code}",
             themes=[],
-            zones=[zone.code],
+            zones=[zone_key(zone.level, zone.code)],
             status="",
             updated_at=zone.updated_at,
         )

@@ -359,13 +359,26 @@ def test_zones_are_found_and_name_the_territory_facet(client, db, corpus, lieu, 
     found = api(client, q="redon")
     assert {(i["kind"], i["title"]) for i in found["items"]} >= {("zone", "Redon"), ("page", "Médiathèque de Redon")}
     zone = next(i for i in found["items"] if i["kind"] == "zone")
-    assert zone["url"] == "http://wiki.test/zones/35236"
+    assert zone["url"] == "http://wiki.test/zones/commune/35236"
     assert titles(api(client, q="35001", type="zone")) == {"Allaire"}
     facets = {v["value"]: (v["label"], v["count"]) for v in api(client, q="velo")["facets"]["zone"]}
     assert facets == {"35236": ("Redon", 2), "35001": ("Allaire", 1)}
     geo.save_zone(db, code="35236", name="Redon (ville)", level="commune", centre=(-2.08, 47.65))
     db.commit()
     assert titles(api(client, q="ville", type="zone")) == {"Redon (ville)"}  # re-indexed after the commit
+
+
+def test_zones_of_another_level_sharing_a_code_are_their_own_documents(client, db, corpus, lieu, moderator):
+    from geodata import zones as geo
+
+    geo.save_zone(db, code="35013", name="Bains-sur-Oust", level="commune", centre=(-2.07, 47.7))
+    geo.save_zone(db, code="35013", name="Canton de Redon", level="canton", centre=(-2.08, 47.65))
+    db.commit()
+    found = {(i["title"], i["url"]) for i in api(client, q="35013", type="zone")["items"]}
+    assert found == {
+        ("Bains-sur-Oust", "http://wiki.test/zones/commune/35013"),
+        ("Canton de Redon", "http://wiki.test/zones/canton/35013"),
+    }
 
 
 def test_a_located_record_is_filed_under_the_commune_the_map_puts_it_in(client, db, moderator):
