@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 from geodata.geometry import MAX_VERTICES
 from importers import get_importer
 from importers.kml import features_from_kml
+from tests.factories import PASSWORD
 
 KML = """<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
 <Placemark id="p1"><name>Lavoir</name><ExtendedData><Data name="etat"><value>restaure</value></Data></ExtendedData>
@@ -119,3 +123,14 @@ def test_a_google_export_imports_all_but_the_placemark_without_position(app, db,
         ("repère 7 « Position inconnue »", "géométrie vide : ce repère n'a aucune coordonnée.")
     ]
     db.rollback()
+
+
+def test_the_upload_screen_previews_and_imports_a_google_export(client, db, moderator):
+    client.post("/-/connexion", data={"name": "Modo", "password": PASSWORD})
+    shown = client.post("/carte/importer", data={"form": "lieu", "file": (io.BytesIO(GOOGLE), "historique.kml")},
+                        content_type="multipart/form-data")  # fmt: skip
+    assert shown.status_code == 200 and "Halte au lavoir" in shown.text and "géométrie vide" in shown.text
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', shown.text).group(1)
+    db.rollback()  # end the test's read transaction before the request writes
+    done = client.post("/carte/importer", data={"form": "lieu", "format": "kml", "token": token, "action": "confirm"})
+    assert done.status_code == 200 and "6 fiche(s) créée(s)" in done.text and "géométrie vide" in done.text

@@ -137,3 +137,12 @@ def test_a_tagged_vertex_and_a_multipolygon_import_without_a_false_correction(ap
     assert not any("corrig" in w or "croisait" in w for w in result.warnings)
     assert any(w.startswith("Non importés, faute de tag") for w in result.warnings)
     db.rollback()
+
+
+def test_an_inner_ring_outside_every_outer_is_left_out_with_a_notice():
+    stray = [*_square(100, -2.10, 47.60, 0.04), *_square(120, -2.00, 47.60, 0.02),
+             _way(30, [100, 101, 102, 103, 100]), _way(33, [120, 121, 122, 123, 120]),
+             _relation(40, [(30, "outer"), (33, "inner")], landuse="forest")]  # fmt: skip
+    (feature,) = _read(stray).features
+    assert feature.geometry["type"] == "Polygon" and len(feature.geometry["coordinates"]) == 1
+    assert "1 contour(s) intérieur(s) hors de tout contour extérieur, laissé(s) de côté." in feature.notice
