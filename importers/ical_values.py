@@ -2,20 +2,21 @@
 
 Pure (no Flask, no database): helpers of :mod:`importers.ical_events`, which
 reads whole files. ``schedule_from_ical`` turns DTSTART, DTEND/DURATION,
-RRULE and EXDATE into a schedule as :func:`wiki.records.schedules.clean_schedule`
+RRULE, RDATE and EXDATE into a schedule as :func:`wiki.records.schedules.clean_schedule`
 returns it, or raises :class:`EventRefused` naming the problem in French.
 
 Time zones: an IANA TZID is kept; floating times and times in UTC take the
 calendar's default zone (the instant is kept); Windows names and custom
 VTIMEZONEs get the IANA zone they match (:mod:`importers.ical_zones`). An
-end before the start is set to the start, with a warning. RDATE is not
-supported (warning). Rules are checked with
-:func:`wiki.agenda.rules.validate_rrule`.
+end before the start is set to the start, with a warning. RDATEs (dates,
+date-times, periods) become the schedule's ``rdates``. Rules are checked
+with :func:`wiki.agenda.rules.validate_rrule`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from typing import Any
 
 import icalendar
@@ -84,6 +85,47 @@ def _years(component: Component, start: dt.datetime) -> tuple[int, int]:
     return start.year, max(start.year, last)
 
 
+def rdates_of(component: Component, raw: dict[str, Any], zone: zoneinfo.ZoneInfo, all_day: bool) -> list[str]:
+    """The RDATEs of a VEVENT as schedule extra dates (a PERIOD of another length keeps its end), sorted.
+
+    A date on a timed event takes the start's time; the date of DTSTART itself is left out.
+    """
+    start_time = None if all_day else dt.datetime.fromisoformat(raw["start"]).time()
+    usual = (
+        None
+        if all_day or not raw.get("end")
+        else dt.datetime.fromisoformat(raw["end"]) - dt.datetime.fromisoformat(raw["start"])
+    )
+
+    def key(value: dt.date) -> str:
+        """The occurrence key of one RDATE value."""
+        if start_time is not None and not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, start_time)
+        return occurrence_key(value, zone, all_day)
+
+    props = component.get("RDATE")
+    found = set()
+    for prop in props if isinstance(props, list) else [props] if props is not None else []:
+        for item in getattr(prop, "dts", []):
+            value = getattr(item, "dt", None)
+            period = value if isinstance(value, tuple) and len(value) == 2 else None
+            begin = period[0] if period else value
+            if not isinstance(begin, dt.date):
+                continue
+            text = key(begin)
+            if period and start_time is not None and isinstance(begin, dt.datetime):
+                end = begin + period[1] if isinstance(period[1], dt.timedelta) else period[1]
+                length = (
+                    dt.datetime.fromisoformat(key(end)) - dt.datetime.fromisoformat(text)
+                    if isinstance(end, dt.date)
+                    else None
+                )
+                text += f"/{key(end)}" if length is not None and length > dt.timedelta() and length != usual else ""
+            found.add(text)
+    found.discard(raw["start"])
+    return sorted(found)
+
+
 def _span(component: Component, start: dt.date, default: str, warnings: list[str]) -> tuple[dict[str, Any], Any]:
     """Start and end of the schedule (end inclusive for all-day events), and the zone they are in."""
     end, duration = date_of(component, "DTEND"), date_of(component, "DURATION")
@@ -140,8 +182,10 @@ def schedule_from_ical(component: Component, default: str, warnings: list[str]) 
         raw["rrule"] = validate_rrule(rule, first)
         excluded = sorted({occurrence_key(d, zone, all_day) for d in dates_of(component, "EXDATE")})
         raw["exdates"] = excluded[:MAX_EXCEPTIONS]
-    if component.get("RDATE") is not None:
-        warnings.append("Dates supplémentaires (RDATE) non prises en charge : ignorées.")
+    if extra := rdates_of(component, raw, zone, all_day):
+        if len(extra) > MAX_EXCEPTIONS:
+            warnings.append(f"Plus de {MAX_EXCEPTIONS} dates supplémentaires (RDATE) : les suivantes sont ignorées.")
+        raw["rdates"] = extra[:MAX_EXCEPTIONS]
     schedule = clean_schedule(raw, default)  # its FieldError names the problem for this event
     if schedule is None:
         raise EventRefused("Début (DTSTART) manquant.")

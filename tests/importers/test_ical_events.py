@@ -184,9 +184,29 @@ def test_dst_gap_time_is_refused_per_event():
     assert report.errors[0].ref == "gap" and "heure d'été" in report.errors[0].message
 
 
-def test_rdate_is_reported_not_silently_dropped():
-    event = only(ics("UID:r\r\nDTSTART:20260702T120000\r\nRDATE:20260709T120000"))
-    assert any("RDATE" in w for w in event.warnings)
+def test_rdates_are_imported_in_the_event_zone():
+    radio = only(corpus("rdate_hackerpublicradio.ics"))  # DTSTART is also its first RDATE
+    schedule = radio.values["schedule"]
+    assert (schedule["timezone"], schedule["start"], schedule["end"]) == (
+        "Europe/London",
+        "2013-08-03T20:00",
+        "2013-08-03T22:00",
+    )
+    assert len(schedule["rdates"]) == 11 and schedule["rdates"][:2] == ["2013-08-31T20:00", "2013-10-05T20:00"]
+    assert schedule["rdates"][-1] == "2014-07-05T20:00" and not [w for w in radio.warnings if "RDATE" in w]
+    mixed = only(ics("UID:m\r\nDTSTART;TZID=Europe/Paris:20260702T120000\r\nDTEND;TZID=Europe/Paris:20260702T130000\r\n"
+                     "RDATE;VALUE=PERIOD:20260709T100000Z/20260709T140000Z,20260716T100000Z/PT1H\r\n"
+                     "RDATE;VALUE=DATE:20260723\r\nRDATE;TZID=America/New_York:20260730T060000"))  # fmt: skip
+    assert mixed.values["schedule"]["rdates"] == [  # a period of the usual length is a plain date
+        "2026-07-09T12:00/2026-07-09T16:00", "2026-07-16T12:00", "2026-07-23T12:00", "2026-07-30T12:00"]  # fmt: skip
+    days = only(
+        ics("UID:d\r\nDTSTART;VALUE=DATE:20260101\r\nRDATE;VALUE=DATE:20260120,20260217\r\nRDATE:20260301T100000")
+    )
+    assert days.values["schedule"]["rdates"] == ["2026-01-20", "2026-02-17", "2026-03-01"]
+    khal = only(
+        (DATA / "icalendar/python-icalendar/calendars__issue_156_RDATE_with_PERIOD_TZID_khal_2.ics").read_bytes()
+    )
+    assert khal.values["schedule"]["rdates"] == ["2021-12-06T16:00", "2022-01-03T16:00", "2022-02-07T16:00"]
 
 
 def test_end_before_start_is_imported_with_the_end_at_the_start_and_a_warning():

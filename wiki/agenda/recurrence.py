@@ -3,7 +3,8 @@
 Pure module: standard library, python-dateutil, :mod:`wiki.records.values` and
 :mod:`wiki.agenda.rules` only. A schedule is the value of a schedule field
 (:func:`wiki.records.values.clean_schedule`): local wall times (or dates when
-``all_day``) plus an IANA zone name, an optional ``rrule`` and ``exdates``.
+``all_day``) plus an IANA zone name, an optional ``rrule``, ``exdates`` and
+``rdates`` (extra starts; a period ``start/end`` has its own end).
 
 Recurrence follows the wall clock, as RFC 5545 and every calendar client do: a
 weekly 10:00 Europe/Paris event stays at 10:00 across daylight-saving changes,
@@ -140,13 +141,26 @@ def _local_until(value: str, zone: zoneinfo.ZoneInfo, all_day: bool) -> dt.datet
     return dt.datetime.combine(until, dt.time() if all_day else dt.time(23, 59, 59))
 
 
+def _extra(
+    schedule: Mapping[str, Any], zone: zoneinfo.ZoneInfo, all_day: bool
+) -> dict[dt.datetime, dt.datetime | None]:
+    """The extra starts (RDATE) as naive wall times, each with its own end when it is a period."""
+    found: dict[dt.datetime, dt.datetime | None] = {}
+    for item in schedule.get("rdates") or ():
+        first, _, last = str(item).partition("/")
+        found[_as_naive(_wall(first, zone, all_day))] = (
+            _as_naive(_wall(last, zone, False)) if last and not all_day else None
+        )
+    return found
+
+
 def _dates(
     schedule: Mapping[str, Any], zone: zoneinfo.ZoneInfo, all_day: bool, first: dt.datetime, stop: dt.datetime
 ) -> Iterator[dt.datetime]:
-    """The original starts (naive wall times) from the first up to ``stop``, within the step budget."""
+    """The original starts (naive wall times: the first, the rule's, the extra ones) up to ``stop``, within budget."""
+    extra = _extra(schedule, zone, all_day)
     if not schedule.get("rrule"):
-        if first <= stop:
-            yield first
+        yield from (date for date in sorted({first, *extra}) if date <= stop)
         return
     text = validate_rrule(schedule["rrule"])
     if not produces_dates(text, first):
@@ -156,6 +170,8 @@ def _dates(
     rules = du.rruleset()
     rules.rrule(dateutil_rule(parts, first, min(until, stop)))
     rules.rdate(first)  # DTSTART always counts, as in recurring_ical_events
+    for date in extra:
+        rules.rdate(date)
     for steps, date in enumerate(rules):
         if steps >= MAX_STEPS:
             raise RecurrenceError("Récurrence trop longue à calculer : raccourcissez-la ou commencez-la plus tard.")
@@ -206,10 +222,12 @@ def expand(
     all_day = bool(schedule.get("all_day"))
     first = wall_start(schedule)
     duration = _duration(schedule, zone, all_day, first)
+    periods = {start: end - start for start, end in _extra(schedule, zone, all_day).items() if end is not None}
+    longest = max([duration or dt.timedelta(), *periods.values()])
     excluded = {occurrence_key(x, zone, all_day) for x in schedule.get("exdates") or ()}
     moved = {occurrence_key(k, zone, all_day): v for k, v in (overrides or {}).items()}
     stopped = {occurrence_key(k, zone, all_day) for k in cancelled}
-    low = window_start.astimezone(zone).replace(tzinfo=None) - (duration or dt.timedelta()) - _DAY
+    low = window_start.astimezone(zone).replace(tzinfo=None) - longest - _DAY
     high = window_end.astimezone(zone).replace(tzinfo=None) + _DAY
     # Overrides may move an occurrence from anywhere into the window: their originals are looked for too.
     wanted = {
@@ -226,7 +244,7 @@ def expand(
         if not (low <= original <= high or key in wanted):
             continue
         override = moved.get(key)
-        start, end = _apply(original, duration, override, zone, all_day)
+        start, end = _apply(original, periods.get(original, duration), override, zone, all_day)
         if _overlaps(start, end, window_start, window_end):
             is_cancelled = key in stopped or bool(override and str(override.get("status", "")).upper() == "CANCELLED")
             found.append(Occurrence(start, end, all_day, key, is_cancelled, override))

@@ -2,7 +2,7 @@
 
 Pure module (standard library and :mod:`wiki.records.values` only): no flask,
 no sqlalchemy, no other Lieudit module. A schedule is a start, an end, an
-all-day flag and an IANA time zone, plus an optional RRULE and EXDATEs that
+all-day flag and an IANA time zone, plus an optional RRULE, EXDATEs and extra dates (RDATE, a period giving its own end) that
 the agenda gives meaning to (:mod:`wiki.agenda.rules`). Timed schedules keep
 local wall times with their zone, the right model for recurring events
 (HOSTILE_INPUTS B5-45). :mod:`wiki.records.fields` cleans schedule fields
@@ -44,8 +44,10 @@ SCHEDULE_FORM_PARTS = (
     "start_time",
     "end_date",
     "end_time",
+    "rdates",
 )
-_SCHEDULE_KEYS = frozenset({"start", "end", "all_day", "timezone", "rrule", "exdates"})
+_SCHEDULE_KEYS = frozenset({"start", "end", "all_day", "timezone", "rrule", "exdates", "rdates"})
+MAX_RDATES = 500
 
 
 def _labelled(label: str, error: FieldError) -> FieldError:
@@ -132,7 +134,37 @@ def clean_schedule(raw: Any, default_zone: str) -> dict[str, Any] | None:
         if not isinstance(exdates, (list, tuple)) or len(exdates) > 500:
             raise FieldError("Dates exclues invalides : une liste de 500 dates au plus.")
         out["exdates"] = [_one_line(item, "Date exclue") for item in exdates]
+    if not is_blank(raw.get("rdates")):
+        out["rdates"] = _rdates(raw["rdates"], zone, all_day)
     return out
+
+
+def _rdates(raw: Any, zone: zoneinfo.ZoneInfo, all_day: bool) -> list[str]:
+    """Extra dates (RDATE), sorted and without repeats: days for all-day events, else wall times.
+
+    A timed one may be a period ``2026-07-09T12:00/2026-07-09T16:00``: that occurrence has its own end.
+    """
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
+    if not isinstance(items, (list, tuple)) or len(items) > MAX_RDATES:
+        raise FieldError(f"Dates supplémentaires invalides : une liste de {MAX_RDATES} dates au plus.")
+    found = set()
+    for item in items:
+        text = _one_line(item, "Date supplémentaire")
+        first, sep, last = text.partition("/")
+        if all_day:
+            if sep or not is_date_only(first):
+                raise FieldError("Date supplémentaire invalide : une date seule pour un événement d'une journée.")
+            found.add(_day(first, "Date supplémentaire").isoformat())
+            continue
+        start = _wall_time(first, zone, "Date supplémentaire")
+        if not sep:
+            found.add(_wall_iso(start))
+            continue
+        end = _wall_time(last, zone, "Fin de la date supplémentaire")
+        if localize(end, zone) <= localize(start, zone) or end - start > MAX_EVENT:
+            raise FieldError(f"Date supplémentaire du {_wall_iso(start)} : {MSG_END[0].lower()}{MSG_END[1:]}")
+        found.add(f"{_wall_iso(start)}/{_wall_iso(end)}")
+    return sorted(found)
 
 
 def _wall_iso(value: dt.datetime) -> str:
@@ -164,7 +196,7 @@ def parse_schedule_form(prefix: str, form: Mapping[str, Any]) -> dict[str, Any]:
             out[part] = re.split(r"[T ]", value)[0] if all_day else value
     if out or get("rrule"):
         out["all_day"] = all_day
-        out.update({name: get(name) for name in ("timezone", "rrule") if get(name)})
+        out.update({name: get(name) for name in ("timezone", "rrule", "rdates") if get(name)})
     return out
 
 
@@ -182,4 +214,21 @@ def format_schedule(value: Mapping[str, Any], default_zone: str = "Europe/Paris"
             text += f" – {long_date(end.date())}, {end:%H:%M}"
     if value.get("timezone", default_zone) != default_zone:
         text += f" ({value['timezone']})"
-    return text + (" (récurrent)" if value.get("rrule") else "")
+    text += " (récurrent)" if value.get("rrule") else ""
+    if extra := value.get("rdates"):
+        words = ", ".join(_rdate_words(item) for item in extra[:20])
+        text += f" ; dates supplémentaires : {words}{' …' if len(extra) > 20 else ''}"
+    return text
+
+
+def _rdate_words(item: str) -> str:
+    """An extra date in words: ``jeudi 9 juillet 2026, 12:00–16:00``."""
+    first, _, last = item.partition("/")
+    if len(first) == 10:
+        return long_date(dt.date.fromisoformat(first))
+    start = dt.datetime.fromisoformat(first)
+    text = f"{long_date(start.date())}, {start:%H:%M}"
+    if last:
+        end = dt.datetime.fromisoformat(last)
+        text += f"–{end:%H:%M}" if end.date() == start.date() else f" – {long_date(end.date())}, {end:%H:%M}"
+    return text

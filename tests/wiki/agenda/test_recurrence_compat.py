@@ -10,8 +10,11 @@ import pytest
 import recurring_ical_events
 
 from importers.ical_events import events_from_ical
+from tests.shared import DATA
 from wiki.agenda.recurrence import expand
 from wiki.agenda.recurrence import series_keys
+from wiki.records.schedules import clean_schedule
+from wiki.records.values import FieldError
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 WINDOW = (dt.datetime(2005, 1, 1, tzinfo=dt.UTC), dt.datetime(2006, 12, 1, tzinfo=dt.UTC))
@@ -70,3 +73,65 @@ def test_paris_series_with_utc_until_across_dst_matches_recurring_ical_events(un
                f"RRULE:FREQ=DAILY;UNTIL={until}")  # fmt: skip
     low, high = dt.datetime(2026, 3, 1, tzinfo=PARIS), dt.datetime(2026, 5, 1, tzinfo=PARIS)
     assert ours(data, low, high) == theirs(data, low, high)
+
+
+# --- RDATE (item 6) -------------------------------------------------------------------------------
+
+
+def spans(data: bytes, low: dt.datetime, high: dt.datetime) -> tuple[list, list]:
+    """(start, end) instants of each occurrence: ours once imported, and recurring_ical_events'."""
+    (event,) = events_from_ical(data).events
+    found = expand(event.values["schedule"], low, high)
+    ours = [(o.start.astimezone(dt.UTC), (o.end or o.start).astimezone(dt.UTC)) for o in found]
+
+    def instant(value: dt.date) -> dt.datetime:
+        return (
+            value.astimezone(dt.UTC)
+            if isinstance(value, dt.datetime)
+            else dt.datetime.combine(value, dt.time(), PARIS).astimezone(dt.UTC)
+        )
+
+    found_theirs = recurring_ical_events.of(icalendar.Calendar.from_ical(data)).between(low, high)
+    return ours, sorted(
+        (instant(e["DTSTART"].dt), instant(e["DTEND"].dt if "DTEND" in e else e["DTSTART"].dt)) for e in found_theirs
+    )
+
+
+RDATE_EVENTS = {
+    "dates only": "DTSTART;TZID=Europe/Paris:20260702T120000\r\nDTEND;TZID=Europe/Paris:20260702T130000\r\n"
+                  "RDATE;TZID=Europe/Paris:20260709T120000,20261105T180000\r\nRDATE:20260801T080000Z",
+    "with a rule and an exdate": "DTSTART;TZID=Europe/Paris:20260302T100000\r\nDTEND;TZID=Europe/Paris:20260302T110000\r\n"
+                                 "RRULE:FREQ=WEEKLY;COUNT=4\r\nRDATE;TZID=Europe/Paris:20260404T150000,20260411T150000\r\n"
+                                 "EXDATE;TZID=Europe/Paris:20260411T150000,20260309T100000",
+    "periods": "DTSTART;TZID=Europe/Paris:20260702T120000\r\nDTEND;TZID=Europe/Paris:20260702T130000\r\n"
+               "RDATE;VALUE=PERIOD:20260709T100000Z/20260709T140000Z,20261029T100000Z/PT3H",
+    "all day": "DTSTART;VALUE=DATE:20260101\r\nDTEND;VALUE=DATE:20260103\r\nRDATE;VALUE=DATE:20260120,20260217,20260329",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("body", RDATE_EVENTS.values(), ids=RDATE_EVENTS.keys())
+def test_rdates_expand_like_recurring_ical_events(body):
+    ours, theirs = spans(ics(body), dt.datetime(2025, 12, 1, tzinfo=PARIS), dt.datetime(2027, 1, 1, tzinfo=PARIS))
+    assert ours == theirs and len(ours) > 2
+
+
+def test_every_date_of_hacker_public_radio_is_there():
+    data = (DATA / "icalendar/recurring-ical-events/rdate_hackerpublicradio.ics").read_bytes()
+    ours, theirs = spans(data, dt.datetime(2013, 1, 1, tzinfo=PARIS), dt.datetime(2014, 12, 1, tzinfo=PARIS))
+    assert ours == theirs and len(ours) == 12
+    (event,) = events_from_ical(data).events
+    assert len(series_keys(event.values["schedule"], limit=100) or []) == 12
+
+
+def test_rdates_are_checked_and_normalised():
+    schedule = clean_schedule({"start": "2026-07-02T12:00", "rdates": ["2026-07-16T12:00", "2026-07-09T12:00:00/2026-07-09T16:00",
+                                                                      "2026-07-16T12:00"]}, "Europe/Paris")  # fmt: skip
+    assert schedule["rdates"] == ["2026-07-09T12:00/2026-07-09T16:00", "2026-07-16T12:00"]
+    day = clean_schedule({"start": "2026-07-02", "all_day": True, "rdates": "2026-07-10"}, "Europe/Paris")
+    assert day["rdates"] == ["2026-07-10"]
+    for bad in (["2026-07-10"], ["2026-07-10T12:00/2026-07-10T11:00"], ["demain"], ["2026-07-10T12:00\r\nX:y"], ["2026-03-29T02:30"],
+                [f"2026-07-{d:02d}T12:00" for d in range(1, 29)] * 20):  # fmt: skip
+        with pytest.raises(FieldError):
+            clean_schedule({"start": "2026-07-02T12:00", "rdates": bad}, "Europe/Paris")
+    with pytest.raises(FieldError):
+        clean_schedule({"start": "2026-07-02", "all_day": True, "rdates": ["2026-07-10T12:00"]}, "Europe/Paris")
