@@ -39,6 +39,7 @@ from wiki.records import form_services
 from wiki.records import lookups
 from wiki.records.models import Form
 from wiki.records.models import Record
+from wiki.records.schedules import format_rdates
 from wiki.records.schedules import format_schedule
 from wiki.records.values import FieldError
 
@@ -134,10 +135,10 @@ def describe(record: Record) -> str:
     schedule = event_schedule(record)
     if not schedule:
         return ""
-    text = format_schedule({**schedule, "rrule": None})
+    text = format_schedule({**schedule, "rrule": None, "rdates": None})
     if schedule.get("rrule"):
         text += " — " + describe_rrule(schedule["rrule"])
-    return text
+    return text + format_rdates(schedule)
 
 
 # --- keeping the agenda rows and the occurrence index --------------------------------------
@@ -204,7 +205,7 @@ def _touch(event: AgendaEvent, schedule: dict[str, Any], status: str) -> None:
 
 
 def _sequence_view(schedule: dict[str, Any] | None, event: AgendaEvent, status: str) -> dict[str, Any]:
-    kept = ("start", "end", "all_day", "timezone", "rrule", "exdates")
+    kept = ("start", "end", "all_day", "timezone", "rrule", "exdates", "rdates")
     return {
         "schedule": {k: (schedule or {}).get(k) for k in kept},
         "status": status,
@@ -216,7 +217,7 @@ def _sequence_view(schedule: dict[str, Any] | None, event: AgendaEvent, status: 
 def reindex(db: Session, event: AgendaEvent, schedule: dict[str, Any], *, now: dt.datetime | None = None) -> None:
     """Rebuild the stored occurrences of one event (recurring ones around ``now``)."""
     now = now or utcnow()
-    event.recurring = bool(schedule.get("rrule"))
+    event.recurring = bool(schedule.get("rrule") or schedule.get("rdates"))  # several dates: indexed around now
     db.execute(delete(AgendaOccurrence).where(AgendaOccurrence.record_id == event.record_id), execution_options=BY_KEY)
     if event.recurring:
         low, high = now - INDEX_PAST, now + INDEX_FUTURE

@@ -215,10 +215,14 @@ def format_schedule(value: Mapping[str, Any], default_zone: str = "Europe/Paris"
     if value.get("timezone", default_zone) != default_zone:
         text += f" ({value['timezone']})"
     text += " (récurrent)" if value.get("rrule") else ""
-    if extra := value.get("rdates"):
-        words = ", ".join(_rdate_words(item) for item in extra[:20])
-        text += f" ; dates supplémentaires : {words}{' …' if len(extra) > 20 else ''}"
-    return text
+    return text + format_rdates(value)
+
+
+def format_rdates(value: Mapping[str, Any]) -> str:
+    """The schedule's extra dates in words, ``" ; dates supplémentaires : …"``, or ``""`` without any."""
+    extra = value.get("rdates") or []
+    words = ", ".join(_rdate_words(item) for item in extra[:20])
+    return f" ; dates supplémentaires : {words}{' …' if len(extra) > 20 else ''}" if extra else ""
 
 
 def _rdate_words(item: str) -> str:

@@ -59,7 +59,8 @@ def submitted_values(fields: Sequence[FieldDef], form: Any) -> dict[str, Any]:
             values[f.key] = form.getlist(f.key)
         elif f.type == "schedule":
             values[f.key] = {
-                part: form.get(f"{f.key}_{part}", "") for part in ("start", "end", "all_day", "timezone", "rrule")
+                part: form.get(f"{f.key}_{part}", "")
+                for part in ("start", "end", "all_day", "timezone", "rrule", "rdates")
             }
             values[f.key].update({part: form.get(f"{f.key}_{part}", "") for part in BUILDER_PARTS if part != "byday"})
             values[f.key]["byday"] = form.getlist(f"{f.key}_byday")
@@ -71,12 +72,13 @@ def submitted_values(fields: Sequence[FieldDef], form: Any) -> dict[str, Any]:
 def schedule_parts(value: Any) -> dict[str, str]:
     """Split a stored schedule into the strings of its inputs (recurrence builder included)."""
     if not isinstance(value, Mapping):
-        return {"start": "", "end": "", "all_day": "", "timezone": "", **form_from_rrule(None)}
+        return {"start": "", "end": "", "all_day": "", "timezone": "", "rdates": "", **form_from_rrule(None)}
     return {
         "start": str(value.get("start") or ""),
         "end": str(value.get("end") or ""),
         "all_day": "on" if value.get("all_day") in (True, "on", "1") else "",
         "timezone": str(value.get("timezone") or ""),
+        "rdates": " ".join(str(x) for x in value.get("rdates") or ()),
         **form_from_rrule(value),
     }
 

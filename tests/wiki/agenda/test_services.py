@@ -181,3 +181,16 @@ def test_refresh_command_and_form_changes_reindex(app, db, events):
     form_services.update_form(db, events.form, title=events.form.title, fields=fields, actor=events.author)
     db.commit()
     assert not db.get(AgendaEvent, record.id).public
+
+
+def test_extra_dates_are_indexed_and_listed_exdates_still_removing_them(db, events):
+    record = events("Concerts", {"start": "2026-11-06T20:30", "end": "2026-11-06T22:30", "exdates": ["2026-12-04T20:30"],
+                                 "rdates": ["2026-11-20T18:00/2026-11-20T23:00", "2026-12-04T20:30", "2026-12-18T20:30"]})  # fmt: skip
+    assert db.get(AgendaEvent, record.id).recurring
+    items = occurrences.occurrences(db, paris(2026, 11, 1), paris(2027, 1, 1))
+    assert [(i.start, i.end, i.recurrence_id) for i in items] == [
+        (paris(2026, 11, 6, 20, 30), paris(2026, 11, 6, 22, 30), "2026-11-06T20:30"),
+        (paris(2026, 11, 20, 18), paris(2026, 11, 20, 23), "2026-11-20T18:00"),  # a period: its own end
+        (paris(2026, 12, 18, 20, 30), paris(2026, 12, 18, 22, 30), "2026-12-18T20:30"),
+    ]
+    assert "dates supplémentaires : vendredi 20 novembre 2026, 18:00–23:00" in projection.describe(record)

@@ -13,6 +13,7 @@ import recurring_ical_events
 from tests.factories import PASSWORD
 from tests.factories import make_user
 from wiki.agenda import overrides
+from wiki.agenda import projection
 from wiki.agenda.models import AgendaEvent
 from wiki.db import utcnow
 
@@ -313,3 +314,25 @@ def test_hostile_titles_stay_text_on_every_agenda_page(client, events):
     page = client.get(f"/agenda/evenements/{record.id}").text
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
     assert json.loads(block)["name"] == title
+
+
+def test_an_edit_through_the_form_keeps_the_extra_dates(client, db, events):
+    from tests.wiki.records.test_admin import form_data
+
+    record = events("Vide-grenier", {"start": "2026-09-06T08:00", "end": "2026-09-06T18:00",
+                                     "rdates": ["2026-09-13T08:00", "2026-09-20T09:00/2026-09-20T12:00"]})  # fmt: skip
+    _login(client)
+    action = f"/fiches/{record.id}/modifier"
+    data = form_data(client.get(action).text, action)
+    assert data["horaire_rdates"] == "2026-09-13T08:00 2026-09-20T09:00/2026-09-20T12:00"
+    data["title"] = "Vide-greniers"
+    db.rollback()  # end the read: the next requests write
+    assert client.post(action, data=data).status_code == 302
+    db.expire_all()
+    assert projection.event_schedule(record)["rdates"] == ["2026-09-13T08:00", "2026-09-20T09:00/2026-09-20T12:00"]
+    page = client.get(f"/agenda/evenements/{record.id}").text
+    assert (
+        "Vide-greniers" in page
+        and "dates supplémentaires" in page
+        and "dimanche 20 septembre 2026, 09:00–12:00" in page
+    )
