@@ -13,7 +13,8 @@ see :mod:`wiki.agenda.recurrence`), ``sequence``, ``created``,
 or ``CANCELLED``), ``cancelled`` (recurrence ids of cancelled occurrences) and
 ``overrides`` (recurrence id → changed fields ``start``, ``end``, ``title``,
 ``description``, ``location``, ``url``, ``status``; each becomes a VEVENT with
-RECURRENCE-ID). Rules are kept as RRULE/EXDATE, never exploded.
+RECURRENCE-ID). Rules are kept as RRULE/EXDATE and extra dates as RDATE, never
+exploded.
 
 A cancelled occurrence of a series is written the RFC 5545 way, as a VEVENT
 with its RECURRENCE-ID and STATUS:CANCELLED, so that reading the feed back
@@ -46,6 +47,9 @@ from wiki.agenda.rules import RecurrenceError
 from wiki.agenda.rules import parse_until
 from wiki.agenda.rules import rule_parts
 from wiki.agenda.rules import validate_rrule
+from wiki.exports.ical_rdates import add_rdates
+from wiki.exports.ical_rdates import is_recurring
+from wiki.exports.ical_rdates import rdate_years
 from wiki.exports.vtimezone import MAX_ZONE_YEARS
 from wiki.exports.vtimezone import vtimezone_bytes
 from wiki.exports.vtimezone import zone_to_vtimezone
@@ -57,10 +61,10 @@ PRODID = "-//Lieudit//Agenda//FR"
 #: Names what turns an event into bytes: raise the number whenever this module writes an event differently, so
 #: that VEVENTs stored by an older version (``export_vevents``) are written again; an upgrade of
 #: ``icalendar`` does the same.
-SERIALISER = f"2/icalendar-{icalendar.__version__}"
+SERIALISER = f"3/icalendar-{icalendar.__version__}"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 #: Schedule changes that make calendar clients replace their copy (RFC 5545 §3.8.7.4).
-SIGNIFICANT = ("start", "end", "all_day", "timezone", "rrule", "exdates")
+SIGNIFICANT = ("start", "end", "all_day", "timezone", "rrule", "exdates", "rdates")
 _DAY = dt.timedelta(days=1)
 
 
@@ -149,7 +153,7 @@ def event_to_ical(event: Mapping[str, Any]) -> icalendar.Event:
     start = wall_start(schedule)
     component = icalendar.Event()
     _stamp(component, event)
-    once_cancelled = not schedule.get("rrule") and occurrence_key(start, zone, all_day) in _cancelled(
+    once_cancelled = not is_recurring(schedule) and occurrence_key(start, zone, all_day) in _cancelled(
         event, zone, all_day
     )
     _describe(component, event, {"status": "CANCELLED"} if once_cancelled else {})
@@ -163,6 +167,8 @@ def event_to_ical(event: Mapping[str, Any]) -> icalendar.Event:
             component.add("dtend", _when(_wall(schedule["end"], zone, False), zone))
     if schedule.get("rrule"):
         component.add("rrule", _rrule(schedule, zone, all_day))
+    add_rdates(component, schedule)
+    if is_recurring(schedule):
         excluded = sorted(_excluded(schedule, zone, all_day) | _cancelled(event, zone, all_day))
         if excluded:
             days = [
@@ -237,7 +243,7 @@ def event_to_ical_components(event: Mapping[str, Any]) -> list[icalendar.Event]:
     """The main VEVENT, then one VEVENT with RECURRENCE-ID per changed or cancelled occurrence, by recurrence id."""
     components = [event_to_ical(event)]
     schedule = event["schedule"]
-    if schedule.get("rrule"):
+    if is_recurring(schedule):
         zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
         excluded, cancelled = _excluded(schedule, zone, all_day), _cancelled(event, zone, all_day)
         changed = {occurrence_key(k, zone, all_day): v for k, v in (event.get("overrides") or {}).items()}
@@ -274,7 +280,8 @@ def _years(event: Mapping[str, Any]) -> tuple[str, int, int] | None:
         if "COUNT" in parts:
             span = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}.get(parts["FREQ"], 366)
             last = max(last, first + int(parts["COUNT"]) * int(parts.get("INTERVAL", "1")) * span // 365 + 1)
-    return zone.key, first, last
+    extra = rdate_years(schedule)
+    return zone.key, min([first, *extra]), max([last, *extra])
 
 
 def events_to_ical(events: Iterable[Mapping[str, Any]], *, calendar_name: str, prodid: str = PRODID) -> bytes:

@@ -42,3 +42,33 @@ def test_all_day_until_in_utc_is_written_as_the_same_last_day(until):
     low, high = dt.datetime(2008, 3, 1, tzinfo=PARIS), dt.datetime(2008, 5, 1, tzinfo=PARIS)
     ours, theirs = round_trip(make_event(schedule), low, high)
     assert ours == theirs and len(ours) == (6 if until.startswith("20080322") else 7)
+
+
+RDATE_SCHEDULES = {
+    "timed": {"start": "2026-07-02T12:00", "end": "2026-07-02T13:00", "all_day": False, "timezone": "Europe/Paris",
+              "rdates": ["2026-07-09T12:00/2026-07-09T16:00", "2026-11-05T18:00"], "exdates": ["2026-11-05T18:00"]},
+    "with a rule": {"start": "2026-03-02T10:00", "end": "2026-03-02T11:00", "all_day": False, "timezone": "Europe/Paris",
+                    "rrule": "FREQ=WEEKLY;COUNT=4", "rdates": ["2026-04-04T15:00", "2026-04-11T15:00/2026-04-11T15:30"],
+                    "exdates": ["2026-03-09T10:00"]},
+    "all day": {"start": "2026-01-01", "end": "2026-01-02", "all_day": True, "timezone": "Europe/Paris",
+                "rdates": ["2026-01-20", "2026-03-29"]},
+    "in New York": {"start": "2026-03-01T09:00", "end": None, "all_day": False, "timezone": "America/New_York",
+                    "rdates": ["2026-03-15T09:00"]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("schedule", RDATE_SCHEDULES.values(), ids=RDATE_SCHEDULES.keys())
+def test_rdates_round_trip_through_recurring_ical_events(schedule):
+    event = make_event(schedule, cancelled=[schedule["rdates"][0]] if schedule.get("rrule") else [])
+    ours, theirs = round_trip(event, dt.datetime(2025, 12, 1, tzinfo=PARIS), dt.datetime(2027, 1, 1, tzinfo=PARIS))
+    assert ours == theirs and len(ours) >= 2
+
+
+def test_rdates_are_written_with_their_zone_or_as_dates():
+    timed = events_to_ical([make_event(RDATE_SCHEDULES["timed"])], calendar_name="A").decode()
+    assert "RDATE;TZID=Europe/Paris;VALUE=PERIOD:20260709T120000/20260709T160000\r\n" in timed
+    assert (
+        "RDATE;TZID=Europe/Paris:20261105T180000\r\n" in timed and "EXDATE;TZID=Europe/Paris:20261105T180000" in timed
+    )
+    days = events_to_ical([make_event(RDATE_SCHEDULES["all day"])], calendar_name="A").decode()
+    assert "RDATE;VALUE=DATE:20260120,20260329\r\n" in days
