@@ -101,8 +101,8 @@ class YeswikiImporter(Importer):
     options: ClassVar[frozenset[str]] = frozenset()
 
     def accepts(self, kind: sniff.Kind) -> bool:
-        """A YesWiki arrives as an SQL dump (or as its API's JSON, which no sniffing can be sure of)."""
-        return kind == sniff.SQL
+        """A YesWiki arrives as an SQL dump, gzipped or not (or as its API's JSON, which no sniffing is sure of)."""
+        return kind in (sniff.SQL, sniff.GZIP)
 
     def prepare(self, db: Session, form: str | None) -> State:
         """Nothing to check: the forms come with the source.

@@ -45,7 +45,10 @@ def test_a_refused_source_exits_with_an_error(app, runner, db, author, tmp_path)
     path = tmp_path / "carte.kml"
     path.write_bytes(b"<gpx/>")
     result = runner.invoke(args=["import", "kml", str(path)])
-    assert result.exit_code == 1 and "Import refusé : KML invalide" in result.output
+    assert (
+        result.exit_code == 1
+        and "Import refusé : Ce fichier est un document GPX ; le format choisi, KML" in result.output
+    )
 
 
 def _geojson(tmp_path, **properties):
@@ -71,7 +74,7 @@ def test_every_run_is_logged_with_its_report_refused_and_dry_runs_included(app, 
         ("kml", "refused", "cli", 0),
         ("ics", "ok", "cli", 2),
     ]
-    assert logged[1].report["error"].startswith("KML invalide") and logged[1].source == str(bad)
+    assert logged[1].report["error"].startswith("Ce fichier est un document GPX") and logged[1].source == str(bad)
     assert db.scalar(select(func.count()).select_from(Record)) == 2  # the refused and dry runs wrote nothing else
 
 

@@ -118,6 +118,10 @@ def test_a_calendar_given_as_openagenda_is_named(db, author):
     from tests.shared import DATA
 
     result = run(db, (DATA / "icalendar/recurring-ical-events/fablab_cottbus.ics").read_bytes(), author=author)
-    assert result.error and "ceci est un calendrier iCalendar, pas du JSON : choisissez le format ics" in result.error
+    assert (
+        result.error
+        and "Ce fichier est un calendrier iCalendar ; le format choisi, OpenAgenda, ne le lit pas : choisissez le format ics"
+        in result.error
+    )
     refused = run(db, export(event()), form="initiative", author=author)
     assert refused.error and "date" in refused.error

@@ -225,7 +225,10 @@ def test_whole_refusals_say_why(db, author):
     assert run(db, author, data, None).error.startswith("indiquez le formulaire de destination (--form), parmi :")
     assert run(db, author, data, "nulle-part").error == "formulaire inconnu : nulle-part."
     assert "n'est pas un champ du formulaire" in run(db, author, data, "lieu", {"adr": "prix"}).error
-    assert run(db, author, b"%PDF-1.4", "lieu").error == "ce fichier n'est pas un tableau : c'est un document PDF."
+    assert run(db, author, b"%PDF-1.4", "lieu").error == (
+        "Ce fichier est un document PDF ; le format choisi, Tableur (CSV, XLSX, ODS), ne le lit pas : "
+        "Lieudit n'importe pas ce genre de fichier."
+    )
     assert "paquet de données" in run(db, author, data, "lieu", schema=SCHEMAS / "irve/datapackage.json").error
 
 
