@@ -180,12 +180,13 @@ def schedule_from_ical(component: Component, default: str, warnings: list[str]) 
     if rule:
         first = dt.date.fromisoformat(raw["start"]) if all_day else dt.datetime.fromisoformat(raw["start"])
         raw["rrule"] = validate_rrule(rule, first)
-        excluded = sorted({occurrence_key(d, zone, all_day) for d in dates_of(component, "EXDATE")})
-        raw["exdates"] = excluded[:MAX_EXCEPTIONS]
     if extra := rdates_of(component, raw, zone, all_day):
         if len(extra) > MAX_EXCEPTIONS:
             warnings.append(f"Plus de {MAX_EXCEPTIONS} dates supplémentaires (RDATE) : les suivantes sont ignorées.")
         raw["rdates"] = extra[:MAX_EXCEPTIONS]
+    if rule or extra:
+        excluded = sorted({occurrence_key(d, zone, all_day) for d in dates_of(component, "EXDATE")})
+        raw["exdates"] = excluded[:MAX_EXCEPTIONS]
     schedule = clean_schedule(raw, default)  # its FieldError names the problem for this event
     if schedule is None:
         raise EventRefused("Début (DTSTART) manquant.")

@@ -72,3 +72,12 @@ def test_rdates_are_written_with_their_zone_or_as_dates():
     )
     days = events_to_ical([make_event(RDATE_SCHEDULES["all day"])], calendar_name="A").decode()
     assert "RDATE;VALUE=DATE:20260120,20260329\r\n" in days
+
+
+@pytest.mark.parametrize("schedule", RDATE_SCHEDULES.values(), ids=RDATE_SCHEDULES.keys())
+def test_our_rdates_import_back_unchanged(schedule):
+    from importers.ical_events import events_from_ical
+
+    (event,) = events_from_ical(events_to_ical([make_event(schedule)], calendar_name="A")).events
+    assert event.values["schedule"]["rdates"] == schedule["rdates"]
+    assert event.values["schedule"].get("exdates") == schedule.get("exdates")
