@@ -66,6 +66,8 @@ class Defaults:
     LOGIN_MAX_DELAY: int = 3600
     #: SQLite busy timeout, in milliseconds, before "database is locked".
     SQLITE_BUSY_TIMEOUT_MS: int = 10_000
+    #: PostgreSQL ``lock_timeout``, in milliseconds: a save waiting longer for a row lock gets 503 « réessayez ».
+    PG_LOCK_TIMEOUT_MS: int = 10_000
     #: SQLite ``synchronous`` pragma: FULL loses no acknowledged write.
     SQLITE_SYNCHRONOUS: str = "FULL"
     #: Rendered revisions kept in memory per worker.
@@ -80,6 +82,12 @@ class Defaults:
     #: Number of reverse proxies in front of the app whose X-Forwarded-*
     #: headers are trusted (0: ignore them).
     TRUSTED_PROXIES: int = 0
+    #: Public address of the site, ``https://wiki.example.org``: absolute links (API ``api_url``,
+    #: feeds, catalogs) are built from it, never from the request's ``Host`` header. Empty: from the request.
+    BASE_URL: str = ""
+    #: Host names the site answers to (Flask's setting, e.g. ``["wiki.example.org"]``); a request
+    #: for any other ``Host`` gets 400. ``None``: every host.
+    TRUSTED_HOSTS: list[str] | None = None
     #: Force the Secure flag on cookies (it is also set on HTTPS requests).
     SESSION_COOKIE_SECURE: bool = False
     SESSION_COOKIE_HTTPONLY: bool = True

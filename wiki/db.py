@@ -132,7 +132,16 @@ def make_engine(url: str, app: Flask) -> Engine:
         engine = create_engine(url, connect_args={"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000})
         _configure_sqlite(engine, app)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # A lock wait has an end on PostgreSQL too: past it, the save is refused with 503 « réessayez »
+    # (wiki.errors), never left to the worker timeout.
+    lock_timeout = int(app.config["PG_LOCK_TIMEOUT_MS"])
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        connect_args={"options": f"-c lock_timeout={lock_timeout}"},
+    )
 
 
 class Database:
@@ -188,6 +197,18 @@ def get_session() -> Session:
     if "db_session" not in g:
         g.db_session = Database.new_session()
     return g.db_session
+
+
+def give_up_writing() -> None:
+    """After a lock wait ran out: roll the request's session back, and let the rest of the request only read.
+
+    Its later transactions (say, loading the user to render the error page)
+    then begin deferred on SQLite, and never wait for the write lock again.
+    """
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+    _write_intent.set(False)
 
 
 def is_sqlite(session: Session) -> bool:

@@ -22,8 +22,10 @@ from flask import render_template
 from flask import request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from wiki.db import give_up_writing
 from wiki.security import safe_next
 
 #: Machine-readable error names for HTTP statuses in JSON answers.
@@ -39,7 +41,15 @@ HTTP_CODES = {
     413: "too_large",
     428: "precondition_required",
     429: "throttled",
+    503: "busy",
 }
+
+#: Seconds a client is asked to wait (``Retry-After``) before sending again a write refused while the database was busy.
+BUSY_RETRY_AFTER = 5
+#: SQLSTATEs of PostgreSQL meaning "try again": lock_not_available (``lock_timeout``), deadlock, serialization failure.
+_PG_RETRY = frozenset({"55P03", "40P01", "40001"})
+#: Longest posted value shown in a one-line field on the "réessayez" page; longer ones get a text area.
+_SHORT_VALUE = 80
 
 
 class LieuditError(Exception):
@@ -135,6 +145,39 @@ def _unrouted_hooks(app: Flask) -> UnroutedHooks | None:
     return None
 
 
+def is_lock_timeout(err: BaseException) -> bool:
+    """Tell whether a database error means the lock could not be had in time (SQLite busy, PostgreSQL lock timeout)."""
+    if not isinstance(err, OperationalError):
+        return False
+    orig = err.orig
+    if (getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)) in _PG_RETRY:
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def _busy_page(message: str) -> Any:
+    """The "réessayez" page of a form post: what was typed, in a form that sends it again as it was.
+
+    Hidden fields (the CSRF token, the base revision) go back unchanged, so a retry is checked for
+    conflicts like the first try. Nothing is shown back from a form that holds a password.
+    """
+    fields = [(k, v) for k, v in request.form.items(multi=True) if k != "website"]
+    secret = any("password" in k or k == "current" for k, _v in fields)
+    hidden = [(k, v) for k, v in fields if k in ("csrf_token", "base_revision_id", "action") or k.startswith("_")]
+    shown = [(k, v, "\n" in v or len(v) > _SHORT_VALUE) for k, v in fields if (k, v) not in hidden]
+    return render_template(
+        "errors/busy.html",
+        message=message,
+        fields=not secret and bool(shown),
+        hidden=hidden,
+        shown=shown,
+        files=bool(request.files),
+        target=safe_next(request.full_path.rstrip("?"), request.path),
+        back=safe_next(request.path),
+    )
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.endswith((".json", ".geojson"))
 
@@ -191,6 +234,25 @@ def register_error_handlers(app: Flask) -> None:
         ]
         back = safe_next(request.path)
         return render_template("errors/csrf.html", kept=kept, back=back), 400
+
+    @app.errorhandler(OperationalError)
+    def _database_error(err: OperationalError) -> Any:
+        # A write that could not get the lock in time (a long transaction elsewhere): 503 and "try
+        # again", with the typed text kept, never a 500 that loses it (issue 17).
+        if not is_lock_timeout(err):
+            return _unexpected(err)
+        app.logger.warning("database busy: %s %s refused with 503", request.method, request.path)
+        give_up_writing()
+        message = _("Le wiki est occupé, réessayez dans un instant.")
+        if _wants_json():
+            response = jsonify(error="busy", message=message)
+            response.status_code = 503
+        elif request.method == "POST" and request.form:
+            response = app.make_response((_busy_page(message), 503))
+        else:
+            response = app.make_response((render_template("errors/error.html", status=503, message=message), 503))
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Any:

@@ -11,19 +11,33 @@ owner; an invalid, expired or revoked one is refused with 401 and
 are refused the same way: the session cookie never authorises an API write
 (no CSRF exposure). Preflight ``OPTIONS`` requests carry no credentials and
 are answered without authentication.
+
+Nothing here holds a lock while waiting on the client (issue 17): a
+write's body is read and parsed before the token is looked up, the lookup
+is a read ended at once, and the token's last use (recorded at most every
+few minutes) is written in its own short transaction after the answer.
 """
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime
+
+from flask import Flask
 from flask import Response
+from flask import current_app
 from flask import g
 from flask import jsonify
 from flask import request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
+from wiki.api.conventions import read_body
 from wiki.auth import tokens
+from wiki.db import Database
 from wiki.db import get_session
+from wiki.db import read_only_intent
+from wiki.db import utcnow
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALLOWED_METHODS = "GET, HEAD, PUT, POST, DELETE, OPTIONS"
@@ -69,19 +83,23 @@ def authenticate() -> Response | None:
     scheme, _sep, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return _unauthorized(_("Seule l'authentification « Bearer » par jeton d'API est acceptée."), invalid=True)
+    if request.method not in SAFE_METHODS:
+        # The whole body first, while no transaction is open: a client that
+        # sends it slowly makes only its own request wait (issue 17).
+        read_body()
     db = get_session()
-    token = tokens.authenticate_token(db, secret.strip())
-    if token is None:
-        db.rollback()
+    now = utcnow()
+    # A read (BEGIN DEFERRED on SQLite), ended before the view runs: the
+    # view's own transaction takes the write lock when it needs it.
+    with read_only_intent():
+        token = tokens.authenticate_token(db, secret.strip(), now=now)
+        found = None if token is None else (token.id, token.user, token.can_write, tokens.use_to_record(token, now))
+        db.commit()
+    if found is None:
         return _unauthorized(_("Jeton d'API inconnu, expiré ou révoqué."), invalid=True)
-    user, can_write = token.user, token.can_write
-    if db.dirty:
-        # Record the time of use now, in its own short transaction; a busy
-        # database only delays this bookkeeping, never the request.
-        try:
-            db.commit()
-        except OperationalError:
-            db.rollback()
+    token_id, user, can_write, to_record = found
+    if to_record:
+        g.api_token_use = (token_id, now)
     if request.method not in SAFE_METHODS and not can_write:
         response = jsonify(error="forbidden", message=_("Ce jeton est en lecture seule."))
         response.status_code = 403
@@ -89,6 +107,23 @@ def authenticate() -> Response | None:
         return response
     _act_as(user)
     return None
+
+
+def _record_token_use(app: Flask, token_id: int, now: datetime) -> None:
+    """Record a token's use in its own short transaction, once the answer is sent.
+
+    A busy database only loses this bookkeeping (the next use records it),
+    never delays or fails the request.
+    """
+    session = Database.new_session(app)
+    try:
+        tokens.record_use(session, token_id, now)
+        session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+        app.logger.info("API token use not recorded (database busy)")
+    finally:
+        session.close()
 
 
 def add_cors_headers(response: Response) -> Response:
@@ -102,4 +137,8 @@ def add_cors_headers(response: Response) -> Response:
         response.headers["Access-Control-Max-Age"] = "86400"
     if "api_token_user" in g:
         response.headers["Cache-Control"] = "private, no-store"
+    use = g.pop("api_token_use", None)
+    if use is not None:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        response.call_on_close(functools.partial(_record_token_use, app, *use))
     return response

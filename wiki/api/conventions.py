@@ -5,9 +5,11 @@
 - Errors a view answers itself are JSON ``{"error", "message"}`` like those
   of ``wiki.errors`` (``problem``); 412 and 428 also give the current ETag.
 - Optimistic concurrency: a change sends back the ETag it read in
-  ``If-Match`` (``check_precondition``: 428 without it when required, 412
-  when it is stale).
-- Request bodies are JSON objects (``json_body``, ``text_field``);
+  ``If-Match`` (``check_precondition``: 428 without it when required, or
+  with ``*`` instead of a real ETag; 412 when it is stale).
+- Request bodies are JSON objects (``json_body``, ``text_field``), read and
+  parsed by ``read_body`` before any database work (no lock held while a
+  client sends slowly); too deep ones and lone surrogates are refused (400);
   timestamps are ISO 8601 in UTC with a ``Z`` (``iso``).
 
 Imports Flask and ``wiki.errors`` only: no domain.
@@ -18,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
+from flask import g
 from flask import jsonify
 from flask import request
 from flask_babel import gettext as _
@@ -61,7 +64,17 @@ def check_precondition(current_etag: str, *, required: bool) -> Response | None:
             _("Envoyez l'en-tête « If-Match » avec l'ETag de la version que vous modifiez."),
             etag=current_etag,
         )
-    if request.if_match.star_tag or request.if_match.contains(current_etag):
+    if request.if_match.star_tag:
+        if not required:
+            return None
+        # "*" matches any version: a change that must name the version it read would become a blind overwrite.
+        return problem(
+            428,
+            "precondition_required",
+            _("« If-Match: * » ne suffit pas : envoyez l'ETag de la version que vous modifiez."),
+            etag=current_etag,
+        )
+    if request.if_match.contains(current_etag):
         return None
     return problem(
         412,
@@ -71,14 +84,69 @@ def check_precondition(current_etag: str, *, required: bool) -> Response | None:
     )
 
 
-def json_body() -> dict[str, Any]:
-    """The request's JSON object.
+#: Deepest nesting of arrays and objects a JSON body may have (a record is two levels deep).
+MAX_JSON_DEPTH = 32
+#: ``g`` key of the refusal found while parsing the body (``read_body``).
+_BODY_ERROR = "api_body_error"
 
-    :raises ValidationError: the body is not a JSON object.
+
+def read_body() -> None:
+    """Read and parse the request's JSON body now, before any database work.
+
+    A body sent slowly is then waited for while no transaction is open: the
+    write lock is taken after it has fully arrived (issue 17). The parsed
+    value is kept by Flask for ``json_body``; a body too deep to parse is
+    remembered as a refusal for ``json_body`` to give.
     """
+    if _BODY_ERROR in g:
+        return
+    request.get_data(cache=True)
+    error = None
+    if request.is_json:
+        try:
+            request.get_json(silent=True)
+        except RecursionError:
+            error = _("Le corps JSON est trop imbriqué.")
+    setattr(g, _BODY_ERROR, error)
+
+
+def _check_json(data: Any) -> None:
+    """Refuse nesting deeper than ``MAX_JSON_DEPTH`` and texts no database can store (lone surrogates).
+
+    :raises ValidationError: with a French message.
+    """
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as err:
+                raise ValidationError(
+                    _("Le texte envoyé contient un caractère invalide (un demi-codet UTF-16 isolé).")
+                ) from err
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise ValidationError(_("Le corps JSON est trop imbriqué."))
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        pending.extend((item, depth + 1) for item in items)
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object (read by ``read_body`` before any database work, or now).
+
+    :raises ValidationError: the body is not a JSON object, is too deep or holds an invalid character.
+    """
+    read_body()
+    refusal = g.get(_BODY_ERROR)
+    if refusal:
+        raise ValidationError(refusal)
     data = request.get_json(silent=True) if request.is_json else None
     if not isinstance(data, dict):
         raise ValidationError(_("Le corps de la requête doit être un objet JSON (Content-Type: application/json)."))
+    _check_json(data)
     return data
 
 

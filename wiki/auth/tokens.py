@@ -17,7 +17,9 @@ from datetime import datetime
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from wiki.auth.models import ApiToken
@@ -101,7 +103,8 @@ def is_usable(token: ApiToken, now: datetime) -> bool:
 def authenticate_token(db: Session, secret: str, *, now: datetime | None = None) -> ApiToken | None:
     """Return a usable token (``token.user`` is the account it acts for), or None.
 
-    Records the time of use (at most every few minutes).
+    Only reads: the caller records the use afterwards (``use_to_record``, ``record_use``),
+    so that checking a token never takes the database's write lock.
     """
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
@@ -112,9 +115,27 @@ def authenticate_token(db: Session, secret: str, *, now: datetime | None = None)
     # in constant time anyway.
     if token is None or not hmac.compare_digest(token.token_hash, digest) or not is_usable(token, now):
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
-        token.last_used_at = now
     return token
+
+
+def use_to_record(token: ApiToken, now: datetime) -> bool:
+    """Tell whether the token's last recorded use is old enough to record this one."""
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY
+
+
+def record_use(db: Session, token_id: int, now: datetime) -> None:
+    """Record that a token was used at ``now``, unless a use was recorded less than ``LAST_USED_GRANULARITY`` ago.
+
+    One conditional UPDATE: concurrent requests with the same token write it once.
+    """
+    db.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_GRANULARITY),
+        )
+        .values(last_used_at=now)
+    )
 
 
 def list_tokens(db: Session, user: User) -> list[ApiToken]:

@@ -101,8 +101,16 @@ def test_token_acts_with_the_owner_role_and_records_its_use(client, db):
     etag = client.get("/api/v1/pages/accueil").headers["ETag"]
     refused = client.put("/api/v1/pages/accueil", json={"text": "non"}, headers=auth | {"If-Match": etag})
     assert refused.status_code == 403 and refused.json["error"] == "forbidden"
-    db.expire_all()
-    assert db.query(ApiToken).one().last_used_at is not None
+    db.rollback()
+    assert db.query(ApiToken).one().last_used_at is None  # written after the answer, not in the request
+    db.rollback()
+    refused.close()  # what a server does once the answer is sent
+    used = db.query(ApiToken).one().last_used_at
+    assert used is not None
+    db.rollback()
+    # Used again within a few minutes: nothing more to write.
+    client.get("/api/v1/pages/accueil", headers=auth).close()
+    assert db.query(ApiToken).one().last_used_at == used
 
 
 def test_protected_page_and_readonly_instance(make_app, db):
