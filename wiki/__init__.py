@@ -59,7 +59,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki.pages import rendering
 
     instance = (config or {}).get("INSTANCE_PATH") or _instance_path()
-    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True, static_folder=None)
+    app = security.PublicAddressFlask(
+        __name__, instance_path=str(instance), instance_relative_config=True, static_folder=None
+    )
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("LIEUDIT")
@@ -68,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'lieudit.db'}"
+    app.config["BASE_URL"] = security.check_base_url(app.config["BASE_URL"])
     if app.config["EDIT_POLICY"] not in ("open", "account", "readonly"):
         raise ValueError("EDIT_POLICY must be open, account or readonly")
     _load_secret(app)

@@ -6,6 +6,9 @@
 - Session cookies get the Secure flag on HTTPS requests, not only when forced.
 - ``safe_next`` accepts only same-origin relative paths (B2-19).
 - ``X-Forwarded-*`` are trusted only for ``TRUSTED_PROXIES`` hops (B13-114).
+- Absolute URLs (API ``api_url``, feeds, catalogs) name ``BASE_URL`` when it
+  is set, never the request's ``Host`` header; Flask's ``TRUSTED_HOSTS``
+  refuses requests for any other host with 400 (issue 17).
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask import Request
 from flask import Response
 from flask import has_request_context
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import MapAdapter
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
@@ -63,6 +68,38 @@ def tile_sources(url: str) -> tuple[str, ...]:
         return ()
     host = re.sub(r"^\{s\}\.", "*.", parts.netloc)
     return (f"{parts.scheme}://{host}",)
+
+
+def check_base_url(value: str) -> str:
+    """Return the public address ``scheme://host[:port]`` without a trailing slash ("" when unset).
+
+    :raises ValueError: not an http(s) address, or one with a path, query or fragment.
+    """
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(f"BASE_URL must be http(s)://host[:port], not {value!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"BASE_URL must be http(s)://host[:port], not {value!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+class PublicAddressFlask(Flask):
+    """The Flask application: its absolute URLs name ``BASE_URL`` (when set), whatever the request's host."""
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Bind URLs as Flask does (``TRUSTED_HOSTS`` checked), then to the public address."""
+        adapter = super().create_url_adapter(request)
+        base = self.config.get("BASE_URL")
+        if not base:
+            return adapter
+        parts = urlsplit(base)
+        if adapter is None:
+            return self.url_map.bind(parts.netloc, script_name=self.config["APPLICATION_ROOT"], url_scheme=parts.scheme)
+        adapter.server_name = parts.netloc
+        adapter.url_scheme = parts.scheme
+        return adapter
 
 
 class _SessionInterface(SecureCookieSessionInterface):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Response
 from flask import current_app
 from flask import request
+from flask import url_for
 
 from wiki.api import openapi
 from wiki.api.blueprint import bp
@@ -48,7 +49,7 @@ def index() -> Response:
     query = services.parse_args(request.args, per_page=int(current_app.config["SEARCH_PER_PAGE"]), limit_param="limit")
     results = services.search(get_backend(), query)
     facets = services.facets(get_session(), query, results, fixed_labels())
-    root = request.url_root.rstrip("/")
+    root = url_for("pages.home", _external=True).rstrip("/")  # BASE_URL when set, never a Host header
     payload = {
         "query": results.query,
         "total": results.total,

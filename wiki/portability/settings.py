@@ -13,7 +13,16 @@ from typing import Any
 
 #: Settings never written to a dump: secrets and what belongs to one server.
 PRIVATE_SETTINGS = frozenset(
-    {"SECRET_KEY", "DATABASE_URL", "SEARCH_BACKEND", "TRUSTED_PROXIES", "SESSION_COOKIE_SECURE"}
+    {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "SEARCH_BACKEND",
+        "TRUSTED_PROXIES",
+        "SESSION_COOKIE_SECURE",
+        # The address and host names of this server: a copy served elsewhere must not answer 400.
+        "BASE_URL",
+        "TRUSTED_HOSTS",
+    }
 )
 
 
