@@ -9,6 +9,7 @@ ones so timing does not reveal which accounts exist (B10-91).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -36,10 +37,18 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 _NAME_RE = re.compile(r"^[\w][\w .'-]{1,62}[\w]$")
 _URLISH = re.compile(r"(https?:|www\.|\.[a-z]{2,}\b/|[<>@/\\])", re.IGNORECASE)
-#: A valid hash to check against when the account does not exist.
 #: The name of the account built-in and imported content is attributed to (:func:`system_account`).
 SYSTEM_ACCOUNT = "Équipe du wiki"
-_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A valid hash made with the accounts' own method, checked when the account does not exist.
+
+    Same method, same cost: an unknown name takes as long to refuse as a
+    wrong password (a cheaper dummy told existing accounts apart, issue 17).
+    """
+    return generate_password_hash("not a real password", method=method)
 
 
 class Anonymous:
@@ -202,7 +211,7 @@ def authenticate(
     user = find_user(db, name or "")
     refused = ValidationError(str(_l("Nom ou mot de passe incorrect.")))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(settings.hash_method), password or "")
         raise refused
     if user.locked_until is not None and user.locked_until > now:
         raise Throttled(str(_l("Trop d'essais infructueux pour ce compte. Réessayez dans quelques minutes.")))

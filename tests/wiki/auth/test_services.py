@@ -98,3 +98,32 @@ def test_set_role(db):
     assert not user.has_role("visitor")
     with pytest.raises(ValidationError):
         services.set_role(db, user.id, "superuser")
+
+
+def test_an_unknown_name_costs_the_same_hashing_as_a_wrong_password(db, monkeypatch):
+    """Login timing tells no account apart (issue 17): the dummy hash uses the accounts' own method."""
+    import time
+
+    scrypt = services.Settings(hash_method="scrypt")
+    services.create_user(db, name="Camille", password=PASSWORD, settings=scrypt)
+    checked: list[str] = []
+    real_check = services.check_password_hash
+    monkeypatch.setattr(
+        services, "check_password_hash", lambda stored, given: checked.append(stored) or real_check(stored, given)
+    )
+
+    def slowest_refusal(name: str) -> float:
+        best = float("inf")
+        for _round in range(3):
+            started = time.perf_counter()
+            with pytest.raises(ValidationError):
+                services.authenticate(db, name, "pas-le-bon-mot", settings=scrypt)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    slowest_refusal("Inconnu")  # the dummy hash is made once, on first use
+    unknown, known = slowest_refusal("Inconnu"), slowest_refusal("Camille")
+    assert {stored.split(":", 1)[0] for stored in checked} == {"scrypt"}
+    assert unknown > known / 3, (
+        f"unknown name refused in {unknown * 1000:.0f} ms, wrong password in {known * 1000:.0f} ms"
+    )
