@@ -18,13 +18,22 @@ import re
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from typing import Any
+from typing import Generic
 from typing import Literal
+from typing import TypeVar
 
 import shapely
 import shapely.errors
 import shapely.geometry
 from shapely.strtree import STRtree
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
+
+#: What names a zone in a :class:`ZoneIndex` (a code, a ``(level, code)`` pair…).
+K = TypeVar("K", bound="SupportsRichComparison")
 
 KINDS = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 MAX_VERTICES = 10_000
@@ -317,15 +326,16 @@ def simplify(geometry: Mapping[str, Any], tolerance: float) -> dict[str, Any]:
     return _rounded(shapely.geometry.mapping(shape))
 
 
-class ZoneIndex:
+class ZoneIndex(Generic[K]):
     """Find which zones contain (or touch) geometries, with an STR-tree.
 
-    Built once from ``(code, geometry)`` pairs; every lookup is a tree query
-    followed by exact predicates on the candidates only.
+    Built once from ``(key, geometry)`` pairs (a key names a zone: its code,
+    its level and code…); every lookup is a tree query followed by exact
+    predicates on the candidates only.
     """
 
-    def __init__(self, zones: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
-        self.codes: list[str] = []
+    def __init__(self, zones: Iterable[tuple[K, Mapping[str, Any]]]) -> None:
+        self.codes: list[K] = []
         shapes = []
         for code, geometry in zones:
             shape = shapely.geometry.shape(dict(geometry))
@@ -339,8 +349,8 @@ class ZoneIndex:
         self.shapes = shapes
         self.tree = STRtree(shapes)
 
-    def containing(self, geometry: Mapping[str, Any]) -> list[str]:
-        """Codes of the zones a geometry lies in (a point) or crosses (a line or an area)."""
+    def containing(self, geometry: Mapping[str, Any]) -> list[K]:
+        """Keys of the zones a geometry lies in (a point) or crosses (a line or an area), sorted."""
         shape = shapely.geometry.shape(dict(geometry))
         predicate: Literal["within", "intersects"] = "within" if geometry["type"] == "Point" else "intersects"
         hits = self.tree.query(shape, predicate=predicate)
@@ -348,11 +358,11 @@ class ZoneIndex:
             hits = self.tree.query(shape, predicate="intersects")
         return sorted(self.codes[i] for i in hits)
 
-    def points(self, lonlats: list[tuple[float, float]]) -> list[list[str]]:
-        """Codes of the zones containing each point, for many points at once."""
+    def points(self, lonlats: list[tuple[float, float]]) -> list[list[K]]:
+        """Keys of the zones containing each point, for many points at once."""
         points = shapely.points(lonlats)
         pairs = self.tree.query(points, predicate="intersects")
-        found: list[list[str]] = [[] for _ in lonlats]
+        found: list[list[K]] = [[] for _ in lonlats]
         for point_i, zone_i in zip(pairs[0], pairs[1], strict=True):
             found[point_i].append(self.codes[zone_i])
         return [sorted(codes) for codes in found]

@@ -27,7 +27,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import geodata.geometry as geo
-from geodata.levels import parse_zone_key
 from geodata.models import RecordGeometry
 from geodata.models import RecordZone
 from geodata.models import Zone
@@ -80,11 +79,6 @@ def _field_zones(field: F.FieldDef, value: Any) -> list[tuple[str, str]]:
     return found
 
 
-def _keys(keys: list[str]) -> list[tuple[str, str]]:
-    """``(level, code)`` of zone keys found by the zone index."""
-    return [k for k in map(parse_zone_key, keys) if k is not None]
-
-
 def sync_record(db: Session, record: Record, *, fresh: bool = False) -> None:
     """Refresh a record's map projection and zones from its current values (``fresh``: just created)."""
     if not fresh:
@@ -128,7 +122,7 @@ def sync_record(db: Session, record: Record, *, fresh: bool = False) -> None:
             zones.update(
                 zones_touching(db, geometry)
                 if spatial_backend(db) == "postgis"
-                else _keys(zone_index(db).containing(geometry))
+                else zone_index(db).containing(geometry)
             )
     db.add_all(RecordZone(record_id=record.id, zone_level=level, zone_code=code) for level, code in sorted(zones))
 
@@ -219,10 +213,10 @@ def reattach_all(db: Session, *, batch: int = 5_000) -> int:
         else:
             points = [r for r in rows if r.kind == "Point" and not r.approximate]
             for row, codes in zip(points, index.points([(r.lon, r.lat) for r in points]), strict=True):
-                explicit[row.record_id].update(_keys(codes))
+                explicit[row.record_id].update(codes)
             for row in rows:
                 if row.kind != "Point" and not row.approximate:
-                    explicit[row.record_id].update(_keys(index.containing(row.geometry)))
+                    explicit[row.record_id].update(index.containing(row.geometry))
         db.execute(delete(RecordZone).where(RecordZone.record_id.in_(ids)), execution_options=BY_KEY)
         links = [
             {"record_id": rid, "zone_level": level, "zone_code": code}

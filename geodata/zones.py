@@ -167,13 +167,15 @@ def zone_exists(db: Session) -> Any:
 
 
 #: The STR-tree of the zones with a boundary, keyed by a stamp of the zones table.
-_index_cache: AppCache[geo.ZoneIndex] = AppCache("geodata.zone_index", maxsize=1, stale_on=(signals.zone_saved,))
+_index_cache: AppCache[geo.ZoneIndex[tuple[str, str]]] = AppCache(
+    "geodata.zone_index", maxsize=1, stale_on=(signals.zone_saved,)
+)
 #: Where a session keeps the index for the rest of its transaction.
 _HELD = "geodata.zone_index"
 
 
-def zone_index(db: Session) -> geo.ZoneIndex:
-    """Return the index of zones that have a boundary, by zone key (rebuilt when zones change).
+def zone_index(db: Session) -> geo.ZoneIndex[tuple[str, str]]:
+    """Return the index of zones that have a boundary, by ``(level, code)`` (rebuilt when zones change).
 
     Within one transaction the index is asked for once (an import places
     thousands of records in a row); :func:`save_zone` forgets it.
@@ -186,7 +188,7 @@ def zone_index(db: Session) -> geo.ZoneIndex:
     index = _index_cache.get(db, key)
     if index is None:
         rows = db.execute(select(Zone.level, Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
-        index = geo.ZoneIndex((zone_key(level, code), geometry) for level, code, geometry in rows if geometry)
+        index = geo.ZoneIndex(((level, code), geometry) for level, code, geometry in rows if geometry)
         _index_cache.put(db, key, index)
     db.info[_HELD] = (db.get_transaction(), index)
     return index

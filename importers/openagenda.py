@@ -17,7 +17,6 @@ from the OpenAgenda ``uid``; a re-import updates the record and its dates.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,8 +48,6 @@ from wiki.records import taxonomy
 
 DEFAULT_FORM = "evenement"
 COMMENT = "Import OpenAgenda"
-#: A commune's INSEE code (2A/2B for Corsica), among the codes of every level the zone index holds.
-COMMUNE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 
 
 def _field_keys(form: Any) -> dict[str, str | None]:
@@ -83,7 +80,7 @@ class AgendaTarget:
     keys: dict[str, str | None]
     ctx: F.Context
     #: Whether a commune code is loaded (None when no zone is: codes are then not set).
-    known: Callable[[str], bool] | None
+    known: Callable[[str, str], bool] | None  # (level, code) -> is that zone loaded
 
 
 class OpenagendaImporter(Importer):
@@ -137,12 +134,12 @@ class OpenagendaImporter(Importer):
         """OpenAgenda's INSEE code when that commune is loaded, else the loaded commune the point lies in."""
         if target.known is None:
             return None
-        if event.insee and target.known(event.insee):
+        if event.insee and target.known("commune", event.insee):
             return event.insee
         if event.point is None:
             return None
-        codes = zones.zone_index(db).containing(event.point)
-        return next((code for code in codes if COMMUNE_CODE.fullmatch(code)), None)
+        found = zones.zone_index(db).containing(event.point)
+        return next((code for level, code in found if level == "commune"), None)
 
     def write(self, job: Job, item: Item, link: Link | None) -> Written:
         """Create the event's record, or update the one holding its UID; then its moved and cancelled dates."""

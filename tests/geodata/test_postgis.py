@@ -231,7 +231,7 @@ def test_a_dump_loaded_into_postgis_gets_its_spatial_copies_back(app, db, zones,
         assert spatial.spatial_backend(loaded) == "postgis"
         assert shape_of(loaded, record_shapes, "record_id", place.id) == STATION
         assert loaded.scalar(select(func.count()).select_from(zone_shapes)) == 5
-        assert spatial.zones_touching(loaded, STATION) == ["35236"]
+        assert spatial.zones_touching(loaded, STATION) == [("commune", "35236")]
         loaded.close()
     finally:
         Database.engine(target).dispose()

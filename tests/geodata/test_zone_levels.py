@@ -55,6 +55,8 @@ def test_a_zone_page_is_per_level_and_old_addresses_find_it(client, homonyms):
     canton = client.get("/zones/canton/35013")
     assert canton.status_code == 200 and "Canton de Redon" in canton.text and "Gare de Redon" in canton.text
     assert "Moulin de Bains" not in canton.text and "/carte?zone=canton:35013" in canton.text
+    assert 'data-zones-url="/carte/zones.geojson?niveau=canton"' in canton.text
+    assert 'data-zones-url="/carte/zones.geojson"' in commune.text
     old = client.get("/zones/35013")
     assert old.status_code == 301 and old.headers["Location"].endswith("/zones/commune/35013")
     only = client.get("/zones/3505")

@@ -89,7 +89,7 @@ def test_zones_import_command_reports_bad_files_and_logs_every_run(runner, db, t
     broken = tmp_path / "broken.geojson"
     broken.write_text("<kml/>")
     failed = runner.invoke(args=["zones", "import", str(broken)])
-    assert failed.exit_code == 1 and "JSON illisible" in failed.output
+    assert failed.exit_code == 1 and "document KML" in failed.output
     from importers.models import ImportJob
 
     logged = [(j.importer, j.status, j.source[-14:]) for j in db.scalars(select(ImportJob).order_by(ImportJob.id))]
