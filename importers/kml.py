@@ -93,6 +93,7 @@ def is_empty(geometry: dict[str, Any]) -> bool:
         return all(is_empty(g) for g in geometry["geometries"])
 
     def positions(item: Any) -> bool:
+        """True when ``item`` (a position or a nested list of them) holds at least one position."""
         return bool(item) and (not isinstance(item[0], list) or any(positions(sub) for sub in item))
 
     return not positions(geometry["coordinates"])

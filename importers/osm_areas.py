@@ -43,6 +43,7 @@ def join_rings(ways: Sequence[tuple[str, list[str]]]) -> list[list[str]]:
     used = [False] * len(ways)
 
     def take(index: int) -> list[str]:
+        """Mark way ``index`` as used, forget its ends, and return its node refs."""
         used[index] = True
         refs = ways[index][1]
         ends[refs[0]].discard(index)
@@ -124,6 +125,7 @@ def to_geojson(shape: Any) -> dict[str, Any]:
     """The GeoJSON mapping of a shapely geometry, with lists (not tuples) for coordinates."""
 
     def walk(item: Any) -> Any:
+        """``item`` with every tuple turned into a list, at any depth."""
         return [walk(sub) for sub in item] if isinstance(item, (list, tuple)) else item
 
     mapping = shapely.geometry.mapping(shape)
