@@ -172,15 +172,26 @@ def _rounded(mapping: Mapping[str, Any]) -> dict[str, Any]:
     return {"type": mapping["type"], "coordinates": walk(mapping["coordinates"])}
 
 
-def _repair(geometry: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any] | None:
-    """Return a valid version of an invalid (multi)polygon, keeping only its areas."""
-    fixed = shapely.make_valid(shapely.geometry.shape(dict(geometry)))
+def _repair(geometry: dict[str, Any], kinds: tuple[str, ...]) -> tuple[dict[str, Any], bool] | None:
+    """A valid version of an invalid (multi)polygon, keeping only its areas, and whether its ground changed.
+
+    The « structure » method keeps what the rings enclose (two outlines that overlap become their union,
+    not a shape with their overlap cut out); a repair that covers the same ground as before (overlapping
+    parts merged, a ring drawn twice) is no change a contributor needs to check.
+    """
+    shape = shapely.geometry.shape(dict(geometry))
+    fixed = shapely.make_valid(shape, method="structure", keep_collapsed=False)
     polygons = [
         g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon") and not g.is_empty
     ]
     if not polygons:
         return None
     merged = shapely.union_all(polygons)
+    parts = list(getattr(shape, "geoms", [shape]))  # each outline alone may be valid, only their overlap not
+    try:
+        changed = not all(p.is_valid for p in parts) or not bool(shapely.union_all(parts).equals(merged))
+    except shapely.errors.ShapelyError:
+        changed = True
     out = _rounded(shapely.geometry.mapping(merged))
     if (
         out["type"] not in kinds
@@ -189,7 +200,7 @@ def _repair(geometry: dict[str, Any], kinds: tuple[str, ...]) -> dict[str, Any] 
         and len(out["coordinates"]) == 1
     ):
         out = {"type": "Polygon", "coordinates": out["coordinates"][0]}
-    return out if out["type"] in kinds else None
+    return (out, changed) if out["type"] in kinds else None
 
 
 def parse_text(text: str) -> Any:
@@ -263,7 +274,9 @@ def clean(
                 raise GeometryError(
                     "Géométrie invalide : polygone invalide (il se croise lui-même, ou ses contours se chevauchent)."
                 )
-            geometry, notice = fixed, "Polygone corrigé automatiquement (il se croisait lui-même) : vérifiez son tracé."
+            geometry, changed = fixed
+            if changed:
+                notice = "Polygone corrigé automatiquement (son contour se croisait) : vérifiez son tracé."
         geometry = orient(geometry)
     if len(json.dumps(geometry, separators=(",", ":"))) > max_bytes:
         raise GeometryError(f"Géométrie trop lourde : {max_bytes // 1000} Ko au plus.")

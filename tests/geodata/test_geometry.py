@@ -96,6 +96,17 @@ def test_invalid_polygon_is_repaired_with_a_notice_when_asked():
     assert cleaned.notice.startswith("Polygone corrigé")
 
 
+def test_overlapping_outlines_are_merged_and_not_said_corrected():
+    overlapping = {
+        "type": "MultiPolygon",
+        "coordinates": [[[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]], [[[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]]],
+    }
+    cleaned = geo.clean(overlapping, repair=True)
+    shape = shapely.geometry.shape(cleaned.geometry)
+    assert shape.is_valid and shape.area == pytest.approx(7.0)  # their union: the overlap is kept, not cut out
+    assert cleaned.notice == ""  # the same ground as drawn: nothing for a contributor to check
+
+
 def test_disallowed_kind_is_refused():
     assert "non autorisé" in refused({"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, kinds=("Point",))
 
