@@ -1,4 +1,8 @@
-"""Territory zones from a GeoJSON file: the ``zones`` importer and ``lieudit zones import``.
+"""Territory zones from a GeoJSON or GeoPackage file: the ``zones`` importer and ``lieudit zones import``.
+
+A GeoPackage (IGN's ADMIN EXPRESS is published as one, with a layer per
+level) is read with :func:`importers.gpkg.features_from_gpkg`: reprojected to
+WGS 84, one layer chosen with ``--layer`` when it holds several.
 
 Each feature with a code (INSEE, SIREN…) that fits the level, a name
 property and a usable polygon becomes a zone of that level through
@@ -28,19 +32,21 @@ from geodata import zones
 from geodata.levels import CODE_HINTS
 from geodata.levels import CODE_PATTERNS
 from geodata.levels import LEVELS
+from importers import sniff
 from importers.base import Batch
 from importers.base import Importer
-from importers.base import ImportResult
 from importers.base import Item
 from importers.base import Job
 from importers.base import Link
 from importers.base import Refused
-from importers.base import RowError
 from importers.base import Written
 from importers.features import Feature
 from importers.features import FormatError
 from importers.features import Layer
 from importers.geojson import features_from_geojson
+from importers.gpkg import features_from_gpkg
+from importers.report import ImportResult
+from importers.report import RowError
 from wiki.db import Database
 
 #: Largest zone boundary accepted (communes of the IGN data are far below).
@@ -49,14 +55,24 @@ ZONE_MAX_BYTES = 5_000_000
 
 
 class ZonesImporter(Importer):
-    """Features of a GeoJSON file become zones of one level (communes by default)."""
+    """Features of a GeoJSON or GeoPackage file become zones of one level (communes by default)."""
 
     name = "zones"
-    label = "Zones (GeoJSON)"
+    label = "Zones (GeoJSON ou GeoPackage)"
     keeps_links = False  # a zone's level and code are its identity (see the module docstring)
 
-    def __init__(self, *, level: str = "commune", code_field: str = "code", name_field: str = "nom") -> None:
-        self.level, self.code_field, self.name_field = level, code_field, name_field
+    def __init__(
+        self, *, level: str = "commune", code_field: str = "code", name_field: str = "nom", layer: str | None = None
+    ) -> None:
+        self.level, self.code_field, self.name_field, self.layer = level, code_field, name_field, layer
+
+    def accepts(self, kind: sniff.Kind) -> bool:
+        """GeoJSON (a uMap export's layers too) and GeoPackage."""
+        return kind.importer in ("geojson", "umap", "gpkg")
+
+    def advice(self, kind: sniff.Kind) -> str:
+        """Zones come only from polygons: convert other files rather than choose another importer."""
+        return "convertissez-le en GeoJSON ou en GeoPackage (QGIS, ogr2ogr) : des polygones avec un code et un nom"
 
     def prepare(self, db: Session, form: str | None) -> None:
         """Check the level (zones go to no form)."""
@@ -64,9 +80,14 @@ class ZonesImporter(Importer):
             raise Refused(f"Niveau inconnu : {self.level} (niveaux : {', '.join(LEVELS)}).")
 
     def parse(self, data: bytes | Layer) -> Batch:
-        """Read a GeoJSON file (or take features already read)."""
+        """Read a GeoJSON or GeoPackage file (or take features already read)."""
         try:
-            layer = data if isinstance(data, Layer) else features_from_geojson(data)
+            if isinstance(data, Layer):
+                layer = data
+            elif data.startswith(sniff.SQLITE):
+                layer = features_from_gpkg(data, layer=self.layer)
+            else:
+                layer = features_from_geojson(data)
         except FormatError as error:
             raise Refused(error.message) from None
         return Batch(list(layer.features), errors=[RowError(ref, message) for ref, message in layer.errors])
@@ -129,7 +150,8 @@ zones_cli = AppGroup(
 
 
 @zones_cli.command(
-    "import", help="Charger des zones depuis un fichier GeoJSON, puis y rattacher chaque fiche localisée."
+    "import",
+    help="Charger des zones depuis un fichier GeoJSON ou GeoPackage, puis y rattacher chaque fiche localisée.",
 )
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -141,9 +163,10 @@ zones_cli = AppGroup(
 )
 @click.option("--code-field", default="code", show_default=True, help="Propriété qui porte le code (INSEE, SIREN…).")
 @click.option("--name-field", default="nom", show_default=True, help="Propriété qui porte le nom.")
-def import_command(path: Path, level: str, code_field: str, name_field: str) -> None:
-    """Load zones from a GeoJSON file, then attach every located record to them."""
-    importer = ZonesImporter(level=level, code_field=code_field, name_field=name_field)
+@click.option("--layer", default=None, help="Couche d'un GeoPackage qui en a plusieurs (ex. commune, epci).")
+def import_command(path: Path, level: str, code_field: str, name_field: str, layer: str | None) -> None:
+    """Load zones from a GeoJSON or GeoPackage file, then attach every located record to them."""
+    importer = ZonesImporter(level=level, code_field=code_field, name_field=name_field, layer=layer)
     session = Database.new_session()
     try:
         result = importer.run(session, path.read_bytes(), source=str(path)[:300], log="cli")

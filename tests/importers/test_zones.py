@@ -149,3 +149,42 @@ def test_zones_import_command_reports_the_level_and_every_count(runner, db, zone
     assert "Zones de niveau canton : 1 créée(s), 0 mise(s) à jour, 0 inchangée(s), 0 refusée(s)." in first.output
     assert "0 mise(s) à jour, 1 inchangée(s)" in runner.invoke(args=args).output
     assert geo.get_zone(db, "35013").name == "Bains-sur-Oust"
+
+
+def test_zones_import_reads_a_geopackage_layer_in_lambert_93(runner, db, tmp_path):
+    """IGN publishes its boundaries (ADMIN EXPRESS) as a GeoPackage with one layer per level, in Lambert-93."""
+    import shapely.geometry
+
+    from tests.importers.test_gpkg import REDON_L93
+    from tests.importers.test_gpkg import blob
+    from tests.importers.test_gpkg import make_gpkg
+
+    x, y = REDON_L93
+    square = shapely.geometry.box(x - 2000, y - 2000, x + 2000, y + 2000)
+    path = make_gpkg(
+        tmp_path / "admin-express.gpkg",
+        {
+            "commune": (2154, [({"INSEE_COM": "35236", "NOM": "Redon"}, blob(square, srs_id=2154))]),
+            "canton": (2154, [({"INSEE_CAN": "3511", "NOM": "Redon"}, blob(square, srs_id=2154))]),
+        },
+    )
+    args = ["zones", "import", str(path), "--code-field", "INSEE_COM", "--name-field", "NOM"]
+    several = runner.invoke(args=args)
+    assert several.exit_code == 1 and "2 couches" in several.output and "--layer" in several.output
+    loaded = runner.invoke(args=[*args, "--layer", "commune"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "1 créée(s)" in loaded.output
+    redon = geo.get_zone(db, "35236")
+    west, south, east, north = shapely.geometry.shape(redon.geometry).bounds
+    assert -2.12 < west < -2.08 and 47.63 < south < 47.64  # reprojected to WGS 84, around Redon's town hall
+
+
+def test_a_file_that_holds_no_polygons_is_refused_with_a_conversion_advice(db):
+    from importers.zones import ZonesImporter
+
+    kml = b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>'
+    result = ZonesImporter().run(db, kml)
+    assert result.error == (
+        "Ce fichier est un document KML ; le format choisi, Zones (GeoJSON ou GeoPackage), ne le lit pas : "
+        "convertissez-le en GeoJSON ou en GeoPackage (QGIS, ogr2ogr) : des polygones avec un code et un nom."
+    )
