@@ -37,7 +37,7 @@ class Dataset:
     keywords: list[str]
     #: (key, label) of the themes found in the records.
     themes: list[tuple[str, str]]
-    #: INSEE codes of the zones the records cover.
+    #: Keys of the zones the records cover: a commune's INSEE code, ``level:code`` for other levels.
     spatial: list[str]
     record_count: int
     issued: datetime | None

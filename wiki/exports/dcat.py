@@ -122,7 +122,7 @@ def dataset_to_rdf(graph: Graph, dataset: Dataset, publisher: BNode) -> URIRef:
         add((theme, SKOS.prefLabel, Literal(label, lang="fr")))
         add((node, DCAT.keyword, Literal(label, lang="fr")))
     for code in dataset.spatial:
-        add((node, DCTERMS.spatial, URIRef(INSEE_COMMUNE + code) if len(code) == 5 else Literal(code)))
+        add((node, DCTERMS.spatial, URIRef(INSEE_COMMUNE + code) if ":" not in code else Literal(code)))
     if dataset.temporal:
         add((node, DCTERMS.temporal, _period(graph, *dataset.temporal)))
     schema = None if dataset.is_pages else URIRef(dataset.schema_url)

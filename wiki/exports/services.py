@@ -23,6 +23,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.levels import zone_key
 from wiki.agenda import feeds
 from wiki.auth import permissions
 from wiki.db import utcnow
@@ -40,6 +41,7 @@ from wiki.exports.rows import aware as _aware
 from wiki.exports.rows import dataset_columns
 from wiki.exports.rows import public_fields
 from wiki.pages.models import Page
+from wiki.records import fields as record_fields
 from wiki.records import form_services
 from wiki.records import taxonomy
 from wiki.records.models import Form
@@ -98,6 +100,17 @@ def _facet_values(db: Session, form: Form, field_ids: list[str]) -> list[str]:
     return list(db.scalars(query))
 
 
+def _zone_keys(db: Session, form: Form, zone_fields: list[Any]) -> list[str]:
+    """The zones the records name, as zone keys: a commune's bare INSEE code, ``level:code`` for other levels."""
+    keys = {
+        zone_key(level, code)
+        for field in zone_fields
+        for code in _facet_values(db, form, [field.id])
+        if (level := record_fields.zone_level(field, code)) is not None
+    }
+    return sorted(keys)[:500]
+
+
 def _stats(db: Session) -> dict[int, tuple[int, datetime | None]]:
     rows = db.execute(
         select(Record.form_id, func.count(), func.max(Record.updated_at))
@@ -141,7 +154,7 @@ def _form_dataset(
     fields = public_fields(form)
     theme_labels = {t.key: t.label for t in taxonomy.list_themes(db)}
     themes = _facet_values(db, form, [f.id for f in fields if f.type == "theme"])
-    spatial = _facet_values(db, form, [f.id for f in fields if f.type == "zone"])
+    spatial = _zone_keys(db, form, [f for f in fields if f.type == "zone"])
     count, latest = stats
     modified = max(
         d for d in (latest, _aware(form.updated_at), _aware(meta.updated_at) if meta else None) if d is not None

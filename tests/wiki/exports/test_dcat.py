@@ -139,3 +139,21 @@ def test_datasets_point_to_their_table_schema_their_period_and_known_sizes(clien
     size = graph.value(dists["http://wiki.test/donnees/fermes.ics"], DCAT.byteSize)
     assert size.datatype == XSD.nonNegativeInteger and size.toPython() == len(client.get("/donnees/fermes.ics").data)
     assert graph.value(dists["http://wiki.test/donnees/fermes.csv"], DCAT.byteSize) is None
+
+
+def test_only_communes_get_an_insee_commune_iri_other_levels_keep_their_level(client, db, seeded):
+    from wiki.records import form_services
+    from wiki.records import services
+
+    fields = [
+        {"id": "f_00000001", "key": "title", "type": "text", "label": "Nom", "required": True},
+        {"id": "f_00000002", "key": "canton", "type": "zone", "label": "Canton", "options": {"levels": ["canton"]}},
+    ]
+    form = form_services.create_form(db, key="permanences", title="Permanences", fields=fields, actor=seeded.moderator)
+    services.create_record(
+        db, form, {"title": "Permanence", "canton": "35013"}, actor=seeded.moderator, policy="account"
+    )
+    db.commit()
+    graph, _ = _graph(client, "ttl")
+    spatial = set(graph.objects(URIRef("http://wiki.test/donnees/permanences"), DCTERMS.spatial))
+    assert spatial == {Literal("canton:35013")}  # commune 35013 (Bains-sur-Oust) is another zone
