@@ -38,6 +38,7 @@ from importers.ical_values import date_of
 from importers.ical_values import schedule_from_ical
 from importers.ical_values import text_of
 from importers.ical_values import wall_iso
+from importers.ical_zones import ZoneBudget
 from wiki.agenda.recurrence import occurrence_key
 from wiki.records.contacts import clean_url
 from wiki.records.values import UNSAFE_RE
@@ -102,7 +103,9 @@ def _uid(component: Component, index: int, warnings: list[str]) -> str:
     return f"sans-uid-{digest}@import"
 
 
-def _event(component: Component, uid: str, default: str, warnings: list[str]) -> ParsedEvent:
+def _event(
+    component: Component, uid: str, default: str, warnings: list[str], zones: ZoneBudget | None = None
+) -> ParsedEvent:
     for name, reason in getattr(component, "errors", []):
         if name in ("DTSTART", "RRULE", "DTEND", "DURATION"):
             raise EventRefused(f"Propriété {name} illisible : {str(reason)[:120]}")
@@ -111,7 +114,9 @@ def _event(component: Component, uid: str, default: str, warnings: list[str]) ->
         name: text_of(component, prop, n, warnings, one_line=name != "description") for name, prop, n in TEXTS
     }
     values.update(
-        title=values["title"] or "(sans titre)", url=None, schedule=schedule_from_ical(component, default, warnings)
+        title=values["title"] or "(sans titre)",
+        url=None,
+        schedule=schedule_from_ical(component, default, warnings, zones),
     )
     if url := text_of(component, "URL", 2000, warnings):
         try:
@@ -262,6 +267,7 @@ def events_from_ical(
 def _read(components: list[Component], default: str, report: ImportReport) -> ImportReport:
     masters: dict[str, ParsedEvent] = {}
     changes: list[tuple[int, str, Component]] = []
+    zones = ZoneBudget()  # one per file: custom VTIMEZONEs are matched a bounded number of times
 
     def refuse(ref: str, message: str) -> None:
         """Note a refused event; too many of them abort the file."""
@@ -277,7 +283,7 @@ def _read(components: list[Component], default: str, report: ImportReport) -> Im
             if component.get("RECURRENCE-ID") is not None:
                 changes.append((index, uid, component))
                 continue
-            event = _event(component, uid, default, warnings)
+            event = _event(component, uid, default, warnings, zones)
             kept = masters.get(uid)
             if kept is not None:
                 newer = event.sequence >= kept.sequence
@@ -301,7 +307,7 @@ def _read(components: list[Component], default: str, report: ImportReport) -> Im
             ]
             rid = date_of(component, "RECURRENCE-ID")
             alone = f"{uid}#{rid.isoformat() if isinstance(rid, dt.date) else index}"
-            masters.setdefault(alone, _event(component, alone, default, warnings))
+            masters.setdefault(alone, _event(component, alone, default, warnings, zones))
         except FieldError as error:
             refuse(uid, error.message)
         except Exception as error:  # noqa: BLE001

@@ -22,6 +22,7 @@ from typing import Any
 import icalendar
 
 from importers.ical_zones import UTC_NAMES
+from importers.ical_zones import ZoneBudget
 from importers.ical_zones import zone_of
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.rules import validate_rrule
@@ -126,7 +127,9 @@ def rdates_of(component: Component, raw: dict[str, Any], zone: zoneinfo.ZoneInfo
     return sorted(found)
 
 
-def _span(component: Component, start: dt.date, default: str, warnings: list[str]) -> tuple[dict[str, Any], Any]:
+def _span(
+    component: Component, start: dt.date, default: str, warnings: list[str], zones: ZoneBudget | None
+) -> tuple[dict[str, Any], Any]:
     """Start and end of the schedule (end inclusive for all-day events), and the zone they are in."""
     end, duration = date_of(component, "DTEND"), date_of(component, "DURATION")
     if not isinstance(start, dt.datetime):
@@ -140,7 +143,7 @@ def _span(component: Component, start: dt.date, default: str, warnings: list[str
             warnings.append(END_BEFORE_START.format(end="la fin de la journée"))
         return {"start": start.isoformat(), "end": last.isoformat() if last > start else None}, get_zone(default)
     tzid = getattr(component.get("DTSTART"), "params", {}).get("TZID")
-    zone = zone_of(start, tzid, default, warnings, _years(component, start))
+    zone = zone_of(start, tzid, default, warnings, _years(component, start), zones)
     wall = start.astimezone(zone).replace(tzinfo=None) if start.tzinfo else start
     if isinstance(end, dt.datetime):
         end = end.astimezone(zone).replace(tzinfo=None) if end.tzinfo else end
@@ -159,7 +162,9 @@ def _span(component: Component, start: dt.date, default: str, warnings: list[str
     }, zone
 
 
-def schedule_from_ical(component: Component, default: str, warnings: list[str]) -> dict[str, Any]:
+def schedule_from_ical(
+    component: Component, default: str, warnings: list[str], zones: ZoneBudget | None = None
+) -> dict[str, Any]:
     """The record schedule of a VEVENT (rrule and exdates included), checked by clean_schedule.
 
     :raises FieldError: the dates or the rule cannot be imported (``message`` says why).
@@ -168,7 +173,7 @@ def schedule_from_ical(component: Component, default: str, warnings: list[str]) 
     if not isinstance(start, dt.date):
         raise EventRefused("Début (DTSTART) manquant ou illisible.")
     all_day = not isinstance(start, dt.datetime)
-    raw, zone = _span(component, start, default, warnings)
+    raw, zone = _span(component, start, default, warnings, zones)
     raw.update(all_day=all_day, timezone=zone.key)
     rules = component.get("RRULE")
     if isinstance(rules, list):

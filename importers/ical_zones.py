@@ -21,6 +21,8 @@ import functools
 import re
 import zoneinfo
 from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
 
 from icalendar.timezone import tzid_from_tzinfo
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
@@ -29,6 +31,9 @@ from wiki.records.values import FieldError
 from wiki.records.values import get_zone
 
 UTC_NAMES = ("UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z")
+#: Custom VTIMEZONEs of one file matched against IANA zones (each may cost a second: dateutil walks its rules
+#: from 1601); past that, a hostile file's other ones keep a fixed offset (HOSTILE_INPUTS B5-46).
+MAX_MATCHED = 20
 MAX_YEARS = 10  # years of offsets compared, at most
 _DISPLAY_RE = re.compile(r"\(\s*(?:UTC|GMT)\s*(?:([+-])(\d{1,2}):?(\d{2}))?\s*\)\s*(.*)", re.IGNORECASE)
 #: How far from a change of the VTIMEZONE a zone's own change may be: exact first, then three hours off, as
@@ -43,9 +48,21 @@ def clean_tzid(tzid: object) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    """Every IANA zone name (read from disk once)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+@functools.lru_cache(maxsize=1)
+def _regions() -> tuple[str, ...]:
+    """The zones of a region (``Europe/…``, not ``Etc/…``), sorted: the last candidates tried."""
+    return tuple(sorted(z for z in _zones() if "/" in z and not z.startswith("Etc/")))
+
+
+@functools.lru_cache(maxsize=1)
 def _city_zones() -> dict[str, str]:
     """Last part of each IANA name (``amsterdam``) → the zone, CLDR zones first."""
-    names = [*dict.fromkeys(WINDOWS_TO_OLSON.values()), *sorted(zoneinfo.available_timezones())]
+    names = [*dict.fromkeys(WINDOWS_TO_OLSON.values()), *sorted(_zones())]
     found: dict[str, str] = {}
     for name in names:
         if "/" in name and not name.startswith("Etc/"):
@@ -65,7 +82,7 @@ def _display_offset(tzid: str) -> dt.timedelta | None:
 def named_zones(tzid: str) -> list[str]:
     """The IANA zones a TZID names: itself, its Windows mapping, or the cities of an Outlook display name."""
     found = []
-    if tzid in zoneinfo.available_timezones():
+    if tzid in _zones():
         found.append(tzid)
     if tzid in WINDOWS_TO_OLSON:
         found.append(WINDOWS_TO_OLSON[tzid])
@@ -120,7 +137,7 @@ def _candidates(tzid: str, default: str) -> Iterator[str]:
     yield default
     yield "Europe/Paris"
     yield from WINDOWS_TO_OLSON.values()
-    yield from sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/"))
+    yield from _regions()
 
 
 @functools.lru_cache(maxsize=64)  # one VTIMEZONE's tzinfo serves every event of its file
@@ -157,8 +174,30 @@ def _offset_text(offset: dt.timedelta | None) -> str:
     return f"UTC{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+@dataclass
+class ZoneBudget:
+    """What one file may still spend on matching custom VTIMEZONEs, and what they matched."""
+
+    left: int = field(default_factory=lambda: MAX_MATCHED)
+    seen: dict[int, str | None] = field(default_factory=dict)
+
+    def match(self, tz: dt.tzinfo, tzid: str, default: str, years: tuple[int, int]) -> str | None:
+        """:func:`matching_zone`, once per tzinfo, while the budget lasts (None after)."""
+        if id(tz) not in self.seen:
+            if self.left <= 0:
+                return None
+            self.left -= 1
+            self.seen[id(tz)] = matching_zone(tz, tzid, default, years)
+        return self.seen[id(tz)]
+
+
 def zone_of(
-    value: dt.datetime, tzid: object, default: str, warnings: list[str], years: tuple[int, int]
+    value: dt.datetime,
+    tzid: object,
+    default: str,
+    warnings: list[str],
+    years: tuple[int, int],
+    budget: ZoneBudget | None = None,
 ) -> zoneinfo.ZoneInfo:
     """The IANA zone of an aware or floating iCalendar time (``tzid``: its TZID parameter, if any).
 
@@ -180,7 +219,7 @@ def zone_of(
             return get_zone(key)
         except FieldError:
             pass
-    found = matching_zone(value.tzinfo, name or str(key), default, years)
+    found = (budget or ZoneBudget()).match(value.tzinfo, name or str(key), default, years)
     if found:
         return get_zone(found)
     fixed = _fixed(value.utcoffset())

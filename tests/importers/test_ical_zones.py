@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from unittest.mock import patch
 
 import pytest
 
+from importers import ical_zones
 from importers.ical_events import events_from_ical
 from tests.shared import DATA
 from wiki.agenda.recurrence import expand
@@ -102,3 +104,15 @@ def test_an_unknown_tzid_without_vtimezone_is_read_in_the_default_zone_with_a_wa
     event = imported(weekly("Quelque part", rules=None))
     assert event.values["schedule"]["timezone"] == "Europe/Paris"
     assert any("Quelque part" in w for w in event.warnings)
+
+
+def test_a_file_matches_a_bounded_number_of_custom_zones():
+    zones = "".join(f"BEGIN:VTIMEZONE\r\nTZID:Z{i}\r\n{CENTRAL_EUROPE}END:VTIMEZONE\r\n" for i in range(3))
+    events = "".join(
+        f"BEGIN:VEVENT\r\nUID:e{i}\r\nDTSTART;TZID=Z{i}:20260312T100000\r\nEND:VEVENT\r\n" for i in range(3)
+    )
+    data = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:t\r\n{zones}{events}END:VCALENDAR\r\n".encode()
+    with patch.object(ical_zones, "MAX_MATCHED", 2):
+        report = events_from_ical(data)
+    assert [e.values["schedule"]["timezone"] for e in report.events] == ["Europe/Paris", "Europe/Paris", "Etc/GMT-1"]
+    assert report.events[2].warnings and not report.events[0].warnings
