@@ -38,19 +38,36 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     return lines
 
 
-def broken_line(text: str) -> str | None:
-    """« ligne 7 : … » for the first content line that cannot be cut into name, parameters and value; else None."""
+def broken_lines(text: str, limit: int = 20) -> list[str]:
+    """« ligne 7 : … » for each content line (``limit`` at most) that cannot be cut into name, parameters and value."""
+    found: list[str] = []
     for number, line in logical_lines(text):
         try:
             Contentline(line).parts()
         except ValueError as error:
-            return f"ligne {number} : {_line_reason(line, error)}"
-    return None
+            found.append(f"ligne {number} : {_line_reason(line, error)}")
+            if len(found) >= limit:
+                break
+    return found
 
 
-def property_error(text: str, name: str, reason: object) -> str:
-    """« ligne 7, propriété EXDATE : date ou heure illisible (« 2020 ») : attendu … » for a broken property."""
+def broken_line(text: str) -> str | None:
+    """The first of :func:`broken_lines`, or None when every line can be cut."""
+    return next(iter(broken_lines(text, 1)), None)
+
+
+def property_error(text: str, name: str | None, reason: object) -> str:
+    """« ligne 7, propriété EXDATE : date ou heure illisible (« 2020 ») : attendu … » for a broken property.
+
+    :param name: the property, when the library said it; else the line holding the value it quotes is looked for.
+    """
     value = _value(str(reason))
+    if name is None and value is not None:
+        found = next(((n, line) for n, line in logical_lines(text) if _value_of(line) == value), None)
+        if found is not None:
+            return f"ligne {found[0]}, propriété {_name_of(found[1])} : {french_reason(reason, value)}"
+    if name is None:
+        return french_reason(reason, value)
     where = f"propriété {name}"
     number = _line_of(text, name, value)
     if number is not None:
@@ -69,7 +86,7 @@ def french_reason(reason: object, value: str | None = None) -> str:
 
 
 def _line_reason(line: str, error: ValueError) -> str:
-    name = re.split(r"[;:]", line, maxsplit=1)[0][:40]
+    name = _name_of(line)
     if ":" not in line:
         return f"« {line[:40]} » n'a pas de « : » entre le nom de la propriété et sa valeur"
     if not name:
@@ -78,6 +95,14 @@ def _line_reason(line: str, error: ValueError) -> str:
         return (f"paramètre mal formé dans la propriété {name} : attendu NOM=valeur, "
                 "les valeurs contenant « : », « ; » ou « , » entre guillemets")  # fmt: skip
     return f"la propriété {name} est mal formée"
+
+
+def _name_of(line: str) -> str:
+    return re.split(r"[;:]", line, maxsplit=1)[0][:40]
+
+
+def _value_of(line: str) -> str:
+    return line.rpartition(":")[2].strip()
 
 
 def _value(message: str) -> str | None:
@@ -90,6 +115,6 @@ def _line_of(text: str, name: str, value: str | None) -> int | None:
         (number, line) for number, line in logical_lines(text) if re.match(rf"{re.escape(name)}[;:]", line, re.I)
     ]
     for number, line in candidates:
-        if value is None or line.rpartition(":")[2].strip() == value or value in line:
+        if value is None or _value_of(line) == value or value in line:
             return number
     return candidates[0][0] if candidates else None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ from typing import Any
 
 import icalendar
 
+from importers.ical_errors import broken_line
+from importers.ical_errors import broken_lines
+from importers.ical_errors import property_error
 from importers.ical_values import DAY
 from importers.ical_values import MAX_EXCEPTIONS
 from importers.ical_values import TEXTS
@@ -49,6 +53,8 @@ MAX_BYTES = 10_000_000
 MAX_EVENTS = 20_000
 MAX_ERRORS = 500  # past this the file is garbage: refuse it whole
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+#: How the iCalendar library names the property behind a value it could not read.
+_BROKEN_PROPERTY = re.compile(r"broken property '([A-Za-z0-9-]{1,40})'")
 
 
 @dataclass
@@ -104,12 +110,14 @@ def _uid(component: Component, index: int, warnings: list[str]) -> str:
 
 
 def _event(
-    component: Component, uid: str, default: str, warnings: list[str], zones: ZoneBudget | None = None
+    component: Component, uid: str, default: str, warnings: list[str], zones: ZoneBudget | None = None, text: str = ""
 ) -> ParsedEvent:
     for name, reason in getattr(component, "errors", []):
+        if name is None:
+            continue  # a line that could not be cut: the file's warnings already name it (ical_errors)
         if name in ("DTSTART", "RRULE", "DTEND", "DURATION"):
-            raise EventRefused(f"Propriété {name} illisible : {str(reason)[:120]}")
-        warnings.append(f"Propriété {name} illisible : ignorée.")
+            raise EventRefused(property_error(text, name, reason))
+        warnings.append(f"{property_error(text, name, reason)} ; propriété ignorée.")
     values: dict[str, Any] = {
         name: text_of(component, prop, n, warnings, one_line=name != "description") for name, prop, n in TEXTS
     }
@@ -197,8 +205,10 @@ def _usual_end(schedule: Mapping[str, Any], start: str) -> str | None:
 # --- file ------------------------------------------------------------------------
 
 
-def _unreadable(what: str, error: Exception) -> str:
-    return f"{what} illisible : {str(error)[:160] or type(error).__name__}."
+def _unreadable(what: str, error: Exception, text: str = "") -> str:
+    """« Événement illisible : ligne 7, propriété EXDATE : … » — in French, with the line when it is found."""
+    named = _BROKEN_PROPERTY.search(str(error))
+    return f"{what} illisible : {property_error(text, named[1] if named else None, error)}."
 
 
 def _decode(data: bytes, warnings: list[str]) -> str:
@@ -239,13 +249,18 @@ def events_from_ical(
         return ImportReport(error=f"Fichier trop volumineux : {max_bytes // 1_000_000 or 1} Mo au plus.")
     if bytes(data).upper().count(b"BEGIN:VEVENT") > max_events:
         return ImportReport(error=too_many)
+    text = ""
     try:
         text = _decode(bytes(data), report.warnings)
         if "BEGIN:V" not in text.upper():
             return ImportReport(error="Ce fichier n'est pas un calendrier iCalendar (.ics).")
         components, calendar_zone = _components(text)
     except Exception as error:  # noqa: BLE001 - any parser failure is one clear message
-        return ImportReport(error=_unreadable("Fichier iCalendar", error))
+        line = broken_line(text)  # the parser names no line: find the first one it cannot cut
+        return ImportReport(
+            error=f"Fichier iCalendar illisible : {line}." if line else _unreadable("Fichier iCalendar", error, text)
+        )
+    report.warnings += [f"{line} ; ligne ignorée." for line in broken_lines(text)]  # skipped without a word
     if len(components) > max_events:
         return ImportReport(error=too_many)
     if not components:
@@ -255,16 +270,16 @@ def events_from_ical(
     except FieldError:
         default = default_zone
     try:
-        return _read(components, default, report)
+        return _read(components, default, report, text)
     except _TooManyErrors:
         return ImportReport(
             error=f"Plus de {MAX_ERRORS} événements refusés : fichier abandonné.", errors=report.errors[:20]
         )
     except Exception as error:  # noqa: BLE001 - never a crash, never a silent partial import
-        return ImportReport(error=_unreadable("Fichier iCalendar", error))
+        return ImportReport(error=_unreadable("Fichier iCalendar", error, text))
 
 
-def _read(components: list[Component], default: str, report: ImportReport) -> ImportReport:
+def _read(components: list[Component], default: str, report: ImportReport, text: str) -> ImportReport:
     masters: dict[str, ParsedEvent] = {}
     changes: list[tuple[int, str, Component]] = []
     zones = ZoneBudget()  # one per file: custom VTIMEZONEs are matched a bounded number of times
@@ -283,7 +298,7 @@ def _read(components: list[Component], default: str, report: ImportReport) -> Im
             if component.get("RECURRENCE-ID") is not None:
                 changes.append((index, uid, component))
                 continue
-            event = _event(component, uid, default, warnings, zones)
+            event = _event(component, uid, default, warnings, zones, text)
             kept = masters.get(uid)
             if kept is not None:
                 newer = event.sequence >= kept.sequence
@@ -295,7 +310,7 @@ def _read(components: list[Component], default: str, report: ImportReport) -> Im
         except FieldError as error:
             refuse(ref, error.message)
         except Exception as error:  # noqa: BLE001 - one broken event never stops the others
-            refuse(ref, _unreadable("Événement", error))
+            refuse(ref, _unreadable("Événement", error, text))
     for index, uid, component in changes:
         try:
             if uid in masters:
@@ -307,10 +322,10 @@ def _read(components: list[Component], default: str, report: ImportReport) -> Im
             ]
             rid = date_of(component, "RECURRENCE-ID")
             alone = f"{uid}#{rid.isoformat() if isinstance(rid, dt.date) else index}"
-            masters.setdefault(alone, _event(component, alone, default, warnings, zones))
+            masters.setdefault(alone, _event(component, alone, default, warnings, zones, text))
         except FieldError as error:
             refuse(uid, error.message)
         except Exception as error:  # noqa: BLE001
-            refuse(uid, _unreadable("Occurrence", error))
+            refuse(uid, _unreadable("Occurrence", error, text))
     report.events = list(masters.values())
     return report

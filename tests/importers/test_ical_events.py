@@ -298,3 +298,45 @@ def test_text_is_cleaned():
     )
     assert event.values["title"] == "A BC" and event.values["url"] is None and event.values["location"] == "x, y"
     assert any("Adresse web ignorée" in w for w in event.warnings)
+
+
+# --- damaged files: the line, the property and the expected form, in French ------------------------
+
+
+def _damaged(*lines: str) -> bytes:
+    body = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "UID:fete@redon", *lines, "END:VEVENT"])
+    return (body + "\r\nEND:VCALENDAR\r\n").encode()
+
+
+def test_a_damaged_file_is_refused_with_the_line_and_property_in_french():
+    broken_zone = (
+        b"BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:X\r\nBEGIN:STANDARD\r\nDTSTART:2020\r\nTZOFFSETFROM:+0100\r\n"
+        b"END:STANDARD\r\nEND:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART;TZID=X:20200101T100000\r\nEND:VEVENT\r\n"
+        b"END:VCALENDAR\r\n"
+    )
+    report = events_from_ical(broken_zone)
+    assert report.error == (
+        "Fichier iCalendar illisible : ligne 5, propriété DTSTART : date ou heure illisible (« 2020 ») : "
+        "attendu AAAAMMJJ (ex. 20260502) ou AAAAMMJJTHHMMSS (ex. 20260502T140000)."
+    )
+
+
+def test_broken_properties_of_an_event_are_named_with_their_line():
+    report = events_from_ical(_damaged("DTSTART:20260502T140000Z", "RRULE:FREQ=DAILY;COUNT=3", "EXDATE:2026"))
+    [(ref, message)] = [(e.ref, e.message) for e in report.errors]
+    assert ref == "fete@redon" and message.startswith("Événement illisible : ligne 7, propriété EXDATE : date")
+    report = events_from_ical(_damaged("DTSTART:20260502T140000Z", "DURATION:PXX"))
+    assert [e.message for e in report.errors] == [
+        "ligne 6, propriété DURATION : durée illisible (« PXX ») : attendu par exemple PT1H30M ou P1D"
+    ]
+
+
+def test_lines_the_parser_skips_are_reported_not_lost_silently():
+    report = events_from_ical(_damaged("DTSTART;X:20260502T140000Z", "SUMMARY"))
+    assert report.warnings == [
+        "ligne 5 : paramètre mal formé dans la propriété DTSTART : attendu NOM=valeur, les valeurs contenant "
+        "« : », « ; » ou « , » entre guillemets ; ligne ignorée.",
+        "ligne 6 : « SUMMARY » n'a pas de « : » entre le nom de la propriété et sa valeur ; ligne ignorée.",
+    ]
+    assert [e.message for e in report.errors] == ["Début (DTSTART) manquant ou illisible."]
+    assert not any("unpack" in text or "Content line" in text for text in report.warnings)
