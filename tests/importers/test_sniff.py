@@ -159,7 +159,7 @@ KINDS = {
 #: (importer, kind) pairs that are read, not refused: the importer's own kinds, and the formats it also reads.
 READS = {
     ("geojson", "geojson"), ("geojson", "umap"), ("umap", "umap"), ("umap", "geojson"), ("zones", "geojson"),
-    ("zones", "umap"), ("kml", "kml"), ("gpx", "gpx"), ("osm", "osm"), ("osm", "overpass"), ("ics", "ics"),
+    ("zones", "umap"), ("zones", "gpkg"), ("kml", "kml"), ("gpx", "gpx"), ("osm", "osm"), ("osm", "overpass"), ("ics", "ics"),
     ("mediawiki", "mediawiki"), ("yeswiki", "yeswiki"), ("table", "csv"), ("table", "xlsx"), ("gpkg", "gpkg"),
     ("openagenda", "openagenda"),
 }  # fmt: skip
