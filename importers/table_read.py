@@ -46,6 +46,8 @@ _SAMPLE = 65_536
 _UNDEFINED_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _C1 = re.compile(rb"[\x80-\x9f]")
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def name_kind(data: bytes) -> str | None:
     """Name what a file that is not a table really is, and what to do with it (:mod:`importers.sniff`)."""
     kind = file_kind(data)

@@ -193,7 +193,8 @@ def test_the_language_comes_from_the_environment(lieudit, env, english):
 def test_help_of_nested_and_foreign_commands_is_translated(lieudit):
     """Groups of other packages (geodata, importers) are translated like the wiki's own, options included."""
     zones = " ".join(lieudit("zones", "import", "--help", lang="en_US.UTF-8").output.split())  # unwrapped
-    assert "Load zones from a GeoJSON file" in zones and "Property holding the INSEE code. [default: code]" in zones
+    assert "Load zones from a GeoJSON or GeoPackage file" in zones
+    assert "Property holding the code (INSEE, SIREN…). [default: code]" in zones
     imports = lieudit("import", "--help", lang="en_US.UTF-8").output
     assert "Usage: lieudit import [OPTIONS] FORMAT SOURCE" in imports and "Check everything, save nothing." in imports
     token = lieudit("token", "--help", lang="en_US.UTF-8").output
