@@ -17,10 +17,12 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
 from sqlalchemy import exists
+from sqlalchemy import false
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.levels import parse_zone_keys
 from wiki.agenda.models import AgendaEvent
 from wiki.agenda.models import AgendaOccurrence
 from wiki.agenda.projection import event_forms
@@ -100,20 +102,34 @@ def event_conditions(db: Session, filters: AgendaFilters, *, public_only: bool =
     if filters.form:
         wanted = [f.id for f in forms if f.key == filters.form]
         conditions.append(AgendaEvent.form_id.in_(wanted or [-1]))
-    for kind, values in (("theme", filters.themes), ("zone", filters.zones)):
-        if not values:
-            continue
-        ids = {d.id for f in forms for d in form_services.form_fields(f) if d.type == kind}
+    if filters.themes:
+        ids = {d.id for f in forms for d in form_services.form_fields(f) if d.type == "theme"}
         conditions.append(
             exists().where(
                 RecordFacet.record_id == AgendaEvent.record_id,
                 RecordFacet.field_id.in_(ids or ["-"]),
-                RecordFacet.value.in_(values),
+                RecordFacet.value.in_(filters.themes),
             )  # fmt: skip
         )
+    if filters.zones:
+        conditions.append(_in_zones(forms, filters.zones))
     if filters.organiser:
         conditions.append(AgendaEvent.organiser == one_line(filters.organiser))
     return conditions
+
+
+def _in_zones(forms: list[Any], zones: list[str]) -> Any:
+    """Events whose zone field names one of ``zones`` (zone keys: a commune's code, ``level:code`` otherwise).
+
+    A zone is matched in the fields that accept its level only: commune 35013 is not canton 35013.
+    """
+    fields = [d for f in forms for d in form_services.form_fields(f) if d.type == "zone"]
+    matches = [
+        and_(RecordFacet.field_id.in_(ids), RecordFacet.value == code)
+        for level, code in parse_zone_keys(zones)
+        if (ids := [d.id for d in fields if level in F.zone_levels_of(d)])
+    ]
+    return exists().where(RecordFacet.record_id == AgendaEvent.record_id, or_(*matches)) if matches else false()
 
 
 # --- occurrences in a range ----------------------------------------------------------------

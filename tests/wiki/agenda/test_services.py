@@ -194,3 +194,26 @@ def test_extra_dates_are_indexed_and_listed_exdates_still_removing_them(db, even
         (paris(2026, 12, 18, 20, 30), paris(2026, 12, 18, 22, 30), "2026-12-18T20:30"),
     ]
     assert "dates supplémentaires : vendredi 20 novembre 2026, 18:00–23:00" in projection.describe(record)
+
+
+def test_zone_filters_name_a_level_as_the_map_does(db, events):
+    fields = [
+        {"id": "f_00000001", "key": "title", "type": "text", "label": "Titre", "required": True},
+        {"id": "f_00000002", "key": "horaire", "type": "schedule", "label": "Horaire", "required": True},
+        {"id": "f_00000003", "key": "canton", "type": "zone", "label": "Canton", "options": {"levels": ["canton"]}},
+    ]
+    form = form_services.create_form(db, key="permanences", title="Permanences", fields=fields, actor=events.author)
+    records.create_record(db, form, {"title": "Permanence", "canton": "35013",
+                                     "horaire": {"start": "2026-11-26T09:00", "timezone": "Europe/Paris"}},
+                          actor=events.author, policy="account")  # fmt: skip
+    events("Fête de Bains", {"start": "2026-11-27T18:00"}, commune="35013")  # the commune of the same code
+    db.commit()
+    window = (paris(2026, 11, 1), paris(2026, 12, 1))
+
+    def titles(*zones):
+        return [i.title for i in occurrences.occurrences(db, *window, occurrences.AgendaFilters(zones=list(zones)))]
+
+    assert titles("35013") == ["Fête de Bains"]  # a bare code is a commune
+    assert titles("canton:35013") == ["Permanence"]  # commune 35013 (Bains-sur-Oust) is another zone
+    assert titles("35013", "canton:35013") == ["Permanence", "Fête de Bains"]
+    assert titles("pas-un-code!") == []
