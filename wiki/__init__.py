@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import errors
     from wiki import exports
     from wiki import i18n
+    from wiki import moderation
     from wiki import pages
     from wiki import records
     from wiki import search
@@ -84,7 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(app, int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, pages, records, activity, site, api, agenda, geodata, exports, search):
+    for module in (auth, pages, records, activity, moderation, site, api, agenda, geodata, exports, search):
         module.init_app(app)
     cli.init_app(app)
     importers.init_app(app)

@@ -61,6 +61,11 @@ class Anonymous:
     id = None
     name = None
 
+    @property
+    def session_key(self) -> str | None:
+        """Outside a request (CLI, importers) an anonymous actor has no session."""
+        return None
+
     def get_id(self) -> None:
         """Anonymous visitors have no session identifier."""
         return None

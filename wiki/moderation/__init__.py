@@ -1,0 +1,15 @@
+"""Keeping control of an open wiki: edit policies, the moderation queue, patrol,
+mass rollback, the public moderation log and anti-spam.
+
+Domains never import this package's views; they ask its services (policies,
+spam checks) and send their usual signals. ``init_app`` registers what each
+module serves.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the moderation screens and subscribers."""
