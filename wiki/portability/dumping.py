@@ -8,7 +8,9 @@ dump never leaves a half-written file under the target name.
 
 from __future__ import annotations
 
+import glob
 import json
+import os
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -48,9 +50,15 @@ def dump(
         )
     metadata = migrate.load_metadata()
     summary = Summary(settings=settings, migration=revision or "")
+    _remove_stale_parts(target)
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    # Owner-only from the first byte: a full dump holds personal data and password hashes.
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        with (
+            os.fdopen(descriptor, "wb") as raw,
+            zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
+        ):
             with read_only_intent(), _snapshot(engine) as conn:
                 kept = PublicFilter.build(conn, metadata) if public else None
                 for table in sorted_tables(metadata):
@@ -100,6 +108,12 @@ def dump(
     finally:
         partial.unlink(missing_ok=True)
     return summary
+
+
+def _remove_stale_parts(target: Path) -> None:
+    """Delete what an earlier, killed dump to the same file left aside (personal data)."""
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        stale.unlink(missing_ok=True)
 
 
 @contextmanager

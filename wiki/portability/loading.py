@@ -127,7 +127,8 @@ def load(
         current = migrate.current_revision(engine)
         if current not in (None, manifest["migration"]):
             raise ArchiveError(f"La base est à la migration {current!r}, le dump à {manifest['migration']!r}.")
-        if current is None:
+        created = current is None
+        if created:
             migrate.upgrade(engine, None, backup=False)
         settings: dict[str, Any] = {}
         if "settings.json" in entries:
@@ -143,7 +144,12 @@ def load(
                 if name.startswith("uploads/"):
                     copy_file(archive, info, staging, budget)
                     summary.files += 1
-            _load_rows(engine, archive, entries, tables, budget, summary, on_table)
+            try:
+                _load_rows(engine, archive, entries, tables, budget, summary, on_table)
+            except ArchiveError:
+                if created:  # leave the database as it was: empty, without a schema
+                    _drop_schema(engine, metadata)
+                raise
             if staging.exists():
                 if uploads.exists():
                     uploads.rmdir()
@@ -151,6 +157,13 @@ def load(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return summary
+
+
+def _drop_schema(engine: Engine, metadata: Any) -> None:
+    """Remove the schema this load created, so a refused load leaves nothing behind."""
+    metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 def _load_rows(

@@ -24,13 +24,22 @@ PRIVATE_SETTINGS = frozenset(
         "TRUSTED_HOSTS",
     }
 )
+#: Prefixes of settings that are security, storage or delivery choices of one server, never
+#: content: a dump must not switch HttpOnly cookies, CSRF or durable writes off on the instance
+#: that loads it, nor carry mail credentials.
+PRIVATE_PREFIXES = ("SESSION_", "REMEMBER_COOKIE_", "WTF_", "CSP_", "MAIL_", "PERMANENT_SESSION", "SQLITE_", "PG_")
+
+
+def is_private(key: str) -> bool:
+    """Tell whether a setting stays on its server (secrets, security, delivery)."""
+    return key in PRIVATE_SETTINGS or key.startswith(PRIVATE_PREFIXES) or "PASSWORD" in key or "SECRET" in key
 
 
 def public_settings(config: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     """The settings worth carrying to another instance: known, changed, not secret."""
     chosen = {}
     for key, default in defaults.items():
-        if key in PRIVATE_SETTINGS or key not in config or config[key] == default:
+        if is_private(key) or key not in config or config[key] == default:
             continue
         value = config[key]
         value = list(value) if isinstance(value, tuple) else value
@@ -53,6 +62,4 @@ def accepted_settings(loaded: Any, defaults: dict[str, Any]) -> dict[str, Any]:
             isinstance(value, list) and all(isinstance(item, str) for item in value)
         )
 
-    return {
-        key: value for key, value in loaded.items() if key in defaults and key not in PRIVATE_SETTINGS and plain(value)
-    }
+    return {key: value for key, value in loaded.items() if key in defaults and not is_private(key) and plain(value)}

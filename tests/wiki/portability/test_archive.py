@@ -443,3 +443,49 @@ def test_public_dump_holds_a_personal_value_only_while_its_consent_box_is_ticked
         db.close()
     withdrawn = _public_dump(app, tmp_path / "public-after.zip")
     assert not any(b"accord@example.org" in body for body in withdrawn.values())
+
+
+def test_a_dump_is_readable_by_its_owner_only_and_a_killed_one_leaves_nothing_behind(app, tmp_path):
+    fill(app)
+    target = tmp_path / "instance.zip"
+    killed = tmp_path / ".instance.zip.0badc0de.part"  # what a dump killed with -9 leaves
+    killed.write_bytes(b"PK personal data")
+    _dump(app, target)
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert not killed.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_security_and_mail_settings_never_travel(make_app, empty_app, tmp_path):
+    source = make_app(
+        SITE_NAME="Pays de Redon",
+        SESSION_COOKIE_HTTPONLY=False,
+        SESSION_COOKIE_SAMESITE="None",
+        WTF_CSRF_ENABLED=False,
+        MAIL_PASSWORD="hunter2",
+        MAIL_SERVER="smtp.example.org",
+    )
+    dump = tmp_path / "security.zip"
+    assert source.test_cli_runner().invoke(args=["dump", str(dump)]).exit_code == 0
+    with zipfile.ZipFile(dump) as zf:
+        settings = json.loads(zf.read("settings.json"))
+    assert settings == {"SITE_NAME": "Pays de Redon"}
+    forged = {"SITE_NAME": "x", "SESSION_COOKIE_HTTPONLY": False, "WTF_CSRF_ENABLED": False, "MAIL_PASSWORD": "y"}
+    defaults = {"SITE_NAME": "", "SESSION_COOKIE_HTTPONLY": True, "WTF_CSRF_ENABLED": True, "MAIL_PASSWORD": ""}
+    assert carried.accepted_settings(forged, defaults) == {"SITE_NAME": "x"}
+
+
+def test_a_refused_load_into_a_new_database_leaves_no_schema_behind(empty_app, tmp_path):
+    target = empty_app("sqlite")
+    rows_refused = {"tables/users.jsonl": b'{"id": 1, "is_admin": true}\n'}
+    with pytest.raises(archive.ArchiveError, match="colonnes inconnues"):
+        _load(target, _forge(tmp_path / "refused.zip", rows_refused))
+    with target.app_context():
+        engine = Database.engine()
+        assert migrate.current_revision(engine) is None
+        from sqlalchemy import inspect
+
+        assert inspect(engine).get_table_names() == []
+    _load(target, _forge(tmp_path / "fine.zip", {}))  # the same instance then takes a good dump
+    with target.app_context():
+        assert migrate.current_revision(Database.engine()) == migrate.head_revision()
