@@ -291,7 +291,7 @@ def events_to_ical(events: Iterable[Mapping[str, Any]], *, calendar_name: str, p
     cal.add("prodid", _text(prodid, one_line=True))
     cal.add("calscale", "GREGORIAN")
     name = _text(calendar_name, one_line=True)
-    cal.add("name", name)
+    cal.add("name", icalendar.vText(name))
     cal.add("x-wr-calname", icalendar.vText(name))
     components: list[icalendar.Event] = []
     zones: dict[str, tuple[int, int]] = {}
@@ -338,7 +338,7 @@ def assemble_calendar(
     cal.add("prodid", _text(prodid, one_line=True))
     cal.add("calscale", "GREGORIAN")
     name = _text(calendar_name, one_line=True)
-    cal.add("name", name)
+    cal.add("name", icalendar.vText(name))
     cal.add("x-wr-calname", icalendar.vText(name))
     if description:
         cal.add("description", _text(description))

@@ -226,3 +226,9 @@ def test_http_urls_are_emitted():
         str(event_to_ical(make_event(13, EVENTS[5]["schedule"], url="https://lieudit.example/agenda/42"))["URL"])
         == "https://lieudit.example/agenda/42"
     )
+
+
+def test_the_calendar_name_is_escaped_text_in_name_as_in_x_wr_calname():
+    data = events_to_ical([], calendar_name="Agenda; Redon, Allaire \\ Rieux")
+    assert b"\r\nNAME:Agenda\\; Redon\\, Allaire \\\\ Rieux\r\n" in data
+    assert b"\r\nX-WR-CALNAME:Agenda\\; Redon\\, Allaire \\\\ Rieux\r\n" in data
