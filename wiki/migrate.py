@@ -37,6 +37,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "geodata.models",
     "importers.models",
     "wiki.search.models",
+    "wiki.moderation.models",
+    "wiki.mail.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: Tables that PostgreSQL extensions own (PostGIS's reference systems): not ours to compare or drop.

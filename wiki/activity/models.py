@@ -33,10 +33,16 @@ class Activity(Base):
     key: Mapped[str] = mapped_column(String(200))
     comment: Mapped[str] = mapped_column(String(500), default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The anonymous author's pseudonymous session key (``wiki.auth.Visitor``), a secret: shown only
+    #: through a keyed-hash pseudonym (:mod:`wiki.moderation.pseudonyms`). None for accounts.
+    session_key: Mapped[str | None] = mapped_column(String(16), index=True)
+    #: When a moderator marked the change as reviewed (patrol); never shown to the public.
+    patrolled_at: Mapped[datetime | None]
+    patrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     added: Mapped[int] = mapped_column(default=0)
     removed: Mapped[int] = mapped_column(default=0)
     #: False for changes that must not appear in public lists and feeds.
     public: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[actor_id])

@@ -13,3 +13,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the moderation screens and subscribers."""
+    from wiki.moderation import journal_views
+
+    app.register_blueprint(journal_views.bp)
