@@ -339,6 +339,8 @@ def _submitted(field: FieldDef, data: abc.Mapping[str, Any]) -> Any:
         field.type in ("multichoice", "theme") or (field.type == "zone" and field.options.get("multiple"))
     ):
         return getlist(field.key)
+    if callable(getlist) and len(given := getlist(field.key)) > 1:
+        return given  # two values for a one-value field: refused by its check, never the first kept silently
     return data.get(field.key)
 
 

@@ -87,12 +87,16 @@ def quote(value: Any, limit: int = 40) -> str:
 
 
 def is_blank(raw: Any) -> bool:
-    """Tell whether a raw value means "nothing entered" (None, blank text, empty list or dict)."""
+    """Tell whether a raw value means "nothing entered" (None, blank text, empty list).
+
+    An object (``{}``) is never "nothing": given to a field that takes no object
+    (a number, a text), it is refused by the field's check instead of stored empty.
+    """
     if raw is None:
         return True
     if isinstance(raw, str):
         return not raw.strip()
-    return isinstance(raw, (list, tuple, dict)) and not raw
+    return isinstance(raw, (list, tuple)) and not raw
 
 
 def parse_bool(raw: Any) -> bool:

@@ -1682,3 +1682,20 @@ def test_search_text_leaves_out_private_fields_even_when_not_personal():
 def test_search_text_refuses_unknown_visibility():
     with pytest.raises(ValueError):
         display.search_text(FORM, RECORD_DATA, visibility="admin")
+
+
+def test_an_object_given_to_a_number_or_a_text_is_refused_not_stored_empty():
+    data, errors = F.clean_record(FORM, GOOD | {"population": {}, "title": {}}, CTX)
+    assert set(errors) == {"population", "title"}
+    assert "f_00000002" not in data and "f_00000001" not in data
+
+
+def test_two_values_posted_for_a_one_choice_field_are_refused_never_the_first_kept():
+    from werkzeug.datastructures import MultiDict
+
+    posted = MultiDict([*GOOD.items(), ("statut_projet", "idee")])
+    posted.setlist("themes", ["Mobilité"])
+    _, errors = F.clean_record(FORM, posted, CTX)
+    assert errors == {"statut_projet": "Un seul choix attendu."}
+    posted.setlist("statut_projet", ["en-cours"])
+    assert F.clean_record(FORM, posted, CTX)[1] == {}
