@@ -267,6 +267,15 @@ def auth(client: FlaskClient) -> AuthActions:
 
 
 @pytest.fixture
+def smtp_server() -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) on a free local port; ``smtp_server.settings()`` points an app at it."""
+    from tests.support.smtp import SMTPServer
+
+    with SMTPServer() as server:
+        yield server
+
+
+@pytest.fixture
 def sqlite_app(tmp_path: Path, sqlite_template: Path) -> Iterator[Flask]:
     """An app on a SQLite file only (for browser tests with a live server)."""
     target = tmp_path / "live.db"

@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import errors
     from wiki import exports
     from wiki import i18n
+    from wiki import mail
     from wiki import moderation
     from wiki import pages
     from wiki import records
@@ -72,8 +73,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["DATABASE_URL"]:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'lieudit.db'}"
     app.config["BASE_URL"] = security.check_base_url(app.config["BASE_URL"])
-    if app.config["EDIT_POLICY"] not in ("open", "account", "readonly"):
-        raise ValueError("EDIT_POLICY must be open, account or readonly")
+    if app.config["EDIT_POLICY"] not in ("open", "account", "premoderated", "locked", "readonly"):
+        raise ValueError("EDIT_POLICY must be open, account, premoderated, locked or readonly")
     _load_secret(app)
 
     from flask_wtf.csrf import CSRFProtect
@@ -85,7 +86,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(app, int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, pages, records, activity, moderation, site, api, agenda, geodata, exports, search):
+    for module in (auth, mail, pages, records, activity, moderation, site, api, agenda, geodata, exports, search):
         module.init_app(app)
     cli.init_app(app)
     importers.init_app(app)

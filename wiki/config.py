@@ -39,8 +39,16 @@ class Defaults:
     #: Link to the licence text.
     CONTENT_LICENSE_URL: str = "https://creativecommons.org/licenses/by-sa/4.0/deed.fr"
     #: Who may edit: ``open`` (anonymous edits allowed), ``account``
-    #: (an account is required) or ``readonly`` (only admins edit).
+    #: (an account is required), ``premoderated`` (anyone contributes; what
+    #: untrusted people write waits in the queue ``/-/moderation``), ``locked``
+    #: (moderators only) or ``readonly`` (only admins edit, whatever pages and
+    #: forms say). Pages and forms may set their own policy.
     EDIT_POLICY: str = "account"
+    #: Under pre-moderation a contributor publishes directly once they have this many
+    #: accepted contributions (page revisions, public records)…
+    TRUSTED_MIN_CONTRIBUTIONS: int = 5
+    #: …and an account at least this many days old (or an admin marked them trusted).
+    TRUSTED_MIN_DAYS: int = 7
     #: Whether visitors may create an account themselves.
     REGISTRATION_OPEN: bool = True
     #: Default interface language (``fr``) and the languages offered.
@@ -64,6 +72,22 @@ class Defaults:
     LOGIN_FREE_ATTEMPTS: int = 5
     #: Longest back-off after repeated failures, in seconds.
     LOGIN_MAX_DELAY: int = 3600
+    #: SMTP server that sends the wiki's e-mails; empty: the wiki sends no e-mail (and says so).
+    #: Needs ``BASE_URL``: links in e-mails name the public address.
+    MAIL_SERVER: str = ""
+    #: SMTP port: 25, 587 with ``MAIL_USE_TLS``, 465 with ``MAIL_USE_SSL``.
+    MAIL_PORT: int = 25
+    #: Upgrade the connection with STARTTLS (usually port 587).
+    MAIL_USE_TLS: bool = False
+    #: Connect over TLS from the start (usually port 465).
+    MAIL_USE_SSL: bool = False
+    #: SMTP login and password; empty: no login.
+    MAIL_USERNAME: str = ""
+    MAIL_PASSWORD: str = ""
+    #: Sender of the e-mails (``Nom <adresse>`` or an address); empty: ``noreply@`` the host of ``BASE_URL``.
+    MAIL_SENDER: str = ""
+    #: Tries per message before it is given up (retries wait 1, 2, 4… minutes).
+    MAIL_MAX_ATTEMPTS: int = 5
     #: SQLite busy timeout, in milliseconds, before "database is locked".
     SQLITE_BUSY_TIMEOUT_MS: int = 10_000
     #: PostgreSQL ``lock_timeout``, in milliseconds: a save waiting longer for a row lock gets 503 « réessayez ».

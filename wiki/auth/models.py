@@ -27,7 +27,12 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(64))
     #: Case- and accent-insensitive key of ``name``, unique, used to log in.
     name_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: A verified address (or one an administrator set): the only one mail is ever sent to.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    #: An address typed but not yet confirmed: used for nothing but its verification link.
+    email_pending: Mapped[str | None] = mapped_column(String(254))
+    #: Last « mot de passe oublié » mail sent, to send at most one per few minutes.
+    reset_requested_at: Mapped[datetime | None]
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="contributor")
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -38,6 +43,11 @@ class User(Base):
     #: Consecutive failed logins, for the per-account back-off.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    #: When the account was erased (RGPD, :mod:`wiki.privacy.erasure`): name pseudonymised, no e-mail, no login.
+    erased_at: Mapped[datetime | None]
+    #: Set by an admin: this account publishes directly under pre-moderation
+    #: (:func:`wiki.auth.permissions.is_trusted`).
+    trusted: Mapped[bool] = mapped_column(default=False)
 
     # Flask-Login protocol
     is_authenticated = True

@@ -1,0 +1,78 @@
+"""A real SMTP server for tests: aiosmtpd on a free local port, keeping every message it receives."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from email import message_from_bytes
+from email import policy
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class _Collector:
+    """aiosmtpd handler that keeps each message, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.arrived = threading.Condition()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.arrived:
+            self.messages.append(message)  # type: ignore[arg-type]
+            self.arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    """A local SMTP server started by a test (``with SMTPServer() as smtp``)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._collector = _Collector()
+        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> SMTPServer:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._controller.stop()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        """Every message received so far."""
+        return list(self._collector.messages)
+
+    def settings(self) -> dict[str, Any]:
+        """The app settings that send mail to this server."""
+        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "BASE_URL": "http://wiki.test"}
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        """Wait until ``count`` messages arrived in all; return them all."""
+        deadline = time.monotonic() + timeout
+        with self._collector.arrived:
+            while len(self._collector.messages) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"{len(self._collector.messages)} message(s) received, {count} expected")
+                self._collector.arrived.wait(left)
+            return list(self._collector.messages)
+
+
+def body_of(message: EmailMessage) -> str:
+    """The plain-text body of a received message."""
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content()).replace("\r\n", "\n")
