@@ -1,11 +1,15 @@
 """The field builder's rows: flat ``fields-N-…`` inputs <-> field definitions.
 
-The builder needs no JavaScript: each field is a fieldset of plain inputs
-named ``fields-N-…``; « Monter » / « Descendre » are submit buttons
-(``move=N:up``) that reorder and re-render *without* saving. The helpers here
-turn the flat inputs into field definitions for the services and back, and
-attach the services' refusals to the rows they name. Request-free: the view in
-``admin_forms`` passes them the posted data.
+The builder needs no JavaScript: each field is a row of plain inputs named
+``fields-N-…``; « Monter » / « Descendre » are submit buttons (``move=N:up``)
+that reorder and re-render *without* saving, « Modifier » (``open=N``) opens
+one field's settings the same way. A closed row posts only
+``fields-N-kept`` (its field id) and its position: its settings are read back
+from the stored definition, so the page carries one field's inputs at a time
+(a closed row edited but not saved yet posts all its values, hidden). The
+helpers here turn the flat inputs into field definitions for the services and
+back, and attach the services' refusals to the rows they name. Request-free:
+the view in ``admin_forms`` passes them the posted data.
 """
 
 from __future__ import annotations
@@ -100,20 +104,38 @@ def _position(raw: str) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 6 else 10**6
 
 
-def parse_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+def parse_rows(data: Mapping[str, Any], stored: Mapping[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Read the builder rows of a submission, sorted by their « position » input (ties keep page order).
 
-    A new row with a label and no key gets a key suggested from its label.
+    A closed row (``fields-N-kept``: a field id) takes its values from
+    ``stored`` (rows by field id; an unknown id is dropped), only its position
+    from the submission. A new row with a label and no key gets a key
+    suggested from its label.
     """
     rows = []
+    stored = stored or {}
     for n in row_indexes(data, "fields"):
+        kept = clean_text(str(data.get(f"fields-{n}-kept", "")))
+        if kept:
+            if kept in stored:
+                position = clean_text(str(data.get(f"fields-{n}-position", "")))
+                rows.append(dict(stored[kept], n=n, errors=[], position=position, kept=True))
+            continue
         texts = {name: clean_text(str(data.get(f"fields-{n}-{name}", ""))) for name in ROW_TEXTS}
         checks = {name: f"fields-{n}-{name}" in data for name in ROW_CHECKS}
         if not texts["id"] and not texts["key"] and texts["label"]:
             texts["key"] = slug_key(texts["label"])
-        rows.append(_row(n, **texts, **checks))
+        rows.append(_row(n, **texts, **checks) | {"open": f"fields-{n}-open" in data})
     rows.sort(key=lambda r: (r["blank"], _position(r["position"])))
     return rows
+
+
+def row_changed(row: Mapping[str, Any], stored: Mapping[str, dict[str, Any]]) -> bool:
+    """Whether a saved field's row differs from its stored definition (its position aside)."""
+    before = stored.get(row["id"])
+    if before is None:
+        return True
+    return any(row[name] != before[name] for name in (*ROW_TEXTS, *ROW_CHECKS) if name != "position")
 
 
 def renumber(rows: list[dict[str, Any]], blanks: int = BLANK_ROWS) -> list[dict[str, Any]]:

@@ -35,6 +35,7 @@ from wiki.records.admin_builder import field_from_row
 from wiki.records.admin_builder import move_row
 from wiki.records.admin_builder import parse_rows
 from wiki.records.admin_builder import renumber
+from wiki.records.admin_builder import row_changed
 from wiki.records.admin_builder import rows_from_fields
 from wiki.records.admin_builder import spread_errors
 from wiki.records.admin_history import snapshot_changes
@@ -44,6 +45,8 @@ from wiki.revisions import list_revisions
 
 #: Form keys taken by routes of this blueprint (``/-/formulaires/nouveau``).
 ROUTE_KEYS = frozenset({"nouveau"})
+#: « Ajouter un champ » rows under the fields: one, opened with its settings once its type is chosen.
+BUILDER_BLANKS = 1
 
 
 class _BuilderMeta(TypedDict):
@@ -128,10 +131,15 @@ def _builder(
     status: int = 200,
     conflict: bool = False,
     moved: dict[str, Any] | None = None,
+    stored: Mapping[str, dict[str, Any]] | None = None,
 ) -> Any:
     db = get_session()
+    stored = stored if stored is not None else {r["id"]: r for r in rows_from_fields(form_services.form_fields(form))}
     for row in rows:
         row["targets"] = error_targets(row["errors"]) if row["errors"] else set()
+        # One field's settings at a time: the one asked for, refused ones, new ones; closed rows keep edits hidden.
+        row["open"] = bool(row.get("open") or row["errors"] or (not row["id"] and not row["blank"]))
+        row["dirty"] = bool(row["id"]) and not row.get("kept") and row_changed(row, stored)
         exposed = EXPOSED_OPTIONS.get(row["type"], ())
         # Open where settings matter: choices need them, set ones show, refused ones must be seen.
         row["options_open"] = (
@@ -165,8 +173,9 @@ def edit_form(key: str) -> Any:
     """The field builder: add, rename, retype, reorder and remove fields, without JavaScript."""
     db = get_session()
     form = form_services.get_form(db, key)
+    defs = form_services.form_fields(form)
+    stored = {r["id"]: r for r in rows_from_fields(defs)}
     if request.method == "GET":
-        defs = form_services.form_fields(form)
         title_id = next((d.id for d in defs if d.key == form.title_field), form.title_field)
         meta = _BuilderMeta(
             title=form.title,
@@ -175,7 +184,11 @@ def edit_form(key: str) -> Any:
             base=form.revision_number,
             comment="",
         )
-        return _builder(form, renumber(rows_from_fields(defs)), meta)
+        rows = renumber(rows_from_fields(defs), BUILDER_BLANKS)
+        wanted = request.args.get("champ", "")
+        for row in rows:
+            row["open"] = request.args.get("champs") == "tous" or bool(wanted and wanted in (row["id"], row["key"]))
+        return _builder(form, rows, meta, stored=stored)
     meta = _BuilderMeta(
         title=clean_text(request.form.get("title", "")),
         description=clean_text(request.form.get("description", "")),
@@ -183,11 +196,15 @@ def edit_form(key: str) -> Any:
         comment=clean_text(request.form.get("comment", "")),
         base=_base_revision(request.form.get("base_revision", "")),
     )
-    rows = parse_rows(request.form)
+    rows = parse_rows(request.form, stored)
     if request.form.get("move"):
         rows, moved = move_row(rows, request.form["move"])
-        return _builder(form, renumber(rows), meta, moved=moved)
-    old = {d.id: d for d in form_services.form_fields(form)}
+        return _builder(form, renumber(rows, BUILDER_BLANKS), meta, moved=moved, stored=stored)
+    if request.form.get("open"):
+        for row in rows:
+            row["open"] = row.get("open") or str(row["n"]) == request.form["open"]
+        return _builder(form, renumber(rows, BUILDER_BLANKS), meta, stored=stored)
+    old = {d.id: d for d in defs}
     saved = [r for r in rows if not r["blank"] and not r["delete"]]
     title_field = (
         next((r["key"] for r in rows if r["id"] and r["id"] == meta["title_field"]), meta["title_field"]) or None
@@ -207,13 +224,13 @@ def edit_form(key: str) -> Any:
         )
     except ValidationError as err:
         db.rollback()
-        rows = renumber(rows)  # first: messages link to the rows' new numbers
+        rows = renumber(rows, BUILDER_BLANKS)  # first: messages link to the rows' new numbers
         messages = spread_errors(err, saved)
         return _builder(form, rows, meta, messages=messages, summary=err.message, meta_errors=err.errors, status=400)
     except EditConflict as err:
         db.rollback()
         meta["base"] = form.revision_number  # saving again now replaces the other version knowingly
-        return _builder(form, renumber(rows), meta, summary=err.message, status=409, conflict=True)
+        return _builder(form, renumber(rows, BUILDER_BLANKS), meta, summary=err.message, status=409, conflict=True)
     db.commit()
     flash(_("Formulaire enregistré.") if changed else _("Aucune modification."), "success" if changed else "info")
     return redirect(url_for("forms_admin.edit_form", key=form.key))
@@ -237,3 +254,24 @@ def form_history(key: str) -> Any:
         names=author_names(db, revisions),
         types=type_labels(),
     )
+
+
+@bp.route("/-/formulaires/<key>/historique/<int:number>/retablir", methods=["POST"])
+def revert_form(key: str, number: int) -> Any:
+    """Make an earlier revision of a form current again (as a new revision), or say why not."""
+    db = get_session()
+    form = form_services.get_form(db, key)
+    try:
+        changed = form_services.revert_form(db, form, number, actor=current_user)
+    except ValidationError as err:
+        db.rollback()
+        flash(f"{err.message} {' '.join(err.errors.values())}".strip(), "error")
+        return redirect(url_for("forms_admin.form_history", key=form.key))
+    db.commit()
+    flash(
+        _("La version %(n)d du formulaire a été rétablie.", n=number)
+        if changed
+        else _("Cette version est déjà la version actuelle."),
+        "success" if changed else "info",
+    )
+    return redirect(url_for("forms_admin.form_history", key=form.key))

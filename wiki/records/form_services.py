@@ -38,6 +38,7 @@ from wiki.records import fields as F
 from wiki.records import taxonomy
 from wiki.records.models import Form
 from wiki.records.models import Record
+from wiki.revisions import get_revision
 from wiki.revisions import save_revision
 
 #: Form keys that would collide with fixed addresses (``/-/formulaires/nouveau``…).
@@ -185,6 +186,7 @@ def update_form(
     title_field: str | None = None,
     comment: str = "",
     base_revision: int | None = None,
+    action: str = "edit",
 ) -> bool:
     """Change a form's definition; return whether anything changed.
 
@@ -240,9 +242,38 @@ def update_form(
     form.updated_at = utcnow()
     if _audiences(defs) != audiences:
         facets.refresh_form(db, form, defs)
-    save_revision(db, "form", form.id, _form_snapshot(form), actor=actor, comment=comment)
-    signals.form_saved.send(form, session=db, form=form, action="edit", actor=actor, comment=comment)
+    save_revision(db, "form", form.id, _form_snapshot(form), actor=actor, comment=comment, action=action)
+    signals.form_saved.send(form, session=db, form=form, action=action, actor=actor, comment=comment)
     return True
+
+
+def revert_form(db: Session, form: Form, number: int, *, actor: Any, comment: str = "") -> bool:
+    """Make revision ``number`` of a form's definition current again, as a new revision; return whether it changed.
+
+    The old definition goes through the same checks as any edit: a field
+    whose type differs while records hold values for it is refused.
+
+    :raises Forbidden: the actor is not a moderator.
+    :raises NotFound: no such revision.
+    :raises ValidationError: the old definition is refused today.
+    """
+    if not permissions.can_manage_forms(actor):
+        raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier un formulaire.")))
+    old = get_revision(db, "form", form.id, number)
+    if old is None:
+        raise NotFound(str(_l("Cette version n'existe pas.")))
+    snapshot = old.snapshot
+    return update_form(
+        db,
+        form,
+        title=snapshot.get("title") or form.title,
+        description=snapshot.get("description") or "",
+        fields=list(snapshot.get("fields") or []),
+        title_field=snapshot.get("title_field") or None,
+        actor=actor,
+        comment=comment or str(_l("Retour à la version %(n)d", n=number)),
+        action="revert",
+    )
 
 
 def _audiences(defs: list[F.FieldDef]) -> dict[str, tuple[str, str | None]]:

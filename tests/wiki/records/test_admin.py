@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from tests.factories import PASSWORD
 from tests.factories import make_user
-from wiki.records import admin_inputs
+from wiki.records import admin_forms
 from wiki.records import form_services
 from wiki.records import taxonomy
 from wiki.revisions import list_revisions
@@ -23,6 +23,8 @@ pytestmark = (
 
 KEY = "producteurs_locaux"
 BUILDER = f"/-/formulaires/{KEY}"
+#: The builder with every field open (« Tout déplier »): the tests below edit several fields in one post.
+ALL = f"{BUILDER}?champs=tous"
 
 
 class _FormReader(HTMLParser):
@@ -122,11 +124,12 @@ def create_producers(client) -> None:
         "/-/formulaires/nouveau", data={"title": "Producteurs locaux", "key": "", "description": "Fermes et artisans."}
     )
     assert response.status_code == 302 and response.location.endswith(BUILDER)
-    data = form_data(client.get(BUILDER).text, BUILDER)
+    data = form_data(client.get(ALL).text, BUILDER)
     title_row = row_by_key(data, "title")
     assert data[f"fields-{title_row}-required"] == "on" and data[f"fields-{title_row}-type"] == "text"
     data[f"fields-{title_row}-label"] = "Nom"
-    first, second, _ = blank_rows(data)
+    (first,) = blank_rows(data)
+    second = first + 1  # a second « Ajouter un champ » row, as after « Ajouter et régler ce champ »
     data |= {
         f"fields-{first}-label": "Catégorie", f"fields-{first}-key": "categorie", f"fields-{first}-type": "choice",
         f"fields-{first}-choices": "bio | Agriculture biologique\nlocal | Production locale",
@@ -317,7 +320,7 @@ def test_new_form_is_refused_with_what_was_typed(moderator, db):
 
 def test_builder_labels_every_input(moderator):
     create_producers(moderator)
-    html = moderator.get(BUILDER).text
+    html = moderator.get(ALL).text
     ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html)
     labelled = set(re.findall(r'<label for="([^"]+)"', html))
     assert ids and set(ids) <= labelled and len(ids) == len(set(ids))
@@ -326,13 +329,13 @@ def test_builder_labels_every_input(moderator):
                  "Donnée personnelle (RGPD)", "Supprimer ce champ", "Ajouter un champ", "Monter", "Descendre"):  # fmt: skip
         assert text in html
     data = form_data(html, BUILDER)
-    assert data["base_revision"] == "2" and len(blank_rows(data)) == admin_inputs.BLANK_ROWS
+    assert data["base_revision"] == "2" and len(blank_rows(data)) == admin_forms.BUILDER_BLANKS
 
 
 def test_renaming_a_field_keeps_the_records_values(moderator, db):
     create_producers(moderator)
     record_id = add_record(moderator, {"title": "Ferme du Pâtis", "categorie": "bio", "prix": "12,5"})
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     row = row_by_key(data, "prix")
     data |= {
         f"fields-{row}-key": "tarif",
@@ -356,7 +359,7 @@ def test_renaming_a_field_keeps_the_records_values(moderator, db):
 def test_removing_a_field_keeps_old_revisions_readable(moderator, db):
     create_producers(moderator)
     record_id = add_record(moderator, {"title": "Ferme du Pâtis", "categorie": "local", "prix": "8"})
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     data[f"fields-{row_by_key(data, 'categorie')}-delete"] = "on"
     assert moderator.post(BUILDER, data=data).status_code == 302
     assert list(the_form(db).fields) == ["title", "prix"]
@@ -376,7 +379,7 @@ def test_removing_a_field_keeps_old_revisions_readable(moderator, db):
 def test_a_refused_type_change_comes_back_with_what_was_typed(moderator, db):
     create_producers(moderator)
     add_record(moderator, {"title": "Ferme du Pâtis", "prix": "12"})
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     row = row_by_key(data, "prix")
     first_blank = blank_rows(data)[0]
     data |= {f"fields-{row}-type": "date", f"fields-{row}-min": "", f"fields-{row}-label": "Prix modifié", f"fields-{first_blank}-label": "Site web",
@@ -392,7 +395,7 @@ def test_a_refused_type_change_comes_back_with_what_was_typed(moderator, db):
     assert f'id="f-{row}-error"' in response.text and f'href="#f-{row}"' in response.text
     form = the_form(db)
     assert form.revision == 2 and form.title == "Producteurs locaux"
-    compatible = form_data(moderator.get(BUILDER).text, BUILDER)
+    compatible = form_data(moderator.get(ALL).text, BUILDER)
     compatible[f"fields-{row_by_key(compatible, 'title')}-type"] = "longtext"  # same storage: allowed
     assert moderator.post(BUILDER, data=compatible).status_code == 302
     assert the_form(db).fields["title"].type == "longtext"
@@ -401,7 +404,7 @@ def test_a_refused_type_change_comes_back_with_what_was_typed(moderator, db):
 @pytest.mark.parametrize("hostile", ["`name` , (SELECT password FROM user)) --", "__proto__", "id"])
 def test_hostile_field_keys_are_refused(moderator, db, hostile):
     create_producers(moderator)
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     row = blank_rows(data)[0]
     data |= {
         f"fields-{row}-key": hostile,
@@ -421,7 +424,7 @@ def test_hostile_field_keys_are_refused(moderator, db, hostile):
 
 def test_hostile_builder_inputs_are_refused(moderator, db):
     create_producers(moderator)
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     row = row_by_key(data, "prix")
     for name, value in (("visibility", "everyone"), ("type", "script"), ("id", "f_0000000g")):
         attempt = dict(data) | {f"fields-{row}-{name}": value, "fields-99999-key": "x", "fields-abc-key": "y"}
@@ -431,7 +434,7 @@ def test_hostile_builder_inputs_are_refused(moderator, db):
 
 def test_half_filled_rows_come_back_instead_of_being_dropped(moderator, db):
     create_producers(moderator)
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     row = blank_rows(data)[0]
     data |= {f"fields-{row}-type": "choice", f"fields-{row}-choices": "oui | Oui\nnon | Non"}  # no label, no key
     response = moderator.post(BUILDER, data=data)
@@ -441,7 +444,7 @@ def test_half_filled_rows_come_back_instead_of_being_dropped(moderator, db):
 
 def test_move_up_and_down_reorder_without_saving(moderator, db):
     create_producers(moderator)
-    html = moderator.get(BUILDER).text
+    html = moderator.get(ALL).text
     assert keys_in_order(html) == ["title", "categorie", "prix"]
     data = form_data(html, BUILDER)
     data[f"fields-{row_by_key(data, 'title')}-label"] = "Nom (modifié, pas encore enregistré)"
@@ -467,7 +470,7 @@ def test_move_up_and_down_reorder_without_saving(moderator, db):
 
 def test_positions_reorder_when_saving(moderator, db):
     create_producers(moderator)
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     data[f"fields-{row_by_key(data, 'title')}-position"] = "9"
     assert moderator.post(BUILDER, data=data).status_code == 302
     assert list(the_form(db).fields) == ["categorie", "prix", "title"]
@@ -475,9 +478,9 @@ def test_positions_reorder_when_saving(moderator, db):
 
 def test_concurrent_form_edits_give_a_clear_message(app, moderator, db):
     create_producers(moderator)
-    stale = form_data(moderator.get(BUILDER).text, BUILDER)
+    stale = form_data(moderator.get(ALL).text, BUILDER)
     other = login(app.test_client(), db, "Autre modo")
-    fresh = form_data(other.get(BUILDER).text, BUILDER)
+    fresh = form_data(other.get(ALL).text, BUILDER)
     fresh["title"] = "Producteurs (autre)"
     assert other.post(BUILDER, data=fresh).status_code == 302
     stale["title"] = "Producteurs (moi)"
@@ -492,10 +495,10 @@ def test_concurrent_form_edits_give_a_clear_message(app, moderator, db):
 
 def test_saving_without_changes_makes_no_revision(moderator, db):
     create_producers(moderator)
-    response = moderator.post(BUILDER, data=form_data(moderator.get(BUILDER).text, BUILDER))
+    response = moderator.post(BUILDER, data=form_data(moderator.get(ALL).text, BUILDER))
     assert response.status_code == 302
     assert the_form(db).revision == 2
-    assert "Aucune modification" in moderator.get(BUILDER).text
+    assert "Aucune modification" in moderator.get(ALL).text
 
 
 # --- shared lists and themes ---------------------------------------------------------------
@@ -530,7 +533,7 @@ def test_choice_lists_are_edited_with_revisions_and_used_by_forms(moderator, db)
     assert duplicate.status_code == 400 and "déjà" in duplicate.text
     assert len(revisions(db, "list", list_id)) == 2
     create_producers(moderator)
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     row = blank_rows(data)[0]
     data |= {
         f"fields-{row}-label": "Type de structure",
@@ -593,21 +596,22 @@ def test_a_taxonomy_longer_than_the_row_limit_keeps_its_last_rows(moderator, db,
 
 def add_contact_fields(client) -> dict[str, str]:
     """Add a yes/no « accord » and a personal, public « courriel » to the producers; return the builder's data after."""
-    data = form_data(client.get(BUILDER).text, BUILDER)
-    box, mail, _ = blank_rows(data)
+    data = form_data(client.get(ALL).text, BUILDER)
+    (box,) = blank_rows(data)
+    mail = box + 1
     data |= {
         f"fields-{box}-label": "Le contact accepte la publication", f"fields-{box}-key": "accord", f"fields-{box}-type": "boolean",
         f"fields-{mail}-label": "Courriel du contact", f"fields-{mail}-key": "courriel", f"fields-{mail}-type": "email",
         f"fields-{mail}-personal": "on",
     }  # fmt: skip
     assert client.post(BUILDER, data=data).status_code == 302
-    return form_data(client.get(BUILDER).text, BUILDER)
+    return form_data(client.get(ALL).text, BUILDER)
 
 
 def test_a_consent_box_is_chosen_in_the_builder_and_follows_its_renamed_key(moderator, db):
     create_producers(moderator)
     data = add_contact_fields(moderator)
-    html = moderator.get(BUILDER).text
+    html = moderator.get(ALL).text
     mail, box = row_by_key(data, "courriel"), row_by_key(data, "accord")
     box_id = data[f"fields-{box}-id"]
     options = re.search(
@@ -619,7 +623,7 @@ def test_a_consent_box_is_chosen_in_the_builder_and_follows_its_renamed_key(mode
     assert moderator.post(BUILDER, data=data).status_code == 302
     fields = the_form(db).fields
     assert fields["courriel"].consent_field == "accord_publication" and fields["courriel"].visibility == "public"
-    again = form_data(moderator.get(BUILDER).text, BUILDER)
+    again = form_data(moderator.get(ALL).text, BUILDER)
     assert again[f"fields-{row_by_key(again, 'courriel')}-consent"] == box_id
     assert "Réglages de « courriel » modifiés : case de consentement" in moderator.get(f"{BUILDER}/historique").text
     # « aucune » unlinks it.
@@ -667,7 +671,7 @@ def test_deleting_a_consent_box_still_named_by_a_field_is_refused_by_name(modera
     box = row_by_key(data, "accord")
     data |= {f"fields-{row_by_key(data, 'courriel')}-consent": data[f"fields-{box}-id"]}
     assert moderator.post(BUILDER, data=data).status_code == 302
-    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    data = form_data(moderator.get(ALL).text, BUILDER)
     data[f"fields-{row_by_key(data, 'accord')}-delete"] = "on"
     response = moderator.post(BUILDER, data=data)
     assert (
