@@ -80,8 +80,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-#: JSON on SQLite, JSONB (indexable, compact) on PostgreSQL.
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+#: JSON on SQLite, JSONB (indexable, compact) on PostgreSQL. ``None`` is SQL NULL, never the JSON
+#: text ``null``: whether a value was set or left out, a row reads the same after a dump and a load.
+JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class Base(DeclarativeBase):

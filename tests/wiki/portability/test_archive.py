@@ -489,3 +489,20 @@ def test_a_refused_load_into_a_new_database_leaves_no_schema_behind(empty_app, t
     _load(target, _forge(tmp_path / "fine.zip", {}))  # the same instance then takes a good dump
     with target.app_context():
         assert migrate.current_revision(Database.engine()) == migrate.head_revision()
+
+
+def test_a_missing_json_value_stays_sql_null_through_a_dump_and_a_load(app, db, empty_app, tmp_path):
+    from sqlalchemy import text
+
+    from geodata.models import Zone
+
+    box = {"min_lon": -2.1, "min_lat": 47.6, "max_lon": -2.0, "max_lat": 47.7}
+    db.add(Zone(level="commune", code="35236", name="Redon", centre_lon=-2.08, centre_lat=47.65, **box))  # no outline
+    db.commit()
+    dump = tmp_path / "null.zip"
+    _dump(app, dump)
+    target = empty_app("sqlite")
+    _load(target, dump)
+    for instance in (app, target):
+        with instance.app_context(), Database.engine().connect() as conn:
+            assert conn.execute(text("SELECT geometry IS NULL FROM zones")).scalar_one() in (1, True)
