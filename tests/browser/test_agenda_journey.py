@@ -41,10 +41,9 @@ def test_create_a_weekly_event_and_see_it_in_the_month_grid(live_server, sqlite_
     page.get_by_role("link", name="Agenda", exact=True).click()
     page.get_by_role("link", name="Annoncer un événement").click()
     page.get_by_label("Nom de l’événement").fill("Atelier vélo solidaire")
-    page.get_by_label("Début (date et heure, ou date seule pour une journée entière)").fill(
-        f"{first.isoformat()}T18:00"
-    )
-    page.get_by_label("Fin", exact=True).fill(f"{first.isoformat()}T20:00")
+    page.get_by_label("Date de début").fill(first.isoformat())
+    page.get_by_label("Heure de début").fill("18:00")
+    page.get_by_label("Heure de fin").fill("20:00")
     page.locator("details.recurrence summary").click()
     page.get_by_label("Fréquence").select_option("WEEKLY")
     page.get_by_label("mardi", exact=True).check()

@@ -23,8 +23,11 @@ from wiki.agenda.rules import RecurrenceError
 from wiki.agenda.rules import build_rrule
 from wiki.agenda.rules import parse_until
 from wiki.agenda.rules import rule_parts
+from wiki.records.values import TIME_YEARS
 from wiki.records.values import FieldError
+from wiki.records.values import is_date_only
 from wiki.records.values import parse_date
+from wiki.records.values import split_datetime
 
 #: The builder's inputs, named ``{key}_{part}``.
 BUILDER_PARTS = ("freq", "interval", "byday", "monthly", "until", "count", "exdates")
@@ -36,10 +39,11 @@ def _start(raw: Mapping[str, Any]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10]) if text else None
     except ValueError:
-        try:
-            return parse_date(text.split(" ")[0])
-        except FieldError:
-            return None
+        pass
+    try:
+        return parse_date(text) if is_date_only(text) else split_datetime(text, TIME_YEARS)[0].date()
+    except FieldError:
+        return None
 
 
 def _ints(text: str, label: str, low: int, high: int) -> int | None:
@@ -97,7 +101,7 @@ def rrule_from_form(prefix: str, form: Any, raw: dict[str, Any]) -> dict[str, An
         try:
             until = parse_date(get("until"))
         except FieldError:
-            raise RecurrenceError("Date de fin de la répétition invalide : JJ/MM/AAAA.") from None
+            raise RecurrenceError("Date de fin de la répétition invalide : écrivez-la comme 30/06/2027.") from None
         if until < start:
             raise RecurrenceError("La répétition doit finir après la première fois.")
     if count and until:
@@ -146,5 +150,5 @@ def form_from_rrule(schedule: Mapping[str, Any] | None) -> dict[str, Any]:
     out["monthly"] = "weekday" if ranked else "date"
     if "UNTIL" in parts:
         until = parse_until(parts["UNTIL"])
-        out["until"] = (until.date() if isinstance(until, dt.datetime) else until).strftime("%d/%m/%Y")
+        out["until"] = (until.date() if isinstance(until, dt.datetime) else until).isoformat()  # a date input's value
     return out

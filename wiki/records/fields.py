@@ -177,6 +177,11 @@ def _date(field: FieldDef, raw: Any, ctx: Context) -> str:
 
 
 def _datetime(field: FieldDef, raw: Any, ctx: Context) -> str:
+    if isinstance(raw, abc.Mapping) and set(raw) <= {"date", "time"}:  # the form's date and time inputs
+        day, time = (str(raw.get(part) or "").strip() for part in ("date", "time"))
+        if not day or not time:
+            raise FieldError("Indiquez aussi la date." if time else "Indiquez aussi l'heure.")
+        raw = f"{val.parse_date(day).isoformat()}T{val.parse_time(time).isoformat()}"
     moment = val.parse_datetime(raw, ctx.default_timezone)
     low, high = (
         val.parse_datetime(field.options[k], ctx.default_timezone) if field.options.get(k) else None
@@ -334,6 +339,9 @@ def _submitted(field: FieldDef, data: abc.Mapping[str, Any]) -> Any:
     """Pick the raw value of ``field`` from the submitted data (HTML form or JSON object)."""
     if field.type == "schedule" and field.key not in data:
         return builder.rrule_from_form(field.key, data, schedules.parse_schedule_form(field.key, data)) or None
+    if field.type == "datetime" and field.key not in data:
+        parts = {part: data.get(f"{field.key}_{part}") or "" for part in ("date", "time")}
+        return parts if any(isinstance(v, str) and v.strip() for v in parts.values()) else None
     getlist = getattr(data, "getlist", None)  # werkzeug's MultiDict: .get() would give the first value only
     if callable(getlist) and (
         field.type in ("multichoice", "theme") or (field.type == "zone" and field.options.get("multiple"))

@@ -191,9 +191,10 @@ def parse_schedule_form(prefix: str, form: Mapping[str, Any]) -> dict[str, Any]:
     for part in ("start", "end"):
         time = get(f"{part}_time")
         day = get(f"{part}_date") or (get("start_date") if part == "end" and time else "")
-        value = get(part) or (f"{day}T{time}" if time and not all_day else day)
+        whole = get(part)
+        value = whole or (f"{day}T{time}" if time and not all_day else day)
         if value:
-            out[part] = re.split(r"[T ]", value)[0] if all_day else value
+            out[part] = re.split(r"[T ]", value)[0] if all_day and whole and not is_date_only(whole) else value
     if out or get("rrule"):
         out["all_day"] = all_day
         out.update({name: get(name) for name in ("timezone", "rrule", "rdates") if get(name)})

@@ -44,8 +44,9 @@ TRUE_WORDS = frozenset({"on", "oui", "true", "1", "yes", "vrai"})
 FALSE_WORDS = frozenset({"", "off", "non", "false", "0", "no", "faux"})
 
 MSG_NUMBER = "Nombre invalide : utilisez des chiffres, avec une virgule pour les décimales (ex. 12,5)."
-MSG_DATE = "Date invalide : utilisez le format JJ/MM/AAAA (ex. 02/05/2026)."
-MSG_DATETIME = "Date et heure invalides : utilisez le format JJ/MM/AAAA HH:MM (ex. 02/05/2026 14:00)."
+MSG_DATE = "Date invalide : écrivez-la comme 02/05/2026 ou 2 mai 2026."
+MSG_TIME = "Heure invalide : écrivez-la comme 14:30, 14h30, 20h, midi ou minuit."
+MSG_DATETIME = "Date et heure invalides : écrivez-les comme 02/05/2026 14:30 (ou 2 mai 2026 à 14h30)."
 MSG_DST_GAP = "Cette heure n'existe pas ce jour-là (passage à l'heure d'été)."
 
 #: Keys of forms, fields, choice lists and themes: plain identifiers (``\Z``, not ``$``: "key\n" must not match).
@@ -58,11 +59,18 @@ _NUMBER_RE = re.compile(
     r"[+-]?(?:(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[.,][0-9]*)?|[.,][0-9]+)"
 )  # spaces: thousands only
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_FR_DATE_RE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_DATETIME_RE = re.compile(
-    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4})[Tt ] *"
-    r"(?P<h>[0-9]{1,2})[:h](?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2})(?:\.[0-9]{1,6})?)?"
-    r" *(?P<tz>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+_FR_DATE_RE = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
+_WORDS_DATE_RE = re.compile(r"(?:[a-z]+\.? +)?([0-9]{1,2})(?:er)? +([a-zéû]+)\.? +([0-9]{4})")
+_MONTH_WORDS = {m: i for i, m in enumerate(MONTHS, 1)} | {
+    "janv": 1, "fev": 2, "fevr": 2, "févr": 2, "fevrier": 2, "avr": 4, "juil": 7, "aout": 8,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12, "déc": 12, "decembre": 12,
+}  # fmt: skip
+_TIME_RE = re.compile(r"([0-9]{1,2}) *(?:[:h] *([0-9]{2})?|:([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,6})?)|midi|minuit")
+_TIME_WORDS = {"midi": (12, 0), "minuit": (0, 0)}
+#: A date then a time: the time is the end of the text (after ``T``, a space or « à »), with an optional offset.
+_SPLIT_DATETIME_RE = re.compile(
+    r"(?P<date>.+?)(?:t| +(?:à +)?)(?P<time>[0-9]{1,2} *[:h] *(?:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?)?|midi|minuit)"
+    r" *(?P<tz>z|[+-][0-9]{2}(?::?[0-9]{2})?)?"
 )
 
 
@@ -169,18 +177,58 @@ def _make_date(year: int, month: int, day: int, years: tuple[int, int]) -> dt.da
     return dt.date(year, month, day)
 
 
-def parse_date(raw: Any, years: tuple[int, int] = DATE_YEARS) -> dt.date:
-    """Read a calendar date, ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; impossible dates are refused, never shifted."""
-    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
-        return _make_date(raw.year, raw.month, raw.day, years)
-    text = raw.strip() if isinstance(raw, str) else ""
+def _date_parts(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date as people write it, or None: ISO, 2/5/2026, 02.05.2026, (samedi) 2 mai 2026."""
     if match := _ISO_DATE_RE.fullmatch(text):
         year, month, day = (int(g) for g in match.groups())
-    elif match := _FR_DATE_RE.fullmatch(text):
+        return year, month, day
+    if match := _FR_DATE_RE.fullmatch(text):
         day, month, year = (int(g) for g in match.groups())
-    else:
+        return year, month, day
+    if (match := _WORDS_DATE_RE.fullmatch(" ".join(text.casefold().split()))) and match[2] in _MONTH_WORDS:
+        return int(match[3]), _MONTH_WORDS[match[2]], int(match[1])
+    return None
+
+
+def parse_date(raw: Any, years: tuple[int, int] = DATE_YEARS) -> dt.date:
+    """Read a calendar date: ``AAAA-MM-JJ``, ``JJ/MM/AAAA`` (``2/5/2026``), ``2 mai 2026``; impossible ones refused.
+
+    Impossible dates are refused, never shifted.
+    """
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return _make_date(raw.year, raw.month, raw.day, years)
+    parts = _date_parts(raw.strip()) if isinstance(raw, str) and len(raw) <= 60 else None
+    if parts is None:
         raise FieldError(MSG_DATE)
-    return _make_date(year, month, day, years)
+    return _make_date(*parts, years)
+
+
+def parse_time(raw: Any) -> dt.time:
+    """Read a time of day as people write it: ``14:30``, ``14h30``, ``14 h``, ``20h``, ``midi``, ``minuit``.
+
+    :raises FieldError: anything else, or an hour beyond 23, minutes beyond 59.
+    """
+    text = " ".join(raw.casefold().split()) if isinstance(raw, str) and len(raw) <= 30 else ""
+    match = _TIME_RE.fullmatch(text)
+    if match is None:
+        raise FieldError(MSG_TIME)
+    if text in _TIME_WORDS:
+        return dt.time(*_TIME_WORDS[text])
+    hour, minute, second = int(match[1]), int(match[2] or match[3] or 0), int(match[4] or 0)
+    if hour > 23:
+        raise FieldError(f"Heure impossible : {hour} h (de 0 à 23).")
+    if minute > 59 or second > 59:
+        raise FieldError(f"Heure impossible : {hour:02d}:{minute:02d}:{second:02d} (minutes et secondes de 0 à 59).")
+    return dt.time(hour, minute, second)
+
+
+def time_text(raw: str) -> str:
+    """A typed time as ``HH:MM`` (``20h`` → ``20:00``), or the text unchanged when it is no time."""
+    try:
+        moment = parse_time(raw)
+    except FieldError:
+        return raw
+    return moment.strftime("%H:%M:%S" if moment.second else "%H:%M")
 
 
 @lru_cache(maxsize=1)
@@ -204,15 +252,18 @@ def localize(naive: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
 
 
 def _parse_wall(text: str, years: tuple[int, int]) -> tuple[dt.datetime, dt.timezone | None]:
-    match = _DATETIME_RE.fullmatch(text.strip())
+    text = text.strip().lower()
+    match = _SPLIT_DATETIME_RE.fullmatch(text) if len(text) <= 80 else None
     if not match:
+        head, _, tail = text.rpartition("t") if _ISO_DATE_RE.match(text) else text.rpartition(" ")
+        if tail and _date_parts(head.removesuffix(" à").strip()) is not None:
+            raise FieldError(MSG_TIME)  # a date, then something that is no time
         raise FieldError(MSG_DATETIME)
-    day = parse_date(match["date"], years)
-    hour, minute, second = int(match["h"]), int(match["mi"]), int(match["s"] or 0)
-    if hour > 23:
-        raise FieldError(f"Heure impossible : {hour} h (de 0 à 23).")
-    if minute > 59 or second > 59:
-        raise FieldError(f"Heure impossible : {hour:02d}:{minute:02d}:{second:02d} (minutes et secondes de 0 à 59).")
+    if _date_parts(match["date"].strip()) is None:
+        raise FieldError(MSG_DATE)
+    day = parse_date(match["date"].strip(), years)
+    moment = parse_time(match["time"])
+    hour, minute, second = moment.hour, moment.minute, moment.second
     offset, tz = None, match["tz"]
     if tz and tz.upper() == "Z":
         offset = dt.UTC
@@ -246,8 +297,8 @@ def split_datetime(raw: Any, years: tuple[int, int]) -> tuple[dt.datetime, Any]:
 
 
 def is_date_only(raw: Any) -> bool:
-    """Tell whether ``raw`` is a date written alone (``AAAA-MM-JJ`` or ``JJ/MM/AAAA``), without a time."""
-    return isinstance(raw, str) and bool(_ISO_DATE_RE.fullmatch(raw.strip()) or _FR_DATE_RE.fullmatch(raw.strip()))
+    """Tell whether ``raw`` is a date written alone (``AAAA-MM-JJ``, ``JJ/MM/AAAA``, ``2 mai 2026``), without a time."""
+    return isinstance(raw, str) and len(raw) <= 60 and _date_parts(raw.strip()) is not None
 
 
 def format_date(value: str) -> str:

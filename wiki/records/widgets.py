@@ -31,7 +31,7 @@ def widget_value(field: FieldDef, value: Any) -> Any:
     if field.type == "number":
         return str(value).replace(".", ",")
     if field.type == "datetime" and isinstance(value, str):
-        return value[:16]
+        return {"date": value[:10], "time": value[11:16]}
     if field.type == "geometry":
         if isinstance(value, dict) and value.get("type") == "Point":
             lon, lat = value["coordinates"][:2]
@@ -60,10 +60,13 @@ def submitted_values(fields: Sequence[FieldDef], form: Any) -> dict[str, Any]:
         elif f.type == "schedule":
             values[f.key] = {
                 part: form.get(f"{f.key}_{part}", "")
-                for part in ("start", "end", "all_day", "timezone", "rrule", "rdates")
+                for part in ("start", "end", "all_day", "timezone", "rrule", "rdates", *_DAY_AND_TIME)
             }
+            values[f.key].update(_split_moments(values[f.key]))
             values[f.key].update({part: form.get(f"{f.key}_{part}", "") for part in BUILDER_PARTS if part != "byday"})
             values[f.key]["byday"] = form.getlist(f"{f.key}_byday")
+        elif f.type == "datetime" and f.key not in form:
+            values[f.key] = {part: form.get(f"{f.key}_{part}", "") for part in ("date", "time")}
         else:
             values[f.key] = form.get(f.key, "")
     return values
@@ -72,8 +75,9 @@ def submitted_values(fields: Sequence[FieldDef], form: Any) -> dict[str, Any]:
 def schedule_parts(value: Any) -> dict[str, str]:
     """Split a stored schedule into the strings of its inputs (recurrence builder included)."""
     if not isinstance(value, Mapping):
-        return {"start": "", "end": "", "all_day": "", "timezone": "", "rdates": "", **form_from_rrule(None)}
-    return {
+        empty = dict.fromkeys(("start", "end", "all_day", "timezone", "rdates", *_DAY_AND_TIME), "")
+        return {**empty, **form_from_rrule(None)}
+    parts = {
         "start": str(value.get("start") or ""),
         "end": str(value.get("end") or ""),
         "all_day": "on" if value.get("all_day") in (True, "on", "1") else "",
@@ -81,6 +85,25 @@ def schedule_parts(value: Any) -> dict[str, str]:
         "rdates": " ".join(str(x) for x in value.get("rdates") or ()),
         **form_from_rrule(value),
     }
+    return parts | _split_moments(parts)
+
+
+#: The date and time inputs of a schedule's start and end.
+_DAY_AND_TIME = ("start_date", "start_time", "end_date", "end_time")
+
+
+def _split_moments(parts: Mapping[str, str]) -> dict[str, str]:
+    """The date and time inputs' values of a start and an end written whole (``2026-05-02T14:00``).
+
+    Inputs already given separately are kept as typed (the user's text comes back on a refusal).
+    """
+    out: dict[str, str] = {}
+    for part in ("start", "end"):
+        whole = parts.get(part) or ""
+        day, _, time = whole.partition("T")
+        out[f"{part}_date"] = parts.get(f"{part}_date") or day
+        out[f"{part}_time"] = parts.get(f"{part}_time") or time[:5]
+    return out
 
 
 def options_for(

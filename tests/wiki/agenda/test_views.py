@@ -206,7 +206,7 @@ def test_the_event_form_builds_a_weekly_rule_without_javascript(client, db, even
     assert db.get(AgendaEvent, record_id).recurring
     db.rollback()  # end the read: the next requests write
     edit = client.get(f"/fiches/{record_id}/modifier").text
-    assert re.search(r'value="TU"\s+checked', edit) and 'value="17/12/2026"' in edit and "05/11/2026" in edit
+    assert re.search(r'value="TU"\s+checked', edit) and 'value="2026-12-17"' in edit and "05/11/2026" in edit
     event_page = client.get(f"/agenda/evenements/{record_id}").text
     assert "Tous les mardis et jeudis, jusqu’au 17 décembre 2026" in event_page
     monthly = client.post("/annuaire/evenement/nouvelle", data={
