@@ -21,11 +21,19 @@ def free_port() -> int:
 
 
 class _Collector:
-    """aiosmtpd handler that keeps each message, parsed."""
+    """aiosmtpd handler that keeps each message, parsed; it refuses for good any address at ``refused.example``."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.arrived = threading.Condition()
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address.endswith("@refused.example"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         message = message_from_bytes(envelope.content, policy=policy.default)
