@@ -3,7 +3,8 @@
 Services call these and raise ``Forbidden``; views and templates call them only to
 choose what to show (a button, an editor), never to re-check what the service
 they call checks. The actor is a ``User`` or the anonymous user (``role`` is
-None); the instance edit policy is ``open``, ``account`` or ``readonly``. Pages,
+None); the instance edit policy is ``open``, ``account``, ``premoderated``,
+``locked`` or ``readonly``; pages and forms may set their own (:data:`POLICIES`). Pages,
 accounts and the directory's forms and records each have their section here.
 
 Imports only :mod:`wiki.auth.models` (the roles): objects are read by attribute.
@@ -33,20 +34,104 @@ def has_role(actor: Any, role: str) -> bool:
     return bool(getattr(actor, "is_active", True)) and ROLES.index(actor_role) >= ROLES.index(role)
 
 
+# --- edit policies (per instance, form and page) and trust --------------------------------
+
+#: Policies a page or a form may set, from the most open: ``open`` (anonymous visitors
+#: edit), ``account`` (an account is required), ``premoderated`` (anyone may contribute;
+#: what untrusted people write waits for review) and ``locked`` (moderators only).
+POLICIES: tuple[str, ...] = ("open", "account", "premoderated", "locked")
+#: The instance setting ``EDIT_POLICY`` also takes ``readonly``: only admins edit, whatever
+#: a page or a form says (a freeze, e.g. before hibernation).
+INSTANCE_POLICIES: tuple[str, ...] = (*POLICIES, "readonly")
+
+
+def effective_policy(policy: str, own: str | None = None, *, protected: bool = False) -> str:
+    """Return the policy that applies: ``readonly`` wins, a protected page is ``locked``,
+    then the page's or form's own policy (``own``), else the instance's ``policy``."""
+    if policy == "readonly":
+        return "readonly"
+    if protected:
+        return "locked"
+    return own if own in POLICIES else policy
+
+
+def page_policy(page: Any, policy: str) -> str:
+    """Return the policy of ``page`` (None: a page to create, under the instance policy)."""
+    if page is None:
+        return effective_policy(policy)
+    return effective_policy(policy, getattr(page, "edit_policy", None), protected=getattr(page, "protected", False))
+
+
+def form_policy(form: Any, policy: str) -> str:
+    """Return the policy of the records of ``form`` (None: the instance policy)."""
+    return effective_policy(policy, getattr(form, "edit_policy", None))
+
+
+def is_trusted(actor: Any, *, accepted: int, account_days: float, min_contributions: int, min_days: float) -> bool:
+    """Tell whether ``actor`` publishes directly under pre-moderation.
+
+    Moderators and admins always; a contributor an admin marked trusted; a
+    contributor with at least ``min_contributions`` accepted contributions
+    (``accepted``) whose account is at least ``min_days`` old
+    (``account_days``). Never an anonymous visitor nor a ``visitor`` account.
+    """
+    if has_role(actor, "moderator"):
+        return True
+    if not has_role(actor, "contributor"):
+        return False
+    if getattr(actor, "trusted", False):
+        return True
+    return accepted >= min_contributions and account_days >= min_days
+
+
+def must_wait(policy: str, trusted: bool) -> bool:
+    """Tell whether a contribution under ``policy`` waits for review (untrusted under pre-moderation)."""
+    return policy == "premoderated" and not trusted
+
+
+def can_moderate(actor: Any) -> bool:
+    """The queue of waiting contributions (accept, refuse) is for moderators."""
+    return has_role(actor, "moderator")
+
+
+def can_set_edit_policy(actor: Any) -> bool:
+    """Setting the policy of a page or a form is for moderators."""
+    return has_role(actor, "moderator")
+
+
+def can_set_trusted(actor: Any) -> bool:
+    """Marking an account as trusted (it publishes directly) is for admins."""
+    return has_role(actor, "admin")
+
+
+def can_see_waiting(actor: Any, item: Any, session_key: str | None = None) -> bool:
+    """A waiting contribution is seen by moderators and its author only (an anonymous
+    author by the browser session that wrote it, ``session_key``)."""
+    if has_role(actor, "moderator"):
+        return True
+    if getattr(actor, "is_authenticated", False):
+        return item.author_id is not None and item.author_id == actor.id
+    return item.author_id is None and bool(session_key) and item.session_key == session_key
+
+
 def can_edit_content(actor: Any, policy: str) -> bool:
-    """Tell whether ``actor`` may create or change ordinary content."""
+    """Tell whether ``actor`` may create or change ordinary content under ``policy``.
+
+    Under ``premoderated`` anonymous visitors may contribute as under ``open``:
+    what they write waits for review.
+    """
     if policy == "readonly":
         return has_role(actor, "admin")
-    if policy == "open" and not getattr(actor, "is_authenticated", False):
+    if policy == "locked":
+        return has_role(actor, "moderator")
+    if policy in ("open", "premoderated") and not getattr(actor, "is_authenticated", False):
         return True
     return has_role(actor, "contributor")
 
 
 def can_edit_page(actor: Any, page: Any, policy: str) -> bool:
-    """Tell whether ``actor`` may edit ``page`` (None: a page to create)."""
-    if page is not None and getattr(page, "protected", False):
-        return has_role(actor, "moderator") and (policy != "readonly" or has_role(actor, "admin"))
-    return can_edit_content(actor, policy)
+    """Tell whether ``actor`` may edit ``page`` (None: a page to create) under its policy."""
+    return can_edit_content(actor, page_policy(page, policy))
 
 
 def can_rename_page(actor: Any, page: Any, policy: str) -> bool:
@@ -87,9 +172,9 @@ def can_manage_forms(actor: Any) -> bool:
     return has_role(actor, "moderator")
 
 
-def can_add_record(actor: Any, policy: str) -> bool:
-    """Anyone who may edit content may add a record (anonymous ones wait for review)."""
-    return can_edit_content(actor, policy)
+def can_add_record(actor: Any, policy: str, form: Any = None) -> bool:
+    """Anyone who may edit content under the form's policy may add a record (anonymous ones wait for review)."""
+    return can_edit_content(actor, form_policy(form, policy))
 
 
 def can_list_unpublished_records(actor: Any) -> bool:
@@ -110,7 +195,7 @@ def can_edit_record(actor: Any, record: Any, policy: str) -> bool:
     """Contributors edit records like pages; drafts only by their author or moderators."""
     if record.status in ("draft", "pending") and not can_view_record(actor, record):
         return False
-    return can_edit_content(actor, policy)
+    return can_edit_content(actor, form_policy(getattr(record, "form", None), policy))
 
 
 def can_verify_record(actor: Any, record: Any, policy: str) -> bool:

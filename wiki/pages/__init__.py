@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     """Register the pages blueprint."""
     # The editing and file screens add their routes to views.bp: import them before registering it.
     from wiki.pages import edit_views  # noqa: F401
+    from wiki.pages import editor_views  # noqa: F401
     from wiki.pages import file_views  # noqa: F401
     from wiki.pages import views
 

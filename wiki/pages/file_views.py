@@ -32,7 +32,8 @@ from wiki.pages.views import load_page
 from wiki.pages.views import policy
 
 
-def _uploads_root() -> Path:
+def uploads_root() -> Path:
+    """The folder of the instance where attached files are stored."""
     return Path(current_app.instance_path) / "uploads"
 
 
@@ -57,7 +58,7 @@ def attachments(slug: str) -> Any:
                     upload.filename,
                     actor=current_user,
                     policy=policy(),
-                    root=_uploads_root(),
+                    root=uploads_root(),
                     max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
                     max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
                 )
@@ -99,7 +100,7 @@ def file(file_id: int, name: str) -> Any:
     """Send a stored file: images inline, everything else as a download."""
     db = get_session()
     item = files.get_attachment(db, file_id)
-    path = files.storage_path(_uploads_root(), item.stored_name)
+    path = files.storage_path(uploads_root(), item.stored_name)
     if not path.is_file():
         abort(404)
     inline = files.ACCEPTED.get(item.content_type, ("", False))[1]
