@@ -30,6 +30,8 @@ from wiki.api.conventions import json_body
 from wiki.api.conventions import json_response
 from wiki.api.conventions import problem
 from wiki.api.conventions import text_field
+from wiki.api.pending import PENDING
+from wiki.api.pending import pending_response
 from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.pages import services as pages
@@ -124,6 +126,8 @@ def _create(slug: str, *, text: str, title: str, comment: str) -> Response:
     with _text_errors():
         result = pages.create_page(db, title=title, body=text, comment=comment, actor=current_user, **_settings())
     db.commit()
+    if result.pending is not None:
+        return pending_response(result.pending)
     response = json_response(_page_json(result.page), etag=page_etag(result.page), status=201)
     response.headers["Location"] = url_for("api.pages_show", slug=result.page.slug, _external=True)
     return response
@@ -141,7 +145,7 @@ def _save(found: Any, *, text: str, title: str, comment: str) -> Response:
     # A save that lands between this check and the row lock (PostgreSQL) is
     # merged like in the web editor, or refused with 409 when it overlaps.
     with _text_errors():
-        pages.save_page(
+        result = pages.save_page(
             db,
             found,
             body=text,
@@ -150,6 +154,9 @@ def _save(found: Any, *, text: str, title: str, comment: str) -> Response:
             base_revision_id=found.current_revision_id,
             **settings,
         )
+    if result.pending is not None:
+        db.commit()
+        return pending_response(result.pending)
     if title and title != found.title:
         pages.rename_page(db, found, title, actor=current_user, policy=settings["policy"], comment=comment)
     db.commit()
@@ -164,12 +171,14 @@ def _save(found: Any, *, text: str, title: str, comment: str) -> Response:
     operation_id="putPage",
     summary="Create a page, or save a new text for it.",
     description="Creating needs no `If-Match`; updating requires the ETag of the current revision in `If-Match`. "
-    "Same permissions and edit policy as the web editor.",
+    "Same permissions and edit policy as the web editor: under a pre-moderated policy an untrusted "
+    "account's write is stored for review and answered 202 (nothing published, title unchanged).",
     security=openapi.WRITE,
     parameters=[openapi.IF_MATCH],
     request_body=openapi.request_json("PageWrite"),
     responses=openapi.ok("Page", "Saved (or unchanged).", etag=True)
     | openapi.ok("Page", "Created.", etag=True, status=201)
+    | PENDING
     | openapi.errors(400, 401, 403, 409, 410, 412, 413, 428),
 )
 def update(slug: str) -> Response:

@@ -26,10 +26,13 @@ from wiki.api.conventions import iso
 from wiki.api.conventions import json_body
 from wiki.api.conventions import json_response
 from wiki.api.conventions import text_field
+from wiki.api.pending import PENDING
+from wiki.api.pending import pending_response
 from wiki.api.schemas import STATUSES
 from wiki.api.schemas import ref
 from wiki.db import get_session
 from wiki.errors import ValidationError
+from wiki.moderation import waiting
 from wiki.records import access
 from wiki.records import form_services
 from wiki.records import queries as record_queries
@@ -151,7 +154,9 @@ def index(key: str) -> Response:
 @openapi.describe(
     operation_id="createRecord",
     summary="Create a record.",
-    description="Checked like the web form; published at once for contributors, or kept as a draft when asked.",
+    description="Checked like the web form; published at once for contributors, or kept as a draft when asked. "
+    "Under a pre-moderated policy a record by an untrusted account waits for review: 202, and its author "
+    "may read it at `Location`.",
     security=openapi.WRITE,
     request_body=openapi.request_json("RecordWrite"),
     responses={
@@ -162,6 +167,7 @@ def index(key: str) -> Response:
             | {"Location": {"description": "The record's API address.", "schema": {"type": "string"}}},
         },
     }
+    | PENDING
     | openapi.errors(400, 401, 403, 404, 413),
 )
 def create(key: str) -> Response:
@@ -180,9 +186,13 @@ def create(key: str) -> Response:
         status=status,
         comment=text_field(data, "comment"),
     )
+    item = waiting.item_for_record(db, record.id) if status is None and record.status == "pending" else None
     db.commit()
+    location = url_for("api.records_show", record_id=record.id, _external=True)
+    if item is not None:
+        return pending_response(item, location=location)
     response = json_response(_record_json(record), etag=record_etag(record), status=201)
-    response.headers["Location"] = url_for("api.records_show", record_id=record.id, _external=True)
+    response.headers["Location"] = location
     return response
 
 
@@ -208,6 +218,7 @@ def show(record_id: int) -> Response:
     parameters=[openapi.IF_MATCH],
     request_body=openapi.request_json("RecordWrite"),
     responses=openapi.ok("Record", "Saved (or unchanged).", etag=True)
+    | PENDING
     | openapi.errors(400, 401, 403, 404, 409, 412, 413, 428),
 )
 def update(record_id: int) -> Response:
@@ -221,7 +232,7 @@ def update(record_id: int) -> Response:
     status = _status(data)
     comment = text_field(data, "comment")
     if "values" in data:
-        records.update_record(
+        result = records.update_record(
             db,
             found,
             _submitted_values(data, found.form, found),
@@ -231,6 +242,9 @@ def update(record_id: int) -> Response:
             ctx=_ctx(),
             comment=comment,
         )
+        if result.pending is not None:
+            db.commit()
+            return pending_response(result.pending)
     if status is not None and status != found.status:
         records.set_status(db, found, status, actor=current_user, comment=comment)
     db.commit()

@@ -107,6 +107,15 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "PageRevisionList": _list_of("PageRevision", slug={"type": "string"}),
+    "Pending": _object(
+        {
+            "state": {"type": "string", "enum": ["waiting"], "description": "The contribution waits for review."},
+            "kind": {"type": "string", "enum": ["page", "record"]},
+            "item": {"type": "integer", "description": "Number of the contribution in the moderation queue."},
+            "url": {**_URL, "description": "Where its author follows it (web page)."},
+            "message": {"type": "string"},
+        }
+    ),
     "PageWrite": _object(
         {
             "text": {"type": "string", "description": "The whole Markdown text."},

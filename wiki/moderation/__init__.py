@@ -14,5 +14,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the moderation screens and subscribers."""
     from wiki.moderation import journal_views
+    from wiki.moderation import queue_views
+    from wiki.moderation import subscribers
 
     app.register_blueprint(journal_views.bp)
+    queue_views.register(app)
+    subscribers.connect()

@@ -29,6 +29,7 @@ from wiki.db import get_session
 from wiki.errors import EditConflict
 from wiki.errors import Forbidden
 from wiki.errors import ValidationError
+from wiki.moderation import policy as edit_policies
 from wiki.pages import moderation
 from wiki.pages import services
 from wiki.pages.views import bp
@@ -162,6 +163,9 @@ def edit(slug: str) -> Any:
             409,
         )
     db.commit()
+    if result.pending is not None:
+        flash(_("Merci ! Votre contribution est en attente de relecture : elle sera publiée après validation."), "info")
+        return redirect(url_for("moderation.item", item_id=result.pending.id))
     if result.revision is None:
         flash(_("Aucune modification : le texte est identique."), "info")
     elif result.merged:
@@ -251,13 +255,18 @@ def restore(slug: str) -> Any:
     return redirect(url_for("pages.show", slug=page.slug))
 
 
-@bp.route("/pages/<slug>/protect", methods=["POST"])
+@bp.route("/pages/<slug>/protect", methods=["GET", "POST"])
 def protect(slug: str) -> Any:
-    """Protect or unprotect a page (moderators)."""
+    """Choose who edits a page: as the wiki, open, account, pre-moderated or locked (moderators).
+
+    The older form posting ``protected=1|0`` (protect, unprotect) is still understood.
+    """
     page, redirection = load_page(slug)
     if redirection:
         return redirection
     db = get_session()
+    if request.method == "GET" or "policy" in request.form:
+        return _page_policy(db, page)
     protected = request.form.get("protected") == "1"
     moderation.protect_page(db, page, protected, actor=current_user)
     db.commit()
@@ -266,3 +275,24 @@ def protect(slug: str) -> Any:
         "success",
     )
     return redirect(url_for("pages.show", slug=page.slug))
+
+
+def _page_policy(db: Any, page: Any) -> Any:
+    """Show the page's policy choices, or store the one posted."""
+    if not permissions.can_set_edit_policy(current_user):
+        abort(403)
+    errors: dict[str, str] = {}
+    chosen = request.form.get("policy", page.edit_policy or ("locked" if page.protected else ""))
+    if request.method == "POST":
+        try:
+            moderation.set_page_policy(db, page, chosen or None, actor=current_user)
+        except ValidationError as err:
+            db.rollback()
+            errors = err.errors
+        else:
+            db.commit()
+            flash(_("Règle de modification enregistrée."), "success")
+            return redirect(url_for("pages.show", slug=page.slug))
+    return render_template(
+        "pages/protect.html", page=page, chosen=chosen, labels=edit_policies.POLICY_LABELS, errors=errors
+    ), (400 if errors else 200)

@@ -36,6 +36,8 @@ class Page(Base):
         ForeignKey("page_revisions.id", use_alter=True, name="fk_pages_current_revision")
     )
     protected: Mapped[bool] = mapped_column(default=False)
+    #: open, account, premoderated or locked; None: as the instance (``EDIT_POLICY``).
+    edit_policy: Mapped[str | None] = mapped_column(String(16))
     deleted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

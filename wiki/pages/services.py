@@ -40,6 +40,8 @@ from wiki.errors import Forbidden
 from wiki.errors import Gone
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.moderation import policy as edit_policies
+from wiki.moderation import waiting
 from wiki.pages import saving
 from wiki.pages.imported import ImportedPage as ImportedPage  # the importers' entry points, re-exported
 from wiki.pages.imported import ImportedRevision as ImportedRevision
@@ -60,12 +62,16 @@ HOME_SLUG = "accueil"
 
 @dataclass(frozen=True)
 class SaveResult:
-    """What a save did: the page, the new revision (None if nothing changed)."""
+    """What a save did: the page, the new revision (None if nothing changed or if it waits).
+
+    ``pending``: the waiting item under pre-moderation; a new page that waits is not stored (``page`` unsaved).
+    """
 
     page: Page
     revision: PageRevision | None
     merged: bool = False
     created: bool = False
+    pending: Any = None
 
 
 def page_url(slug: str) -> str:
@@ -265,6 +271,11 @@ def create_page(
     if find_page(db, slug) is not None:
         raise ValidationError(str(_l("Une page porte déjà ce nom.")), {"title": str(_l("Une page porte déjà ce nom."))})
     body = saving.check_body(body, max_bytes)
+    if edit_policies.waits(db, actor, permissions.page_policy(None, policy)):
+        item = waiting.submit_new_page(
+            db, slug=slug, title=clean_title, body=body, comment=saving.clean_comment(comment), actor=actor
+        )
+        return SaveResult(page=Page(slug=slug, title=clean_title), revision=None, pending=item)
     page = Page(slug=slug, title=clean_title, created_at=utcnow(), updated_at=utcnow())
     db.add(page)
     db.flush()
@@ -306,6 +317,10 @@ def save_page(
     merged = False
     if body == current.body:
         return SaveResult(page=page, revision=None)
+    if edit_policies.waits(db, actor, permissions.page_policy(page, policy)):
+        note, base = saving.clean_comment(comment), base_revision_id or current.id
+        item = waiting.submit_page_edit(db, page, body=body, comment=note, base_revision_id=base, actor=actor)
+        return SaveResult(page=page, revision=None, pending=item)
     if base_revision_id != current.id:
         body, merged = saving.merge_concurrent(db, page, body, base_revision_id, actor)
         if body == current.body:
@@ -337,6 +352,9 @@ def revert_page(db: Session, page: Page, number: int, *, actor: Any, policy: str
     if old.body == current.body:
         return SaveResult(page=page, revision=None)
     note = saving.clean_comment(comment) or str(_l("Retour à la version %(number)d", number=number))
+    if edit_policies.waits(db, actor, permissions.page_policy(page, policy)):
+        item = waiting.submit_page_edit(db, page, body=old.body, comment=note, base_revision_id=current.id, actor=actor)
+        return SaveResult(page=page, revision=None, pending=item)
     revision = saving.append_revision(
         db, page, title=page.title, body=old.body, comment=note, actor=actor, action="revert"
     )
@@ -351,6 +369,8 @@ def rename_page(db: Session, page: Page, new_title: str, *, actor: Any, policy: 
     """
     if not permissions.can_rename_page(actor, page, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de renommer cette page.")))
+    if edit_policies.waits(db, actor, permissions.page_policy(page, policy)):
+        raise Forbidden(str(_l("Cette page est pré-modérée : seuls les contributeurs de confiance la renomment.")))
     title = markup.normalize_title(new_title)
     slug = markup.slugify(title)
     if not slug:

@@ -24,6 +24,7 @@ from flask_login import current_user
 from wiki.db import get_session
 from wiki.errors import EditConflict
 from wiki.errors import ValidationError
+from wiki.moderation.policy import POLICY_LABELS
 from wiki.records import form_services
 from wiki.records import taxonomy
 from wiki.records.admin import author_names
@@ -165,6 +166,7 @@ def _builder(
         lists=taxonomy.list_choice_lists(db),
         exposed=EXPOSED_OPTIONS,
         boxes=boxes,
+        policy_labels=POLICY_LABELS,
     ), status
 
 
@@ -234,6 +236,22 @@ def edit_form(key: str) -> Any:
     db.commit()
     flash(_("Formulaire enregistré.") if changed else _("Aucune modification."), "success" if changed else "info")
     return redirect(url_for("forms_admin.edit_form", key=form.key))
+
+
+@bp.route("/-/formulaires/<key>/regle", methods=["POST"])
+def form_policy(key: str) -> Any:
+    """Choose who adds and changes the form's records: as the wiki, open, account, pre-moderated or locked."""
+    db = get_session()
+    form = form_services.get_form(db, key)
+    try:
+        form_services.set_form_policy(db, form, request.form.get("edit_policy") or None, actor=current_user)
+    except ValidationError as err:
+        db.rollback()
+        flash(err.message, "error")
+    else:
+        db.commit()
+        flash(_("Règle de contribution enregistrée."), "success")
+    return redirect(url_for("forms_admin.edit_form", key=form.key) + "#regle")
 
 
 @bp.route("/-/formulaires/<key>/historique")

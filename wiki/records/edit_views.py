@@ -115,7 +115,7 @@ def new(key: str) -> Any:
     form = form_services.get_form(db, key)
     # Guards the editor and the upload storing below, which leaves rights to its caller
     # (files.store_file); create_record checks again for its other callers (API, importers).
-    if not permissions.can_add_record(current_user, policy()):
+    if not permissions.can_add_record(current_user, policy(), form):
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=request.path))
         abort(403)
@@ -217,6 +217,9 @@ def revert(record_id: int, number: int) -> Any:
     record = services.get_record(db, record_id, current_user)
     changed = services.revert_record(db, record, number, actor=current_user, policy=policy())
     db.commit()
+    if result.pending is not None:
+        flash(_("Merci ! Votre modification est en attente de relecture : elle sera publiée après validation."), "info")
+        return redirect(url_for("moderation.item", item_id=result.pending.id))
     flash(
         _("La version %(n)d a été rétablie.", n=number)
         if changed

@@ -294,3 +294,17 @@ def value_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
             items = field.options.get("choices") or lists.get(field.options.get("list", ""), [])
             labels[field.key] = {item["value"]: item["label"] for item in items}
     return labels
+
+
+def set_form_policy(db: Session, form: Form, policy: str | None, *, actor: Any) -> None:
+    """Give the records of ``form`` their own edit policy (None: as the instance).
+
+    :raises Forbidden: the actor is not a moderator.
+    :raises ValidationError: unknown policy.
+    """
+    if not permissions.can_set_edit_policy(actor):
+        raise Forbidden(str(_l("Seuls les modérateurs peuvent modifier un formulaire.")))
+    if policy is not None and policy not in permissions.POLICIES:
+        raise ValidationError(str(_l("Règle de modification inconnue.")), {"edit_policy": str(_l("Choix inconnu."))})
+    form.edit_policy = policy
+    db.flush()

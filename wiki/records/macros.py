@@ -101,7 +101,7 @@ def render_fiches(call: macros.MacroCall, context: Any) -> str:
 def render_formulaire(call: macros.MacroCall, context: Any) -> str:
     """Render ``{{formulaire form="…"}}``: the entry form itself."""
     form = _form(context, call)
-    if not permissions.can_add_record(context.actor, current_app.config["EDIT_POLICY"]):
+    if not permissions.can_add_record(context.actor, current_app.config["EDIT_POLICY"], form):
         return render_template("records/_macro_login.html", form=form)
     db = context.db
     lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}

@@ -74,6 +74,8 @@ class Form(Base):
     title_field: Mapped[str] = mapped_column(String(64), default="title")
     revision_number: Mapped[int] = mapped_column(default=1)
     builtin: Mapped[bool] = mapped_column(default=False)
+    #: Edit policy of its records: open, account, premoderated or locked; None: as the instance.
+    edit_policy: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]

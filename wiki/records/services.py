@@ -26,6 +26,8 @@ from wiki.errors import EditConflict
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.moderation import policy as edit_policies
+from wiki.moderation import waiting
 from wiki.records import access
 from wiki.records import facets
 from wiki.records import fields as F
@@ -40,10 +42,11 @@ from wiki.revisions import save_revision
 
 @dataclass(frozen=True)
 class RecordResult:
-    """What a record save did."""
+    """What a record save did (``pending``: the waiting item when the change waits for review)."""
 
     record: Record
     changed: bool
+    pending: Any = None
 
 
 def _record_snapshot(record: Record) -> dict[str, Any]:
@@ -103,10 +106,12 @@ def create_record(
     :raises Forbidden: the actor may not contribute.
     :raises ValidationError: ``errors`` maps field keys to French messages.
     """
-    if not permissions.can_add_record(actor, policy):
+    if not permissions.can_add_record(actor, policy, form):
         raise Forbidden(str(_l("Vous n'avez pas le droit d'ajouter une fiche.")))
     defs = form_fields(form)
     status = _initial_status(actor, status)
+    if status in ("published", "archived") and edit_policies.waits(db, actor, permissions.form_policy(form, policy)):
+        status = "pending"  # pre-moderation: it waits in the queue (wiki.moderation.subscribers)
     data, errors = F.clean_record(defs, submitted, ctx or taxonomy.cleaning_context(db), partial=status == "draft")
     if errors:
         raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), errors)
@@ -249,15 +254,34 @@ def update_record(
     new_extra = _clean_extra(extra) if extra is not None else record.extra
     if merged == record.data and new_extra == record.extra:
         return RecordResult(record, False)
-    record.data, record.extra = merged, new_extra
-    record.title = _title_of(record.form, defs, merged)
+    if record.status in ("published", "archived") and edit_policies.waits(
+        db, actor, permissions.form_policy(record.form, policy)
+    ):
+        changes = {k: v for k, v in merged.items() if record.data.get(k) != v}
+        item = waiting.submit_record_change(
+            db, record, changes=changes, comment=comment, base=record.revision_number, actor=actor
+        )
+        return RecordResult(record, False, pending=item)
+    record.extra = new_extra
+    store_values(db, record, merged, actor=actor, comment=comment)
+    return RecordResult(record, True)
+
+
+def store_values(db: Session, record: Record, data: dict[str, Any], *, actor: Any, comment: str = "") -> None:
+    """Write checked values as the record's next revision.
+
+    Rights and checks are the caller's: :func:`update_record`, or a moderator
+    accepting a change that waited for review (:mod:`wiki.moderation.decisions`).
+    """
+    defs = form_fields(record.form)
+    record.data = data
+    record.title = _title_of(record.form, defs, data)
     record.form_revision = record.form.revision_number
     record.revision_number += 1
     record.updated_at = utcnow()
     facets.refresh_record(db, record, defs)
     revision = save_revision(db, "record", record.id, _record_snapshot(record), actor=actor, comment=comment)
     signals.record_saved.send(record, session=db, record=record, revision=revision, action="edit", actor=actor)
-    return RecordResult(record, True)
 
 
 def set_status(db: Session, record: Record, status: str, *, actor: Any, comment: str = "") -> None:
@@ -318,6 +342,10 @@ def revert_record(db: Session, record: Record, number: int, *, actor: Any, polic
         raise NotFound(str(_l("Cette version n'existe pas.")))
     if old.snapshot["data"] == record.data:
         return False
+    if edit_policies.waits(db, actor, permissions.form_policy(record.form, policy)):
+        raise Forbidden(
+            str(_l("Ce formulaire est pré-modéré : seuls les contributeurs de confiance rétablissent une version."))
+        )
     if access.refused_consents(actor, record, old.snapshot["data"]):
         raise Forbidden(
             str(

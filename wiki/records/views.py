@@ -112,7 +112,7 @@ def listing(key: str) -> Any:
         values=values,
         labels=labels,
         display=display.display_value,
-        can_add=permissions.can_add_record(current_user, policy()),
+        can_add=permissions.can_add_record(current_user, policy(), form),
     )
 
 
