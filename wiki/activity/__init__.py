@@ -18,3 +18,5 @@ def init_app(app: Flask) -> None:
     subscribers.connect()
     app.register_blueprint(views.bp)
     app.jinja_env.filters["atomdate"] = views.atom_date
+    app.jinja_env.filters["pseudonym"] = views.pseudonym
+    app.jinja_env.globals["revision_pseudonyms"] = views.revision_pseudonyms

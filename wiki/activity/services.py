@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import or_
@@ -27,12 +28,15 @@ def _withdrawn_records() -> Any:
     )
 
 
-def recent_changes(db: Session, *, kind: str | None = None, offset: int = 0, limit: int = 50) -> list[Activity]:
+def recent_changes(
+    db: Session, *, kind: str | None = None, where: Sequence[Any] = (), offset: int = 0, limit: int = 50
+) -> list[Activity]:
     """Return public changes, newest first.
 
     A change was public when made; a record unpublished, sent back to draft or
     deleted since takes its whole past out of public lists and feeds too (its
-    title may be what had to be withdrawn).
+    title may be what had to be withdrawn). ``where`` adds conditions on
+    ``Activity`` (a patrol filter, :mod:`wiki.activity.patrol`).
     """
     query = select(Activity).where(
         Activity.public.is_(True),
@@ -40,5 +44,7 @@ def recent_changes(db: Session, *, kind: str | None = None, offset: int = 0, lim
     )
     if kind in KINDS:
         query = query.where(Activity.kind == kind)
+    if where:
+        query = query.where(*where)
     query = query.order_by(Activity.id.desc()).offset(max(0, offset)).limit(max(1, min(limit, 500)))
     return list(db.scalars(query))

@@ -9,11 +9,27 @@ from sqlalchemy.orm import Session
 from wiki import signals
 from wiki import textdiff
 from wiki.activity.models import Activity
+from wiki.auth import permissions
 from wiki.db import utcnow
 
 
 def _actor_id(actor: Any) -> int | None:
     return actor.id if getattr(actor, "is_authenticated", False) else None
+
+
+def _patrolled(actor: Any) -> dict[str, Any]:
+    """Moderators' own changes need no review: they are marked patrolled when made."""
+    if permissions.can_patrol(actor):
+        return {"patrolled_at": utcnow(), "patrolled_by_id": actor.id}
+    return {}
+
+
+def _session_key(actor: Any) -> str | None:
+    """The anonymous author's pseudonymous session key (None for accounts and outside a request)."""
+    if getattr(actor, "is_authenticated", False):
+        return None
+    key = getattr(actor, "session_key", None)
+    return key if isinstance(key, str) else None
 
 
 def on_page_saved(sender: Any, *, session: Session, page: Any, revision: Any, action: str, actor: Any) -> None:
@@ -33,6 +49,8 @@ def on_page_saved(sender: Any, *, session: Session, page: Any, revision: Any, ac
             key=page.slug,
             comment=revision.comment,
             actor_id=_actor_id(actor),
+            session_key=_session_key(actor),
+            **_patrolled(actor),
             added=added,
             removed=removed,
             created_at=revision.created_at,
@@ -51,6 +69,8 @@ def on_page_event(sender: Any, *, session: Session, page: Any, action: str, acto
             key=page.slug,
             comment=comment,
             actor_id=_actor_id(actor),
+            session_key=_session_key(actor),
+            **_patrolled(actor),
             created_at=utcnow(),
         )
     )
@@ -67,6 +87,8 @@ def on_attachment_added(sender: Any, *, session: Session, page: Any, attachment:
             key=page.slug,
             comment=attachment.filename,
             actor_id=_actor_id(actor),
+            session_key=_session_key(actor),
+            **_patrolled(actor),
             created_at=attachment.created_at,
         )
     )
@@ -84,6 +106,8 @@ def on_record_saved(sender: Any, *, session: Session, record: Any, revision: Any
             key=str(record.id),
             comment=revision.comment,
             actor_id=_actor_id(actor),
+            session_key=_session_key(actor),
+            **_patrolled(actor),
             public=record.status in ("published", "archived"),
             created_at=revision.created_at,
         )
@@ -101,6 +125,8 @@ def on_record_deleted(sender: Any, *, session: Session, record: Any, actor: Any,
             key=str(record.id),
             comment=comment,
             actor_id=_actor_id(actor),
+            session_key=_session_key(actor),
+            **_patrolled(actor),
             public=record.status in ("published", "archived"),
             created_at=utcnow(),
         )
@@ -119,6 +145,8 @@ def on_form_saved(sender: Any, *, session: Session, form: Any, action: str, acto
             key=form.key,
             comment=comment,
             actor_id=_actor_id(actor),
+            session_key=_session_key(actor),
+            **_patrolled(actor),
             created_at=utcnow(),
         )
     )

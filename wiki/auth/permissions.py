@@ -243,3 +243,43 @@ def can_give_consent(actor: Any, record: Any) -> bool:
     """Ticking a consent box publishes personal values: only who may change them
     (the record's author, moderators) may say the person agreed."""
     return reader_level(actor, record) == "private"
+
+
+# --- personal data (wiki.privacy) -----------------------------------------------------------
+
+
+def can_erase_account(actor: Any) -> bool:
+    """Erasing a person's account and personal values (RGPD) is for admins."""
+    return has_role(actor, "admin")
+
+
+def can_export_personal_data(actor: Any, user: Any) -> bool:
+    """A person downloads their own data; admins download anyone's (to answer a request)."""
+    own = getattr(actor, "is_authenticated", False) and getattr(actor, "id", None) == getattr(user, "id", False)
+    return bool(own) or has_role(actor, "admin")
+
+
+# --- patrol and mass rollback (wiki.activity.patrol, wiki.activity.rollback) ------------------
+
+
+def can_patrol(actor: Any) -> bool:
+    """Marking changes as reviewed, and seeing which are not, is for moderators."""
+    return has_role(actor, "moderator")
+
+
+def can_rollback(actor: Any) -> bool:
+    """Undoing everything an account, an anonymous session or a time window did is for moderators."""
+    return has_role(actor, "moderator")
+
+
+# --- anti-spam (wiki.moderation.spam, wiki.moderation.iplog) -------------------------------
+
+
+def can_edit_blocklist(actor: Any) -> bool:
+    """The anti-spam blocklist (domains and phrases refused from newcomers) is edited by moderators."""
+    return has_role(actor, "moderator")
+
+
+def can_see_ip_log(actor: Any) -> bool:
+    """The restricted IP log is read by moderators, for abuse handling only."""
+    return has_role(actor, "moderator")

@@ -270,3 +270,17 @@ def remove_attachment(db: Session, attachment: Attachment, *, actor: Any, policy
     if not permissions.can_upload(actor, page, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de retirer ce fichier.")))
     attachment.deleted_at = utcnow()
+
+
+def restore_attachment(db: Session, attachment: Attachment, *, actor: Any, policy: str) -> bool:
+    """Show a removed attachment again; return whether it was removed.
+
+    :raises Forbidden: the actor may not edit the page.
+    """
+    page = db.get(Page, attachment.page_id)
+    if not permissions.can_upload(actor, page, policy):
+        raise Forbidden(str(_l("Vous n'avez pas le droit de rétablir ce fichier.")))
+    if attachment.deleted_at is None:
+        return False
+    attachment.deleted_at = None
+    return True
