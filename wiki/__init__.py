@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import mail
     from wiki import moderation
     from wiki import pages
+    from wiki import privacy
     from wiki import records
     from wiki import search
     from wiki import security
@@ -86,7 +87,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.register_error_handlers(app)
     rendering.configure_cache(app, int(app.config["RENDER_CACHE_SIZE"]))
-    for module in (auth, mail, pages, records, activity, moderation, site, api, agenda, geodata, exports, search):
+    domains = (auth, mail, pages, records, activity, moderation, privacy, site, api, agenda, geodata, exports, search)
+    for module in domains:
         module.init_app(app)
     cli.init_app(app)
     importers.init_app(app)

@@ -27,6 +27,11 @@ form_saved = _signals.signal("form-saved")
 record_saved = _signals.signal("record-saved")
 #: A record was deleted (kw: session, record, actor).
 record_deleted = _signals.signal("record-deleted")
+#: A record's values were redacted in place, without a new revision: an RGPD erasure
+#: (kw: session, record). Its projections (search, agenda) are rebuilt from the record.
+record_redacted = _signals.signal("record-redacted")
+#: An account was erased (RGPD): pseudonymised, its personal values redacted (kw: session, user).
+account_erased = _signals.signal("account-erased")
 #: An event's agenda row was recomputed: its record was saved, or one of its occurrences changed
 #: (kw: session, event, record). The iCalendar feeds store the event's VEVENTs then.
 agenda_event_synced = _signals.signal("agenda-event-synced")

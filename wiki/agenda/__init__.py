@@ -38,6 +38,7 @@ def init_app(app: Any) -> None:
 
     signals.record_saved.connect(on_record_changed)
     signals.record_deleted.connect(on_record_changed)
+    signals.record_redacted.connect(on_record_changed)
     signals.form_saved.connect(on_form_saved)
     macros.register()
     app.register_blueprint(views.bp)

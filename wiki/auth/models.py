@@ -31,8 +31,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     #: An address typed but not yet confirmed: used for nothing but its verification link.
     email_pending: Mapped[str | None] = mapped_column(String(254))
-    #: Last « mot de passe oublié » mail sent, to send at most one per few minutes.
-    reset_requested_at: Mapped[datetime | None]
+    #: When a reset or verification link was last mailed on request, to mail at most one every few minutes.
+    link_sent_at: Mapped[datetime | None]
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="contributor")
     is_active: Mapped[bool] = mapped_column(default=True)

@@ -219,7 +219,11 @@ class RecordAdapter(_Base):
     kind = "record"
     model = Record
     label = _l("Fiche")
-    signals = ((signals.record_saved, "record"), (signals.record_deleted, "record"))
+    signals = (
+        (signals.record_saved, "record"),
+        (signals.record_deleted, "record"),
+        (signals.record_redacted, "record"),
+    )
 
     def is_indexable(self, record: Record) -> bool:
         """Published or archived, not deleted, form not deleted."""
