@@ -34,7 +34,7 @@ class Activity(Base):
     comment: Mapped[str] = mapped_column(String(500), default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The anonymous author's pseudonymous session key (``wiki.auth.Visitor``), a secret: shown only
-    #: through a keyed-hash pseudonym (:mod:`wiki.moderation.pseudonyms`). None for accounts.
+    #: through a keyed-hash pseudonym (:mod:`wiki.activity.pseudonyms`). None for accounts.
     session_key: Mapped[str | None] = mapped_column(String(16), index=True)
     #: When a moderator marked the change as reviewed (patrol); never shown to the public.
     patrolled_at: Mapped[datetime | None]
