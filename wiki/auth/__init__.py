@@ -40,6 +40,7 @@ class Visitor(Anonymous):
 def init_app(app: Flask) -> None:
     """Register login handling, views and CLI commands."""
     from wiki.auth import cli
+    from wiki.auth import recovery_views  # noqa: F401 - its routes join views.bp
     from wiki.auth import services
     from wiki.auth import views
 

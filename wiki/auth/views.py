@@ -20,12 +20,14 @@ from flask_login import login_user
 from flask_login import logout_user
 
 from wiki.auth import permissions
+from wiki.auth import recovery
 from wiki.auth import services
 from wiki.auth import tokens
 from wiki.db import get_session
 from wiki.db import utcnow
 from wiki.errors import Throttled
 from wiki.errors import ValidationError
+from wiki.moderation import guard_views as form_guard
 from wiki.security import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -38,6 +40,16 @@ def account_settings() -> services.Settings:
         hash_method=cfg["PASSWORD_HASH_METHOD"],
         free_attempts=int(cfg["LOGIN_FREE_ATTEMPTS"]),
         max_delay=int(cfg["LOGIN_MAX_DELAY"]),
+    )
+
+
+def mail_links() -> recovery.Links:
+    """The secret and the absolute URLs that mails name (built on ``BASE_URL``)."""
+    return recovery.Links(
+        secret=current_app.config["SECRET_KEY"],
+        reset=lambda token: url_for("auth.reset_password", token=token, _external=True),
+        verify=lambda token: url_for("auth.confirm_email", token=token, _external=True),
+        forgot=url_for("auth.forgot_password", _external=True),
     )
 
 
@@ -56,6 +68,7 @@ def login() -> Any:
     if request.method == "POST":
         db = get_session()
         try:
+            form_guard.check_form(field="name")
             user = services.authenticate(
                 db, request.form.get("name", ""), request.form.get("password", ""), settings=account_settings()
             )
@@ -91,22 +104,40 @@ def register() -> Any:
         password = request.form.get("password", "")
         if password != request.form.get("password2", ""):
             errors["password2"] = _("Les deux mots de passe ne correspondent pas.")
-        if request.form.get("website"):  # honeypot field hidden from humans
-            errors["name"] = _("Inscription refusée.")
+        try:
+            form_guard.check_form(field="name")  # honeypot and fill time
+        except ValidationError as err:
+            errors.update(err.errors)
         if not errors:
             try:
-                user = services.create_user(
-                    db, name=form["name"], password=password, email=form["email"], settings=account_settings()
+                # A typed address waits for its verification link; whether another account has it changes nothing here.
+                user = recovery.register_account(
+                    db,
+                    name=form["name"],
+                    password=password,
+                    email=form["email"],
+                    links_to=mail_links(),
+                    settings=account_settings(),
                 )
             except ValidationError as err:
+                db.rollback()
                 errors = err.errors or {"name": err.message}
             else:
                 db.commit()
                 _start_session(user)
                 flash(_("Votre compte est créé. Bienvenue !"), "success")
+                if user.email_pending:
+                    flash(_email_notice(), "info")
                 return redirect(safe_next(request.values.get("next")))
     status = 400 if errors else 200
     return render_template("auth/register.html", form=form, errors=errors, next=request.values.get("next", "")), status
+
+
+def _email_notice() -> str:
+    """What a person who typed an address is told, the same whether or not another account has it."""
+    if current_app.config.get("MAIL_SERVER"):
+        return _("Un lien de confirmation a été envoyé à votre adresse : ouvrez-le pour la confirmer.")
+    return _("Ce wiki n'envoie pas de courriel : votre adresse ne peut pas encore être confirmée.")
 
 
 @bp.route("/-/compte", methods=["GET", "POST"])
@@ -131,6 +162,7 @@ def account() -> Any:
         except ValidationError as err:
             errors = err.errors or {"password": err.message}
         else:
+            recovery.notify_password_changed(db, user, links_to=mail_links())
             db.commit()
             _start_session(user)
             flash(_("Mot de passe modifié. Vos autres sessions ont été fermées."), "success")

@@ -1,10 +1,10 @@
-"""mail outbox; accounts keep an unconfirmed address apart and the time of the last reset request
+"""mail outbox; accounts keep an unconfirmed address apart and when a link was last mailed
 
 ``mail_outbox`` holds e-mails queued inside a transaction and sent after it
 commits. ``users.email_pending`` holds an address typed but not yet
 verified (``users.email`` holds only verified addresses, or ones an
-administrator set); ``users.reset_requested_at`` limits « mot de passe
-oublié » mails per account.
+administrator set); ``users.link_sent_at`` limits the reset and
+verification links mailed on request, per account.
 
 Revision ID: 0015
 Revises: 0016
@@ -44,13 +44,13 @@ def upgrade() -> None:
         batch_op.create_index("ix_mail_outbox_pending", ["sent_at", "given_up_at", "not_before"], unique=False)
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("email_pending", sa.String(length=254), nullable=True))
-        batch_op.add_column(sa.Column("reset_requested_at", UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column("link_sent_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
     """Revert this migration."""
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("reset_requested_at")
+        batch_op.drop_column("link_sent_at")
         batch_op.drop_column("email_pending")
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_mail_outbox_pending")
