@@ -96,6 +96,12 @@ class Defaults:
     SQLITE_SYNCHRONOUS: str = "FULL"
     #: Rendered revisions kept in memory per worker.
     RENDER_CACHE_SIZE: int = 1024
+    #: Whole answers to anonymous GETs kept per worker (``wiki.site.response_cache``), valid while the
+    #: content version does not move and for at most so many seconds (0: no such cache).
+    RESPONSE_CACHE_SECONDS: int = 60
+    RESPONSE_CACHE_ENTRIES: int = 1000
+    #: Larger answers are never kept.
+    RESPONSE_CACHE_MAX_BYTES: int = 2_000_000
     #: ``lieudit import`` commits every so many items: a big import's memory stays flat, and an
     #: interrupted one keeps whole items that running it again completes.
     IMPORT_COMMIT_EVERY: int = 1000

@@ -10,6 +10,13 @@ may write, so two writers queue at BEGIN instead of failing later with
 "database is locked" when one upgrades its read lock (HOSTILE_INPUTS B12-106).
 Requests with a safe method (GET, HEAD, OPTIONS) begin deferred transactions.
 
+Every transaction that changes content also bumps the **content version**
+(one row, ``content_version``), in the same transaction: whatever was built
+from the content at version *n* (a whole anonymous response, say) is valid
+while the version reads *n*, in every process and on every node. A table
+whose rows are not content (a rate-limit counter, a mail outbox) says so with
+``info={"cache_neutral": True}`` and its writes leave the version alone.
+
 Imports only the standard library, SQLAlchemy, Flask's globals and ``wiki.caching``.
 """
 
@@ -26,13 +33,18 @@ from flask import Flask
 from flask import current_app
 from flask import g
 from sqlalchemy import JSON
+from sqlalchemy import Column
 from sqlalchemy import DateTime
 from sqlalchemy import Engine
+from sqlalchemy import Integer
 from sqlalchemy import MetaData
+from sqlalchemy import Table
+from sqlalchemy import TextClause
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -154,6 +166,7 @@ class Database:
         # Every session of the app reaches the app's caches (wiki.caching), in a request or not.
         caches = app.extensions.setdefault(caching.EXTENSION, {})
         factory = sessionmaker(bind=engine, expire_on_commit=False, info={caching.EXTENSION: caches})
+        _track_content_changes(factory)
         app.extensions["lieudit.db"] = {"engine": engine, "factory": factory}
 
         @app.before_request
@@ -191,6 +204,71 @@ class Database:
 
 
 db = Database()
+
+
+# --- the content version ---------------------------------------------------------------------
+
+#: One row (id 1): bumped by every transaction that changes content (see the module's docstring).
+content_version = Table(
+    "content_version",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False, default=0),
+    info={"cache_neutral": True},
+)
+#: ``session.info`` flag: this transaction changed content.
+_CHANGED = "lieudit.content_changed"
+
+
+def _is_content(table: Any) -> bool:
+    return table is not None and not getattr(table, "info", {}).get("cache_neutral")
+
+
+def _track_content_changes(factory: sessionmaker[Session]) -> None:
+    """Mark a session's transaction as changing content, and bump the version when it commits."""
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _on_execute(state: ORMExecuteState) -> None:
+        statement = state.statement
+        if state.is_insert or state.is_update or state.is_delete:
+            if _is_content(getattr(statement, "table", None)):
+                state.session.info[_CHANGED] = True
+        elif isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() not in ("SELECT", "PRAGMA"):
+            state.session.info[_CHANGED] = True
+
+    @event.listens_for(factory, "before_flush")
+    def _on_flush(session: Session, context: Any, instances: Any) -> None:
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            if _is_content(getattr(obj, "__table__", None)):
+                session.info[_CHANGED] = True
+                return
+
+    @event.listens_for(factory, "before_commit")
+    def _on_commit(session: Session) -> None:
+        # Flush first so the bump is the transaction's last statement: on PostgreSQL the version's
+        # row lock is then held only from the bump to the commit, never while waiting for another lock.
+        session.flush()
+        if session.info.pop(_CHANGED, False):
+            bump_content_version(session)
+
+    @event.listens_for(factory, "after_rollback")
+    def _on_rollback(session: Session) -> None:
+        session.info.pop(_CHANGED, None)
+
+
+def bump_content_version(session: Session) -> None:
+    """Move the content version on, in ``session``'s transaction (done at commit when content changed)."""
+    bumped = session.connection().execute(
+        content_version.update().where(content_version.c.id == 1).values(version=content_version.c.version + 1)
+    )
+    if not bumped.rowcount:
+        session.connection().execute(content_version.insert().values(id=1, version=1))
+
+
+def read_content_version(engine: Engine) -> int:
+    """Return the current content version, read without taking any write lock."""
+    with engine.execution_options(lieudit_read_only=True).connect() as conn:
+        return conn.execute(content_version.select().with_only_columns(content_version.c.version)).scalar() or 0
 
 
 def get_session() -> Session:

@@ -1,4 +1,4 @@
-"""Site-wide pages: health check, robots.txt."""
+"""Site-wide pages (health check, robots.txt) and the cache of whole anonymous answers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the site blueprint."""
+    """Register the site blueprint and the response cache."""
+    from wiki.site import response_cache
     from wiki.site import views
 
     app.register_blueprint(views.bp)
+    response_cache.init_app(app)
