@@ -137,6 +137,7 @@ def reset_password(
     """
     user = links.user_of_reset_token(db, token, links_to.secret)
     set_password(user, password, settings=settings)
+    user.link_sent_at = None
     notify_password_changed(db, user, links_to=links_to)
     return user
 
@@ -224,6 +225,7 @@ def confirm_email(db: Session, token: str, *, links_to: Links) -> User:
     previous = user.email
     user.email = address
     user.email_pending = None
+    user.link_sent_at = None  # the link served: a reset may be asked for at once
     end_all_sessions(user)
     if previous:
         body = _(
