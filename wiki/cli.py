@@ -2,7 +2,8 @@
 
 ``lieudit init`` creates or upgrades the database and ``--demo`` loads the demo
 territory; ``lieudit db upgrade`` applies migrations after a backup;
-``lieudit run`` serves for development (Flask's command, with French help).
+``lieudit run`` serves with gunicorn (one worker per core and then some), as
+in production; ``lieudit run --dev`` is Flask's reloading development server.
 Domains add their own groups (``lieudit user …``) to ``app.cli`` in their
 ``init_app``; ``lieudit dump``/``load`` come from ``wiki.portability``.
 
@@ -18,8 +19,9 @@ are French in the source, English from the catalog when the locale is English.
 
 from __future__ import annotations
 
-import copy
 import inspect
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,8 @@ from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import FlaskGroup
-from flask.cli import run_command as flask_run_command
+from flask.cli import ScriptInfo
+from flask.cli import pass_script_info
 from flask.cli import with_appcontext
 
 from wiki import migrate
@@ -41,20 +44,6 @@ from wiki.db import Database
 
 #: Flask's group options left out of ``lieudit`` (by parameter name).
 FLASK_OPTIONS = frozenset({"app", "env_file", "debug", "version"})
-#: French help of the options of Flask's ``run``, by parameter name.
-RUN_OPTIONS = {
-    "debug": N_("Mode débogage : rechargement et débogueur actifs. Jamais en production."),
-    "host": N_("Adresse d'écoute."),
-    "port": N_("Port d'écoute."),
-    "cert": N_("Certificat pour servir en HTTPS : un fichier, adhoc, ou un objet SSLContext à importer."),
-    "key": N_("Clé privée du certificat donné par --cert."),
-    "reload": N_("Relancer le serveur quand le code change (par défaut : en mode débogage)."),
-    "debugger": N_("Afficher le débogueur interactif sur une erreur (par défaut : en mode débogage)."),
-    "with_threads": N_("Traiter plusieurs requêtes à la fois."),
-    "extra_files": N_("Autres fichiers qui relancent le serveur quand ils changent, séparés par deux-points."),
-    "exclude_patterns": N_("Motifs de fichiers qui ne relancent pas le serveur, séparés par deux-points."),
-}
-
 db_cli = AppGroup("db", help="Gérer le schéma de la base de données.")
 
 
@@ -115,7 +104,11 @@ def _load_demo() -> None:
         raise click.ClickException(str(error)) from error
     finally:
         session.close()
-    click.echo(f"Territoire de démonstration : {created} page(s) créée(s).")
+    click.echo(
+        f"Territoire de démonstration : {created['pages']} page(s), {created['initiatives']} initiative(s), "
+        f"{created['places']} lieu(x), {created['events']} événement(s) et {created['communes']} commune(s) "
+        "créés (ce qui existait déjà est laissé tel quel)."
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -134,22 +127,64 @@ def _create_app() -> Flask:
     return create_app()
 
 
-def french_run_command() -> click.Command:
-    """Return Flask's ``run`` with French help (what it does stays Flask's)."""
-    command = copy.copy(flask_run_command)
-    command.short_help = None
-    command.help = N_(
-        "Lancer un serveur local de développement.\n\n"
-        "Il sert au développement seulement : il n'a ni la stabilité, ni la sécurité, ni les performances "
-        "d'un serveur de production (gunicorn 'wiki:create_app()'). --debug active le rechargement et le débogueur."
-    )
-    command.params = []
-    for param in flask_run_command.params:
-        clone = copy.copy(param)
-        if isinstance(clone, click.Option):
-            clone.help = RUN_OPTIONS.get(str(clone.name), clone.help)
-        command.params.append(clone)
-    return command
+def default_workers() -> int:
+    """Gunicorn's rule of thumb, two workers per core plus one, bounded for a small shared server."""
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
+
+
+def serve(host: str, port: int, workers: int, load_app: Callable[[], Flask]) -> None:
+    """Serve the app ``load_app`` builds (in each worker) with gunicorn's sync workers until interrupted."""
+    from gunicorn.app.base import BaseApplication
+
+    settings = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "sync",
+        "accesslog": "-",
+        # Heartbeat files in memory: a busy disk never makes the arbiter kill a healthy worker.
+        "worker_tmp_dir": "/dev/shm" if Path("/dev/shm").is_dir() else None,
+    }
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in settings.items():
+                if value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Flask:
+            return load_app()
+
+    _Server().run()
+
+
+@click.command(
+    "run",
+    help=N_(
+        "Servir Lieudit avec gunicorn, le serveur de production : plusieurs processus, "
+        "deux par cœur plus un par défaut. --dev lance à la place le serveur de développement "
+        "de Flask, qui se recharge quand le code change (jamais en production)."
+    ),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help=N_("Adresse d'écoute."))
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help=N_("Port d'écoute."))
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help=N_("Nombre de processus (par défaut : deux par cœur plus un, 9 au plus)."),
+)
+@click.option(
+    "--dev", is_flag=True, help=N_("Serveur de développement : rechargement et débogueur, jamais en production.")
+)
+@pass_script_info
+def run_command(info: ScriptInfo, host: str, port: int, workers: int | None, dev: bool) -> None:
+    """Serve Lieudit: gunicorn by default, Flask's development server with ``--dev``."""
+    if dev:
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, info.load_app(), use_reloader=True, use_debugger=True)
+        return
+    serve(host, port, workers or default_workers(), info.load_app)
 
 
 class LieuditGroup(FlaskGroup):
@@ -164,7 +199,7 @@ class LieuditGroup(FlaskGroup):
             add_default_commands=False, add_version_option=False, load_dotenv=False, create_app=_create_app, **extra
         )
         self.params = [param for param in self.params if param.name not in FLASK_OPTIONS]
-        self.add_command(french_run_command())
+        self.add_command(run_command)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """Return the command, translated into the language of the run."""

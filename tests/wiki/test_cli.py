@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import click
-import flask.cli
 import pytest
 from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
@@ -20,6 +19,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy import select
 
 from tests.conftest import base_config
+from wiki import cli as wiki_cli
 from wiki import create_app
 from wiki.auth.models import User
 from wiki.cli import main
@@ -36,8 +36,11 @@ def test_init_demo_loads_the_territory(runner, db):
     slugs = set(db.scalars(select(Page.slug)))
     db.rollback()
     assert {"accueil", "comment-contribuer", "organiser-une-wiki-party", "licence-et-reutilisation"} <= slugs
+    # What was created, by kind, is said (issue 18: not only the pages).
+    said = r"[1-9]\d* page\(s\), 32 initiative\(s\), 32 lieu\(x\), [1-9]\d* événement\(s\) et 28 commune\(s\) créés"
+    assert re.search(said, result.output), result.output
     again = runner.invoke(args=["init", "--demo"])
-    assert "0 page(s)" in again.output  # idempotent
+    assert "0 page(s), 0 initiative(s), 0 lieu(x), 0 événement(s) et 0 commune(s)" in again.output  # idempotent
 
 
 def test_init_upgrades_the_built_in_forms_of_an_older_install_once(runner, db):
@@ -203,17 +206,51 @@ def test_help_of_nested_and_foreign_commands_is_translated(lieudit):
     assert "--expires-days ENTIER  Durée de validité en jours (sans limite par défaut)." in french
 
 
-def test_run_keeps_flask_behaviour_with_french_help(lieudit, monkeypatch):
+def test_run_serves_with_gunicorn_and_dev_keeps_the_reloader(lieudit, monkeypatch):
+    import werkzeug.serving
+
     served = []
-    monkeypatch.setattr(flask.cli, "run_simple", lambda host, port, app, **options: served.append((host, port)))
-    result = lieudit("run", "--host", "0.0.0.0", "--port", "8123")
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda host, port, app, **kw: served.append((host, port, kw)))
+    result = lieudit("run", "--dev", "--host", "0.0.0.0", "--port", "8123")
     assert result.exit_code == 0, result.output
-    assert served == [("0.0.0.0", 8123)]
-    french = lieudit("run", "--help").output
-    assert "Lancer un serveur local de développement." in french and "-h, --host TEXTE" in french
-    assert "-p, --port ENTIER" in french and "Port d'écoute." in french
-    english = lieudit("run", "--help", lang="en_US.UTF-8").output
-    assert "Run a local development server." in english and "The port to bind to." in english
+    assert served == [("0.0.0.0", 8123, {"use_reloader": True, "use_debugger": True})]
+    french = " ".join(lieudit("run", "--help").output.split())
+    assert "Servir Lieudit avec gunicorn" in french and "--port ENTIER" in french and "--workers" in french
+    english = " ".join(lieudit("run", "--help", lang="en_US.UTF-8").output.split())
+    assert "Serve Lieudit with gunicorn" in english and "Port to listen on." in english
+    assert 3 <= wiki_cli.default_workers() <= 9
+
+
+def test_run_starts_gunicorn_workers_that_answer(tmp_path):
+    """The README's first command serves with the production server: a master and its workers."""
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "LIEUDIT_INSTANCE_PATH": str(tmp_path / "instance"), "LANG": "C.UTF-8"}
+    binary = Path(sys.executable).with_name("lieudit")
+    subprocess.run([binary, "init"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen([binary, "run", "--port", str(port), "--workers", "2"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and time.monotonic() < deadline:
+            try:
+                answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/-/health", timeout=5)
+            except OSError:
+                time.sleep(0.2)
+        assert answer is not None and answer.status == 200
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 2  # the gunicorn arbiter and its two workers
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=30)[0].decode()
+    assert "Booting worker" in output and server.returncode == 0
 
 
 def test_every_help_text_is_french_and_translated_in_the_catalog(cli_app):

@@ -12,11 +12,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Connect the subscribers and register the views."""
+    from wiki.activity import cli
+    from wiki.activity import macros
     from wiki.activity import subscribers
     from wiki.activity import views
 
+    macros.register()
     subscribers.connect()
     app.register_blueprint(views.bp)
     app.jinja_env.filters["atomdate"] = views.atom_date
     app.jinja_env.filters["pseudonym"] = views.pseudonym
     app.jinja_env.globals["revision_pseudonyms"] = views.revision_pseudonyms
+    cli.init_app(app)

@@ -51,17 +51,21 @@ def seed(db: Session) -> dict[str, int]:
     return seed_builtin(db, demo_author(db))
 
 
-def load_demo(db: Session) -> int:
-    """Create the demo pages and initiatives that do not exist yet; return how many pages."""
+def load_demo(db: Session) -> dict[str, int]:
+    """Create the demo content that does not exist yet; return how many of each kind were created.
+
+    The keys are ``pages``, ``initiatives``, ``places``, ``events`` and ``communes``.
+    """
     from wiki.demo.agenda import load_demo_agenda
     from wiki.demo.initiatives import load_demo_initiatives
     from wiki.demo.places import load_demo_places
+    from wiki.demo.places import load_demo_zones
 
     author = demo_author(db)
     seed(db)
-    load_demo_initiatives(db, author)
-    load_demo_places(db, author)
-    load_demo_agenda(db, author)
+    counts = {"initiatives": load_demo_initiatives(db, author), "communes": load_demo_zones(db)}
+    counts["places"] = load_demo_places(db, author)
+    counts["events"] = load_demo_agenda(db, author)
     created = 0
     for path in sorted(PAGES_DIR.glob("*.md")):
         meta, body = parse_front_matter(path.read_text(encoding="utf-8"))
@@ -70,4 +74,4 @@ def load_demo(db: Session) -> int:
             continue
         pages.create_page(db, title=title, body=body, comment="Page de démonstration", actor=author, policy="account")
         created += 1
-    return created
+    return {"pages": created} | counts

@@ -28,6 +28,7 @@ from wiki.pages import attachments as files
 from wiki.records import access
 from wiki.records import fields as F
 from wiki.records import form_services
+from wiki.records import references
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records import widgets
@@ -38,7 +39,9 @@ from wiki.records.views import vocabulary
 
 
 def _ctx() -> F.Context:
-    return taxonomy.cleaning_context(get_session(), default_timezone=current_app.config["DEFAULT_TIMEZONE"])
+    return taxonomy.cleaning_context(
+        get_session(), default_timezone=current_app.config["DEFAULT_TIMEZONE"], references=True
+    )
 
 
 def _editor(
@@ -53,6 +56,7 @@ def _editor(
 ) -> Any:
     lists, themes = vocabulary()
     defs = [d for d in form_services.form_fields(form) if access.editable_by(current_user, d, record)]
+    pickers, values = _pickers(defs, values)
     return (
         render_template(
             "records/edit.html",
@@ -60,6 +64,7 @@ def _editor(
             record=record,
             defs=defs,
             values=values,
+            pickers=pickers,
             errors=errors or {},
             base=base,
             options={d.key: widgets.options_for(d, lists, themes) for d in defs},
@@ -69,6 +74,23 @@ def _editor(
         ),
         status,
     )
+
+
+def _pickers(defs: list[F.FieldDef], values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the zone and link inputs offer (names, titles), and the values they show: a linked record found by a
+    search step shows its title, for words to search again."""
+    db = get_session()
+    pickers: dict[str, Any] = {}
+    values = dict(values)
+    for d in defs:
+        if d.type == "zone":
+            pickers[d.key] = references.zone_picker(db, d)
+        elif d.type == "link":
+            typed = str(values.get(d.key) or "").strip()
+            pickers[d.key] = picker = references.record_picker(db, d, typed)
+            if picker.mode == "search" and typed.isdigit() and len(typed) < 19:
+                values[d.key] = references.record_titles(db, [int(typed)]).get(int(typed), typed)
+    return pickers, values
 
 
 def _with_uploads(defs: list[F.FieldDef], record: Any) -> tuple[Any, list[Any]]:
