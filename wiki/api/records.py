@@ -68,7 +68,9 @@ def _policy() -> str:
 
 
 def _ctx() -> Any:
-    return taxonomy.cleaning_context(get_session(), default_timezone=current_app.config["DEFAULT_TIMEZONE"])
+    return taxonomy.cleaning_context(
+        get_session(), default_timezone=current_app.config["DEFAULT_TIMEZONE"], references=True
+    )
 
 
 def _status(data: dict[str, Any]) -> str | None:

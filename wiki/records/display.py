@@ -3,7 +3,7 @@
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
 its pure siblings (:mod:`wiki.records.schema`, :mod:`wiki.records.values`,
 :mod:`wiki.records.schedules`, :mod:`wiki.records.contacts`,
-:mod:`wiki.records.disclosure`) and :mod:`geodata.fields`. Values are read as
+:mod:`wiki.records.disclosure`), :mod:`geodata.fields` and :mod:`geodata.levels`. Values are read as
 stored (keyed by field id, cleaned by :mod:`wiki.records.fields`); a value
 that no longer fits its field, because the field's type changed since, is
 still shown, as plain text (HOSTILE_INPUTS B4-40). Whoever shows the text
@@ -12,10 +12,12 @@ escapes it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import abc
 from typing import Any
 
 import geodata.fields as geo
+from geodata import levels as zone_levels
 from wiki.records import values
 from wiki.records.contacts import format_phone
 from wiki.records.disclosure import READERS
@@ -43,6 +45,37 @@ def _listed(value: Any) -> list[Any]:
     return [value] if isinstance(value, str) else list(value)
 
 
+@dataclasses.dataclass(frozen=True)
+class Names:
+    """What stored references are called: zones by key (``35236``, ``epci:…``), linked records by id.
+
+    :mod:`wiki.records.references` reads them from the database; a reference
+    not found here is shown as stored (a code, « fiche n° 12 »).
+    """
+
+    zones: abc.Mapping[str, str] = dataclasses.field(default_factory=dict)
+    records: abc.Mapping[int, str] = dataclasses.field(default_factory=dict)
+
+    def zone(self, field: FieldDef, code: Any) -> str:
+        """The name of the zone a zone field's code names, or the code when it is not loaded."""
+        text = str(code)
+        levels = field.options.get("levels") or (zone_levels.DEFAULT_LEVEL,)
+        level = zone_levels.level_of(text, levels) or zone_levels.DEFAULT_LEVEL
+        return self.zones.get(zone_levels.zone_key(level, text)) or text
+
+    def record(self, value: Any) -> str:
+        """The title of a linked record (``{"record_id": 12}``), or « fiche n° 12 » when it is not readable."""
+        ident = value.get("record_id") if isinstance(value, abc.Mapping) else None
+        return self.records.get(ident) or f"fiche n° {ident}" if isinstance(ident, int) else str(value)
+
+    def display(self, field: FieldDef, value: Any) -> str:
+        """:func:`display_value` with these names."""
+        return display_value(field, value, self)
+
+
+NO_NAMES = Names()
+
+
 _DISPLAY: dict[str, abc.Callable[[FieldDef, Any], str]] = {
     # A year is written without a thousands space (2017, not 2 017).
     "number": lambda field, value: (
@@ -55,7 +88,7 @@ _DISPLAY: dict[str, abc.Callable[[FieldDef, Any], str]] = {
     "datetime": lambda field, value: values.format_datetime(value),
     "schedule": lambda field, value: format_schedule(value),
     "geometry": lambda field, value: geo.format_geometry(value),
-    "zone": lambda field, value: ", ".join(_listed(value)),
+    "zone": lambda field, value: ", ".join(_listed(value)),  # replaced by names when known (display_value)
     "theme": lambda field, value: ", ".join(_listed(value)),
     "phone": lambda field, value: format_phone(value),
     "file": lambda field, value: value["name"],
@@ -68,22 +101,34 @@ def _labels(field: FieldDef) -> dict[str, str]:
     return {item["value"]: item["label"] for item in field.options.get("choices", ())}
 
 
-def display_value(field: FieldDef, value: Any) -> str:
+def display_value(field: FieldDef, value: Any, names: Names | None = None) -> str:
     """Write a stored value as plain French text for lists, tables and exports (``12,5 €``, ``oui``, ``02/05/2026``).
 
-    Never raises: a value that no longer fits its field (the type changed
-    since it was saved) is shown as plain text.
+    With ``names``, zones are shown by name (« Redon ») and linked records by
+    title. Never raises: a value that no longer fits its field (the type
+    changed since it was saved) is shown as plain text.
     """
     if value is None or value == [] or value == "":
         return ""
     try:
-        text = _DISPLAY[field.type](field, value) if field.type in _DISPLAY else _plain(value)
+        if names is not None and field.type == "zone":
+            text = ", ".join(names.zone(field, item) for item in _listed(value))
+        elif names is not None and field.type == "link" and isinstance(value, abc.Mapping):
+            text = names.record(value)
+        else:
+            text = _DISPLAY[field.type](field, value) if field.type in _DISPLAY else _plain(value)
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, ArithmeticError):
         return _plain(value)
     return text if isinstance(text, str) else _plain(text)
 
 
-def search_text(fields: abc.Sequence[FieldDef], data: abc.Mapping[str, Any], *, visibility: str = "public") -> str:
+def search_text(
+    fields: abc.Sequence[FieldDef],
+    data: abc.Mapping[str, Any],
+    *,
+    visibility: str = "public",
+    names: Names | None = None,
+) -> str:
     """Return the text of the fields of a record that a ``visibility`` reader may read, for text search.
 
     A personal value is searched only where its record's consent box is
@@ -102,4 +147,4 @@ def search_text(fields: abc.Sequence[FieldDef], data: abc.Mapping[str, Any], *, 
         for f in fields
         if f.type not in _UNSEARCHED and rule.shows(f, data, visibility) and (not f.personal or rule.consented(f, data))
     ]
-    return "\n".join(text for f in shown if (text := display_value(f, data.get(f.id))))
+    return "\n".join(text for f in shown if (text := display_value(f, data.get(f.id), names)))

@@ -69,6 +69,8 @@ class Context:
     theme_keys: frozenset[str] = frozenset()  # allowed theme keys (slugs)
     theme_lookup: abc.Mapping[str, str] = dataclasses.field(default_factory=dict)  # label/synonym/slug -> key
     zone_exists: abc.Callable[[str, str], bool] | None = None  # (level, code); None: codes are only syntax-checked
+    zone_find: abc.Callable[[str, str], list[str]] | None = None  # (level, name typed) -> codes of that name
+    record_find: abc.Callable[[str, str], list[tuple[int, str]]] | None = None  # (form key, words) -> (id, title)
     default_timezone: str = "Europe/Paris"
 
 
@@ -208,15 +210,34 @@ def _zone(field: FieldDef, raw: Any, ctx: Context) -> str | list[str] | None:
     levels, multiple = zone_levels_of(field), bool(field.options.get("multiple"))
     if isinstance(raw, (list, tuple)) and not multiple and len(raw) != 1:
         raise FieldError("Une seule zone attendue.")
-    codes = list(dict.fromkeys(code.upper() for code in _items(raw, "Code de zone attendu (ex. 35236).")))
-    for code in codes:
-        level = zone_levels.level_of(code, levels)
-        if level is None:
-            hints = " ou ".join(zone_levels.CODE_HINTS[lv] for lv in levels)
-            raise FieldError(f"Code invalide : {val.quote(code)} ; attendu : {hints}.")
-        if ctx.zone_exists is not None and not ctx.zone_exists(level, code):
-            raise FieldError(f"{'Commune inconnue' if level == 'commune' else 'Zone inconnue'} : {code}.")
+    items = [part.strip() for item in _items(raw, "Code de zone attendu (ex. 35236).") for part in item.split(",")]
+    items = [item for item in items if item]
+    if len(items) > 1 and not multiple:
+        raise FieldError("Une seule zone attendue.")
+    codes = list(dict.fromkeys(_zone_code(item, levels, ctx) for item in items))
     return (codes or None) if multiple else (codes[0] if codes else None)
+
+
+def _zone_code(item: str, levels: list[str], ctx: Context) -> str:
+    """The code of one zone given by its code or, when the context can look names up, its name (« Redon (35) »)."""
+    code = item.upper()
+    level = zone_levels.level_of(code, levels)
+    if level is not None and (ctx.zone_exists is None or ctx.zone_exists(level, code)):
+        return code
+    if ctx.zone_find is not None and len(item) <= 200:
+        for each in levels:
+            found = ctx.zone_find(each, item)
+            if len(found) == 1:
+                return found[0]
+            if found:
+                where = " ou ".join(f"« {item} ({c[:3] if c.startswith('97') else c[:2]}) »" for c in found[:5])
+                raise FieldError(f"Plusieurs communes s'appellent {val.quote(item)} : précisez, {where}.")
+    if level is None and (ctx.zone_find is None or not any(lv == "commune" for lv in levels)):
+        hints = " ou ".join(zone_levels.CODE_HINTS[lv] for lv in levels)
+        raise FieldError(f"Code invalide : {val.quote(code)} ; attendu : {hints}.")
+    if level is None:
+        raise FieldError(f"Commune inconnue : {val.quote(item)} ; choisissez-la dans la liste.")
+    raise FieldError(f"{'Commune inconnue' if level == 'commune' else 'Zone inconnue'} : {code}.")
 
 
 def _theme(field: FieldDef, raw: Any, ctx: Context) -> list[str] | None:
@@ -280,7 +301,15 @@ def _link(field: FieldDef, raw: Any, ctx: Context) -> str | dict[str, int]:
         ident = int(ident)
     if _positive_int(ident):
         return {"record_id": ident}
-    raise FieldError("Fiche liée invalide : numéro de fiche attendu.")
+    form_key = field.options.get("form")
+    if isinstance(ident, str) and ctx.record_find is not None and isinstance(form_key, str) and len(ident) <= 300:
+        found = ctx.record_find(form_key, ident)  # words typed in the search step
+        if len(found) == 1:
+            return {"record_id": found[0][0]}
+        if found:
+            raise FieldError(f"Plusieurs fiches correspondent à {val.quote(ident)} : choisissez-la dans la liste.")
+        raise FieldError(f"Aucune fiche ne correspond à {val.quote(ident)} : essayez d'autres mots.")
+    raise FieldError("Fiche liée invalide : choisissez-la dans la liste.")
 
 
 def _schedule(raw: Any, ctx: Context) -> Any:

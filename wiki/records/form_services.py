@@ -35,6 +35,7 @@ from wiki.errors import ValidationError
 from wiki.records import disclosure as D
 from wiki.records import facets
 from wiki.records import fields as F
+from wiki.records import references
 from wiki.records import taxonomy
 from wiki.records.models import Form
 from wiki.records.models import Record
@@ -283,7 +284,7 @@ def _audiences(defs: list[F.FieldDef]) -> dict[str, tuple[str, str | None]]:
 
 
 def value_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
-    """Return, per choice or theme field key, the display label of each value."""
+    """Return, per choice, theme or zone field key, the display label of each value (zones: their names)."""
     lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}
     themes = {t.key: t.label for t in taxonomy.list_themes(db)}
     labels: dict[str, dict[str, str]] = {}
@@ -293,6 +294,7 @@ def value_labels(db: Session, form: Form) -> dict[str, dict[str, str]]:
         elif field.type in ("choice", "multichoice"):
             items = field.options.get("choices") or lists.get(field.options.get("list", ""), [])
             labels[field.key] = {item["value"]: item["label"] for item in items}
+    labels.update(references.zone_facet_labels(db, form_fields(form)))
     return labels
 
 

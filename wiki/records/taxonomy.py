@@ -20,6 +20,8 @@ from wiki.errors import ValidationError
 from wiki.records import fields as F
 from wiki.records.models import ChoiceList
 from wiki.records.models import Theme
+from wiki.records.references import record_finder
+from wiki.records.references import zone_book
 from wiki.revisions import save_revision
 
 
@@ -33,19 +35,29 @@ def _check_key_title(key: str, title: str) -> None:
         raise ValidationError(str(_l("La liste n'a pas été enregistrée.")), errors)
 
 
-def cleaning_context(db: Session, *, default_timezone: str = "Europe/Paris") -> F.Context:
-    """Build the validation context: choice lists and the theme taxonomy."""
+def cleaning_context(db: Session, *, default_timezone: str = "Europe/Paris", references: bool = False) -> F.Context:
+    """Build the validation context: choice lists and the theme taxonomy.
+
+    ``references``: also check zone codes against the loaded zones (a level
+    without any loaded accepts any well-formed code) and read names typed
+    instead of codes and words typed to find a linked record (the record form
+    and the API; importers keep codes as their sources give them).
+    """
     lists = {cl.key: [item["value"] for item in cl.items] for cl in db.scalars(select(ChoiceList))}
     themes = list(db.scalars(select(Theme)))
     lookup: dict[str, str] = {}
     for theme in themes:
         for name in [theme.key, theme.label, *theme.synonyms]:
             lookup[F.fold(name)] = theme.key
+    exists, find = zone_book(db) if references else (None, None)
     return F.Context(
         choice_lists=lists,
         theme_keys=frozenset(t.key for t in themes),
         theme_lookup=lookup,
         default_timezone=default_timezone,
+        zone_exists=exists,
+        zone_find=find,
+        record_find=record_finder(db) if references else None,
     )
 
 

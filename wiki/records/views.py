@@ -31,6 +31,7 @@ from wiki.records import display
 from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records import queries
+from wiki.records import references
 from wiki.records import services
 from wiki.records import taxonomy
 from wiki.records import widgets
@@ -101,6 +102,7 @@ def listing(key: str) -> Any:
         if d.type not in ("longtext", "geometry", "schedule", "file", "image")
     ][:6]
     values = {record.id: access.readable_values(current_user, record) for record in result.records}
+    names = references.names_for(db, defs, values.values())
     return render_template(
         "records/list.html",
         form=form,
@@ -111,7 +113,7 @@ def listing(key: str) -> Any:
         columns=columns,
         values=values,
         labels=labels,
-        display=display.display_value,
+        display=names.display,
         can_add=permissions.can_add_record(current_user, policy(), form),
     )
 
@@ -129,13 +131,16 @@ def show(record_id: int) -> Any:
             names = dict(widgets.options_for(d, lists, themes))
             value = record.data.get(d.id)
             texts[d.key] = ", ".join(names.get(v, v) for v in (value if isinstance(value, list) else [value]) if v)
+    names = references.names_for(db, defs, [record.data])
     return render_template(
         "records/show.html",
         record=record,
         form=record.form,
         defs=defs,
         texts=texts,
-        display=display.display_value,
+        names=names,
+        place=references.record_place(db, record),
+        display=names.display,
         status_labels=status_labels(),
         statuses=STATUSES,
         can_edit=permissions.can_edit_record(current_user, record, policy()),
@@ -205,6 +210,7 @@ def diff(record_id: int) -> Any:
         abort(404)
     visible, changes = access.history_changes(current_user, record, old.snapshot["data"], new_rev.snapshot["data"])
     labels = form_services.value_labels(db, record.form)
+    refs = references.names_for(db, list(visible.values()), [old.snapshot["data"], new_rev.snapshot["data"]])
 
     def shown(field: F.FieldDef, value: Any) -> str:
         """A value as people read it: choice and theme labels, French formats."""
@@ -212,7 +218,7 @@ def diff(record_id: int) -> Any:
         if names is not None and value not in (None, "", []):
             chosen: list[str] = value if isinstance(value, list) else [value]  # choice and theme keys
             return ", ".join(names.get(v, v) for v in chosen)
-        return display.display_value(field, value)
+        return display.display_value(field, value, refs)
 
     return render_template(
         "records/diff.html",

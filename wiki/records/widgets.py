@@ -38,11 +38,11 @@ def widget_value(field: FieldDef, value: Any) -> Any:
             return f"{lat}, {lon}"
         return json.dumps(value, ensure_ascii=False)
     if field.type == "zone" and isinstance(value, list):
-        return ", ".join(value)
+        return [str(item) for item in value]
     if field.type in ("file", "image"):
         return value
     if field.type == "link" and isinstance(value, dict):
-        return value.get("record_id") or ""
+        return str(value.get("record_id") or "")
     return value
 
 
@@ -55,7 +55,7 @@ def submitted_values(fields: Sequence[FieldDef], form: Any) -> dict[str, Any]:
     """Map a submitted HTML form back to input values, to show them again."""
     values: dict[str, Any] = {}
     for f in fields:
-        if f.type in MULTI:
+        if f.type in MULTI or (f.type == "zone" and f.options.get("multiple")):
             values[f.key] = form.getlist(f.key)
         elif f.type == "schedule":
             values[f.key] = {

@@ -1356,7 +1356,7 @@ def test_record_link_accepts_ids(raw):
 
 @pytest.mark.parametrize("raw", [True, 0, -1, "abc", "1e3", {"record_id": 1, "form_id": 2}, 2**63, ["12"]])
 def test_record_link_refuses_non_ids(raw):
-    assert refused("link", raw, target="record") == "Fiche liée invalide : numéro de fiche attendu."
+    assert refused("link", raw, target="record") == "Fiche liée invalide : choisissez-la dans la liste."
 
 
 def test_page_link_takes_a_slug():
