@@ -245,11 +245,11 @@
       var data = new FormData(form);
       data.set("action", "preview");
       say(text.textPreviewing);
-      fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+      fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
         .then(function (response) { return response.text(); })
         .then(function (html) {
           var doc = new DOMParser().parseFromString(html, "text/html");
-          var part = doc.querySelector("section.preview .prose") || doc.querySelector(".field-error, .notice-error");
+          var part = doc.querySelector("section.preview:not(#editor-preview) .prose") || doc.querySelector("#body-error, .notice-error");
           var target = preview.querySelector("[data-preview-body]");
           target.textContent = "";
           if (part) target.appendChild(document.importNode(part, true));

@@ -58,7 +58,7 @@
     var index = rows().indexOf(select.closest("li[data-row]"));
     var data = new FormData(form);
     data.set("open", button.value);
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("ol[data-builder]");
