@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from flask.cli import AppGroup
@@ -45,6 +46,124 @@ def create_user_command(name: str, email: str | None, role: str, password_stdin:
     finally:
         db.close()
     click.echo(f"Compte « {user.name} » créé avec le rôle {user.role}.")
+
+
+def _account(db: Any, name: str) -> Any:
+    """The account named NAME, or a French refusal."""
+    user = services.find_user(db, name)
+    if user is None:
+        raise click.ClickException(f"Compte introuvable : {name}")
+    return user
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "jamais"
+
+
+@user_cli.command(
+    "list",
+    help="Lister les comptes : nom, rôle, adresse e-mail, état, création, dernière connexion.\n\n"
+    "Une adresse pas encore confirmée est suivie de « (à confirmer) ».",
+)
+def list_users_command() -> None:
+    """List accounts: name, role, e-mail, state, creation, last login."""
+    db = Database.new_session()
+    try:
+        click.echo("nom\trôle\tadresse\tétat\tcréé\tdernière connexion")
+        for user in services.list_users(db):
+            address = user.email or (f"{user.email_pending} (à confirmer)" if user.email_pending else "-")
+            state = "actif" if user.is_active else "désactivé"
+            click.echo(
+                f"{user.name}\t{user.role}\t{address}\t{state}\t{user.created_at:%Y-%m-%d}\t{_when(user.last_login_at)}"
+            )
+    finally:
+        db.close()
+
+
+@user_cli.command(
+    "passwd",
+    help="Donner un nouveau mot de passe au compte NAME.\n\n"
+    "Toutes ses sessions sont fermées et l'attente après des essais ratés est levée ; "
+    "son adresse confirmée en est prévenue quand le wiki envoie des courriels.",
+)
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Lire le mot de passe sur l'entrée standard.")
+def passwd_command(name: str, password_stdin: bool) -> None:
+    """Set a new password for the account NAME (ends its sessions)."""
+    from flask import current_app
+
+    from wiki.auth import recovery
+    from wiki.auth.views import mail_links
+    from wiki.mail.services import mail_enabled
+
+    db = Database.new_session()
+    try:
+        user = _account(db, name)
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
+        settings = services.Settings(hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+        recovery.set_password(user, password, settings=settings)
+        if mail_enabled(current_app.config):
+            recovery.notify_password_changed(db, user, links_to=mail_links())
+        db.commit()
+    except ValidationError as err:
+        db.rollback()
+        raise _refused(err) from err
+    finally:
+        db.close()
+    click.echo(f"Mot de passe de « {user.name} » changé ; ses sessions sont fermées.")
+
+
+@user_cli.command("role", help="Donner le rôle ROLE au compte NAME.")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+def role_command(name: str, role: str) -> None:
+    """Give the account NAME the role ROLE."""
+    db = Database.new_session()
+    try:
+        user = _account(db, name)
+        previous = user.role
+        services.set_role(db, user.id, role, is_active=user.is_active)
+        db.commit()
+    finally:
+        db.close()
+    click.echo(f"« {user.name} » : {previous} → {role}.")
+
+
+def _set_active(name: str, active: bool) -> None:
+    db = Database.new_session()
+    try:
+        user = _account(db, name)
+        services.set_role(db, user.id, user.role, is_active=active)
+        db.commit()
+    finally:
+        db.close()
+    if active:
+        click.echo(f"Compte « {user.name} » réactivé.")
+    else:
+        click.echo(
+            f"Compte « {user.name} » désactivé : il ne peut plus se connecter, ses sessions et ses jetons ne marchent plus."
+        )
+
+
+@user_cli.command(
+    "disable",
+    help="Désactiver le compte NAME : plus de connexion, ses sessions et ses jetons d'API cessent de marcher.\n\n"
+    "Ses contributions restent ; « user enable » le réactive.",
+)
+@click.argument("name")
+def disable_command(name: str) -> None:
+    """Disable the account NAME (no login; its sessions and tokens stop working)."""
+    _set_active(name, False)
+
+
+@user_cli.command("enable", help="Réactiver le compte NAME.")
+@click.argument("name")
+def enable_command(name: str) -> None:
+    """Enable the account NAME again."""
+    _set_active(name, True)
 
 
 token_cli = AppGroup("token", help="Gérer les jetons d'API.")
