@@ -373,6 +373,8 @@ class ZoneIndex(Generic[K]):
 
     def points(self, lonlats: list[tuple[float, float]]) -> list[list[K]]:
         """Keys of the zones containing each point, for many points at once."""
+        if not lonlats:
+            return []  # shapely cannot make points of an empty list
         points = shapely.points(lonlats)
         pairs = self.tree.query(points, predicate="intersects")
         found: list[list[K]] = [[] for _ in lonlats]

@@ -1,13 +1,15 @@
 """The demo territory's map: communes of the Pays de Redon as zones, and places on the map.
 
 The data (communes with their centre, places with their offset from it, a
-greenway and a natural area) and its provenance are in ``places.toml``; this
-module turns it into zones and ``lieu`` records: a point place is put at its
+greenway and a natural area) and its provenance are in ``places.toml``, the
+communes' simplified outlines in ``communes.geojson`` (``SOURCES.md``); this
+module turns them into zones and ``lieu`` records: a point place is put at its
 commune's centre plus its offset, and every description gets the demo note.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,8 @@ from wiki.records import taxonomy
 from wiki.records.models import Record
 
 DATA_FILE = Path(__file__).parent / "places.toml"
+#: The demo communes' outlines, simplified from IGN Admin Express (Licence Ouverte, see SOURCES.md).
+OUTLINES_FILE = Path(__file__).parent / "communes.geojson"
 DEMO_COMMENT = "Lieu de démonstration"
 DEMO_NOTE = "Fiche de démonstration : position approximative, à vérifier et compléter."
 
@@ -42,17 +46,29 @@ def demo_communes() -> list[tuple[str, str, float, float]]:
     return communes
 
 
+def demo_outlines() -> dict[str, dict[str, Any]]:
+    """The simplified outline of each demo commune, by INSEE code (``communes.geojson``, see ``SOURCES.md``)."""
+    collection = json.loads(OUTLINES_FILE.read_text(encoding="utf-8"))
+    return {str(f["properties"]["code"]): f["geometry"] for f in collection["features"]}
+
+
 def load_demo_zones(db: Session) -> int:
-    """Create the Pays de Redon communes that are missing (a loaded boundary is kept); return how many."""
-    existing = {z.code for z in geo.list_zones(db, "commune")}
-    created = 0
+    """Create the Pays de Redon communes with their outlines; a commune already loaded keeps its own boundary, one
+    without a boundary gets the demo's. Records are then attached to them. Return how many communes were created."""
+    existing = {z.code: z for z in geo.list_zones(db, "commune")}
+    outlines = demo_outlines()
+    created = changed = 0
     for code, name, lon, lat in demo_communes():
-        if code not in existing:
-            geo.save_zone(db, code=code, name=name, level="commune", centre=(lon, lat))
-            created += 1
+        zone = existing.get(code)
+        if zone is None or zone.geometry is None:
+            geometry = outlines.get(code)
+            geo.save_zone(db, code=code, name=name, level="commune", geometry=geometry, centre=(lon, lat))
+            created += zone is None
+            changed += 1
     db.flush()
-    if created:
+    if changed:
         placement.sync_unlocated(db)
+        placement.reattach_all(db)
     return created
 
 
