@@ -60,14 +60,15 @@ HOUSEKEEPING = ("status", "verify")
 
 @dataclass(frozen=True)
 class Target:
-    """Whose changes to undo: an account, anonymous sessions, a window, or their intersection.
+    """Whose changes to undo: accounts, anonymous sessions, a window, or their intersection.
 
     ``pseudonym`` names the sessions publicly; the session keys themselves
     are secrets that never leave the server.
     """
 
-    user_id: int | None = None
-    user_name: str = ""
+    #: Accounts (any of them); an unknown name is kept as id -1, which matches nothing.
+    user_ids: tuple[int, ...] = ()
+    user_names: tuple[str, ...] = ()
     session_keys: tuple[str, ...] = ()
     pseudonym: str = ""
     since: datetime | None = None
@@ -76,13 +77,13 @@ class Target:
     @property
     def empty(self) -> bool:
         """Tell whether nothing selects changes (a rollback needs at least one criterion)."""
-        return self.user_id is None and not self.pseudonym and self.since is None and self.until is None
+        return not self.user_ids and not self.pseudonym and self.since is None and self.until is None
 
     def conditions(self) -> list[Any]:
         """SQL conditions on ``Activity`` selecting the target's changes."""
         out: list[Any] = []
-        if self.user_id is not None:
-            out.append(Activity.actor_id == self.user_id)
+        if self.user_ids:
+            out.append(Activity.actor_id.in_(self.user_ids))
         if self.pseudonym:
             out.append(Activity.session_key.in_(self.session_keys or ("",)))
         if self.since is not None:
@@ -93,7 +94,7 @@ class Target:
 
     def public(self) -> dict[str, str]:
         """The target as public text fields (account name, pseudonym, window), never a session key."""
-        out = {"auteur": self.user_name, "anonyme": self.pseudonym}
+        out = {"auteur": ", ".join(self.user_names), "anonyme": self.pseudonym}
         out["depuis"] = self.since.isoformat(timespec="minutes") if self.since else ""
         out["jusqua"] = self.until.isoformat(timespec="minutes") if self.until else ""
         return {k: v for k, v in out.items() if v}
@@ -173,21 +174,26 @@ def _moment(raw: str | None, zone: ZoneInfo) -> datetime | None:
 
 
 def read_target(db: Session, args: Mapping[str, str], *, secret: Any, timezone: str = "UTC") -> Target:
-    """Build the target named by query ``args``: ``auteur`` (account name), ``anonyme`` (pseudonym),
+    """Build the target named by query ``args``: ``auteur`` (account names, comma-separated), ``anonyme`` (pseudonym),
     ``depuis`` and ``jusqua`` (local date and time in ``timezone``).
 
     An unknown account or pseudonym gives a target that selects nothing, never everything.
     """
     zone = ZoneInfo(timezone)
-    user_id, user_name, keys, alias = None, "", (), ""
-    name = (args.get("auteur") or "").strip()[:64]
-    if name:
-        user = accounts.find_user(db, name)
-        user_id, user_name = (user.id, user.name) if user else (-1, name)
+    ids: list[int] = []
+    names: list[str] = []
+    for name in dict.fromkeys(n.strip() for n in (args.get("auteur") or "").split(",")[:50] if n.strip()):
+        user = accounts.find_user(db, name[:64])
+        ids.append(user.id if user else -1)
+        names.append(user.name if user else name[:64])
+    keys: tuple[str, ...] = ()
+    alias = ""
     raw_alias = (args.get("anonyme") or "").strip().lower()[:16]
     if raw_alias:
         alias, keys = raw_alias, tuple(pseudonyms.session_keys_for(db, secret, raw_alias))
-    return Target(user_id, user_name, keys, alias, _moment(args.get("depuis"), zone), _moment(args.get("jusqua"), zone))
+    return Target(
+        tuple(ids), tuple(names), keys, alias, _moment(args.get("depuis"), zone), _moment(args.get("jusqua"), zone)
+    )
 
 
 def plan_rollback(db: Session, target: Target) -> Plan:

@@ -151,8 +151,9 @@ def apply_rollback(db: Session, plan: Plan, *, actor: Any, policy: str, reason: 
     )
     target = plan.target
     kind, object_id, title = "window", None, " – ".join(v for k, v in target.public().items() if k != "auteur")
-    if target.user_id is not None:
-        kind, object_id, title = "user", target.user_id, target.user_name
+    if target.user_ids:
+        kind, title = "user", ", ".join(target.user_names)
+        object_id = target.user_ids[0] if len(target.user_ids) == 1 else None
     elif target.pseudonym:
         kind, title = "session", f"{_l('Anonyme')} {target.pseudonym}"
     return journal.log(
@@ -162,7 +163,7 @@ def apply_rollback(db: Session, plan: Plan, *, actor: Any, policy: str, reason: 
         kind=kind,
         object_id=object_id,
         title=title,
-        key=target.pseudonym or target.user_name,
+        key=target.pseudonym or ", ".join(target.user_names),
         reason=reason,
         details={
             "summary": _summary(done, len(skipped)),

@@ -15,8 +15,10 @@ def init_app(app: Flask) -> None:
     """Register the moderation screens and subscribers."""
     from wiki.moderation import journal_views
     from wiki.moderation import queue_views
+    from wiki.moderation import rollback_views
     from wiki.moderation import subscribers
 
     app.register_blueprint(journal_views.bp)
+    app.register_blueprint(rollback_views.bp)
     queue_views.register(app)
     subscribers.connect()

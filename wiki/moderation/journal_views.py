@@ -14,7 +14,9 @@ from flask import current_app
 from flask import make_response
 from flask import render_template
 from flask import request
+from flask_login import current_user
 
+from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.moderation import journal
 
@@ -48,6 +50,7 @@ def index() -> Any:
         current=page_no,
         action=action,
         actions=journal.list_actions(db),
+        can_rollback=permissions.can_rollback(current_user),
     )
 
 

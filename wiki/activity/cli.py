@@ -1,0 +1,123 @@
+"""``lieudit moderation rollback`` and ``lieudit moderation undo``: mass rollback from the command line.
+
+The same services as the screen (:mod:`wiki.activity.rollback`,
+:mod:`wiki.activity.rollback_apply`): the plan is read and computed first, in
+a transaction ended before the writes, which happen in one short transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import AppGroup
+from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
+
+from wiki.activity import rollback
+from wiki.activity import rollback_apply
+from wiki.auth import services as accounts
+from wiki.db import Database
+from wiki.errors import LieuditError
+from wiki.moderation import journal
+
+
+def _actor(db: Session, name: str | None) -> Any:
+    """The moderator acting: the named account, else the built-in system account."""
+    if not name:
+        return accounts.system_account(db)
+    user = accounts.find_user(db, name)
+    if user is None:
+        raise click.UsageError(f"no account named {name!r}")
+    return user
+
+
+@click.command("rollback")
+@click.option("--user", "user_name", help="Account(s) whose changes are undone: NAME or NAME,NAME,...")
+@click.option("--anonymous", "alias", help="Pseudonym of an anonymous session (the 8 characters after « Anonyme »).")
+@click.option("--since", help="Start of the window (ISO date and time, instance time zone unless an offset is given).")
+@click.option("--until", help="End of the window, excluded (same form).")
+@click.option("--reason", default="", help="Reason recorded in the public moderation log.")
+@click.option("--as", "as_name", help="Moderator account to act as (default: the system account).")
+@click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
+@with_appcontext
+def rollback_command(
+    user_name: str | None,
+    alias: str | None,
+    since: str | None,
+    until: str | None,
+    reason: str,
+    as_name: str | None,
+    dry_run: bool,
+) -> None:
+    """Undo everything an account, an anonymous session or a time window did (combined when several are given)."""
+    args = {"auteur": user_name or "", "anonyme": alias or "", "depuis": since or "", "jusqua": until or ""}
+    db = Database.new_session()
+    try:
+        started = time.perf_counter()
+        target = rollback.read_target(
+            db, args, secret=current_app.config["SECRET_KEY"], timezone=current_app.config["DEFAULT_TIMEZONE"]
+        )
+        if target.empty:
+            raise click.UsageError("give --user, --anonymous, --since or --until")
+        plan = rollback.plan_rollback(db, target)
+        db.rollback()
+        planned = time.perf_counter()
+        click.echo(
+            f"{plan.changes} change(s) to undo: {plan.count('page')} page(s), {plan.count('record')} record(s), "
+            f"{plan.count('form')} form(s), {plan.count('attachment')} file(s); {len(plan.conflicts)} left alone "
+            f"(planned in {planned - started:.2f} s)"
+        )
+        for step in plan.conflicts:
+            click.echo(f"  left alone: {step.kind} {step.object_id} {step.title!r}: {step.note}")
+        if dry_run or not plan.steps:
+            return
+        entry = rollback_apply.apply_rollback(
+            db, plan, actor=_actor(db, as_name), policy=current_app.config["EDIT_POLICY"], reason=reason
+        )
+        db.commit()
+        click.echo(
+            f"moderation log entry {entry.id}: {entry.details['summary']} ({time.perf_counter() - planned:.2f} s)"
+        )
+    except LieuditError as err:
+        db.rollback()
+        raise click.ClickException(str(err)) from err
+    finally:
+        db.close()
+
+
+@click.command("undo")
+@click.argument("entry_id", type=int)
+@click.option("--reason", default="", help="Reason recorded in the public moderation log.")
+@click.option("--as", "as_name", help="Moderator account to act as (default: the system account).")
+@with_appcontext
+def undo_command(entry_id: int, reason: str, as_name: str | None) -> None:
+    """Undo the mass rollback recorded as moderation log entry ENTRY_ID."""
+    db = Database.new_session()
+    try:
+        entry = journal.get_entry(db, entry_id)
+        if entry is None:
+            raise click.ClickException(f"no moderation log entry {entry_id}")
+        undo = rollback_apply.undo_rollback(
+            db, entry, actor=_actor(db, as_name), policy=current_app.config["EDIT_POLICY"], reason=reason
+        )
+        db.commit()
+        click.echo(f"moderation log entry {undo.id}: {undo.details['summary']}")
+    except LieuditError as err:
+        db.rollback()
+        raise click.ClickException(str(err)) from err
+    finally:
+        db.close()
+
+
+def init_app(app: Flask) -> None:
+    """Add ``rollback`` and ``undo`` to the ``moderation`` command group (created when no other module made it)."""
+    group = app.cli.commands.get("moderation")
+    if not isinstance(group, click.Group):
+        group = AppGroup("moderation", help="Moderation: mass rollback and its undo.")
+        app.cli.add_command(group)
+    group.add_command(rollback_command)
+    group.add_command(undo_command)
