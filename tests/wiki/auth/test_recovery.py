@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import statistics
+import time
 from urllib.parse import urlsplit
 
 import itsdangerous.timed
@@ -168,3 +170,19 @@ def test_without_mail_the_screens_say_so_and_nothing_is_queued(client, db):
     _login(client)
     account = client.get("/-/compte").text
     assert "n'envoie pas de courriel" in account and 'name="email_current"' not in account
+
+
+def test_reset_answers_take_the_same_time_whatever_exists(mail_app, db):
+    for i in range(6):
+        make_user(db, f"Compte {i}", email=f"compte{i}@example.org")
+    db.commit()
+    client = mail_app.test_client()
+    known, unknown = [], []
+    for i in range(6):
+        for identifier, times in ((f"compte{i}@example.org", known), (f"personne{i}@example.org", unknown)):
+            started = time.perf_counter()
+            _forgot(client, identifier)
+            times.append(time.perf_counter() - started)
+    delivery.wait_for_sender(mail_app)
+    assert min(known + unknown) >= 0.25
+    assert abs(statistics.median(known) - statistics.median(unknown)) < 0.05
