@@ -107,6 +107,10 @@ def test_edit_with_the_toolbar_and_insert_an_uploaded_image(live_server, sqlite_
     preview = tab.locator("#editor-preview")
     expect(preview.locator("strong", has_text="Marché du lundi")).to_be_visible()
     expect(preview.get_by_role("img", name="Le port de Redon au printemps")).to_be_attached()
+    # The syntax help opens in place, with the wiki's full help page read into it.
+    tab.locator(".syntax-help > summary").click()
+    expect(tab.locator(".syntax-help").get_by_role("heading", name="Notes de bas de page")).to_be_visible()
+    assert tab.url.endswith("/pages/redon/edit")
     assert _fits(tab)
     violations = axe_violations(tab)
     assert violations == [], format_violations(violations)

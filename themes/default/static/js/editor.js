@@ -261,5 +261,26 @@
     });
   }
 
+  /* The full syntax help page, read into the help panel the first time it opens (the link stays for no-script use). */
+  var help = document.querySelector("details.syntax-help");
+  if (help && window.DOMParser) {
+    help.addEventListener("toggle", function () {
+      var full = help.querySelector("[data-help-full]");
+      var link = help.querySelector("[data-help-page]");
+      if (!help.open || !full || !link || full.dataset.loaded) return;
+      full.dataset.loaded = "1";
+      fetch(link.getAttribute("href"), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          var prose = html && new DOMParser().parseFromString(html, "text/html").querySelector("main .prose");
+          if (!prose) return;
+          full.appendChild(document.importNode(prose, true));
+          full.hidden = false;
+          link.closest("p").hidden = true;
+        })
+        .catch(function () {});
+    });
+  }
+
   tools.hidden = false;
 })();
