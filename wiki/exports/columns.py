@@ -13,6 +13,8 @@ Each column knows its Table Schema type, format and constraints, and how to
 read its value out of a record's data (keyed by field id). ``cell_text``
 writes a value the way the canonical CSV holds it: ISO dates, ``true`` /
 ``false``, dot decimals, lists joined with ``;``, geometries as GeoJSON.
+A zone field keeps its codes and is followed by a ``<key>_nom`` column of
+their names (the rows carry them, :func:`wiki.exports.rows.iter_rows`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ import json
 from collections import abc
 from typing import Any
 
+from geodata.levels import DEFAULT_LEVEL
+from geodata.levels import level_of
+from geodata.levels import zone_key
 from wiki.records.schema import FieldDef
 
 #: Separator of multiple values (multi-choice, themes, zones) in flat formats.
@@ -61,12 +66,15 @@ class Column:
     field_type: str = ""
     field_id: str = ""
     part: str = ""
+    levels: tuple[str, ...] = ()
 
     def value(self, row: abc.Mapping[str, Any]) -> Any:
-        """Return this column's JSON-ready value from an export row (``id``, ``data``, dates)."""
+        """Return this column's JSON-ready value from an export row (``id``, ``data``, dates, ``zone_names``)."""
         if not self.field_id:
             return row.get(self.name)
         value = row["data"].get(self.field_id)
+        if self.field_type == "zone_name":
+            return zone_names_of(value, self.levels, row.get("zone_names") or {})
         if self.part:
             return value.get(self.part) if isinstance(value, abc.Mapping) else None
         if self.field_type == "link" and isinstance(value, abc.Mapping):
@@ -74,6 +82,21 @@ class Column:
         if self.field_type in ("file", "image") and isinstance(value, abc.Mapping):
             return value.get("name")
         return value
+
+
+def zone_names_of(value: Any, levels: abc.Sequence[str], names: abc.Mapping[str, str]) -> Any:
+    """The names of the zones a zone value names (a list for a list), by zone key in ``names``; None when none is
+    known (a code whose zone is not loaded has no name)."""
+    codes = value if isinstance(value, list) else [value] if value else []
+    found = [names.get(zone_key(level_of(str(c), levels) or DEFAULT_LEVEL, str(c))) or "" for c in codes]
+    if not any(found):
+        return None
+    return found if isinstance(value, list) else found[0]
+
+
+def zone_levels_of(field: FieldDef) -> tuple[str, ...]:
+    """The levels of a zone field (communes unless told)."""
+    return tuple(field.options.get("levels") or (DEFAULT_LEVEL,))
 
 
 def consent_note(box_label: str) -> str:
@@ -128,6 +151,12 @@ def columns_for(
                 field.id,
             )
         )
+        if field.type == "zone":
+            columns.append(
+                Column(f"{field.key}_nom", f"{field.label} : nom", "Nom de chaque zone du code de la colonne "
+                       f"« {field.key} », dans le même ordre (vide si la zone n’est pas chargée sur le wiki).",
+                       "string", field_type="zone_name", field_id=field.id, levels=zone_levels_of(field))
+            )  # fmt: skip
     columns.append(
         Column(
             "updated_at",
@@ -182,6 +211,8 @@ def record_object(fields: abc.Sequence[FieldDef], row: abc.Mapping[str, Any], ur
     out: dict[str, Any] = {"id": row["id"], "url": url}
     for field in fields:
         out[field.key] = row["data"].get(field.id)
+        if field.type == "zone":
+            out[f"{field.key}_nom"] = zone_names_of(out[field.key], zone_levels_of(field), row.get("zone_names") or {})
     out["updated_at"] = row["updated_at"]
     out["verified_at"] = row["verified_at"]
     return out

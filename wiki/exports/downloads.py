@@ -96,7 +96,8 @@ def _whole(state: ExportState, body: bytes) -> Prepared:
 
 def _table(db: Session, ask: Ask, name: str) -> tuple[Any, ExportState, list[cols.Column]]:
     form = form_services.get_form(db, ask.key)
-    return form, rows.export_state(db, form, variant=_variant(ask, name)), rows.dataset_columns(db, form)
+    state = rows.export_state(db, form, variant=_variant(ask, name, zones_version(db)))  # zone names are exported
+    return form, state, rows.dataset_columns(db, form)
 
 
 def _text_rows(session: Session, form: Any, columns: list[cols.Column], since: datetime | None) -> Iterator[list[str]]:
@@ -159,7 +160,7 @@ def _field_meta(field: FieldDef) -> dict[str, object]:
 def build_json(db: Session, ask: Ask) -> Prepared:
     """The records with their typed values; with ``since``, the records removed since too."""
     form = form_services.get_form(db, ask.key)
-    state = rows.export_state(db, form, variant=_variant(ask, "json"))
+    state = rows.export_state(db, form, variant=_variant(ask, "json", zones_version(db)))
     fields = rows.public_fields(form)
     dataset = ask.dataset()
     since = ask.since
@@ -188,10 +189,20 @@ def build_geojson(db: Session, ask: Ask) -> Prepared:
     state = rows.export_state(db, form, variant=_variant(ask, "geojson", q, zones_version(db)))
     # Geometry fields are the feature's geometry, not properties.
     skip = {d.key for d in form_services.form_fields(form) if d.type == "geometry"}
+    zone_fields = [d for d in rows.public_fields(form) if d.type == "zone"]
     anonymous = Anonymous()
+
+    def _values(record: Any, names: dict[str, str]) -> dict[str, Any]:
+        """A record's public values, each zone followed by its names (``<key>_nom``)."""
+        values = {k: v for k, v in access.public_values(record, anonymous).items() if k not in skip}
+        for field in zone_fields:
+            if field.key in values:
+                values[f"{field.key}_nom"] = cols.zone_names_of(values[field.key], cols.zone_levels_of(field), names)
+        return values
 
     def _features(session: Session) -> Iterator[list[dict[str, Any]]]:
         # The form again, in the body's own session (the request's is closed by now).
+        names = rows.zone_name_map(session, zone_fields)
         for batch in geodata.iter_located_records(
             session, form_services.get_form(session, form.key), q, since=ask.since
         ):
@@ -200,7 +211,7 @@ def build_geojson(db: Session, ask: Ask) -> Prepared:
                     record_id=record.id,
                     url=ask.record_url(record.id),
                     title=record.title,
-                    values={k: v for k, v in access.public_values(record, anonymous).items() if k not in skip},
+                    values=_values(record, names),
                     updated_at=record.updated_at,
                     approximate=approximate,
                     geometry=geometry,

@@ -27,6 +27,8 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.levels import zone_key
+from geodata.models import Zone
 from wiki.activity.models import Activity
 from wiki.errors import ValidationError
 from wiki.exports import columns as cols
@@ -137,6 +139,7 @@ def iter_rows(
     :func:`public_fields`.
     """
     rule = form_services.disclosure(form)
+    names = zone_name_map(db, public_fields(form))
     last = 0
     while True:
         query = select(Record.id, Record.data, Record.updated_at, Record.verified_at).where(
@@ -151,10 +154,20 @@ def iter_rows(
                 "data": rule.values(row.data or {}),
                 "updated_at": _iso(row.updated_at),
                 "verified_at": _iso(row.verified_at),
+                "zone_names": names,
             }
         if len(rows) < batch:
             return
         last = rows[-1].id
+
+
+def zone_name_map(db: Session, fields: list[FieldDef]) -> dict[str, str]:
+    """The names of the loaded zones of the levels the zone fields among ``fields`` accept, by zone key."""
+    levels = sorted({level for f in fields if f.type == "zone" for level in cols.zone_levels_of(f)})
+    if not levels:
+        return {}
+    rows = db.execute(select(Zone.level, Zone.code, Zone.name).where(Zone.level.in_(levels)))
+    return {zone_key(level, code): name for level, code, name in rows}
 
 
 def removed_since(db: Session, form: Form, since: datetime) -> list[dict[str, Any]]:
