@@ -92,7 +92,7 @@ def test_dark_mode_keeps_every_text_contrasted(contexts, site):
         background = tab.evaluate("() => getComputedStyle(document.body).backgroundColor")
         assert background != "rgb(251, 250, 247)", f"{key.path}: still the light paper in dark mode"
         violations = axe_violations(tab, options={"runOnly": ["color-contrast"]})
-        if violations:
+        if violations:  # pragma: no cover - the report says which text is too pale
             report.append(f"{key.path}\n{format_violations(violations)}")
         tab.close()
     assert report == [], "\n\n".join(report)
@@ -165,3 +165,39 @@ def test_page_weight_budget(contexts, site, path):
     tab.close()
     print(f"{path}: {total} bytes in {len(counted)} responses")
     assert total < BUDGETS[path], f"{path}: {total} bytes"
+
+
+def test_switching_from_the_directory_to_the_map_or_the_agenda_keeps_the_filters(contexts, site):
+    """List, cards, table, map and calendar show the same records: the links carry the filters."""
+    tab = _open(contexts, site, "/annuaire/initiative?themes=outils_numeriques&vue=fiches", width=1280, js=False)
+    tab.get_by_role("navigation", name="Présentation").get_by_role("link", name="Tableau").click()
+    assert "themes=outils_numeriques" in tab.url
+    tab.get_by_role("navigation", name="Présentation").get_by_role("link", name="Carte").click()
+    assert "/carte/initiative" in tab.url and "theme=outils_numeriques" in tab.url
+    assert tab.locator("#filtre-theme").input_value() == "outils_numeriques"
+    tab.goto(site.url + "/annuaire/evenement?themes=culture")
+    tab.get_by_role("navigation", name="Présentation").get_by_role("link", name="Agenda").click()
+    assert "/agenda" in tab.url and "theme=culture" in tab.url and "formulaire=evenement" in tab.url
+    tab.close()
+
+
+def test_an_agenda_month_prints_on_one_a4_page(contexts, site):
+    """The mairie's notice board: the month grid fits one A4 sheet; the directory prints without its filters."""
+    tab = _open(contexts, site, "/agenda/mois", width=1280)
+    pdf = tab.pdf(format="A4", prefer_css_page_size=True)
+    tab.emulate_media(media="print")
+    assert tab.locator(".agenda-filters").is_hidden()
+    assert tab.locator(".month-grid thead").is_visible()
+    tab.close()
+    assert _pdf_pages(pdf) == 1
+    directory = _open(contexts, site, "/annuaire/initiative?vue=tableau", width=1280)
+    directory.emulate_media(media="print")
+    assert directory.locator(".facets").is_hidden() and directory.locator(".records-table").is_visible()
+    directory.close()
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    """Number of pages of a PDF Chromium wrote (its page objects)."""
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))

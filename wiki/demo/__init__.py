@@ -56,15 +56,16 @@ def load_demo(db: Session) -> dict[str, int]:
 
     The keys are ``pages``, ``initiatives``, ``places``, ``events`` and ``communes``.
     """
+    from geodata import zones
     from wiki.demo.agenda import load_demo_agenda
     from wiki.demo.initiatives import load_demo_initiatives
     from wiki.demo.places import load_demo_places
-    from wiki.demo.places import load_demo_zones
 
     author = demo_author(db)
     seed(db)
-    counts = {"initiatives": load_demo_initiatives(db, author), "communes": load_demo_zones(db)}
-    counts["places"] = load_demo_places(db, author)
+    communes = len(zones.list_zones(db, "commune"))
+    counts = {"initiatives": load_demo_initiatives(db, author), "places": load_demo_places(db, author)}
+    counts["communes"] = len(zones.list_zones(db, "commune")) - communes  # load_demo_places adds them
     counts["events"] = load_demo_agenda(db, author)
     created = 0
     for path in sorted(PAGES_DIR.glob("*.md")):
