@@ -30,6 +30,7 @@ import geodata.geometry as geo
 from geodata.levels import parse_zone_keys
 from geodata.models import RecordGeometry
 from geodata.models import RecordZone
+from geodata.models import Zone
 from geodata.models import record_shapes
 from geodata.spatial import spatial_backend
 from wiki.errors import ValidationError
@@ -204,6 +205,7 @@ def layer(
     ).all()
     if len(rows) <= q.cluster_above:
         features.extend(_feature(row, form_keys, url) for row in sorted(rows, key=lambda r: r.record_id))
+        _name_communes(db, features)
         return {"type": "FeatureCollection", "features": features, "clustered": False, "total": len(rows) + len(shapes)}
     west, south, east, north = q.bbox or (-180.0, -90.0, 180.0, 90.0)
     cell_x, cell_y = max((east - west) / q.grid, 1e-9), max((north - south) / q.grid, 1e-9)
@@ -235,7 +237,27 @@ def layer(
     for start in range(0, len(singles), 900):  # alone in their cell: shown as themselves
         alone = db.execute(select(*columns).where(RecordGeometry.record_id.in_(singles[start : start + 900])))
         features.extend(_feature(row, form_keys, url) for row in alone)
+    _name_communes(db, features)
     return {"type": "FeatureCollection", "features": features, "clustered": True, "total": total}
+
+
+def _name_communes(db: Session, features: list[dict[str, Any]]) -> None:
+    """Add to each record's feature the names of the communes it lies in (``properties.communes``, for popups)."""
+    ids = [f["id"] for f in features if "id" in f]
+    names: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 900):
+        rows = db.execute(
+            select(RecordZone.record_id, Zone.name)
+            .join(Zone, and_(Zone.level == RecordZone.zone_level, Zone.code == RecordZone.zone_code))
+            .where(RecordZone.zone_level == "commune", RecordZone.record_id.in_(ids[start : start + 900]))
+            .order_by(Zone.name)
+        )
+        for record_id, name in rows:
+            names.setdefault(record_id, []).append(name)
+    for feature in features:
+        found = names.get(feature.get("id"))  # type: ignore[arg-type]
+        if found:
+            feature["properties"]["communes"] = ", ".join(found[:3]) + (" …" if len(found) > 3 else "")
 
 
 def located_records(db: Session, q: LayerQuery, *, limit: int = 200, offset: int = 0) -> tuple[Sequence[Any], int]:

@@ -37,6 +37,7 @@ from wiki.errors import NotFound
 from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records import lookups
+from wiki.records import references
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.schedules import format_rdates
@@ -104,8 +105,13 @@ def event_values(db: Session, record: Record) -> dict[str, Any]:
             place.append(target.title)
     if address := value(_first(defs, ("text",), ("adresse", "address", "lieu"))):
         place.append(str(address))
-    zones = value(_first(defs, ("zone",), ("commune", "zone")))
+    zone_def = _first(defs, ("zone",), ("commune", "zone"))
+    zones = value(zone_def)
     zones = zones if isinstance(zones, list) else [zones] if zones else []
+    if zone_def is not None and zones:  # the commune by name, unless the address already says it
+        names = references.names_for(db, [zone_def], [data])
+        said = F.fold(" ".join(place))
+        place.extend(n for z in zones if (n := names.zone(zone_def, z)) != str(z) and F.fold(n) not in said)
     point = value(_first(defs, ("geometry",), ("localisation", "position")))
     themes = value(_first(defs, ("theme",)))
     return {

@@ -33,6 +33,7 @@ from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.db import utcnow
 from wiki.errors import ValidationError
+from wiki.records import references
 from wiki.records import services as records
 from wiki.records import taxonomy
 from wiki.records.values import MONTHS
@@ -82,6 +83,7 @@ def _filter_menus() -> dict[str, Any]:
         "themes": [(t.key, t.label) for t in taxonomy.list_themes(db)],
         "organisers": occurrences.organisers(db),
         "forms": [(f.key, f.title) for f in projection.event_forms(db)],
+        "communes": references.commune_options(db),
     }
 
 

@@ -73,6 +73,11 @@ def zone_picker(db: Session, field: F.FieldDef) -> Picker:
     return Picker("select", tuple((code, zone_label(level, code, name)) for level, code, name in rows))
 
 
+def commune_options(db: Session) -> tuple[tuple[str, str], ...]:
+    """``(code, « Redon (35) »)`` of the loaded communes, by name, for a filter; empty when there are none or too many."""
+    return zone_picker(db, F.FieldDef(id="f_00000000", key="commune", type="zone", label="Commune")).options
+
+
 def zone_book(db: Session) -> tuple[abc.Callable[[str, str], bool], abc.Callable[[str, str], list[str]]]:
     """``(exists, find)`` for cleaning: whether a zone exists (True for a level with no zone loaded), and the codes
     of the zones of a level whose name (or « name (département) ») is the text given. Asked lazily, once each."""

@@ -32,6 +32,12 @@
     var title = document.createElement("h3");
     title.textContent = String(props.title || "");
     root.appendChild(title);
+    if (props.communes) {
+      var place = document.createElement("p");
+      place.className = "map-popup-place";
+      place.textContent = String(props.communes);
+      root.appendChild(place);
+    }
     if (props.summary) {
       var summary = document.createElement("p");
       summary.textContent = String(props.summary);
