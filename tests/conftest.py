@@ -73,6 +73,11 @@ def base_config(instance: Path) -> dict[str, Any]:
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "wiki.test",
+        # Test clients post forms at once: the anti-spam fill time is checked by its own tests.
+        "FORM_MIN_SECONDS": 0,
+        # Searches right after a save find it: the outbox is applied by the committing thread
+        # (the background thread has its own tests).
+        "SEARCH_INDEX_IN_BACKGROUND": False,
     }
 
 

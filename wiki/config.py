@@ -75,6 +75,29 @@ class Defaults:
     #: SMTP server that sends the wiki's e-mails; empty: the wiki sends no e-mail (and says so).
     #: Needs ``BASE_URL``: links in e-mails name the public address.
     MAIL_SERVER: str = ""
+    #: Anti-spam (``wiki.moderation``): a public form sent back faster than this many seconds
+    #: is refused once, its text kept (0: no timing check).
+    FORM_MIN_SECONDS: float = 3
+    #: Outside links one edit by a newcomer, a guest or an anonymous visitor may add.
+    SPAM_MAX_NEW_LINKS: int = 3
+    #: Domains (subdomains included) and phrases refused in what newcomers, guests and
+    #: anonymous visitors add; moderators add more at ``/-/moderation/antispam``.
+    SPAM_BLOCKLIST: tuple[str, ...] = ()
+    #: Window of the save limits below, in seconds.
+    RATE_WINDOW_SECONDS: int = 600
+    #: Saves per window for one anonymous browser session (never per IP address).
+    RATE_LIMIT_ANONYMOUS: int = 10
+    #: Saves per window for one account that is not yet trusted.
+    RATE_LIMIT_NEWCOMER: int = 30
+    #: Saves per window for a trusted account (0: no limit; moderators never have one).
+    RATE_LIMIT_TRUSTED: int = 0
+    #: New anonymous sessions one IP address may open per window below: the only per-address
+    #: rule, sized for a wiki-party of 40 people behind one address (0: no limit).
+    NEW_SESSIONS_PER_IP: int = 60
+    #: Window of ``NEW_SESSIONS_PER_IP``, in seconds.
+    NEW_SESSIONS_WINDOW_SECONDS: int = 600
+    #: Days the restricted IP log (the only place an address is kept) keeps a row.
+    IP_RETENTION_DAYS: int = 30
     #: SMTP port: 25, 587 with ``MAIL_USE_TLS``, 465 with ``MAIL_USE_SSL``.
     MAIL_PORT: int = 25
     #: Upgrade the connection with STARTTLS (usually port 587).

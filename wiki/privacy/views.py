@@ -9,16 +9,17 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
 from flask import abort
 from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -36,6 +37,8 @@ from wiki.privacy import statement
 bp = Blueprint("privacy", __name__)
 #: Exports up to this size stay in memory; larger ones go to a temporary file.
 SPOOL_BYTES = 4 * 2**20
+#: Bytes sent at a time.
+CHUNK_BYTES = 64 * 1024
 
 
 @bp.route("/-/confidentialite")
@@ -45,15 +48,26 @@ def statement_page() -> Any:
     return render_template("privacy/statement.html", facts=facts)
 
 
+def _chunks(spool: Any) -> Iterator[bytes]:
+    """The spooled export, read back in chunks; the file is closed once sent."""
+    try:
+        while chunk := spool.read(CHUNK_BYTES):
+            yield chunk
+    finally:
+        spool.close()
+
+
 def _download(user: Any) -> Any:
     """The JSON export of ``user``, written aside (memory bounded), then sent once the reading is over."""
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - send_file closes it
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by _chunks
     db = get_session()
     export.write_export(db, user, lambda text: spool.write(text.encode("utf-8")))
     db.rollback()  # no transaction stays open while the client downloads
+    size = spool.tell()
     spool.seek(0)
-    name = f"mes-donnees-{utcnow():%Y-%m-%d}.json"
-    response = send_file(spool, mimetype="application/json", as_attachment=True, download_name=name, max_age=0)
+    response = Response(_chunks(spool), mimetype="application/json")
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = f'attachment; filename="mes-donnees-{utcnow():%Y-%m-%d}.json"'
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

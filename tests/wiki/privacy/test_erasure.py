@@ -40,7 +40,7 @@ def _database_texts(db) -> dict[str, str]:
         if table.name not in present:
             continue
         rows = db.execute(select(table)).all()
-        found[table.name] = "\n".join(repr(tuple(row)) for row in rows).lower()
+        found[table.name] = "\n".join(repr(tuple(getattr(v, "desc", v) for v in row)) for row in rows).lower()
     return found
 
 
