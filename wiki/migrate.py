@@ -38,6 +38,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "importers.models",
     "wiki.search.models",
     "wiki.moderation.models",
+    "wiki.moderation.spam_models",
     "wiki.mail.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

@@ -13,6 +13,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the moderation screens and subscribers."""
+    from wiki.moderation import antispam_views
+    from wiki.moderation import guard_views
     from wiki.moderation import journal_views
     from wiki.moderation import queue_views
     from wiki.moderation import rollback_views
@@ -22,3 +24,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(rollback_views.bp)
     queue_views.register(app)
     subscribers.connect()
+    guard_views.init_app(app)
+    app.register_blueprint(antispam_views.bp)

@@ -29,6 +29,7 @@ from wiki.db import get_session
 from wiki.errors import EditConflict
 from wiki.errors import Forbidden
 from wiki.errors import ValidationError
+from wiki.moderation import guard_views as form_guard
 from wiki.moderation import policy as edit_policies
 from wiki.pages import moderation
 from wiki.pages import services
@@ -110,6 +111,7 @@ def edit(slug: str) -> Any:
         return again(preview=preview.body_html, warnings=preview.warnings)
     max_bytes = current_app.config["MAX_PAGE_BYTES"]
     try:
+        form_guard.check_form(action="page:create" if page is None else "page:edit")
         if page is None:
             result = services.create_page(
                 db,
@@ -136,7 +138,7 @@ def edit(slug: str) -> Any:
         return _refuse_editor()
     except ValidationError as err:
         db.rollback()
-        return again(errors=err.errors or {"body": err.message}, status=400)
+        return again(errors=err.errors or {"body": err.message}, status=err.status)
     except IntegrityError:
         # Someone created the same page (or revision) at the same instant.
         db.rollback()

@@ -41,6 +41,7 @@ from wiki.errors import Gone
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.moderation import policy as edit_policies
+from wiki.moderation import spam
 from wiki.moderation import waiting
 from wiki.pages import saving
 from wiki.pages.imported import ImportedPage as ImportedPage  # the importers' entry points, re-exported
@@ -271,6 +272,7 @@ def create_page(
     if find_page(db, slug) is not None:
         raise ValidationError(str(_l("Une page porte déjà ce nom.")), {"title": str(_l("Une page porte déjà ce nom."))})
     body = saving.check_body(body, max_bytes)
+    spam.check_contribution(db, actor, before="", after=body)
     if edit_policies.waits(db, actor, permissions.page_policy(None, policy)):
         item = waiting.submit_new_page(
             db, slug=slug, title=clean_title, body=body, comment=saving.clean_comment(comment), actor=actor
@@ -317,6 +319,7 @@ def save_page(
     merged = False
     if body == current.body:
         return SaveResult(page=page, revision=None)
+    spam.check_contribution(db, actor, before=current.body, after=body)
     if edit_policies.waits(db, actor, permissions.page_policy(page, policy)):
         note, base = saving.clean_comment(comment), base_revision_id or current.id
         item = waiting.submit_page_edit(db, page, body=body, comment=note, base_revision_id=base, actor=actor)
@@ -352,6 +355,7 @@ def revert_page(db: Session, page: Page, number: int, *, actor: Any, policy: str
     if old.body == current.body:
         return SaveResult(page=page, revision=None)
     note = saving.clean_comment(comment) or str(_l("Retour à la version %(number)d", number=number))
+    spam.check_contribution(db, actor, before=current.body, after=old.body)
     if edit_policies.waits(db, actor, permissions.page_policy(page, policy)):
         item = waiting.submit_page_edit(db, page, body=old.body, comment=note, base_revision_id=current.id, actor=actor)
         return SaveResult(page=page, revision=None, pending=item)

@@ -24,6 +24,7 @@ from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.errors import EditConflict
 from wiki.errors import ValidationError
+from wiki.moderation import guard_views as form_guard
 from wiki.pages import attachments as files
 from wiki.records import access
 from wiki.records import fields as F
@@ -148,6 +149,7 @@ def new(key: str) -> Any:
     draft = request.form.get("action") == "draft"
     stored: list[Any] = []
     try:
+        form_guard.check_form(field=form.title_field, action="record:create")
         data, stored = _with_uploads(defs, None)
         record = services.create_record(
             db,
@@ -165,7 +167,7 @@ def new(key: str) -> Any:
         db.rollback()
         files.discard_files(uploads_root(), stored)
         errors = err.errors or {next((d.key for d in defs if d.type in ("file", "image")), "_"): err.message}
-        return _editor(form, None, widgets.submitted_values(defs, request.form), errors=errors, status=400)
+        return _editor(form, None, widgets.submitted_values(defs, request.form), errors=errors, status=err.status)
     db.commit()
     flash(
         _("Fiche enregistrée.")
@@ -194,6 +196,7 @@ def edit(record_id: int) -> Any:
     base = int(raw_base) if raw_base.isdigit() and len(raw_base) < 9 else None
     stored: list[Any] = []
     try:
+        form_guard.check_form(field=record.form.title_field, action="record:edit")
         data, stored = _with_uploads(defs, record)
         result = services.update_record(
             db,
@@ -210,7 +213,12 @@ def edit(record_id: int) -> Any:
         files.discard_files(uploads_root(), stored)
         errors = err.errors or {next((d.key for d in defs if d.type in ("file", "image")), "_"): err.message}
         return _editor(
-            record.form, record, widgets.submitted_values(defs, request.form), errors=errors, base=base, status=400
+            record.form,
+            record,
+            widgets.submitted_values(defs, request.form),
+            errors=errors,
+            base=base,
+            status=err.status,
         )
     except EditConflict as err:
         db.rollback()
@@ -225,6 +233,9 @@ def edit(record_id: int) -> Any:
             conflict=err.details.get("fields", []),
         )
     db.commit()
+    if result.pending is not None:
+        flash(_("Merci ! Votre modification est en attente de relecture : elle sera publiée après validation."), "info")
+        return redirect(url_for("moderation.item", item_id=result.pending.id))
     flash(
         _("Fiche enregistrée.") if result.changed else _("Aucune modification."),
         "success" if result.changed else "info",
@@ -239,9 +250,6 @@ def revert(record_id: int, number: int) -> Any:
     record = services.get_record(db, record_id, current_user)
     changed = services.revert_record(db, record, number, actor=current_user, policy=policy())
     db.commit()
-    if result.pending is not None:
-        flash(_("Merci ! Votre modification est en attente de relecture : elle sera publiée après validation."), "info")
-        return redirect(url_for("moderation.item", item_id=result.pending.id))
     flash(
         _("La version %(n)d a été rétablie.", n=number)
         if changed

@@ -27,6 +27,7 @@ from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.moderation import policy as edit_policies
+from wiki.moderation import spam
 from wiki.moderation import waiting
 from wiki.records import access
 from wiki.records import facets
@@ -115,6 +116,7 @@ def create_record(
     data, errors = F.clean_record(defs, submitted, ctx or taxonomy.cleaning_context(db), partial=status == "draft")
     if errors:
         raise ValidationError(str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")), errors)
+    spam.check_contribution(db, actor, before="", after=spam.record_text(data), field=form.title_field)
     record = Record(
         form_id=form.id,
         form=form,
@@ -254,6 +256,8 @@ def update_record(
     new_extra = _clean_extra(extra) if extra is not None else record.extra
     if merged == record.data and new_extra == record.extra:
         return RecordResult(record, False)
+    before, after = spam.record_text(record.data), spam.record_text(merged)
+    spam.check_contribution(db, actor, before=before, after=after, field=record.form.title_field)
     if record.status in ("published", "archived") and edit_policies.waits(
         db, actor, permissions.form_policy(record.form, policy)
     ):
