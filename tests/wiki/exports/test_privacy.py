@@ -4,7 +4,8 @@ HOSTILE_INPUTS B8-73 and B8-75: a personal field (no publication consent), a
 members-only field, a private field, a draft record and a record waiting for
 review each carry a unique marker; no anonymous response of any public output
 may contain one. Archives (ODS, XLSX, ZIP) are scanned decompressed. To cover
-a new output, add its address to ``PUBLIC_OUTPUTS``.
+a new output, add its address to ``PUBLIC_OUTPUTS``: the scan after an RGPD
+erasure (``tests/wiki/privacy/test_scan.py``) covers it too.
 
 Consent (DESIGN: personal fields never leave "unless their publication was
 consented"): a personal field under a consent box must appear in exactly the

@@ -10,12 +10,16 @@ prove nothing otherwise).
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 import pytest
 
+from tests.exports_support import login
 from tests.wiki.exports.test_privacy import PUBLIC_OUTPUTS
 from tests.wiki.exports.test_privacy import _texts
+from tests.wiki.pages.test_attachments import _png
+from tests.wiki.privacy.conftest import NAME
 from tests.wiki.privacy.conftest import TRACES
 from wiki.privacy import erasure
 
@@ -25,6 +29,7 @@ pytestmark = pytest.mark.sqlite_only  # HTTP surface over services test_erasure 
 AUTHOR_OUTPUTS = (
     "/pages/lavoir-de-bains",
     "/pages/lavoir-de-bains/history",
+    "/pages/lavoir-de-bains/files",
     "/pages/lavoir-de-bains/revisions/1",
     "/pages/marche-de-redon/history",
     "/pages/marche-de-redon/diff?from=1&to=2",
@@ -70,8 +75,14 @@ def _dump_traces(runner, path, *options: str) -> list[str]:
 
 def test_no_public_output_names_an_erased_person(client, db, runner, person, tmp_path):
     record = person.record.id
+    login(client, NAME)  # she attaches a picture to her page
+    sent = client.post("/pages/lavoir-de-bains/files", data={"file": (io.BytesIO(_png()), "lavoir.png")},
+                       content_type="multipart/form-data")  # fmt: skip
+    assert sent.status_code == 302
+    client.post("/-/deconnexion")
     before = _found(client, person.form.key, record)
-    assert "/pages/lavoir-de-bains/history" in before and "/-/modifications.atom" in before
+    assert "/pages/lavoir-de-bains/files" in before and "/pages/lavoir-de-bains/history" in before
+    assert "/-/modifications.atom" in before
     assert "/pages/vieux-pont/history" in before  # the imported twin signature
     assert f"/donnees/{person.form.key}.csv" in before  # her consented value
     assert all(f"/fiches/{record}" in client.get(url).text for url in SEARCHES)
@@ -87,6 +98,7 @@ def test_no_public_output_names_an_erased_person(client, db, runner, person, tmp
     pseudonym = erasure.pseudonym_of(person.user.id)
     assert pseudonym in client.get("/pages/lavoir-de-bains/history").text
     assert pseudonym in client.get("/-/modifications").text
+    assert pseudonym in client.get("/pages/lavoir-de-bains/files").text
 
 
 def test_a_cached_page_changes_its_validator(client, db, person):
