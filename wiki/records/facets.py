@@ -17,6 +17,7 @@ from wiki.db import BY_KEY
 from wiki.records import disclosure as D
 from wiki.records import display
 from wiki.records import fields as F
+from wiki.records import references
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import RecordFacet
@@ -43,7 +44,9 @@ def refresh_record(db: Session, record: Record, defs: list[F.FieldDef], *, fresh
     db.add_all(RecordFacet(record_id=record.id, field_id=f, value=v) for f, v in sorted(rows))
     # Stored folded (no case, no accents) so the list's text filter matches
     # "numerique" and "Numérique" alike with a plain substring test.
-    record.search_text = F.fold(display.search_text(defs, record.data))
+    # Communes and linked records are found by name (« redon »), as they are shown.
+    names = references.names_for(db, defs, [record.data])
+    record.search_text = F.fold(display.search_text(defs, record.data, names=names))
 
 
 def refresh_form(db: Session, form: Form, defs: list[F.FieldDef]) -> None:

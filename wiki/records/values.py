@@ -255,8 +255,8 @@ def _parse_wall(text: str, years: tuple[int, int]) -> tuple[dt.datetime, dt.time
     text = text.strip().lower()
     match = _SPLIT_DATETIME_RE.fullmatch(text) if len(text) <= 80 else None
     if not match:
-        head, _, tail = text.rpartition("t") if _ISO_DATE_RE.match(text) else text.rpartition(" ")
-        if tail and _date_parts(head.removesuffix(" à").strip()) is not None:
+        cuts = (i for i, char in enumerate(text[:80]) if char in "t " and text[i + 1 :].strip())
+        if any(_date_parts(text[:i].strip().removesuffix(" à").strip()) is not None for i in cuts):
             raise FieldError(MSG_TIME)  # a date, then something that is no time
         raise FieldError(MSG_DATETIME)
     if _date_parts(match["date"].strip()) is None:

@@ -184,3 +184,11 @@ def test_a_big_target_form_is_a_search_step(client, db, forms, monkeypatch):
     assert found.status_code == 302
     nothing = client.post("/annuaire/ateliers/nouvelle", data={"title": "Atelier 3", "lieu": "piscine"})
     assert nothing.status_code == 400 and "Aucune fiche ne correspond à « piscine »" in nothing.text
+
+
+def test_the_list_finds_a_record_by_its_commune_s_name(client, db, forms):
+    form, _, _ = forms
+    moderator = make_user(db, "Autre", role="moderator")
+    services.create_record(db, form, {"title": "Atelier", "commune": "44067"}, actor=moderator, policy="open")
+    db.commit()
+    assert "Atelier" in client.get("/annuaire/ateliers?q=guemene").text
