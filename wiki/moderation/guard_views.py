@@ -13,10 +13,10 @@ the form again with what was typed and a French reason:
   timestamp: refused once; the re-shown form carries a timestamp marked
   "already refused", which is never refused for time again, so a person who
   just sends again is through;
-- an anonymous visitor without a session yet (first contribution of a browser,
-  or a client dropping its cookie) opens one: refused when the address opened
-  ``NEW_SESSIONS_PER_IP`` sessions within ``NEW_SESSIONS_WINDOW_SECONDS``, the
-  only rule that reads an address.
+- an anonymous visitor's session met for the first time (first contribution
+  of a browser, or a client dropping its cookie) is counted against its
+  address: refused when the address opened ``NEW_SESSIONS_PER_IP`` sessions
+  within ``NEW_SESSIONS_WINDOW_SECONDS``, the only rule that reads an address.
 
 The client's address is ``request.remote_addr``: ``X-Forwarded-For`` counts
 only through ``TRUSTED_PROXIES`` hops (:mod:`wiki.security`). It is written
@@ -27,6 +27,7 @@ purged at most once an hour on a write, and by ``lieudit privacy purge``. A prev
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -35,7 +36,6 @@ from flask import current_app
 from flask import g
 from flask import has_request_context
 from flask import request
-from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature
@@ -49,9 +49,8 @@ from wiki.moderation import spam
 #: Names of the posted fields (``website`` is also left out of the "réessayez" and CSRF pages).
 HONEYPOT = "website"
 TOKEN = "_guard"
-#: Where :class:`wiki.auth.Visitor` keeps an anonymous session's key.
-_VISITOR_KEY = "visitor"
 _SALT = "lieudit.form-guard"
+log = logging.getLogger(__name__)
 #: Seconds between two purges of the IP log by one process.
 PURGE_EVERY = 3600
 
@@ -104,6 +103,7 @@ def check_form(*, field: str = "body", action: str = "") -> None:
     cfg = current_app.config
     if request.form.get(HONEYPOT):
         g.form_guard_refused = True
+        log.info("form guard: honeypot filled on %s", request.path)
         reason = _(
             "Un champ caché, qui sert à repérer les robots, a été rempli (peut-être par le remplissage "
             "automatique de votre navigateur). Votre texte est conservé : enregistrez à nouveau."
@@ -114,6 +114,7 @@ def check_form(*, field: str = "body", action: str = "") -> None:
         posted = _read_token(request.form.get(TOKEN))
         if posted is None or (not posted[1] and time.time() - posted[0] < minimum):
             g.form_guard_refused = True
+            log.info("form guard: %s sent back too fast or unsigned", request.path)
             reason = _(
                 "Le formulaire est revenu très vite, comme l’envoient les robots. Votre texte est conservé : "
                 "relisez-le puis enregistrez à nouveau."
@@ -125,40 +126,52 @@ def check_form(*, field: str = "body", action: str = "") -> None:
 
 def _open_session(field: str, action: str) -> None:
     """Log the contribution's address; an anonymous visitor's first one opens a session, if the address may."""
-    db = get_session()
-    cfg = current_app.config
     ip = client_ip()
-    key = None
-    if not current_user.is_authenticated:
-        fresh = not isinstance(session.get(_VISITOR_KEY), str)
-        if fresh:
-            window = int(cfg["NEW_SESSIONS_WINDOW_SECONDS"])
-            limit = int(cfg["NEW_SESSIONS_PER_IP"])
-            if limit > 0 and iplog.new_sessions(db, ip, seconds=window) >= limit:
-                reason = _(
-                    "Beaucoup de nouveaux visiteurs anonymes écrivent depuis votre réseau en ce moment. Votre "
-                    "texte est conservé : réessayez dans quelques minutes, ou connectez-vous."
-                )
-                raise spam.RateLimited(reason, {field: reason})
-        key = current_user.session_key
-        if fresh:
-            iplog.record(db, ip=ip, action=iplog.NEW_SESSION, session_key=key)
-    iplog.record(db, ip=ip, action=action, user_id=current_user.id, session_key=key)
+    key = _count_session(ip, field) if not current_user.is_authenticated else None
+    iplog.record(get_session(), ip=ip, action=action, user_id=current_user.id, session_key=key)
     g.ip_logged = True
     _purge_now_and_then()
 
 
+def _count_session(ip: str, field: str) -> str | None:
+    """Return the anonymous visitor's session key; the first time the log meets it, count it against the address.
+
+    A key is "new" when the IP log has no ``session`` row for it, whatever the
+    cookie says: a session minted elsewhere (a revert button) is counted
+    all the same on its first save.
+
+    :raises spam.RateLimited: the address opened ``NEW_SESSIONS_PER_IP`` sessions within the window.
+    """
+    db = get_session()
+    key = current_user.session_key
+    if not key or iplog.knows_session(db, key):
+        return key
+    window = int(current_app.config["NEW_SESSIONS_WINDOW_SECONDS"])
+    limit = int(current_app.config["NEW_SESSIONS_PER_IP"])
+    if limit > 0 and iplog.new_sessions(db, ip, seconds=window) >= limit:
+        log.warning("form guard: one address opened %d new anonymous sessions in %d s", limit, window)
+        reason = _(
+            "Beaucoup de nouveaux visiteurs anonymes écrivent depuis votre réseau en ce moment. Votre "
+            "texte est conservé : réessayez dans quelques minutes, ou connectez-vous."
+        )
+        raise spam.RateLimited(reason, {field: reason})
+    iplog.record(db, ip=ip, action=iplog.NEW_SESSION, session_key=key)
+    return key
+
+
 def _log_saved(kind: str, action: str, actor: Any) -> None:
-    """Log the address of a save that no guarded form logged (the API, reverts, renames)."""
+    """Log the address of a save that no guarded form logged (the API, reverts, renames).
+
+    An anonymous visitor's new session is counted here too, and refused past
+    the address's limit (the save is then not made).
+    """
     if not has_request_context() or g.get("ip_logged"):
         return
+    ip = client_ip()
     authenticated = getattr(actor, "is_authenticated", False)
+    key = None if authenticated else _count_session(ip, "body")
     iplog.record(
-        get_session(),
-        ip=client_ip(),
-        action=f"{kind}:{action}",
-        user_id=actor.id if authenticated else None,
-        session_key=None if authenticated else getattr(actor, "session_key", None),
+        get_session(), ip=ip, action=f"{kind}:{action}", user_id=actor.id if authenticated else None, session_key=key
     )
     g.ip_logged = True
     _purge_now_and_then()

@@ -68,6 +68,14 @@ def new_sessions(db: Session, ip: str, *, seconds: int, now: datetime | None = N
     )
 
 
+def knows_session(db: Session, session_key: str) -> bool:
+    """Tell whether the log already counted the anonymous session ``session_key``."""
+    found = db.scalar(
+        select(IpLogEntry.id).where(IpLogEntry.session_key == session_key, IpLogEntry.action == NEW_SESSION).limit(1)
+    )
+    return found is not None
+
+
 def purge(db: Session, *, days: int, now: datetime | None = None) -> int:
     """Delete the rows older than ``days`` days; return how many."""
     cutoff = (now or utcnow()) - timedelta(days=max(0, days))

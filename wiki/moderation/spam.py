@@ -24,6 +24,7 @@ script without an app (no app context) has none. Service layer: no request globa
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -57,6 +58,8 @@ _LINK = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?*_~"
+#: Refusals are logged (who, which rule; never the text nor an address) so moderators can review them.
+log = logging.getLogger(__name__)
 _DOMAIN = re.compile(r"^[a-z0-9.-]+\.[a-z0-9-]{2,}$")
 
 
@@ -268,9 +271,13 @@ def check_contribution(
     if rules is None or permissions.has_role(actor, "moderator"):
         return
     trusted = getattr(actor, "is_authenticated", False) and policy.is_trusted(db, actor, now=now)
-    if not trusted:
-        check_content(db, before, after, rules, field=field)
-    check_rate(db, actor, rules, trusted=trusted, now=now, field=field)
+    try:
+        if not trusted:
+            check_content(db, before, after, rules, field=field)
+        check_rate(db, actor, rules, trusted=trusted, now=now, field=field)
+    except ValidationError as err:
+        log.info("anti-spam refused a save by %s: %s", bucket_of(actor) or "anonymous", err.code)
+        raise
 
 
 def record_text(data: Any) -> str:

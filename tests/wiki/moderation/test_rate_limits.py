@@ -109,3 +109,28 @@ def test_the_default_session_budget_welcomes_a_party_of_sixty(open_app):
     for n in range(60):
         response = _client(open_app, PARTY_IP).post(f"/pages/n-{n}/edit", data={"title": f"N {n}", "body": "texte"})
         assert response.status_code == 302
+
+
+def test_a_session_opened_outside_the_guarded_forms_is_counted_all_the_same(make_app, db):
+    from tests.factories import make_page
+    from tests.factories import make_user
+    from wiki.pages import services
+
+    app = make_app(EDIT_POLICY="open", NEW_SESSIONS_PER_IP=1)
+    modo = make_user(db, "Modo", role="moderator")
+    page = make_page(db, "Lavoir", "Version une.\n", actor=modo)
+    current = page.current_revision
+    services.save_page(
+        db, page, body="Version deux.\n", comment="", actor=modo, base_revision_id=current.id, policy="open"
+    )
+    db.commit()
+    first = _client(app, SPAMMER_IP)
+    assert first.post("/pages/lavoir/revert/1").status_code == 302  # an anonymous revert opens a session
+    # Its next save is not a new session; another cookie jar at the same address is past the limit.
+    html = first.get("/pages/lavoir/edit").text
+    base = re.search(r'name="base_revision_id" value="(\d+)"', html).group(1)
+    data = {"body": "Version trois.\n", "base_revision_id": base, "_guard": _token(html)}
+    assert first.post("/pages/lavoir/edit", data=data).status_code == 302
+    assert _client(app, SPAMMER_IP).post("/pages/lavoir/revert/2").status_code == 429
+    refused = _client(app, SPAMMER_IP).post("/pages/lavoir/edit", data=data | {"body": "Robot.\n"})
+    assert refused.status_code == 429 and "Robot." in refused.text

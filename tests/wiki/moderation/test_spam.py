@@ -165,3 +165,21 @@ def test_newcomer_accounts_are_limited_per_window(make_app, db):
         pages.create_page(db, title="Note autre", body="texte", comment="", actor=other, policy="account")
         later = utcnow() + timedelta(seconds=601)
         spam.check_contribution(db, newcomer, before="", after="texte", now=later)
+
+
+def test_the_api_gets_the_same_rules_as_json(make_app, db):
+    from wiki.auth import tokens
+
+    app = make_app(RATE_LIMIT_NEWCOMER=2)
+    newcomer = make_user(db, "Nouvelle")
+    auth = {"Authorization": f"Bearer {tokens.create_token(db, newcomer, 'tests').secret}"}
+    db.commit()
+    client = app.test_client()
+    refused = client.put("/api/v1/pages/promos", json={"text": LINKS}, headers=auth)
+    assert (
+        refused.status_code == 400 and refused.json["error"] == "spam" and "4 liens" in refused.json["errors"]["text"]
+    )
+    for n in range(2):
+        assert client.put(f"/api/v1/pages/note-{n}", json={"text": "Bonjour"}, headers=auth).status_code == 201
+    limited = client.put("/api/v1/pages/note-3", json={"text": "Bonjour"}, headers=auth)
+    assert limited.status_code == 429 and limited.json["error"] == "throttled"
