@@ -76,7 +76,12 @@ def rollback_command(
         if dry_run or not plan.steps:
             return
         entry = rollback_apply.apply_rollback(
-            db, plan, actor=_actor(db, as_name), policy=current_app.config["EDIT_POLICY"], reason=reason
+            db,
+            plan,
+            actor=_actor(db, as_name),
+            policy=current_app.config["EDIT_POLICY"],
+            reason=reason,
+            checkpoint=db.commit,
         )
         db.commit()
         click.echo(
@@ -102,7 +107,12 @@ def undo_command(entry_id: int, reason: str, as_name: str | None) -> None:
         if entry is None:
             raise click.ClickException(f"no moderation log entry {entry_id}")
         undo = rollback_apply.undo_rollback(
-            db, entry, actor=_actor(db, as_name), policy=current_app.config["EDIT_POLICY"], reason=reason
+            db,
+            entry,
+            actor=_actor(db, as_name),
+            policy=current_app.config["EDIT_POLICY"],
+            reason=reason,
+            checkpoint=db.commit,
         )
         db.commit()
         click.echo(f"moderation log entry {undo.id}: {undo.details['summary']}")

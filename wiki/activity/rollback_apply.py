@@ -12,6 +12,8 @@ were computed beforehand, so the transaction only writes. Service layer.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -39,6 +41,12 @@ from wiki.records import restoring
 from wiki.records import services as records
 from wiki.records.models import Form
 from wiki.records.models import Record
+
+#: Steps written between two checkpoints (commits) of a rollback or its undo.
+BATCH = 25
+#: Seconds left free after each checkpoint, so a writer waiting for SQLite's lock (a save, the
+#: search indexer) gets it: its busy handler polls, and a writer that begins again at once starves it.
+PAUSE = 0.15
 
 
 def _summary(done: list[dict[str, Any]], conflicts: int) -> str:
@@ -115,12 +123,34 @@ def _apply_step(db: Session, step: Step, *, actor: Any, policy: str, comment: st
     return {**done, "after": form.revision_number}
 
 
-def apply_rollback(db: Session, plan: Plan, *, actor: Any, policy: str, reason: str = "") -> JournalEntry:
-    """Undo the plan's steps and log them as one ``rollback`` entry (flushed, not committed).
+def _logged_as(plan: Plan) -> tuple[str, int | None, str, str]:
+    """The log's kind, object id, title and key for a rollback's target (a pseudonym, never a session key)."""
+    target = plan.target
+    if target.user_ids:
+        object_id = target.user_ids[0] if len(target.user_ids) == 1 else None
+        return "user", object_id, ", ".join(target.user_names), ", ".join(target.user_names)
+    if target.pseudonym:
+        return "session", None, f"{_l('Anonyme')} {target.pseudonym}", target.pseudonym
+    return "window", None, " – ".join(target.public().values()), ""
+
+
+def apply_rollback(
+    db: Session,
+    plan: Plan,
+    *,
+    actor: Any,
+    policy: str,
+    reason: str = "",
+    checkpoint: Callable[[], None] | None = None,
+) -> JournalEntry:
+    """Undo the plan's steps and log them as one ``rollback`` entry (flushed; the caller commits).
 
     Steps refused by a service or whose object moved since the plan are
     skipped and listed in the entry. The target's changes are marked patrolled.
 
+    :param checkpoint: called every ``BATCH`` steps (the caller's ``commit``), so
+        other writers never wait for the whole rollback; the log entry, written
+        first, then always tells what was done so far.
     :raises Forbidden: the actor is not a moderator.
     :raises ValidationError: the plan selects nothing.
     """
@@ -128,51 +158,50 @@ def apply_rollback(db: Session, plan: Plan, *, actor: Any, policy: str, reason: 
         raise Forbidden(str(_l("Seuls les modérateurs peuvent annuler des modifications en masse.")))
     if plan.target.empty:
         raise ValidationError(str(_l("Choisissez un compte, un anonyme ou une période.")))
-    comment = str(_l("Annulation en masse")) + (f" : {reason}" if reason else "")
+    comment = (str(_l("Annulation en masse")) + (f" : {reason}" if reason else ""))[:500]
     done: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
-    for step in plan.steps:
+    kind, object_id, title, key = _logged_as(plan)
+    entry = journal.log(
+        db, action="rollback", actor=actor, kind=kind, object_id=object_id, title=title, key=key, reason=reason
+    )
+
+    def details() -> dict[str, Any]:
+        summary = _summary(done, len(skipped))
+        target = plan.target.public()
+        return {
+            "summary": summary,
+            "target": target,
+            "changes": plan.changes,
+            "done": list(done),
+            "skipped": list(skipped),
+        }
+
+    for n, step in enumerate(plan.steps, 1):
         if step.action == "conflict":
             skipped.append({"kind": step.kind, "id": step.object_id, "title": step.title, "note": step.note})
             continue
         try:
             with db.begin_nested():
-                outcome = _apply_step(db, step, actor=actor, policy=policy, comment=comment[:500])
+                outcome = _apply_step(db, step, actor=actor, policy=policy, comment=comment)
         except LieuditError as err:
             skipped.append({"kind": step.kind, "id": step.object_id, "title": step.title, "note": str(err)})
             continue
         if outcome is not None:
             done.append(outcome)
+        if checkpoint is not None and n % BATCH == 0:
+            entry.details = details()
+            checkpoint()
+            time.sleep(PAUSE)
     db.execute(
         update(Activity)
         .where(Activity.patrolled_at.is_(None), *plan.target.conditions())
         .values(patrolled_at=utcnow(), patrolled_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
-    target = plan.target
-    kind, object_id, title = "window", None, " – ".join(v for k, v in target.public().items() if k != "auteur")
-    if target.user_ids:
-        kind, title = "user", ", ".join(target.user_names)
-        object_id = target.user_ids[0] if len(target.user_ids) == 1 else None
-    elif target.pseudonym:
-        kind, title = "session", f"{_l('Anonyme')} {target.pseudonym}"
-    return journal.log(
-        db,
-        action="rollback",
-        actor=actor,
-        kind=kind,
-        object_id=object_id,
-        title=title,
-        key=target.pseudonym or ", ".join(target.user_names),
-        reason=reason,
-        details={
-            "summary": _summary(done, len(skipped)),
-            "target": target.public(),
-            "changes": plan.changes,
-            "done": done,
-            "skipped": skipped,
-        },
-    )
+    entry.details = details()
+    db.flush()
+    return entry
 
 
 def _undo_item(db: Session, item: dict[str, Any], *, actor: Any, policy: str, comment: str) -> bool:
@@ -205,10 +234,19 @@ def _undo_item(db: Session, item: dict[str, Any], *, actor: Any, policy: str, co
     return form is not None and form_services.revert_form(db, form, item["before"], actor=actor, comment=comment)
 
 
-def undo_rollback(db: Session, entry: JournalEntry, *, actor: Any, policy: str, reason: str = "") -> JournalEntry:
+def undo_rollback(
+    db: Session,
+    entry: JournalEntry,
+    *,
+    actor: Any,
+    policy: str,
+    reason: str = "",
+    checkpoint: Callable[[], None] | None = None,
+) -> JournalEntry:
     """Undo a rollback (its objects back as they were just before it), logged as ``rollback-undo``.
 
-    An object changed since the rollback is left alone and listed.
+    An object changed since the rollback is left alone and listed. ``checkpoint``
+    is called every ``BATCH`` objects, as for :func:`apply_rollback`.
 
     :raises Forbidden: the actor is not a moderator.
     :raises ValidationError: the entry is not a rollback, or was already undone.
@@ -220,14 +258,6 @@ def undo_rollback(db: Session, entry: JournalEntry, *, actor: Any, policy: str, 
     comment = str(_l("Rétablissement après annulation en masse"))
     done: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
-    for item in entry.details.get("done", []):
-        try:
-            with db.begin_nested():
-                ok = _undo_item(db, item, actor=actor, policy=policy, comment=comment)
-        except LieuditError as err:
-            ok = False
-            item = {**item, "note": str(err)}
-        (done if ok else skipped).append(item)
     undo = journal.log(
         db,
         action="rollback-undo",
@@ -237,8 +267,29 @@ def undo_rollback(db: Session, entry: JournalEntry, *, actor: Any, policy: str, 
         title=entry.title,
         key=entry.key,
         reason=reason,
-        details={"summary": _summary(done, len(skipped)), "undoes": entry.id, "done": done, "skipped": skipped},
     )
-    entry.details = {**entry.details, "undone_by": undo.id}
+    entry.details = {**entry.details, "undone_by": undo.id}  # first: a second undo is refused from now on
+
+    def details() -> dict[str, Any]:
+        return {
+            "summary": _summary(done, len(skipped)),
+            "undoes": entry.id,
+            "done": list(done),
+            "skipped": list(skipped),
+        }
+
+    for n, item in enumerate(entry.details.get("done", []), 1):
+        try:
+            with db.begin_nested():
+                ok = _undo_item(db, item, actor=actor, policy=policy, comment=comment)
+        except LieuditError as err:
+            ok = False
+            item = {**item, "note": str(err)}
+        (done if ok else skipped).append(item)
+        if checkpoint is not None and n % BATCH == 0:
+            undo.details = details()
+            checkpoint()
+            time.sleep(PAUSE)
+    undo.details = details()
     db.flush()
     return undo

@@ -76,7 +76,12 @@ def create() -> Any:
         return redirect(url_for("rollback.new", **args))
     db = get_session()
     entry = rollback_apply.apply_rollback(
-        db, plan, actor=current_user, policy=current_app.config["EDIT_POLICY"], reason=request.form.get("reason", "")
+        db,
+        plan,
+        actor=current_user,
+        policy=current_app.config["EDIT_POLICY"],
+        reason=request.form.get("reason", ""),
+        checkpoint=db.commit,
     )
     db.commit()
     flash(_("Annulation faite : %(summary)s.", summary=entry.details.get("summary", "")))
@@ -98,6 +103,7 @@ def undo(entry_id: int) -> Any:
             actor=current_user,
             policy=current_app.config["EDIT_POLICY"],
             reason=request.form.get("reason", ""),
+            checkpoint=db.commit,
         )
     except ValidationError as err:
         flash(str(err))
