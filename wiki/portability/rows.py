@@ -98,6 +98,9 @@ def sorted_tables(metadata: MetaData) -> list[Table]:
     PostgreSQL search index, the PostGIS copies of geometries) holds derived
     data that the target rebuilds (``lieudit search rebuild``, triggers): it
     is neither dumped nor loaded, so dumps travel between SQLite and PostgreSQL.
+    A table marked ``info["dumped"] = False`` (the short-retention IP log and
+    the anti-spam counters, :mod:`wiki.moderation.spam_models`) never leaves
+    the instance either: a dump kept for years must not keep addresses.
     """
     import warnings
 
@@ -105,4 +108,8 @@ def sorted_tables(metadata: MetaData) -> list[Table]:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SAWarning)
-        return [table for table in metadata.sorted_tables if not table.info.get("dialects")]
+        return [
+            table
+            for table in metadata.sorted_tables
+            if not table.info.get("dialects") and table.info.get("dumped", True)
+        ]

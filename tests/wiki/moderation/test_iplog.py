@@ -127,3 +127,20 @@ def test_moderators_only_see_the_log_and_edit_the_blocklist(make_app, db):
     db.rollback()  # end the test's read: the app writes next
     assert modo.post("/-/moderation/antispam", data={"action": "remove", "pattern_id": pattern_id}).status_code == 302
     assert db.scalar(text("SELECT count(*) FROM spam_blocklist")) == 0
+
+
+def test_no_dump_carries_the_log_even_a_full_one(make_app, db, tmp_path):
+    import zipfile
+
+    app = make_app(EDIT_POLICY="open")
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = IP
+    assert client.post("/pages/p/edit", data={"title": "P", "body": "x"}).status_code == 302
+    assert _logged(db)
+    for extra in ([], ["--public"]):
+        dump = tmp_path / f"dump{len(extra)}.zip"
+        result = app.test_cli_runner().invoke(args=["dump", *extra, str(dump)])
+        assert result.exit_code == 0, result.output
+        with zipfile.ZipFile(dump) as archive:
+            assert not {"tables/ip_log.jsonl", "tables/rate_events.jsonl"} & set(archive.namelist())
+            assert not any(IP.encode() in archive.read(name) for name in archive.namelist())
