@@ -27,6 +27,9 @@ class Defaults:
     DATABASE_URL: str = ""
     #: Search engine: ``whoosh`` (embedded, under the instance) or ``postgres``.
     SEARCH_BACKEND: str = "whoosh"
+    #: Apply the search outbox in a background thread of each process (a save never waits for the
+    #: index); False: in the committing thread, right after the commit.
+    SEARCH_INDEX_IN_BACKGROUND: bool = True
     #: Megabytes of decoded posting lists each process keeps (Whoosh): common words
     #: are then answered without reading the index again.
     SEARCH_CACHE_MB: int = 64

@@ -47,7 +47,7 @@ from wiki.search.labels import notice
 def index() -> Response:
     """The search page's results as JSON (``limit`` sets the page size, up to 100)."""
     query = services.parse_args(request.args, per_page=int(current_app.config["SEARCH_PER_PAGE"]), limit_param="limit")
-    results = services.search(get_backend(), query)
+    results = services.search(get_backend(), query, get_session())
     facets = services.facets(get_session(), query, results, fixed_labels())
     root = url_for("pages.home", _external=True).rstrip("/")  # BASE_URL when set, never a Host header
     payload = {

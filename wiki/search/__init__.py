@@ -1,8 +1,9 @@
 """Search: a public index of pages and records, understood in French.
 
 The index is a derived projection of the database (STYLE R13): rebuildable,
-never authoritative, written after each commit from the domain signals
-(:mod:`wiki.search.indexer`). Two engines share one contract
+never authoritative, fed from an outbox written with each change and applied
+after the commit, in the background (:mod:`wiki.search.indexer`,
+:mod:`wiki.search.outbox`). Two engines share one contract
 (:mod:`wiki.search.backend`): Whoosh under ``<instance>/index`` (default) and
 PostgreSQL full-text search (``SEARCH_BACKEND = "postgres"``).
 
@@ -56,8 +57,19 @@ def init_app(app: Flask) -> None:
 
     backend = make_backend(app)
     app.extensions["lieudit.search"] = backend
-    indexer.connect(Database.engine(app), backend)
+    background = bool(app.config["SEARCH_INDEX_IN_BACKGROUND"])
+    indexer.connect(Database.engine(app), backend, background=background)
     signals.instance_upgraded.connect(_rebuild_if_outdated, sender=app)
+    if background:
+        replayed: list[bool] = []
+
+        @app.before_request
+        def _replay_at_start() -> None:
+            """At a process's first request, apply what a crash may have left in the outbox."""
+            if not replayed:
+                replayed.append(True)
+                indexer.wake(Database.engine(app))
+
     app.register_blueprint(views.bp)
     app.cli.add_command(search_cli)
 
@@ -65,11 +77,15 @@ def init_app(app: Flask) -> None:
 def _rebuild_if_outdated(app: Flask, echo: Callable[[str], Any], **_kw: Any) -> None:
     """After an upgrade (``lieudit init``), rebuild an index written by an older schema."""
     from wiki.db import Database
+    from wiki.search import indexer
     from wiki.search import maintenance
 
     count = maintenance.rebuild_if_outdated(Database.engine(app), get_backend(app))
     if count is not None:
         echo(f"Index de recherche reconstruit pour la nouvelle version : {count} documents.")
+    applied = indexer.apply_outbox(Database.engine(app))
+    if applied:
+        echo(f"Index de recherche : {applied} modifications en attente appliquées.")
 
 
 def get_backend(app: Flask | None = None) -> SearchBackend:

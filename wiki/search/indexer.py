@@ -2,13 +2,17 @@
 
 The domains never import search: they send signals (:mod:`wiki.signals`)
 with the session of the unit of work. The subscribers here only *record*
-what changed, in ``session.info["lieudit.search.pending"]``; an SQLAlchemy
-``after_commit`` listener, installed once on the ``Session`` class, then
-reloads each object in a **new** session (the committed state, whatever the
-request does next), asks its adapter, and indexes or unindexes it. A rolled
-back transaction indexes nothing. A failure is logged on ``lieudit.search``
-and never raised into the request: the index is a projection, ``lieudit
-search update`` repairs it.
+what changed, in ``session.info["lieudit.search.pending"]``; when the
+transaction commits, those changes are written to the search outbox **in the
+same transaction** (:mod:`wiki.search.outbox`), so no accepted change can be
+lost by the index. After the commit, the outbox is applied: by a background
+thread of the process (``SEARCH_INDEX_IN_BACKGROUND``, the default: a save
+never waits for the index, and one index commit serves many saves), or at
+once in the committing thread. Applying re-reads each object in a **new**
+session (the committed state), asks its adapter, and indexes or unindexes it.
+A rolled back transaction writes and indexes nothing. A failure is logged on
+``lieudit.search`` and never raised into the request: the rows stay, and the
+next drain (or ``lieudit search update``) applies them.
 
 The backend of each database is found by engine (:func:`register`), so
 sessions opened outside a request (CLI, importers) are indexed too; wrap
@@ -34,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from wiki import signals
 from wiki.records.models import Record
+from wiki.search import outbox
 from wiki.search.adapters import ADAPTERS
 from wiki.search.adapters import doc_id
 from wiki.search.backend import Document
@@ -42,22 +47,59 @@ from wiki.search.backend import SearchBackend
 log = logging.getLogger("lieudit.search")
 
 PENDING = "lieudit.search.pending"
+#: ``session.info`` flag: this transaction wrote rows into the outbox.
+WRITTEN = "lieudit.search.written"
 #: Objects read and indexed at a time after a commit (an import of 10,000 pages stays in bounded memory).
 REFRESH_BATCH = 1000
 #: Forms are not indexed; a change of form re-indexes its records.
 FORM = "form"
 _muted: ContextVar[bool] = ContextVar("lieudit_search_muted", default=False)
 _backends: weakref.WeakKeyDictionary[Engine, SearchBackend] = weakref.WeakKeyDictionary()
+#: Engines whose outbox a background thread applies, and their thread once started.
+_background: weakref.WeakKeyDictionary[Engine, outbox.Worker | None] = weakref.WeakKeyDictionary()
 
 
-def register(engine: Engine, backend: SearchBackend) -> None:
-    """Index what is committed through ``engine`` into ``backend``."""
+def register(engine: Engine, backend: SearchBackend, *, background: bool = False) -> None:
+    """Index what is committed through ``engine`` into ``backend`` (by a background thread when asked)."""
     _backends[engine] = backend
+    if background:
+        _background.setdefault(engine, None)
+    elif (worker := _background.pop(engine, None)) is not None:
+        worker.stop()
 
 
 def unregister(engine: Engine) -> None:
-    """Stop indexing what is committed through ``engine``."""
+    """Stop indexing what is committed through ``engine`` (and its background thread)."""
     _backends.pop(engine, None)
+    worker = _background.pop(engine, None)
+    if worker is not None:
+        worker.stop()
+
+
+def apply_outbox(engine: Engine, *, wait: bool = True) -> int:
+    """Apply the waiting changes of ``engine``'s outbox now; return how many rows were applied."""
+    backend = backend_for(engine)
+    return 0 if backend is None else outbox.drain(engine, backend, _apply, wait=wait)
+
+
+def wake(engine: Engine) -> None:
+    """Have the waiting changes applied: by the engine's background thread (started on first use), or now."""
+    if engine in _background:
+        worker = _background.get(engine)
+        if worker is None:
+            backend = backend_for(engine)
+            if backend is None:
+                return
+            worker = _background[engine] = outbox.Worker(engine, backend, _apply)
+        worker.wake()
+        return
+    started = time.perf_counter()
+    try:
+        count = apply_outbox(engine)
+    except Exception:
+        log.exception("search: applying the outbox failed; run `lieudit search update`")
+    else:
+        log.debug("search: %d changes indexed in %.0f ms", count, (time.perf_counter() - started) * 1000)
 
 
 def backend_for(engine: Engine) -> SearchBackend | None:
@@ -131,31 +173,41 @@ def _engine_of(session: Session) -> Engine | None:
     return bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
 
 
+def _before_commit(session: Session) -> None:
+    """Write the transaction's changed objects into the outbox, in the transaction itself."""
+    if session.in_nested_transaction():
+        return
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    engine = _engine_of(session)
+    if engine is None or backend_for(engine) is None:
+        return
+    outbox.write(session.connection(), pending)
+    session.info[WRITTEN] = True
+
+
 def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         # SQLAlchemy also announces the release of a SAVEPOINT as a commit: the
         # outer transaction still holds the changes (and SQLite's write lock),
         # so reading them from another session now would wait on ourselves.
         return
-    pending = session.info.pop(PENDING, None)
-    if not pending:
+    if not session.info.pop(WRITTEN, False):
         return
     engine = _engine_of(session)
-    backend = backend_for(engine) if engine is not None else None
-    if engine is None or backend is None:
-        return
-    started = time.perf_counter()
-    try:
-        refresh(engine, backend, pending)
-    except Exception:
-        log.exception("search: indexing %d changed objects failed; run `lieudit search update`", len(pending))
-    else:
-        log.debug("search: %d objects indexed in %.0f ms", len(pending), (time.perf_counter() - started) * 1000)
+    if engine is not None:
+        wake(engine)
 
 
 def _after_soft_rollback(session: Session, previous_transaction: Any) -> None:
     if previous_transaction.parent is None:  # the whole unit of work is undone
         session.info.pop(PENDING, None)
+        session.info.pop(WRITTEN, None)
+
+
+def _apply(engine: Engine, backend: SearchBackend, refs: list[tuple[str, str]]) -> None:
+    refresh(engine, backend, refs)
 
 
 def refresh(engine: Engine, backend: SearchBackend, refs: Iterable[tuple[str, str]]) -> tuple[int, int]:
@@ -207,18 +259,19 @@ def _documents(engine: Engine, kind: str, keys: list[str]) -> tuple[list[Documen
     return docs, gone
 
 
-def connect(engine: Engine | None = None, backend: SearchBackend | None = None) -> None:
-    """Subscribe to the domain signals and install the after-commit listener (idempotent).
+def connect(engine: Engine | None = None, backend: SearchBackend | None = None, *, background: bool = False) -> None:
+    """Subscribe to the domain signals and install the commit listeners (idempotent).
 
     With ``engine`` and ``backend``, also register the backend for that engine.
     """
     for signal, receiver in _subscriptions():
         signal.connect(receiver)
     if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _after_soft_rollback)
     if engine is not None and backend is not None:
-        register(engine, backend)
+        register(engine, backend, background=background)
 
 
 def disconnect() -> None:
@@ -226,5 +279,6 @@ def disconnect() -> None:
     for signal, receiver in _subscriptions():
         signal.disconnect(receiver)
     if event.contains(Session, "after_commit", _after_commit):
+        event.remove(Session, "before_commit", _before_commit)
         event.remove(Session, "after_commit", _after_commit)
         event.remove(Session, "after_soft_rollback", _after_soft_rollback)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from wiki.db import utcnow
 from wiki.records.models import Form
 from wiki.search import indexer
+from wiki.search import outbox
 from wiki.search.adapters import ADAPTERS
 from wiki.search.adapters import split_id
 from wiki.search.backend import Document
@@ -144,7 +145,8 @@ def check(engine: Engine, backend: SearchBackend, *, quick: bool = False) -> Dri
 
 
 def update(engine: Engine, backend: SearchBackend, *, quick: bool = False) -> Drift:
-    """Add what is missing, remove what is extra, refresh what is stale; return what was found."""
+    """Apply the outbox, then add what is missing, remove what is extra, refresh what is stale; return what was found."""
+    outbox.drain(engine, backend, indexer.refresh)
     drift = check(engine, backend, quick=quick)
     refs = {split_id(value) for value in drift.missing | drift.extra | drift.stale}
     if refs:

@@ -1,8 +1,11 @@
-"""The table of the PostgreSQL search backend, declared for the migrations.
+"""The tables of search: the outbox of changes to index, and the PostgreSQL backend's documents.
 
-Only :mod:`wiki.search.postgres_backend` reads and writes it, in SQL. It is
-declared here so that Alembic checks the migrated schema against it; it
-exists on PostgreSQL only (``info["dialects"]``: :func:`wiki.migrate.include_object`
+``search_outbox`` is written with each change and emptied by the indexer
+(:mod:`wiki.search.outbox`); its rows are not content (``cache_neutral``).
+
+Only :mod:`wiki.search.postgres_backend` reads and writes ``search_documents``,
+in SQL. It is declared here so that Alembic checks the migrated schema against
+it; it exists on PostgreSQL only (``info["dialects"]``: :func:`wiki.migrate.include_object`
 leaves it out elsewhere): the embedded default searches with Whoosh.
 """
 
@@ -11,12 +14,22 @@ from __future__ import annotations
 from sqlalchemy import Column
 from sqlalchemy import DateTime
 from sqlalchemy import Index
+from sqlalchemy import Integer
 from sqlalchemy import Table
 from sqlalchemy import Text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from wiki.db import Base
+
+search_outbox = Table(
+    "search_outbox",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # the order changes were committed in
+    Column("kind", Text, nullable=False),  # "page", "record", "zone", "form"
+    Column("key", Text, nullable=False),
+    info={"cache_neutral": True},
+)
 
 search_documents = Table(
     "search_documents",

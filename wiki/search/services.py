@@ -13,6 +13,8 @@ never refused.
 
 from __future__ import annotations
 
+import dataclasses
+from collections import defaultdict
 from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
@@ -27,6 +29,9 @@ from wiki.pages import services as pages
 from wiki.records.models import Form
 from wiki.records.models import Theme
 from wiki.records.queries import FacetValue
+from wiki.search.adapters import ADAPTERS
+from wiki.search.adapters import doc_id
+from wiki.search.adapters import split_id
 from wiki.search.backend import FACETS
 from wiki.search.backend import MAX_PAGE
 from wiki.search.backend import MAX_PER_PAGE
@@ -105,9 +110,37 @@ def toggled(query: Query, facet: str, value: str) -> dict[str, Any]:
     return query_args(query, **{FACET_PARAMS[facet]: values, "page": None})
 
 
-def search(backend: SearchBackend, query: Query) -> Results:
-    """Run a search (the backend never raises on what people type)."""
-    return backend.search(query)
+def search(backend: SearchBackend, query: Query, db: Session | None = None) -> Results:
+    """Run a search (the backend never raises on what people type).
+
+    With ``db``, hits whose object is no longer public are dropped: the index
+    may lag behind a withdrawal by a moment (:mod:`wiki.search.outbox`), the
+    results never do.
+    """
+    results = backend.search(query)
+    return results if db is None or not results.hits else still_public(db, results)
+
+
+def still_public(db: Session, results: Results) -> Results:
+    """Drop the hits whose page or record is gone, withdrawn or no longer public."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for hit in results.hits:
+        kind, key = split_id(hit.id)
+        wanted[kind].add(key)
+    gone: set[str] = set()
+    for kind, keys in wanted.items():
+        adapter = ADAPTERS.get(kind)
+        if adapter is None:
+            continue
+        found = adapter.load_many(db, keys)
+        for key in keys:
+            obj = found.get(int(key)) if key.isdigit() else None
+            if obj is None or not adapter.is_indexable(obj):
+                gone.add(doc_id(kind, key))
+    if not gone:
+        return results
+    kept = [hit for hit in results.hits if hit.id not in gone]
+    return dataclasses.replace(results, hits=kept, total=max(len(kept), results.total - len(gone)))
 
 
 def exact_page(db: Session, text: str) -> Any:

@@ -37,8 +37,8 @@ def _facet_titles() -> dict[str, str]:
 def index() -> Any:
     """Search pages and records: results, facets with counts, pages, suggestions."""
     query = services.parse_args(request.args, per_page=int(current_app.config["SEARCH_PER_PAGE"]))
-    results = services.search(get_backend(), query)
     db = get_session()
+    results = services.search(get_backend(), query, db)
     facets = services.facets(db, query, results, fixed_labels())
     response = current_app.make_response(
         render_template(

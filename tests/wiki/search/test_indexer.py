@@ -18,6 +18,7 @@ from wiki.records import form_services
 from wiki.records import services
 from wiki.search import indexer
 from wiki.search import maintenance
+from wiki.search import outbox
 from wiki.search.backend import Query
 from wiki.search.postgres_backend import PostgresBackend
 from wiki.search.postgres_backend import ensure_schema
@@ -127,9 +128,11 @@ def test_failures_are_logged_never_raised(db, search, caplog, monkeypatch):
     with caplog.at_level(logging.ERROR, logger="lieudit.search"):
         db.commit()
     assert "lieudit search update" in caplog.text
+    assert outbox.pending(db.get_bind()) == 1  # the change waits in the outbox, never lost
     monkeypatch.undo()
     drift = maintenance.update(db.get_bind(), search)
-    assert len(drift.missing) == 1 and len(found(search, "malchanceuse")) == 1
+    assert drift.clean and len(found(search, "malchanceuse")) == 1
+    assert outbox.pending(db.get_bind()) == 0
 
 
 def test_muted_bulk_work_then_update(db, search, form, moderator):
