@@ -40,6 +40,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
+from sqlalchemy.orm import Session
 
 from wiki import signals
 from wiki.db import get_session
@@ -126,14 +127,14 @@ def check_form(*, field: str = "body", action: str = "") -> None:
 
 def _open_session(field: str, action: str) -> None:
     """Log the contribution's address; an anonymous visitor's first one opens a session, if the address may."""
-    ip = client_ip()
-    key = _count_session(ip, field) if not current_user.is_authenticated else None
-    iplog.record(get_session(), ip=ip, action=action, user_id=current_user.id, session_key=key)
+    db, ip = get_session(), client_ip()
+    key = _count_session(db, ip, field) if not current_user.is_authenticated else None
+    iplog.record(db, ip=ip, action=action, user_id=current_user.id, session_key=key)
     g.ip_logged = True
-    _purge_now_and_then()
+    _purge_now_and_then(db)
 
 
-def _count_session(ip: str, field: str) -> str | None:
+def _count_session(db: Session, ip: str, field: str) -> str | None:
     """Return the anonymous visitor's session key; the first time the log meets it, count it against the address.
 
     A key is "new" when the IP log has no ``session`` row for it, whatever the
@@ -142,7 +143,6 @@ def _count_session(ip: str, field: str) -> str | None:
 
     :raises spam.RateLimited: the address opened ``NEW_SESSIONS_PER_IP`` sessions within the window.
     """
-    db = get_session()
     key = current_user.session_key
     if not key or iplog.knows_session(db, key):
         return key
@@ -159,7 +159,7 @@ def _count_session(ip: str, field: str) -> str | None:
     return key
 
 
-def _log_saved(kind: str, action: str, actor: Any) -> None:
+def _log_saved(db: Session, kind: str, action: str, actor: Any) -> None:
     """Log the address of a save that no guarded form logged (the API, reverts, renames).
 
     An anonymous visitor's new session is counted here too, and refused past
@@ -169,31 +169,28 @@ def _log_saved(kind: str, action: str, actor: Any) -> None:
         return
     ip = client_ip()
     authenticated = getattr(actor, "is_authenticated", False)
-    key = None if authenticated else _count_session(ip, "body")
-    iplog.record(
-        get_session(), ip=ip, action=f"{kind}:{action}", user_id=actor.id if authenticated else None, session_key=key
-    )
+    key = None if authenticated else _count_session(db, ip, "body")
+    iplog.record(db, ip=ip, action=f"{kind}:{action}", user_id=actor.id if authenticated else None, session_key=key)
     g.ip_logged = True
-    _purge_now_and_then()
+    _purge_now_and_then(db)
 
 
-def on_page_saved(sender: Any, *, action: str, actor: Any, **_kw: Any) -> None:
-    """Log the address of a page revision written in a request."""
-    _log_saved("page", action, actor)
+def on_page_saved(sender: Any, *, session: Session, action: str, actor: Any, **_kw: Any) -> None:
+    """Log the address of a page revision written in a request (in the save's transaction)."""
+    _log_saved(session, "page", action, actor)
 
 
-def on_record_saved(sender: Any, *, action: str, actor: Any, **_kw: Any) -> None:
-    """Log the address of a record revision written in a request."""
-    _log_saved("record", action, actor)
+def on_record_saved(sender: Any, *, session: Session, action: str, actor: Any, **_kw: Any) -> None:
+    """Log the address of a record revision written in a request (in the save's transaction)."""
+    _log_saved(session, "record", action, actor)
 
 
-def _purge_now_and_then() -> None:
+def _purge_now_and_then(db: Session) -> None:
     """Purge the IP log and old save counters, at most once an hour per process, in the current write."""
     state = current_app.extensions.setdefault("lieudit.iplog", {"purged": 0.0})
     if time.monotonic() - state["purged"] < PURGE_EVERY and state["purged"]:
         return
     state["purged"] = time.monotonic()
-    db = get_session()
     iplog.purge(db, days=int(current_app.config["IP_RETENTION_DAYS"]))
     rules = spam.current_rules()
     if rules is not None:

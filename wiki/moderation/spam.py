@@ -18,7 +18,8 @@ content rules, and from limits unless ``RATE_LIMIT_TRUSTED`` sets one.
 
 Limits are counted per account (``u:<id>``) and per anonymous session
 (``s:<session key>``), **never per IP address**: forty people behind one
-address each have their own budget. Rules come from the app's settings; a
+address each have their own budget. They count saves made in a request
+(web or API) only: the operator's commands and scripts are not limited. Rules come from the app's settings; a
 script without an app (no app context) has none. Service layer: no request globals.
 """
 
@@ -38,6 +39,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask import has_app_context
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -219,8 +221,13 @@ def check_rate(
 ) -> None:
     """Count this save against the actor's limit, or refuse it when the limit is reached.
 
+    Only saves made in a web or API request count: imports, the demo loader and
+    scripts run by the operator are not limited (the content rules still apply).
+
     :raises RateLimited: too many saves in the window (nothing is counted then).
     """
+    if not has_request_context():
+        return  # the command line and the operator's scripts are not clients to slow down
     if getattr(actor, "is_authenticated", False):
         limit = rules.limit_trusted if trusted else rules.limit_newcomer
     else:
