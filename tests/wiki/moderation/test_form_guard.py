@@ -8,6 +8,7 @@ import time
 import pytest
 
 from tests.factories import PASSWORD
+from tests.factories import make_page
 from tests.factories import make_user
 from wiki.records import form_services
 
@@ -44,6 +45,12 @@ def test_every_public_form_carries_the_guard(open_app, db):
         honeypot = re.search(r'<div class="honeypot"><label for="website">Ne pas remplir</label><input [^>]+>', html)
         assert honeypot, url
         assert 'tabindex="-1"' in honeypot.group(0) and 'autocomplete="off"' in honeypot.group(0)
+    # A record form inside a page ({{formulaire}}) too, with its own field id.
+    make_page(db, "Proposer un lieu", '{{formulaire form="lieux"}}', actor=modo)
+    db.commit()
+    html = client.get("/pages/proposer-un-lieu").get_data(as_text=True)
+    _token(html)
+    assert '<label for="website-lieux">Ne pas remplir</label><input id="website-lieux" name="website"' in html
 
 
 def test_a_form_sent_too_fast_comes_back_with_the_text_then_passes(open_app):
