@@ -110,7 +110,7 @@ def test_the_same_contribution_without_javascript(live_server, sqlite_app, brows
         expect(page.get_by_role("heading", level=1)).to_contain_text("Lavoir de Rieux")
         page.goto(base + "/annuaire/lieu/nouvelle")
         page.get_by_label("Nom du lieu").fill("Salle de Redon")
-        page.get_by_label("Commune").fill("35236")
+        page.locator("select[name='commune']").select_option(label="Redon (35)")
         page.get_by_label("Adresse").fill("Place de la mairie")
         page.get_by_role("button", name="Enregistrer", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Salle de Redon")

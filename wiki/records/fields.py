@@ -3,7 +3,7 @@
 Pure module: it must not import flask, sqlalchemy nor any Lieudit module but
 its siblings :mod:`wiki.records.schema` (field definitions, re-exported here),
 :mod:`wiki.records.values`, :mod:`wiki.records.schedules`,
-:mod:`wiki.records.contacts`, :mod:`geodata.fields` and :mod:`geodata.levels` (the parsers), so
+:mod:`wiki.records.contacts`, :mod:`wiki.records.zone_fields` and :mod:`geodata.fields` (the parsers), so
 forms can be checked and unit-tested alone; services code against this module.
 Showing values as text (and search text) is :mod:`wiki.records.display`.
 
@@ -29,13 +29,13 @@ from typing import Any
 from typing import TypeGuard
 
 import geodata.fields as geo
-from geodata import levels as zone_levels
 from wiki.agenda import builder
 from wiki.agenda import rules
 from wiki.records import contacts
 from wiki.records import schedules
 from wiki.records import schema
 from wiki.records import values as val
+from wiki.records import zone_fields
 
 # The public API, defined in the sibling modules.
 FIELD_TYPES = schema.FIELD_TYPES
@@ -51,6 +51,8 @@ new_field_id = schema.new_field_id
 validate_schema = schema.validate_schema
 validate_choices = schema.validate_choices
 parse_schedule_form = schedules.parse_schedule_form
+zone_levels_of = zone_fields.zone_levels_of
+zone_level = zone_fields.zone_level
 
 MSG_REQUIRED = "Ce champ est obligatoire."
 _PAGE_RE = re.compile(r"[\w-]{1,120}")
@@ -196,48 +198,8 @@ def _datetime(field: FieldDef, raw: Any, ctx: Context) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def zone_levels_of(field: FieldDef) -> list[str]:
-    """The levels of the zones a zone field accepts (communes unless told)."""
-    return [lv for lv in field.options.get("levels") or (zone_levels.DEFAULT_LEVEL,) if lv in zone_levels.LEVELS]
-
-
-def zone_level(field: FieldDef, code: str) -> str | None:
-    """The level of the zone a zone field's code names (the first of the field's levels it fits), or None."""
-    return zone_levels.level_of(code, zone_levels_of(field))
-
-
 def _zone(field: FieldDef, raw: Any, ctx: Context) -> str | list[str] | None:
-    levels, multiple = zone_levels_of(field), bool(field.options.get("multiple"))
-    if isinstance(raw, (list, tuple)) and not multiple and len(raw) != 1:
-        raise FieldError("Une seule zone attendue.")
-    items = [part.strip() for item in _items(raw, "Code de zone attendu (ex. 35236).") for part in item.split(",")]
-    items = [item for item in items if item]
-    if len(items) > 1 and not multiple:
-        raise FieldError("Une seule zone attendue.")
-    codes = list(dict.fromkeys(_zone_code(item, levels, ctx) for item in items))
-    return (codes or None) if multiple else (codes[0] if codes else None)
-
-
-def _zone_code(item: str, levels: list[str], ctx: Context) -> str:
-    """The code of one zone given by its code or, when the context can look names up, its name (« Redon (35) »)."""
-    code = item.upper()
-    level = zone_levels.level_of(code, levels)
-    if level is not None and (ctx.zone_exists is None or ctx.zone_exists(level, code)):
-        return code
-    if ctx.zone_find is not None and len(item) <= 200:
-        for each in levels:
-            found = ctx.zone_find(each, item)
-            if len(found) == 1:
-                return found[0]
-            if found:
-                where = " ou ".join(f"« {item} ({c[:3] if c.startswith('97') else c[:2]}) »" for c in found[:5])
-                raise FieldError(f"Plusieurs communes s'appellent {val.quote(item)} : précisez, {where}.")
-    if level is None and (ctx.zone_find is None or not any(lv == "commune" for lv in levels)):
-        hints = " ou ".join(zone_levels.CODE_HINTS[lv] for lv in levels)
-        raise FieldError(f"Code invalide : {val.quote(code)} ; attendu : {hints}.")
-    if level is None:
-        raise FieldError(f"Commune inconnue : {val.quote(item)} ; choisissez-la dans la liste.")
-    raise FieldError(f"{'Commune inconnue' if level == 'commune' else 'Zone inconnue'} : {code}.")
+    return zone_fields.clean_zones(field, raw, ctx.zone_exists, ctx.zone_find)
 
 
 def _theme(field: FieldDef, raw: Any, ctx: Context) -> list[str] | None:

@@ -85,8 +85,9 @@ def zone_book(db: Session) -> tuple[abc.Callable[[str, str], bool], abc.Callable
     known: dict[tuple[str, str], bool] = {}
 
     def exists(level: str, code: str) -> bool:
+        """Whether the zone exists, or True when no zone of its level is loaded."""
         if level not in loaded:
-            loaded[level] = db.scalar(select(func.count()).select_from(Zone).where(Zone.level == level)) > 0
+            loaded[level] = (db.scalar(select(func.count()).select_from(Zone).where(Zone.level == level)) or 0) > 0
         if not loaded[level]:
             return True
         if (level, code) not in known:
@@ -95,6 +96,7 @@ def zone_book(db: Session) -> tuple[abc.Callable[[str, str], bool], abc.Callable
         return known[(level, code)]
 
     def find(level: str, text: str) -> list[str]:
+        """The codes of the zones of ``level`` called ``text`` (« Redon », « Redon (35) »)."""
         name, _, hint = text.strip().partition(" (")
         hint = hint.removesuffix(")").strip().upper()
         wanted = F.fold(name)
@@ -120,6 +122,7 @@ def record_finder(db: Session) -> abc.Callable[[str, str], list[tuple[int, str]]
     first), at most 20, as ``(id, title)``."""
 
     def find(form_key: str, words: str) -> list[tuple[int, str]]:
+        """The records of the form whose title holds the words."""
         return _matches(db, form_key, words)
 
     return find
@@ -158,7 +161,7 @@ def record_picker(db: Session, field: F.FieldDef, typed: str = "") -> Picker:
     form_id = _target(db, field)
     if form_id is None:
         return Picker("none")
-    count = db.scalar(select(func.count()).select_from(_live(form_id).subquery()))
+    count = db.scalar(select(func.count()).select_from(_live(form_id).subquery())) or 0
     if count <= MAX_RECORD_OPTIONS:
         rows = db.execute(_live(form_id).order_by(Record.title, Record.id)).all()
         return Picker("select", tuple((str(i), t) for i, t in rows))

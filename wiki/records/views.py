@@ -128,9 +128,9 @@ def show(record_id: int) -> Any:
     texts = {}
     for d in defs:
         if d.type in ("choice", "multichoice", "theme"):
-            names = dict(widgets.options_for(d, lists, themes))
+            labels = dict(widgets.options_for(d, lists, themes))
             value = record.data.get(d.id)
-            texts[d.key] = ", ".join(names.get(v, v) for v in (value if isinstance(value, list) else [value]) if v)
+            texts[d.key] = ", ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value]) if v)
     names = references.names_for(db, defs, [record.data])
     return render_template(
         "records/show.html",
