@@ -28,7 +28,12 @@ VARIANTS = [
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Any) -> Iterator[DemoSite]:
     """The demo territory; forms may be sent as fast as a test types."""
-    demo = DemoSite.start(tmp_path_factory.mktemp("keyboard"), sqlite_template, FORM_MIN_SECONDS=0)
+    demo = DemoSite.start(
+        tmp_path_factory.mktemp("keyboard"),
+        sqlite_template,
+        FORM_MIN_SECONDS=0,
+        MAP_TILE_URL="/-/sans-tuiles/{z}/{x}/{y}.png",
+    )
     yield demo
     demo.stop()
 
