@@ -185,3 +185,32 @@ def test_the_toolbar_with_the_keyboard_only(live_server, sqlite_app, browser):
     expect(text).to_be_focused()
     assert tab.url.endswith("/pages/redon/edit")
     context.close()
+
+
+def test_markdown_fields_of_a_record_form_get_the_toolbar(live_server, sqlite_app, browser):
+    _demo_with_account(sqlite_app)
+    context = new_context(browser, viewport=SIZES["phone"])
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    _log_in(tab, live_server.url)
+    tab.goto(live_server.url + "/annuaire/initiative/nouvelle")
+    summary = tab.locator("#f-resume")
+    toolbar = tab.locator("[data-editor='f-resume'] [role=toolbar]")
+    expect(toolbar).to_be_visible()
+    assert toolbar.get_by_role("button", name="Image").count() == 0  # a record's images are fields of their own
+    summary.focus()
+    tab.keyboard.press("Control+b")
+    tab.keyboard.type("Covoiturage")
+    assert summary.input_value() == "**Covoiturage**"
+    tab.keyboard.press("End")
+    tab.keyboard.type(" entre ")
+    toolbar.get_by_role("button", name="Lien vers une page").click()
+    tab.locator("#f-resume-editor-wiki-page").fill("Redon")
+    tab.locator("[data-editor='f-resume']").get_by_role("button", name="Insérer le lien").click()
+    assert summary.input_value() == "**Covoiturage** entre [[Redon]]"
+    assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    violations = axe_violations(tab)
+    assert violations == [], format_violations(violations)
+    assert errors == []
+    context.close()

@@ -61,7 +61,7 @@ def test_the_editor_without_javascript_is_the_text_box_the_preview_and_the_files
     client = _login(app, db)
     html = client.get("/pages/mediatheque/edit").text
     # The toolbar is there for the script, hidden until it runs; every button is a real button.
-    assert re.search(r'<div class="editor-tools" data-editor hidden', html)
+    assert re.search(r'<div class="editor-tools" data-editor="body" hidden', html)
     toolbar = re.search(r'role="toolbar".*?</div>', html, re.S).group(0)
     names = re.findall(r'<button type="button" data-action="(\w+)"', toolbar)
     assert names == ["bold", "italic", "title", "link", "wiki", "list", "table", "image"]
