@@ -124,7 +124,10 @@ def show_page(slug: str) -> Any:
         response.cache_control.max_age = 0
         response.cache_control.must_revalidate = True
     else:
-        response.cache_control.private = True
+        # Live views (macros) change with the records: revalidate every time. An anonymous answer is
+        # the same for every visitor, so the response cache may keep it (per content version, 60 s).
+        if current_user.is_authenticated:
+            response.cache_control.private = True
         response.cache_control.no_cache = True
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
