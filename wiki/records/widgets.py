@@ -1,7 +1,7 @@
 """Presentation helpers for record forms: values as HTML inputs expect them.
 
 Pure functions (no Flask): stored values become the strings the inputs
-show (``12,5``, ``2026-05-02T14:00``), choice fields get their
+show (``12,5``; a date and a time input for ``2026-05-02T14:00``), choice fields get their
 ``(value, label)`` options from inline choices, shared lists or themes, and
 personal fields and consent boxes say who will read what (:func:`privacy_notes`).
 """

@@ -62,7 +62,8 @@
         if (match) { shown += 1; }
       });
       if (!select.multiple) { select.size = wanted ? Math.max(2, Math.min(shown + 1, 8)) : initialSize; }
-      status.textContent = wanted ? (shown ? String(shown) + " ✓" : select.getAttribute("data-text-none") || "") : "";
+      var count = (select.getAttribute("data-text-count") || "{n}").replace("{n}", String(shown));
+      status.textContent = wanted ? (shown ? count : select.getAttribute("data-text-none") || "") : "";
     }
 
     input.addEventListener("input", filter);
