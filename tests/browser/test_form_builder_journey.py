@@ -79,6 +79,20 @@ def test_reorder_with_the_keyboard_then_save(live_server, sqlite_app, browser):
     context.close()
 
 
+def test_modifier_opens_a_field_where_it_is(live_server, sqlite_app, browser):
+    _seed(sqlite_app)
+    context, tab = _open_builder(browser, live_server, "phone")
+    row = tab.locator("li[data-row]").nth(30)
+    label = row.get_attribute("data-label")
+    row.get_by_role("button", name=f"Modifier le champ « {label} »").click()
+    opened = tab.locator("li.field-row-open")
+    expect(opened).to_have_count(1)
+    expect(opened.get_by_label("Libellé")).to_have_value(label)
+    expect(opened).to_be_in_viewport()
+    assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
+
+
 def test_reorder_by_drag_and_drop(live_server, sqlite_app, browser):
     _seed(sqlite_app)
     before = _keys(sqlite_app)
@@ -98,6 +112,8 @@ def test_a_new_type_shows_its_settings_in_place(live_server, sqlite_app, browser
     context, tab = _open_builder(browser, live_server)
     tab.get_by_label("Libellé").fill("Public visé")
     tab.get_by_role("button", name="Ajouter et régler ce champ").click()
+    assert tab.url.endswith("#champ-nouveau")  # the page lands on the new field, not at its top
+    expect(tab.locator("#champ-nouveau")).to_be_in_viewport()
     kind = tab.locator("li.field-row-open select[data-retype]")
     expect(tab.locator("li.field-row-open [name$='-max_length']")).to_be_visible()
     kind.select_option("choice")
