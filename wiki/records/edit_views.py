@@ -57,7 +57,7 @@ def _editor(
 ) -> Any:
     lists, themes = vocabulary()
     defs = [d for d in form_services.form_fields(form) if access.editable_by(current_user, d, record)]
-    pickers, values = _pickers(defs, values)
+    pickers, values = references.pickers_for(get_session(), defs, values)
     return (
         render_template(
             "records/edit.html",
@@ -75,23 +75,6 @@ def _editor(
         ),
         status,
     )
-
-
-def _pickers(defs: list[F.FieldDef], values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the zone and link inputs offer (names, titles), and the values they show: a linked record found by a
-    search step shows its title, for words to search again."""
-    db = get_session()
-    pickers: dict[str, Any] = {}
-    values = dict(values)
-    for d in defs:
-        if d.type == "zone":
-            pickers[d.key] = references.zone_picker(db, d)
-        elif d.type == "link":
-            typed = str(values.get(d.key) or "").strip()
-            pickers[d.key] = picker = references.record_picker(db, d, typed)
-            if picker.mode == "search" and typed.isdigit() and len(typed) < 19:
-                values[d.key] = references.record_titles(db, [int(typed)]).get(int(typed), typed)
-    return pickers, values
 
 
 def _with_uploads(defs: list[F.FieldDef], record: Any) -> tuple[Any, list[Any]]:

@@ -18,10 +18,10 @@ from flask import url_for
 from wiki import macros
 from wiki.auth import permissions
 from wiki.records import access
-from wiki.records import display
 from wiki.records import fields as F
 from wiki.records import form_services
 from wiki.records import queries
+from wiki.records import references
 from wiki.records import taxonomy
 from wiki.records import widgets
 
@@ -82,7 +82,7 @@ def _list(call: macros.MacroCall, context: Any, view: str) -> str:
         columns=defs,
         values=values,
         labels=labels,
-        display=display.display_value,
+        display=references.names_for(context.db, defs, values.values()).display,
         more=more,
         heading=call.params.get("titre", ""),
     )
@@ -107,11 +107,13 @@ def render_formulaire(call: macros.MacroCall, context: Any) -> str:
     lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}
     themes = [(t.key, t.label) for t in taxonomy.list_themes(db)]
     defs = [d for d in form_services.form_fields(form) if access.editable_by(context.actor, d)]
+    pickers, values = references.pickers_for(db, defs, widgets.initial_values(defs, {}))
     return render_template(
         "records/_macro_form.html",
         form=form,
         defs=defs,
-        values=widgets.initial_values(defs, {}),
+        values=values,
+        pickers=pickers,
         options={d.key: widgets.options_for(d, lists, themes) for d in defs},
         schedule_parts=widgets.schedule_parts,
         privacy=widgets.privacy_notes(form_services.form_fields(form)),

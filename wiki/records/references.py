@@ -169,6 +169,24 @@ def record_picker(db: Session, field: F.FieldDef, typed: str = "") -> Picker:
     return Picker("search", tuple((str(i), t) for i, t in found))
 
 
+def pickers_for(
+    db: Session, fields: abc.Sequence[F.FieldDef], values: abc.Mapping[str, Any]
+) -> tuple[dict[str, Picker], dict[str, Any]]:
+    """What the zone and link inputs of a record form offer (by field key), and the values the inputs show: a linked
+    record of a search step shows its title (words to search again), not its id."""
+    pickers: dict[str, Picker] = {}
+    shown = dict(values)
+    for field in fields:
+        if field.type == "zone":
+            pickers[field.key] = zone_picker(db, field)
+        elif field.type == "link":
+            typed = str(shown.get(field.key) or "").strip()
+            pickers[field.key] = picker = record_picker(db, field, typed)
+            if picker.mode == "search" and typed.isdigit() and len(typed) < 19:
+                shown[field.key] = record_titles(db, [int(typed)]).get(int(typed), typed)
+    return pickers, shown
+
+
 def names_for(db: Session, fields: abc.Sequence[F.FieldDef], datas: abc.Iterable[abc.Mapping[str, Any]]) -> Names:
     """The names of the zones and the titles of the linked records the values ``datas`` (keyed by field id) hold."""
     zones: set[str] = set()

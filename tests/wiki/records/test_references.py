@@ -192,3 +192,17 @@ def test_the_list_finds_a_record_by_its_commune_s_name(client, db, forms):
     services.create_record(db, form, {"title": "Atelier", "commune": "44067"}, actor=moderator, policy="open")
     db.commit()
     assert "Atelier" in client.get("/annuaire/ateliers?q=guemene").text
+
+
+def test_embedded_forms_and_lists_pick_and_show_communes_by_name(client, db, forms):
+    from tests.factories import make_page
+
+    form, _, _ = forms
+    moderator = make_user(db, "Autre", role="moderator")
+    services.create_record(db, form, {"title": "Atelier", "commune": "44067"}, actor=moderator, policy="open")
+    make_page(db, "Ateliers", '{{formulaire form="ateliers"}}\n\n{{liste form="ateliers"}}\n', actor=moderator)
+    db.commit()
+    _login(client)
+    page = client.get("/pages/ateliers").text
+    assert ("44067", "Guémené-Penfao (44)") in _options(page, "commune")
+    assert re.search(r"Guémené-Penfao(?! \(44\))", page) and "44067</" not in page  # the list: the name
