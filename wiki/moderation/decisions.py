@@ -132,12 +132,12 @@ def _accept_page(db: Session, item: WaitingItem, author: Any) -> None:
             raise ValidationError(
                 str(_l("Une page porte ce nom depuis : refusez cette proposition ou reportez son texte à la main."))
             )
-        page = Page(slug=item.key, title=item.title, created_at=utcnow(), updated_at=utcnow())
-        db.add(page)
+        created = Page(slug=item.key, title=item.title, created_at=utcnow(), updated_at=utcnow())
+        db.add(created)
         db.flush()
         db.execute(delete(PageRedirect).where(PageRedirect.slug == item.key))
-        saving.append_revision(db, page, title=item.title, body=body, comment=comment, actor=author, action="create")
-        item.object_id = page.id
+        saving.append_revision(db, created, title=item.title, body=body, comment=comment, actor=author, action="create")
+        item.object_id = created.id
         return
     page = db.get(Page, item.object_id)
     if page is None or page.is_deleted:

@@ -169,6 +169,8 @@ def _log_saved(db: Session, kind: str, action: str, actor: Any) -> None:
         return
     ip = client_ip()
     authenticated = getattr(actor, "is_authenticated", False)
+    if not authenticated and current_user.is_authenticated:
+        return  # an anonymous author's save made by a moderator (the queue's accept): not this client's session
     key = None if authenticated else _count_session(db, ip, "body")
     iplog.record(db, ip=ip, action=f"{kind}:{action}", user_id=actor.id if authenticated else None, session_key=key)
     g.ip_logged = True

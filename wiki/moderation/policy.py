@@ -25,7 +25,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki.auth import permissions
+from wiki.auth.models import User
 from wiki.db import utcnow
+from wiki.errors import Forbidden
+from wiki.errors import NotFound
 from wiki.pages.models import PageRevision
 from wiki.records.models import Record
 
@@ -98,3 +101,34 @@ def waits(db: Session, actor: Any, policy: str) -> bool:
     if policy != "premoderated":
         return False
     return permissions.must_wait(policy, is_trusted(db, actor))
+
+
+def set_trusted(db: Session, user_id: int, trusted: bool, *, actor: Any) -> User:
+    """Mark an account as trusted (it publishes directly under pre-moderation), or take the mark back.
+
+    The change is written to the public moderation log. The caller commits.
+
+    :raises Forbidden: the actor is not an admin.
+    :raises NotFound: no such account.
+    """
+    from wiki.moderation import journal
+
+    if not permissions.can_set_trusted(actor):
+        raise Forbidden(str(_l("Seuls les administrateurs accordent la confiance à un compte.")))
+    user = db.get(User, user_id) if 0 < user_id < 2**31 else None
+    if user is None:
+        raise NotFound(str(_l("Ce compte n'existe pas.")))
+    if bool(user.trusted) == trusted:
+        return user
+    user.trusted = trusted
+    db.flush()
+    journal.log(
+        db,
+        action="trust" if trusted else "untrust",
+        actor=actor,
+        kind="user",
+        object_id=user.id,
+        title=user.name,
+        key="",
+    )
+    return user

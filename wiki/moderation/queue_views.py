@@ -79,10 +79,11 @@ def item(item_id: int) -> Any:
 
 
 def _decide(item_id: int, accept: bool) -> Any:
+    # The account is loaded (its own short read) before this request's write transaction begins.
+    if not permissions.can_moderate(current_user):
+        abort(403 if current_user.is_authenticated else 404)
     db = get_session()
     found = waiting.get_item(db, item_id, current_user, None)
-    if not permissions.can_moderate(current_user):
-        abort(403)
     reason = request.form.get("reason", "")
     back = request.form.get("back") == "item"
     try:
@@ -121,6 +122,22 @@ def accept(item_id: int) -> Any:
 def refuse(item_id: int) -> Any:
     """Refuse a waiting contribution with a reason (moderators)."""
     return _decide(item_id, False)
+
+
+@bp.route("/-/comptes/<int:user_id>/confiance", methods=["POST"])
+def trust(user_id: int) -> Any:
+    """Mark an account as trusted, or take the mark back (admins)."""
+    if not permissions.can_set_trusted(current_user):  # loads the account before the write transaction
+        abort(403)
+    db = get_session()
+    trusted = request.form.get("trusted") == "1"
+    user = policy.set_trusted(db, user_id, trusted, actor=current_user)
+    db.commit()
+    if trusted:
+        flash(_("« %(name)s » publie désormais sans relecture.", name=user.name), "success")
+    else:
+        flash(_("Les contributions de « %(name)s » passent de nouveau par la relecture.", name=user.name), "success")
+    return redirect(url_for("auth.users"))
 
 
 @bp.route("/-/mes-contributions")

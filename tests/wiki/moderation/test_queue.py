@@ -314,3 +314,26 @@ def test_the_form_builder_sets_the_form_policy(app, db):
     author.post("/annuaire/lieux/nouvelle", data={"title": "Ferme"})
     assert db.scalar(select(Record.status).where(Record.title == "Ferme")) == "pending"
     assert len(_items(db)) == 1
+
+
+def test_an_admin_marks_an_account_trusted_and_it_publishes_directly(wiki, db, seeded):
+    make_user(db, "Admin", role="admin")
+    newcomer_id = _done(db, seeded.newcomer.id)  # read now: a later read would hold SQLite's write lock
+    moderator = wiki.test_client()
+    login(moderator, "Modo")
+    assert moderator.post(f"/-/comptes/{newcomer_id}/confiance", data={"trusted": "1"}).status_code == 403
+    admin = wiki.test_client()
+    login(admin, "Admin")
+    assert "Marquer de confiance" in admin.get("/-/comptes").text
+    assert admin.post(f"/-/comptes/{newcomer_id}/confiance", data={"trusted": "1"}).status_code == 302
+    author = wiki.test_client()
+    login(author, "Nouveau")
+    _edit(author, "lavoir", "Texte de confiance.\n", seeded.page.current_revision_id)
+    assert _items(db) == []
+    assert "Texte de confiance." in wiki.test_client().get("/pages/lavoir").text
+    assert "confiance accordée" in wiki.test_client().get("/-/journal").text
+    admin.post(f"/-/comptes/{newcomer_id}/confiance", data={"trusted": "0"})
+    db.expire_all()
+    page = _done(db, db.get(Page, seeded.page.id))
+    _edit(author, "lavoir", "Encore un texte.\n", page.current_revision_id)
+    assert len(_items(db)) == 1
