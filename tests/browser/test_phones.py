@@ -113,15 +113,16 @@ def test_agenda_filters_fit_their_column_at_1280(contexts, site):
 @pytest.mark.parametrize("js", [True, False], ids=["javascript", "sans-javascript"])
 def test_filters_fold_behind_a_button_on_phones_and_open_on_desktops(contexts, site, js):
     for path, first_filter in (("/annuaire/initiative", ".facets input[type=checkbox]"),
-                               ("/agenda", "#filter-theme"), ("/carte", "#filtre-theme")):  # fmt: skip
+                               ("/agenda", "#filter-theme"), ("/carte", "#filtre-theme"),
+                               ("/-/recherche?q=redon", ".facet-values a")):  # fmt: skip
         phone = _open(contexts, site, path, width=390, js=js)
         assert phone.locator(first_filter).first.is_hidden(), path
-        phone.locator("summary").first.click()
+        phone.locator(".fold > summary").click()
         assert phone.locator(first_filter).first.is_visible(), path
         phone.close()
         desktop = _open(contexts, site, path, width=1280, js=js)
         assert desktop.locator(first_filter).first.is_visible(), path
-        assert desktop.locator("summary").first.is_hidden(), path
+        assert desktop.locator(".fold > summary").is_hidden(), path
         desktop.close()
 
 
