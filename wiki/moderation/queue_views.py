@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import g
 from flask import redirect
@@ -23,6 +24,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from wiki.activity import pseudonyms
 from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.errors import EditConflict
@@ -44,6 +46,11 @@ def _session_key() -> str | None:
     return key if isinstance(key, str) and len(key) == 16 else None
 
 
+def _pseudonym(session_key: str | None) -> str:
+    """The pseudonym recent changes give an anonymous session (its key is never shown)."""
+    return pseudonyms.pseudonym(current_app.secret_key, session_key)
+
+
 def _page_no() -> int:
     raw = request.args.get("page", "")
     return min(int(raw), 10_000) if raw.isdigit() and len(raw) < 6 and int(raw) > 0 else 1
@@ -58,7 +65,7 @@ def queue() -> Any:
     kind = request.args.get("type", "")
     page_no = _page_no()
     items = waiting.list_waiting(db, kind=kind, offset=(page_no - 1) * PER_PAGE, limit=PER_PAGE + 1)
-    reviews = [review.describe(db, item, current_user) for item in items[:PER_PAGE]]
+    reviews = [review.describe(db, item, current_user, _pseudonym) for item in items[:PER_PAGE]]
     return render_template(
         "moderation/queue.html",
         reviews=reviews,
@@ -75,7 +82,9 @@ def item(item_id: int) -> Any:
     """Show one contribution, its diff and its decision (author and moderators)."""
     db = get_session()
     found = waiting.get_item(db, item_id, current_user, _session_key())
-    return render_template("moderation/item.html", review=review.describe(db, found, current_user), errors={})
+    return render_template(
+        "moderation/item.html", review=review.describe(db, found, current_user, _pseudonym), errors={}
+    )
 
 
 def _decide(item_id: int, accept: bool) -> Any:
@@ -102,7 +111,7 @@ def _decide(item_id: int, accept: bool) -> Any:
         flash(message, "error")
         found = waiting.get_item(db, item_id, current_user, None)
         if back:
-            described = review.describe(db, found, current_user)
+            described = review.describe(db, found, current_user, _pseudonym)
             return render_template("moderation/item.html", review=described, errors=errors, reason=reason), 409
         g.queue_errors = errors
         return queue(), 409

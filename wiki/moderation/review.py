@@ -6,19 +6,18 @@ with nothing; a record change field by field with the values it would
 replace, a new record with no values (as the record history's diff view:
 :func:`wiki.records.access.history_changes`, values shown by
 :func:`wiki.records.display.display_value`). An anonymous author is shown
-as « Anonyme » with a short pseudonym of the session (a keyed hash, never
-the key itself). Service layer: no request globals.
+as « Anonyme » with the pseudonym recent changes give its session (a keyed
+hash, never the key itself), passed in by the web layer. Service layer: no
+request globals.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -47,25 +46,20 @@ class Review:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def pseudonym(session_key: str | None) -> str:
-    """Return a short, stable pseudonym of an anonymous session (6 hex characters of a keyed hash)."""
-    if not session_key:
-        return ""
-    secret = str(current_app.config.get("SECRET_KEY") or "").encode()
-    return hmac.new(secret, b"queue:" + session_key.encode(), hashlib.sha256).hexdigest()[:6]
-
-
-def author_name(item: WaitingItem) -> str:
-    """Return the author as shown in the queue: the account's name, or « Anonyme » and a pseudonym."""
+def author_name(item: WaitingItem, pseudonym: Callable[[str | None], str]) -> str:
+    """Return the author as shown in the queue: the account's name, or « Anonyme » and the session's pseudonym."""
     if item.author is not None:
         return item.author.name
     tag = pseudonym(item.session_key)
     return f"{_l('Anonyme')} {tag}".strip() if tag else str(_l("Anonyme"))
 
 
-def describe(db: Session, item: WaitingItem, actor: Any) -> Review:
-    """Return the review of ``item`` as ``actor`` may read it."""
-    review = Review(item=item, author=author_name(item))
+def describe(db: Session, item: WaitingItem, actor: Any, pseudonym: Callable[[str | None], str]) -> Review:
+    """Return the review of ``item`` as ``actor`` may read it.
+
+    :param pseudonym: names an anonymous session as recent changes do (``wiki.activity.pseudonyms``).
+    """
+    review = Review(item=item, author=author_name(item, pseudonym))
     if item.kind == "page":
         page = db.get(Page, item.object_id) if item.object_id else None
         review.target = page

@@ -12,6 +12,7 @@ from tests.exports_support import login
 from tests.factories import make_page
 from tests.factories import make_user
 from tests.support.smtp import body_of
+from wiki.activity import pseudonyms
 from wiki.auth import tokens
 from wiki.mail import delivery
 from wiki.moderation.models import JournalEntry
@@ -176,12 +177,14 @@ def test_a_new_page_by_an_anonymous_visitor_waits_as_a_whole(wiki, db, seeded):
     moderator = wiki.test_client()
     login(moderator, "Modo")
     queue = moderator.get("/-/moderation").text
-    assert "Nouvelle page" in queue and "Anonyme " in queue and item.session_key not in queue
+    tag = pseudonyms.pseudonym(wiki.secret_key, item.session_key)  # as recent changes and mass rollback name it
+    assert "Nouvelle page" in queue and f"Anonyme {tag}" in queue and item.session_key not in queue
     moderator.post(f"/-/moderation/{item.id}/accepter", data={"reason": "Bienvenue"})
     db.expire_all()
     page = db.scalar(select(Page).where(Page.slug == "four-a-pain"))
     assert page.title == "Four à pain" and page.current_revision.author_id is None
     assert "rallumé" in wiki.test_client().get("/pages/four-a-pain").text
+    assert f'<span class="pseudonym">{tag}</span>' in wiki.test_client().get("/-/modifications").text
     assert "acceptée" in visitor.get("/-/mes-contributions").text
 
 
