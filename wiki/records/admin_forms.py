@@ -202,9 +202,11 @@ def edit_form(key: str) -> Any:
     if request.form.get("move"):
         rows, moved = move_row(rows, request.form["move"])
         return _builder(form, renumber(rows, BUILDER_BLANKS), meta, moved=moved, stored=stored)
-    if request.form.get("open"):
+    if request.form.get("open") or request.form.get("close"):
         for row in rows:
-            row["open"] = row.get("open") or str(row["n"]) == request.form["open"]
+            row["open"] = (row.get("open") or str(row["n"]) == request.form.get("open")) and str(
+                row["n"]
+            ) != request.form.get("close")
         return _builder(form, renumber(rows, BUILDER_BLANKS), meta, stored=stored)
     old = {d.id: d for d in defs}
     saved = [r for r in rows if not r["blank"] and not r["delete"]]

@@ -224,3 +224,22 @@ def test_only_moderators_restore_form_revisions(app, db, client):
                 s, form_services.get_form(s, "producteurs_locaux"), 2, actor=s.merge(editor)
             ),
         )
+
+
+def test_a_field_folded_with_unsaved_changes_keeps_them(moderator, db):
+    create_producers(moderator)
+    data = form_data(moderator.get(BUILDER).text, BUILDER)
+    prix = next(n for n in range(3) if data[f"fields-{n}-kept"] == the_form(db).fields["prix"].id)
+    data = form_data(moderator.post(BUILDER, data=data | {"open": str(prix)}).text, BUILDER)
+    data[f"fields-{prix}-label"] = "Tarif du panier"
+    folded = moderator.post(BUILDER, data=data | {"close": str(prix)})
+    assert folded.status_code == 200 and "modifié, non enregistré" in folded.text
+    assert f'id="f-{prix}-label"' not in folded.text and f'name="fields-{prix}-open"' not in folded.text
+    assert row_options(folded.text)[prix] == {"unit", "min", "max"}  # its own settings only, hidden
+    data = form_data(folded.text, BUILDER)
+    assert data[f"fields-{prix}-label"] == "Tarif du panier" and f"fields-{prix}-kept" not in data  # carried, hidden
+    assert moderator.post(BUILDER, data=data).status_code == 302
+    assert the_form(db).fields["prix"].label == "Tarif du panier" and the_form(db).fields["prix"].options == {
+        "unit": "€",
+        "min": 0,
+    }
