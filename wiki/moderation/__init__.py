@@ -2,8 +2,10 @@
 mass rollback, the public moderation log and anti-spam.
 
 Domains never import this package's views; they ask its services (policies,
-spam checks) and send their usual signals. ``init_app`` registers what each
-module serves.
+spam checks) and send their usual signals. The one exception is the form
+guard (``guard_views.check_form``): the views of public forms call it first
+on a save, as it reads the posted form and the client's address. ``init_app``
+registers what each module serves.
 """
 
 from __future__ import annotations
