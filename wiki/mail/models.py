@@ -23,7 +23,11 @@ class OutgoingMail(Base):
     """One plain-text message in the outbox."""
 
     __tablename__ = "mail_outbox"
-    __table_args__ = (Index("ix_mail_outbox_pending", "sent_at", "given_up_at", "not_before"),)
+    __table_args__ = (
+        Index("ix_mail_outbox_pending", "sent_at", "given_up_at", "not_before"),
+        # Transient and personal (addresses): never in a dump (wiki.portability.rows).
+        {"info": {"dumped": False}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))

@@ -159,6 +159,8 @@ def _user(kept: PublicFilter, row: dict[str, Any]) -> dict[str, Any] | None:
         return None
     return row | {
         "email": None,
+        "email_pending": None,
+        "link_sent_at": None,
         "password_hash": "!",
         "role": "visitor",
         "is_active": False,
