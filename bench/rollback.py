@@ -219,7 +219,7 @@ def run(backend: str, accounts: int, revisions: int) -> dict:
     """Seed, roll back and undo on one database; return the figures."""
     from wiki.db import Database
 
-    with tempfile.TemporaryDirectory(prefix="lieudit-rollback-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="lieudit-rollback-", ignore_cleanup_errors=True) as tmp:
         # The wave got past the anti-spam limits (a slow wave, or rules set too loose): they are off here.
         limits = {"RATE_LIMIT_NEWCOMER": 0, "SPAM_MAX_NEW_LINKS": 10_000}
         with migrated_app(backend == "postgresql", Path(tmp), **limits) as (app, _url, _server):

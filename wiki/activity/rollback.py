@@ -160,7 +160,8 @@ def _bad_numbers(db: Session, target: Target, kind: str) -> dict[int, set[int]]:
     )
     out: dict[int, set[int]] = defaultdict(set)
     for object_id, number in rows:
-        out[object_id].add(number)
+        if number is not None:
+            out[object_id].add(number)
     return out
 
 

@@ -69,8 +69,7 @@ def _number_of(db: Session, kind: str, object_id: int) -> int | None:
     if kind == "page":
         page = db.get(Page, object_id)
         return page.current_revision.number if page and page.current_revision else None
-    model = Record if kind == "record" else Form
-    obj = db.get(model, object_id)
+    obj: Record | Form | None = db.get(Record, object_id) if kind == "record" else db.get(Form, object_id)
     return obj.revision_number if obj else None
 
 
@@ -166,7 +165,7 @@ def apply_rollback(
         db, action="rollback", actor=actor, kind=kind, object_id=object_id, title=title, key=key, reason=reason
     )
 
-    def details() -> dict[str, Any]:
+    def _details() -> dict[str, Any]:
         summary = _summary(done, len(skipped))
         target = plan.target.public()
         return {
@@ -190,7 +189,7 @@ def apply_rollback(
         if outcome is not None:
             done.append(outcome)
         if checkpoint is not None and n % BATCH == 0:
-            entry.details = details()
+            entry.details = _details()
             checkpoint()
             time.sleep(PAUSE)
     db.execute(
@@ -199,7 +198,7 @@ def apply_rollback(
         .values(patrolled_at=utcnow(), patrolled_by_id=actor.id)
         .execution_options(synchronize_session=False)
     )
-    entry.details = details()
+    entry.details = _details()
     db.flush()
     return entry
 
@@ -270,7 +269,7 @@ def undo_rollback(
     )
     entry.details = {**entry.details, "undone_by": undo.id}  # first: a second undo is refused from now on
 
-    def details() -> dict[str, Any]:
+    def _details() -> dict[str, Any]:
         return {
             "summary": _summary(done, len(skipped)),
             "undoes": entry.id,
@@ -287,9 +286,9 @@ def undo_rollback(
             item = {**item, "note": str(err)}
         (done if ok else skipped).append(item)
         if checkpoint is not None and n % BATCH == 0:
-            undo.details = details()
+            undo.details = _details()
             checkpoint()
             time.sleep(PAUSE)
-    undo.details = details()
+    undo.details = _details()
     db.flush()
     return undo

@@ -93,10 +93,10 @@ def index() -> Any:
 def patrol_changes() -> Any:
     """Mark the ticked changes, or all those shown, as reviewed; back to the same filtered list."""
     ids = request.form.getlist("shown" if request.form.get("scope") == "all" else "change")
-    done = patrol.mark_patrolled(get_session(), (i for i in ids if i.isdigit()), actor=current_user)
+    done = patrol.mark_patrolled(get_session(), (int(i) for i in ids if i.isdigit()), actor=current_user)
     get_session().commit()
     flash(ngettext("%(num)d modification marquée comme relue.", "%(num)d modifications marquées comme relues.", done))
-    back = {k: v for k in patrol.ARGS if (v := request.form.get(k, "")[:64])}
+    back: dict[str, Any] = {k: v for k in patrol.ARGS if (v := request.form.get(k, "")[:64])}
     return redirect(url_for("activity.index", **back))
 
 

@@ -42,7 +42,7 @@ def _require_moderator() -> None:
         raise Forbidden(_("Seuls les modérateurs peuvent annuler des modifications en masse."))
 
 
-def _args(source: Any) -> dict[str, str]:
+def _args(source: Any) -> dict[str, Any]:
     return {k: v[:2000] for k in TARGET_ARGS if (v := (source.get(k) or "").strip())}
 
 
