@@ -76,6 +76,13 @@ def test_reorder_with_the_keyboard_then_save(live_server, sqlite_app, browser):
     expect(tab.get_by_text("Formulaire enregistré.")).to_be_visible()
     after = _keys(sqlite_app)
     assert after.index(first) == 2 and sorted(after) == sorted(before)
+    # The history offers the earlier definition back; restoring it is one more version.
+    tab.get_by_role("link", name="Historique").first.click()
+    violations = axe_violations(tab)
+    assert violations == [], format_violations(violations)
+    tab.get_by_role("button", name="Rétablir cette version (n° 1)").click()
+    expect(tab.get_by_text("La version 1 du formulaire a été rétablie.")).to_be_visible()
+    assert _keys(sqlite_app) == before
     context.close()
 
 
