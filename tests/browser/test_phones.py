@@ -173,6 +173,8 @@ def test_switching_from_the_directory_to_the_map_or_the_agenda_keeps_the_filters
     tab.goto(site.url + "/annuaire/evenement?themes=culture")
     tab.get_by_role("navigation", name="Présentation").get_by_role("link", name="Agenda").click()
     assert "/agenda" in tab.url and "theme=culture" in tab.url and "formulaire=evenement" in tab.url
+    tab.get_by_role("navigation", name="Vues de l’agenda").get_by_role("link", name="Annuaire").click()
+    assert "/annuaire/evenement" in tab.url and "=culture" in tab.url
     tab.close()
 
 

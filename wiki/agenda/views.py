@@ -93,12 +93,28 @@ def _feed_links(filters: occurrences.AgendaFilters) -> dict[str, str]:
     return {"ics": ics, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
+def _directory_link(filters: occurrences.AgendaFilters) -> str | None:
+    """The directory of the events shown, with the same theme and commune filters (one place, several views)."""
+    forms = projection.event_forms(get_session())
+    form = next((f for f in forms if f.key == filters.form), forms[0] if forms else None)
+    if form is None:
+        return None
+    args: dict[str, list[str]] = {}
+    for field in form.fields:
+        if field.get("type") == "theme" and filters.themes:
+            args[field["key"]] = list(filters.themes)
+        elif field.get("type") == "zone" and filters.zones:
+            args[field["key"]] = [code for code in filters.zones if ":" not in code]  # communes only
+    return url_for("records.listing", key=form.key, **args)
+
+
 def _render(template: str, **context: Any) -> str:
     filters = context["filters"]
     # One url_for per page, not per occurrence: grids and lists show hundreds of links.
     event_base = url_for("agenda.event", record_id=0)[:-1]
     return render_template(template, menus=_filter_menus(), feeds=_feed_links(filters), long_date=long_date,
-                           filter_args=filters.query_args(), event_base=event_base, **context)  # fmt: skip
+                           filter_args=filters.query_args(), event_base=event_base,
+                           directory=_directory_link(filters), **context)  # fmt: skip
 
 
 @bp.route("/agenda")
