@@ -61,6 +61,8 @@ def test_command(address: str) -> None:
         raise click.ClickException(f"Adresse invalide : {address}") from err
     finally:
         db.close()
+    if outcome == "":
+        raise click.ClickException("Le courriel d'essai n'est pas encore parti : « lieudit mail send » le réessaiera.")
     if outcome is not None:
-        raise click.ClickException(f"Le serveur de courriel a refusé l'envoi : {outcome}")
+        raise click.ClickException(f"Le courriel d'essai n'est pas parti : {outcome}")
     click.echo(f"Courriel d'essai envoyé à {address}.")

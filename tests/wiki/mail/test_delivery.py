@@ -110,4 +110,4 @@ def test_mail_test_command_sends_a_message(make_app, smtp_server):
     assert message["To"] == "camille@example.org"
     down = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), BASE_URL="http://wiki.test")
     result = down.test_cli_runner().invoke(args=["mail", "test", "camille@example.org"])
-    assert result.exit_code == 1 and "refusé" in result.output
+    assert result.exit_code == 1 and "n'est pas parti" in result.output
