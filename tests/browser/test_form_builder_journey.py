@@ -96,7 +96,30 @@ def test_modifier_opens_a_field_where_it_is(live_server, sqlite_app, browser):
     expect(opened).to_have_count(1)
     expect(opened.get_by_label("Libellé")).to_have_value(label)
     expect(opened).to_be_in_viewport()
+    expect(opened.get_by_label("Libellé")).to_be_focused()
     assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    opened.get_by_role("button", name=f"Replier le champ « {label} »").click()
+    expect(tab.locator("li.field-row-open")).to_have_count(0)
+    expect(row.get_by_role("button", name=f"Modifier le champ « {label} »")).to_be_focused()
+    context.close()
+
+
+def test_modifier_without_javascript_lands_on_the_field(live_server, sqlite_app, browser):
+    _seed(sqlite_app)
+    context = new_context(browser, viewport=SIZES["phone"], java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(live_server.url + "/-/connexion")
+    tab.get_by_label("Nom d’utilisateur").fill("Modo")
+    tab.get_by_label("Mot de passe").fill(PASSWORD)
+    tab.get_by_role("button", name="Se connecter").click()
+    tab.goto(live_server.url + "/-/formulaires/initiative")
+    row = tab.locator("li[data-row]").nth(30)
+    label = row.get_attribute("data-label")
+    row_id = row.get_attribute("id")
+    row.get_by_role("button", name=f"Modifier le champ « {label} »").click()
+    assert tab.url.endswith(f"#{row_id}")  # the re-rendered page lands on the field, not at its top
+    expect(tab.locator(f"#{row_id}").get_by_label("Libellé")).to_have_value(label)
+    expect(tab.locator(f"#{row_id}")).to_be_in_viewport()
     context.close()
 
 
@@ -119,7 +142,7 @@ def test_a_new_type_shows_its_settings_in_place(live_server, sqlite_app, browser
     context, tab = _open_builder(browser, live_server)
     tab.get_by_label("Libellé").fill("Public visé")
     tab.get_by_role("button", name="Ajouter et régler ce champ").click()
-    assert tab.url.endswith("#champ-nouveau")  # the page lands on the new field, not at its top
+    expect(tab.locator("#champ-nouveau [name$='-label']")).to_be_focused()  # opened in place, focus on it
     expect(tab.locator("#champ-nouveau")).to_be_in_viewport()
     kind = tab.locator("li.field-row-open select[data-retype]")
     expect(tab.locator("li.field-row-open [name$='-max_length']")).to_be_visible()

@@ -51,25 +51,41 @@
     }
   });
 
-  form.addEventListener("change", function (event) {
-    var select = event.target.closest("select[data-retype]");
-    if (!select) return;
-    var button = document.getElementById(select.dataset.retype);
-    var index = rows().indexOf(select.closest("li[data-row]"));
+  /* Re-render the field list on the server (the same post as the button without script), in place. */
+  function refresh(name, value, index, focus, message) {
     var data = new FormData(form);
-    data.set("open", button.value);
-    fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
+    data.set(name, value);
+    return fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("ol[data-builder]");
-        if (!fresh) return;
+        if (!fresh) { form.requestSubmit(); return; }
         list().replaceWith(document.importNode(fresh, true));
         prepare();
         var li = rows()[index];
-        var again = li && li.querySelector("select[data-retype]");
-        if (again) again.focus();
-        say(form.dataset.retypedText);
+        var target = li && li.querySelector(focus);
+        if (target) { li.scrollIntoView({ block: "nearest" }); target.focus(); }
+        say(message);
       });
+  }
+
+  form.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-retype]");
+    if (!select) return;
+    var index = rows().indexOf(select.closest("li[data-row]"));
+    refresh("open", document.getElementById(select.dataset.retype).value, index, "select[data-retype]", form.dataset.retypedText);
+  });
+
+  /* « Modifier », « Replier », « Ajouter et régler ce champ »: open or fold a field without reloading the page. */
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("button[name=open], button[name=close]");
+    if (!button || button.classList.contains("retype")) return;
+    event.preventDefault();
+    var li = button.closest("li[data-row]");
+    var index = li ? rows().indexOf(li) : rows().length; // a new field goes after the others
+    var opening = button.name === "open";
+    refresh(button.name, button.value, index, opening ? "input[name$='-label']" : "button[name=open]",
+      opening ? form.dataset.openedText : form.dataset.foldedText);
   });
 
   function prepare() {
