@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 def free_port() -> int:
@@ -43,13 +44,28 @@ class _Collector:
         return "250 Message accepted for delivery"
 
 
+class _Authenticator:
+    """Accept one login and password (aiosmtpd's authenticator protocol)."""
+
+    def __init__(self, login: str, password: str) -> None:
+        self._expected = (login.encode(), password.encode())
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
+        given = (getattr(auth_data, "login", None), getattr(auth_data, "password", None))
+        return AuthResult(success=given == self._expected, handled=False)
+
+
 class SMTPServer:
     """A local SMTP server started by a test (``with SMTPServer() as smtp``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, login: tuple[str, str] | None = None) -> None:
         self.port = free_port()
         self._collector = _Collector()
-        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+        options: dict[str, Any] = {}
+        if login is not None:
+            # AUTH over a plain connection: the test checks that the wiki logs in, not TLS.
+            options = {"authenticator": _Authenticator(*login), "auth_require_tls": False}
+        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port, **options)
 
     def __enter__(self) -> SMTPServer:
         self._controller.start()

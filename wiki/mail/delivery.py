@@ -208,18 +208,26 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.server, settings.port, timeout=SMTP_TIMEOUT, context=context)
     else:
         smtp = smtplib.SMTP(settings.server, settings.port, timeout=SMTP_TIMEOUT)
-        if settings.use_tls:
+    try:
+        if settings.use_tls and not settings.use_ssl:
             smtp.starttls(context=context)
-    if settings.username:
-        smtp.login(settings.username, settings.password)
+        if settings.username:
+            smtp.login(settings.username, settings.password)
+    except BaseException:
+        smtp.close()
+        raise
     return smtp
 
 
 def _permanent(error: Exception) -> bool:
-    """Whether the server refused for good (a 5xx answer): retrying would not help."""
+    """Whether the server refused this message for good (5xx to its recipient or its content).
+
+    A refused login or sender is the configuration's fault, not the message's:
+    those are retried, and leave once an administrator fixes the settings.
+    """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
-    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
 
 
 def _send_all(messages: list[OutgoingMail], settings: SmtpSettings) -> dict[int, Exception | None]:

@@ -186,3 +186,13 @@ def test_reset_answers_take_the_same_time_whatever_exists(mail_app, db):
     delivery.wait_for_sender(mail_app)
     assert min(known + unknown) >= 0.25
     assert abs(statistics.median(known) - statistics.median(unknown)) < 0.05
+
+
+def test_links_in_mails_name_the_public_address_whatever_the_host_header(make_app, smtp_server, db):
+    app = make_app(**smtp_server.settings() | {"BASE_URL": "https://wiki.example.org"}, SERVER_NAME=None)
+    make_user(db, "Camille", email="camille@example.org")
+    db.commit()
+    client = app.test_client()
+    client.post("/-/mot-de-passe-oublie", data={"identifier": "Camille"}, headers={"Host": "evil.example"})
+    text = body_of(smtp_server.wait_for(1)[0])
+    assert "https://wiki.example.org/-/mot-de-passe/" in text and "evil.example" not in text

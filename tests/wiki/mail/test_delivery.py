@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from tests.support.smtp import SMTPServer
 from tests.support.smtp import free_port
 from wiki.db import utcnow
 from wiki.mail import delivery
@@ -111,3 +112,14 @@ def test_mail_test_command_sends_a_message(make_app, smtp_server):
     down = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), BASE_URL="http://wiki.test")
     result = down.test_cli_runner().invoke(args=["mail", "test", "camille@example.org"])
     assert result.exit_code == 1 and "n'est pas parti" in result.output
+
+
+def test_the_wiki_logs_in_when_a_username_is_set(make_app, db):
+    with SMTPServer(login=("wiki", "mot de passe smtp")) as server:
+        _queue(db)
+        wrong = make_app(**server.settings(), MAIL_USERNAME="wiki", MAIL_PASSWORD="faux")
+        report = delivery.send_pending(wrong)
+        assert report.failed == 1 and "535" in report.errors[0]
+        right = make_app(**server.settings(), MAIL_USERNAME="wiki", MAIL_PASSWORD="mot de passe smtp")
+        assert delivery.send_pending(right, now=utcnow() + timedelta(minutes=2)).sent == 1
+        assert len(server.wait_for(1)) == 1
