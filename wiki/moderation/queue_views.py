@@ -177,6 +177,14 @@ def own_waiting(kind: str, object_id: int | None = None, key: str = "") -> list[
     )
 
 
+def own_contributions(limit: int = 5) -> list[Any]:
+    """The current person's latest contributions under review and decisions (for the account page)."""
+    key = _session_key()
+    if not current_user.is_authenticated and key is None:
+        return []
+    return waiting.list_mine(get_session(), current_user, key, limit=limit)
+
+
 def _origin_start() -> None:
     policy.set_origin("api" if request.path.startswith("/api/") else "web")
 
@@ -192,6 +200,7 @@ def register(app: Any) -> None:
     app.teardown_request(_origin_end)
     app.jinja_env.globals["moderation_waiting_count"] = waiting_count
     app.jinja_env.globals["own_waiting"] = own_waiting
+    app.jinja_env.globals["own_contributions"] = own_contributions
     app.jinja_env.globals["origin_labels"] = origin_labels
 
 

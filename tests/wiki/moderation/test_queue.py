@@ -157,7 +157,8 @@ def test_refusing_needs_a_reason_that_the_author_reads(wiki, db, seeded):
     _done(db)
     mine = author.get("/-/mes-contributions").text
     assert "refusée" in mine and "Publicité." in mine
-    assert "/-/mes-contributions" in author.get("/-/compte").text  # linked from the account page
+    account = author.get("/-/compte").text
+    assert "/-/mes-contributions" in account and "Publicité." in account  # the decision on the account page
     entry = _done(db, db.scalar(select(JournalEntry).where(JournalEntry.action == "refuse")))
     assert entry.reason == "Publicité." and entry.title == "Lavoir"
     assert moderator.post(f"/-/moderation/{item.id}/accepter").status_code == 409  # decided once
