@@ -39,6 +39,8 @@ from wiki.mail.services import enqueue
 DEFAULT_SETTINGS = Settings()
 #: Links mailed on request (reset, verification again) to one account: at most one per this delay.
 LINK_INTERVAL = timedelta(minutes=5)
+#: A change of address mails its link at once, but not more often than this.
+CHANGE_INTERVAL = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -188,8 +190,13 @@ def request_email_change(
             str(_l("C'est déjà l'adresse de votre compte.")),
             {"email": str(_l("C'est déjà l'adresse de votre compte."))},
         )
+    now = now or utcnow()
+    # The page must not become a relay that mails any address at will (HOSTILE_INPUTS 118).
+    if user.link_sent_at is not None and now - user.link_sent_at < CHANGE_INTERVAL:
+        wait = str(_l("Un lien vient d'être envoyé : attendez une minute avant de changer encore d'adresse."))
+        raise ValidationError(wait, {"email": wait})
     user.email_pending = cleaned
-    user.link_sent_at = now or utcnow()
+    user.link_sent_at = now
     return _mail_verification(db, user, cleaned, links_to)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import itsdangerous.timed
@@ -137,6 +138,11 @@ def test_a_cancelled_or_replaced_address_link_no_longer_works(mail_app, db, smtp
     client = mail_app.test_client()
     _login(client)
     client.post("/-/compte/adresse", data={"email": "une@example.org", "email_current": PASSWORD})
+    too_soon = client.post("/-/compte/adresse", data={"email": "deux@example.org", "email_current": PASSWORD})
+    assert too_soon.status_code == 400 and "attendez une minute" in too_soon.text
+    user = _user(db)
+    user.link_sent_at -= timedelta(minutes=1)  # a minute later
+    db.commit()
     client.post("/-/compte/adresse", data={"email": "deux@example.org", "email_current": PASSWORD})
     first, second = smtp_server.wait_for(2)
     assert client.get(_verify_path(first)).status_code == 400  # replaced by the second address
