@@ -214,7 +214,8 @@ content_version = Table(
     Base.metadata,
     Column("id", Integer, primary_key=True),
     Column("version", Integer, nullable=False, default=0),
-    info={"cache_neutral": True},
+    # Each instance counts its own changes: never dumped nor loaded (``lieudit init`` creates the row).
+    info={"cache_neutral": True, "dumped": False},
 )
 #: ``session.info`` flag: this transaction changed content.
 _CHANGED = "lieudit.content_changed"

@@ -28,7 +28,8 @@ search_outbox = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),  # the order changes were committed in
     Column("kind", Text, nullable=False),  # "page", "record", "zone", "form"
     Column("key", Text, nullable=False),
-    info={"cache_neutral": True},
+    # Transient: a loaded instance rebuilds its index anyway.
+    info={"cache_neutral": True, "dumped": False},
 )
 
 search_documents = Table(

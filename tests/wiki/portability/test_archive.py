@@ -464,6 +464,7 @@ def test_security_and_mail_settings_never_travel(make_app, empty_app, tmp_path):
         WTF_CSRF_ENABLED=False,
         MAIL_PASSWORD="hunter2",
         MAIL_SERVER="smtp.example.org",
+        BASE_URL="https://wiki.example.org",
     )
     dump = tmp_path / "security.zip"
     assert source.test_cli_runner().invoke(args=["dump", str(dump)]).exit_code == 0
