@@ -6,6 +6,7 @@ become the field errors of :mod:`wiki.records.values`; no flask, no sqlalchemy.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,3 +47,27 @@ def format_geometry(value: Mapping[str, Any]) -> str:
     closed = kind in ("Polygon", "MultiPolygon")
     count = sum(len(part) - (1 if closed else 0) for part in parts)
     return f"{_NAMES[kind]} ({count} {'point' if kind == 'MultiPoint' else 'sommet'}{'s' if count > 1 else ''})"
+
+
+def outline_path(value: Mapping[str, Any], width: int = 200, height: int = 150) -> str:
+    """An SVG path drawing a line or an area in a ``width`` × ``height`` box (north up), or ``""`` for points.
+
+    For a static outline where no map is drawn (no JavaScript); longitudes are
+    scaled by the cosine of the latitude so shapes keep their proportions.
+    """
+    kind, coordinates = value.get("type"), value.get("coordinates")
+    if kind not in ("LineString", "Polygon", "MultiLineString", "MultiPolygon") or not coordinates:
+        return ""
+    depth = _DEPTHS[kind]
+    parts = [coordinates] if depth == 2 else coordinates if depth == 3 else [r for p in coordinates for r in p]
+    points = [pt for part in parts for pt in part]
+    west, east = min(p[0] for p in points), max(p[0] for p in points)
+    south, north = min(p[1] for p in points), max(p[1] for p in points)
+    squeeze = math.cos(math.radians((south + north) / 2))
+    span = max((east - west) * squeeze / width, (north - south) / height, 1e-9)
+    closed = kind in ("Polygon", "MultiPolygon")
+
+    def _xy(point: Any) -> str:
+        return f"{(point[0] - west) * squeeze / span:.1f},{(north - point[1]) / span:.1f}"
+
+    return " ".join("M" + " L".join(_xy(p) for p in part) + (" Z" if closed else "") for part in parts)

@@ -43,3 +43,20 @@ def test_the_agenda_names_the_commune_and_filters_by_name(client, db, moderator,
     assert '<option value="56001" >Allaire (56)</option>' in page
     filtered = client.get("/agenda?zone=56001").text
     assert '<option value="56001" selected>Allaire (56)</option>' in filtered and "Atelier vélo" in filtered
+
+
+def test_a_record_s_area_shows_its_communes_and_a_static_outline_without_javascript(client, db, moderator, zones):
+    place = form_services.get_form(db, "lieu")
+    square = [[[-2.09, 47.65], [-2.07, 47.65], [-2.07, 47.66], [-2.09, 47.66], [-2.09, 47.65]]]
+    record = services.create_record(
+        db,
+        place,
+        {"title": "Parc", "localisation": {"type": "Polygon", "coordinates": square}},
+        actor=moderator,
+        policy="account",
+    )
+    db.commit()
+    shown = client.get(f"/fiches/{record.id}").text
+    assert 'href="/zones/commune/35236">Redon</a>' in shown
+    assert '<noscript><svg class="record-outline"' in shown and 'role="img"' in shown
+    assert '<p class="coordinates">Coordonnées : Polygone (4 sommets)</p>' in shown

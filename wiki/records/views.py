@@ -23,6 +23,7 @@ from flask import send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import geodata.fields as geo_fields
 from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.pages import attachments as files
@@ -140,6 +141,7 @@ def show(record_id: int) -> Any:
         texts=texts,
         names=names,
         place=references.record_place(db, record),
+        outline=geo_fields.outline_path,
         display=names.display,
         status_labels=status_labels(),
         statuses=STATUSES,
