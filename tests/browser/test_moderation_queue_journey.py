@@ -93,8 +93,10 @@ def test_a_moderator_accepts_one_item_and_refuses_another(live_server, sqlite_ap
     author.goto(live_server.url + "/-/compte")
     author.get_by_role("link", name="Mes contributions relues").click()
     expect(author.get_by_text("Publicité sans rapport.")).to_be_visible()
-    expect(author.locator("li", has_text="Lavoir")).to_contain_text("acceptée")
+    expect(author.locator("main li", has_text="Lavoir").first).to_contain_text("acceptée")
     assert _fits(author)
+    violations = axe_violations(author)
+    assert violations == [], format_violations(violations)
     author_context.close()
 
 

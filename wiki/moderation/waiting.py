@@ -15,7 +15,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
-from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -182,7 +181,7 @@ def waiting_on(
         WaitingItem.state == "waiting", WaitingItem.kind == kind, _mine(actor, session_key)
     )
     if object_id is not None:
-        query = query.where(or_(WaitingItem.object_id == object_id))
+        query = query.where(WaitingItem.object_id == object_id)
     else:
         query = query.where(WaitingItem.object_id.is_(None), WaitingItem.key == key)
     return list(db.scalars(query.order_by(WaitingItem.id)))
