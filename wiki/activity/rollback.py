@@ -120,6 +120,8 @@ class Step:
     body: str | None = None
     #: Why a step is a conflict (French, shown to moderators).
     note: str = ""
+    #: The page's title before the first bad change, when the target renamed it (renamed back).
+    old_title: str = ""
 
 
 @dataclass
@@ -223,18 +225,26 @@ def _page_steps(db: Session, target: Target) -> list[Step]:
     for ids in _chunks(bad):
         pages = {p.id: p for p in db.scalars(select(Page).where(Page.id.in_(ids)))}
         numbers: dict[int, dict[int, int]] = defaultdict(dict)
+        titles: dict[int, str] = {}
         first_of = {pid: min(bad[pid]) for pid in ids}
         rows = db.execute(
-            select(PageRevision.page_id, PageRevision.number, PageRevision.id).where(PageRevision.page_id.in_(ids))
+            select(PageRevision.page_id, PageRevision.number, PageRevision.id, PageRevision.title).where(
+                PageRevision.page_id.in_(ids)
+            )
         )
-        for page_id, number, rev_id in rows:
+        for page_id, number, rev_id, title in rows:
             if number >= first_of[page_id] - 1:
                 numbers[page_id][number] = rev_id
+            if number == first_of[page_id] - 1:
+                titles[page_id] = title
         for page_id in ids:
             page = pages.get(page_id)
             if page is None or page.current_revision is None:
                 continue
-            steps.append(_page_step(db, page, bad[page_id], numbers[page_id]))
+            step = _page_step(db, page, bad[page_id], numbers[page_id])
+            if step.action in ("revert", "merge") and titles.get(page_id, page.title) != page.title:
+                step.old_title = titles[page_id]
+            steps.append(step)
     return steps
 
 

@@ -104,7 +104,13 @@ def _apply_step(db: Session, step: Step, *, actor: Any, policy: str, comment: st
         else:
             assert step.to_number is not None
             result = pages.revert_page(db, page, step.to_number, actor=actor, policy=policy, comment=comment)
-        return {**done, "after": result.revision.number} if result.revision else None
+        if step.old_title and step.old_title != page.title:
+            done["title_before"] = page.title
+            pages.rename_page(db, page, step.old_title, actor=actor, policy=policy, comment=comment)
+        elif result.revision is None:
+            return None
+        assert page.current_revision is not None
+        return {**done, "after": page.current_revision.number}
     if step.kind == "record":
         record = db.get(Record, step.object_id)
         assert record is not None
@@ -218,10 +224,11 @@ def _undo_item(db: Session, item: dict[str, Any], *, actor: Any, policy: str, co
         if op == "delete":
             page_moderation.restore_page(db, page, actor=actor)
             return True
-        return (
-            pages.revert_page(db, page, item["before"], actor=actor, policy=policy, comment=comment).revision
-            is not None
-        )
+        changed = pages.revert_page(db, page, item["before"], actor=actor, policy=policy, comment=comment).revision
+        if item.get("title_before") and item["title_before"] != page.title:
+            pages.rename_page(db, page, item["title_before"], actor=actor, policy=policy, comment=comment)
+            return True
+        return changed is not None
     if kind == "record":
         record = db.get(Record, item["id"])
         if record is None:

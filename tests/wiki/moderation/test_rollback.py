@@ -304,3 +304,21 @@ def test_a_thousand_spam_revisions_from_twenty_accounts_are_undone_in_one_action
     assert db.scalar(select(func.count()).select_from(Page).where(Page.deleted_at.is_(None))) == 140
     assert db.scalar(select(func.count()).select_from(Record).where(Record.deleted_at.is_(None))) == 100
     assert all(text(p).startswith("spam ") for p in good[1:])
+
+
+def test_a_page_renamed_by_the_target_gets_its_title_and_address_back(client, db, people):
+    page = make_page(db, "Marché couvert", "Le samedi.\n", actor=people["alix"])
+    pages.rename_page(db, page, "Montres pas chères", actor=people["spam"], policy="account")
+    edit(db, page, "ACHETEZ\n", people["spam"])
+    db.commit()
+    target = rollback.Target(user_ids=(people["spam"].id,), user_names=("Vendeur",))
+    entry = rollback_apply.apply_rollback(
+        db, rollback.plan_rollback(db, target), actor=people["modo"], policy="account"
+    )
+    db.commit()
+    assert (page.title, page.slug, text(page)) == ("Marché couvert", "marche-couvert", "Le samedi.\n")
+    assert client.get("/pages/montres-pas-cheres").status_code in (301, 302, 308)
+
+    rollback_apply.undo_rollback(db, entry, actor=people["modo"], policy="account")
+    db.commit()
+    assert (page.title, text(page)) == ("Montres pas chères", "ACHETEZ\n")
