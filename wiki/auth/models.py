@@ -38,7 +38,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
-    #: Bumped on logout and password change: every older session dies.
+    #: Bumped on "log out everywhere" and password change: every older session dies.
     session_version: Mapped[int] = mapped_column(default=1)
     #: Consecutive failed logins, for the per-account back-off.
     failed_logins: Mapped[int] = mapped_column(default=0)
@@ -53,9 +53,12 @@ class User(Base):
     is_authenticated = True
     is_anonymous = False
 
+    #: The secret of the login being opened (:func:`wiki.auth.sessions.open_login`), never stored.
+    login_token: str = ""
+
     def get_id(self) -> str:
-        """Return the session identifier (id and session version)."""
-        return f"{self.id}.{self.session_version}"
+        """Return the session identifier: id, session version and this login's secret."""
+        return f"{self.id}.{self.session_version}.{self.login_token}"
 
     def has_role(self, role: str) -> bool:
         """Tell whether this account has ``role`` or a higher one."""
@@ -87,3 +90,20 @@ class ApiToken(Base):
     can_write: Mapped[bool] = mapped_column(default=True)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginSession(Base):
+    """One open login of an account: the server's half of a session cookie.
+
+    Logging out deletes it, so a copy of the cookie replayed after logout
+    opens nothing. Only a hash of the cookie's secret is kept. Sessions are
+    not content: never dumped (a loaded instance starts logged out).
+    """
+
+    __tablename__ = "login_sessions"
+    __table_args__ = ({"info": {"dumped": False, "cache_neutral": True}},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

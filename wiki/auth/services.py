@@ -21,9 +21,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import object_session
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
+from wiki.auth import sessions
 from wiki.auth.models import ROLES
 from wiki.auth.models import User
 from wiki.db import get_session
@@ -232,8 +234,12 @@ def authenticate(
 
 
 def end_all_sessions(user: User) -> None:
-    """Invalidate every session of ``user`` (logout everywhere)."""
-    user.session_version += 1
+    """Invalidate every session of ``user`` (logout everywhere): its logins are closed on the server."""
+    db = object_session(user)
+    if db is None:
+        user.session_version += 1
+    else:
+        sessions.end_all_logins(db, user)
 
 
 def change_password(user: User, current: str, new: str, *, settings: Settings = Settings()) -> None:
@@ -273,14 +279,8 @@ def list_users(db: Session) -> list[User]:
 
 
 def load_session_user(session_id: str) -> User | None:
-    """Flask-Login loader: find the user whose session version still matches."""
-    user_id, _, version = (session_id or "").partition(".")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = get_session().get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
-        return None
-    return user
+    """Flask-Login loader: the account whose login (:mod:`wiki.auth.sessions`) is still open."""
+    return sessions.user_of(get_session(), session_id)
 
 
 def account_names(db: Session, ids: Iterable[int]) -> dict[int, str]:

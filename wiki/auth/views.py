@@ -22,6 +22,7 @@ from flask_login import logout_user
 from wiki.auth import permissions
 from wiki.auth import recovery
 from wiki.auth import services
+from wiki.auth import sessions
 from wiki.auth import tokens
 from wiki.db import get_session
 from wiki.db import utcnow
@@ -54,8 +55,11 @@ def mail_links() -> recovery.Links:
 
 
 def _start_session(user: Any) -> None:
-    # A fresh session at login defeats session fixation (B10-89).
+    """Log ``user`` in on this browser: a fresh cookie (no session fixation, B10-89) and a login held on the server."""
     session.clear()
+    db = get_session()
+    sessions.open_login(db, user, lifetime=current_app.permanent_session_lifetime)
+    db.commit()
     login_user(user)
 
 
@@ -85,7 +89,12 @@ def login() -> Any:
 
 @bp.route("/-/deconnexion", methods=["POST"])
 def logout() -> Any:
-    """Log out of this browser (POST only: no state change on GET)."""
+    """Log out of this browser (POST only: no state change on GET); a copy of its cookie opens nothing after."""
+    session_id = session.get("_user_id")
+    if session_id:
+        db = get_session()
+        sessions.close_login(db, str(session_id))
+        db.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté·e."), "info")

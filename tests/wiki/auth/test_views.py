@@ -133,3 +133,25 @@ def test_user_admin_is_for_admins(client, db):
 def test_anonymous_pages_require_login(client):
     assert client.get("/-/compte").status_code == 302
     assert client.get("/-/comptes").status_code == 302
+
+
+def test_a_cookie_replayed_after_logout_opens_nothing_and_other_browsers_stay_logged_in(app, db):
+    from sqlalchemy import select
+
+    from wiki.auth.models import LoginSession
+
+    make_user(db, "Camille")
+    db.commit()
+    first, second = app.test_client(), app.test_client()
+    for c in (first, second):
+        c.post("/-/connexion", data={"name": "Camille", "password": PASSWORD})
+    stolen = first.get_cookie("session", domain="wiki.test").value
+    assert first.get("/-/compte").status_code == 200
+    first.post("/-/deconnexion")
+    replay = app.test_client()
+    replay.set_cookie("session", stolen, domain="wiki.test")
+    assert replay.get("/-/compte").status_code == 302  # back to the login page
+    assert second.get("/-/compte").status_code == 200  # logging out here ends this browser's login only
+    hashes = db.scalars(select(LoginSession.token_hash)).all()
+    assert len(hashes) == 1 and all(len(h) == 64 for h in hashes)  # only a hash of the secret is kept
+    assert not any(h in stolen for h in hashes)
