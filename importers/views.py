@@ -140,6 +140,8 @@ def layer() -> Any:
     except ValidationError as err:
         error = err.message
     if error:
+        if _TOKEN.fullmatch(token):  # back to the upload step: the file is sent again, never kept
+            (_staging() / f"{token}.bin").unlink(missing_ok=True)
         return render_template("importers/layer.html", forms=forms, step="upload", error=error), 400
     return render_template("importers/layer.html", forms=forms, step="preview", preview=shown, target=target, fmt=fmt,
                            token=token, defs=defs, layer_name=layer_name, filename=filename, error=None)  # fmt: skip
@@ -202,6 +204,7 @@ def calendar() -> Any:
         db.rollback()
     elif not result.ok:
         db.commit()  # the import was rolled back; its entry in the import log stays
+        (_staging() / f"{token}.ics").unlink(missing_ok=True)  # refused: nothing left to confirm
     else:
         db.commit()
         (_staging() / f"{token}.ics").unlink(missing_ok=True)

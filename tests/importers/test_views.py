@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from tests.factories import PASSWORD
 from tests.factories import make_user
@@ -58,6 +59,8 @@ def test_moderators_import_a_layer_with_a_preview_then_confirm(client, db, moder
     )
     assert hostile.status_code == 400 and "DOCTYPE" in hostile.text
     assert client.post("/carte/importer", data={"token": "../../etc/passwd", "form": "lieu"}).status_code == 400
+    # Neither the imported file nor the refused one stays on the server.
+    assert list((Path(client.application.instance_path) / "imports").iterdir()) == []
 
 
 def test_contributors_cannot_import_layers(client, db, moderator):
