@@ -40,6 +40,8 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.moderation.models",
     "wiki.moderation.spam_models",
     "wiki.mail.models",
+    "wiki.stats.models",
+    "wiki.hibernation.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: Tables that PostgreSQL extensions own (PostGIS's reference systems): not ours to compare or drop.
