@@ -40,6 +40,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.moderation.models",
     "wiki.moderation.spam_models",
     "wiki.mail.models",
+    "wiki.activity.watch_models",
     "wiki.stats.models",
     "wiki.hibernation.models",
 )

@@ -3,9 +3,9 @@
 A filter is read from plain query arguments, so a filtered list has a URL that
 can be shared: ``auteur`` (an account's name), ``anonyme`` (an anonymous
 contributor's pseudonym, :mod:`wiki.activity.pseudonyms`), ``type`` (page,
-record, form), ``formulaire`` (a form's key: its records and its definition),
-``zone`` (a zone key such as ``35236`` or ``epci:243500139``: records lying in
-it) and ``a_relire`` (moderators only: changes nobody reviewed yet). The patrol
+record, form), ``formulaire`` or ``form`` (a form's key: its records and its
+definition), ``zone`` (a zone key such as ``35236`` or ``epci:243500139``:
+records lying in it), ``theme`` (a theme's key: records filed under it) and ``a_relire`` (moderators only: changes nobody reviewed yet). The patrol
 state is a moderator's working note, never shown to the public. Service layer:
 the caller passes the arguments and the instance secret.
 """
@@ -34,13 +34,16 @@ from wiki.auth import permissions
 from wiki.auth import services as accounts
 from wiki.db import utcnow
 from wiki.errors import Forbidden
+from wiki.records.disclosure import shows_always
+from wiki.records.form_services import form_fields
 from wiki.records.models import Form
 from wiki.records.models import Record
+from wiki.records.models import RecordFacet
 
 #: Kinds of change that can be filtered on.
 KINDS: tuple[str, ...] = ("page", "record", "form")
 #: Query arguments a filter reads, in the order of its URL.
-ARGS: tuple[str, ...] = ("type", "auteur", "anonyme", "formulaire", "zone", "a_relire")
+ARGS: tuple[str, ...] = ("type", "auteur", "anonyme", "formulaire", "zone", "theme", "a_relire")
 
 
 @dataclass
@@ -78,7 +81,7 @@ def read_filter(db: Session, args: Mapping[str, str], *, secret: Any, actor: Any
         keys = pseudonyms.session_keys_for(db, secret, alias)
         out.args["anonyme"] = alias
         out.conditions.append(Activity.session_key.in_(keys) if keys else false())
-    form_key = (args.get("formulaire") or "").strip()[:64]
+    form_key = (args.get("formulaire") or args.get("form") or "").strip()[:64]
     if form_key:
         form_id = db.scalar(select(Form.id).where(Form.key == form_key))
         out.args["formulaire"] = form_key
@@ -87,6 +90,10 @@ def read_filter(db: Session, args: Mapping[str, str], *, secret: Any, actor: Any
     if zone:
         out.args["zone"] = (args.get("zone") or "").strip()
         out.conditions.append(_in_zone(*zone))
+    theme = (args.get("theme") or "").strip()[:64]
+    if theme:
+        out.args["theme"] = theme
+        out.conditions.append(in_theme(db, theme))
     if args.get("a_relire") and permissions.can_patrol(actor):
         out.args["a_relire"] = "1"
         out.conditions.append(Activity.patrolled_at.is_(None))
@@ -111,6 +118,16 @@ def _in_form(form_id: int) -> Any:
 def _in_zone(level: str, code: str) -> Any:
     """Changes to records lying in a zone."""
     records = select(RecordZone.record_id).where(RecordZone.zone_level == level, RecordZone.zone_code == code)
+    return and_(Activity.kind == "record", Activity.object_id.in_(records))
+
+
+def in_theme(db: Session, theme: str) -> Any:
+    """Changes to records filed under a theme (a public theme field holds its key)."""
+    forms = db.scalars(select(Form).where(Form.deleted_at.is_(None)))
+    field_ids = [d.id for form in forms for d in form_fields(form) if d.type == "theme" and shows_always(d)]
+    if not field_ids:
+        return false()
+    records = select(RecordFacet.record_id).where(RecordFacet.field_id.in_(field_ids), RecordFacet.value == theme)
     return and_(Activity.kind == "record", Activity.object_id.in_(records))
 
 

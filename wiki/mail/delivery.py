@@ -197,6 +197,9 @@ def build_message(mail: OutgoingMail, settings: SmtpSettings) -> EmailMessage:
     domain = parseaddr(settings.sender)[1].rpartition("@")[2] or None
     message["Message-ID"] = make_msgid(domain=domain)
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in (mail.headers or {}).items():
+        if name in ("List-Unsubscribe", "List-Unsubscribe-Post"):  # checked again: a row is no header relay
+            message[name] = " ".join(str(value).split())
     message.set_content(mail.body, charset="utf-8")
     return message
 

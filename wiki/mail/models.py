@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from wiki.db import Base
+from wiki.db import JSONType
 from wiki.db import utcnow
 
 
@@ -43,3 +44,5 @@ class OutgoingMail(Base):
     given_up_at: Mapped[datetime | None]
     #: The SMTP server's answer to the last failed try.
     last_error: Mapped[str | None] = mapped_column(String(500))
+    #: List headers by name (List-Unsubscribe, RFC 8058), set by :func:`wiki.mail.services.enqueue`.
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSONType)

@@ -45,12 +45,14 @@ def clean_address(address: str) -> str:
     return cleaned
 
 
-def enqueue(db: Session, *, to: str, subject: str, body: str) -> bool:
+def enqueue(db: Session, *, to: str, subject: str, body: str, unsubscribe: str | None = None) -> bool:
     """Queue a plain-text message to ``to`` in ``db``'s transaction; it is sent after the commit.
 
     :param to: one verified address (never one the user has not confirmed).
     :param subject: one line, French; the site name is prepended.
     :param body: plain text, French; the site's name and address are appended.
+    :param unsubscribe: an absolute https or http link that unsubscribes in one POST, without
+        login (RFC 8058): sent as ``List-Unsubscribe`` with ``List-Unsubscribe-Post``.
     :returns: False, storing nothing, when no ``MAIL_SERVER`` is configured.
     :raises ValueError: ``to`` is not a single e-mail address.
     """
@@ -65,6 +67,9 @@ def enqueue(db: Session, *, to: str, subject: str, body: str) -> bool:
     full_subject = f"[{site}] {line}"[:MAX_SUBJECT]
     text = (body or "").replace("\r\n", "\n").replace("\r", "\n").rstrip()[:MAX_BODY]
     footer = f"\n\n-- \n{site}\n{config['BASE_URL']}/\n"
-    db.add(OutgoingMail(recipient=recipient, subject=full_subject, body=text + footer))
+    headers = None
+    if unsubscribe and unsubscribe.startswith(("https://", "http://")) and not set(unsubscribe) & set("<> \r\n,"):
+        headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    db.add(OutgoingMail(recipient=recipient, subject=full_subject, body=text + footer, headers=headers))
     delivery.send_after_commit(db, app)
     return True
