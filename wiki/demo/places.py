@@ -20,6 +20,7 @@ from geodata import placement
 from geodata import zones as geo
 from wiki.demo.data import DemoDataError
 from wiki.demo.data import read_tables
+from wiki.records import facets
 from wiki.records import form_services
 from wiki.records import services
 from wiki.records import taxonomy
@@ -69,6 +70,10 @@ def load_demo_zones(db: Session) -> int:
     if changed:
         placement.sync_unlocated(db)
         placement.reattach_all(db)
+        for form in form_services.list_forms(db):  # records made before their communes: found by name now
+            defs = form_services.form_fields(form)
+            if any(d.type == "zone" for d in defs):
+                facets.refresh_form(db, form, defs)
     return created
 
 
