@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from wiki.activity import digests
 from wiki.activity.views import change_url
 from wiki.db import Database
+from wiki.mail import delivery
 from wiki.mail import services as mail
 
 digests_cli = AppGroup("digests", help="Résumés par courriel des suivis.")
@@ -38,6 +39,7 @@ def send_command() -> None:
             )
     finally:
         db.close()
+    delivery.wait_for_sender(app)  # the messages leave before the command ends
     click.echo(f"{report.sent} résumé(s) envoyé(s), {report.empty} sans nouveauté.")
     for error in report.errors:
         click.echo(error, err=True)
