@@ -17,7 +17,7 @@ while the version reads *n*, in every process and on every node. A table
 whose rows are not content (a rate-limit counter, a mail outbox) says so with
 ``info={"cache_neutral": True}`` and its writes leave the version alone.
 
-Imports only the standard library, SQLAlchemy, Flask's globals and ``wiki.caching``.
+Imports only the standard library, SQLAlchemy, Flask's globals, ``wiki.caching`` and ``wiki.sqlite_writers``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from wiki import caching
+from wiki.sqlite_writers import QueuedConnection
+from wiki.sqlite_writers import connect_args
 
 #: Whether transactions begun in this context may write (BEGIN IMMEDIATE).
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
@@ -125,7 +127,18 @@ def _configure_sqlite(engine: Engine, app: Flask) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         writes = _write_intent.get() and not conn.get_execution_options().get("lieudit_read_only")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        if not writes:
+            conn.exec_driver_sql("BEGIN")
+            return
+        dbapi_conn = conn.connection.dbapi_connection
+        if isinstance(dbapi_conn, QueuedConnection):
+            dbapi_conn.queue_for_write(busy / 1000)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if isinstance(dbapi_conn, QueuedConnection):
+                dbapi_conn.release()
+            raise
 
 
 @contextmanager
@@ -142,7 +155,7 @@ def read_only_intent() -> Iterator[None]:
 def make_engine(url: str, app: Flask) -> Engine:
     """Create the engine for ``url`` with the settings of ``app``."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000})
+        engine = create_engine(url, connect_args=connect_args(url, app.config["SQLITE_BUSY_TIMEOUT_MS"]))
         _configure_sqlite(engine, app)
         return engine
     # A lock wait has an end on PostgreSQL too: past it, the save is refused with 503 « réessayez »
