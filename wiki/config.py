@@ -75,6 +75,9 @@ class Defaults:
     LOGIN_FREE_ATTEMPTS: int = 5
     #: Longest back-off after repeated failures, in seconds.
     LOGIN_MAX_DELAY: int = 3600
+    #: Failed logins on one account from all clients together before the account itself
+    #: waits (``LOGIN_FREE_ATTEMPTS`` counts per client: strangers never lock the owner out).
+    LOGIN_ACCOUNT_FREE_ATTEMPTS: int = 50
     #: SMTP server that sends the wiki's e-mails; empty: the wiki sends no e-mail (and says so).
     #: Needs ``BASE_URL``: links in e-mails name the public address.
     MAIL_SERVER: str = ""

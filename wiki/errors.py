@@ -11,16 +11,19 @@ all the same. This module imports no domain: the hooks are handed in.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
 from flask import Response
+from flask import has_request_context
 from flask import jsonify
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -182,11 +185,28 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.endswith((".json", ".geojson"))
 
 
+#: The security log (HOSTILE_INPUTS G27): refusals, never a password, a token nor an address.
+security_log = logging.getLogger("lieudit.security")
+
+
+def log_refusal(status: int, reason: str = "") -> None:
+    """Write one line to the security log for a refused request (401, 403, 429).
+
+    The route's pattern is logged, not the path (a path may carry a secret
+    link's token); the account by its id; the client not at all.
+    """
+    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    account = getattr(current_user, "id", None) if has_request_context() else None
+    security_log.warning("refused %d %s %s account=%s %s", status, request.method, rule, account, reason)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Register handlers for domain errors and HTTP errors."""
 
     @app.errorhandler(LieuditError)
     def _domain_error(err: LieuditError) -> Any:
+        if err.status in (401, 403, 429):
+            log_refusal(err.status, err.code)
         if _wants_json():
             payload: dict[str, Any] = {"error": err.code, "message": err.message}
             if isinstance(err, ValidationError) and err.errors:
@@ -202,6 +222,8 @@ def register_error_handlers(app: Flask) -> None:
             if refused is not None:
                 return hooks.after(refused)
         status = err.code or 500
+        if status in (401, 403, 429):
+            log_refusal(status)
         messages = {
             400: _("La requête n'a pas pu être comprise."),
             401: _("Authentification requise."),

@@ -30,6 +30,7 @@ from wiki.auth.services import Settings
 from wiki.auth.services import create_user
 from wiki.auth.services import end_all_sessions
 from wiki.auth.services import find_user
+from wiki.auth.services import lift_back_off
 from wiki.auth.services import validate_email
 from wiki.auth.services import validate_password
 from wiki.db import utcnow
@@ -110,8 +111,7 @@ def set_password(user: User, password: str, *, settings: Settings = DEFAULT_SETT
     :raises ValidationError: unacceptable password.
     """
     user.password_hash = generate_password_hash(validate_password(password), method=settings.hash_method)
-    user.failed_logins = 0
-    user.locked_until = None
+    lift_back_off(user)
     end_all_sessions(user)
 
 

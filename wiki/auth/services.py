@@ -14,10 +14,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +29,7 @@ from werkzeug.security import generate_password_hash
 
 from wiki.auth import sessions
 from wiki.auth.models import ROLES
+from wiki.auth.models import LoginFailure
 from wiki.auth.models import User
 from wiki.db import get_session
 from wiki.db import utcnow
@@ -82,8 +85,11 @@ class Settings:
     """The account settings services need from the configuration."""
 
     hash_method: str = "scrypt"
+    #: Failures from one client before that client waits (per account).
     free_attempts: int = 5
     max_delay: int = 3600
+    #: Failures from all clients together before the account itself waits.
+    account_free_attempts: int = 50
 
 
 def name_key(name: str) -> str:
@@ -207,12 +213,22 @@ def _delay_after(failures: int, settings: Settings) -> int:
 
 
 def authenticate(
-    db: Session, name: str, password: str, *, settings: Settings = Settings(), now: datetime | None = None
+    db: Session,
+    name: str,
+    password: str,
+    *,
+    settings: Settings = Settings(),
+    now: datetime | None = None,
+    client: str = "",
 ) -> User:
     """Check credentials and return the account.
 
+    ``client`` names where the attempt comes from (a keyed hash of its address):
+    repeated failures make that client wait for that account only; failures
+    from every client together make the account wait only far later.
+
     :raises ValidationError: unknown name or wrong password (same message).
-    :raises Throttled: the account is in back-off after repeated failures.
+    :raises Throttled: this client, or the account, is in back-off after repeated failures.
     """
     now = now or utcnow()
     user = find_user(db, name or "")
@@ -220,17 +236,42 @@ def authenticate(
     if user is None:
         check_password_hash(_dummy_hash(settings.hash_method), password or "")
         raise refused
-    if user.locked_until is not None and user.locked_until > now:
+    since = now - timedelta(seconds=settings.max_delay)
+    mine = (LoginFailure.user_id == user.id, LoginFailure.client == client[:16])
+    count, last = db.execute(
+        select(func.count(), func.max(LoginFailure.created_at)).where(*mine, LoginFailure.created_at > since)
+    ).one()
+    pair_delay = _delay_after(count, settings)
+    if (pair_delay and last is not None and _aware(last) + timedelta(seconds=pair_delay) > now) or (
+        user.locked_until is not None and _aware(user.locked_until) > now
+    ):
         raise Throttled(str(_l("Trop d'essais infructueux pour ce compte. Réessayez dans quelques minutes.")))
     if not check_password_hash(user.password_hash, password or "") or not user.is_active:
+        db.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.created_at <= since))
+        db.add(LoginFailure(user_id=user.id, client=client[:16], created_at=now))
         user.failed_logins += 1
-        delay = _delay_after(user.failed_logins, settings)
+        account = Settings(free_attempts=settings.account_free_attempts, max_delay=settings.max_delay)
+        delay = _delay_after(user.failed_logins, account)
         user.locked_until = now + timedelta(seconds=delay) if delay else None
         raise refused
+    db.execute(delete(LoginFailure).where(*mine))
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     return user
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def lift_back_off(user: User) -> None:
+    """Forget the failed logins of ``user`` (from every client): its owner proved who they are."""
+    user.failed_logins = 0
+    user.locked_until = None
+    db = object_session(user)
+    if db is not None:
+        db.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
 
 
 def end_all_sessions(user: User) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from flask import Blueprint
@@ -28,6 +30,7 @@ from wiki.db import get_session
 from wiki.db import utcnow
 from wiki.errors import Throttled
 from wiki.errors import ValidationError
+from wiki.errors import security_log
 from wiki.moderation import guard_views as form_guard
 from wiki.security import safe_next
 
@@ -41,7 +44,15 @@ def account_settings() -> services.Settings:
         hash_method=cfg["PASSWORD_HASH_METHOD"],
         free_attempts=int(cfg["LOGIN_FREE_ATTEMPTS"]),
         max_delay=int(cfg["LOGIN_MAX_DELAY"]),
+        account_free_attempts=int(cfg["LOGIN_ACCOUNT_FREE_ATTEMPTS"]),
     )
+
+
+def client_key() -> str:
+    """A keyed hash of the client's address (read through the trusted proxies): it tells
+    clients apart for the login back-off without keeping the address."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    return hmac.new(secret, (request.remote_addr or "").encode("utf-8"), hashlib.sha256).hexdigest()[:16]
 
 
 def mail_links() -> recovery.Links:
@@ -74,10 +85,20 @@ def login() -> Any:
         try:
             form_guard.check_form(field="name")
             user = services.authenticate(
-                db, request.form.get("name", ""), request.form.get("password", ""), settings=account_settings()
+                db,
+                request.form.get("name", ""),
+                request.form.get("password", ""),
+                settings=account_settings(),
+                client=client_key(),
             )
         except (ValidationError, Throttled) as err:
             db.commit()  # keep the failure count
+            security_log.warning(
+                "login refused account_name=%r client=%s throttled=%s",
+                request.form.get("name", "")[:64],
+                client_key(),
+                isinstance(err, Throttled),
+            )
             error, status = err.message, err.status if isinstance(err, Throttled) else 400
         else:
             db.commit()

@@ -127,3 +127,29 @@ def test_an_unknown_name_costs_the_same_hashing_as_a_wrong_password(db, monkeypa
     assert unknown > known / 3, (
         f"unknown name refused in {unknown * 1000:.0f} ms, wrong password in {known * 1000:.0f} ms"
     )
+
+
+def test_strangers_guessing_never_lock_the_owner_out_but_all_of_them_together_do_later(db):
+    user = make_user(db, "Alix")
+    settings = services.Settings(
+        hash_method="pbkdf2:sha256:1000", free_attempts=3, max_delay=600, account_free_attempts=8
+    )
+    now = utcnow()
+    for _ in range(3):
+        with pytest.raises(ValidationError):
+            services.authenticate(db, "Alix", "mauvais", settings=settings, now=now, client="attaquant")
+    with pytest.raises(Throttled):  # that client waits, even with the right password
+        services.authenticate(db, "Alix", PASSWORD, settings=settings, now=now, client="attaquant")
+    assert services.authenticate(db, "Alix", PASSWORD, settings=settings, now=now, client="proprietaire") is user
+    for n in range(8):  # guesses spread over many clients
+        with pytest.raises(ValidationError):
+            services.authenticate(db, "Alix", "mauvais", settings=settings, now=now, client=f"robot{n}")
+    with pytest.raises(Throttled):  # the account itself now waits, for every client
+        services.authenticate(db, "Alix", PASSWORD, settings=settings, now=now, client="proprietaire")
+    later = now + timedelta(seconds=601)
+    assert services.authenticate(db, "Alix", PASSWORD, settings=settings, now=later, client="attaquant") is user
+    from sqlalchemy import select
+
+    from wiki.auth.models import LoginFailure
+
+    assert all(len(c) <= 16 for c in db.scalars(select(LoginFailure.client)))

@@ -155,3 +155,18 @@ def test_a_cookie_replayed_after_logout_opens_nothing_and_other_browsers_stay_lo
     hashes = db.scalars(select(LoginSession.token_hash)).all()
     assert len(hashes) == 1 and all(len(h) == 64 for h in hashes)  # only a hash of the secret is kept
     assert not any(h in stolen for h in hashes)
+
+
+def test_refusals_reach_the_security_log_without_secrets(client, db, caplog):
+    import logging
+
+    make_user(db, "Camille")
+    db.commit()
+    with caplog.at_level(logging.WARNING, logger="lieudit.security"):
+        client.post("/-/connexion", data={"name": "Camille", "password": "secret-xyz-123"})
+        client.post("/-/connexion", data={"name": "Camille", "password": PASSWORD})
+        assert client.get("/-/comptes").status_code == 403
+    lines = [r.getMessage() for r in caplog.records if r.name == "lieudit.security"]
+    assert any("login refused account_name='Camille'" in line for line in lines)
+    assert any(line.startswith("refused 403 GET /-/comptes") for line in lines)
+    assert not any("secret-xyz" in line or PASSWORD in line or "127.0.0.1" in line for line in lines)
