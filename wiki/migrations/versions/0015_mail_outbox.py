@@ -49,9 +49,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this migration."""
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("link_sent_at")
-        batch_op.drop_column("email_pending")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch would recreate ``users``, which
+    # every table references, and SQLite refuses to drop a referenced table that has rows.
+    op.drop_column("users", "link_sent_at")
+    op.drop_column("users", "email_pending")
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_mail_outbox_pending")
     op.drop_table("mail_outbox")

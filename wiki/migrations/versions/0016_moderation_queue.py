@@ -68,12 +68,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this migration."""
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("trusted")
-    with op.batch_alter_table("forms", schema=None) as batch_op:
-        batch_op.drop_column("edit_policy")
-    with op.batch_alter_table("pages", schema=None) as batch_op:
-        batch_op.drop_column("edit_policy")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch would recreate these tables, which
+    # others reference, and SQLite refuses to drop a referenced table that has rows.
+    op.drop_column("users", "trusted")
+    op.drop_column("forms", "edit_policy")
+    op.drop_column("pages", "edit_policy")
     with op.batch_alter_table("moderation_queue", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_moderation_queue_state"))
         batch_op.drop_index(batch_op.f("ix_moderation_queue_session_key"))

@@ -30,5 +30,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this migration."""
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("erased_at")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch would recreate ``users``, which
+    # every table references, and SQLite refuses to drop a referenced table that has rows.
+    op.drop_column("users", "erased_at")
