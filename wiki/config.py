@@ -131,6 +131,10 @@ class Defaults:
     RESPONSE_CACHE_ENTRIES: int = 1000
     #: Larger answers are never kept.
     RESPONSE_CACHE_MAX_BYTES: int = 2_000_000
+    #: Visit statistics (``wiki.stats``): each worker adds views up in memory and writes them
+    #: every so many seconds or views, whichever comes first (never one write per view).
+    STATS_FLUSH_SECONDS: int = 60
+    STATS_FLUSH_VIEWS: int = 500
     #: ``lieudit import`` commits every so many items: a big import's memory stays flat, and an
     #: interrupted one keeps whole items that running it again completes.
     IMPORT_COMMIT_EVERY: int = 1000

@@ -283,3 +283,16 @@ def can_edit_blocklist(actor: Any) -> bool:
 def can_see_ip_log(actor: Any) -> bool:
     """The restricted IP log is read by moderators, for abuse handling only."""
     return has_role(actor, "moderator")
+
+
+# --- visit statistics and hibernation (wiki.stats, wiki.hibernation) -------------------------
+
+
+def can_see_statistics(actor: Any) -> bool:
+    """The visit statistics dashboard and its CSV export are for animateurs: moderators and admins."""
+    return has_role(actor, "moderator")
+
+
+def can_hibernate(actor: Any) -> bool:
+    """Putting the wiki to sleep (read-only) and waking it up is for admins."""
+    return has_role(actor, "admin")
