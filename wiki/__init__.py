@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import db as database
     from wiki import errors
     from wiki import exports
+    from wiki import hibernation
     from wiki import i18n
     from wiki import mail
     from wiki import moderation
@@ -57,6 +58,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import search
     from wiki import security
     from wiki import site
+    from wiki import snapshot
+    from wiki import stats
     from wiki import theming
     from wiki.config import Defaults
     from wiki.pages import rendering
@@ -88,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
     rendering.configure_cache(app, int(app.config["RENDER_CACHE_SIZE"]))
     domains = (auth, mail, pages, records, activity, moderation, privacy, site, api, agenda, geodata, exports, search)
+    domains += (stats, hibernation, snapshot)
     for module in domains:
         module.init_app(app)
     cli.init_app(app)
@@ -112,6 +116,7 @@ def _freeze_startup_objects(app: Flask) -> None:
 
 def _template_globals(app: Flask) -> None:
     """Expose permissions and settings that every template needs."""
+    from wiki import hibernation
     from wiki.auth import permissions
 
     @app.context_processor
@@ -121,7 +126,7 @@ def _template_globals(app: Flask) -> None:
             "site_tagline": app.config["SITE_TAGLINE"],
             "content_license": app.config["CONTENT_LICENSE"],
             "content_license_url": app.config["CONTENT_LICENSE_URL"],
-            "edit_policy": app.config["EDIT_POLICY"],
+            "edit_policy": hibernation.edit_policy(),  # ``readonly`` while the wiki sleeps
             "perm": permissions,
             "languages": app.config["LANGUAGES"],
         }
