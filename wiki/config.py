@@ -125,6 +125,9 @@ class Defaults:
     SQLITE_SYNCHRONOUS: str = "FULL"
     #: Rendered revisions kept in memory per worker.
     RENDER_CACHE_SIZE: int = 1024
+    #: Seconds a page text may take to render (in a render process killed past it): a longer text
+    #: is refused on preview and save, its text kept; a stored one shows as escaped source.
+    RENDER_TIME_BUDGET: float = 2.0
     #: Whole answers to anonymous GETs kept per worker (``wiki.site.response_cache``), valid while the
     #: content version does not move and for at most so many seconds (0: no such cache).
     RESPONSE_CACHE_SECONDS: int = 60

@@ -8,7 +8,8 @@ SQLite is tuned for a wiki's workload: WAL (readers never block the writer),
 foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` for transactions that
 may write, so two writers queue at BEGIN instead of failing later with
 "database is locked" when one upgrades its read lock (HOSTILE_INPUTS B12-106).
-Requests with a safe method (GET, HEAD, OPTIONS) begin deferred transactions.
+Requests with a safe method (GET, HEAD, OPTIONS), and forms posted for a preview,
+begin deferred transactions.
 
 Every transaction that changes content also bumps the **content version**
 (one row, ``content_version``), in the same transaction: whatever was built
@@ -53,6 +54,8 @@ from wiki import caching
 from wiki.sqlite_writers import QueuedConnection
 from wiki.sqlite_writers import connect_args
 
+#: Bodies of posted forms (a preview is told by its ``action`` field).
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 #: Whether transactions begun in this context may write (BEGIN IMMEDIATE).
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=True)
 
@@ -186,7 +189,11 @@ class Database:
         def _declare_intent() -> None:
             from flask import request
 
-            _write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+            # A form posted to be previewed (``action=preview``) only reads, whatever its method.
+            preview = (
+                request.method == "POST" and request.mimetype in _FORMS and request.form.get("action") == "preview"
+            )
+            _write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS") and not preview)
 
         @app.teardown_appcontext
         def _close(exc: BaseException | None) -> None:

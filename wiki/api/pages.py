@@ -35,6 +35,7 @@ from wiki.api.pending import pending_response
 from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.pages import services as pages
+from wiki.pages.rendering import prepare
 from wiki.pages.rendering import render_revision
 
 
@@ -189,6 +190,8 @@ def update(slug: str) -> Response:
         "comment": text_field(data, "comment"),
         "title": text_field(data, "title"),
     }
+    with _text_errors():
+        prepare(fields["text"])  # rendered before any transaction; refused (400) past the budget
     found = pages.find_page(get_session(), slug)
     if found is None:
         return _create(slug, **fields)

@@ -26,12 +26,14 @@ from wiki import markup
 from wiki import textdiff
 from wiki.auth import permissions
 from wiki.db import get_session
+from wiki.db import read_only_intent
 from wiki.errors import EditConflict
 from wiki.errors import Forbidden
 from wiki.errors import ValidationError
 from wiki.moderation import guard_views as form_guard
 from wiki.moderation import policy as edit_policies
 from wiki.pages import moderation
+from wiki.pages import rendering
 from wiki.pages import services
 from wiki.pages.views import bp
 from wiki.pages.views import int_arg
@@ -76,6 +78,23 @@ def _render_editor(
     )
 
 
+def _render_ahead(db: Any, page: Any, body: str, base_id: int | None) -> None:
+    """Render what a save will store before its transaction (goal G10): the text, and its merge with
+    what landed since its base; the save's transaction then finds them rendered.
+
+    :raises ValidationError: the text cannot be rendered within the budget and limits.
+    """
+    db.rollback()  # the reads so far end here: no transaction is open while rendering
+    with read_only_intent():
+        sources = rendering.merge_sources(db, page, base_id)
+        db.rollback()
+    rendering.prepare(body)
+    if sources is not None:
+        merged = textdiff.merge_texts(sources[0], body, sources[1])
+        if not merged.conflicted and merged.text != body:
+            rendering.prepare(merged.text)
+
+
 @bp.route("/pages/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str) -> Any:
     """Edit a page, or create it when it does not exist yet."""
@@ -104,6 +123,7 @@ def edit(slug: str) -> Any:
     # The editor again, with what was typed: on every preview and every refused save.
     again = functools.partial(_render_editor, page, body=body, comment=comment, base_id=base_id, title=title)
     if request.form.get("action") == "preview":
+        db.rollback()  # the reads so far end here: no transaction is open while rendering
         try:
             preview = services.render_preview(db, body, current_user)
         except ValidationError as err:
@@ -111,6 +131,7 @@ def edit(slug: str) -> Any:
         return again(preview=preview.body_html, warnings=preview.warnings)
     max_bytes = current_app.config["MAX_PAGE_BYTES"]
     try:
+        _render_ahead(db, page, body, base_id)
         form_guard.check_form(action="page:create" if page is None else "page:edit")
         if page is None:
             result = services.create_page(

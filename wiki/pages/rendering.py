@@ -6,22 +6,34 @@ in-memory LRU per worker. What depends on the rest of the wiki, whether a
 ``[[link]]`` target exists (``mark_missing_links``, one query) and the live
 lists of macros, is applied on every view by
 :func:`wiki.pages.services.render_page`, so the cache never goes stale.
+
+Rendering never runs inside a database transaction of a save (goal G10): the
+editor and the API call :func:`prepare` first, which renders within
+``RENDER_TIME_BUDGET`` seconds (:mod:`wiki.markup.worker`) and keeps the
+result for :func:`render_new_revision`, or refuses the text with a French
+message. A stored revision that cannot render within the budget and limits
+shows its source, escaped, under a notice (:func:`render_revision`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from flask import current_app
+from flask import has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki import macros
 from wiki import markup
 from wiki.caching import AppCache
+from wiki.errors import ValidationError
+from wiki.markup.worker import render_within
 from wiki.pages.models import PageRevision
 from wiki.pages.models import RenderedRevision
 
@@ -45,6 +57,10 @@ class RenderedPage:
 
 #: Renderings of committed revisions, per app (``RENDER_CACHE_SIZE`` entries).
 RENDERED: AppCache[RenderedPage] = AppCache("pages.rendered", maxsize=1024)
+#: Renderings of texts about to be saved, by digest of the text (:func:`prepare`).
+PREPARED: AppCache[RenderedPage] = AppCache("pages.prepared", maxsize=8)
+#: Seconds a rendering may take when ``RENDER_TIME_BUDGET`` is not set (no app).
+DEFAULT_BUDGET = 2.0
 
 
 def configure_cache(app: Any, size: int) -> None:
@@ -80,7 +96,10 @@ def render_revision(db: Session, revision: PageRevision, *, store: bool = False)
     elif store:
         return render_new_revision(db, revision)
     else:
-        result = render_text(revision.body)
+        try:
+            result = render_text(revision.body)
+        except ValueError as err:  # over the budget or a limit: shown as text, never a failure
+            result = _as_source(revision.body, str(err))
     if not store:
         # Only committed revisions go to memory: a rolled-back save may see
         # its id reused by another text.
@@ -89,18 +108,70 @@ def render_revision(db: Session, revision: PageRevision, *, store: bool = False)
 
 
 def render_new_revision(db: Session, revision: PageRevision) -> RenderedPage:
-    """Render a revision just written and store its rendering (no cached one can exist yet)."""
-    result = render_text(revision.body)
+    """Store the rendering of a revision just written (no cached one can exist yet).
+
+    Saves from the editor and the API find it prepared (:func:`prepare`); other
+    writers (merges that raced, reverts, imports) render within the budget, and
+    a text that cannot is shown as source and its rendering not stored.
+    """
+    result = PREPARED.get(db, _digest(revision.body))
+    if result is None:
+        try:
+            result = render_text(revision.body)
+        except ValueError as err:
+            return _as_source(revision.body, str(err))
     db.add(RenderedRevision(revision_id=revision.id, renderer=RENDERER_VERSION, html=result.html,
                             toc_html=result.toc_html, warnings="\n".join(result.warnings)))  # fmt: skip
     return result
 
 
 def render_text(text: str) -> RenderedPage:
-    """Render unsaved text (previews) exactly like a revision."""
+    """Render unsaved text exactly like a revision, within ``RENDER_TIME_BUDGET`` seconds.
+
+    :raises ValueError: the text is too large, over a limit or over the budget (French message).
+    """
     source, calls = macros.extract(text)
-    out = markup.render(source)
+    budget = float(current_app.config["RENDER_TIME_BUDGET"]) if has_app_context() else DEFAULT_BUDGET
+    out = render_within(source, budget)
     return RenderedPage(out.html, out.toc_html, frozenset(out.links), tuple(out.warnings), tuple(calls))
+
+
+def prepare(text: str) -> RenderedPage:
+    """Render a text before the transaction that saves it (and for its preview), and keep the result.
+
+    Call it outside any transaction: the save then stores this rendering.
+
+    :raises ValidationError: the text cannot be rendered; ``errors["body"]`` says why, in French.
+    """
+    key = _digest(text)
+    try:
+        result = PREPARED.get(None, key) or render_text(text)
+    except ValueError as err:
+        raise ValidationError(str(err), {"body": str(err)}) from err
+    PREPARED.put(None, key, result)
+    return result
+
+
+def merge_sources(db: Session, page: Any, base_revision_id: int | None) -> tuple[str, str] | None:
+    """Return the (base, current) texts a save from ``base_revision_id`` will merge with, else None."""
+    current = page.current_revision if page is not None else None
+    if current is None or base_revision_id is None or current.id == base_revision_id:
+        return None
+    base = db.get(PageRevision, base_revision_id)
+    return (base.body, current.body) if base is not None and base.page_id == page.id else None
+
+
+def _digest(text: str) -> str:
+    """Key of a text in ``PREPARED``: line ends and NUL normalised as saves store them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _as_source(text: str, reason: str) -> RenderedPage:
+    """The source of a text that cannot be rendered, escaped, under a notice saying why."""
+    notice = f"Ce texte est affiché tel quel, sans mise en forme : {reason}"
+    body = f'<p class="render-notice" role="note">{html.escape(notice)}</p><pre>{markup.render_plain(text)}</pre>'
+    return RenderedPage(body, "", frozenset(), (notice,))
 
 
 def mark_missing_links(html_text: str, missing: set[str], hint: str = "") -> str:

@@ -54,8 +54,8 @@ from wiki.pages.models import PageRedirect
 from wiki.pages.models import PageRevision
 from wiki.pages.rendering import RenderedPage
 from wiki.pages.rendering import mark_missing_links
+from wiki.pages.rendering import prepare
 from wiki.pages.rendering import render_revision
-from wiki.pages.rendering import render_text
 
 #: Slug of the page shown at ``/``.
 HOME_SLUG = "accueil"
@@ -228,13 +228,9 @@ def render_page(db: Session, revision: PageRevision, actor: Any) -> PageHTML:
 def render_preview(db: Session, text: str, actor: Any) -> PageHTML:
     """Return the HTML of unsaved text exactly as :func:`render_page` would show it once saved.
 
-    :raises ValidationError: the text cannot be rendered (too large); ``errors["body"]`` says why.
+    :raises ValidationError: the text cannot be rendered (too large, over the budget); ``errors["body"]`` says why.
     """
-    try:
-        rendered = render_text(text)
-    except ValueError as err:  # markup.MarkupTooLarge
-        raise ValidationError(str(err), {"body": str(err)}) from err
-    return _finish(db, rendered, actor)
+    return _finish(db, prepare(text), actor)  # kept for a save of the same text
 
 
 def _finish(db: Session, rendered: RenderedPage, actor: Any) -> PageHTML:
