@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import db as database
     from wiki import errors
     from wiki import exports
+    from wiki import freshness
     from wiki import hibernation
     from wiki import i18n
     from wiki import mail
@@ -92,6 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rendering.configure_cache(app, int(app.config["RENDER_CACHE_SIZE"]))
     domains = (auth, mail, pages, records, activity, moderation, privacy, site, api, agenda, geodata, exports, search)
     domains += (stats, hibernation, snapshot)
+    domains += (freshness,)
     for module in domains:
         module.init_app(app)
     cli.init_app(app)

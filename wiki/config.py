@@ -180,3 +180,8 @@ class Defaults:
     MAP_ATTRIBUTION: str = "© les contributeurs d’OpenStreetMap"
     #: Beyond this many points in view, the map groups them into clusters.
     MAP_CLUSTER_ABOVE: int = 500
+    #: A record not verified for this many months shows « à vérifier » and is listed for a
+    #: freshness campaign (``wiki.freshness``).
+    FRESHNESS_MONTHS: int = 12
+    #: Days a freshness campaign's link (confirm or correct a record, no account) stays valid.
+    FRESHNESS_LINK_DAYS: int = 30

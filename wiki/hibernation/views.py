@@ -13,6 +13,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from wiki.auth import permissions
@@ -23,6 +24,8 @@ bp = Blueprint("hibernation", __name__)
 #: Fields never shown back: secrets, and the form's own plumbing.
 _HIDDEN = ("csrf_token", "website", "base_revision_id")
 _SHORT_VALUE = 80
+#: Names of the usual fields, as the forms label them.
+_LABELS = {"body": _l("Texte"), "title": _l("Titre"), "comment": _l("Résumé de la modification"), "name": _l("Nom")}
 
 
 @bp.route("/-/sommeil", methods=["GET", "POST"])
@@ -49,5 +52,7 @@ def refusal() -> Any:
         return response
     fields = [(k, v) for k, v in request.form.items(multi=True) if k not in _HIDDEN and not k.startswith("_")]
     secret = any("password" in k or k == "current" for k, _v in fields)
-    shown = [] if secret else [(k, v, "\n" in v or len(v) > _SHORT_VALUE) for k, v in fields if v.strip()]
+    shown = (
+        [] if secret else [(_LABELS.get(k, k), v, "\n" in v or len(v) > _SHORT_VALUE) for k, v in fields if v.strip()]
+    )
     return render_template("hibernation/refused.html", message=message, shown=shown), 503
