@@ -14,7 +14,6 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Connect the subscribers and register the views."""
     from wiki.activity import cli
-    from wiki.activity import digest_cli
     from wiki.activity import macros
     from wiki.activity import subscribers
     from wiki.activity import views
@@ -31,4 +30,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["pseudonym"] = views.pseudonym
     app.jinja_env.globals["revision_pseudonyms"] = views.revision_pseudonyms
     cli.init_app(app)
-    app.cli.add_command(digest_cli.digests_cli)

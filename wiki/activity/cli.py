@@ -1,5 +1,7 @@
 """``lieudit moderation rollback`` and ``lieudit moderation undo``: mass rollback from the command line.
 
+``lieudit digests send`` queues the due e-mail digests of watches (:mod:`wiki.activity.digests`).
+
 The same services as the screen (:mod:`wiki.activity.rollback`,
 :mod:`wiki.activity.rollback_apply`): the plan is read and computed first, in
 a transaction ended before the writes, which happen in one short transaction.
@@ -13,15 +15,20 @@ from typing import Any
 import click
 from flask import Flask
 from flask import current_app
+from flask import url_for
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
+from wiki.activity import digests
 from wiki.activity import rollback
 from wiki.activity import rollback_apply
+from wiki.activity.views import change_url
 from wiki.auth import services as accounts
 from wiki.db import Database
 from wiki.errors import LieuditError
+from wiki.mail import delivery
+from wiki.mail import services as mail
 from wiki.moderation import journal
 
 
@@ -123,11 +130,44 @@ def undo_command(entry_id: int, reason: str, as_name: str | None) -> None:
         db.close()
 
 
+digests_cli = AppGroup("digests", help="Résumés par courriel des suivis.")
+
+
+@digests_cli.command(
+    "send",
+    help="Préparer et envoyer les résumés dus (quotidiens ou hebdomadaires) de ce qui a changé dans les suivis.\n\n"
+    "À lancer par cron, par exemple chaque heure : chacun reçoit au plus un résumé par jour ou par semaine.",
+)
+def send_digests_command() -> None:
+    """Queue each due digest; the messages leave after each commit."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not mail.mail_enabled(app.config):
+        raise click.ClickException(
+            "Aucun serveur de courriel configuré (MAIL_SERVER) : ce wiki n'envoie pas de résumés."
+        )
+    db = Database.new_session()
+    try:
+        with app.test_request_context("/"):
+            report = digests.send_digests(
+                db,
+                secret=app.config["SECRET_KEY"],
+                link=lambda item: change_url(item, external=True),
+                unsubscribe_url=lambda token: url_for("watch.unsubscribe", token=token, _external=True),
+            )
+    finally:
+        db.close()
+    delivery.wait_for_sender(app)  # the messages leave before the command ends
+    click.echo(f"{report.sent} résumé(s) envoyé(s), {report.empty} sans nouveauté.")
+    for error in report.errors:
+        click.echo(error, err=True)
+
+
 def init_app(app: Flask) -> None:
-    """Add ``rollback`` and ``undo`` to the ``moderation`` command group (created when no other module made it)."""
+    """Add ``rollback`` and ``undo`` to the ``moderation`` command group (created when no other module made it), and ``digests``."""
     group = app.cli.commands.get("moderation")
     if not isinstance(group, click.Group):
         group = AppGroup("moderation", help="Moderation: mass rollback and its undo.")
         app.cli.add_command(group)
     group.add_command(rollback_command)
     group.add_command(undo_command)
+    app.cli.add_command(digests_cli)
