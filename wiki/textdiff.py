@@ -26,6 +26,8 @@ _TOKEN_RE = re.compile(r"[\w\u0300-\u036f]+|\s+|[^\w\s]")
 # 1,000 took 0.3 s), so past the budget lines show as wholly deleted/inserted
 # and a hostile revision cannot pin a worker on its diff view (G10, #14).
 _WORD_DIFF_BUDGET = 2_000_000
+# Lines x lines of a conflicting merge chunk re-examined for adjacent changes (see _merge_adjacent).
+_MERGE_CHUNK_BUDGET = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -280,6 +282,10 @@ def merge_texts(base: str, mine: str, theirs: str) -> MergeResult:
     conflicts: list[tuple[str, str, str]] = []
     for group in merger.merge_groups():
         if group[0] == "conflict":
+            resolved = _merge_adjacent(list(group[1]), list(group[2]), list(group[3]))
+            if resolved is not None:
+                merged.extend(resolved)
+                continue
             conflicts.append(("".join(group[1]), "".join(group[2]), "".join(group[3])))
         else:  # "unchanged", "a", "b", "same": merge3 already chose the lines
             merged.extend(group[1])
@@ -291,3 +297,40 @@ def merge_texts(base: str, mine: str, theirs: str) -> MergeResult:
     if text.endswith("\n") and not mine.endswith("\n"):
         text = text[:-1]
     return MergeResult(text, False, ())
+
+
+def _changes(base: list[str], other: list[str]) -> set[tuple[int, int, tuple[str, ...]]]:
+    """Return the changes from base to other as (start, end, new lines) over base's lines.
+
+    A replacement of n lines by n lines is n one-line changes, so that two sides
+    changing neighbouring lines of one paragraph do not overlap.
+    """
+    out = set()
+    for tag, i1, i2, j1, j2 in _matcher(base, other).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            out.update((i1 + k, i1 + k + 1, (other[j1 + k],)) for k in range(i2 - i1))
+        elif tag != "equal":
+            out.add((i1, i2, tuple(other[j1:j2])))
+    return out
+
+
+def _merge_adjacent(base: list[str], mine: list[str], theirs: list[str]) -> list[str] | None:
+    """Merge a chunk merge3 calls a conflict when its changes touch no common line, else None.
+
+    merge3 needs an unchanged line between two changes; like MediaWiki's diff3,
+    changes on adjacent lines are compatible (an insertion just before a changed
+    line included): only changes to the same base lines, or two different
+    insertions at one place, conflict. A change made on both sides counts once.
+    """
+    if len(base) * (len(mine) + len(theirs)) > _MERGE_CHUNK_BUDGET:
+        return None
+    edits = sorted(_changes(base, mine) | _changes(base, theirs))
+    for (s1, e1, _n1), (s2, e2, _n2) in zip(edits, edits[1:], strict=False):
+        if s2 < e1 or s1 == e1 == s2 == e2:
+            return None  # overlapping lines, or two different insertions at one place
+    out: list[str] = []
+    at = 0
+    for start, end, new in edits:
+        out += base[at:start] + list(new)
+        at = end
+    return out + base[at:]

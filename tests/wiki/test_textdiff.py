@@ -260,19 +260,22 @@ def test_merge_non_overlapping_edits() -> None:
     assert result.text == edit_line(mine, 8, "B a modifié la ligne 8")
 
 
-def test_merge_adjacent_line_edits_conflict() -> None:
-    # Documented limitation: merge3 (like diff3) has no unchanged line between
-    # edits of lines 4 and 5 to anchor on, so it reports a conflict.
+def test_merge_adjacent_line_edits_merge_like_diff3() -> None:
+    # merge3 alone sees no unchanged line between edits of lines 4 and 5 and reports a
+    # conflict; like MediaWiki's diff3, adjacent non-overlapping changes are compatible.
     result = td.merge_texts(BASE, edit_line(BASE, 4, "A"), edit_line(BASE, 5, "B"))
-    assert result.conflicted
-    assert result.conflicts == (("ligne 4\nligne 5\n", "A\nligne 5\n", "ligne 4\nB\n"),)
+    assert (result.conflicted, result.text) == (False, edit_line(edit_line(BASE, 4, "A"), 5, "B"))
+    # An insertion just before a line the other side changes, and the same change made twice.
+    mine = BASE.replace("ligne 5\n", "insérée\nligne 5\n")
+    result = td.merge_texts(BASE, mine, edit_line(BASE, 5, "B"))
+    assert (result.conflicted, result.text) == (False, BASE.replace("ligne 5\n", "insérée\nB\n"))
+    both = edit_line(BASE, 4, "A")
+    result = td.merge_texts(BASE, edit_line(both, 5, "B"), edit_line(both, 3, "C"))
+    assert (result.conflicted, result.text) == (False, edit_line(edit_line(both, 5, "B"), 3, "C"))
+    # The same line changed differently still conflicts, with the chunks for the merge view.
+    result = td.merge_texts(BASE, edit_line(BASE, 4, "A"), edit_line(BASE, 4, "B"))
+    assert result.conflicted and result.conflicts == (("ligne 4\n", "A\n", "B\n"),)
     assert result.text == edit_line(BASE, 4, "A")
-    # One unchanged line in between is enough of an anchor.
-    result = td.merge_texts(BASE, edit_line(BASE, 4, "A"), edit_line(BASE, 6, "B"))
-    assert (result.conflicted, result.text) == (
-        False,
-        edit_line(edit_line(BASE, 4, "A"), 6, "B"),
-    )
 
 
 def test_merge_identical_edit_plus_separate_edit_is_clean() -> None:

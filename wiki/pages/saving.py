@@ -92,9 +92,10 @@ def append_revision(
 def merge_concurrent(db: Session, page: Page, body: str, base_revision_id: int | None, actor: Any) -> tuple[str, bool]:
     """Return the text to save when revisions landed since ``base_revision_id``, and whether it was merged.
 
-    Revisions written meanwhile by the same account alone never conflict (two
-    tabs, double submit): its text wins. Otherwise non-overlapping changes are
-    merged three-way.
+    Changes are merged three-way, adjacent lines included, whoever wrote the
+    revisions since the base: the same account's other tab is merged like
+    anyone's, never overwritten (a double submit of the current text writes
+    nothing before this is reached).
 
     :raises ValidationError: the base is not a revision of this page.
     :raises EditConflict: another person's changes overlap; ``details`` carry
@@ -110,12 +111,13 @@ def merge_concurrent(db: Session, page: Page, body: str, base_revision_id: int |
             select(PageRevision.author_id).where(PageRevision.page_id == page.id, PageRevision.number > base.number)
         )
     )
-    if getattr(actor, "is_authenticated", False) and all(author == actor.id for author in since):
-        return body, False
+    own = getattr(actor, "is_authenticated", False) and all(author == actor.id for author in since)
     result = textdiff.merge_texts(base.body, body, current.body)
     if result.conflicted:
         raise EditConflict(
-            str(_l("Quelqu'un a modifié les mêmes lignes pendant que vous écriviez.")),
+            str(_l("Vous avez modifié les mêmes lignes dans un autre onglet ou une autre fenêtre."))
+            if own
+            else str(_l("Quelqu'un a modifié les mêmes lignes pendant que vous écriviez.")),
             mine=body,
             current=current,
             base=base,

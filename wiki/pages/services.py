@@ -12,10 +12,10 @@ pages marked, macros expanded.
 
 Saving follows MediaWiki's and Wagtail's lessons (HOSTILE_INPUTS B12):
 each edit carries the revision it started from; if another revision landed
-meanwhile, non-overlapping changes are merged three-way, overlapping ones
-raise ``EditConflict`` carrying the user's text; revisions written meanwhile
-by the same account alone never conflict (two tabs, double submit); saving
-identical text writes nothing. How a text becomes a revision is
+meanwhile, non-overlapping changes (adjacent lines included) are merged
+three-way, whoever wrote them (the same account's other tab too), overlapping
+ones raise ``EditConflict`` carrying the user's text; saving identical text
+writes nothing (a double submit). How a text becomes a revision is
 :mod:`wiki.pages.saving`.
 """
 

@@ -68,9 +68,7 @@ CASES["emphasis-run"] = (OVER_BUDGET, BUDGET_MESSAGE)
 def test_a_hostile_text_is_refused_with_a_french_message_and_kept(tight_app, action, text, expected):
     client, base = _editor(tight_app)
     before = _revisions(tight_app)
-    answer = client.post(
-        "/pages/accueil/edit", data={"body": KEPT + text, "base_revision_id": base, "action": action}
-    )
+    answer = client.post("/pages/accueil/edit", data={"body": KEPT + text, "base_revision_id": base, "action": action})
     assert answer.status_code == 400
     assert expected in answer.text
     assert KEPT + text in html.unescape(answer.text).replace("\r\n", "\n")  # the whole text, kept
@@ -108,7 +106,9 @@ def test_a_normal_page_renders_as_before_in_the_render_process(app, db):
     from wiki import markup
     from wiki.markup import worker
 
-    long_text = "".join(f"## Partie {i}\n\nUn paragraphe *souligné* et [un lien](https://example.org).\n\n" for i in range(400))
+    long_text = "".join(
+        f"## Partie {i}\n\nUn paragraphe *souligné* et [un lien](https://example.org).\n\n" for i in range(400)
+    )
     assert len(long_text) > worker.INLINE_CHARS  # rendered by a render process
     page = make_page(db, "Longue", long_text)
     db.commit()

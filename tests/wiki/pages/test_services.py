@@ -123,30 +123,46 @@ def test_overlapping_edits_raise_conflict_with_the_users_text(db):
     assert _revisions(db, page) == 2  # nothing silently overwritten
 
 
-def test_same_user_two_tabs_never_conflicts(db):
+def test_same_user_two_tabs_merge_like_anyone(db):
+    # Issue 17 item 4: the second tab's save used to overwrite the first one's change.
     page = make_page(db, body=TEN_LINES)
     alice = make_user(db, "Alice")
     base = page.current_revision_id
-    services.save_page(
-        db,
-        page,
-        body=TEN_LINES.replace("Ligne 5\n", "Version A\n"),
-        comment="",
-        actor=alice,
-        base_revision_id=base,
-        policy="account",
-    )
+    first_tab = TEN_LINES.replace("Ligne 2\n", "Ligne deux\n")
+    services.save_page(db, page, body=first_tab, comment="", actor=alice, base_revision_id=base, policy="account")
+    second_tab = TEN_LINES.replace("Ligne 3\n", "Ligne trois\n")  # the next line: adjacent
     result = services.save_page(
-        db,
-        page,
-        body=TEN_LINES.replace("Ligne 5\n", "Version B\n"),
-        comment="",
-        actor=alice,
-        base_revision_id=base,
-        policy="account",
+        db, page, body=second_tab, comment="", actor=alice, base_revision_id=base, policy="account"
     )
-    assert result.revision is not None and not result.merged
-    assert "Version B" in page.current_revision.body
+    assert result.merged and result.revision.action == "merge"
+    assert page.current_revision.body == TEN_LINES.replace("Ligne 2\n", "Ligne deux\n").replace(
+        "Ligne 3\n", "Ligne trois\n"
+    )
+
+
+def test_same_user_two_tabs_on_the_same_line_conflict_and_lose_nothing(db):
+    page = make_page(db, body=TEN_LINES)
+    alice = make_user(db, "Alice")
+    base = page.current_revision_id
+    first_tab = TEN_LINES.replace("Ligne 5\n", "Version A\n")
+    services.save_page(db, page, body=first_tab, comment="", actor=alice, base_revision_id=base, policy="account")
+    second_tab = TEN_LINES.replace("Ligne 5\n", "Version B\n")
+    with pytest.raises(EditConflict, match="autre onglet") as caught:
+        services.save_page(db, page, body=second_tab, comment="", actor=alice, base_revision_id=base, policy="account")
+    assert caught.value.details["mine"] == second_tab
+    assert page.current_revision.body == first_tab and _revisions(db, page) == 2
+
+
+def test_adjacent_lines_edited_by_two_people_merge(db):
+    page = make_page(db, body=TEN_LINES)
+    alice, bob = make_user(db, "Alice"), make_user(db, "Bob")
+    base = page.current_revision_id
+    alices = TEN_LINES.replace("Ligne 5\n", "Ligne cinq\n")
+    services.save_page(db, page, body=alices, comment="", actor=alice, base_revision_id=base, policy="account")
+    bobs = TEN_LINES.replace("Ligne 6\n", "Ligne six\n")
+    result = services.save_page(db, page, body=bobs, comment="", actor=bob, base_revision_id=base, policy="account")
+    assert result.merged
+    assert page.current_revision.body == alices.replace("Ligne 6\n", "Ligne six\n")
 
 
 def test_double_submit_is_idempotent(db):
