@@ -75,18 +75,25 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="300 pages, 1 round of 3 s, no peer; prints only")
     parser.add_argument("--smoke", action="store_true", help="100 pages, 1 s per scenario; exit 1 on any error")
-    parser.add_argument("--pages", default="1000,10000", help="corpus sizes, comma-separated")
-    parser.add_argument("--records", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("-d", "--duration", default="10s")
+    parser.add_argument("--pages", help="corpus sizes, comma-separated (1000,10000)")
+    parser.add_argument("--records", type=int, help="initiatives (10000)")
+    parser.add_argument("--runs", type=int, help="interleaved rounds (3)")
+    parser.add_argument("-d", "--duration", help="wrk -d of each run (10s)")
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument("--with-peer", action="store_true", help="with --quick or --smoke: run the peer too")
+    parser.add_argument("--only", default="", help="keep the scenarios whose label holds one of these words (a,b)")
     parser.add_argument("--write", action="store_true", help="append to RESULTS.md (default for a full run)")
     args = parser.parse_args()
+    defaults = {"pages": "1000,10000", "records": 10_000, "runs": 3, "duration": "10s"}
+    if args.quick:
+        defaults = {"pages": "300", "records": 300, "runs": 1, "duration": "3s"}
+    elif args.smoke:
+        defaults = {"pages": "100", "records": 50, "runs": 1, "duration": "1s"}
+    for key, value in defaults.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
     if args.quick or args.smoke:
-        args.pages, args.records, args.runs, args.no_peer = (
-            ("300", 300, 1, True) if args.quick else ("100", 50, 1, True)
-        )
-        args.duration = "3s" if args.quick else "1s"
+        args.no_peer = args.no_peer or not args.with_peer
     else:
         args.write = True
     return args
@@ -240,6 +247,9 @@ def main() -> None:  # noqa: PLR0915 - one straight sequence: build, start, meas
                     facts["cold_start_s"][f"otterwiki {size}"] = round(
                         cold_start(peer["python"], "import otterwiki.server", peer["env"], folder), 2
                     )
+            if args.only:
+                words = args.only.split(",")
+                scenarios = [sc for sc in scenarios if sc.system == "bare Flask" or any(w in sc.label for w in words)]
             pgids = [s.pgid for s in servers]
             if not args.smoke:
                 for sc in scenarios:  # warm-up, 2 s each
@@ -251,7 +261,8 @@ def main() -> None:  # noqa: PLR0915 - one straight sequence: build, start, meas
                     sc.runs.append(run_one(sc, args.duration, pgids))
                     last = sc.runs[-1]
                     print(f"round {round_no + 1} {sc.system:14} {sc.label:28} {last['rps']:9.1f} req/s "
-                          f"p99 {last['p99_ms']} ms errors {last['non_2xx_3xx'] + last['socket_errors']}"
+                          f"p99 {last['p99_ms']} ms cpu {last.get('server_cpu_ms_per_req')} ms/req "
+                          f"errors {last['non_2xx_3xx'] + last['socket_errors']}"
                           + (f" lost {last['lost']}" if sc.count else ""), flush=True)  # fmt: skip
             for name, server in named.items():
                 facts["rss_after"][name] = worker_rss_mib(server.pgid)

@@ -41,8 +41,8 @@ def markdown(
         "Servers: `python -m gunicorn -w 4 --worker-class sync` (Lieudit `wiki:create_app()` on SQLite, "
         "An Otter Wiki `otterwiki.server:app` from PyPI, `bench/hello_app.py`); nginx `worker_processes auto`.",
         "",
-        "| server | scenario | wrk command | req/s (median) | p50 ms | p99 ms | errors | lost edits | ÷ bare Flask |",
-        "|---|---|---|--:|--:|--:|--:|--:|--:|",
+        "| server | scenario | wrk command | req/s (median) | p50 ms | p99 ms | server CPU ms/req | errors | lost edits | ÷ bare Flask |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for sc in scenarios:
         runs = sc.runs
@@ -61,7 +61,7 @@ def markdown(
         command = command.replace(sc.url.split("/", 3)[2], "HOST")
         lines.append(
             f"| {sc.system} | {sc.label} | `{command}` | {_fmt(rps)} | {_median(runs, 'p50_ms'):.1f} | "
-            f"{_median(runs, 'p99_ms'):.1f} | {errors} | {lost} | {ratio} |"
+            f"{_median(runs, 'p99_ms'):.1f} | {_median(runs, 'server_cpu_ms_per_req'):.2f} | {errors} | {lost} | {ratio} |"
         )
     lines += [
         "",

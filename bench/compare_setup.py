@@ -117,6 +117,7 @@ def lieudit_instance(folder: Path, page_count: int, record_count: int) -> Lieudi
 
     from wiki import create_app
     from wiki import migrate
+    from wiki.auth import services
     from wiki.db import Database
     from wiki.search import get_backend
     from wiki.search import maintenance
@@ -138,26 +139,14 @@ def lieudit_instance(folder: Path, page_count: int, record_count: int) -> Lieudi
         _insert_pages(app, pages(page_count))
         with app.app_context():
             maintenance.rebuild(Database.engine(), get_backend())
+            db = Database.new_session()
+            settings = services.Settings(hash_method=app.config["PASSWORD_HASH_METHOD"])
+            services.create_user(db, name="banc", password=PASSWORD, email=None, role="moderator", settings=settings)
+            db.commit()
+            db.close()
     finally:
         app.extensions["lieudit.search"].close()
         Database.engine(app).dispose()
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("lieudit")),
-            "user",
-            "create",
-            "banc",
-            "--role",
-            "moderator",
-            "--password-stdin",
-        ],
-        input=PASSWORD + "\n",
-        text=True,
-        env={**os.environ, **env},
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
     return LieuditInstance(folder, env, db_path)
 
 
