@@ -117,3 +117,13 @@ def test_following_needs_a_login(client, scene):
     assert client.get("/-/suivis").status_code in (302, 401)
     assert "Suivre" not in client.get("/pages/marche").text
     assert "/-/suivi/flux.atom?page=marche" in client.get("/pages/marche").text
+
+
+def test_a_list_and_the_agenda_offer_the_watch_of_their_filters(client, auth, scene):
+    listing = client.get("/annuaire/initiatives?theme=mobilite").text
+    assert "/-/suivi/flux.atom?form=initiatives&amp;theme=mobilite" in listing
+    agenda = client.get("/agenda?zone=35236").text
+    assert "/-/suivi/flux.atom?form=evenement&amp;zone=35236" in agenda
+    auth.login("Alix")
+    listing = client.get("/annuaire/initiatives?theme=mobilite").text
+    assert '<input type="hidden" name="theme" value="mobilite">' in listing and ">Suivre</button>" in listing
