@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from wiki import mail
     from wiki import moderation
     from wiki import pages
+    from wiki import parties
     from wiki import privacy
     from wiki import records
     from wiki import search
@@ -93,6 +94,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     rendering.configure_cache(app, int(app.config["RENDER_CACHE_SIZE"]))
     domains = (auth, mail, pages, records, activity, moderation, privacy, site, api, agenda, geodata, exports, search)
     domains += (stats, hibernation, snapshot)
+    domains += (parties,)
     domains += (freshness,)
     for module in domains:
         module.init_app(app)

@@ -97,6 +97,9 @@ class Defaults:
     RATE_LIMIT_NEWCOMER: int = 30
     #: Saves per window for a trusted account (0: no limit; moderators never have one).
     RATE_LIMIT_TRUSTED: int = 0
+    #: Saves a wiki-party guest may make per window while the party is open (``wiki.parties``):
+    #: a guided workshop writes faster than a newcomer alone (0: no limit).
+    PARTY_GUEST_RATE_LIMIT: int = 120
     #: New anonymous sessions one IP address may open per window below: the only per-address
     #: rule, sized for a wiki-party of 40 people behind one address (0: no limit).
     NEW_SESSIONS_PER_IP: int = 60
@@ -134,6 +137,11 @@ class Defaults:
     RESPONSE_CACHE_ENTRIES: int = 1000
     #: Larger answers are never kept.
     RESPONSE_CACHE_MAX_BYTES: int = 2_000_000
+    #: Wiki-party live board (``wiki.parties``): seconds between two reloads without JavaScript;
+    #: with it, how long one event stream lasts (the browser reconnects) and how often it polls.
+    PARTY_BOARD_REFRESH_SECONDS: int = 30
+    PARTY_STREAM_SECONDS: int = 55
+    PARTY_STREAM_POLL_SECONDS: float = 3
     #: Visit statistics (``wiki.stats``): each worker adds views up in memory and writes them
     #: every so many seconds or views, whichever comes first (never one write per view).
     STATS_FLUSH_SECONDS: int = 60

@@ -43,6 +43,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.activity.watch_models",
     "wiki.stats.models",
     "wiki.hibernation.models",
+    "wiki.parties.models",
 )
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: Tables that PostgreSQL extensions own (PostGIS's reference systems): not ours to compare or drop.

@@ -296,3 +296,11 @@ def can_see_statistics(actor: Any) -> bool:
 def can_hibernate(actor: Any) -> bool:
     """Putting the wiki to sleep (read-only) and waking it up is for admins."""
     return has_role(actor, "admin")
+
+
+# --- wiki-parties (wiki.parties) ------------------------------------------------------------------
+
+
+def can_organise_party(actor: Any) -> bool:
+    """Opening a wiki-party, ticking its goals and seeing its QR code is for mentors: moderators and admins."""
+    return has_role(actor, "moderator")

@@ -89,6 +89,8 @@ class Rules:
     limit_anonymous: int = 10
     limit_newcomer: int = 30
     limit_trusted: int = 0
+    #: A guest of an open wiki-party (``party_id`` on the account, :mod:`wiki.parties`).
+    limit_party_guest: int = 120
     #: Hosts of this wiki: links to them are not outside links.
     own_hosts: tuple[str, ...] = ()
 
@@ -105,6 +107,7 @@ def rules_from(config: Mapping[str, Any]) -> Rules:
         limit_anonymous=int(config.get("RATE_LIMIT_ANONYMOUS", 10)),
         limit_newcomer=int(config.get("RATE_LIMIT_NEWCOMER", 30)),
         limit_trusted=int(config.get("RATE_LIMIT_TRUSTED", 0)),
+        limit_party_guest=int(config.get("PARTY_GUEST_RATE_LIMIT", 120)),
         own_hosts=tuple(h.split(":")[0].lower() for h in own),
     )
 
@@ -228,7 +231,9 @@ def check_rate(
     """
     if not has_request_context():
         return  # the command line and the operator's scripts are not clients to slow down
-    if getattr(actor, "is_authenticated", False):
+    if getattr(actor, "is_authenticated", False) and getattr(actor, "party_id", None):
+        limit = rules.limit_party_guest  # a guest of an open wiki-party, guided by its mentors
+    elif getattr(actor, "is_authenticated", False):
         limit = rules.limit_trusted if trusted else rules.limit_newcomer
     else:
         limit = rules.limit_anonymous
