@@ -41,6 +41,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "wiki.moderation.spam_models",
     "wiki.mail.models",
     "wiki.activity.watch_models",
+    "wiki.freshness.models",
     "wiki.stats.models",
     "wiki.hibernation.models",
     "wiki.parties.models",

@@ -5,7 +5,8 @@ created if never verified, more than N months ago. Moderators list stale
 records (per form, commune, theme), export them as CSV, and send a campaign:
 each record whose contact address is public (visibility public, and consent
 ticked for a personal field: :mod:`wiki.records.disclosure`) receives a
-signed, expiring link (itsdangerous). Its holder, without an account, confirms
+signed, expiring link (itsdangerous), at most once per link lifetime
+(:class:`~wiki.freshness.models.FreshnessRequest`). Its holder, without an account, confirms
 the record (« toujours exact ») or corrects its public fields; a correction
 goes through :func:`wiki.records.services.update_record` as an anonymous
 contribution under pre-moderation at least, so it waits in the moderators'
@@ -22,6 +23,7 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import time
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -38,6 +40,7 @@ from geodata.models import RecordZone
 from wiki import signals
 from wiki.db import utcnow
 from wiki.errors import NotFound
+from wiki.freshness.models import FreshnessRequest
 from wiki.mail import services as mail
 from wiki.records import services as records
 from wiki.records.disclosure import Disclosure
@@ -187,12 +190,33 @@ def read_token(db: Session, secret: Any, token: str, *, max_days: int) -> Record
     return record
 
 
-def send_campaign(db: Session, rows: list[Stale], *, link: Callable[[Record], str]) -> tuple[int, int]:
-    """Queue one e-mail per stale record with a public contact; return (sent, unreachable). The caller commits."""
-    sent = unreachable = 0
+@dataclass
+class CampaignReport:
+    """What a campaign did: e-mails queued, records without a public address, records asked recently."""
+
+    sent: int = 0
+    unreachable: int = 0
+    recent: int = 0
+
+
+def send_campaign(
+    db: Session, rows: list[Stale], *, link: Callable[[Record], str], quiet_days: int, now: datetime | None = None
+) -> CampaignReport:
+    """Queue one e-mail per stale record with a public contact, none asked less than ``quiet_days`` ago.
+
+    The caller commits.
+    """
+    now = now or utcnow()
+    report = CampaignReport()
+    ids = [row.record.id for row in rows]
+    asked = {r.record_id: r for r in db.scalars(select(FreshnessRequest).where(FreshnessRequest.record_id.in_(ids)))}
     for row in rows:
         if not row.contact:
-            unreachable += 1
+            report.unreachable += 1
+            continue
+        previous = asked.get(row.record.id)
+        if previous is not None and previous.sent_at > now - timedelta(days=quiet_days):
+            report.recent += 1
             continue
         body = (
             "Bonjour,\n\n"
@@ -203,8 +227,12 @@ def send_campaign(db: Session, rows: list[Stale], *, link: Callable[[Record], st
             "Ce lien est personnel et expire dans quelques semaines. Sans réponse, la fiche reste telle quelle."
         )
         if mail.enqueue(db, to=row.contact, subject="Votre fiche est-elle toujours exacte ?", body=body):
-            sent += 1
-    return sent, unreachable
+            report.sent += 1
+            if previous is None:
+                db.add(FreshnessRequest(record_id=row.record.id, sent_at=now))
+            else:
+                previous.sent_at = now
+    return report
 
 
 def public_fields(record: Record) -> list[tuple[Any, Any]]:

@@ -95,12 +95,17 @@ def campaign() -> Any:
     db = get_session()
     chosen = _filters(request.form)
     rows = services.stale_records(db, **chosen)
-    sent, unreachable = services.send_campaign(db, rows, link=_link)
+    days = int(current_app.config["FRESHNESS_LINK_DAYS"])
+    report = services.send_campaign(db, rows, link=_link, quiet_days=days)
     db.commit()
-    flash(ngettext("%(num)d courriel envoyé.", "%(num)d courriels envoyés.", sent), "success")
-    if unreachable:
+    flash(ngettext("%(num)d courriel envoyé.", "%(num)d courriels envoyés.", report.sent), "success")
+    if report.unreachable:
         flash(ngettext("%(num)d fiche sans adresse publique : à vérifier autrement.",
-                       "%(num)d fiches sans adresse publique : à vérifier autrement.", unreachable))  # fmt: skip
+                       "%(num)d fiches sans adresse publique : à vérifier autrement.", report.unreachable))  # fmt: skip
+    if report.recent:
+        flash(ngettext("%(num)d fiche déjà sollicitée depuis moins de %(days)d jours : pas de nouveau courriel.",
+                       "%(num)d fiches déjà sollicitées depuis moins de %(days)d jours : pas de nouveau courriel.",
+                       report.recent, days=days))  # fmt: skip
     back: dict[str, Any] = {k: v for k in ARGS if (v := request.form.get(k, "")[:64])}
     return redirect(url_for("freshness.stale", **back))
 

@@ -112,6 +112,10 @@ def _campaign(mail_app, smtp_server, count):
     assert "2 courriels envoyés." in response.text and "1 fiche sans adresse publique" in response.text
     messages = smtp_server.wait_for(count)
     delivery.wait_for_sender(mail_app)
+    again = client.post("/-/fraicheur/campagne", data={"csrf_token": token}, follow_redirects=True).text
+    assert "0 courriel envoyé." in again and "2 fiches déjà sollicitées depuis moins de 30 jours" in again
+    delivery.wait_for_sender(mail_app)
+    assert len(smtp_server.messages) == count  # nobody is written to twice
     return {m["To"]: re.search(r"http://wiki.test(/-/fraicheur/lien/\S+)", body_of(m)).group(1) for m in messages}
 
 

@@ -1,4 +1,4 @@
-"""watches and digests; an outbox message may carry list headers (List-Unsubscribe)
+"""watches and digests; freshness campaign requests; an outbox message may carry list headers (List-Unsubscribe)
 
 Revision ID: 0029
 Revises: 0028, 0032
@@ -50,6 +50,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_watch_digests")),
     )
+    op.create_table(
+        "freshness_requests",
+        sa.Column("record_id", sa.Integer(), nullable=False),
+        sa.Column("sent_at", wiki.db.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["record_id"], ["records.id"], name=op.f("fk_freshness_requests_record_id_records"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("record_id", name=op.f("pk_freshness_requests")),
+    )
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("headers", wiki.db.JSONType, nullable=True))
 
@@ -58,6 +67,7 @@ def downgrade() -> None:
     """Revert this migration."""
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
         batch_op.drop_column("headers")
+    op.drop_table("freshness_requests")
     op.drop_table("watch_digests")
     with op.batch_alter_table("watches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_watches_user_id"))
