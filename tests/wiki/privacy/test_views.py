@@ -28,7 +28,7 @@ def test_the_accounts_page_leads_to_the_screen(client, admin, person):
     assert f'href="/-/comptes/{person.user.id}/donnees-personnelles"' in users
     screen = client.get(f"/-/comptes/{person.user.id}/donnees-personnelles")
     assert screen.status_code == 200
-    assert "Versions de pages</dt><dd>2" in screen.text.replace("\n", "") or "2</dd>" in screen.text
+    assert "Versions de pages : 2" in screen.text and "Fiches créées : 1" in screen.text
     assert f'href="/-/comptes/{person.user.id}/donnees-personnelles.json"' in screen.text
     assert 'name="csrf_token"' in screen.text and 'name="confirm"' in screen.text
 
