@@ -18,9 +18,11 @@ def init_app(app: Flask) -> None:
     from wiki.activity import subscribers
     from wiki.activity import views
     from wiki.activity import watch_views
+    from wiki.activity import watches
 
     macros.register()
     subscribers.connect()
+    watches.connect()
     app.register_blueprint(views.bp)
     app.register_blueprint(watch_views.bp)
     # The RFC 8058 one-click POST comes from a mail provider: its signed token is the proof, no CSRF token.

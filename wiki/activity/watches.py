@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from geodata.levels import parse_zone_key
 from geodata.zones import zone_names
+from wiki import signals
 from wiki.activity import patrol
 from wiki.activity import services
 from wiki.activity.models import Activity
@@ -210,3 +211,13 @@ def forget_user(db: Session, user_id: int) -> None:
     """Remove every watch and the digest state of an account."""
     db.execute(delete(Watch).where(Watch.user_id == user_id))
     db.execute(delete(DigestState).where(DigestState.user_id == user_id))
+
+
+def on_account_erased(sender: Any, *, session: Session, user: Any, **_: Any) -> None:
+    """An erased account follows nothing any more and gets no digest (``signals.account_erased``)."""
+    forget_user(session, user.id)
+
+
+def connect() -> None:
+    """Subscribe to account erasure (idempotent: blinker keeps one copy)."""
+    signals.account_erased.connect(on_account_erased)

@@ -127,3 +127,19 @@ def test_a_list_and_the_agenda_offer_the_watch_of_their_filters(client, auth, sc
     auth.login("Alix")
     listing = client.get("/annuaire/initiatives?theme=mobilite").text
     assert '<input type="hidden" name="theme" value="mobilite">' in listing and ">Suivre</button>" in listing
+
+
+def test_an_erased_account_follows_nothing_any_more(db, scene):
+    from wiki.activity import watches
+    from wiki.activity.watch_models import DigestState
+    from wiki.privacy import erasure
+
+    alix = scene["alix"]
+    watches.follow(db, alix, watches.Target(form_key="initiatives"))
+    db.commit()
+    admin = make_user(db, "Admin", role="admin")
+    db.commit()
+    erasure.erase(db, alix.id, actor=admin)
+    db.commit()
+    assert db.scalars(select(Watch)).all() == [] and db.get(DigestState, alix.id) is None
+    db.commit()
