@@ -217,7 +217,7 @@ def test_run_serves_with_gunicorn_and_dev_keeps_the_reloader(lieudit, monkeypatc
     french = " ".join(lieudit("run", "--help").output.split())
     assert "Servir Lieudit avec gunicorn" in french and "--port ENTIER" in french and "--workers" in french
     english = " ".join(lieudit("run", "--help", lang="en_US.UTF-8").output.split())
-    assert "Serve Lieudit with gunicorn" in english and "Port to listen on." in english
+    assert "Serve Lieudit with gunicorn" in english and "The port to bind to." in english
     assert 3 <= wiki_cli.default_workers() <= 9
 
 

@@ -42,14 +42,20 @@ def _actor(db: Session, name: str | None) -> Any:
     return user
 
 
-@click.command("rollback")
-@click.option("--user", "user_name", help="Account(s) whose changes are undone: NAME or NAME,NAME,...")
-@click.option("--anonymous", "alias", help="Pseudonym of an anonymous session (the 8 characters after « Anonyme »).")
-@click.option("--since", help="Start of the window (ISO date and time, instance time zone unless an offset is given).")
-@click.option("--until", help="End of the window, excluded (same form).")
-@click.option("--reason", default="", help="Reason recorded in the public moderation log.")
-@click.option("--as", "as_name", help="Moderator account to act as (default: the system account).")
-@click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
+@click.command(
+    "rollback",
+    help="Annuler tout ce qu'un compte, une session anonyme ou une période a fait (pages, fiches, formulaires, "
+    "fichiers), en une action inscrite au journal de modération et qui peut elle-même être annulée.",
+)
+@click.option("--user", "user_name", help="Compte(s) dont les modifications sont annulées : NOM ou NOM,NOM,…")
+@click.option("--anonymous", "alias", help="Pseudonyme d'une session anonyme (les 8 caractères après « Anonyme »).")
+@click.option(
+    "--since", help="Début de la période (date et heure ISO, dans le fuseau de l'instance sauf décalage indiqué)."
+)
+@click.option("--until", help="Fin de la période, exclue (même forme).")
+@click.option("--reason", default="", help="Motif inscrit au journal de modération public.")
+@click.option("--as", "as_name", help="Compte de modérateur au nom duquel agir (par défaut : le compte système).")
+@click.option("--dry-run", is_flag=True, help="Afficher le plan sans rien changer.")
 @with_appcontext
 def rollback_command(
     user_name: str | None,
@@ -101,10 +107,10 @@ def rollback_command(
         db.close()
 
 
-@click.command("undo")
+@click.command("undo", help="Annuler l'annulation en masse inscrite au journal de modération sous le numéro ENTRY_ID.")
 @click.argument("entry_id", type=int)
-@click.option("--reason", default="", help="Reason recorded in the public moderation log.")
-@click.option("--as", "as_name", help="Moderator account to act as (default: the system account).")
+@click.option("--reason", default="", help="Motif inscrit au journal de modération public.")
+@click.option("--as", "as_name", help="Compte de modérateur au nom duquel agir (par défaut : le compte système).")
 @with_appcontext
 def undo_command(entry_id: int, reason: str, as_name: str | None) -> None:
     """Undo the mass rollback recorded as moderation log entry ENTRY_ID."""
@@ -166,7 +172,7 @@ def init_app(app: Flask) -> None:
     """Add ``rollback`` and ``undo`` to the ``moderation`` command group (created when no other module made it), and ``digests``."""
     group = app.cli.commands.get("moderation")
     if not isinstance(group, click.Group):
-        group = AppGroup("moderation", help="Moderation: mass rollback and its undo.")
+        group = AppGroup("moderation", help="Modération : annulation en masse et son annulation.")
         app.cli.add_command(group)
     group.add_command(rollback_command)
     group.add_command(undo_command)
