@@ -27,6 +27,7 @@ def test_the_defaults_are_stated(client):
     text = _text(response.text)
     assert "chaque ligne en est effacée au bout de 30 jours" in text
     assert "Aucun suivi des visites" in text and "Lire le wiki ne dépose aucun cookie" in text
+    assert "sans cookie et sans garder ni adresse IP ni navigateur" in text  # the daily view counts (wiki.stats)
     assert "Un cookie de session (« session »)" in text and "il dure 365 jours" in text
     assert "Chacun peut créer un compte." in text and "Ce wiki n'envoie aucun e-mail." in text
     assert "Il faut un compte pour contribuer." in text
