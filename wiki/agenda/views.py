@@ -25,6 +25,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from wiki import hibernation
 from wiki.agenda import occurrences
 from wiki.agenda import overrides
 from wiki.agenda import projection
@@ -209,7 +210,7 @@ def archives() -> Any:
 
 
 def _policy() -> str:
-    return current_app.config["EDIT_POLICY"]
+    return hibernation.edit_policy()  # ``readonly`` while the wiki sleeps
 
 
 def _json_ld(record: Any, info: dict[str, Any], items: list[occurrences.AgendaItem]) -> str:

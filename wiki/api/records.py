@@ -19,6 +19,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from wiki import hibernation
 from wiki.api import openapi
 from wiki.api.blueprint import bp
 from wiki.api.conventions import check_precondition
@@ -64,7 +65,7 @@ def _record_json(record: Any) -> dict[str, Any]:
 
 
 def _policy() -> str:
-    return current_app.config["EDIT_POLICY"]
+    return hibernation.edit_policy()  # ``readonly`` while the wiki sleeps
 
 
 def _ctx() -> Any:

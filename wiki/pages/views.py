@@ -26,6 +26,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from wiki import hibernation
 from wiki import markup
 from wiki import textdiff
 from wiki.auth import permissions
@@ -37,8 +38,8 @@ bp = Blueprint("pages", __name__)
 
 
 def policy() -> str:
-    """Return the instance edit policy (``open``, ``account`` or ``readonly``)."""
-    return current_app.config["EDIT_POLICY"]
+    """Return the instance edit policy (``open``, ``account`` or ``readonly``; ``readonly`` while asleep)."""
+    return hibernation.edit_policy()
 
 
 def int_arg(name: str, default: int | None = None) -> int | None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask import render_template
 from flask import url_for
 
+from wiki import hibernation
 from wiki import macros
 from wiki.auth import permissions
 from wiki.records import access
@@ -101,7 +101,7 @@ def render_fiches(call: macros.MacroCall, context: Any) -> str:
 def render_formulaire(call: macros.MacroCall, context: Any) -> str:
     """Render ``{{formulaire form="…"}}``: the entry form itself."""
     form = _form(context, call)
-    if not permissions.can_add_record(context.actor, current_app.config["EDIT_POLICY"], form):
+    if not permissions.can_add_record(context.actor, hibernation.edit_policy(), form):
         return render_template("records/_macro_login.html", form=form)
     db = context.db
     lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 import geodata.fields as geo_fields
+from wiki import hibernation
 from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.pages import attachments as files
@@ -45,8 +46,8 @@ VIEWS = ("liste", "fiches", "tableau")
 
 
 def policy() -> str:
-    """Return the instance edit policy (``open``, ``account`` or ``readonly``)."""
-    return current_app.config["EDIT_POLICY"]
+    """Return the instance edit policy (``open``, ``account`` or ``readonly``; ``readonly`` while asleep)."""
+    return hibernation.edit_policy()
 
 
 def vocabulary() -> tuple[dict[str, list[dict[str, str]]], list[tuple[str, str]]]:

@@ -127,3 +127,25 @@ def test_the_cli_switches_it(app, runner):
     assert result.exit_code == 0 and "sommeil" in result.output
     assert "en sommeil" in runner.invoke(args=["hibernate", "status"]).output
     assert "réveillé" in runner.invoke(args=["hibernate", "off"]).output
+
+
+def test_records_lose_their_edit_links_while_asleep(app, client, auth):
+    from wiki.demo import seed
+    from wiki.records import form_services
+    from wiki.records import services as records
+
+    _setup(app)
+    with app.app_context():
+        db = Database.new_session()
+        seed(db)
+        admin = make_user(db, "Gardienne", role="admin")
+        place = records.create_record(db, form_services.get_form(db, "lieu"), {"title": "Lavoir"}, actor=admin,
+                                      policy="account")  # fmt: skip
+        db.commit()
+        record_id = place.id
+        db.close()
+    auth.login("Camille")
+    assert f"/fiches/{record_id}/modifier" in client.get(f"/fiches/{record_id}").text
+    _sleep(app)
+    assert f"/fiches/{record_id}/modifier" not in client.get(f"/fiches/{record_id}").text
+    assert client.post(f"/fiches/{record_id}/modifier", data={"title": "Lavoir du bourg"}).status_code == 503
