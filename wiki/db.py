@@ -44,6 +44,7 @@ from sqlalchemy import TextClause
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session
@@ -286,10 +287,30 @@ def bump_content_version(session: Session) -> None:
         session.connection().execute(content_version.insert().values(id=1, version=1))
 
 
+_READ_VERSION = "SELECT version FROM content_version WHERE id = 1"
+
+
 def read_content_version(engine: Engine) -> int:
-    """Return the current content version, read without taking any write lock."""
-    with engine.execution_options(lieudit_read_only=True).connect() as conn:
-        return conn.execute(content_version.select().with_only_columns(content_version.c.version)).scalar() or 0
+    """Return the current content version, read without taking any write lock.
+
+    Every anonymous GET reads it (``wiki.site.response_cache``), so it skips
+    the ORM and Core: one statement on a pooled driver connection (in
+    autocommit on SQLite: no BEGIN, no lock); a driver error is raised as
+    SQLAlchemy's ``DBAPIError``, like any other query's.
+    """
+    conn = engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        try:
+            cursor.execute(_READ_VERSION)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    except engine.dialect.loaded_dbapi.Error as err:
+        raise DBAPIError.instance(_READ_VERSION, (), err, engine.dialect.loaded_dbapi.Error) from err
+    finally:
+        conn.close()  # back to the pool, rolled back (PostgreSQL's implicit transaction ends there)
+    return int(row[0]) if row and row[0] else 0
 
 
 def get_session() -> Session:
