@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -191,6 +192,7 @@ def worker_rss_mib(pgid: int) -> float:
 def main() -> None:  # noqa: PLR0915 - one straight sequence: build, start, measure, report
     """Build the instances, start the servers, run the rounds, report."""
     args = parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops the servers
     harness.require_program("wrk", "apt-get install -y wrk")
     nginx = os.access("/usr/sbin/nginx", os.X_OK) or bool(harness.shutil.which("nginx"))
     if not nginx:

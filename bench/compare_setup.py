@@ -281,6 +281,7 @@ class NginxServer:
             except OSError:
                 pass
             time.sleep(0.1)
+        self.stop()
         raise RuntimeError(f"nginx did not answer; see {self.folder}/error.log")
 
     @property
