@@ -260,7 +260,8 @@ def _track_content_changes(factory: sessionmaker[Session]) -> None:
 
     @event.listens_for(factory, "before_flush")
     def _on_flush(session: Session, context: Any, instances: Any) -> None:
-        for obj in (*session.new, *session.dirty, *session.deleted):
+        dirty = (obj for obj in session.dirty if session.is_modified(obj, include_collections=False))
+        for obj in (*session.new, *session.deleted, *dirty):
             if _is_content(getattr(obj, "__table__", None)):
                 session.info[_CHANGED] = True
                 return

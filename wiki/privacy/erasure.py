@@ -341,5 +341,6 @@ def _close_account(db: Session, user: User, pseudonym: str, now: Any) -> int:
     if user.erased_at is None:
         user.erased_at = now
         accounts.end_all_sessions(user)
+    accounts.lift_back_off(user)  # its failed logins (keyed hashes of addresses) go too
     db.flush()
     return tokens
