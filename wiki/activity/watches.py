@@ -62,7 +62,7 @@ def read_target(db: Session, args: Mapping[str, str]) -> Target | None:
     """Read a target from query ``args``; None when it names nothing that exists and is public."""
     slug = (args.get("page") or "").strip()[:120]
     if slug:
-        page_id = db.scalar(select(Page.id).where(Page.slug == slug))
+        page_id = db.scalar(select(Page.id).where(Page.slug == slug, Page.deleted_at.is_(None)))
         return Target(page_id=page_id) if page_id else None
     raw = (args.get("record") or "").strip()
     if raw:

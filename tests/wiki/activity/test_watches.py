@@ -67,6 +67,17 @@ def test_a_watch_feed_filters_by_commune_and_theme_and_holds_nothing_private(cli
     # Nothing that does not exist or is not public has a feed.
     assert client.get("/-/suivi/flux.atom?theme=inconnu").status_code == 404
     assert client.get("/-/suivi/flux.atom").status_code == 404
+    assert client.get("/-/suivi/flux.atom?record=999").status_code == 404
+
+
+def test_a_deleted_page_has_no_feed(client, db, scene):
+    from wiki.pages import moderation as pages
+    from wiki.pages.models import Page
+
+    page = db.scalar(select(Page).where(Page.slug == "marche"))
+    pages.delete_page(db, page, actor=scene["modo"], comment="doublon")
+    db.commit()
+    assert client.get("/-/suivi/flux.atom?page=marche").status_code == 404
 
 
 def test_the_recent_changes_feed_honours_form_theme_and_zone(client, scene):
