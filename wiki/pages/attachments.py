@@ -31,6 +31,7 @@ from wiki.db import utcnow
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
+from wiki.moderation import policy as edit_policies
 from wiki.pages.models import Attachment
 from wiki.pages.models import Page
 
@@ -219,6 +220,16 @@ def add_attachment(
     """
     if not permissions.can_upload(actor, page, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de joindre un fichier à cette page.")))
+    if edit_policies.waits(db, actor, permissions.page_policy(page, policy)):
+        # A file is published as soon as it is stored: under pre-moderation, only those who publish directly add one.
+        raise Forbidden(
+            str(
+                _l(
+                    "Cette page est relue avant publication : les fichiers y sont ajoutés par les contributeurs "
+                    "de confiance et les modérateurs. Décrivez le fichier dans le texte, un modérateur l'ajoutera."
+                )
+            )
+        )
     attachment = store_file(
         db, stream, filename, actor=actor, root=root, max_bytes=max_bytes, max_pixels=max_pixels, page_id=page.id
     )

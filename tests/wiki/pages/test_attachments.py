@@ -176,3 +176,18 @@ def test_no_partial_files_are_left(app, db, tmp_path):
     _upload(client, page, _png(), "a.png")
     uploads = Path(app.instance_path) / "uploads"
     assert not [p for p in uploads.rglob(".*.tmp")]
+
+
+def test_under_pre_moderation_only_those_who_publish_directly_attach_files(make_app, db):
+    app = make_app(EDIT_POLICY="premoderated")
+    newcomer = app.test_client()
+    make_user(db, "Camille")
+    make_user(db, "Modo", role="moderator")
+    page = make_page(db, "Relue")
+    db.commit()
+    newcomer.post("/-/connexion", data={"name": "Camille", "password": PASSWORD})
+    refused = _upload(newcomer, page, _png(), "affiche.png")
+    assert refused.status_code == 403 and "relue avant publication" in refused.text
+    moderator = app.test_client()
+    moderator.post("/-/connexion", data={"name": "Modo", "password": PASSWORD})
+    assert _upload(moderator, page, _png(), "affiche.png").status_code in (200, 302, 303)
