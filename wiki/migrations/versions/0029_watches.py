@@ -1,7 +1,7 @@
 """watches and digests; freshness campaign requests; an outbox message may carry list headers (List-Unsubscribe)
 
 Revision ID: 0029
-Revises: 0028, 0032
+Revises: 0032
 Create Date: 2026-12-07 21:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import wiki.db
 
 revision = "0029"
-down_revision = ("0028", "0032")
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 

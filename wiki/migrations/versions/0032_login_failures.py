@@ -1,7 +1,7 @@
 """failed logins per (account, client): strangers guessing a password never lock its owner out
 
 Revision ID: 0032
-Revises: 0026
+Revises: 0028
 Create Date: 2026-12-07 21:15:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import wiki.db
 
 revision = "0032"
-down_revision = "0026"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
