@@ -74,6 +74,9 @@ def _insert_pages(app: Any, corpus: list[tuple[str, str, str]]) -> None:
             rows, revisions = [], []
             for offset, (slug, title, body) in enumerate(chunk):
                 n = start + offset
+                if slug == SAVE_SLUG:  # one sentence a line, 60 lines at least: each editor changes its own
+                    sentences = re.split(r"(?<=[.!?]) ", body)
+                    body = "\n".join((sentences * (1 + 60 // len(sentences)))[: max(60, len(sentences))])
                 moment = epoch + timedelta(minutes=n)
                 rows.append({"id": first + n, "slug": slug, "title": title, "created_at": moment, "updated_at": moment})
                 revisions.append(
@@ -172,23 +175,17 @@ def _cookie(jar: http.cookiejar.CookieJar) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def lieudit_save_form(port: int, slug: str = SAVE_SLUG) -> tuple[str, str]:
-    """Log the moderator in and return its cookie and the body of a save of ``slug``."""
+def lieudit_save_form(port: int) -> tuple[str, str]:
+    """Log the moderator in; return its cookie and the fields every save posts (CSRF, form guard, comment)."""
     base = f"http://127.0.0.1:{port}"
     opener, jar = _opener()
     form = _fields(opener.open(f"{base}/-/connexion", timeout=30).read().decode())
     form.update(name="banc", password=PASSWORD)
     opener.open(f"{base}/-/connexion", urllib.parse.urlencode(form).encode(), timeout=30).read()
-    html = opener.open(f"{base}/pages/{slug}/edit", timeout=30).read().decode()
-    fields = _fields(html)
-    body = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", html, re.S)
-    assert body and "base_revision_id" in fields, "no editor form"
-    text = body.group(1).replace("&#39;", "'").replace("&#34;", '"').replace("&lt;", "<").replace("&gt;", ">")
-    text = text.replace("&amp;", "&")
+    fields = _fields(opener.open(f"{base}/pages/{SAVE_SLUG}/edit", timeout=30).read().decode())
+    fields.pop("base_revision_id", None)
     parts = [f"{k}={urllib.parse.quote_plus(v)}" for k, v in fields.items()]
-    parts.append("comment=banc+{uniq}")
-    parts.append("body=" + urllib.parse.quote_plus(text + "\n\nModifié ") + "{uniq}")
-    return _cookie(jar), "&".join(parts)
+    return _cookie(jar), "&".join([*parts, "comment=banc+{uniq}"])
 
 
 def otterwiki_instance(folder: Path, corpus: list[tuple[str, str, str]]) -> dict[str, Any]:
