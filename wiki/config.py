@@ -131,6 +131,14 @@ class Defaults:
     #: Seconds a page text may take to render (in a render process killed past it): a longer text
     #: is refused on preview and save, its text kept; a stored one shows as escaped source.
     RENDER_TIME_BUDGET: float = 2.0
+    #: Diffs (``wiki.pages.diffs``): differing lines of one version × those of the other, plus their
+    #: characters, at most; a costlier diff is summarised (lines added and removed, links to both texts).
+    DIFF_COST_BUDGET: int = 4_000_000
+    #: Diffs between two revisions kept in memory per worker.
+    DIFF_CACHE_SIZE: int = 64
+    #: Expensive requests (diff, history, search, exports) one client may have running at once,
+    #: across the workers of one node; more get 429 (0: no limit). Page views never count.
+    EXPENSIVE_PER_CLIENT: int = 2
     #: Whole answers to anonymous GETs kept per worker (``wiki.site.response_cache``), valid while the
     #: content version does not move and for at most so many seconds (0: no such cache).
     RESPONSE_CACHE_SECONDS: int = 60

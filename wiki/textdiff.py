@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import merge3
@@ -26,6 +27,10 @@ _TOKEN_RE = re.compile(r"[\w\u0300-\u036f]+|\s+|[^\w\s]")
 # 1,000 took 0.3 s), so past the budget lines show as wholly deleted/inserted
 # and a hostile revision cannot pin a worker on its diff view (G10, #14).
 _WORD_DIFF_BUDGET = 2_000_000
+#: Default budget of :func:`diff_cost` past which diffs are summarised.
+DEFAULT_COST_BUDGET = 4_000_000
+# Replaced blocks longer than this (lines) show whole lines, without a word-level pass.
+_WORD_DIFF_MAX_LINES = 50
 # Lines x lines of a conflicting merge chunk re-examined for adjacent changes (see _merge_adjacent).
 _MERGE_CHUNK_BUDGET = 1_000_000
 
@@ -153,6 +158,8 @@ def _block_lines(
         ]
     out: list[DiffLine] = []
     paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+    if paired > _WORD_DIFF_MAX_LINES:  # a word-level pass only on small hunks
+        budget = [0]
     for k in range(paired):
         old_segs, new_segs = _word_sides(a[i1 + k], b[j1 + k], budget)
         out.append(DiffLine("change", i1 + k + 1, j1 + k + 1, old_segs, new_segs))
@@ -234,8 +241,38 @@ def diff_lines(old: str, new: str, *, context: int = 3) -> list[DiffHunk]:
     return hunks
 
 
-def diff_stats(old: str, new: str) -> tuple[int, int]:
-    """Count (lines added, lines removed) between two texts."""
+def _middle(old: str, new: str) -> tuple[list[str], list[str]]:
+    """Return the lines of both texts that differ, without their common first and last lines."""
+    a, b = _split_lines(old), _split_lines(new)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return a[head : len(a) - tail], b[head : len(b) - tail]
+
+
+def diff_cost(old: str, new: str) -> int:
+    """Return what a line diff of two texts costs at worst: differing lines paired, plus their characters.
+
+    Linear to compute; line matching is quadratic in the differing lines (and
+    worse on repeated ones), so callers summarise a diff above a budget (G10).
+    """
+    a, b = _middle(old, new)
+    return len(a) * len(b) + sum(map(len, a)) + sum(map(len, b))
+
+
+def estimate_stats(old: str, new: str) -> tuple[int, int]:
+    """Count (lines added, lines removed) as multisets, in linear time (order is ignored)."""
+    a, b = (Counter(lines) for lines in _middle(old, new))
+    return sum((b - a).values()), sum((a - b).values())
+
+
+def diff_stats(old: str, new: str, *, budget: int = DEFAULT_COST_BUDGET) -> tuple[int, int]:
+    """Count (lines added, lines removed) between two texts (estimated past ``budget``, see :func:`diff_cost`)."""
+    if diff_cost(old, new) > budget:
+        return estimate_stats(old, new)
     added = removed = 0
     for tag, i1, i2, j1, j2 in _line_opcodes(_split_lines(old), _split_lines(new)):
         if tag != "equal":
@@ -305,7 +342,7 @@ def _changes(base: list[str], other: list[str]) -> set[tuple[int, int, tuple[str
     A replacement of n lines by n lines is n one-line changes, so that two sides
     changing neighbouring lines of one paragraph do not overlap.
     """
-    out = set()
+    out: set[tuple[int, int, tuple[str, ...]]] = set()
     for tag, i1, i2, j1, j2 in _matcher(base, other).get_opcodes():
         if tag == "replace" and i2 - i1 == j2 - j1:
             out.update((i1 + k, i1 + k + 1, (other[j1 + k],)) for k in range(i2 - i1))

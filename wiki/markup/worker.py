@@ -135,7 +135,7 @@ class RenderPool:
         self._give_back(proc)
         if not ok:
             raise ValueError(value)
-        return value  # type: ignore[no-any-return]
+        return value
 
     def close(self) -> None:
         """Stop the idle render processes."""

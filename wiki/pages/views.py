@@ -28,10 +28,10 @@ from flask_login import current_user
 
 from wiki import hibernation
 from wiki import markup
-from wiki import textdiff
 from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.errors import NotFound
+from wiki.pages import diffs
 from wiki.pages import services
 
 bp = Blueprint("pages", __name__)
@@ -214,6 +214,17 @@ def revision(slug: str, number: int) -> Any:
     )
 
 
+@bp.route("/pages/<slug>/revisions/<int:number>.txt")
+def source(slug: str, number: int) -> Any:
+    """The text of a revision as written (plain text: what a summarised diff links to)."""
+    page, redirection = load_page(slug)
+    if redirection:
+        return redirection
+    response = make_response(services.get_revision(get_session(), page, number).body)
+    response.mimetype = "text/plain"
+    return response
+
+
 @bp.route("/pages/<slug>/diff")
 def diff(slug: str) -> Any:
     """Compare two revisions of a page (line and word level)."""
@@ -226,7 +237,7 @@ def diff(slug: str) -> Any:
     old_no = int_arg("from", max(new_no - 1, 1)) or 1
     old = services.get_revision(db, page, old_no)
     new = services.get_revision(db, page, new_no)
-    hunks = textdiff.diff_lines(old.body, new.body)
+    result = diffs.compare(db, old, new)  # within DIFF_COST_BUDGET, cached per pair
     return render_template(
-        "pages/diff.html", page=page, old=old, new=new, hunks=hunks, title_changed=old.title != new.title
+        "pages/diff.html", page=page, old=old, new=new, diff=result, title_changed=old.title != new.title
     )
