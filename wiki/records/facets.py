@@ -9,6 +9,8 @@ globals, no projections.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import delete
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,9 +29,14 @@ FACET_TYPES = ("choice", "multichoice", "theme", "zone", "boolean")
 
 
 def refresh_record(db: Session, record: Record, defs: list[F.FieldDef], *, fresh: bool = False) -> None:
-    """Refresh the derived facet rows and search text of a record (``fresh``: just created, none to delete)."""
+    """Refresh the derived facet rows and search text of a record.
+
+    ``fresh``: just created, with its :func:`search_text` already (no rows to delete, nothing to update).
+    """
     if not fresh:
         db.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id), execution_options=BY_KEY)
+        # Read before the facet rows are added: the query's autoflush then leaves them to the next flush.
+        record.search_text = search_text(db, defs, record.data)
     rows = set()
     for field in defs:
         if field.type not in FACET_TYPES or not D.shows_always(field):
@@ -42,11 +49,17 @@ def refresh_record(db: Session, record: Record, defs: list[F.FieldDef], *, fresh
             rows.add((field.id, str(item).lower() if isinstance(item, bool) else str(item)[:200]))
     rows.add(("status", record.status))
     db.add_all(RecordFacet(record_id=record.id, field_id=f, value=v) for f, v in sorted(rows))
-    # Stored folded (no case, no accents) so the list's text filter matches
-    # "numerique" and "Numérique" alike with a plain substring test.
-    # Communes and linked records are found by name (« redon »), as they are shown.
-    names = references.names_for(db, defs, [record.data])
-    record.search_text = F.fold(display.search_text(defs, record.data, names=names))
+
+
+def search_text(db: Session, defs: list[F.FieldDef], data: dict[str, Any]) -> str:
+    """The search text of values ``data`` (keyed by field id), stored in ``Record.search_text``.
+
+    Stored folded (no case, no accents) so the list's text filter matches
+    "numerique" and "Numérique" alike with a plain substring test.
+    Communes and linked records are found by name (« redon »), as they are shown.
+    """
+    names = references.names_for(db, defs, [data])
+    return F.fold(display.search_text(defs, data, names=names))
 
 
 def refresh_form(db: Session, form: Form, defs: list[F.FieldDef]) -> None:

@@ -128,6 +128,7 @@ def create_record(
         created_at=(provenance.when() if provenance else None) or utcnow(),
         updated_at=utcnow(),  # changed here now: harvesters asking ``?since=`` must see it
         extra=_clean_extra(extra),
+        search_text=facets.search_text(db, defs, data),  # inserted with the record, not updated after
     )
     db.add(record)
     db.flush()

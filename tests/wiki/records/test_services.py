@@ -12,6 +12,7 @@ from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.records import access
+from wiki.records import facets
 from wiki.records import form_services
 from wiki.records import queries
 from wiki.records import services
@@ -426,3 +427,17 @@ def test_an_imported_record_keeps_its_source_author_date_and_other_properties(db
         db, record, {"title": "Ferme du Pâtis (Redon)"}, actor=moderator, policy="account", base_revision=None
     )
     assert typed.changed and record.extra == {"osm_id": 124}  # a typed-in edit keeps them
+
+
+def test_a_new_record_is_stored_with_the_derived_data_a_refresh_computes(db, form):
+    author = make_user(db, "Contrib")
+    record = services.create_record(
+        db, form, {"title": "Ferme du Pâtis", "categorie": "bio", "prix": "12"}, actor=author, policy="account"
+    )
+    db.flush()
+    db.expire(record)
+    created = (record.search_text, sorted(db.scalars(select(RecordFacet.field_id + "=" + RecordFacet.value))))
+    facets.refresh_record(db, record, services.form_fields(form))  # the path of an update
+    db.flush()
+    refreshed = (record.search_text, sorted(db.scalars(select(RecordFacet.field_id + "=" + RecordFacet.value))))
+    assert created == refreshed and "ferme du patis" in created[0] and "f_00000002=bio" in created[1]
