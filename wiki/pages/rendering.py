@@ -33,6 +33,7 @@ from wiki import macros
 from wiki import markup
 from wiki.caching import AppCache
 from wiki.errors import ValidationError
+from wiki.markup.limits import check as check_limits
 from wiki.markup.worker import render_within
 from wiki.pages.models import PageRevision
 from wiki.pages.models import RenderedRevision
@@ -130,6 +131,7 @@ def render_text(text: str) -> RenderedPage:
 
     :raises ValueError: the text is too large, over a limit or over the budget (French message).
     """
+    check_limits(text)  # cheap: before the macros are looked for, line by line
     source, calls = macros.extract(text)
     budget = float(current_app.config["RENDER_TIME_BUDGET"]) if has_app_context() else DEFAULT_BUDGET
     out = render_within(source, budget)
