@@ -192,9 +192,10 @@ def _places(db: Session, created: list[Record]) -> list[Place]:
         squeeze = math.cos(math.radians((south + north) / 2))
         pad = 20.0
         span = max((east - west) * squeeze / (MAP_WIDTH - 2 * pad), (north - south) / (MAP_HEIGHT - 2 * pad), 1e-6)
-        for p in places:
-            p.x = round(pad + (p.lon - west) * squeeze / span, 1)
-            p.y = round(pad + (north - p.lat) / span, 1)
+        mid_lon, mid_lat = (west + east) / 2, (south + north) / 2
+        for p in places:  # centred: a single place sits in the middle
+            p.x = round(MAP_WIDTH / 2 + (p.lon - mid_lon) * squeeze / span, 1)
+            p.y = round(MAP_HEIGHT / 2 - (p.lat - mid_lat) / span, 1)
     return places
 
 
