@@ -146,10 +146,12 @@ class Defaults:
     #: Larger answers are never kept.
     RESPONSE_CACHE_MAX_BYTES: int = 2_000_000
     #: Wiki-party live board (``wiki.parties``): seconds between two reloads without JavaScript;
-    #: with it, how long one event stream lasts (the browser reconnects) and how often it polls.
+    #: with it, how long one event stream stays open (0: it answers at once, so a sync worker is
+    #: never held; raise it with threaded or async workers) and how often it checks (and the
+    #: browser reconnects).
     PARTY_BOARD_REFRESH_SECONDS: int = 30
-    PARTY_STREAM_SECONDS: int = 55
-    PARTY_STREAM_POLL_SECONDS: float = 3
+    PARTY_STREAM_SECONDS: float = 0
+    PARTY_STREAM_POLL_SECONDS: float = 4
     #: Visit statistics (``wiki.stats``): each worker adds views up in memory and writes them
     #: every so many seconds or views, whichever comes first (never one write per view).
     STATS_FLUSH_SECONDS: int = 60

@@ -219,3 +219,13 @@ def test_the_event_stream_polls_briefly_and_ends(make_app):
     stamp = body.split("data: ")[1].split("\n")[0]
     again = app.test_client().get(f"/-/atelier/{code}/flux", headers={"Last-Event-ID": stamp})
     assert "event: change" not in again.get_data(as_text=True)
+
+
+def test_by_default_the_stream_answers_at_once_and_holds_no_worker(client, db, organiser):
+    import time
+
+    code = open_now(db, organiser).code
+    started = time.monotonic()
+    body = client.get(f"/-/atelier/{code}/flux").get_data(as_text=True)
+    assert time.monotonic() - started < 2
+    assert body.startswith("retry: 4000") and body.count("event: change") == 1
