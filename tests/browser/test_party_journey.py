@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.support.browser import axe_violations
 from tests.support.browser import format_violations
@@ -101,3 +102,29 @@ def test_join_by_code_on_a_phone_add_a_place_and_see_it_on_the_board(live_server
     projector.screenshot(path="/tmp/party-report-print.png", full_page=True)
     expect(projector.locator(".site-header")).to_be_hidden()
     phone_context.close()
+
+
+def test_a_mentor_opens_a_party_and_prints_its_qr_code_on_a_phone(live_server, sqlite_app, browser):
+    session = Database.new_session(sqlite_app)
+    make_user(session, "Mentor", role="moderator")
+    session.commit()
+    session.close()
+    base = live_server.url
+    tab = new_context(browser, viewport=PHONE).new_page()
+    tab.goto(base + "/-/connexion")
+    tab.get_by_label("Nom d’utilisateur").fill("Mentor")
+    tab.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    tab.locator("main form button[type=submit]").click()
+    tab.get_by_role("link", name="Wiki-parties").click()
+    _checked(tab)
+    tab.get_by_label("Titre").fill("Wiki-party de janvier")
+    tab.get_by_label("Jour").fill("2027-01-16")
+    tab.get_by_label("Début (heure)").fill("14:00")
+    tab.get_by_label("Fin (heure)").fill("17:30")
+    tab.get_by_label("Objectifs (un par ligne)").fill("ajouter 10 lieux\ncompléter l’agenda de janvier")
+    tab.get_by_role("button", name="Ouvrir l’atelier").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Wiki-party de janvier")
+    expect(tab.locator(".party-qr img")).to_be_visible()
+    expect(tab.get_by_role("button", name="Cocher « compléter l’agenda de janvier »")).to_be_visible()
+    _checked(tab)
+    tab.screenshot(path="/tmp/party-organiser-phone.png", full_page=True)

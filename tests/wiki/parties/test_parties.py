@@ -229,3 +229,18 @@ def test_by_default_the_stream_answers_at_once_and_holds_no_worker(client, db, o
     body = client.get(f"/-/atelier/{code}/flux").get_data(as_text=True)
     assert time.monotonic() - started < 2
     assert body.startswith("retry: 4000") and body.count("event: change") == 1
+
+
+def test_the_party_page_leads_mentors_to_the_rollback_of_the_whole_party(app, db, organiser):
+    import html as markup
+
+    code = open_now(db, organiser).code
+    guest = app.test_client()
+    join(guest, code, "Erwan")
+    assert _add_place(guest, "Faux lieu").status_code == 302
+    mentor = app.test_client()
+    mentor.post("/-/connexion", data={"name": "Mentor", "password": PASSWORD})
+    page = mentor.get(f"/-/atelier/{code}").text
+    link = markup.unescape(page.split('href="/-/moderation/annulation-en-masse?')[1].split('"')[0])
+    preview = mentor.get("/-/moderation/annulation-en-masse?" + link)
+    assert preview.status_code == 200 and "Faux lieu" in preview.text and "suppression (restaurable)" in preview.text
