@@ -16,8 +16,10 @@ from wiki import signals
 
 
 def on_record_saved(sender: Any, *, session: Session, record: Any, action: str = "edit", **_: Any) -> None:
-    """Re-project a saved record (geometry, status, title and zones may have changed)."""
-    session.flush()
+    """Re-project a saved record (geometry, status, title and zones may have changed).
+
+    No flush of its own: the record is written by now, and its queries flush what they need.
+    """
     placement.sync_record(session, record, fresh=action == "create")
 
 
