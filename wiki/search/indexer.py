@@ -244,7 +244,8 @@ def _documents(engine: Engine, kind: str, keys: list[str]) -> tuple[list[Documen
     adapter = ADAPTERS[kind]
     docs: list[Document] = []
     gone: list[str] = []
-    with Session(bind=engine, expire_on_commit=False) as db:
+    # A read: begun deferred, never queued behind a writer (a long import) for SQLite's write lock.
+    with Session(bind=engine.execution_options(lieudit_read_only=True), expire_on_commit=False) as db:
         found = adapter.load_many(db, set(keys))
         for key in keys:
             obj = found.get(int(key)) if key.isdigit() else None
