@@ -31,6 +31,7 @@ from sqlalchemy import func
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import defer
 
 from wiki import macros
 from wiki import markup
@@ -149,9 +150,10 @@ def search_pages(db: Session, text: str, *, limit: int = 50) -> list[Page]:
 
 
 def history(db: Session, page: Page, *, offset: int = 0, limit: int = 50) -> list[PageRevision]:
-    """Return revisions of a page, newest first."""
+    """Return revisions of a page, newest first (their texts are not loaded: a history of huge texts stays light)."""
     query = (
         select(PageRevision)
+        .options(defer(PageRevision.body))
         .where(PageRevision.page_id == page.id)
         .order_by(PageRevision.number.desc())
         .offset(max(offset, 0))

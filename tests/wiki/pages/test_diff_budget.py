@@ -117,3 +117,13 @@ def test_costly_requests_are_limited_per_client_while_page_views_pass(limited_ap
 
         os.close(held)
     assert client.get(f"/pages/{slug}/diff").status_code == 200
+
+
+def test_a_history_does_not_load_the_texts(db):
+    from sqlalchemy import inspect
+
+    page = _two_revisions(db, "a\n=\n" * 1_000, "b\n=\n" * 1_000, "Historique")
+    db.expunge_all()
+    revisions = services.history(db, services.find_page(db, page.slug))
+    assert [r.number for r in revisions] == [2, 1]
+    assert "body" in inspect(revisions[1]).unloaded  # (the current one comes with its page)
