@@ -36,6 +36,28 @@ def _seed(app) -> str:
     return code
 
 
+#: Bytes on the wire for a first visit (a rural connection), as for a wiki page.
+BUDGET = 60_000
+
+
+def _weight(browser, url: str) -> int:
+    """Bytes of a first visit of ``url`` on a phone (the event stream, which never ends, left out)."""
+    tab = new_context(browser, viewport=PHONE).new_page()
+    responses: list = []
+    tab.on("response", lambda response: responses.append(response))
+    tab.goto(url)
+    tab.wait_for_load_state("load")
+    total = 0
+    for response in responses:
+        if response.request.resource_type in ("image", "eventsource"):
+            continue
+        response.finished()
+        sizes = response.request.sizes()
+        total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+    tab.context.close()
+    return total
+
+
 def _checked(tab) -> None:
     assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), tab.url
     violations = axe_violations(tab)
@@ -102,6 +124,15 @@ def test_join_by_code_on_a_phone_add_a_place_and_see_it_on_the_board(live_server
     projector.screenshot(path="/tmp/party-report-print.png", full_page=True)
     expect(projector.locator(".site-header")).to_be_hidden()
     phone_context.close()
+    for path in (
+        "/-/atelier",
+        f"/-/atelier/{code}/rejoindre",
+        f"/-/atelier/{code}/tableau",
+        f"/-/atelier/{code}/bilan",
+    ):
+        weight = _weight(browser, base + path)
+        print(f"{path}: {weight} bytes")
+        assert weight < BUDGET, f"{path}: {weight} bytes"
 
 
 def test_a_mentor_opens_a_party_and_prints_its_qr_code_on_a_phone(live_server, sqlite_app, browser):

@@ -76,7 +76,8 @@ def index() -> Any:
             db.commit()
             flash(_("Atelier ouvert. Son code : %(code)s.", code=services.display_code(party.code)), "success")
             return redirect(url_for("parties.show", code=party.code))
-    parties = services.recent_parties(db)
+    zone = ZoneInfo(current_app.config["DEFAULT_TIMEZONE"])
+    parties = [(p, p.starts_at.astimezone(zone)) for p in services.recent_parties(db)]
     html = render_template("parties/index.html", parties=parties, form=form, errors=errors, now=utcnow())
     return _no_store(html, 400 if errors else 200)
 
