@@ -8,6 +8,7 @@ Every refusal of a save gives the typed text back.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from typing import Any
 
@@ -205,6 +206,11 @@ def revert(slug: str, number: int) -> Any:
     if redirection:
         return redirection
     db = get_session()
+    if permissions.can_edit_page(current_user, page, policy()):  # the service checks again, under the lock
+        text = services.get_revision(db, page, number).body
+        db.rollback()  # rendered before the revert's transaction, like a save
+        with contextlib.suppress(ValidationError):  # restored all the same, shown as source
+            rendering.prepare(text)
     result = services.revert_page(
         db, page, number, actor=current_user, policy=policy(), comment=request.form.get("comment", "")
     )

@@ -76,9 +76,8 @@ def test_a_hostile_text_is_refused_with_a_french_message_and_kept(tight_app, act
 
 
 def test_the_api_refuses_a_text_over_the_budget(tight_app):
-    from wiki.db import Database
-
     from wiki.auth import tokens
+    from wiki.db import Database
 
     db = Database.new_session(tight_app)
     secret = tokens.create_token(db, make_user(db, "Camille"), "tests").secret
@@ -143,3 +142,28 @@ def test_a_preview_renders_while_another_transaction_holds_the_write_lock(make_a
         )
     assert answer.status_code == 200
     assert answer.text.count("<em>long</em>") == 1_000
+
+
+def test_a_revert_to_a_revision_that_cannot_render_restores_it_shown_as_source(app):
+    from wiki.db import Database
+    from wiki.pages import services
+
+    with Database.new_session(app) as db:
+        camille = make_user(db, "Camille")
+        page = make_page(db, "Ancienne", "<div>\n" * 150, actor=camille)
+        services.save_page(
+            db,
+            page,
+            body="Texte propre.\n",
+            comment="",
+            actor=camille,
+            base_revision_id=page.current_revision_id,
+            policy="account",
+        )
+        db.commit()
+        slug = page.slug
+    client = app.test_client()
+    client.post("/-/connexion", data={"name": "Camille", "password": PASSWORD})
+    assert client.post(f"/pages/{slug}/revert/1").status_code == 302
+    shown = client.get(f"/pages/{slug}")
+    assert "Ce texte est affiché tel quel" in shown.text and "&lt;div&gt;" in shown.text
