@@ -217,18 +217,12 @@ def join(
     if not re.fullmatch(r"[\w' .-]{2,32}", cleaned) or "_" in cleaned:
         message = str(_l("Un pseudonyme de 2 à 32 caractères : lettres, chiffres, espaces, apostrophes ou tirets."))
         raise ValidationError(message, {"pseudonym": message})
-    taken = db.scalar(
-        select(func.count())
-        .select_from(PartyGuest)
-        .where(PartyGuest.party_id == party.id, func.lower(PartyGuest.pseudonym) == cleaned.lower())
-    )
-    if taken:
+    name = f"{cleaned} - atelier {party.code}"
+    if accounts.find_user(db, name) is not None:  # compared without case nor accents, as account names are
         message = str(_l("Quelqu’un a déjà pris ce pseudonyme dans cet atelier : choisissez-en un autre."))
         raise ValidationError(message, {"pseudonym": message})
     try:
-        user = accounts.create_user(
-            db, name=f"{cleaned} - atelier {party.code}", password=secrets.token_urlsafe(24), settings=settings
-        )
+        user = accounts.create_user(db, name=name, password=secrets.token_urlsafe(24), settings=settings)
     except ValidationError as err:
         message = str(_l("Ce pseudonyme ne convient pas : choisissez-en un autre."))
         raise ValidationError(message, {"pseudonym": message}) from err
