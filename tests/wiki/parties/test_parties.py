@@ -196,6 +196,8 @@ def test_premoderated_party_edits_wait_in_the_queue_tagged_with_the_party(make_a
         assert "Tiers-lieu de Guémené" not in board  # not public yet
         mentor = app.test_client()
         mentor.post("/-/connexion", data={"name": "Mentor", "password": PASSWORD})
+        queue = mentor.get("/-/moderation").text
+        assert queue.count(f"Yann - atelier {code}") >= 2  # the mentors' queue names the party in each author
         show = mentor.get(f"/-/atelier/{code}").text
         assert f"/-/moderation/annulation-en-masse?auteur=Yann+-+atelier+{code}&amp;depuis=" in show
         db.close()
