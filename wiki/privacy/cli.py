@@ -9,21 +9,23 @@ from flask.cli import AppGroup
 from wiki.db import Database
 from wiki.errors import Forbidden
 
-privacy_cli = AppGroup("privacy", help="Personal data (RGPD): erase an account, purge the IP log.")
+privacy_cli = AppGroup(
+    "privacy", help="Données personnelles (RGPD) : effacer un compte, purger le journal des adresses IP."
+)
 
 
 @privacy_cli.command(
     "erase",
-    help="Erase the account NAME (RGPD).\n\n"
-    "The account becomes « Contributeur effacé n°ID » in every revision and in the activity log; "
-    "its e-mail, password, API tokens and sessions are removed and it is disabled; the values of "
-    "personal fields are removed from the records it created and from their history; the search "
-    "index and caches are refreshed; the erasure is recorded in the public moderation log. "
-    "All or nothing; running it again on the pseudonym changes nothing.",
+    help="Effacer le compte NAME (RGPD).\n\n"
+    "Le compte devient « Contributeur effacé n°ID » dans chaque version et dans le journal des "
+    "modifications ; son adresse, son mot de passe, ses jetons d'API et ses sessions disparaissent et il "
+    "est désactivé ; les valeurs des champs personnels sont retirées des fiches qu'il a créées et de leur "
+    "historique ; l'index de recherche et les caches sont rafraîchis ; l'effacement est inscrit au journal "
+    "de modération public. Tout ou rien ; le relancer sur le pseudonyme ne change rien.",
 )
 @click.argument("name")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.option("--reason", default="", help="Public reason recorded in the moderation log (no personal data).")
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+@click.option("--reason", default="", help="Motif public inscrit au journal de modération (sans donnée personnelle).")
 def erase_command(name: str, yes: bool, reason: str) -> None:
     """Erase the account NAME: pseudonymise it and redact its personal values."""
     from wiki.auth.services import system_account
@@ -56,7 +58,10 @@ def erase_command(name: str, yes: bool, reason: str) -> None:
     )
 
 
-@privacy_cli.command("purge", help="Delete the IP log rows older than IP_RETENTION_DAYS (default 30).")
+@privacy_cli.command(
+    "purge",
+    help="Supprimer les lignes du journal des adresses IP plus anciennes que IP_RETENTION_DAYS (30 jours par défaut).",
+)
 def purge_command() -> None:
     """Delete the IP log rows past their retention delay."""
     from wiki.moderation import iplog
