@@ -108,7 +108,10 @@ def test_console_script_on_a_fresh_instance(tmp_path):
 # --- the lieudit group: its commands, its language ----------------------------------------
 
 FLASK_GROUP_OPTIONS = ("--app", "--env-file", "--debug", "--no-debug", "--version")
-LIEUDIT_COMMANDS = {"agenda", "db", "dump", "import", "init", "load", "mail", "run", "search", "token", "user", "zones"}
+LIEUDIT_COMMANDS = {
+    "agenda", "atelier", "db", "digests", "dump", "hibernate", "import", "init", "load", "mail", "moderation",
+    "privacy", "run", "search", "snapshot", "stats", "token", "user", "zones",
+}  # fmt: skip
 
 
 @pytest.fixture
