@@ -5,10 +5,8 @@ The dump (Special:Export or dumpBackup.php, ``.xml``, ``.xml.gz`` or
 page at a time: :meth:`MediawikiImporter.parse` checks it all before anything
 is written (a malformed file is refused with the line and column of the
 error), then :meth:`MediawikiImporter.to_items` reads it again and converts
-each revision (:func:`importers.wikitext.to_markdown`) and renders the
-newest (:mod:`importers.mediawiki_convert`: in a worker process for a big dump,
-while this one writes the pages before). Memory stays bounded by the largest
-page's history, not by the dump.
+each revision (:func:`importers.wikitext.to_markdown`). Memory stays bounded
+by the largest page's history, not by the dump.
 
 Each page becomes a page here with every revision, dated and signed as on
 the source (``wiki.pages.services.import_history``): the author's user name,
@@ -27,12 +25,14 @@ imported. Importers may not import wiki models: pages are reached by name.
 
 from __future__ import annotations
 
+import ipaddress
+import re
+import urllib.parse
 from collections import Counter
-from collections import deque
+from collections.abc import Callable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
-from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -48,29 +48,31 @@ from importers.base import Job
 from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
-from importers.mediawiki_convert import EXAMPLES
-from importers.mediawiki_convert import PageTask
-from importers.mediawiki_convert import Tally
-from importers.mediawiki_convert import author_name as author_name
-from importers.mediawiki_convert import convert_page
-from importers.mediawiki_convert import masked as masked
 from importers.mediawiki_xml import DumpError
 from importers.mediawiki_xml import DumpPage
 from importers.mediawiki_xml import Revision
 from importers.mediawiki_xml import SiteInfo
 from importers.mediawiki_xml import Source
 from importers.mediawiki_xml import read_dump
-from importers.pipeline import ordered_map
+from importers.wikitext import fenced
 from importers.wikitext import to_markdown
 from importers.wikitext_inline import CANONICAL
 from importers.wikitext_inline import FRENCH
 from importers.wikitext_inline import IMPORTED
 from importers.wikitext_inline import Namespaces
 from wiki.db import utcnow
+from wiki.markup import MAX_MARKUP_BYTES
 from wiki.markup import slugify
 from wiki.pages import services as pages
-from wiki.pages.imported import keep_rendering
 
+ANONYMOUS = "Anonyme"
+TEMPLATE, CATEGORY = 10, 14
+#: « imported>Nom »: a user of another wiki, in a dump of a wiki that imported their edits.
+_IMPORTED_PREFIX = re.compile(r"^[\w-]{1,40}>(?=\S)")
+_IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+_IPV6 = re.compile(r"\b(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?![:\w])")
+#: How many page names a summary warning gives as examples.
+EXAMPLES = 5
 #: What the summary says of the pages where the converter kept or dropped something (see :mod:`importers.wikitext`).
 PHRASES = {
     "modèles": "gardent des modèles {{…}} en code visible (leur rendu n'est pas dans l'export)",
@@ -89,6 +91,50 @@ class DumpBatch(Batch):
 
     source: Any = None
     site: SiteInfo = field(default_factory=SiteInfo)
+
+
+@dataclass
+class Tally:
+    """What the run met, for the summary warnings: constructs kept as text, categories, redirects."""
+
+    kept: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    categories: Counter[str] = field(default_factory=Counter)
+    redirects: list[Item] = field(default_factory=list)
+
+    def note(self, what: str, title: str) -> None:
+        """Count one page that has ``what``, keeping a few names as examples."""
+        self.kept[what] += 1
+        names = self.examples.setdefault(what, [])
+        if len(names) < EXAMPLES:
+            names.append(title)
+
+
+def author_name(revision: Revision) -> str:
+    """The name an imported revision is signed with: never an IP address (« Anonyme »)."""
+    name = _IMPORTED_PREFIX.sub("", revision.author).strip()
+    if revision.anonymous or not name:
+        return ANONYMOUS
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return name
+    return ANONYMOUS
+
+
+def masked(comment: str) -> str:
+    """An edit comment with the IP addresses it names masked."""
+    return _IPV6.sub("[IP masquée]", _IPV4.sub("[IP masquée]", comment))
+
+
+def file_address(site: SiteInfo) -> Callable[[str], str] | None:
+    """Where a file's page is on the source wiki, from its main page address (None when unknown)."""
+    base = site.base
+    if not base.startswith(("http://", "https://")):
+        return None
+    prefix = base[: base.index("title=") + 6] if "title=" in base else base.rsplit("/", 1)[0] + "/"
+    namespace = site.namespaces.get(6) or "File"
+    return lambda name: prefix + urllib.parse.quote(f"{namespace}:{name}".replace(" ", "_"), safe=":/")
 
 
 def namespace_label(site: SiteInfo, ns: int) -> str:
@@ -155,47 +201,34 @@ class MediawikiImporter(Importer):
         site = batch.site
         names = Namespaces(dict(site.namespaces))
         wiki = (site.dbname or site.base or site.sitename or "?")[:80]
-        waiting: deque[Item] = deque()  # the items whose page is being converted, in order
-
-        def tasks() -> Iterator[PageTask | None]:
-            """Each page to convert (None: no readable revision), its item queued; redirects set aside."""
-            for page in read_dump(_again(batch.source), SiteInfo()):
-                if page.ns not in IMPORTED:
-                    continue
-                name = page.title.partition(":")[2].strip() if page.ns else ""
-                title = names.ours(page.ns, name or page.title) or page.title
-                item = Item(page.title, remote_id=f"{wiki}#{page.id or page.title}", values={"title": title})
-                revisions = _revisions(page, item.warnings)
-                redirect = (page.redirect or _redirect_of(revisions[-1][1], names)) if revisions else None
-                if redirect:  # written last, when the page it leads to is there
-                    item.values["target"] = names.target(redirect.partition("#")[0])
-                    if len(revisions) > 1:
-                        item.warnings.append(f"redirection : ses {len(revisions) - 1} version(s) antérieure(s) "
-                                             f"ne sont pas importées.")  # fmt: skip
-                    tally.redirects.append(item)
-                    continue
-                waiting.append(item)
-                yield PageTask(names, site, replace(page, revisions=[]), revisions) if revisions else None
-
-        # Converting and rendering run in a worker process for a big dump, while this one writes.
-        for done in ordered_map(convert_page, tasks(), total=len(batch.things)):
-            item = waiting.popleft()
-            if done is None:
+        convert = _converter(names, file_address(site), tally)
+        for page in read_dump(_again(batch.source), SiteInfo()):
+            if page.ns not in IMPORTED:
+                continue
+            name = page.title.partition(":")[2].strip() if page.ns else ""
+            title = names.ours(page.ns, name or page.title) or page.title
+            remote_id = f"{wiki}#{page.id or page.title}"
+            item = Item(page.title, remote_id=remote_id)
+            revisions = _revisions(page, item.warnings)
+            if not revisions:
                 item.refused = "Aucune version lisible de cette page dans l'export."
                 yield item
                 continue
-            for what, count in done.notes.items():
-                for _ in range(count):
-                    tally.note(what, item.ref)
-            tally.categories.update(done.categories)
-            kept = [r for r in done.revisions if r is not None]
-            if len(kept) < len(done.revisions):
-                item.warnings.append(f"{len(done.revisions) - len(kept)} version(s) de plus de 1 Mo une fois "
-                                     f"convertie(s), non importée(s).")  # fmt: skip
-            item.values["revisions"] = kept
+            redirect = page.redirect or _redirect_of(revisions[-1][1], names)
+            if redirect:  # written last, when the page it leads to is there
+                item.values = {"title": title, "target": names.target(redirect.partition("#")[0])}
+                if len(revisions) > 1:
+                    item.warnings.append(f"redirection : ses {len(revisions) - 1} version(s) antérieure(s) "
+                                         f"ne sont pas importées.")  # fmt: skip
+                tally.redirects.append(item)
+                continue
+            converted = [convert(page, moment, r, i == len(revisions) - 1) for i, (moment, r) in enumerate(revisions)]
+            kept = [r for r in converted if r is not None]
+            if len(kept) < len(converted):
+                item.warnings.append(f"{len(converted) - len(kept)} version(s) de plus de 1 Mo une fois convertie(s), "
+                                     f"non importée(s).")  # fmt: skip
+            item.values = {"title": title, "revisions": kept}
             item.refused = None if kept else "Aucune version de taille acceptable."
-            if kept and done.rendered is not None:
-                keep_rendering(job.db, kept[-1].body, done.rendered)
             yield item
         yield from tally.redirects
 
@@ -277,6 +310,37 @@ def _redirect_of(revision: Revision, names: Namespaces) -> str | None:
     if not text.lstrip().startswith("#"):
         return None
     return to_markdown(text[:2000], names).redirect
+
+
+Converter = Callable[[DumpPage, datetime, Revision, bool], "pages.ImportedRevision | None"]
+
+
+def _converter(names: Namespaces, file_url: Callable[[str], str] | None, tally: Tally) -> Converter:
+    """Turn one revision into an ``ImportedRevision`` (None when too long); tally the last revision's notes."""
+
+    def convert(page: DumpPage, moment: datetime, revision: Revision, last: bool) -> pages.ImportedRevision | None:
+        """One revision in Markdown (a template's source as code), dated ``moment``."""
+        text = revision.text or ""
+        if page.ns == TEMPLATE:
+            body = "Source du modèle (wikitexte) : ses appels sont gardés tels quels dans les pages.\n\n"
+            body += fenced(text) + "\n"
+        elif revision.model not in ("wikitext", ""):
+            body = fenced(text, {"javascript": "js", "css": "css", "json": "json"}.get(revision.model, ""))
+        else:
+            converted = to_markdown(text, names, file_url)
+            body = converted.markdown
+            if last:
+                for what in converted.kept:
+                    tally.note(what, page.title)
+                tally.categories.update(converted.categories)
+        if len(body.encode("utf-8")) > MAX_MARKUP_BYTES:
+            return None
+        if last and revision.other_slots:
+            tally.note("slots", page.title)
+        return pages.ImportedRevision(body=body, created_at=moment,
+                                      author_name=author_name(revision), comment=masked(revision.comment))  # fmt: skip
+
+    return convert
 
 
 def _linked_page(db: Session, link: Link, title: str) -> Any:

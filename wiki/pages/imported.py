@@ -38,11 +38,7 @@ from wiki.pages.models import Page
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRedirect
 from wiki.pages.models import PageRevision
-from wiki.pages.rendering import PREPARED
-from wiki.pages.rendering import RenderedPage
-from wiki.pages.rendering import _digest
 from wiki.pages.rendering import render_new_revision
-from wiki.pages.rendering import render_text
 
 #: The revisions' table, for inserts that return their id without flushing the session.
 _REVISIONS = cast(Table, PageRevision.__table__)
@@ -145,22 +141,6 @@ def import_history(
         db.flush()
         signals.page_saved.send(page, session=db, page=page, revision=newest, action="import", actor=actor)
     return ImportedPage(page, added)
-
-
-def render_ahead(text: str) -> RenderedPage | None:
-    """Render the text an import will make a page's newest revision, ahead (a worker process); None when it cannot.
-
-    Outside an application the default time budget applies; what cannot render is left to the save.
-    """
-    try:
-        return render_text(text)
-    except ValueError:
-        return None
-
-
-def keep_rendering(db: Session, text: str, rendered: RenderedPage) -> None:
-    """Have the next revision stored with ``text`` keep ``rendered`` (from :func:`render_ahead`) instead of rendering."""
-    PREPARED.put(db, _digest(text), rendered)
 
 
 def add_redirect(db: Session, *, title: str, target: Page) -> None:
