@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from wiki.auth import permissions
-from wiki.db import get_session
+from wiki.db import Database
 from wiki.hibernation import services
 
 #: Writes that stay open while asleep: logging in and out, choosing a language, switching the wiki back.
@@ -32,10 +32,15 @@ _SAFE = ("GET", "HEAD", "OPTIONS")
 def hibernating() -> bool:
     """Tell whether the wiki sleeps (read once per request)."""
     if "lieudit_hibernating" not in g:
+        # A session of its own, read-only and ended at once: asked before a write's body is read, the
+        # request's session would begin its write transaction (and hold the lock) while the client sends.
+        db = Database.new_read_session()
         try:
-            g.lieudit_hibernating = services.is_hibernating(get_session())
+            g.lieudit_hibernating = services.is_hibernating(db)
         except SQLAlchemyError:  # an unwell database: its error page must still render
             g.lieudit_hibernating = False
+        finally:
+            db.close()
     return bool(g.lieudit_hibernating)
 
 
