@@ -78,9 +78,6 @@ class Defaults:
     #: Failed logins on one account from all clients together before the account itself
     #: waits (``LOGIN_FREE_ATTEMPTS`` counts per client: strangers never lock the owner out).
     LOGIN_ACCOUNT_FREE_ATTEMPTS: int = 50
-    #: SMTP server that sends the wiki's e-mails; empty: the wiki sends no e-mail (and says so).
-    #: Needs ``BASE_URL``: links in e-mails name the public address.
-    MAIL_SERVER: str = ""
     #: Anti-spam (``wiki.moderation``): a public form sent back faster than this many seconds
     #: is refused once, its text kept (0: no timing check).
     FORM_MIN_SECONDS: float = 3
@@ -107,6 +104,9 @@ class Defaults:
     NEW_SESSIONS_WINDOW_SECONDS: int = 600
     #: Days the restricted IP log (the only place an address is kept) keeps a row.
     IP_RETENTION_DAYS: int = 30
+    #: SMTP server that sends the wiki's e-mails; empty: the wiki sends no e-mail (and says so).
+    #: Needs ``BASE_URL``: links in e-mails name the public address.
+    MAIL_SERVER: str = ""
     #: SMTP port: 25, 587 with ``MAIL_USE_TLS``, 465 with ``MAIL_USE_SSL``.
     MAIL_PORT: int = 25
     #: Upgrade the connection with STARTTLS (usually port 587).
