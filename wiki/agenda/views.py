@@ -100,7 +100,7 @@ def _directory_link(filters: occurrences.AgendaFilters) -> str | None:
     form = next((f for f in forms if f.key == filters.form), forms[0] if forms else None)
     if form is None:
         return None
-    args: dict[str, list[str]] = {}
+    args: dict[str, Any] = {}
     for field in form.fields:
         if field.get("type") == "theme" and filters.themes:
             args[field["key"]] = list(filters.themes)
