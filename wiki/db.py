@@ -268,15 +268,19 @@ def _track_content_changes(factory: sessionmaker[Session]) -> None:
 
     @event.listens_for(factory, "before_commit")
     def _on_commit(session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a SAVEPOINT released (an imported item): the outer commit bumps once
         # Flush first so the bump is the transaction's last statement: on PostgreSQL the version's
         # row lock is then held only from the bump to the commit, never while waiting for another lock.
         session.flush()
         if session.info.pop(_CHANGED, False):
             bump_content_version(session)
 
-    @event.listens_for(factory, "after_rollback")
-    def _on_rollback(session: Session) -> None:
-        session.info.pop(_CHANGED, None)
+    @event.listens_for(factory, "after_soft_rollback")
+    def _on_rollback(session: Session, previous_transaction: Any) -> None:
+        # Only the whole unit of work: a SAVEPOINT rolled back (one refused item) leaves the others' changes.
+        if previous_transaction.parent is None:
+            session.info.pop(_CHANGED, None)
 
 
 def bump_content_version(session: Session) -> None:

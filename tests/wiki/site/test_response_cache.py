@@ -120,3 +120,16 @@ def test_the_cache_can_be_turned_off(make_app):
     app = make_app(RESPONSE_CACHE_SECONDS=0)
     with app.app_context():
         assert not any(f.__name__ == "serve_kept" for f in app.before_request_funcs.get(None, []))
+
+
+def test_items_written_in_savepoints_bump_the_version_once_even_when_one_is_refused(app, db):
+    before = read_content_version(Database.engine(app))
+    with db.begin_nested():
+        make_page(db, "Premier import", "Un.\n")
+    refused = db.begin_nested()
+    make_page(db, "Refusé", "Deux.\n")
+    refused.rollback()
+    with db.begin_nested():
+        make_page(db, "Troisième import", "Trois.\n")
+    db.commit()
+    assert read_content_version(Database.engine(app)) == before + 1
