@@ -303,7 +303,10 @@ def read_content_version(engine: Engine) -> int:
     autocommit on SQLite: no BEGIN, no lock); a driver error is raised as
     SQLAlchemy's ``DBAPIError``, like any other query's.
     """
-    conn = engine.raw_connection()
+    try:
+        conn = engine.raw_connection()  # opening a connection may fail too (a missing database file)
+    except engine.dialect.loaded_dbapi.Error as err:
+        raise DBAPIError.instance(_READ_VERSION, (), err, engine.dialect.loaded_dbapi.Error) from err
     try:
         cursor = conn.cursor()
         try:

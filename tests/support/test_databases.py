@@ -86,8 +86,8 @@ def test_a_used_database_comes_back_equal_to_a_fresh_clone(pool, postgres_server
         "CREATE FUNCTION extra() RETURNS integer LANGUAGE sql AS 'SELECT 1'",
         "ANALYZE pages",
         # Too many deleted rows to keep: the planner would size the table differently.
-        "INSERT INTO users (name, name_key, password_hash, role, is_active, created_at, session_version, failed_logins)"
-        " SELECT 'u' || i, 'u' || i, 'x', 'contributor', true, now(), 1, 0 FROM generate_series(1, 2000) AS i",
+        "INSERT INTO users (name, name_key, password_hash, role, is_active, created_at, session_version, failed_logins,"
+        " trusted) SELECT 'u' || i, 'u' || i, 'x', 'contributor', true, now(), 1, 0, false FROM generate_series(1, 2000) AS i",
     ],
 )
 def test_a_database_changed_beyond_its_rows_is_dropped(pool, postgres_server, change):

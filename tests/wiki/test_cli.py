@@ -151,7 +151,7 @@ def test_lieudit_help_lists_lieudit_commands_in_french_without_flask_options(lie
     assert result.output.startswith("Utilisation : lieudit [OPTIONS] COMMANDE [ARGUMENTS]...")
     for text in ("Lieudit, le wiki contributif du territoire.", "Options :", "--help  Afficher ce message et quitter."):
         assert text in result.output
-    assert "  init    Créer ou mettre à jour la base de données.\n" in result.output
+    assert "  init        Créer ou mettre à jour la base de données.\n" in result.output
     assert lieudit("--app", "wiki", "--help").exit_code == 2  # the option is gone, not ignored
 
 
@@ -167,7 +167,7 @@ def test_lieudit_help_is_english_when_the_locale_is(lieudit):
         "Show this message and exit.",
     ):
         assert text in result.output
-    assert "  init    Create or upgrade the database.\n" in result.output
+    assert "  init        Create or upgrade the database.\n" in result.output
     assert not re.search(r"[éèàçêô«»]|Gérer|Utilisation", result.output), result.output
 
 

@@ -58,9 +58,10 @@ def test_erase_refuses_the_system_account(runner, db):
     assert result.exit_code == 1 and "n'est pas une personne" in result.output
 
 
-def test_help_is_in_english(runner):
+def test_help_is_french_in_the_source(runner):
+    """The catalog gives English (``tests/wiki/test_cli.py``); the source speaks French like every command."""
     result = runner.invoke(args=["privacy", "erase", "--help"])
-    assert "Erase the account NAME (RGPD)" in result.output and "--yes" in result.output
+    assert "Effacer le compte NAME (RGPD)" in result.output and "--yes" in result.output
 
 
 def test_purge_deletes_the_ip_log_past_its_retention(make_app, db):

@@ -1,7 +1,7 @@
 """the content version: one row bumped by every transaction that changes content
 
 Whole anonymous responses are cached per content version (``wiki.site.response_cache``):
-the row is created here, at version 1, so the first change moves it to 2.
+the first change creates the row (an empty table reads as version 0).
 
 Revision ID: 0023
 Revises: 0018
@@ -21,13 +21,12 @@ depends_on = None
 
 def upgrade() -> None:
     """Apply this migration."""
-    table = op.create_table(
+    op.create_table(
         "content_version",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_content_version")),
     )
-    op.bulk_insert(table, [{"id": 1, "version": 1}])
 
 
 def downgrade() -> None:
