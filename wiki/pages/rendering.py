@@ -145,6 +145,7 @@ def prepare(text: str) -> RenderedPage:
 
     :raises ValidationError: the text cannot be rendered; ``errors["body"]`` says why, in French.
     """
+    text = _normalised(text)  # rendered as the save will store it: a browser posts CRLF line ends
     key = _digest(text)
     try:
         result = PREPARED.get(None, key) or render_text(text)
@@ -163,10 +164,14 @@ def merge_sources(db: Session, page: Any, base_revision_id: int | None) -> tuple
     return (base.body, current.body) if base is not None and base.page_id == page.id else None
 
 
+def _normalised(text: str) -> str:
+    """Line ends and NUL normalised as saves store them (:func:`wiki.pages.saving.check_body`)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
 def _digest(text: str) -> str:
     """Key of a text in ``PREPARED``: line ends and NUL normalised as saves store them."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(_normalised(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _as_source(text: str, reason: str) -> RenderedPage:

@@ -167,3 +167,16 @@ def test_a_revert_to_a_revision_that_cannot_render_restores_it_shown_as_source(a
     assert client.post(f"/pages/{slug}/revert/1").status_code == 302
     shown = client.get(f"/pages/{slug}")
     assert "Ce texte est affiché tel quel" in shown.text and "&lt;div&gt;" in shown.text
+
+
+def test_a_text_posted_with_crlf_line_ends_renders_its_macros_as_saved(client, db):
+    from tests.factories import PASSWORD
+    from tests.factories import make_user
+
+    make_user(db, "Benevole")
+    db.commit()
+    client.post("/-/connexion", data={"name": "Benevole", "password": PASSWORD})
+    body = '## Légumes\r\n\r\n{{liste form="inconnu"}}\r\n'  # as a browser posts a textarea
+    assert client.post("/pages/paniers/edit?title=Paniers", data={"body": body, "comment": ""}).status_code == 302
+    html = client.get("/pages/paniers").text
+    assert "{{liste" not in html and "Formulaire inconnu" in html
