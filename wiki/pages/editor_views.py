@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import current_app
 from flask import jsonify
 from flask import request
 from flask import url_for
@@ -22,12 +21,10 @@ from wiki.db import get_session
 from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
-from wiki.pages import attachments as files
 from wiki.pages import services
 from wiki.pages import titles
-from wiki.pages.file_views import uploads_root
+from wiki.pages.file_views import attach_upload
 from wiki.pages.views import bp
-from wiki.pages.views import policy
 
 _LINK_TEXT_RE = re.compile(r"[\[\]\\\r\n\t]+")
 
@@ -53,17 +50,7 @@ def editor_upload(slug: str) -> Any:
     if upload is None or not upload.filename:
         raise ValidationError(_("Choisissez un fichier."))
     try:
-        item = files.add_attachment(
-            db,
-            page,
-            upload.stream,
-            upload.filename,
-            actor=current_user,
-            policy=policy(),
-            root=uploads_root(),
-            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-            max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
-        )
+        item = attach_upload(db, page, upload)
     except (ValidationError, Forbidden):
         db.rollback()
         raise

@@ -51,17 +51,7 @@ def attachments(slug: str) -> Any:
             error = _("Choisissez un fichier.")
         else:
             try:
-                item = files.add_attachment(
-                    db,
-                    page,
-                    upload.stream,
-                    upload.filename,
-                    actor=current_user,
-                    policy=policy(),
-                    root=uploads_root(),
-                    max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-                    max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
-                )
+                item = attach_upload(db, page, upload)
             except ValidationError as err:
                 db.rollback()
                 error = err.message
@@ -115,3 +105,22 @@ def file(file_id: int, name: str) -> Any:
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     )
     return response
+
+
+def attach_upload(db: Any, page: Any, upload: Any) -> Any:
+    """Attach an uploaded file to ``page`` for the current user, within the configured limits.
+
+    :raises Forbidden: the user may not attach files here.
+    :raises ValidationError: an empty, too big or refused file.
+    """
+    return files.add_attachment(
+        db,
+        page,
+        upload.stream,
+        upload.filename,
+        actor=current_user,
+        policy=policy(),
+        root=uploads_root(),
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+        max_pixels=current_app.config["MAX_IMAGE_PIXELS"],
+    )
