@@ -59,6 +59,7 @@ def _weight(browser, url: str) -> int:
 
 
 def _checked(tab) -> None:
+    tab.wait_for_load_state("load")  # a click may have started a navigation: measure the page it lands on
     assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), tab.url
     violations = axe_violations(tab)
     assert violations == [], format_violations(violations)
@@ -147,6 +148,7 @@ def test_a_mentor_opens_a_party_and_prints_its_qr_code_on_a_phone(live_server, s
     tab.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     tab.locator("main form button[type=submit]").click()
     tab.get_by_role("link", name="Wiki-parties").click()
+    expect(tab.get_by_label("Titre")).to_be_visible()
     _checked(tab)
     tab.get_by_label("Titre").fill("Wiki-party de janvier")
     tab.get_by_label("Jour").fill("2027-01-16")
