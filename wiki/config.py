@@ -61,6 +61,9 @@ class Defaults:
     DEFAULT_TIMEZONE: str = "Europe/Paris"
     #: Active theme: a folder under ``themes/`` (falls back to ``default``).
     THEME: str = "default"
+    #: Folder of attached files; empty means ``<instance>/uploads``. Several app
+    #: nodes behind one proxy point it at one shared folder.
+    UPLOADS_DIR: str = ""
     #: Largest accepted attachment, in bytes.
     MAX_UPLOAD_BYTES: int = 10 * 1024 * 1024
     #: Largest accepted request body (Flask refuses bigger ones with 413).

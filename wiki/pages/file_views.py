@@ -7,7 +7,6 @@ never a document of our origin: sent with a sandboxing Content-Security-Policy.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -30,11 +29,7 @@ from wiki.pages import services
 from wiki.pages.views import bp
 from wiki.pages.views import load_page
 from wiki.pages.views import policy
-
-
-def uploads_root() -> Path:
-    """The folder of the instance where attached files are stored."""
-    return Path(current_app.instance_path) / "uploads"
+from wiki.uploads import uploads_root
 
 
 @bp.route("/pages/<slug>/files", methods=["GET", "POST"])

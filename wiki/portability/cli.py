@@ -14,6 +14,7 @@ from wiki.portability import archive
 from wiki.portability import dumping
 from wiki.portability import loading
 from wiki.portability import settings as carried
+from wiki.uploads import uploads_root
 
 
 def _defaults() -> dict[str, object]:
@@ -53,7 +54,7 @@ def dump_command(target: Path, force: bool, public: bool) -> None:
         summary = dumping.dump(
             Database.engine(),
             target,
-            uploads=Path(current_app.instance_path) / "uploads",
+            uploads=uploads_root(),
             settings=settings,
             app_version=_app_version(),
             public=public,
@@ -81,7 +82,7 @@ def load_command(source: Path) -> None:
     """Load a dump into this new, empty instance (all or nothing)."""
     instance = Path(current_app.instance_path)
     try:
-        summary = loading.load(Database.engine(), source, uploads=instance / "uploads")
+        summary = loading.load(Database.engine(), source, uploads=uploads_root())
     except archive.ArchiveError as err:
         raise click.ClickException(str(err)) from err
     rows = sum(summary.tables.values())

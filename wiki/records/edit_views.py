@@ -35,8 +35,8 @@ from wiki.records import taxonomy
 from wiki.records import widgets
 from wiki.records.views import bp
 from wiki.records.views import policy
-from wiki.records.views import uploads_root
 from wiki.records.views import vocabulary
+from wiki.uploads import uploads_root
 
 
 def _ctx() -> F.Context:

@@ -10,13 +10,11 @@ request, call one service and render (STYLE R5).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import render_template
 from flask import request
 from flask import send_file
@@ -40,6 +38,7 @@ from wiki.records import widgets
 from wiki.records.models import STATUSES
 from wiki.revisions import get_revision
 from wiki.revisions import list_revisions
+from wiki.uploads import uploads_root
 
 bp = Blueprint("records", __name__)
 VIEWS = ("liste", "fiches", "tableau")
@@ -56,11 +55,6 @@ def vocabulary() -> tuple[dict[str, list[dict[str, str]]], list[tuple[str, str]]
     lists = {cl.key: cl.items for cl in taxonomy.list_choice_lists(db)}
     themes = [(t.key, t.label) for t in taxonomy.list_themes(db)]
     return lists, themes
-
-
-def uploads_root() -> Path:
-    """Return the folder of uploaded files."""
-    return Path(current_app.instance_path) / "uploads"
 
 
 def facet_labels(form: Any) -> dict[str, dict[str, str]]:
