@@ -6,12 +6,14 @@ import threading
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import event
 from sqlalchemy import text
 
 from tests.factories import make_page
 from tests.factories import make_user
 from wiki import migrate
 from wiki.db import Database
+from wiki.db import read_content_version
 from wiki.pages import services
 
 
@@ -118,3 +120,50 @@ def test_concurrent_writers_queue_instead_of_failing(app):
         for index in range(8):
             assert f"par {index}" in final.body  # every edit merged, none lost
         s.close()
+
+
+def _version_updates(app):
+    """Collect the UPDATEs of the content version the app's engine sends from now on."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *rest):
+        if statement.lstrip().upper().startswith("UPDATE CONTENT_VERSION"):
+            sent.append(statement)
+
+    event.listen(Database.engine(app), "before_cursor_execute", record)
+    return sent
+
+
+def test_items_written_in_savepoints_bump_the_content_version_once(app, db):
+    """An import writes each item in a SAVEPOINT: releasing one is not a commit of content."""
+    before = read_content_version(Database.engine(app))
+    updates = _version_updates(app)
+    for title in ("Premier", "Deuxième", "Troisième"):
+        with db.begin_nested():
+            make_page(db, title, "Texte.\n")
+    assert updates == []
+    db.commit()
+    assert len(updates) == 1
+    assert read_content_version(Database.engine(app)) == before + 1
+
+
+def test_a_refused_item_after_written_ones_still_bumps_at_commit(app, db):
+    """The last SAVEPOINT rolled back forgets its own item, not the items released before it."""
+    before = read_content_version(Database.engine(app))
+    with db.begin_nested():
+        make_page(db, "Importée", "Un.\n")
+    refused = db.begin_nested()
+    make_page(db, "Refusée", "Deux.\n")
+    refused.rollback()
+    db.commit()
+    assert read_content_version(Database.engine(app)) == before + 1
+
+
+def test_a_whole_rollback_does_not_bump_the_content_version(app, db):
+    """Changes rolled back with their transaction are not content: the next commit leaves the version."""
+    before = read_content_version(Database.engine(app))
+    with db.begin_nested():
+        make_page(db, "Abandonnée", "Un.\n")
+    db.rollback()
+    db.commit()
+    assert read_content_version(Database.engine(app)) == before
