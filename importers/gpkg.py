@@ -28,14 +28,13 @@ import urllib.parse
 from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
 import numpy as np
-import pyproj
 import shapely
 import shapely.wkb
-from pyproj.exceptions import CRSError
 
 from importers.features import MAX_FEATURES
 from importers.features import TOO_MANY
@@ -46,6 +45,9 @@ from importers.layers import LayerImporter
 from importers.sniff import SQLITE
 from importers.sniff import not_this
 
+if TYPE_CHECKING:  # pyproj (80 ms to import) is loaded by the first GeoPackage read, not by every process
+    import pyproj
+
 MAX_BYTES = 200_000_000
 #: SQLite virtual-machine steps between two looks at the clock, and the time a file may take to read.
 PROGRESS_STEPS = 100_000
@@ -55,7 +57,6 @@ MAX_SRS_DEFINITION = 20_000
 ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 #: ``srs_id`` values the GeoPackage standard reserves: undefined geographic (0) and cartesian (-1) systems.
 UNDEFINED_GEOGRAPHIC, UNDEFINED_CARTESIAN = 0, -1
-WGS84 = pyproj.CRS.from_epsg(4326)
 GPKG_TABLES = ("gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys")
 Reproject = Callable[[Any], Any]
 
@@ -171,6 +172,9 @@ def _crs(con: sqlite3.Connection, srs_id: int) -> pyproj.CRS | None:
     if row is None:
         raise FormatError(f"Projection inconnue : srs_id {srs_id} absent de gpkg_spatial_ref_sys.")
     organization, code, definition = row
+    import pyproj
+    from pyproj.exceptions import CRSError
+
     try:
         if str(organization or "").upper() == "EPSG" and isinstance(code, int):
             crs = pyproj.CRS.from_epsg(code)
@@ -182,13 +186,15 @@ def _crs(con: sqlite3.Connection, srs_id: int) -> pyproj.CRS | None:
         raise FormatError(
             f"Projection non reconnue : {str(organization)[:20]}:{str(code)[:20]} (srs_id {srs_id})."
         ) from None
-    return None if crs.equals(WGS84, ignore_axis_order=True) else crs
+    return None if crs.equals(pyproj.CRS.from_epsg(4326), ignore_axis_order=True) else crs
 
 
 def _reprojector(crs: pyproj.CRS | None) -> Reproject | None:
     if crs is None:
         return None
-    transformer = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
+    import pyproj
+
+    transformer = pyproj.Transformer.from_crs(crs, pyproj.CRS.from_epsg(4326), always_xy=True)
 
     def reproject(coordinates: Any) -> Any:
         """Longitudes and latitudes of an (n, 2) array of the layer's coordinates."""

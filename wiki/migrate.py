@@ -15,15 +15,15 @@ from collections.abc import Collection
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy import Engine
 from sqlalchemy import MetaData
+
+if TYPE_CHECKING:  # alembic is imported where it is used: a web process never needs it
+    from alembic.config import Config
 
 #: Every module that declares tables, so the metadata is complete.
 MODEL_MODULES: tuple[str, ...] = (
@@ -93,6 +93,8 @@ def object_filter(dialect: str | Collection[str]) -> Callable[..., bool]:
 
 def alembic_config(engine: Engine) -> Config:
     """Build an Alembic configuration bound to ``engine``."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -101,6 +103,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def head_revision() -> str:
     """Return the newest migration id shipped with this version."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     return script.get_current_head() or ""
 
@@ -108,6 +112,8 @@ def head_revision() -> str:
 def current_revision(engine: Engine) -> str | None:
     """Return the migration id the database is at (None when empty)."""
     with engine.connect() as conn:
+        from alembic.runtime.migration import MigrationContext
+
         return MigrationContext.configure(conn).get_current_revision()
 
 
@@ -141,5 +147,7 @@ def upgrade(engine: Engine, instance: Path | None = None, *, backup: bool = True
         return None
     # A new, empty database has nothing worth saving.
     saved = backup_sqlite(engine, instance) if backup and instance and current is not None else None
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
     return saved
