@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_user
+from tests.support.browser import fits_viewport
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.demo.places import load_demo_zones
@@ -26,24 +27,12 @@ def _setup(app):
     session.close()
 
 
-def _login(page, base):
-    page.goto(base + "/-/connexion")
-    page.get_by_label("Nom d’utilisateur").fill("Bénévole")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text("Bienvenue, Bénévole")).to_be_visible()
-
-
 def _fill_initiative(page, title):
     page.locator("#f-title").fill(title)
     page.locator("#f-resume").fill("Un atelier de réparation de vélos, ouvert à tous.")
     page.locator("#f-porteur").fill("Association Vélo Redon")
     page.locator("#f-description").fill("Chaque samedi, on répare ensemble.")
     page.locator("input[name='themes']").first.check()
-
-
-def _fits(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with_js", "without_js"])
@@ -53,7 +42,7 @@ def test_create_an_initiative_picking_its_commune_by_name_on_a_phone(live_server
     context = new_context(browser, viewport=PHONE, java_script_enabled=javascript)
     page = context.new_page()
     try:
-        _login(page, base)
+        log_in(page, base, "Bénévole")
         page.goto(base + "/annuaire/initiative/nouvelle")
         title = "Atelier vélo " + ("avec" if javascript else "sans") + " JavaScript"
         _fill_initiative(page, title)
@@ -70,13 +59,13 @@ def test_create_an_initiative_picking_its_commune_by_name_on_a_phone(live_server
             expect(page.locator(".picker-chosen").first).to_contain_text("Guémené-Penfao (44), Redon (35)")
         else:
             communes.select_option(label=["Guémené-Penfao (44)", "Redon (35)"])
-        assert _fits(page)
+        assert fits_viewport(page)
         page.get_by_role("button", name="Enregistrer", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(title)
         field = page.locator("dd.field-zone").first
         expect(field).to_contain_text("Guémené-Penfao")
         expect(field).to_contain_text("Redon")
         expect(field).not_to_contain_text("44067")
-        assert _fits(page)
+        assert fits_viewport(page)
     finally:
         context.close()

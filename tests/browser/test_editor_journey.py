@@ -9,10 +9,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.support.browser import axe_violations
+from tests.support.browser import fits_viewport
 from tests.support.browser import format_violations
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.demo import load_demo
@@ -31,24 +32,12 @@ def _demo_with_account(app) -> None:
         session.close()
 
 
-def _log_in(tab, url: str) -> None:
-    tab.goto(url + "/-/connexion")
-    tab.get_by_label("Nom d’utilisateur").fill("Camille")
-    tab.get_by_label("Mot de passe").fill(PASSWORD)
-    tab.get_by_role("button", name="Se connecter").click()
-    expect(tab.get_by_role("button", name="Se déconnecter")).to_be_attached()
-
-
 def _photo(tmp_path) -> str:
     path = tmp_path / "port de Redon.png"
     out = io.BytesIO()
     Image.new("RGB", (40, 30), (30, 90, 160)).save(out, "PNG")
     path.write_bytes(out.getvalue())
     return str(path)
-
-
-def _fits(tab) -> bool:
-    return tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _append_at_end(text) -> None:
@@ -64,11 +53,11 @@ def test_edit_with_the_toolbar_and_insert_an_uploaded_image(live_server, sqlite_
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda err: errors.append(str(err)))
-    _log_in(tab, live_server.url)
+    log_in(tab, live_server.url, "Camille")
     tab.goto(live_server.url + "/pages/redon/edit")
     toolbar = tab.get_by_role("toolbar", name="Mise en forme du texte")
     expect(toolbar).to_be_visible()
-    assert _fits(tab)
+    assert fits_viewport(tab)
     text = tab.get_by_label("Texte de la page")
 
     # Bold: the placeholder is inserted selected, typing replaces it.
@@ -111,7 +100,7 @@ def test_edit_with_the_toolbar_and_insert_an_uploaded_image(live_server, sqlite_
     tab.locator(".syntax-help > summary").click()
     expect(tab.locator(".syntax-help").get_by_role("heading", name="Notes de bas de page")).to_be_visible()
     assert tab.url.endswith("/pages/redon/edit")
-    assert _fits(tab)
+    assert fits_viewport(tab)
     violations = axe_violations(tab)
     assert violations == [], format_violations(violations)
 
@@ -132,10 +121,10 @@ def test_the_same_page_edited_without_javascript(live_server, sqlite_app, browse
     _demo_with_account(sqlite_app)
     context = new_context(browser, viewport=SIZES[size], java_script_enabled=False)
     tab = context.new_page()
-    _log_in(tab, live_server.url)
+    log_in(tab, live_server.url, "Camille")
     tab.goto(live_server.url + "/pages/redon/edit")
     expect(tab.locator("[data-editor]")).to_be_hidden()  # the toolbar needs the script; the text box does not
-    assert _fits(tab)
+    assert fits_viewport(tab)
     tab.locator(".syntax-help > summary").click()  # the help opens in place, the text stays
     expect(tab.locator(".syntax-help td", has_text="[[Nom d’une page]]")).to_be_visible()
     text = tab.get_by_label("Texte de la page")
@@ -154,7 +143,7 @@ def test_the_toolbar_with_the_keyboard_only(live_server, sqlite_app, browser):
     _demo_with_account(sqlite_app)
     context = new_context(browser)
     tab = context.new_page()
-    _log_in(tab, live_server.url)
+    log_in(tab, live_server.url, "Camille")
     tab.goto(live_server.url + "/pages/redon/edit")
     text = tab.get_by_label("Texte de la page")
     _append_at_end(text)
@@ -193,7 +182,7 @@ def test_markdown_fields_of_a_record_form_get_the_toolbar(live_server, sqlite_ap
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda err: errors.append(str(err)))
-    _log_in(tab, live_server.url)
+    log_in(tab, live_server.url, "Camille")
     tab.goto(live_server.url + "/annuaire/initiative/nouvelle")
     summary = tab.locator("#f-resume")
     toolbar = tab.locator("[data-editor='f-resume'] [role=toolbar]")

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_user
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.demo.places import load_demo_zones
@@ -33,14 +33,6 @@ def _offline_tiles(page):
     page.route(re.compile(r"https://tile\.openstreetmap\.org/.*"), lambda route: route.abort())
 
 
-def _login(page, base, name):
-    page.goto(base + "/-/connexion")
-    page.get_by_label("Nom d’utilisateur").fill(name)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text(f"Bienvenue, {name}")).to_be_visible()
-
-
 def test_draw_a_polygon_move_a_vertex_and_see_it_on_the_map(live_server, sqlite_app, page):
     _setup(sqlite_app)
     base = live_server.url
@@ -55,7 +47,7 @@ def test_draw_a_polygon_move_a_vertex_and_see_it_on_the_map(live_server, sqlite_
         ),
     )
     _offline_tiles(page)
-    _login(page, base, "Bénévole")
+    log_in(page, base, "Bénévole")
 
     page.goto(base + "/annuaire/lieu/nouvelle")
     page.get_by_label("Nom du lieu").fill(TITLE)
@@ -101,7 +93,7 @@ def test_the_same_contribution_without_javascript(live_server, sqlite_app, brows
     context = new_context(browser, java_script_enabled=False)
     page = context.new_page()
     try:
-        _login(page, base, "Bénévole")
+        log_in(page, base, "Bénévole")
         page.goto(base + "/carte")
         page.get_by_role("link", name="Ajouter : Lieu").click()
         page.get_by_label("Nom du lieu").fill("Lavoir de Rieux")
@@ -139,7 +131,7 @@ def test_map_zone_and_editor_pages_pass_axe(live_server, sqlite_app, browser):
     page = context.new_page()
     _offline_tiles(page)
     try:
-        _login(page, live_server.url, "Bénévole")
+        log_in(page, live_server.url, "Bénévole")
         for path in ("/carte", "/zones/35236", "/annuaire/lieu/nouvelle"):
             page.goto(live_server.url + path)
             page.wait_for_selector(".leaflet-container")

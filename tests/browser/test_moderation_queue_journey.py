@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
 from tests.support.browser import axe_violations
+from tests.support.browser import fits_viewport
 from tests.support.browser import format_violations
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.pages import services as pages
@@ -42,27 +43,16 @@ def _seed(app) -> None:
         session.close()
 
 
-def _log_in(tab, base: str, name: str) -> None:
-    tab.goto(base + "/-/connexion")
-    tab.get_by_label("Nom d’utilisateur").fill(name)
-    tab.get_by_label("Mot de passe").fill(PASSWORD)
-    tab.get_by_role("button", name="Se connecter").click()
-
-
-def _fits(tab) -> bool:
-    return tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_a_moderator_accepts_one_item_and_refuses_another(live_server, sqlite_app, browser, size):
     _seed(sqlite_app)
     context = new_context(browser, viewport=SIZES[size])
     tab = context.new_page()
-    _log_in(tab, live_server.url, "Modo")
+    log_in(tab, live_server.url, "Modo")
     tab.get_by_role("link", name="Modération").click()
     expect(tab.get_by_role("heading", level=1)).to_have_text("Contributions en attente")
     expect(tab.get_by_text("2 contributions attendent une relecture.")).to_be_visible()
-    assert _fits(tab), "the queue scrolls sideways"
+    assert fits_viewport(tab), "the queue scrolls sideways"
     violations = axe_violations(tab)
     assert violations == [], format_violations(violations)
 
@@ -81,7 +71,7 @@ def test_a_moderator_accepts_one_item_and_refuses_another(live_server, sqlite_ap
     spam.get_by_role("button", name="Refuser").click()
     expect(tab.get_by_text("« Achetez des montres » refusée.")).to_be_visible()
     expect(tab.get_by_text("Rien n’attend : la file est vide.")).to_be_visible()
-    assert _fits(tab)
+    assert fits_viewport(tab)
 
     tab.goto(live_server.url + "/pages/lavoir")
     expect(tab.get_by_text("restauré en 2024")).to_be_visible()
@@ -89,12 +79,12 @@ def test_a_moderator_accepts_one_item_and_refuses_another(live_server, sqlite_ap
 
     author_context = new_context(browser, viewport=SIZES[size])
     author = author_context.new_page()
-    _log_in(author, live_server.url, "Nouveau")
+    log_in(author, live_server.url, "Nouveau")
     author.goto(live_server.url + "/-/compte")
     author.get_by_role("link", name="Mes contributions relues").click()
     expect(author.get_by_text("Publicité sans rapport.")).to_be_visible()
     expect(author.locator("main li", has_text="Lavoir").first).to_contain_text("acceptée")
-    assert _fits(author)
+    assert fits_viewport(author)
     violations = axe_violations(author)
     assert violations == [], format_violations(violations)
     author_context.close()
@@ -104,7 +94,7 @@ def test_the_queue_works_with_the_keyboard_and_without_javascript(live_server, s
     _seed(sqlite_app)
     context = new_context(browser, java_script_enabled=False)
     tab = context.new_page()
-    _log_in(tab, live_server.url, "Modo")
+    log_in(tab, live_server.url, "Modo")
     tab.goto(live_server.url + "/-/moderation")
     edit = tab.locator("article.queue-item", has_text="Lavoir")
     edit.get_by_label("Raison (obligatoire pour refuser, lue par l’auteur)").focus()

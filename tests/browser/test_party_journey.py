@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 from tests.factories import make_user
-from tests.support.browser import axe_violations
-from tests.support.browser import format_violations
+from tests.support.browser import assert_fits_and_accessible
 from tests.support.browser import new_context
 from tests.wiki.parties.conftest import open_now
 from wiki.db import Database
@@ -58,13 +57,6 @@ def _weight(browser, url: str) -> int:
     return total
 
 
-def _checked(tab) -> None:
-    tab.wait_for_load_state("load")  # a click may have started a navigation: measure the page it lands on
-    assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), tab.url
-    violations = axe_violations(tab)
-    assert violations == [], format_violations(violations)
-
-
 def test_join_by_code_on_a_phone_add_a_place_and_see_it_on_the_board(live_server, sqlite_app, browser):
     sqlite_app.config.update(PARTY_STREAM_POLL_SECONDS=0.5, PARTY_STREAM_SECONDS=20)
     code = _seed(sqlite_app)
@@ -74,20 +66,20 @@ def test_join_by_code_on_a_phone_add_a_place_and_see_it_on_the_board(live_server
     projector.goto(f"{base}/-/atelier/{code}/tableau")
     expect(projector.get_by_role("heading", level=1)).to_have_text("Wiki-party de la médiathèque")
     expect(projector.locator(".board-map")).to_contain_text("Aucun lieu pour l’instant.")
-    _checked(projector)
+    assert_fits_and_accessible(projector)
 
     phone_context = new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     phone = phone_context.new_page()
     phone.goto(base + "/-/atelier")
-    _checked(phone)
+    assert_fits_and_accessible(phone)
     phone.get_by_label("Code de l’atelier").fill(f"{code[:3].lower()} {code[3:].lower()}")
     phone.get_by_role("button", name="Continuer").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Wiki-party de la médiathèque")
-    _checked(phone)
+    assert_fits_and_accessible(phone)
     phone.get_by_label("Votre pseudonyme").fill("Gwenola")
     phone.get_by_role("button", name="Rejoindre l’atelier").click()
     expect(phone.get_by_text("Bienvenue, Gwenola !")).to_be_visible()
-    _checked(phone)
+    assert_fits_and_accessible(phone)
     phone.get_by_role("link", name="Ajouter un lieu").click()
     phone.get_by_label("Nom du lieu").fill("Médiathèque de Redon")
     phone.get_by_label("Localisation sur la carte").fill("47.6513, -2.0846")
@@ -98,12 +90,12 @@ def test_join_by_code_on_a_phone_add_a_place_and_see_it_on_the_board(live_server
     expect(projector.locator(".board-feed")).to_contain_text("Gwenola", timeout=15_000)
     expect(projector.locator(".board-map circle.map-dot")).to_have_count(1)
     expect(projector.locator(".board-goals li.goal-done")).to_contain_text("ajouter 1 lieu")
-    _checked(projector)
+    assert_fits_and_accessible(projector)
     projector.screenshot(path="/tmp/party-board-projector.png", full_page=True)
 
     phone.goto(f"{base}/-/atelier/{code}/tableau")
     expect(phone.locator(".board-map circle.map-dot")).to_have_count(1)
-    _checked(phone)
+    assert_fits_and_accessible(phone)
     phone.screenshot(path="/tmp/party-board-phone.png", full_page=True)
 
     # Without JavaScript (a phone on a poor connection): the board reloads by a meta refresh.
@@ -116,10 +108,10 @@ def test_join_by_code_on_a_phone_add_a_place_and_see_it_on_the_board(live_server
     phone.goto(f"{base}/-/atelier/{code}/bilan")
     expect(phone.locator(".party-report")).to_contain_text("Gwenola")
     expect(phone.locator(".party-report")).to_contain_text("Médiathèque de Redon")
-    _checked(phone)
+    assert_fits_and_accessible(phone)
     phone.screenshot(path="/tmp/party-report-phone.png", full_page=True)
     projector.goto(f"{base}/-/atelier/{code}/bilan")
-    _checked(projector)
+    assert_fits_and_accessible(projector)
     projector.screenshot(path="/tmp/party-report-projector.png", full_page=True)
     projector.emulate_media(media="print")
     projector.screenshot(path="/tmp/party-report-print.png", full_page=True)
@@ -149,7 +141,7 @@ def test_a_mentor_opens_a_party_and_prints_its_qr_code_on_a_phone(live_server, s
     tab.locator("main form button[type=submit]").click()
     tab.get_by_role("link", name="Wiki-parties").click()
     expect(tab.get_by_label("Titre")).to_be_visible()
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.get_by_label("Titre").fill("Wiki-party de janvier")
     tab.get_by_label("Jour").fill("2027-01-16")
     tab.get_by_label("Début (heure)").fill("14:00")
@@ -159,5 +151,5 @@ def test_a_mentor_opens_a_party_and_prints_its_qr_code_on_a_phone(live_server, s
     expect(tab.get_by_role("heading", level=1)).to_have_text("Wiki-party de janvier")
     expect(tab.locator(".party-qr img")).to_be_visible()
     expect(tab.get_by_role("button", name="Cocher « compléter l’agenda de janvier »")).to_be_visible()
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.screenshot(path="/tmp/party-organiser-phone.png", full_page=True)

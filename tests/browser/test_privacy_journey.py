@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
 from tests.support.browser import axe_violations
 from tests.support.browser import format_violations
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 
@@ -36,13 +36,6 @@ def _fits_the_phone(tab, js: bool) -> None:
         assert violations == [], format_violations(violations)
 
 
-def _log_in(tab, url: str, name: str) -> None:
-    tab.goto(url + "/-/connexion")
-    tab.get_by_label("Nom", exact=False).first.fill(name)
-    tab.get_by_label("Mot de passe").fill(PASSWORD)
-    tab.get_by_label("Mot de passe").press("Enter")
-
-
 @pytest.mark.parametrize("js", [False, True], ids=["sans-js", "js"])
 def test_download_then_erasure_on_a_phone(live_server, sqlite_app, browser, js):
     db = Database.new_session(sqlite_app)
@@ -59,7 +52,7 @@ def test_download_then_erasure_on_a_phone(live_server, sqlite_app, browser, js):
         expect(tab.get_by_role("heading", name="Les adresses IP")).to_be_visible()
         _fits_the_phone(tab, js)
 
-        _log_in(tab, live_server.url, "Jeanne Testelin")
+        log_in(tab, live_server.url, "Jeanne Testelin")
         tab.goto(live_server.url + "/-/compte")
         _fits_the_phone(tab, js)
         with tab.expect_download() as download:
@@ -70,7 +63,7 @@ def test_download_then_erasure_on_a_phone(live_server, sqlite_app, browser, js):
         )
         tab.get_by_role("button", name="Me déconnecter partout").click()
 
-        _log_in(tab, live_server.url, "Admine")
+        log_in(tab, live_server.url, "Admine")
         tab.goto(live_server.url + "/-/comptes")
         link = tab.get_by_role("link", name="Données personnelles de Jeanne Testelin")
         link.focus()

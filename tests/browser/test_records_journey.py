@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.support.browser import axe_violations
 from tests.support.browser import format_violations
+from tests.support.browser import log_in
 from wiki.db import Database
 
 pytestmark = pytest.mark.browser
@@ -22,18 +22,10 @@ def _accounts(app):
     session.close()
 
 
-def _login(page, base, name):
-    page.goto(base + "/-/connexion")
-    page.get_by_label("Nom d’utilisateur").fill(name)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_text(f"Bienvenue, {name}")).to_be_visible()
-
-
 def test_build_a_form_fill_it_and_embed_the_filtered_list(live_server, sqlite_app, page):
     _accounts(sqlite_app)
     base = live_server.url
-    _login(page, base, "Modératrice")
+    log_in(page, base, "Modératrice")
 
     page.get_by_role("link", name="Formulaires").click()
     page.get_by_role("link", name="Créer un formulaire").click()
@@ -58,7 +50,7 @@ def test_build_a_form_fill_it_and_embed_the_filtered_list(live_server, sqlite_ap
     expect(page.get_by_text("Formulaire enregistré")).to_be_visible()
     page.get_by_role("button", name="Se déconnecter").click()
 
-    _login(page, base, "Bénévole")
+    log_in(page, base, "Bénévole")
     for name, production, price in (("Ferme du Pâtis", "Légumes", "12,5"), ("Chèvrerie des Landes", "Fromages", "9")):
         page.goto(base + "/annuaire/producteurs_locaux/nouvelle")
         page.get_by_label("Nom").or_(page.get_by_label("Titre")).first.fill(name)

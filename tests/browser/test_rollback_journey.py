@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
-from tests.support.browser import axe_violations
-from tests.support.browser import format_violations
+from tests.support.browser import assert_fits_and_accessible
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.pages import services as pages
@@ -37,38 +36,20 @@ def _seed(app) -> None:
         session.close()
 
 
-def _log_in(tab, base: str, name: str) -> None:
-    """Sign in; a form sent back too fast for the anti-spam guard is sent once more, as a person would."""
-    tab.goto(base + "/-/connexion")
-    for _ in range(2):
-        tab.get_by_label("Nom d’utilisateur").fill(name)
-        tab.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        tab.locator("main form button[type=submit]").click()
-        tab.wait_for_load_state()
-        if "/-/connexion" not in tab.url:
-            return
-
-
-def _checked(tab) -> None:
-    assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), tab.url
-    violations = axe_violations(tab)
-    assert violations == [], format_violations(violations)
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_a_moderator_rolls_a_spammer_back_and_undoes_it(live_server, sqlite_app, browser, size):
     _seed(sqlite_app)
     context = new_context(browser, viewport=SIZES[size])
     tab = context.new_page()
-    _log_in(tab, live_server.url, "Modo")
+    log_in(tab, live_server.url, "Modo")
 
     tab.goto(live_server.url + "/-/modifications?auteur=Vendeur")
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.get_by_role("link", name="Annuler en masse tout ce que cette personne a fait").click()
     expect(tab.get_by_role("heading", name="Aperçu")).to_be_visible()
     expect(tab.locator("table.rollback-plan")).to_contain_text("retour à la version 1")
     expect(tab.locator("table.rollback-plan")).to_contain_text("suppression (restaurable)")
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.get_by_label("Motif (public, dans le journal de modération)").fill("vente de montres")
     tab.get_by_role("button", name="Tout annuler").click()
 
@@ -76,7 +57,7 @@ def test_a_moderator_rolls_a_spammer_back_and_undoes_it(live_server, sqlite_app,
     entry = tab.locator("li.journal-rollback")
     expect(entry).to_contain_text("Vendeur")
     expect(entry).to_contain_text("vente de montres")
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.goto(live_server.url + "/pages/lavoir")
     expect(tab.locator("main")).to_contain_text("Le lavoir du bourg.")
 

@@ -8,11 +8,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
-from tests.support.browser import axe_violations
-from tests.support.browser import format_violations
+from tests.support.browser import assert_fits_and_accessible
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.stats import counter
@@ -36,48 +35,30 @@ def _seed(app) -> None:
         counter.write_counts(Database.engine(), counts)
 
 
-def _log_in(tab, base: str, name: str) -> None:
-    """Sign in; a form sent back too fast for the anti-spam guard is sent once more, as a person would."""
-    tab.goto(base + "/-/connexion")
-    for _ in range(2):
-        tab.get_by_label("Nom d’utilisateur").fill(name)
-        tab.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
-        tab.locator("main form button[type=submit]").click()
-        tab.wait_for_load_state()
-        if "/-/connexion" not in tab.url:
-            return
-
-
-def _checked(tab) -> None:
-    assert tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), tab.url
-    violations = axe_violations(tab)
-    assert violations == [], format_violations(violations)
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_statistics_then_sleep_and_wake(live_server, sqlite_app, browser, size):
     _seed(sqlite_app)
     context = new_context(browser, viewport=SIZES[size])
     tab = context.new_page()
-    _log_in(tab, live_server.url, "Admin")
+    log_in(tab, live_server.url, "Admin")
 
     tab.goto(live_server.url + "/-/statistiques")
     expect(tab.get_by_role("heading", level=1)).to_have_text("Statistiques de visite")
     expect(tab.get_by_role("img", name="Vues par jour")).to_be_visible()
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     summary = tab.locator("summary").first
     summary.focus()
     tab.keyboard.press("Enter")  # the figures open by keyboard
     expect(tab.locator("details.chart-data").first.locator("table")).to_be_visible()
     expect(tab.get_by_role("cell", name="/pages/lavoir-du-bourg")).to_be_visible()
-    _checked(tab)
+    assert_fits_and_accessible(tab)
 
     tab.goto(live_server.url + "/-/sommeil")
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.get_by_role("button", name="Mettre le wiki en sommeil").click()
     tab.goto(live_server.url + "/pages/lavoir-du-bourg")
     expect(tab.locator(".hibernation-banner")).to_contain_text("Ce wiki est en sommeil")
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.goto(live_server.url + "/-/sommeil")
     tab.get_by_role("button", name="Réveiller le wiki").click()
     tab.goto(live_server.url + "/pages/lavoir-du-bourg")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
 from tests.factories import make_user
 from tests.shared import DATA
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.records.seeding import seed_builtin
@@ -22,13 +22,6 @@ def _setup(app):
     seed_builtin(session, make_user(session, "Modératrice", role="moderator"))
     session.commit()
     session.close()
-
-
-def _login(page, base):
-    page.goto(base + "/-/connexion")
-    page.get_by_label("Nom d’utilisateur").fill("Modératrice")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
 
 
 def _fits(page):
@@ -49,7 +42,7 @@ def test_import_a_spreadsheet_on_a_phone_without_javascript(live_server, sqlite_
     context = new_context(browser, java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     try:
-        _login(page, live_server.url)
+        log_in(page, live_server.url, "Modératrice")
         _to_mapping(page, live_server.url)
         expect(page.get_by_role("alert")).to_contain_text("aucune colonne ne remplit ces champs obligatoires")
         _fits(page)
@@ -75,7 +68,7 @@ def test_the_mapping_screen_passes_axe(live_server, sqlite_app, browser):
     context = new_context(browser, for_axe=True, viewport=PHONE)
     page = context.new_page()
     try:
-        _login(page, live_server.url)
+        log_in(page, live_server.url, "Modératrice")
         _to_mapping(page, live_server.url)
         page.get_by_label("Sites").select_option("title")
         page.get_by_role("button", name="Actualiser l’aperçu").click()

@@ -234,3 +234,36 @@ def format_violations(violations: Sequence[dict[str, Any]]) -> str:
                 for line in summary.splitlines():
                     lines.append(f"    {line.strip()}")
     return "\n".join(lines)
+
+
+def log_in(tab: Page, base: str, name: str, password: str | None = None) -> None:
+    """Sign in through the real form and check the account is open.
+
+    A form sent back too fast for the anti-spam guard is sent once more, as a person would.
+    """
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    tab.goto(base + "/-/connexion")
+    for _ in range(2):
+        tab.get_by_label("Nom d’utilisateur").fill(name)
+        tab.get_by_label("Mot de passe", exact=True).fill(password or PASSWORD)
+        tab.locator("main").get_by_role("button", name="Se connecter").click()
+        tab.wait_for_load_state()
+        if "/-/connexion" not in tab.url:
+            break
+    expect(tab.get_by_role("button", name="Se déconnecter")).to_be_attached()
+
+
+def fits_viewport(tab: Page) -> bool:
+    """Tell whether the page is no wider than the window (no sideways scroll)."""
+    return bool(tab.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def assert_fits_and_accessible(tab: Page) -> None:
+    """The page the tab lands on fits the window and has no serious or critical axe finding."""
+    tab.wait_for_load_state("load")  # a click may have started a navigation: measure the page it lands on
+    assert fits_viewport(tab), tab.url
+    violations = axe_violations(tab)
+    assert violations == [], format_violations(violations)
