@@ -5,7 +5,8 @@ territory; ``lieudit db upgrade`` applies migrations after a backup;
 ``lieudit run`` serves with gunicorn (one worker per core and then some), as
 in production; ``lieudit run --dev`` is Flask's reloading development server.
 Domains add their own groups (``lieudit user …``) to ``app.cli`` in their
-``init_app``; ``lieudit dump``/``load`` come from ``wiki.portability``.
+``init_app``; ``lieudit dump``/``load`` come from ``wiki.portability``, ``lieudit backup``/``restore``
+from ``wiki.backup``.
 
 :class:`LieuditGroup` is a Flask CLI group without Flask's options for picking
 an application (``--app``, ``--env-file``, ``--debug``): Lieudit always runs
@@ -47,19 +48,29 @@ FLASK_OPTIONS = frozenset({"app", "env_file", "debug", "version"})
 db_cli = AppGroup("db", help="Gérer le schéma de la base de données.")
 
 
-def _upgrade(backup: bool = True) -> None:
-    saved = migrate.upgrade(Database.engine(), Path(current_app.instance_path), backup=backup)
-    if saved:
-        click.echo(f"Sauvegarde avant mise à jour : {saved}")
+def _upgrade() -> None:
+    """Back the instance up into ``<instance>/backups``, then migrate; a failure leaves the previous version."""
+    from wiki.backup import cli as backup
+    from wiki.backup import upgrading
+
+    sources = backup.sources()
+    try:
+        done = upgrading.upgrade(sources, sources.instance / "backups")
+    except upgrading.UpgradeFailed as failed:
+        raise click.ClickException(str(failed)) from failed
+    if done.backup:
+        click.echo(f"Sauvegarde avant mise à jour : {done.backup}")
     click.echo(f"Base de données à jour (migration {migrate.head_revision()}).")
 
 
 @db_cli.command(
     "upgrade",
-    help="Appliquer les migrations en attente.\n\nSous SQLite, la base est d'abord sauvegardée dans le dossier backups de l'instance.",
+    help="Appliquer les migrations en attente.\n\n"
+    "L'instance est d'abord sauvegardée dans le dossier backups de l'instance (SQLite comme PostgreSQL) ; "
+    "si une migration échoue, la base reste à la version précédente.",
 )
 def upgrade_command() -> None:
-    """Apply pending migrations (after a backup on SQLite)."""
+    """Apply pending migrations, after a backup; a failed migration leaves the previous version usable."""
     _upgrade()
 
 
@@ -105,20 +116,24 @@ def _load_demo() -> None:
     finally:
         session.close()
     click.echo(
-        f"Territoire de démonstration : {created['pages']} page(s), {created['initiatives']} initiative(s), "
-        f"{created['places']} lieu(x), {created['events']} événement(s) et {created['communes']} commune(s) "
+        f"Territoire de démonstration : {created['pages']} page(s), {created['initiatives']} initiative(s) du "
+        f"territoire, {created['inspirations']} inspiration(s) d’ailleurs, {created['places']} lieu(x), "
+        f"{created['events']} événement(s) et {created['communes']} commune(s) "
         "créés (ce qui existait déjà est laissé tel quel)."
     )
 
 
 def init_app(app: Flask) -> None:
     """Register the core commands."""
+    from wiki.backup import cli as backup
     from wiki.portability import cli as portability
 
     app.cli.add_command(db_cli)
     app.cli.add_command(init_command)
     app.cli.add_command(portability.dump_command)
     app.cli.add_command(portability.load_command)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
 
 
 def _create_app() -> Flask:

@@ -37,10 +37,17 @@ def test_init_demo_loads_the_territory(runner, db):
     db.rollback()
     assert {"accueil", "comment-contribuer", "organiser-une-wiki-party", "licence-et-reutilisation"} <= slugs
     # What was created, by kind, is said (issue 18: not only the pages).
-    said = r"[1-9]\d* page\(s\), 32 initiative\(s\), 32 lieu\(x\), [1-9]\d* événement\(s\) et 28 commune\(s\) créés"
+    said = (
+        r"[1-9]\d* page\(s\), 8 initiative\(s\) du territoire, 31 inspiration\(s\) d’ailleurs, 32 lieu\(x\), "
+        r"[1-9]\d* événement\(s\) et 28 commune\(s\) créés"
+    )
     assert re.search(said, result.output), result.output
     again = runner.invoke(args=["init", "--demo"])
-    assert "0 page(s), 0 initiative(s), 0 lieu(x), 0 événement(s) et 0 commune(s)" in again.output  # idempotent
+    nothing = (
+        "0 page(s), 0 initiative(s) du territoire, 0 inspiration(s) d’ailleurs, 0 lieu(x), 0 événement(s) "
+        "et 0 commune(s)"
+    )
+    assert nothing in again.output  # idempotent
 
 
 def test_init_upgrades_the_built_in_forms_of_an_older_install_once(runner, db):
@@ -109,8 +116,8 @@ def test_console_script_on_a_fresh_instance(tmp_path):
 
 FLASK_GROUP_OPTIONS = ("--app", "--env-file", "--debug", "--no-debug", "--version")
 LIEUDIT_COMMANDS = {
-    "agenda", "atelier", "db", "digests", "dump", "hibernate", "import", "init", "load", "mail", "moderation",
-    "privacy", "run", "search", "snapshot", "stats", "token", "user", "zones",
+    "agenda", "atelier", "backup", "db", "digests", "dump", "hibernate", "import", "init", "load", "mail",
+    "moderation", "privacy", "restore", "run", "search", "snapshot", "stats", "token", "user", "zones",
 }  # fmt: skip
 
 

@@ -19,8 +19,10 @@ with engine.connect() as connection:
         target_metadata=metadata,
         # SQLite can only ALTER through table copies; batch mode does them.
         render_as_batch=connection.dialect.name == "sqlite",
-        # All pending migrations in one transaction: all or nothing.
+        # All pending migrations in one transaction: all or nothing (PostgreSQL rolls its DDL back too;
+        # on SQLite, wiki.backup.upgrading puts the pre-upgrade copy back if a migration ended it early).
         transactional_ddl=True,
+        transaction_per_migration=False,
         compare_type=True,
         # Tables declared for another database (the PostgreSQL search table on SQLite, PostGIS tables).
         include_object=object_filter(kinds),
