@@ -74,6 +74,7 @@ def test_draw_a_polygon_move_a_vertex_and_see_it_on_the_map(live_server, sqlite_
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Marais du Pâtis")
     expect(page.locator(".map-record path.map-shape")).to_have_count(1)  # the record page shows it too
+    expect(page.locator(".map-record")).to_have_attribute("role", "region")  # controls inside: not a picture
 
     page.goto(base + "/carte/lieu")
     expect(page.locator("table.map-list")).to_contain_text("Marais du Pâtis")

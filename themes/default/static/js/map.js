@@ -163,6 +163,9 @@
     var geometry;
     try { geometry = JSON.parse(box.dataset.geometry); } catch (e) { return; }
     var map = L.map(box, { scrollWheelZoom: false });
+    // Without JavaScript the box is a labelled picture; Leaflet fills it with controls and links,
+    // which a picture may not hold (axe "nested-interactive"): it becomes a labelled region.
+    box.setAttribute("role", "region");
     if (box.dataset.tiles) L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
     var shape = L.geoJSON(geometry, {
       style: function () { return { className: "map-shape layer-0" }; },
