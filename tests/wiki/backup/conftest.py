@@ -49,6 +49,30 @@ def fresh_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callab
             request.getfixturevalue("postgres_server").drop_database(name)
 
 
+def small_fill(app: Flask) -> None:
+    """A page with two revisions and an attached image: enough for the checks that read files only."""
+    import io
+
+    from tests.wiki.portability.test_archive import _png
+    from wiki.pages import attachments
+
+    db = Database.new_session(app)
+    try:
+        author = make_user(db, "Alix")
+        page = make_page(db, "Jardin partagé", "Version 1\n", actor=author)
+        pages.save_page(
+            db, page, body="Version 2\n", comment="v2", actor=author, base_revision_id=page.current_revision_id,
+            policy="account",
+        )  # fmt: skip
+        attachments.add_attachment(
+            db, page, io.BytesIO(_png()), "plan.png", actor=author, policy="account",
+            root=Path(app.instance_path) / "uploads", max_bytes=10**6, max_pixels=10**6,
+        )  # fmt: skip
+        db.commit()
+    finally:
+        db.close()
+
+
 def kind_of(app: Flask) -> str:
     """``sqlite`` or ``postgresql``: the database the app runs on."""
     return Database.engine(app).dialect.name
