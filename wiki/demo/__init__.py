@@ -2,7 +2,8 @@
 
 The content is data files beside this package's modules, read by
 :mod:`wiki.demo.data`: each ``pages/<slug>.md`` starts with a front matter
-block (``title: …``); ``initiatives/`` holds the 32 initiatives of the source
+block (``title: …``); ``initiatives/`` holds the territory's initiatives and
+``inspirations/`` the experiences of other territories told by the source
 documents, one Markdown file each; ``places.toml`` the communes and places of
 the map; ``agenda.toml`` the events, dated from the day they are loaded. The
 modules keep the logic (positions, dates, idempotency). Loading is idempotent:
@@ -54,17 +55,22 @@ def seed(db: Session) -> dict[str, int]:
 def load_demo(db: Session) -> dict[str, int]:
     """Create the demo content that does not exist yet; return how many of each kind were created.
 
-    The keys are ``pages``, ``initiatives``, ``places``, ``events`` and ``communes``.
+    The keys are ``pages``, ``initiatives``, ``inspirations``, ``places``, ``events`` and ``communes``.
     """
     from geodata import zones
     from wiki.demo.agenda import load_demo_agenda
     from wiki.demo.initiatives import load_demo_initiatives
+    from wiki.demo.inspirations import load_demo_inspirations
     from wiki.demo.places import load_demo_places
 
     author = demo_author(db)
     seed(db)
     communes = len(zones.list_zones(db, "commune"))
-    counts = {"initiatives": load_demo_initiatives(db, author), "places": load_demo_places(db, author)}
+    counts = {
+        "initiatives": load_demo_initiatives(db, author),
+        "inspirations": load_demo_inspirations(db, author),
+        "places": load_demo_places(db, author),
+    }
     counts["communes"] = len(zones.list_zones(db, "commune")) - communes  # load_demo_places adds them
     counts["events"] = load_demo_agenda(db, author)
     created = 0

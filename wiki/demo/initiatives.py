@@ -1,10 +1,15 @@
-"""The demo initiatives: the 32 "fiches" of the two Réseau rural national guides, rewritten.
+"""The demo initiatives: initiatives of the Pays de Redon only, each in one of its communes and on its map.
 
-Each initiative is a Markdown file of ``initiatives/`` (front matter for the
-short values, a ``## key`` section per long text), created in file name order;
-``initiatives/README.md`` gives their sources and what was left out on purpose
-(personal data). This module loads them as records of the built-in
-``initiative`` form.
+The territory's *Initiative* directory, map and commune facets must hold
+what happens there. The sources (``shared/seeds/source-documents``) describe
+two local actions, the wiki du Pays de Redon and its wiki-parties; the other
+files are illustrative examples that the sources do not give, marked as
+fictional in their title, their summary and their source (``SOURCES.md``).
+Each is a Markdown file of ``initiatives/`` (front matter for the short
+values, a ``## key`` section per long text), created in file name order;
+``initiatives/README.md`` gives the format and what was left out on purpose
+(personal data). The guides' experiences from elsewhere are the demo's
+« Inspirations d'ailleurs » (:mod:`wiki.demo.inspirations`).
 """
 
 from __future__ import annotations
@@ -24,9 +29,12 @@ from wiki.records.models import Record
 from wiki.records.seeding import seed_builtin
 
 DATA_DIR = Path(__file__).parent / "initiatives"
-#: The two source documents: every initiative's ``source`` starts with one of them.
+#: The two source documents: every real initiative's and inspiration's ``source`` starts with one of them.
 GUIDE_2022 = "Guide « Smart village », Réseau rural national / ADRETS, 2022"
 RECUEIL_2018 = "Recueil « L’impact des usages du numérique sur le développement rural », Réseau rural national, 2018"
+#: The ``source`` of the illustrative examples the documents do not give; their title ends with FICTION_MARK.
+FICTION = "Exemple fictif de démonstration, écrit pour montrer une fiche : cette initiative n’existe pas."
+FICTION_MARK = "(exemple fictif)"
 DEMO_COMMENT = "Fiche de démonstration"
 #: The initiatives, keyed by field key of the built-in ``initiative`` form.
 INITIATIVES: tuple[dict[str, Any], ...] = read_records(DATA_DIR)

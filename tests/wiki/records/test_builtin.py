@@ -1,4 +1,4 @@
-"""Built-in forms, lists and themes (wiki.records.builtin) and the 32 demo initiatives (wiki.demo.initiatives).
+"""Built-in forms, lists and themes (wiki.records.builtin), the demo's initiatives and its inspirations from elsewhere.
 
 The first tests check the plain data (no database); the others seed a real
 database, SQLite and PostgreSQL, through the record services.
@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from wiki.demo import demo_author
 from wiki.demo import initiatives as demo
+from wiki.demo import inspirations
 from wiki.records import access
 from wiki.records import builtin
 from wiki.records import fields as F
@@ -137,18 +138,24 @@ def test_themes_are_the_19_of_the_guide_without_ambiguous_synonyms():
             assert owners.setdefault(F.fold(name), key) == key, f"{name!r} names two themes"
 
 
-def test_initiatives_are_32_unique_and_use_only_form_fields():
-    assert len(demo.INITIATIVES) == 32
-    assert len({i["title"] for i in demo.INITIATIVES}) == 32
+def test_initiatives_and_inspirations_are_unique_use_only_their_form_fields_and_keep_all_32_fiches():
+    assert (len(demo.INITIATIVES), len(inspirations.INSPIRATIONS)) == (8, 31)
+    assert len({i["title"] for i in demo.INITIATIVES + inspirations.INSPIRATIONS}) == 39
+    inspiration_keys = {field["key"] for field in inspirations.inspiration_fields()}
+    assert inspiration_keys < INITIATIVE_KEYS and "localisation" not in inspiration_keys
     for initiative in demo.INITIATIVES:
         assert set(initiative) <= INITIATIVE_KEYS, set(initiative) - INITIATIVE_KEYS
-        assert initiative["source"].startswith((demo.GUIDE_2022, demo.RECUEIL_2018))
-    sources = [i["source"] for i in demo.INITIATIVES]
-    assert sum(s.startswith(demo.GUIDE_2022) for s in sources) == 15
-    assert sum(s.startswith(demo.RECUEIL_2018) for s in sources) == 17
+        assert initiative["source"].startswith((demo.GUIDE_2022, demo.FICTION))
+    for inspiration in inspirations.INSPIRATIONS:
+        assert set(inspiration) <= inspiration_keys, set(inspiration) - inspiration_keys
+    # The 32 fiches of the two guides are all kept: the Redon wiki's as an initiative, the others as inspirations.
+    sources = [i["source"] for i in demo.INITIATIVES + inspirations.INSPIRATIONS]
+    fiches = {re.search(r"fiche expérience p\. (\d+)", s)[1] for s in sources if s.startswith(demo.GUIDE_2022)}
+    assert len(fiches) == 15 and sum(s.startswith(demo.RECUEIL_2018) for s in sources) == 17
+    assert sum(s == demo.FICTION for s in sources) == 6
 
 
-@pytest.mark.parametrize("initiative", demo.INITIATIVES, ids=lambda i: i["title"][:40])
+@pytest.mark.parametrize("initiative", demo.INITIATIVES + inspirations.INSPIRATIONS, ids=lambda i: i["title"][:40])
 def test_initiatives_hold_no_personal_data(initiative):
     assert not PERSONAL_KEYS & set(initiative)
     assert "contact_consentement" not in initiative
@@ -212,20 +219,26 @@ def test_theme_synonyms_resolve_through_the_cleaning_context(db):
 
 def test_all_initiatives_load_published_once(db):
     actor = demo_author(db)
-    assert demo.load_demo_initiatives(db, actor) == 32  # seeds the built-in forms itself
+    assert demo.load_demo_initiatives(db, actor) == 8  # seeds the built-in forms itself
+    assert inspirations.load_demo_inspirations(db, actor) == 31  # creates its form
     db.commit()
     assert demo.load_demo_initiatives(db, actor) == 0
+    assert inspirations.load_demo_inspirations(db, actor) == 0
     db.commit()
-    form = form_services.get_form(db, "initiative")
-    records = list(db.scalars(sa.select(M.Record).where(M.Record.form_id == form.id)))
-    assert len(records) == 32
-    assert {r.status for r in records} == {"published"}
-    assert {r.title for r in records} == {i["title"] for i in demo.INITIATIVES}
-    defs = form_services.form_fields(form)
-    ctx = taxonomy.cleaning_context(db)
-    for record in records:  # what was stored still validates, field by field
-        _, errors = F.clean_record(defs, {d.key: record.data.get(d.id) for d in defs}, ctx)
-        assert errors == {}, (record.title, errors)
+    for key, items in (("initiative", demo.INITIATIVES), ("inspiration", inspirations.INSPIRATIONS)):
+        form = form_services.get_form(db, key)
+        records = list(db.scalars(sa.select(M.Record).where(M.Record.form_id == form.id)))
+        assert len(records) == len(items)
+        assert {r.status for r in records} == {"published"}
+        assert {r.title for r in records} == {i["title"] for i in items}
+        defs = form_services.form_fields(form)
+        ctx = taxonomy.cleaning_context(db)
+        for record in records:  # what was stored still validates, field by field
+            _, errors = F.clean_record(defs, {d.key: record.data.get(d.id) for d in defs}, ctx)
+            assert errors == {}, (record.title, errors)
+    form = form_services.get_form(db, "inspiration")
+    assert not form.builtin and [f["id"] for f in form.fields] == [f["id"] for f in inspirations.inspiration_fields()]
+    assert not any(d.personal for d in form_services.form_fields(form))
 
 
 def test_stored_initiatives_hold_no_personal_data(db):
