@@ -30,6 +30,8 @@ from wiki.records.models import Record
 
 DATA_FILE = Path(__file__).parent / "agenda.toml"
 DEMO_COMMENT = "Événement de démonstration"
+#: Appended to every description: the dates are computed by the demo, nobody announced them.
+DEMO_NOTE = "Événement de démonstration : sa date est calculée le jour où la démonstration a été chargée, aucun organisateur ne l’a annoncée."
 #: A date name in the data file: ``{market}``.
 DATE_NAME = re.compile(r"\{(\w+)\}")
 
@@ -98,6 +100,7 @@ def demo_events(today: dt.date) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     for item in read_tables(DATA_FILE, "events"):
         title = str(item.get("title"))
         values = {key: value for key, value in item.items() if key != "changes"}
+        values["description"] = f"{item.get('description', '')} {DEMO_NOTE}".lstrip()
         if "horaire" in values:
             values["horaire"] = _dated(values["horaire"], dates, title)
         events.append((values, _dated(item.get("changes", {}), dates, title)))

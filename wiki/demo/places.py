@@ -30,7 +30,11 @@ DATA_FILE = Path(__file__).parent / "places.toml"
 #: The demo communes' outlines, simplified from IGN Admin Express (Licence Ouverte, see SOURCES.md).
 OUTLINES_FILE = Path(__file__).parent / "communes.geojson"
 DEMO_COMMENT = "Lieu de démonstration"
-DEMO_NOTE = "Fiche de démonstration : position approximative, à vérifier et compléter."
+#: Appended to every description: the kinds of places are real, a given place may not be (nobody checked it).
+DEMO_NOTE = (
+    "Fiche de démonstration : lieu donné en exemple, à une position approximative ; "
+    "son existence et ses informations sont à vérifier."
+)
 
 
 def demo_communes() -> list[tuple[str, str, float, float]]:
