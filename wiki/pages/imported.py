@@ -8,13 +8,16 @@ only the newest one is rendered, linked and announced (``page_saved`` with
 action ``import``: search and recent changes follow once per page, not once
 per revision). A revision already in the page's history (same date and
 size) is not added again, so re-importing a dump only appends what is new.
-Service layer: no request globals.
+:func:`import_new_pages` creates many new pages at once, with the same result
+as one :func:`import_history` each but a few statements per batch instead of
+about ten per page. Service layer: no request globals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from typing import Any
@@ -22,10 +25,12 @@ from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from wiki import markup
@@ -42,6 +47,7 @@ from wiki.pages.rendering import render_new_revision
 
 #: The revisions' table, for inserts that return their id without flushing the session.
 _REVISIONS = cast(Table, PageRevision.__table__)
+_PAGES = cast(Table, Page.__table__)
 
 
 @dataclass(frozen=True)
@@ -141,6 +147,122 @@ def import_history(
         db.flush()
         signals.page_saved.send(page, session=db, page=page, revision=newest, action="import", actor=actor)
     return ImportedPage(page, added)
+
+
+def import_new_pages(
+    db: Session,
+    histories: Sequence[tuple[str, Sequence[ImportedRevision]]],
+    *,
+    actor: Any,
+    max_bytes: int = 1_000_000,
+) -> list[ImportedPage | ValidationError]:
+    """Create a new page for each ``(title, revisions)``, as :func:`import_history` would, set-wise.
+
+    Returns, in order, each page made or why it was refused (a title empty, in
+    use, or used earlier in ``histories``; no revision; a text too long): the
+    refused ones write nothing. The pages are inserted in one flush, their
+    revisions in one statement (their parents set in a second), the newest
+    revisions read back in one query, and only those rendered and announced.
+    """
+    outcomes: list[ImportedPage | ValidationError | _NewPage] = []
+    for title, revisions in histories:
+        try:
+            outcomes.append(_checked(title, revisions, max_bytes))
+        except ValidationError as error:
+            outcomes.append(error)
+    fresh = [o for o in outcomes if isinstance(o, _NewPage)]
+    slugs = [o.row["slug"] for o in fresh]
+    taken = set(db.scalars(select(Page.slug).where(Page.slug.in_(slugs)))) if fresh else set()
+    for index, outcome in enumerate(outcomes):
+        if isinstance(outcome, _NewPage):
+            if outcome.row["slug"] in taken:
+                message = str(_l("Une page porte déjà ce nom."))
+                outcomes[index] = ValidationError(message, {"title": message})
+            taken.add(outcome.row["slug"])
+    fresh = [o for o in outcomes if isinstance(o, _NewPage)]
+    if fresh:
+        _write_new_pages(db, fresh, actor)
+    return [ImportedPage(cast(Page, o.page), len(o.rows)) if isinstance(o, _NewPage) else o for o in outcomes]
+
+
+@dataclass
+class _NewPage:
+    """A page checked for :func:`import_new_pages`: its row and its revisions' rows, then what was written."""
+
+    row: dict[str, Any]
+    rows: list[dict[str, Any]]
+    ids: list[int] = field(default_factory=list)
+    page: Page | None = None
+
+
+def _checked(title: str, revisions: Sequence[ImportedRevision], max_bytes: int) -> _NewPage:
+    """The page and revision rows :func:`import_history` would write for a new page (refused as it would be)."""
+    if not revisions:
+        raise ValidationError(str(_l("Cette page n'a aucune version à importer.")))
+    ordered = sorted(revisions, key=lambda r: _utc(r.created_at))
+    bodies = [saving.check_body(r.body, max_bytes) for r in ordered]
+    clean_title = markup.normalize_title(title)
+    slug = markup.slugify(clean_title)
+    if not slug:
+        raise ValidationError(str(_l("Donnez un titre à la page.")), {"title": str(_l("Titre obligatoire."))})
+    known: set[tuple[datetime, int]] = set()
+    rows: list[dict[str, Any]] = []
+    for revision, body in zip(ordered, bodies, strict=True):
+        when, size = _utc(revision.created_at), len(body.encode("utf-8"))
+        if (when, size) in known:
+            continue
+        known.add((when, size))
+        rows.append({"parent_id": None, "number": len(rows) + 1, "title": clean_title, "body": body,
+                     "comment": saving.clean_comment(revision.comment), "action": "import", "author_id": None,
+                     "imported_author": revision.author_name.strip()[:100] or None, "created_at": when,
+                     "size": size})  # fmt: skip
+    return _NewPage({"slug": slug, "title": clean_title, "created_at": _utc(ordered[0].created_at)}, rows)
+
+
+def _write_new_pages(db: Session, fresh: list[_NewPage], actor: Any) -> None:
+    """Insert the checked pages and their histories; render, link and announce each newest revision.
+
+    Every insert is an executemany without RETURNING (SQLite returns ids in order only row by row): the
+    new ids are read back by their natural keys, the page's slug and the revision's number.
+    """
+    now = utcnow()
+    slugs = [new.row["slug"] for new in fresh]
+    db.execute(insert(_PAGES), [new.row | {"updated_at": now} for new in fresh])
+    page_ids: dict[str, int] = {
+        slug: key for slug, key in db.execute(select(Page.slug, Page.id).where(Page.slug.in_(slugs)))
+    }
+    db.execute(delete(PageRedirect).where(PageRedirect.slug.in_(slugs)), execution_options=BY_KEY)
+    db.execute(insert(_REVISIONS), [row | {"page_id": page_ids[new.row["slug"]]} for new in fresh for row in new.rows])
+    numbered = select(PageRevision.page_id, PageRevision.number, PageRevision.id)
+    ids = {(p, n): i for p, n, i in db.execute(numbered.where(PageRevision.page_id.in_(page_ids.values())))}
+    parents: list[dict[str, int]] = []
+    for new in fresh:
+        page_id = page_ids[new.row["slug"]]
+        new.ids = [ids[page_id, row["number"]] for row in new.rows]
+        parents += [{"child": child, "parent": parent} for parent, child in zip(new.ids, new.ids[1:], strict=False)]
+    if parents:
+        child = _REVISIONS.c.id == bindparam("child")
+        db.execute(update(_REVISIONS).where(child).values(parent_id=bindparam("parent")), parents)
+    current = [{"key": page_ids[new.row["slug"]], "revision": new.ids[-1]} for new in fresh]
+    db.execute(update(_PAGES).where(_PAGES.c.id == bindparam("key")).values(current_revision_id=bindparam("revision")),
+               current)  # fmt: skip
+    # The pages with their newest revision (joined), and those revisions' parents: the activity feed reads them.
+    pages = {p.id: p for p in db.scalars(select(Page).where(Page.id.in_(page_ids.values()))).unique()}
+    wanted = [new.ids[-2] for new in fresh if len(new.ids) > 1]
+    parents_read = list(db.scalars(select(PageRevision).where(PageRevision.id.in_(wanted))).unique()) if wanted else []
+    links: list[dict[str, Any]] = []
+    for new in fresh:
+        page = new.page = pages[page_ids[new.row["slug"]]]
+        rendered = render_new_revision(db, cast(PageRevision, page.current_revision))
+        links += [{"page_id": page.id, "target_slug": slug} for slug in sorted(rendered.links)]
+    if links:
+        db.execute(insert(PageLink), links)
+    db.flush()
+    for new in fresh:
+        page = cast(Page, new.page)
+        signals.page_saved.send(page, session=db, page=page, revision=page.current_revision, action="import",
+                                actor=actor)  # fmt: skip
+    del parents_read  # kept alive until here: the activity feed finds each parent in the session
 
 
 def add_redirect(db: Session, *, title: str, target: Page) -> None:

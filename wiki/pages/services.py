@@ -49,6 +49,7 @@ from wiki.pages.imported import ImportedPage as ImportedPage  # the importers' e
 from wiki.pages.imported import ImportedRevision as ImportedRevision
 from wiki.pages.imported import add_redirect as add_redirect
 from wiki.pages.imported import import_history as import_history
+from wiki.pages.imported import import_new_pages as import_new_pages
 from wiki.pages.models import Page
 from wiki.pages.models import PageLink
 from wiki.pages.models import PageRedirect

@@ -6,6 +6,7 @@ from datetime import UTC
 from datetime import datetime
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import select
 
 from tests.factories import make_page
@@ -95,3 +96,29 @@ def test_history_names_the_imported_author(client, db):
     db.commit()
     page = client.get(f"/pages/{imported.page.slug}/history").get_data(as_text=True)
     assert "WikiAdmin" in page and "Camille" in page and "importé" in page and "Anonyme" in page
+
+
+def test_new_pages_are_written_in_a_number_of_statements_that_does_not_grow_with_the_pages(db):
+    system = make_user(db, "Système", role="admin")
+    db.commit()
+    sent: list[str] = []
+    event.listen(db.get_bind(), "before_cursor_execute", lambda *args: sent.append(args[2]))
+    counts = []
+    for size, prefix in ((5, "Petit"), (40, "Grand")):
+        db.commit()  # what the last batch left to flush (its activity rows) is not this batch's
+        sent.clear()
+        made = services.import_new_pages(db, [(f"{prefix} {n}", HISTORY) for n in range(size)], actor=system)
+        assert [m.added for m in made if not isinstance(m, ValidationError)] == [3] * size
+        counts.append(len(sent))  # an executemany counts once
+    assert counts[0] == counts[1]
+    page = services.find_page(db, "grand-39")
+    assert [r.number for r in _rows(db, page)] == [1, 2, 3] and page.current_revision.number == 3
+
+
+def test_new_pages_refuse_a_title_in_use_or_repeated_and_write_the_others(db):
+    make_page(db, "Redon")
+    made = services.import_new_pages(db, [("REDON", HISTORY), ("Peillac", HISTORY), ("peillac", HISTORY),
+                                          ("  ", HISTORY), ("Vide", [])], actor=None)  # fmt: skip
+    assert [type(m).__name__ for m in made] == ["ValidationError", "ImportedPage"] + ["ValidationError"] * 3
+    assert [m.message for m in made if isinstance(m, ValidationError)][:2] == ["Une page porte déjà ce nom."] * 2
+    assert services.find_page(db, "vide") is None and len(_rows(db, made[1].page)) == 3
