@@ -19,7 +19,9 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from wiki.auth import permissions
+from wiki.caching import AppCache
 from wiki.db import Database
+from wiki.db import read_content_version
 from wiki.hibernation import services
 
 #: Writes that stay open while asleep: logging in and out, choosing a language, switching the wiki back.
@@ -29,18 +31,31 @@ EDITOR_ENDPOINTS = frozenset({"pages.edit", "pages.new", "records.new", "records
 _SAFE = ("GET", "HEAD", "OPTIONS")
 
 
+#: The switch as last read, under the content version it was read at: a switch bumps the version,
+#: so a worker reads the row again only after some content changed (any worker, any node).
+_switch = AppCache[bool]("hibernation.switch", maxsize=1)
+
+
+def _read_switch() -> bool:
+    # A session of its own, read-only and ended at once: asked before a write's body is read, the
+    # request's session would begin its write transaction (and hold the lock) while the client sends.
+    db = Database.new_read_session()
+    try:
+        return services.is_hibernating(db)
+    finally:
+        db.close()
+
+
 def hibernating() -> bool:
-    """Tell whether the wiki sleeps (read once per request)."""
+    """Tell whether the wiki sleeps (read once per request, from memory while no content changed)."""
     if "lieudit_hibernating" not in g:
-        # A session of its own, read-only and ended at once: asked before a write's body is read, the
-        # request's session would begin its write transaction (and hold the lock) while the client sends.
-        db = Database.new_read_session()
         try:
-            g.lieudit_hibernating = services.is_hibernating(db)
+            # The version first: a switch committed between the two reads is kept under the older
+            # version, which the next request no longer asks for.
+            version = read_content_version(Database.engine())
+            g.lieudit_hibernating = _switch.get_or_set(None, version, _read_switch)
         except SQLAlchemyError:  # an unwell database: its error page must still render
             g.lieudit_hibernating = False
-        finally:
-            db.close()
     return bool(g.lieudit_hibernating)
 
 

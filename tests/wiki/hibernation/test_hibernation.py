@@ -149,3 +149,30 @@ def test_records_lose_their_edit_links_while_asleep(app, client, auth):
     _sleep(app)
     assert f"/fiches/{record_id}/modifier" not in client.get(f"/fiches/{record_id}").text
     assert client.post(f"/fiches/{record_id}/modifier", data={"title": "Lavoir du bourg"}).status_code == 503
+
+
+def test_a_worker_reads_the_switch_again_only_after_content_changed(app, client):
+    from sqlalchemy import event
+
+    _setup(app)
+    reads = []
+    with app.app_context():
+        engine = Database.engine()
+
+    def count(conn, cursor, statement, *args):
+        if "FROM site_switches" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        client.get("/-/connexion")
+        client.get("/-/connexion")
+        assert len(reads) == 1  # the second request found the switch under the same content version
+        _sleep(app)  # as another worker or node would: only the database knows
+        reads.clear()
+        assert BANNER in client.get("/-/connexion").text
+        assert len(reads) == 1
+        _sleep(app, False)
+        assert BANNER not in client.get("/-/connexion").text
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
