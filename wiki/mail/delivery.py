@@ -3,7 +3,10 @@
 A unit of work that queued mail starts, once it commits, a short-lived
 sender thread for the app (one at a time per process). The sender claims due
 messages in a brief transaction (each claim is a conditional UPDATE that sets
-a lease, so several processes never send the same message twice), sends them
+a lease, so several processes never send the same message twice; on
+PostgreSQL the rows are read ``FOR UPDATE SKIP LOCKED``, so senders of
+several workers or app nodes claim different messages at once instead of
+waiting for each other), sends them
 with ``smtplib`` with no transaction open, then records the outcome in
 another brief transaction. A failed message is retried with a growing delay
 (1, 2, 4… minutes) up to ``MAIL_MAX_ATTEMPTS`` tries, then given up and kept;
@@ -164,11 +167,14 @@ def wait_for_sender(app: Flask, timeout: float = 30.0) -> None:
 def _claim(db: Session, now: datetime) -> list[int]:
     """Claim due messages (a lease on each) and purge old sent ones; the caller commits."""
     db.execute(delete(OutgoingMail).where(OutgoingMail.sent_at < now - SENT_RETENTION))
+    # On PostgreSQL the rows another sender (another worker, another node) is claiming right now are
+    # skipped, never waited for; SQLite has no row locks (its writers take turns) and ignores the clause.
     due = db.scalars(
         select(OutgoingMail.id)
         .where(OutgoingMail.sent_at.is_(None), OutgoingMail.given_up_at.is_(None), OutgoingMail.not_before <= now)
         .order_by(OutgoingMail.id)
         .limit(BATCH)
+        .with_for_update(skip_locked=True)
     ).all()
     claimed = []
     for mail_id in due:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.support.smtp import SMTPServer
@@ -39,6 +40,23 @@ def test_a_claimed_message_is_not_claimed_again(app, db):
         other.commit()
     finally:
         other.close()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_senders_of_two_nodes_claim_different_messages_without_waiting(make_app):
+    """While one sender's claim is not committed, another skips its rows (no lock wait) and takes the rest."""
+    app = make_app(PG_LOCK_TIMEOUT_MS=1000)  # waiting for the first sender's rows would fail after a second
+    first, second, writer = (delivery.Database.new_session(app) for _ in range(3))
+    try:
+        early = _queue(writer, to="a@example.org")
+        assert delivery._claim(first, utcnow()) == [early.id]  # not committed: its rows stay locked
+        late = _queue(writer, to="b@example.org")
+        assert delivery._claim(second, utcnow()) == [late.id]
+        second.commit()
+        first.commit()
+    finally:
+        for session in (first, second, writer):
+            session.close()
 
 
 def test_a_failed_message_is_retried_later_then_sent(make_app, db, smtp_server):
