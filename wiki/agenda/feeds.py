@@ -33,6 +33,7 @@ from wiki.agenda.occurrences import AgendaFilters
 from wiki.agenda.occurrences import event_conditions
 from wiki.agenda.projection import INDEX_PAST
 from wiki.agenda.projection import event_values
+from wiki.db import content_version
 from wiki.db import utcnow
 from wiki.records.models import Record
 
@@ -159,7 +160,13 @@ def feed_stamp(db: Session) -> FeedStamp:
         )
     ).one()
     moments = [_aware(value) for value in (latest, records_latest) if value is not None]
-    return FeedStamp(key=f"{count}-{latest}-{records_latest}-{utcnow().date()}", modified=max(moments, default=None))
+    key = f"{count}-{latest}-{records_latest}-{utcnow().date()}"
+    if db.get_bind().dialect.name != "sqlite":
+        # Concurrent writers (workers, app nodes on PostgreSQL) may commit out of their ``updated_at`` order:
+        # a change stamped before the newest one but committed after it leaves count and maxima as they were.
+        # The content version moves with every commit. (SQLite's writers take turns: its maxima suffice.)
+        key += f"-{db.scalar(select(content_version.c.version).where(content_version.c.id == 1))}"
+    return FeedStamp(key=key, modified=max(moments, default=None))
 
 
 def _aware(value: Any) -> dt.datetime:
