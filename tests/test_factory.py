@@ -40,6 +40,18 @@ def test_secret_key_is_generated_once(tmp_path, monkeypatch):
     assert len(first) == 64 and create_app().config["SECRET_KEY"] == first
 
 
+def test_a_node_on_postgresql_with_its_own_secret_key_is_warned(tmp_path, caplog):
+    """Several app nodes must share one SECRET_KEY: a key generated in one node's instance folder is a mistake there."""
+    postgres = "postgresql+psycopg://lieudit@127.0.0.1:1/lieudit"  # never reached: nothing connects at start-up
+    for url, warned in ((postgres, True), ("", False)):
+        caplog.clear()
+        create_app({"INSTANCE_PATH": str(tmp_path / str(warned)), "DATABASE_URL": url, "TESTING": True})
+        assert ("LIEUDIT_SECRET_KEY" in caplog.text) is warned
+    caplog.clear()
+    create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": postgres, "SECRET_KEY": "shared", "TESTING": True})
+    assert "SECRET_KEY" not in caplog.text
+
+
 def test_bad_edit_policy_is_refused(tmp_path):
     import pytest
 

@@ -21,7 +21,13 @@ def _instance_path() -> str:
 
 
 def _load_secret(app: Flask) -> None:
-    """Use the configured secret, else one generated once into the instance."""
+    """Use the configured secret, else one generated once into the instance.
+
+    On PostgreSQL (the scale-out path) a secret of the instance folder is
+    worth a warning: each app node has its own folder, so each would sign
+    sessions and CSRF tokens with its own key, and a form fetched from one
+    node would be refused by the next (README « Plusieurs nœuds »).
+    """
     if app.config.get("SECRET_KEY"):
         return
     path = Path(app.instance_path) / "secret_key"
@@ -30,6 +36,13 @@ def _load_secret(app: Flask) -> None:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     app.config["SECRET_KEY"] = path.read_text().strip()
+    if str(app.config["DATABASE_URL"]).startswith("postgresql"):
+        app.logger.warning(
+            "SECRET_KEY comes from %s, which is this node's own: with several app nodes on one PostgreSQL "
+            "database, give every node the same LIEUDIT_SECRET_KEY, or their logins and forms will fail "
+            "across nodes.",
+            path,
+        )
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
