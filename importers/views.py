@@ -2,8 +2,10 @@
 
 Both show what an import would do before anything is saved: the layer screen
 reads the file and proposes a field mapping and a preview, the calendar
-screen runs the import as a dry run. The uploaded file waits under
-``<instance>/imports/`` behind a random token until the moderator confirms.
+screen runs the import as a dry run. The uploaded file waits in the hidden
+folder ``.imports`` of the uploads folder (``UPLOADS_DIR``, shared by every app
+node: the confirmation may reach another node than the preview) behind a random
+token until the moderator confirms; dumps leave hidden folders out.
 Views parse the request, call the registry's importers and render (STYLE R5).
 """
 
@@ -18,7 +20,6 @@ from typing import cast
 
 from flask import Blueprint
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -38,6 +39,7 @@ from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.records import form_services
+from wiki.uploads import uploads_root
 
 bp = Blueprint("importers", __name__)
 
@@ -48,7 +50,7 @@ ICS_MAX_BYTES = 10_000_000
 
 def _staging() -> Path:
     """Where uploaded files wait for confirmation, rid of those left unconfirmed for a day (every screen's)."""
-    folder = Path(current_app.instance_path) / "imports"
+    folder = uploads_root() / ".imports"
     folder.mkdir(parents=True, exist_ok=True)
     stale = time.time() - 86_400
     for path in folder.iterdir():

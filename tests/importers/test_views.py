@@ -14,6 +14,7 @@ from tests.importers.test_ics import WEEKLY
 from tests.importers.test_ics import _count
 from tests.importers.test_ics import ics
 from wiki.records import services
+from wiki.uploads import uploads_root
 
 
 def test_moderators_import_a_layer_with_a_preview_then_confirm(client, db, moderator):
@@ -60,7 +61,32 @@ def test_moderators_import_a_layer_with_a_preview_then_confirm(client, db, moder
     assert hostile.status_code == 400 and "DOCTYPE" in hostile.text
     assert client.post("/carte/importer", data={"token": "../../etc/passwd", "form": "lieu"}).status_code == 400
     # Neither the imported file nor the refused one stays on the server.
-    assert list((Path(client.application.instance_path) / "imports").iterdir()) == []
+    assert list((uploads_root(client.application) / ".imports").iterdir()) == []
+
+
+def test_a_layer_previewed_on_one_node_is_imported_by_another(app, make_app, client, db, moderator, tmp_path):
+    """App nodes share the uploads folder, not their instance folders: the confirmation may reach any node."""
+    from tests.shared import DATA
+
+    other = make_app(INSTANCE_PATH=str(tmp_path / "node-b"), UPLOADS_DIR=str(uploads_root(app)))
+    other_client = other.test_client()
+    for each in (client, other_client):
+        each.post("/-/connexion", data={"name": "Modo", "password": PASSWORD})
+    data = (DATA / "geodata/umap/umap_test_upload_missing_name.json").read_bytes()
+    shown = client.post(
+        "/carte/importer",
+        data={"form": "lieu", "file": (io.BytesIO(data), "calque.geojson")},
+        content_type="multipart/form-data",
+    )
+    token = re.search(r'name="token" value="([0-9a-f]{32})"', shown.text).group(1)
+    db.rollback()
+    done = other_client.post(
+        "/carte/importer",
+        data={"form": "lieu", "format": "geojson", "token": token, "mapped": "1", "map-description": "name",
+              "action": "confirm"},
+    )  # fmt: skip
+    assert done.status_code == 200 and "4 fiche(s) créée(s)" in done.text
+    assert not (Path(app.instance_path) / "imports").exists()
 
 
 def test_contributors_cannot_import_layers(client, db, moderator):
