@@ -17,8 +17,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import logout_user
 
+from wiki.caching import AppCache
 from wiki.db import get_session
 from wiki.db import utcnow
+
+#: Accounts known not to be guests: a guest account is made by joining a party and stays one, so any
+#: other account is asked once per worker (keyed with its creation time: an id may come back).
+_not_guests = AppCache[bool]("parties.not_guests", maxsize=4096)
 
 
 def check_guest() -> None:
@@ -27,9 +32,13 @@ def check_guest() -> None:
 
     if not current_user.is_authenticated:
         return
+    account = (current_user.id, current_user.created_at)
+    if _not_guests.get(None, account):
+        return
     db = get_session()
     party = services.party_of_guest(db, current_user.id)
     if party is None:
+        _not_guests.put(None, account, True)
         return
     if utcnow() < party.ends_at:
         setattr(current_user._get_current_object(), "party_id", party.id)  # noqa: B010 - not a mapped column

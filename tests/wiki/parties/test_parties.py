@@ -246,3 +246,34 @@ def test_the_party_page_leads_mentors_to_the_rollback_of_the_whole_party(app, db
     link = markup.unescape(page.split('href="/-/moderation/annulation-en-masse?')[1].split('"')[0])
     preview = mentor.get("/-/moderation/annulation-en-masse?" + link)
     assert preview.status_code == 200 and "Faux lieu" in preview.text and "suppression (restaurable)" in preview.text
+
+
+def test_an_account_that_is_no_guest_is_asked_once_and_a_guest_every_time(app, client, db, organiser, auth):
+    from sqlalchemy import event
+
+    from wiki.db import Database
+
+    asked = []
+    with app.app_context():
+        engine = Database.engine()
+
+    def count(conn, cursor, statement, *args):
+        if "JOIN party_guests" in statement:
+            asked.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        auth.login("Mentor", PASSWORD)
+        asked.clear()
+        client.get("/-/compte")
+        client.get("/-/compte")
+        assert len(asked) == 1  # no longer asked once this worker knows the account is no guest
+        auth.logout()
+        party = open_now(db, organiser)
+        join(client, party.code, "Maëlle")
+        asked.clear()
+        client.get("/-/compte")
+        client.get("/-/compte")
+        assert len(asked) == 2  # a guest's party is read on each request: its end is seen at once
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
