@@ -1,10 +1,12 @@
 """Schema migrations with Alembic, run programmatically.
 
-``lieudit init`` and ``lieudit db upgrade`` call ``upgrade``: on SQLite the
-database is first copied with ``VACUUM INTO`` (a consistent online backup,
-never a file copy of a live database, HOSTILE_INPUTS B12-110), then every
-pending migration runs inside one transaction, so an interruption leaves the
-previous schema intact (B12-112).
+``upgrade`` runs every pending migration inside one transaction, so an
+interruption leaves the previous schema intact (B12-112); with ``backup`` it
+first copies a SQLite database with ``VACUUM INTO`` (a consistent online
+backup, never a file copy of a live database, B12-110). ``lieudit init`` and
+``lieudit db upgrade`` go through :mod:`wiki.backup.upgrading` instead, which
+backs up the whole instance on both databases first and puts the SQLite copy
+back if a migration ended its transaction early.
 """
 
 from __future__ import annotations

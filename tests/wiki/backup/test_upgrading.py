@@ -12,6 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from tests.factories import make_page
@@ -140,3 +142,37 @@ def test_restoring_an_older_backup_upgrades_it(app, fresh_app, tmp_path, monkeyp
     assert f"migration {old}." in result.output and "Schéma mis à jour vers la migration 9990." in result.output
     assert migrate.current_revision(Database.engine(target)) == "9990" and "essai_migration" in _tables(target)
     assert target.test_client().get("/pages/jardin-partage").status_code == 200
+
+
+def _previous_schemas(count: int) -> list[str]:
+    """The ``count`` schema revisions before the shipped head, newest first."""
+    script = ScriptDirectory(str(migrate.MIGRATIONS_DIR))
+    found, revision = [], script.get_revision(migrate.head_revision())
+    while len(found) < count and revision is not None and revision.down_revision:
+        down = revision.down_revision
+        assert isinstance(down, str)  # one line of migrations, no merge point
+        found.append(down)
+        revision = script.get_revision(down)
+    return found
+
+
+@pytest.mark.parametrize("older", _previous_schemas(3))
+@pytest.mark.parametrize("fail", [False, True], ids=["completes", "fails"])
+def test_an_upgrade_from_each_of_the_last_three_schemas_completes_or_keeps_the_previous_version(
+    app, tmp_path, monkeypatch, older, fail
+):
+    """HOSTILE_INPUTS G26: from each recent schema, the upgrade either completes or leaves that schema usable."""
+    small_fill(app)
+    command.downgrade(migrate.alembic_config(Database.engine(app)), older)
+    tables = _tables(app)
+    inject(tmp_path, monkeypatch, fail=fail)
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    saved = layout.read(next((Path(app.instance_path) / "backups").iterdir()))
+    assert saved.schema_revision == older and saved.upload_count == 1
+    if fail:
+        assert result.exit_code != 0 and "La migration a échoué" in result.output
+        assert migrate.current_revision(Database.engine(app)) == older and _tables(app) == tables
+    else:
+        assert result.exit_code == 0, result.output
+        assert migrate.current_revision(Database.engine(app)) == "9990"
+    assert app.test_client().get("/pages/jardin-partage").status_code == 200
