@@ -24,11 +24,14 @@ from sqlalchemy import text
 from wiki.backup.manifest import BackupError
 from wiki.migrate import EXTENSION_TABLES
 
+#: Where Debian installs each major version's PostgreSQL programs (``<major>/bin``), out of PATH.
+PG_VERSIONS_DIR = Path("/usr/lib/postgresql")
+
 
 def find_pg_tool(name: str) -> Path:
     """The newest PostgreSQL client ``name`` (``pg_dump``, ``pg_restore``): Debian's version folders, then PATH."""
     found: list[tuple[float, Path]] = []
-    for bindir in Path("/usr/lib/postgresql").glob("*/bin"):
+    for bindir in PG_VERSIONS_DIR.glob("*/bin"):
         try:
             found.append((float(bindir.parent.name), bindir / name))
         except ValueError:

@@ -23,6 +23,7 @@ from wiki import migrate
 from wiki.backup import databases
 from wiki.backup import taking
 from wiki.backup.manifest import SQLITE_FILE
+from wiki.backup.manifest import BackupError
 
 
 class UpgradeFailed(Exception):
@@ -67,7 +68,12 @@ def upgrade(sources: taking.Sources, backups: Path) -> Upgraded:
     saved = None
     if before is not None:  # a new, empty database has nothing worth saving
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        saved = taking.take(sources, backups / f"avant-mise-a-jour-{stamp}", link_uploads=True).folder
+        try:
+            saved = taking.take(sources, backups / f"avant-mise-a-jour-{stamp}", link_uploads=True).folder
+        except BackupError as err:
+            raise UpgradeFailed(
+                f"Sauvegarde avant la mise à jour impossible : {err} Aucune migration appliquée."
+            ) from err
     try:
         migrate.upgrade(engine, None, backup=False)
     except Exception as err:

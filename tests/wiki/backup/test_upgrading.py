@@ -176,3 +176,16 @@ def test_an_upgrade_from_each_of_the_last_three_schemas_completes_or_keeps_the_p
         assert result.exit_code == 0, result.output
         assert migrate.current_revision(Database.engine(app)) == "9990"
     assert app.test_client().get("/pages/jardin-partage").status_code == 200
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_no_migration_runs_when_the_backup_before_it_cannot_be_taken(app, tmp_path, monkeypatch):
+    old = inject(tmp_path, monkeypatch, fail=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    monkeypatch.setattr(databases, "PG_VERSIONS_DIR", tmp_path / "nothing")  # no /usr/lib/postgresql either
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code != 0
+    assert "Sauvegarde avant la mise à jour impossible : Programme pg_dump introuvable" in result.output
+    assert "postgresql-client" in result.output and "Aucune migration appliquée." in result.output
+    assert migrate.current_revision(Database.engine(app)) == old
+    assert not list((Path(app.instance_path) / "backups").iterdir())
