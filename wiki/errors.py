@@ -28,6 +28,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from wiki import storage_faults
 from wiki.db import give_up_writing
 from wiki.security import safe_next
 
@@ -45,6 +46,7 @@ HTTP_CODES = {
     428: "precondition_required",
     429: "throttled",
     503: "busy",
+    507: "insufficient_storage",
 }
 
 #: Seconds a client is asked to wait (``Retry-After``) before sending again a write refused while the database was busy.
@@ -159,11 +161,12 @@ def is_lock_timeout(err: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
-def _busy_page(message: str) -> Any:
+def _busy_page(message: str, *, title: str | None = None, reason: str | None = None) -> Any:
     """The "réessayez" page of a form post: what was typed, in a form that sends it again as it was.
 
     Hidden fields (the CSRF token, the base revision) go back unchanged, so a retry is checked for
-    conflicts like the first try. Nothing is shown back from a form that holds a password.
+    conflicts like the first try. Nothing is shown back from a form that holds a password. ``title``
+    and ``reason`` say why nothing was saved when it was not a busy database (a full disk).
     """
     fields = [(k, v) for k, v in request.form.items(multi=True) if k != "website"]
     secret = any("password" in k or k == "current" for k, _v in fields)
@@ -172,6 +175,8 @@ def _busy_page(message: str) -> Any:
     return render_template(
         "errors/busy.html",
         message=message,
+        title=title,
+        reason=reason,
         fields=not secret and bool(shown),
         hidden=hidden,
         shown=shown,
@@ -257,10 +262,32 @@ def register_error_handlers(app: Flask) -> None:
         back = safe_next(request.path)
         return render_template("errors/csrf.html", kept=kept, back=back), 400
 
+    def _storage_fault(err: BaseException, kind: str) -> Any:
+        # A full disk (507) or a disk error (503) during a write: the transaction is rolled back (files
+        # written for it go with it, wiki.uploads), the typed text comes back, reads go on (G6, issue 17).
+        rule = request.url_rule.rule if request.url_rule is not None else request.path
+        storage_faults.log_fault(err, f"{request.method} {rule}")
+        give_up_writing()
+        full = kind == storage_faults.FULL
+        status, code = (507, "insufficient_storage") if full else (503, "storage_error")
+        if full:
+            message = _("Le disque du wiki est plein : votre modification n’a pas été enregistrée.")
+        else:
+            message = _("Le disque du wiki a rencontré une erreur : votre modification n’a pas été enregistrée.")
+        reason = _("Rien n’a été écrit : la version précédente est intacte. Prévenez les administrateurs du wiki.")
+        if _wants_json():
+            return jsonify(error=code, message=message), status
+        if request.method == "POST" and (request.form or request.files):
+            return _busy_page(message, title=_("Enregistrement impossible"), reason=reason), status
+        return render_template("errors/error.html", status=status, message=message), status
+
     @app.errorhandler(OperationalError)
     def _database_error(err: OperationalError) -> Any:
         # A write that could not get the lock in time (a long transaction elsewhere): 503 and "try
         # again", with the typed text kept, never a 500 that loses it (issue 17).
+        fault = storage_faults.classify(err)
+        if fault is not None:
+            return _storage_fault(err, fault)
         if not is_lock_timeout(err):
             return _unexpected(err)
         app.logger.warning("database busy: %s %s refused with 503", request.method, request.path)
@@ -278,6 +305,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception) -> Any:
+        fault = storage_faults.classify(err)  # a file write's ENOSPC or EIO (an upload), wrapped or not
+        if fault is not None:
+            return _storage_fault(err, fault)
         # Details go to the log only: never a traceback in the page (B14-122).
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         message = _("Une erreur inattendue est survenue. Elle a été enregistrée.")

@@ -5,14 +5,14 @@ the browser's claim (HOSTILE_INPUTS B3-24); SVG, HTML and anything unknown
 are refused or served only as downloads; images are re-encoded without
 metadata (EXIF GPS positions are personal data, B3-31) after a pixel-count
 check made before decoding (B3-30). Files are written to a temporary name,
-synced and renamed, so a crash never leaves half a file (B3-32).
+synced and renamed, so a crash never leaves half a file (B3-32), and removed
+again when their row is not committed (a full disk, HOSTILE_INPUTS G6).
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import secrets
 import unicodedata
@@ -34,6 +34,7 @@ from wiki.errors import ValidationError
 from wiki.moderation import policy as edit_policies
 from wiki.pages.models import Attachment
 from wiki.pages.models import Page
+from wiki.uploads import write_for_transaction
 
 #: Accepted types: content type -> (extension, shown inline).
 ACCEPTED: dict[str, tuple[str, bool]] = {
@@ -124,16 +125,6 @@ def _reencode(data: bytes, content_type: str, max_pixels: int) -> tuple[bytes, i
     return out.getvalue(), width, height
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
 def store_file(
     db: Session,
     stream: IO[bytes],
@@ -176,7 +167,8 @@ def store_file(
     stem = display.rpartition(".")[0] if "." in display else display
     display = f"{stem}.{ext}"
     stored = f"{secrets.token_hex(16)}.{ext}"
-    _write_atomically(storage_path(root, stored), data)
+    # Written whole before its row, and removed again if the row is not committed (a full database).
+    write_for_transaction(db, storage_path(root, stored), data)
     attachment = Attachment(
         page_id=page_id,
         record_id=record_id,
