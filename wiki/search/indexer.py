@@ -43,6 +43,7 @@ from wiki.search.adapters import ADAPTERS
 from wiki.search.adapters import doc_id
 from wiki.search.backend import Document
 from wiki.search.backend import SearchBackend
+from wiki.storage_faults import log_fault
 
 log = logging.getLogger("lieudit.search")
 
@@ -96,8 +97,10 @@ def wake(engine: Engine) -> None:
     started = time.perf_counter()
     try:
         count = apply_outbox(engine)
-    except Exception:
-        log.exception("search: applying the outbox failed; run `lieudit search update`")
+    except Exception as err:
+        # A full disk is one line in the log (its changes wait in the outbox); anything else, a traceback.
+        if log_fault(err, "search index write (the outbox keeps the changes)") is None:
+            log.exception("search: applying the outbox failed; run `lieudit search update`")
     else:
         log.debug("search: %d changes indexed in %.0f ms", count, (time.perf_counter() - started) * 1000)
 

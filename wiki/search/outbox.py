@@ -36,6 +36,7 @@ from sqlalchemy import text
 
 from wiki.search.backend import SearchBackend
 from wiki.search.models import search_outbox
+from wiki.storage_faults import log_fault
 
 log = logging.getLogger("lieudit.search")
 
@@ -153,6 +154,7 @@ class Worker:
                 return  # the app is gone, or no longer indexed here
             try:
                 drain(engine, self._backend, self._apply, wait=False)
-            except Exception:
-                log.exception("search: applying the outbox failed; it stays for the next try")
+            except Exception as err:
+                if log_fault(err, "search index write (the outbox keeps the changes)") is None:
+                    log.exception("search: applying the outbox failed; it stays for the next try")
             del engine

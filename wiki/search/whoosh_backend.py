@@ -5,9 +5,9 @@ Layout: ``<instance>/index`` is a symbolic link to the live index folder
 new index into ``<instance>/index.tmp`` (several processes, one segment
 each, no final merge), renames it, and swaps the link with one atomic
 ``rename``: searches read the old index until the new one is complete, and
-searchers already open keep their files (POSIX). Small writes (after each
-commit) use an ``AsyncWriter``: if another process holds the index lock,
-the change is applied by a background thread instead of blocking the request.
+searchers already open keep their files (POSIX). Small writes (the search
+outbox applied after commits) go through :func:`wiki.search.whoosh_writing.writing`:
+they land whole or fail visibly, leaving the index as it was.
 
 Searchers are per thread (Whoosh readers share file positions) and reopened
 when the index changed. Queries are evaluated on the posting lists by
@@ -39,7 +39,6 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
-from whoosh.writing import AsyncWriter
 
 from wiki.search import syntax
 from wiki.search.analysis import TOKEN_PATTERN
@@ -64,6 +63,8 @@ from wiki.search.segments import SEGMENT_CACHE_BYTES
 from wiki.search.whoosh_query import TEXT_FIELDS
 from wiki.search.whoosh_query import Evaluator
 from wiki.search.whoosh_query import compile_clauses
+from wiki.search.whoosh_writing import cancel
+from wiki.search.whoosh_writing import writing
 
 log = logging.getLogger("lieudit.search")
 
@@ -193,11 +194,11 @@ class WhooshBackend:
         writer = ix.writer(**(WRITER_OPTIONS | options))
         try:
             fill(writer)
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            cancel(writer)
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        writer.commit()
         ix.close()
         Path(tmp, _INFO_FILE).write_text(
             json.dumps({"schema_version": SCHEMA_VERSION, "built_at": datetime.now(UTC).isoformat()})
@@ -238,7 +239,7 @@ class WhooshBackend:
     def index(self, docs: Iterable[Document]) -> int:
         """Add or replace documents (keyed on ``id``)."""
         count = 0
-        with AsyncWriter(self._open(), writerargs=WRITER_OPTIONS) as writer:
+        with writing(self._open(), WRITER_OPTIONS) as writer:
             for doc in docs:
                 writer.update_document(**_fields(normalise(doc)))
                 count += 1
@@ -248,7 +249,7 @@ class WhooshBackend:
         """Remove documents by id."""
         wanted = list(dict.fromkeys(ids))
         if wanted:
-            with AsyncWriter(self._open(), writerargs=WRITER_OPTIONS) as writer:
+            with writing(self._open(), WRITER_OPTIONS) as writer:
                 for doc_id in wanted:
                     writer.delete_by_term("id", doc_id)
         return len(wanted)

@@ -1,0 +1,118 @@
+"""Writes to the live Whoosh index that land whole or fail visibly (HOSTILE_INPUTS G6).
+
+The search outbox (:mod:`wiki.search.outbox`) deletes its rows once their
+write to the index returned: so a write waits a few seconds for the index
+lock, then commits or raises, and is never handed to a background thread
+whose failure nobody would see (Whoosh's ``AsyncWriter``, used before, did
+that when the lock was taken). A write whose body or commit fails (a full
+disk, an I/O error) cancels its writer and releases the index lock, which
+Whoosh itself keeps when its writer's creation or ``commit`` raises: every
+later write of the process was refused. The index keeps its previous state: the new table of contents is
+written aside and renamed last, so searches read the last complete one.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextlib import suppress
+from typing import Any
+
+from whoosh.index import LockError
+from whoosh.util.filelock import try_for
+
+from wiki.storage_faults import classify
+
+#: How deep the objects of a failed writer are searched for open files.
+_DEPTH = 12
+#: Seconds a write waits for the index lock (held by another process's write or ``optimize``).
+WRITE_LOCK_SECONDS = 10.0
+
+
+def _close_files(writer: Any) -> None:
+    """Close the files a cancelled writer still holds (Whoosh leaves them to the garbage collector).
+
+    They hang a few objects deep (the writer's term index, its column writer's
+    temporary file): Whoosh's objects are walked from the writer, files closed.
+    """
+    seen: set[int] = set()
+    todo: list[tuple[Any, int]] = [(writer, 0)]
+    while todo:
+        obj, depth = todo.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if isinstance(obj, io.IOBase):
+            with suppress(Exception):
+                obj.close()
+            continue
+        if depth < _DEPTH and type(obj).__module__.startswith("whoosh") and hasattr(obj, "__dict__"):
+            todo.extend((value, depth + 1) for value in vars(obj).values())
+        elif depth < _DEPTH and isinstance(obj, (list, tuple, dict)):
+            todo.extend((value, depth + 1) for value in (obj.values() if isinstance(obj, dict) else obj))
+    with suppress(Exception):
+        writer._tempstorage.destroy()
+
+
+def cancel(writer: Any) -> None:
+    """Give up a writer whose work or commit failed: drop what it wrote, and release the lock it holds."""
+    if getattr(writer, "is_closed", True):
+        return
+    try:
+        writer.cancel()
+    except Exception:  # closing its files failed too (the disk is still full): free the lock
+        writer.is_closed = True
+        if writer.writelock is not None:
+            writer.writelock.release()
+    finally:
+        _close_files(writer)  # what cancel left open (its searcher, when cancel itself failed; a column's temp file)
+
+
+@contextmanager
+def writing(ix: Any, options: dict[str, Any]) -> Iterator[Any]:
+    """A writer of ``ix``, committed after the block, cancelled if the block or the commit fails.
+
+    The index lock is taken here, not by the writer: Whoosh's writer takes
+    it before creating its first files and keeps it when that fails, so a
+    full disk at that point would refuse every later write of the process.
+
+    :raises whoosh.index.LockError: another writer kept the lock ``WRITE_LOCK_SECONDS``.
+    """
+    lock = ix.lock("WRITELOCK")
+    if not try_for(lock.acquire, timeout=WRITE_LOCK_SECONDS, delay=0.1):
+        raise LockError("the search index is locked by another writer")
+    writer = None
+    try:
+        writer = ix.writer(_lk=False, **options)
+        yield writer
+        writer.commit()
+    except BaseException as err:
+        if writer is not None:
+            cancel(writer)
+        if classify(err) is not None:
+            writer = None
+            _close_abandoned(err)
+        raise
+    finally:
+        lock.release()
+
+
+def _close_abandoned(err: BaseException) -> None:
+    """Close now the files a write failed on a full disk left open, rather than at some later collection.
+
+    Whoosh's failed writer, its half-built segment and the readers of a merge
+    hold them, reachable only from the frames of ``err``'s traceback: those
+    frames are dropped (the log keeps one line per fault, not a traceback)
+    and the objects collected, each file closed without a warning. A write
+    retried every few seconds on a full disk would otherwise pile up open files.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        linked: BaseException | None = err
+        while linked is not None:
+            linked.__traceback__ = None
+            linked = linked.__cause__ or linked.__context__
+        gc.collect()
