@@ -134,7 +134,11 @@ class Site:
         self.server = GunicornServer(
             "wiki:create_app()", self.port, self.workers, cwd=str(ROOT), env=self.env, log_path=str(self.log_path)
         )
-        self.server.start(ready_path="/-/health", timeout=90)
+        try:
+            self.server.start(ready_path="/-/health", timeout=90)
+        except RuntimeError as err:  # the log goes with the temporary folder: show its end
+            tail = self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
+            raise RuntimeError(f"{err}\n--- end of {self.log_path}:\n{tail}") from err
         return self
 
     def kill(self) -> None:
