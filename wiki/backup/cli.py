@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -51,17 +52,19 @@ def _megabytes(size: int) -> str:
 @with_appcontext
 def backup_command(directory: Path) -> None:
     """Back the instance up into the new folder DIR, online."""
+    started = time.perf_counter()
     try:
         taken = taking.take(sources(), directory)
     except BackupError as err:
         raise click.ClickException(str(err)) from err
+    elapsed = time.perf_counter() - started
     found = taken.manifest
     rows = sum(found.tables.values())
     settings = sorted(name.split("/", 1)[1] for name in found.files if name.startswith("settings/"))
     click.echo(
         f"Sauvegarde écrite dans {taken.folder} : base {found.database} à la migration {found.schema_revision} "
         f"({rows} ligne(s) dans {len(found.tables)} table(s)), {found.upload_count} fichier(s) joint(s), "
-        f"réglages : {', '.join(settings) or 'aucun'} ; {_megabytes(found.size)}."
+        f"réglages : {', '.join(settings) or 'aucun'} ; {_megabytes(found.size)} en {elapsed:.1f} s."
     )
     if taken.vanished:
         click.echo(f"{taken.vanished} fichier(s) joint(s) supprimé(s) pendant la sauvegarde ne s'y trouvent pas.")
@@ -84,10 +87,12 @@ def backup_command(directory: Path) -> None:
 def restore_command(directory: Path, force: bool) -> None:
     """Restore the backup DIR into this instance (checked first; --force replaces a non-empty database)."""
     here = sources()
+    started = time.perf_counter()
     try:
         done = restoring.restore(directory, here.engine, uploads=here.uploads, instance=here.instance, force=force)
     except BackupError as err:
         raise click.ClickException(str(err)) from err
+    restored_in = time.perf_counter() - started
     found = done.manifest
     click.echo(
         f"Sauvegarde du {found.created_at} vérifiée : {len(found.files)} fichier(s), sommes de contrôle correctes."
@@ -103,5 +108,7 @@ def restore_command(directory: Path, force: bool) -> None:
         click.echo(f"Les fichiers joints qui s'y trouvaient ont été déplacés dans {done.set_aside}.")
     for kept in done.kept_settings:
         click.echo(f"config.py existant conservé ; celui de la sauvegarde est écrit dans {kept}.")
+    click.echo(f"Sauvegarde vérifiée et restaurée en {restored_in:.1f} s ; reconstruction de l'index de recherche…")
+    started = time.perf_counter()
     count = maintenance.rebuild(Database.engine(), get_backend())
-    click.echo(f"Index de recherche reconstruit : {count} document(s).")
+    click.echo(f"Index de recherche reconstruit : {count} document(s) en {time.perf_counter() - started:.1f} s.")
