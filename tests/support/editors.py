@@ -83,6 +83,7 @@ class Save:
     status: int
     #: The refused text came back in the answer (409).
     text_returned: bool = False
+    #: How long the save's POST took (the editor's GET before it is not counted).
     seconds: float = 0.0
 
 
@@ -110,13 +111,13 @@ class Editor:
 
     def save(self, slug: str, change: Any, *, token: str, contested: bool = False) -> Save:
         """Open the editor of ``slug``, apply ``change`` to its text and save; return the outcome."""
-        started = time.monotonic()
         path = f"/pages/{slug}/edit"
         editor = self.get(path)
         assert editor.status_code == 200, (editor.status_code, editor.text[:500])
         fields = form_fields(editor.text, path)
         body = change(fields.get("body", "").replace("\r\n", "\n"))
         data = fields | {"body": body, "comment": f"éditeur {self.index}", "action": "save", "title": slug}
+        started = time.monotonic()
         answer = self.post(path, data)
         outcome = Save(self.index, slug, token, contested, answer.status_code, seconds=time.monotonic() - started)
         if answer.status_code == 409:
@@ -197,3 +198,31 @@ def run_editors(
         for index in range(count):
             pool.submit(edit_session, base_url, index, password, shared, saves, run, think=think, seed=seed)
     return run
+
+
+def audit(run: Run, revisions: Any, current: Any, shared: list[str]) -> dict[str, int]:
+    """Check every outcome against the database; return the counts of what went wrong (all 0 when right).
+
+    ``revisions(slug)`` lists the texts of a page's revisions, ``current(slug)`` its text now.
+    ``lost``: accepted saves in no revision; ``phantom``: refused saves in one; ``missing``: accepted
+    changes absent from the final texts (an editor's last line of a shared page, every note of their page).
+    """
+    bodies: dict[str, list[str]] = {}
+    found = {"lost": 0, "phantom": 0, "missing": 0}
+    for save in run.saves:
+        written = any(save.token in body for body in bodies.setdefault(save.slug, revisions(save.slug)))
+        accepted = save.status in (302, 303)
+        found["lost"] += accepted and not written
+        found["phantom"] += written and not accepted
+    last: dict[tuple[str, int], Save] = {}
+    for save in run.saves:
+        if save.status in (302, 303) and not save.contested:
+            last[(save.slug, save.editor)] = save
+    texts = {slug: current(slug) for slug in {save.slug for save in run.saves} | set(shared)}
+    for (slug, index), save in last.items():
+        expected = f"Ligne {index} : {save.token}\n" if slug in shared else None
+        found["missing"] += expected is not None and expected not in texts[slug]
+    for save in run.saves:
+        if save.status in (302, 303) and save.slug not in shared:
+            found["missing"] += f"Note {save.token}" not in texts[save.slug]
+    return found
