@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import Response
 from flask import abort
+from flask import flash
 from flask import render_template
 from flask import request
 from flask_babel import gettext as _
@@ -43,6 +44,8 @@ from importers.views import require_moderator
 from wiki.db import get_session
 from wiki.errors import NotFound
 from wiki.records import form_services
+from wiki.storage_faults import log_fault
+from wiki.storage_faults import write_atomically
 
 #: Largest spreadsheet, mapping or schema uploaded here.
 TABLE_MAX_BYTES = 10_000_000
@@ -118,14 +121,14 @@ def _receive() -> tuple[str, bytes, str]:
             raise TableError(_("le fichier envoyé a expiré : envoyez-le de nouveau."))
         return token, path.read_bytes(), request.form.get("source", "")[:300]
     token = secrets.token_hex(16)
-    _staged(token, "").write_bytes(data)
+    write_atomically(_staged(token, ""), data)  # whole or not at all: a retry never reads half a file
     schema = _upload("schema", SIDE_MAX_BYTES)
     if schema is not None:
         try:
             json.loads(schema)
         except ValueError:
             raise TableError(_("schéma illisible : ce n'est pas du JSON.")) from None
-        _staged(token, ".schema.json").write_bytes(schema)
+        write_atomically(_staged(token, ".schema.json"), schema)
     return token, data, Path(request.files["fichier"].filename or "tableur").name[:300]
 
 
@@ -171,7 +174,16 @@ def _confirm(db: Any, token: str, data: bytes, source: str, form: Any, given: di
     if result.ok:
         for suffix in ("", ".schema.json"):
             _staged(token, suffix).unlink(missing_ok=True)
-    _staged(token, ".csv").write_text(report_csv(result), encoding="utf-8")
+    try:
+        write_atomically(_staged(token, ".csv"), report_csv(result).encode("utf-8"))
+    except OSError as err:
+        # The import is committed: a full disk only costs its downloadable report, said so, never a lost import.
+        if log_fault(err, "table import report") is None:
+            raise
+        flash(
+            _("L’import est fait, mais son rapport n’a pas pu être écrit : le disque du wiki est plein ou en erreur."),
+            "error",
+        )
     return render_template(TEMPLATE, step="done", form=form, result=result, token=token, source=source), (
         200 if result.ok else 400
     )

@@ -39,6 +39,7 @@ from wiki.auth import permissions
 from wiki.db import get_session
 from wiki.errors import ValidationError
 from wiki.records import form_services
+from wiki.storage_faults import write_atomically
 from wiki.uploads import uploads_root
 
 bp = Blueprint("importers", __name__)
@@ -116,7 +117,7 @@ def layer() -> Any:
             data, filename = upload.read(), upload.filename[:200]
             fmt = fmt if fmt in FORMATS else EXTENSIONS.get(Path(upload.filename).suffix.lower(), "")
             token = secrets.token_hex(16)
-            (_staging() / f"{token}.bin").write_bytes(data)
+            write_atomically(_staging() / f"{token}.bin", data)  # whole or not at all (a full disk)
         else:
             data = _stored(token)
         if target is None:
@@ -198,7 +199,7 @@ def calendar() -> Any:
             flash(error, "error")
             return render_template("importers/calendar.html", forms=forms, form_key=form_key, result=None), 400
         token = secrets.token_hex(16)
-        (_staging() / f"{token}.ics").write_bytes(data)
+        write_atomically(_staging() / f"{token}.ics", data)
     dry_run = request.form.get("action") != "importer"
     result = get_importer("ics").run(db, data, form=form_key, author=current_user, dry_run=dry_run, source=source,
                                      log=None if dry_run else "web")  # fmt: skip
