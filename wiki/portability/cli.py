@@ -14,6 +14,8 @@ from wiki.portability import archive
 from wiki.portability import dumping
 from wiki.portability import loading
 from wiki.portability import settings as carried
+from wiki.storage_faults import FULL
+from wiki.storage_faults import log_fault
 from wiki.uploads import uploads_root
 
 
@@ -61,6 +63,15 @@ def dump_command(target: Path, force: bool, public: bool) -> None:
         )
     except archive.ArchiveError as err:
         raise click.ClickException(str(err)) from err
+    except OSError as err:
+        # A full disk or a disk error: the half-written dump is removed, an earlier TARGET kept (G6).
+        kind = log_fault(err, "lieudit dump")
+        if kind is None:
+            raise
+        problem = "le disque est plein" if kind == FULL else "le disque a rencontré une erreur"
+        raise click.ClickException(
+            f"Dump impossible : {problem} ; {target} est laissé tel qu'il était. Libérez de la place et recommencez."
+        ) from err
     rows = sum(summary.tables.values())
     click.echo(
         f"Dump écrit dans {target} : {rows} ligne(s) dans {len(summary.tables)} table(s), {summary.files} fichier(s), migration {summary.migration}."

@@ -104,6 +104,9 @@ def dump(
                 "excluded_tables": summary.excluded,
             }
             archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+            archive.close()  # the central directory, before the sync: a full disk fails here, not after the rename
+            raw.flush()
+            os.fsync(raw.fileno())
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
