@@ -15,7 +15,9 @@ import hashlib
 import io
 import re
 import secrets
+import time
 import unicodedata
+from datetime import timedelta
 from pathlib import Path
 from typing import IO
 from typing import Any
@@ -49,6 +51,11 @@ ACCEPTED: dict[str, tuple[str, bool]] = {
     "text/csv": ("csv", False),
 }
 _PIL_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+#: A stored file that no row names is removed once older than this: a file is written before its
+#: row commits, so a younger one may be an upload under way (on this node or another one).
+ORPHAN_GRACE = timedelta(hours=1)
+#: Stored names and the temporary names they are written under (``wiki.storage_faults``).
+_STORED_NAME = re.compile(r"[0-9a-f]{32}\.[a-z0-9]{2,5}|\.[0-9a-f]{32}\.[a-z0-9]{2,5}\.tmp")
 
 
 def sniff(head: bytes, filename: str) -> str | None:
@@ -287,3 +294,30 @@ def restore_attachment(db: Session, attachment: Attachment, *, actor: Any, polic
         return False
     attachment.deleted_at = None
     return True
+
+
+def remove_orphans(db: Session, root: Path, *, grace: timedelta = ORPHAN_GRACE) -> int:
+    """Remove the stored files no attachment names, older than ``grace``; return how many.
+
+    A process killed after writing a file and before its row committed leaves
+    such a file (HOSTILE_INPUTS G4); so does one killed while writing it (a
+    temporary name). Rows of removed attachments keep their file (restore).
+    """
+    if not root.is_dir():
+        return 0
+    named = set(db.scalars(select(Attachment.stored_name)))
+    cutoff = time.time() - grace.total_seconds()
+    removed = 0
+    for folder in root.iterdir():
+        if not (re.fullmatch(r"[0-9a-f]{2}", folder.name) and folder.is_dir()):
+            continue  # the hidden folders of other uses (imports awaiting confirmation) are not ours
+        for path in folder.iterdir():
+            if path.name in named or not _STORED_NAME.fullmatch(path.name):
+                continue
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass  # removed meanwhile by another node's start-up
+    return removed
