@@ -274,12 +274,20 @@ def register_error_handlers(app: Flask) -> None:
             message = _("Le disque du wiki est plein : votre modification n’a pas été enregistrée.")
         else:
             message = _("Le disque du wiki a rencontré une erreur : votre modification n’a pas été enregistrée.")
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            message = _(
+                "Le disque du wiki est plein ou en erreur : cette page ne peut pas être affichée pour l’instant."
+            )
         reason = _("Rien n’a été écrit : la version précédente est intacte. Prévenez les administrateurs du wiki.")
         if _wants_json():
             return jsonify(error=code, message=message), status
-        if request.method == "POST" and (request.form or request.files):
-            return _busy_page(message, title=_("Enregistrement impossible"), reason=reason), status
-        return render_template("errors/error.html", status=status, message=message), status
+        try:
+            if request.method == "POST" and (request.form or request.files):
+                return _busy_page(message, title=_("Enregistrement impossible"), reason=reason), status
+            return render_template("errors/error.html", status=status, message=message), status
+        except Exception:  # the page needs the database too (the account shown), which may not even open
+            app.logger.warning("storage fault page not rendered: %s %s answered in plain text", request.method, rule)
+            return Response(f"{message}\n{reason}\n", status=status, mimetype="text/plain")
 
     @app.errorhandler(OperationalError)
     def _database_error(err: OperationalError) -> Any:

@@ -188,3 +188,18 @@ def test_on_a_really_full_disk_a_save_and_an_upload_fail_cleanly_and_reads_go_on
     assert _counts(app) == before
     assert client.post("/pages/accueil/edit", data={"body": "Un ajout.\n", "base_revision_id": base}).status_code == 302
     assert len(_files(app)) == 0 and client.get("/pages/accueil").status_code == 200
+
+
+def test_a_database_that_cannot_even_open_on_a_full_disk_answers_in_plain_words_not_500(full_disk_app):
+    app, disk = full_disk_app
+    client = app.test_client()
+    assert client.post("/-/connexion", data={"name": "Camille", "password": PASSWORD}).status_code == 302
+    Database.engine(app).dispose()  # a restarted server: no connection open, SQLite's shared-memory file gone
+    filler = fill(disk)
+    anonymous = app.test_client().get("/pages/accueil")
+    signed_in = client.get("/pages/accueil")  # even the error page cannot load the account: plain words
+    assert anonymous.status_code == signed_in.status_code == 503
+    assert "Le disque du wiki est plein ou en erreur" in anonymous.text
+    assert signed_in.mimetype == "text/plain" and "Le disque du wiki est plein ou en erreur" in signed_in.text
+    filler.unlink()
+    assert client.get("/pages/accueil").status_code == 200
