@@ -211,6 +211,10 @@ def check_content(db: Session, before: str, after: str, rules: Rules, *, field: 
         raise SpamRefused(str(_l("Modification refusée par le filtre anti-spam.")), {field: reason})
 
 
+#: First key of the advisory locks that make a bucket's count and add one step on PostgreSQL (``check_rate``).
+_RATE_LOCK = 0x5A_7E
+
+
 def bucket_of(actor: Any) -> str | None:
     """The rate-limit bucket of ``actor``: its account, or its anonymous session (None: neither)."""
     if getattr(actor, "is_authenticated", False):
@@ -242,6 +246,11 @@ def check_rate(
         return
     now = now or utcnow()
     since = now - timedelta(seconds=rules.window_seconds)
+    if db.get_bind().dialect.name == "postgresql":
+        # Count and add as one step per bucket, across workers and app nodes: two saves of one client at once
+        # would both count the same rows and both pass. Held to the end of the save's transaction; SQLite's
+        # writers already take turns (BEGIN IMMEDIATE).
+        db.execute(select(func.pg_advisory_xact_lock(_RATE_LOCK, func.hashtext(bucket))))
     done = db.scalar(
         select(func.count()).select_from(RateEvent).where(RateEvent.bucket == bucket, RateEvent.created_at > since)
     )
@@ -290,6 +299,11 @@ def check_contribution(
     except ValidationError as err:
         log.info("anti-spam refused a save by %s: %s", bucket_of(actor) or "anonymous", err.code)
         raise
+
+
+def applies_to(actor: Any, rules: Rules | None = None) -> bool:
+    """Whether :func:`check_contribution` checks anything of ``actor`` (not outside an app, nor a moderator)."""
+    return (rules or current_rules()) is not None and not permissions.has_role(actor, "moderator")
 
 
 def record_text(data: Any) -> str:
