@@ -192,8 +192,12 @@ class Defaults:
     DATA_CONTACT_EMAIL: str = ""
     #: Default licence of datasets: ``etalab-2.0``, ``odbl-1.0`` or ``cc-by-sa-4.0``.
     DATA_LICENSE: str = "etalab-2.0"
-    #: Downloads streamed at the same time by one worker process; more get 503 + Retry-After.
+    #: Exports generated or streamed at the same time on the whole host (every worker process together, counted
+    #: with lock files in ``<instance>/run/exports``); a filtered download beyond them gets 503 + Retry-After.
     EXPORT_CONCURRENCY: int = 4
+    #: Seconds a full-dataset download waits for the file of its version being generated; then 503 + Retry-After
+    #: (``wiki.exports.filecache``).
+    EXPORT_WAIT_SECONDS: float = 3.0
     #: Map background tiles (``{z}/{x}/{y}``; ``{s}`` for subdomains); empty: no
     #: background, the data and zone outlines still show (offline wiki-party).
     MAP_TILE_URL: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

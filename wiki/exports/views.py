@@ -11,14 +11,16 @@ agenda links to. Every download goes
 through :func:`serve`: it is the same for everyone (the anonymous public
 projection, whoever asks), carries ``ETag`` and ``Last-Modified``, answers
 ``304`` to a matching conditional request, takes ``?since=`` where its format
-does, waits for a free export slot, allows any origin (CORS) and streams its
-body. What each format serves is in :mod:`wiki.exports.formats`.
+does, allows any origin (CORS), and either sends the file generated once for
+the dataset's version (a full dataset: :mod:`wiki.exports.filecache`, with
+``Range``) or streams its body in a free export slot (:mod:`wiki.exports.slots`,
+shared by every process of the host). What each format serves is in
+:mod:`wiki.exports.formats`.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterator
@@ -38,6 +40,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BaseConverter
+from werkzeug.wsgi import FileWrapper
 
 from wiki.activity.views import change_url
 from wiki.agenda import occurrences
@@ -50,9 +53,11 @@ from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.exports import calendar
 from wiki.exports import dcat
+from wiki.exports import filecache
 from wiki.exports import formats
 from wiki.exports import rows
 from wiki.exports import services
+from wiki.exports import slots
 from wiki.exports.constants import FREQUENCIES
 from wiki.exports.constants import LICENSES
 from wiki.exports.datasets import Dataset
@@ -96,9 +101,9 @@ def _dataset(key: str) -> Dataset:
     return services.get_dataset(get_session(), key, _settings(), **_urls())
 
 
-def export_slots(app: Any) -> threading.BoundedSemaphore:
-    """The slots of this worker process for downloads being streamed (``EXPORT_CONCURRENCY``)."""
-    return app.extensions["lieudit.export_slots"]
+def export_files(app: Any) -> filecache.FileCache:
+    """The generated export files of ``app``'s instance (and the export cap they share with live downloads)."""
+    return app.extensions["lieudit.export_files"]
 
 
 class _Stream:
@@ -111,8 +116,8 @@ class _Stream:
     body never started opens no session and only gives its slot back.
     """
 
-    def __init__(self, body: Callable[[Any], Iterator[bytes]], slots: threading.BoundedSemaphore, app: Any) -> None:
-        self._slots = slots
+    def __init__(self, body: Callable[[Any], Iterator[bytes]], slot: slots.Slot, app: Any) -> None:
+        self._slot = slot
         self._chunks = self._run(body, app)
         self._released = False
 
@@ -144,12 +149,12 @@ class _Stream:
         finally:
             if not self._released:
                 self._released = True
-                self._slots.release()
+                self._slot.release()
 
     def __del__(self) -> None:
         if not self._released:
             self._released = True
-            self._slots.release()
+            self._slot.release()
 
 
 # --- the one download function ----------------------------------------------------
@@ -162,9 +167,9 @@ def _not_modified(state: ExportState) -> bool:
     return bool(since and state.last_modified and state.last_modified.replace(microsecond=0) <= since)
 
 
-def _busy() -> Response:
+def _busy(message: str | None = None) -> Response:
     """Answer 503 with Retry-After when every export slot is taken (HOSTILE_INPUTS B8-76)."""
-    message = _("Trop de téléchargements sont en cours : réessayez dans un instant.")
+    message = message or _("Trop de téléchargements sont en cours : réessayez dans un instant.")
     response = make_response(render_template("errors/error.html", status=503, message=message), 503)
     response.headers["Retry-After"] = "30"
     return response
@@ -188,25 +193,68 @@ def _ask(key: str, fmt: Format) -> Ask:
     )
 
 
-def serve(fmt: Format, download: Prepared, filename: str | None) -> Response:
-    """Answer 304 when the client has this version, else stream the body; the same headers for every format."""
+class _ClosingFileWrapper(FileWrapper):
+    """Werkzeug's file wrapper, which also closes its file once read to the end or dropped (a server without
+    ``wsgi.file_wrapper``, such as the test client, may never call ``close()``)."""
+
+    def __next__(self) -> bytes:
+        try:
+            return super().__next__()
+        except StopIteration:
+            self.close()
+            raise
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _send_file(fmt: Format, found: filecache.ExportFile) -> Response:
+    """Send a generated file (``sendfile`` under gunicorn) with its own validator; ``Range`` and 304 apply."""
+    wrapper = request.environ.get("wsgi.file_wrapper", _ClosingFileWrapper)
+    response = Response(wrapper(found.file, 64 * 1024), mimetype=fmt.media_type, direct_passthrough=True)
+    response.content_length = found.size
+    response.set_etag(found.etag, weak=True)  # the validator of the live download, unchanged for clients
+    if found.last_modified:
+        response.last_modified = found.last_modified
+    try:
+        response.make_conditional(request.environ, accept_ranges=True, complete_length=found.size)
+    except Exception:
+        found.file.close()
+        raise
+    return response
+
+
+def serve(fmt: Format, download: Prepared, filename: str | None, *, cached_as: str | None = None) -> Response:
+    """Answer 304 when the client has this version, else send its file or stream its body; the same headers.
+
+    ``cached_as``: the dataset whose generated file serves this download (:mod:`wiki.exports.filecache`).
+    """
     state = download.state
+    files = export_files(current_app)
     if _not_modified(state):
         response = Response(status=304)
+        response.set_etag(state.etag, weak=True)
+        if state.last_modified:
+            response.last_modified = state.last_modified
+    elif cached_as is not None:
+        found = files.obtain(cached_as, fmt.extension, download)
+        if found is None:
+            return _busy(_("Ce fichier est en cours de préparation : réessayez dans un instant."))
+        response = _send_file(fmt, found)
     else:
-        # Big exports of many reusers at once must not starve the wiki: a
-        # fixed number stream at a time per worker, the others retry later.
-        slots = export_slots(current_app)
-        if not slots.acquire(blocking=False):
+        # Big exports of many reusers at once must not starve the wiki: a fixed
+        # number stream at a time on the host, the others retry later.
+        slot = slots.take(files.slot_folder, files.limit)
+        if slot is None:
             return _busy()
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        response = Response(_Stream(download.body, slots, app), mimetype=fmt.media_type)
-        if filename:
-            # Keys are [a-z0-9_] only, so the name needs no RFC 6266 encoding (B8-77).
-            response.headers["Content-Disposition"] = f'{fmt.disposition}; filename="{filename}"'
-    response.set_etag(state.etag, weak=True)
-    if state.last_modified:
-        response.last_modified = state.last_modified
+        response = Response(_Stream(download.body, slot, app), mimetype=fmt.media_type)
+        response.set_etag(state.etag, weak=True)
+        if state.last_modified:
+            response.last_modified = state.last_modified
+    if filename and response.status_code != 304:
+        # Keys are [a-z0-9_] only, so the name needs no RFC 6266 encoding (B8-77).
+        response.headers["Content-Disposition"] = f'{fmt.disposition}; filename="{filename}"'
     response.headers["Cache-Control"] = fmt.cache_control
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
@@ -279,7 +327,8 @@ def download(key: str, ext: str) -> Any:
     if fmt is None:
         raise NotFound(_("Ce format n’existe pas."))
     download = fmt.build(get_session(), _ask(key, fmt))
-    return serve(fmt, download, fmt.filename.format(key=key) if fmt.filename else None)
+    cached = key if filecache.cacheable(ext, request.query_string) else None
+    return serve(fmt, download, fmt.filename.format(key=key) if fmt.filename else None, cached_as=cached)
 
 
 @calendar_bp.route("/agenda.ics")

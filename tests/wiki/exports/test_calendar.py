@@ -175,16 +175,18 @@ def test_feeds_answer_304_carry_cors_and_honour_since(client, db, agenda_events)
 
 
 def test_feeds_wait_for_a_free_export_slot(make_app, db, events):  # noqa: F811
-    app = make_app(EXPORT_CONCURRENCY=1)
+    app = make_app(EXPORT_CONCURRENCY=1, EXPORT_WAIT_SECONDS=0.2)
     record = events("Concert", {"start": soon(5, 20)})
     client = app.test_client()
-    first = client.get("/donnees/evenement.csv", buffered=False)
+    first = client.get("/donnees/evenement.csv?since=2000-01-01", buffered=False)  # filtered: streamed live
     assert first.status_code == 200
     for url in ("/donnees/evenement.ics", "/agenda.ics", f"/agenda/evenements/{record.id}.ics"):
         busy = client.get(url)
         assert busy.status_code == 503 and busy.headers["Retry-After"] == "30", url
     first.close()
+    assert app.extensions["lieudit.export_files"].idle()  # the dataset's file, generated once the slot was free
     assert b"SUMMARY:Concert" in client.get("/agenda.ics").data
+    assert b"SUMMARY:Concert" in client.get("/donnees/evenement.ics").data
 
 
 def _uids(feed: bytes) -> set[bytes]:

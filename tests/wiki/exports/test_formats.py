@@ -80,15 +80,16 @@ def test_every_format_waits_for_a_free_export_slot(make_app, db, extension):
     from wiki.records import form_services
     from wiki.records import services
 
-    app = make_app(EXPORT_CONCURRENCY=1)
+    app = make_app(EXPORT_CONCURRENCY=1, EXPORT_WAIT_SECONDS=0.2)
     moderator = make_user(db, "Modo", role="moderator")
     form = form_services.create_form(db, key="fermes", title="Fermes", fields=FIELDS, actor=moderator)
     services.create_record(db, form, record_values(1, themes=[]), actor=moderator, policy="account")
     db.commit()
     client = app.test_client()
-    holder = client.get("/donnees/fermes.csv", buffered=False)
+    holder = client.get("/donnees/fermes.csv?since=2000-01-01", buffered=False)  # filtered: streamed live
     assert holder.status_code == 200
-    busy = client.get(ADDRESSES[extension])
+    busy = client.get(ADDRESSES[extension])  # a live stream, or a file whose generation waits for the slot
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "30"
     holder.close()
+    assert app.extensions["lieudit.export_files"].idle()
     assert client.get(ADDRESSES[extension]).status_code == 200

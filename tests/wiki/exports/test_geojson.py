@@ -116,11 +116,13 @@ def test_geojson_download_answers_304_carries_cors_and_honours_since(client, pla
 
 
 def test_geojson_downloads_wait_for_a_free_export_slot(make_app, db, places):  # noqa: F811
-    app = make_app(EXPORT_CONCURRENCY=1)
+    app = make_app(EXPORT_CONCURRENCY=1, EXPORT_WAIT_SECONDS=0.2)
     client = app.test_client()
-    first = client.get("/donnees/lieu.geojson", buffered=False)
+    first = client.get("/donnees/lieu.geojson?bbox=-3,47,-1,48", buffered=False)  # filtered: streamed live
     assert first.status_code == 200
-    busy = client.get("/donnees/lieu.geojson")
-    assert busy.status_code == 503 and busy.headers["Retry-After"] == "30"
+    for url in ("/donnees/lieu.geojson?bbox=-3,47,-1,48", "/donnees/lieu.geojson"):  # its file waits for the slot
+        busy = client.get(url)
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "30", url
     first.close()
+    assert app.extensions["lieudit.export_files"].idle()
     assert client.get("/donnees/lieu.geojson").status_code == 200

@@ -302,11 +302,12 @@ def test_concurrent_downloads_beyond_the_limit_wait_their_turn(make_app, db):
     services.create_record(db, form, record_values(1, themes=[]), actor=moderator, policy="account")
     db.commit()
     client = app.test_client()
-    first = client.get("/donnees/fermes.csv", buffered=False)
+    # Filtered downloads (here ``?since=``) are streamed live, each in an export slot.
+    first = client.get("/donnees/fermes.csv?since=2000-01-01", buffered=False)
     assert first.status_code == 200
-    busy = client.get("/donnees/fermes.json")
+    busy = client.get("/donnees/fermes.json?since=2000-01-01")
     assert busy.status_code == 503 and busy.headers["Retry-After"] == "30" and "réessayez" in busy.text
     first.close()  # the client went away: its slot is free again
-    assert client.get("/donnees/fermes.json").status_code == 200
+    assert client.get("/donnees/fermes.json?since=2000-01-01").status_code == 200
     for _ in range(3):  # each download consumed in turn frees its slot
-        assert b"Ferme n" in client.get("/donnees/fermes.csv").data
+        assert b"Ferme n" in client.get("/donnees/fermes.csv?since=2000-01-01").data

@@ -1,0 +1,230 @@
+"""Full-dataset downloads served from files generated once per dataset version (issue 17, item 8).
+
+Which downloads: a form's ``.csv``, ``.tableur.csv``, ``.json``, ``.geojson``,
+``.ics``, ``.xlsx``, ``.ods`` and the pages' ``.zip``, asked **without any
+query string** (:func:`cacheable`). A query string (``?since=``, ``?bbox=``,
+the map's or the agenda's filters, anything) makes the download particular:
+it is streamed live, under the export cap (:mod:`wiki.exports.slots`). The
+small documents rendered whole (Atom, Data Package, Table Schema) and the
+agenda's feeds are not kept either.
+
+Where: ``<instance>/exports/v<epoch>/<dataset>/<extension>/<validator>.<extension>``,
+the validator being the download's ETag (:func:`wiki.exports.rows.export_state`:
+it changes whenever the bytes may), its ``Last-Modified`` kept as the file's
+modification time. A file is written under a hidden temporary name, synced,
+then renamed: it is complete or absent, never partial; the older versions of
+its folder are deleted once it is in place.
+
+When: on the first request that finds no file for the current validator (a
+commit changes the validator, nothing else is needed), in a **background
+thread** of that process, holding the ``.lock`` of the folder (``flock``, so
+one generation per dataset and format on the whole host however many requests
+and workers ask) and one export slot (the cap across processes). Requests for
+that version wait for it, at most ``EXPORT_WAIT_SECONDS`` (3 s), polling for
+the file; beyond, they get None (the view answers 503 with ``Retry-After``)
+and the generation goes on for the next ones. A worker is never held longer.
+
+Why no stale-while-revalidate: an older file may hold what its author has
+just withdrawn (a consent box unticked, a record unpublished or deleted, an
+erasure), and a download must never give it back once the change is
+committed, not even for the seconds a generation takes. So a file is only
+ever served for the validator it was generated for.
+
+Privacy: a file is the anonymous public projection, as a live download. An
+erasure (:mod:`wiki.privacy`) also :meth:`purges <FileCache.purge>` every file
+after its commit: the epoch moves on and the older folders are deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+from typing import NamedTuple
+
+from sqlalchemy.orm import Session
+
+from wiki.exports import slots
+from wiki.exports.rows import Prepared
+
+#: The downloads kept as files, by extension (the full dataset only: see :func:`cacheable`).
+CACHED_EXTENSIONS = frozenset({"csv", "tableur.csv", "json", "geojson", "ics", "xlsx", "ods", "zip"})
+#: Seconds a generation waits for a free export slot before giving up (a later request starts it again).
+SLOT_WAIT_SECONDS = 300.0
+#: How often a waiting request looks for the file again, in seconds.
+POLL_SECONDS = 0.05
+_VALIDATOR = re.compile(r"[A-Za-z0-9_-]{1,128}")
+_EPOCH = "EPOCH"
+logger = logging.getLogger(__name__)
+
+
+def cacheable(extension: str, query_string: bytes | str) -> bool:
+    """Tell whether a download is served from a generated file: a kept format, asked with no query string."""
+    return extension in CACHED_EXTENSIONS and not query_string
+
+
+class ExportFile(NamedTuple):
+    """A generated file, opened for serving, with the validator it was generated for."""
+
+    file: BinaryIO
+    size: int
+    etag: str
+    last_modified: datetime | None
+
+
+class FileCache:
+    """The generated export files of one instance, and their generation."""
+
+    def __init__(
+        self, root: Path, slot_folder: Path, limit: int, wait_seconds: float, open_session: Callable[[], Session]
+    ) -> None:
+        self.root = root
+        self.slot_folder = slot_folder
+        self.limit = limit
+        self.wait_seconds = wait_seconds
+        self._open_session = open_session
+        #: Files this process generated (read by tests and the bench).
+        self.generations = 0
+        self._threads: list[threading.Thread] = []
+        self._mutex = threading.Lock()
+
+    # --- serving ---------------------------------------------------------------------
+
+    def obtain(self, key: str, extension: str, download: Prepared) -> ExportFile | None:
+        """Return the file of ``download``'s version, opened.
+
+        When it is missing, start its generation (unless one runs) and wait for
+        it at most :attr:`wait_seconds`; None when it is still missing then.
+        """
+        etag = download.state.etag
+        if not _VALIDATOR.fullmatch(etag):
+            raise ValueError(f"a validator unfit for a file name: {etag!r}")
+        folder = self.root / f"v{self._epoch()}" / key / extension
+        target = folder / f"{etag}.{extension}"
+        deadline = time.monotonic() + self.wait_seconds
+        started = False
+        while True:
+            found = _open(target, etag)
+            if found is not None:
+                return found
+            # Once per request: a generation that fails is tried again by the next request, not in a loop.
+            started = started or self._start(folder, target, download)
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(POLL_SECONDS)
+
+    # --- generating ------------------------------------------------------------------
+
+    def _start(self, folder: Path, target: Path, download: Prepared) -> bool:
+        """Start generating ``target`` in a background thread unless a generation of its folder runs;
+        tell whether this call started it."""
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = slots.lock_file(folder / ".lock")
+        if fd is None:
+            return False  # another thread or process generates it
+        if target.exists():  # finished between our look and our lock
+            os.close(fd)
+            return False
+        thread = threading.Thread(
+            target=self._generate, args=(fd, target, download), name=f"export {target.name}", daemon=True
+        )
+        with self._mutex:
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+        return True
+
+    def _generate(self, lock: int, target: Path, download: Prepared) -> None:
+        """Write ``target`` (holding ``lock`` and an export slot), then delete the older versions."""
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        slot = None
+        try:
+            slot = slots.wait(self.slot_folder, self.limit, SLOT_WAIT_SECONDS)
+            if slot is None:
+                logger.warning("no export slot freed for %s: not generated", target)
+                return
+            for stray in target.parent.glob(".*.tmp"):  # left by a killed process (we hold the lock)
+                stray.unlink(missing_ok=True)
+            self._write(tmp, download)
+            stamp = download.state.last_modified.timestamp() if download.state.last_modified else 0
+            os.utime(tmp, (stamp, stamp))
+            os.replace(tmp, target)
+            with self._mutex:
+                self.generations += 1
+            logger.info("export generated: %s", target)
+            for old in target.parent.iterdir():
+                if old != target and not old.name.startswith("."):
+                    old.unlink(missing_ok=True)
+        except Exception:
+            logger.exception("export generation failed: %s", target)
+            tmp.unlink(missing_ok=True)
+        finally:
+            if slot is not None:
+                slot.release()
+            os.close(lock)
+
+    def _write(self, tmp: Path, download: Prepared) -> None:
+        """Write the body of ``download`` into ``tmp``, read through a read-only session of its own."""
+        session = self._open_session()
+        try:
+            chunks = download.body(session)
+            try:
+                with tmp.open("wb") as out:
+                    for chunk in chunks:
+                        out.write(chunk)
+                    out.flush()
+                    os.fsync(out.fileno())
+            finally:
+                getattr(chunks, "close", lambda: None)()
+        finally:
+            session.close()
+
+    def idle(self, timeout: float = 60.0) -> bool:
+        """Wait for this process's generations to end; tell whether they all did within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._mutex:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in threads)
+
+    # --- forgetting ------------------------------------------------------------------
+
+    def _epoch(self) -> int:
+        try:
+            return int((self.root / _EPOCH).read_text() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def purge(self) -> None:
+        """Forget every generated file: move the epoch on (new requests look in a new folder), delete the others.
+
+        A generation running meanwhile finishes in a folder no request reads any more.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        epoch = self._epoch() + 1
+        tmp = self.root / f".{_EPOCH}.{os.getpid()}.{threading.get_ident()}.tmp"
+        tmp.write_text(str(epoch))
+        os.replace(tmp, self.root / _EPOCH)
+        for child in self.root.iterdir():
+            if child.is_dir() and child.name != f"v{epoch}":
+                shutil.rmtree(child, ignore_errors=True)
+        logger.info("export files purged (epoch %d)", epoch)
+
+
+def _open(path: Path, etag: str) -> ExportFile | None:
+    """Open a generated file with what its name and times say, or None when it is not (any more) there."""
+    try:
+        file = path.open("rb")
+    except FileNotFoundError:
+        return None
+    info = os.fstat(file.fileno())
+    modified = datetime.fromtimestamp(info.st_mtime, UTC) if info.st_mtime > 0 else None
+    return ExportFile(file, info.st_size, etag, modified)
