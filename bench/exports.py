@@ -31,17 +31,33 @@ What it does:
 Run from the repository root: ``.venv/bin/python bench/exports.py`` (about
 five minutes with XLSX; ``--records 10000`` for a quick run). The temporary
 folder is removed at the end, on errors and on Ctrl-C.
+
+``--concurrent N`` measures something else (issue 17, item 8: "50 concurrent
+spreadsheet exports stall page views"): it serves the instance with gunicorn
+(4 sync workers, ``EXPENSIVE_PER_CLIENT=0`` so that the N downloads from
+127.0.0.1 count as N reusers), and while N clients ask for
+``/donnees/initiative.<--formats>`` at once, one visitor reads the home page in
+a loop; it prints the visitor's page-view latencies (median, p99, max), the
+downloads' statuses and throughput, and the server's CPU time. Two waves run
+one after the other (the first finds no generated file, the second does).
+``--before DIR`` runs the same first against another checkout (``git worktree
+add /tmp/before <commit>``), for a before/after comparison on the same instance.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -113,7 +129,9 @@ def child(instance: Path, url: str, fmt: str) -> None:
     assert warm.status_code == 200, warm.status_code
     baseline = _status_kib("VmRSS")
     start = time.perf_counter()
-    response = client.get(path, buffered=False)
+    # A query string keeps the download streamed live (without, it is sent from the file generated once per
+    # version, see wiki.exports.filecache): this measures the converters' streaming.
+    response = client.get(path, query_string={"flux": "direct"}, buffered=False)
     assert response.status_code == 200, response.status_code
     size, first = 0, None
     for chunk in response.response:
@@ -180,6 +198,91 @@ def _measure(records: int, formats: list[str], instance: Path, url: str, backend
     return results
 
 
+def _get(port: int, path: str) -> tuple[int, int, float]:
+    """GET ``path`` from 127.0.0.1:``port`` to the end; return the status, the body's size and the seconds taken."""
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        size = 0
+        while chunk := response.read(65536):
+            size += len(chunk)
+        return response.status, size, time.perf_counter() - start
+    finally:
+        conn.close()
+
+
+def wave(port: int, downloads: int, path: str, page: str = "/") -> dict:
+    """Ask ``path`` ``downloads`` times at once while one visitor reads ``page`` in a loop; return the figures."""
+    views: list[tuple[float, float]] = []
+    done = threading.Event()
+
+    def _visitor() -> None:
+        while not done.is_set():
+            started = time.perf_counter()
+            status, _, seconds = _get(port, page)
+            views.append((started, seconds if status == 200 else float("inf")))
+            time.sleep(0.05)
+
+    results: list[tuple[int, int, float]] = []
+    barrier = threading.Barrier(downloads)
+
+    def _download() -> None:
+        barrier.wait()
+        results.append(_get(port, path))
+
+    visitor = threading.Thread(target=_visitor)
+    visitor.start()
+    time.sleep(0.5)
+    start = time.perf_counter()
+    threads = [threading.Thread(target=_download) for _ in range(downloads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - start
+    done.set()
+    visitor.join()
+    # Every view that overlapped the wave (one that waited through all of it too).
+    during = sorted(seconds for started, seconds in views if started + seconds >= start and started <= start + wall)
+    p99 = during[min(len(during) - 1, int(len(during) * 0.99))] if during else float("nan")
+    statuses = Counter(status for status, _, _ in results)
+    return {"wall": wall, "statuses": dict(statuses), "per_second": statuses.get(200, 0) / wall,
+            "bytes": max((size for status, size, _ in results if status == 200), default=0),
+            "views": len(during), "view_median": statistics.median(during) if during else float("nan"),
+            "view_p99": p99, "view_max": during[-1] if during else float("nan")}  # fmt: skip
+
+
+def concurrent(records: int, downloads: int, fmt: str, before: Path | None, work: Path) -> None:
+    """Serve one instance with each checkout in turn under gunicorn and run two waves of downloads against it."""
+    import harness  # bench/harness.py, next to this script
+
+    instance = work / "instance"
+    instance.mkdir()
+    url = f"sqlite:///{instance / 'lieudit.db'}"
+    build(instance, url, records)
+    env = {"LIEUDIT_INSTANCE_PATH": str(instance), "LIEUDIT_DATABASE_URL": url, "LIEUDIT_SECRET_KEY": "bench",
+           "LIEUDIT_EXPENSIVE_PER_CLIENT": "0"}  # fmt: skip
+    print(f"# {records:,} records, {downloads} simultaneous /donnees/initiative.{fmt}, gunicorn 4 sync workers")
+    for label, tree in ([("before", before)] if before else []) + [("after", ROOT)]:
+        shutil.rmtree(instance / "exports", ignore_errors=True)
+        server = harness.GunicornServer("wiki:create_app()", harness.free_port(), 4, cwd=str(tree), env=env,
+                                        log_path=str(work / f"{label}.log"))  # fmt: skip
+        server.start("/-/health", timeout=120)
+        try:
+            for name in ("first wave", "second wave"):
+                cpu, load = harness.group_cpu_seconds(server.pgid), os.getloadavg()[0]
+                r = wave(server.port, downloads, f"/donnees/initiative.{fmt}")
+                cpu = harness.group_cpu_seconds(server.pgid) - cpu
+                print(f"{label:<6} {name:<11} page view median {r['view_median'] * 1000:6.0f} ms  p99 {r['view_p99'] * 1000:6.0f} ms  "
+                      f"max {r['view_max'] * 1000:6.0f} ms ({r['views']} views) | downloads {r['statuses']} in {r['wall']:5.1f} s, "
+                      f"{r['per_second']:5.2f}/s, {r['bytes'] / 1e6:.1f} MB each | server CPU {cpu:5.1f} s | load {load:.1f}",
+                      flush=True)  # fmt: skip
+        finally:
+            server.stop()
+
+
 def main() -> None:
     """Parse arguments and run the benchmark."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -194,6 +297,9 @@ def main() -> None:
         default="sqlite",
         help="postgresql: a throwaway server started by tests.support.postgres",
     )
+    parser.add_argument("--concurrent", type=int, default=0, metavar="N",
+                        help="N simultaneous downloads against gunicorn while page views are measured")  # fmt: skip
+    parser.add_argument("--before", type=Path, help="with --concurrent: another checkout to measure first")
     parser.add_argument("--child", nargs=3, metavar=("INSTANCE", "URL", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -202,6 +308,9 @@ def main() -> None:
     formats = [f for f in args.formats.split(",") if f]
     with tempfile.TemporaryDirectory(prefix="lieudit-bench-exports-") as work:
         os.environ.pop("LIEUDIT_DATABASE_URL", None)
+        if args.concurrent:
+            concurrent(args.records, args.concurrent, formats[0], args.before, Path(work))
+            return
         for count in ([args.also] if args.also else []) + [args.records]:
             run(count, formats, Path(work), args.backend)
 
