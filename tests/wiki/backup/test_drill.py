@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from tests.wiki.backup.conftest import Writer
 from tests.wiki.backup.conftest import kind_of
+from tests.wiki.backup.conftest import small_fill
 from tests.wiki.portability.test_archive import contents
 from tests.wiki.portability.test_archive import files
 from tests.wiki.portability.test_archive import fill
@@ -118,7 +119,7 @@ def test_drill_without_writer_gives_an_identical_instance_with_its_settings(app,
 
 
 def test_restore_refuses_a_non_empty_database_unless_forced(app, fresh_app, tmp_path):
-    fill(app)
+    small_fill(app)
     assert app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b")]).exit_code == 0
     target = fresh_app(kind_of(app))
     target.test_cli_runner().invoke(args=["init"])  # a fresh instance that was initialised: tables, built-in forms
