@@ -149,6 +149,19 @@ def import_history(
     return ImportedPage(page, added)
 
 
+#: The most text (in characters, all revisions) a history may hold to be written with others by
+#: :func:`import_new_pages`: a batch of ``BATCH_PAGES`` then holds a bounded amount of text whatever the
+#: dump; a heavier history is written alone (:func:`import_history`).
+BATCH_CHARS = 100_000
+#: How many new pages an importer writes together.
+BATCH_PAGES = 100
+
+
+def fits_a_batch(revisions: Sequence[ImportedRevision]) -> bool:
+    """Whether a new page with ``revisions`` may be written with others (its history is not too heavy)."""
+    return sum(len(r.body) for r in revisions) <= BATCH_CHARS
+
+
 def import_new_pages(
     db: Session,
     histories: Sequence[tuple[str, Sequence[ImportedRevision]]],

@@ -45,9 +45,11 @@ from wiki.moderation import policy as edit_policies
 from wiki.moderation import spam
 from wiki.moderation import waiting
 from wiki.pages import saving
+from wiki.pages.imported import BATCH_PAGES as BATCH_PAGES
 from wiki.pages.imported import ImportedPage as ImportedPage  # the importers' entry points, re-exported
 from wiki.pages.imported import ImportedRevision as ImportedRevision
 from wiki.pages.imported import add_redirect as add_redirect
+from wiki.pages.imported import fits_a_batch as fits_a_batch
 from wiki.pages.imported import import_history as import_history
 from wiki.pages.imported import import_new_pages as import_new_pages
 from wiki.pages.models import Page
