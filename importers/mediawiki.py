@@ -9,7 +9,9 @@ each revision (:func:`importers.wikitext.to_markdown`). Memory stays bounded
 by the largest page's history, not by the dump.
 
 Each page becomes a page here with every revision, dated and signed as on
-the source (``wiki.pages.services.import_history``): the author's user name,
+the source (``wiki.pages.services.import_history``; pages new here are
+written a hundred at a time by ``import_new_pages``, with the same result
+in a few statements per batch): the author's user name,
 « Anonyme » for an IP address (never kept), the edit comment (addresses in
 it masked). Namespaces: the main one, the project's, help (« Aide: »),
 templates (« Modèle: », their source kept as code: their output is not in
@@ -48,6 +50,7 @@ from importers.base import Job
 from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
+from importers.base import error_text
 from importers.mediawiki_xml import DumpError
 from importers.mediawiki_xml import DumpPage
 from importers.mediawiki_xml import Revision
@@ -61,6 +64,7 @@ from importers.wikitext_inline import FRENCH
 from importers.wikitext_inline import IMPORTED
 from importers.wikitext_inline import Namespaces
 from wiki.db import utcnow
+from wiki.errors import LieuditError
 from wiki.markup import MAX_MARKUP_BYTES
 from wiki.markup import slugify
 from wiki.pages import services as pages
@@ -150,6 +154,8 @@ class MediawikiImporter(Importer):
     options: ClassVar[frozenset[str]] = frozenset()
     #: The command line may hand over the file's path rather than its bytes (the dump is streamed).
     reads_path: ClassVar[bool] = True
+    #: New pages written together (:meth:`write_many`).
+    batch_size: ClassVar[int] = pages.BATCH_PAGES
 
     def accepts(self, kind: sniff.Kind) -> bool:
         """An export, as XML or compressed (``.xml.gz``, ``.xml.bz2``: the dump is read through them)."""
@@ -241,6 +247,17 @@ class MediawikiImporter(Importer):
                                         actor=job.author, page=existing)  # fmt: skip
         status = "created" if existing is None else "updated" if imported.added else "unchanged"
         return Written(status, page_id=imported.page.id)
+
+    def batchable(self, item: Item, link: Link | None) -> bool:
+        """A page never imported before, not a redirect, its history not too heavy: written with others."""
+        return link is None and "revisions" in item.values and pages.fits_a_batch(item.values["revisions"])
+
+    def write_many(self, job: Job, items: list[Item]) -> list[Written | Refused]:
+        """Create the pages of ``items`` set-wise (``wiki.pages.services.import_new_pages``), or say why not."""
+        histories = [(item.values["title"], item.values["revisions"]) for item in items]
+        outcomes = pages.import_new_pages(job.db, histories, actor=job.author)
+        return [Refused(error_text(outcome)) if isinstance(outcome, LieuditError) else
+                Written("created", page_id=outcome.page.id) for outcome in outcomes]  # fmt: skip
 
     def finish(self, job: Job) -> None:
         """Say, once for the whole dump, what was kept as text and which categories were met."""

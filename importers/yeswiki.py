@@ -57,11 +57,13 @@ from importers.yeswiki_entries import fit
 from importers.yeswiki_entries import missing_required
 from importers.yeswiki_entries import observe
 from importers.yeswiki_pages import State
+from importers.yeswiki_pages import is_new_page
 from importers.yeswiki_pages import linked_page
 from importers.yeswiki_pages import nothing
 from importers.yeswiki_pages import page_item
 from importers.yeswiki_pages import redirect
 from importers.yeswiki_pages import summary
+from importers.yeswiki_pages import write_new_pages
 from importers.yeswiki_source import Entry
 from importers.yeswiki_source import Page
 from importers.yeswiki_source import Site
@@ -99,6 +101,8 @@ class YeswikiImporter(Importer):
     name = "yeswiki"
     label = "YesWiki (dump SQL ou API JSON)"
     options: ClassVar[frozenset[str]] = frozenset()
+    #: New pages written together (:meth:`write_many`).
+    batch_size: ClassVar[int] = pages.BATCH_PAGES
 
     def accepts(self, kind: sniff.Kind) -> bool:
         """A YesWiki arrives as an SQL dump, gzipped or not (or as its API's JSON, which no sniffing is sure of)."""
@@ -185,6 +189,14 @@ class YeswikiImporter(Importer):
             status = "created" if existing is None else "updated" if imported.added else "unchanged"
             return Written(status, page_id=imported.page.id)
         return self._write_list(job, item)
+
+    def batchable(self, item: Item, link: Link | None) -> bool:
+        """A page never imported before: written with others by :meth:`write_many`."""
+        return is_new_page(item, link)
+
+    def write_many(self, job: Job, items: list[Item]) -> list[Written | Refused]:
+        """Create the new pages of ``items`` set-wise."""
+        return write_new_pages(job.db, items, job.author)
 
     def finish(self, job: Job) -> None:
         """Resolve links to entries written after their referrer; say once what was not carried over."""

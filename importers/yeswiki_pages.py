@@ -22,11 +22,13 @@ from importers.base import Item
 from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
+from importers.base import error_text
 from importers.yeswiki_actions import FormRef
 from importers.yeswiki_source import Page
 from importers.yeswiki_source import Site
 from importers.yeswiki_syntax import to_markdown
 from wiki.db import utcnow
+from wiki.errors import LieuditError
 from wiki.markup import MAX_MARKUP_BYTES
 from wiki.markup import slugify
 from wiki.pages import services as pages
@@ -93,6 +95,23 @@ def linked_page(db: Session, link: Link, title: str) -> Any:
     """The page an earlier import made, found by name (renamed here since: through its redirect)."""
     page, target = pages.resolve(db, slugify(title))
     return next((p for p in (page, target) if p is not None and p.id == link.page_id), None)
+
+
+def is_new_page(item: Item, link: Link | None) -> bool:
+    """Whether ``item`` is a page never imported before (not a redirect, its history not too heavy), which
+    :func:`write_new_pages` writes with others."""
+    if link is not None or "revisions" not in item.values or "target" in item.values:
+        return False
+    return pages.fits_a_batch(item.values["revisions"])
+
+
+def write_new_pages(db: Session, items: list[Item], actor: Any) -> list[Written | Refused]:
+    """Create the pages of ``items`` set-wise (``wiki.pages.services.import_new_pages``); per item, what was
+    written or why it was refused."""
+    histories = [(item.values["title"], item.values["revisions"]) for item in items]
+    outcomes = pages.import_new_pages(db, histories, actor=actor)
+    return [Refused(error_text(outcome)) if isinstance(outcome, LieuditError) else
+            Written("created", page_id=outcome.page.id) for outcome in outcomes]  # fmt: skip
 
 
 def redirect(db: Session, title: str, target_title: str) -> Written:
