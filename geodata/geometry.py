@@ -371,6 +371,22 @@ class ZoneIndex(Generic[K]):
             hits = self.tree.query(shape, predicate="intersects")
         return sorted(self.codes[i] for i in hits)
 
+    def containing_points(self, lonlats: list[list[float]]) -> list[list[K]]:
+        """:meth:`containing` for many points at once (a point on a boundary lies in the zones it touches)."""
+        if not lonlats:
+            return []
+        points = shapely.points(lonlats)
+        found: list[list[K]] = [[] for _ in lonlats]
+        inside, zone = self.tree.query(points, predicate="within")
+        for point_i, zone_i in zip(inside, zone, strict=True):
+            found[point_i].append(self.codes[zone_i])
+        alone = [i for i, codes in enumerate(found) if not codes]
+        if alone:
+            touching, zone = self.tree.query(points[alone], predicate="intersects")
+            for point_i, zone_i in zip(touching, zone, strict=True):
+                found[alone[point_i]].append(self.codes[zone_i])
+        return [sorted(codes) for codes in found]
+
     def points(self, lonlats: list[tuple[float, float]]) -> list[list[K]]:
         """Keys of the zones containing each point, for many points at once."""
         if not lonlats:

@@ -16,6 +16,7 @@ commune's centre. Popups show what the record shows to anyone
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from typing import Any
 
@@ -125,6 +126,72 @@ def sync_record(db: Session, record: Record, *, fresh: bool = False) -> None:
                 else zone_index(db).containing(geometry)
             )
     db.add_all(RecordZone(record_id=record.id, zone_level=level, zone_code=code) for level, code in sorted(zones))
+
+
+def place_new_records(db: Session, records: Sequence[Record]) -> None:
+    """:func:`sync_record` for records just created together (an import): one statement per table.
+
+    The same rows as placing each alone: the communes' centres are read in
+    one query, and points are found in their zones together.
+    """
+    planned = [(record, *_planned(record)) for record in records if record.deleted_at is None]
+    wanted = {communes[0] for _, geometry, communes in planned if not geometry and communes}
+    centres = _centres(db, wanted)
+    placed = []
+    for record, geometry, communes in planned:
+        approximate = False
+        if not geometry and communes and communes[0] in centres:
+            geometry, approximate = {"type": "Point", "coordinates": list(centres[communes[0]])}, True
+        placed.append((record, geometry, approximate, set(communes)))
+    precise = [(geometry, zones) for _, geometry, approximate, zones in placed if geometry and not approximate]
+    for (_geometry, zones), found in zip(precise, _zones_of(db, [g for g, _ in precise]), strict=True):
+        zones.update(found)
+    rows = [_geometry_row(record, geometry, approximate) for record, geometry, approximate, _ in placed if geometry]
+    if rows:
+        db.execute(insert(RecordGeometry), rows)
+    links = [{"record_id": record.id, "zone_level": level, "zone_code": code}
+             for record, _, _, zones in placed for level, code in sorted(zones)]  # fmt: skip
+    if links:
+        db.execute(insert(RecordZone), links)
+
+
+def _planned(record: Record) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
+    """A record's public geometry and the ``(level, code)`` of the communes its commune field names."""
+    gfield, cfield = geometry_field(record.form), commune_field(record.form)
+    geometry = record.data.get(gfield.id) if gfield else None
+    return geometry, _field_zones(cfield, record.data.get(cfield.id)) if cfield else []
+
+
+def _centres(db: Session, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[Any, Any]]:
+    """The centre of each zone ``(level, code)`` among ``wanted`` that is known."""
+    found: dict[tuple[str, str], tuple[Any, Any]] = {}
+    codes = sorted({code for _, code in wanted})
+    for start in range(0, len(codes), 500):
+        query = select(Zone.level, Zone.code, Zone.centre_lon, Zone.centre_lat).where(
+            Zone.code.in_(codes[start : start + 500])
+        )
+        found |= {(level, code): (lon, lat) for level, code, lon, lat in db.execute(query) if (level, code) in wanted}
+    return found
+
+
+def _zones_of(db: Session, geometries: list[dict[str, Any]]) -> list[list[tuple[str, str]]]:
+    """The zones each geometry lies in or crosses, as :func:`sync_record` finds them (points together)."""
+    if spatial_backend(db) == "postgis":
+        return [list(zones_touching(db, geometry)) for geometry in geometries]
+    index = zone_index(db)
+    points = [i for i, g in enumerate(geometries) if g["type"] == "Point"]
+    found = {i: index.containing(g) for i, g in enumerate(geometries) if g["type"] != "Point"}
+    found |= dict(zip(points, index.containing_points([geometries[i]["coordinates"] for i in points]), strict=True))
+    return [found[i] for i in range(len(geometries))]
+
+
+def _geometry_row(record: Record, geometry: dict[str, Any], approximate: bool) -> dict[str, Any]:
+    west, south, east, north = geo.bbox(geometry)
+    lon, lat = geometry["coordinates"] if geometry["type"] == "Point" else geo.centre(geometry)
+    return {"record_id": record.id, "form_id": record.form_id, "status": record.status, "kind": geometry["type"],
+            "title": record.title[:300], "summary": _summary(record.form, record), "geometry": geometry,
+            "approximate": approximate, "lon": lon, "lat": lat, "min_lon": west, "min_lat": south,
+            "max_lon": east, "max_lat": north}  # fmt: skip
 
 
 def forget_record(db: Session, record_id: int) -> None:

@@ -23,6 +23,11 @@ def on_record_saved(sender: Any, *, session: Session, record: Any, action: str =
     placement.sync_record(session, record, fresh=action == "create")
 
 
+def on_records_created(sender: Any, *, session: Session, records: Any, **_: Any) -> None:
+    """Place records created together (an import) on the map and in their zones, all at once."""
+    placement.place_new_records(session, records)
+
+
 def on_record_deleted(sender: Any, *, session: Session, record: Any, **_: Any) -> None:
     """Take a deleted record off the map and out of its zones."""
     placement.forget_record(session, record.id)
@@ -36,6 +41,6 @@ def on_form_saved(sender: Any, *, session: Session, form: Any, action: str, **_:
 
 def connect() -> None:
     """Subscribe to the records signals (idempotent)."""
-    signals.record_saved.connect(on_record_saved)
+    signals.connect_batched(on_record_saved, on_records_created)
     signals.record_deleted.connect(on_record_deleted)
     signals.form_saved.connect(on_form_saved)

@@ -9,6 +9,10 @@ changed object as sender-side keyword arguments.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
+
 from blinker import Namespace
 
 _signals = Namespace()
@@ -25,6 +29,9 @@ attachment_added = _signals.signal("attachment-added")
 form_saved = _signals.signal("form-saved")
 #: A record got a new revision (kw: session, record, revision, action, actor).
 record_saved = _signals.signal("record-saved")
+#: Records were created together, by an import (kw: session, records, revisions, actor; in one order):
+#: see :func:`connect_batched` and :func:`announce_created`.
+records_created = _signals.signal("records-created")
 #: A record was deleted (kw: session, record, actor).
 record_deleted = _signals.signal("record-deleted")
 #: A record's values were redacted in place, without a new revision: an RGPD erasure
@@ -43,3 +50,29 @@ contribution_added = _signals.signal("contribution-added")
 #: unit of work, so derived stores can follow a new version (kw: echo, a function
 #: that prints a French line for the operator).
 instance_upgraded = _signals.signal("instance-upgraded")
+
+#: The ``record_saved`` receivers a ``records_created`` receiver stands in for, in a batch.
+_batched: set[Callable[..., Any]] = set()
+
+
+def connect_batched(one: Callable[..., Any], many: Callable[..., Any]) -> None:
+    """Connect ``one`` to ``record_saved`` and ``many`` to ``records_created``, which replaces it for a batch."""
+    record_saved.connect(one)
+    records_created.connect(many)
+    _batched.add(one)
+
+
+def announce_created(session: Any, records: Sequence[Any], revisions: Sequence[Any], actor: Any) -> None:
+    """Tell every subscriber of records just created together, each once.
+
+    ``records_created`` is sent once for the batch; every ``record_saved``
+    receiver that no batch receiver replaces (:func:`connect_batched`) is
+    then called for each record, as if it had been created alone.
+    """
+    if not records:
+        return
+    records_created.send(records[0], session=session, records=records, revisions=revisions, actor=actor)
+    for record, revision in zip(records, revisions, strict=True):
+        for receiver in record_saved.receivers_for(record):
+            if receiver not in _batched:
+                receiver(record, session=session, record=record, revision=revision, action="create", actor=actor)

@@ -143,3 +143,13 @@ def test_zone_index_finds_the_commune_of_real_points():
     ]  # Redon, Rennes, the sea
     crossing = index.containing({"type": "LineString", "coordinates": [[-2.085, 47.652], [-2.075, 47.716]]})
     assert "35236" in crossing and "35013" in crossing  # Redon to Bains-sur-Oust
+
+
+def test_points_found_together_lie_where_each_alone_lies():
+    communes = json.loads(COMMUNES_35.read_bytes())
+    index = geo.ZoneIndex((f["properties"]["code"], f["geometry"]) for f in communes["features"])
+    redon = next(f for f in communes["features"] if f["properties"]["code"] == "35236")["geometry"]
+    corner = redon["coordinates"][0][0] if redon["type"] == "Polygon" else redon["coordinates"][0][0][0]
+    points = [[-2.0850, 47.6520], [-1.6778, 48.1173], [-3.0, 47.0], list(corner)]  # the last on a boundary: touching
+    alone = [index.containing({"type": "Point", "coordinates": p}) for p in points]
+    assert index.containing_points(points) == alone and alone[3] and index.containing_points([]) == []
