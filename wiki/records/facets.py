@@ -37,6 +37,11 @@ def refresh_record(db: Session, record: Record, defs: list[F.FieldDef], *, fresh
         db.execute(delete(RecordFacet).where(RecordFacet.record_id == record.id), execution_options=BY_KEY)
         # Read before the facet rows are added: the query's autoflush then leaves them to the next flush.
         record.search_text = search_text(db, defs, record.data)
+    db.add_all(RecordFacet(record_id=record.id, field_id=f, value=v) for f, v in facet_values(defs, record))
+
+
+def facet_values(defs: list[F.FieldDef], record: Record) -> list[tuple[str, str]]:
+    """The ``(field id, value)`` facet rows of a record, sorted (its status included)."""
     rows = set()
     for field in defs:
         if field.type not in FACET_TYPES or not D.shows_always(field):
@@ -48,17 +53,21 @@ def refresh_record(db: Session, record: Record, defs: list[F.FieldDef], *, fresh
                 continue
             rows.add((field.id, str(item).lower() if isinstance(item, bool) else str(item)[:200]))
     rows.add(("status", record.status))
-    db.add_all(RecordFacet(record_id=record.id, field_id=f, value=v) for f, v in sorted(rows))
+    return sorted(rows)
 
 
-def search_text(db: Session, defs: list[F.FieldDef], data: dict[str, Any]) -> str:
+def search_text(
+    db: Session, defs: list[F.FieldDef], data: dict[str, Any], *, names: references.Names | None = None
+) -> str:
     """The search text of values ``data`` (keyed by field id), stored in ``Record.search_text``.
 
     Stored folded (no case, no accents) so the list's text filter matches
     "numerique" and "Numérique" alike with a plain substring test.
     Communes and linked records are found by name (« redon »), as they are shown.
+    ``names``: those already read for a batch of values (:func:`wiki.records.references.names_for`).
     """
-    names = references.names_for(db, defs, [data])
+    if names is None:
+        names = references.names_for(db, defs, [data])
     return F.fold(display.search_text(defs, data, names=names))
 
 

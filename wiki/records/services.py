@@ -50,7 +50,8 @@ class RecordResult:
     pending: Any = None
 
 
-def _record_snapshot(record: Record) -> dict[str, Any]:
+def record_snapshot(record: Record) -> dict[str, Any]:
+    """What a record's revision keeps of it: title, values, status, form revision, verification, extra."""
     return {
         "title": record.title,
         "data": record.data,
@@ -61,21 +62,22 @@ def _record_snapshot(record: Record) -> dict[str, Any]:
     }
 
 
-def _clean_extra(extra: dict[str, Any] | None) -> dict[str, Any] | None:
+def clean_extra(extra: dict[str, Any] | None) -> dict[str, Any] | None:
     """Other properties of an imported item, as short text keyed by name (None when there are none)."""
     if not extra:
         return None
     return {str(k)[:100]: v if isinstance(v, (str, int, float, bool)) else str(v) for k, v in extra.items()} or None
 
 
-def _title_of(form: Form, defs: list[F.FieldDef], data: dict[str, Any]) -> str:
+def title_of(form: Form, defs: list[F.FieldDef], data: dict[str, Any]) -> str:
+    """A record's title: its title field's value, cut to 300 characters, else « Sans titre »."""
     by_key = {d.key: d for d in defs}
     field = by_key.get(form.title_field)
     value = data.get(field.id) if field else None
     return (str(value).strip() if value else "")[:300] or str(_l("Sans titre"))
 
 
-def _initial_status(actor: Any, requested: str | None) -> str:
+def initial_status(actor: Any, requested: str | None) -> str:
     """Anonymous contributions wait for review; drafts stay drafts."""
     if requested == "draft":
         return "draft"
@@ -110,7 +112,7 @@ def create_record(
     if not permissions.can_add_record(actor, policy, form):
         raise Forbidden(str(_l("Vous n'avez pas le droit d'ajouter une fiche.")))
     defs = form_fields(form)
-    status = _initial_status(actor, status)
+    status = initial_status(actor, status)
     if status in ("published", "archived") and edit_policies.waits(db, actor, permissions.form_policy(form, policy)):
         status = "pending"  # pre-moderation: it waits in the queue (wiki.moderation.subscribers)
     data, errors = F.clean_record(defs, submitted, ctx or taxonomy.cleaning_context(db), partial=status == "draft")
@@ -120,14 +122,14 @@ def create_record(
     record = Record(
         form_id=form.id,
         form=form,
-        title=_title_of(form, defs, data),
+        title=title_of(form, defs, data),
         data=data,
         status=status,
         form_revision=form.revision_number,
         author_id=actor.id if getattr(actor, "is_authenticated", False) else None,
         created_at=(provenance.when() if provenance else None) or utcnow(),
         updated_at=utcnow(),  # changed here now: harvesters asking ``?since=`` must see it
-        extra=_clean_extra(extra),
+        extra=clean_extra(extra),
         search_text=facets.search_text(db, defs, data),  # inserted with the record, not updated after
     )
     db.add(record)
@@ -137,7 +139,7 @@ def create_record(
         db,
         "record",
         record.id,
-        _record_snapshot(record),
+        record_snapshot(record),
         actor=actor,
         comment=comment,
         action="create",
@@ -254,7 +256,7 @@ def update_record(
             str(_l("La fiche n'a pas été enregistrée : corrigez les champs signalés.")),
             {box.key: message for box in refused},
         )
-    new_extra = _clean_extra(extra) if extra is not None else record.extra
+    new_extra = clean_extra(extra) if extra is not None else record.extra
     if merged == record.data and new_extra == record.extra:
         return RecordResult(record, False)
     before, after = spam.record_text(record.data), spam.record_text(merged)
@@ -280,12 +282,12 @@ def store_values(db: Session, record: Record, data: dict[str, Any], *, actor: An
     """
     defs = form_fields(record.form)
     record.data = data
-    record.title = _title_of(record.form, defs, data)
+    record.title = title_of(record.form, defs, data)
     record.form_revision = record.form.revision_number
     record.revision_number += 1
     record.updated_at = utcnow()
     facets.refresh_record(db, record, defs)
-    revision = save_revision(db, "record", record.id, _record_snapshot(record), actor=actor, comment=comment)
+    revision = save_revision(db, "record", record.id, record_snapshot(record), actor=actor, comment=comment)
     signals.record_saved.send(record, session=db, record=record, revision=revision, action="edit", actor=actor)
 
 
@@ -313,7 +315,7 @@ def set_status(db: Session, record: Record, status: str, *, actor: Any, comment:
     record.updated_at = utcnow()
     facets.refresh_record(db, record, form_fields(record.form))
     revision = save_revision(
-        db, "record", record.id, _record_snapshot(record), actor=actor, comment=comment, action="status"
+        db, "record", record.id, record_snapshot(record), actor=actor, comment=comment, action="status"
     )
     signals.record_saved.send(record, session=db, record=record, revision=revision, action="status", actor=actor)
 
@@ -328,7 +330,7 @@ def verify_record(db: Session, record: Record, *, actor: Any, policy: str, today
     record.verified_at = today or utcnow().date()
     record.revision_number += 1
     record.updated_at = utcnow()
-    revision = save_revision(db, "record", record.id, _record_snapshot(record), actor=actor, action="verify")
+    revision = save_revision(db, "record", record.id, record_snapshot(record), actor=actor, action="verify")
     signals.record_saved.send(record, session=db, record=record, revision=revision, action="verify", actor=actor)
 
 
@@ -361,7 +363,7 @@ def revert_record(db: Session, record: Record, number: int, *, actor: Any, polic
         )
     defs = form_fields(record.form)
     record.data = dict(old.snapshot["data"])
-    record.title = _title_of(record.form, defs, record.data)
+    record.title = title_of(record.form, defs, record.data)
     record.revision_number += 1
     record.updated_at = utcnow()
     facets.refresh_record(db, record, defs)
@@ -369,7 +371,7 @@ def revert_record(db: Session, record: Record, number: int, *, actor: Any, polic
         db,
         "record",
         record.id,
-        _record_snapshot(record),
+        record_snapshot(record),
         actor=actor,
         comment=str(_l("Retour à la version %(n)d", n=number)),
         action="revert",
