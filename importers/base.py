@@ -12,7 +12,10 @@ is the one job every importer follows:
 3. :meth:`~Importer.to_items` turns what was read into :class:`Item` s
    (values for the services, or the French reason an item is refused);
 4. :meth:`~Importer.write` saves each item through the services, in a
-   savepoint of its own, so one refused item never undoes the others;
+   savepoint of its own, so one refused item never undoes the others; the
+   items an importer calls :meth:`~Importer.batchable` (a spreadsheet's new
+   rows) are saved set-wise instead, up to ``batch_size`` at a time, by
+   :meth:`~Importer.write_many`, which refuses items one by one too;
 5. :meth:`~Importer.finish` runs once after the items (zones re-attach
    records, for instance).
 
@@ -27,7 +30,7 @@ and running it again completes it (idempotency, below). The
 created, updated or left alone and keeps a per-item report, with a French
 message for every refused item.
 
-Idempotency: an importer with ``keeps_links`` remembers, in
+Idempotency: an importer with ``keeps_links`` remembers (:mod:`importers.links`), in
 :class:`importers.models.ImportItem`, what each remote id became, keyed by
 (importer, source, remote id); re-importing updates instead of duplicating.
 Importers whose items carry their identity in the destination itself (the
@@ -48,30 +51,20 @@ from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 from typing import ClassVar
-from typing import NamedTuple
-from typing import cast
 
-from sqlalchemy import Table
-from sqlalchemy import insert
-from sqlalchemy import select
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from importers import sniff
-from importers.models import ImportItem
+from importers.links import Link
+from importers.links import read_links
+from importers.links import remember
+from importers.links import remember_many
 from importers.report import ImportResult
 from importers.report import ItemReport
 from importers.report import RowError
 from wiki.db import utcnow
 from wiki.errors import LieuditError
 from wiki.errors import ValidationError
-
-
-class Link(NamedTuple):
-    """What a remote id became at the last import: a record or a page (see the module docstring)."""
-
-    record_id: int | None
-    page_id: int | None
 
 
 class Refused(Exception):
@@ -161,6 +154,8 @@ class Importer(ABC):
     options: ClassVar[frozenset[str]] = frozenset()
     #: ``parse`` streams a local file from its path (a big dump never sits in memory whole).
     reads_path: ClassVar[bool] = False
+    #: At most this many :meth:`batchable` items are written together by :meth:`write_many`.
+    batch_size: ClassVar[int] = 500
 
     def run(
         self,
@@ -226,35 +221,90 @@ class Importer(ABC):
         return result
 
     def _write_all(self, job: Job, items: Iterator[Item], total: int) -> None:
-        db, result = job.db, job.result
-        links = self._links(job) if self.keeps_links else {}
+        db = job.db
+        links = read_links(job.db, self.name, self.scope(job)) if self.keeps_links else {}
+        pending: list[tuple[Item, Link | None]] = []  # in the source's order; written by :meth:`_write_pending`
+        waiting_ids: set[str] = set()  # the remote ids of the pending items
         for done, item in enumerate(items, 1):
             if job.progress is not None:
                 job.progress(done, max(total, done))
             if job.commit_every and done > 1 and (done - 1) % job.commit_every == 0:  # every N items written
+                self._write_pending(job, pending, links)
                 job.savepoint.commit()
                 db.commit()  # whole items only: what was written so far stays, the search index follows
                 job.savepoint = db.begin_nested()
-            result.warnings += [f"{item.ref} : {warning}" for warning in item.warnings]
-            if item.refused is not None:
-                result.refuse(item.ref, item.refused, item.remote_id)
-                continue
+            if item.remote_id and item.remote_id in waiting_ids:
+                self._write_pending(job, pending, links)  # its link may be the earlier item's
+            if not pending:
+                waiting_ids.clear()
             link = links.get(item.remote_id) if item.remote_id else None
-            savepoint = db.begin_nested()
-            try:
-                written = self.write(job, item, link)
-                if self.keeps_links and item.remote_id and (written.record_id or written.page_id) is not None:
-                    links[item.remote_id] = self._remember(job, item.remote_id, link, written)
-            except Refused as refused:
-                savepoint.rollback()
-                result.refuse(item.ref, refused.message, item.remote_id)
-                continue
-            except LieuditError as error:
-                savepoint.rollback()
-                result.refuse(item.ref, error_text(error), item.remote_id)
-                continue
-            savepoint.commit()
-            result.add(ItemReport(item.ref, written.status, remote_id=item.remote_id, record_id=written.record_id))
+            pending.append((item, link))
+            if item.remote_id:
+                waiting_ids.add(item.remote_id)
+            if len(pending) >= self.batch_size or not self.batchable(item, link):
+                self._write_pending(job, pending, links)
+        self._write_pending(job, pending, links)
+
+    def _write_pending(self, job: Job, pending: list[tuple[Item, Link | None]], links: dict[str, Link]) -> None:
+        """Write the items waiting, in order: the batchable ones set-wise first (they come first), then the other."""
+        batch = [(item, link) for item, link in pending if item.refused is None and self.batchable(item, link)]
+        outcomes = self._write_batch(job, batch, links) if batch else {}
+        for item, link in pending:
+            job.result.warnings += [f"{item.ref} : {warning}" for warning in item.warnings]
+            outcome = outcomes.get(id(item))
+            if item.refused is not None:
+                job.result.refuse(item.ref, item.refused, item.remote_id)
+            elif isinstance(outcome, Refused):
+                job.result.refuse(item.ref, outcome.message, item.remote_id)
+            elif outcome is not None:
+                job.result.add(ItemReport(item.ref, outcome.status, remote_id=item.remote_id,
+                                          record_id=outcome.record_id))  # fmt: skip
+            else:
+                self._write_one(job, item, link, links)
+        pending.clear()
+
+    def _write_batch(
+        self, job: Job, batch: list[tuple[Item, Link | None]], links: dict[str, Link]
+    ) -> dict[int, Written | Refused]:
+        """:meth:`write_many` in a savepoint; its outcomes by ``id(item)``, none when the batch had to be undone.
+
+        A batch refused whole (an error the service could not pin on one item) is rolled back, and its
+        items are then written one by one, each refusal said for its own item.
+        """
+        savepoint = job.db.begin_nested()
+        try:
+            outcomes = self.write_many(job, [item for item, _ in batch])
+            if self.keeps_links:
+                remember_many(job.db, self.name, self.scope(job), [
+                    (item.remote_id, link, Link(written.record_id, written.page_id))
+                    for (item, link), written in zip(batch, outcomes, strict=True)
+                    if isinstance(written, Written) and item.remote_id
+                    and (written.record_id or written.page_id) is not None], links)  # fmt: skip
+        except (Refused, LieuditError):
+            savepoint.rollback()
+            return {}
+        savepoint.commit()
+        return {id(item): outcome for (item, _), outcome in zip(batch, outcomes, strict=True)}
+
+    def _write_one(self, job: Job, item: Item, link: Link | None, links: dict[str, Link]) -> None:
+        """Write one item in a savepoint of its own, and report it."""
+        db, result = job.db, job.result
+        savepoint = db.begin_nested()
+        try:
+            written = self.write(job, item, link)
+            if self.keeps_links and item.remote_id and (written.record_id or written.page_id) is not None:
+                now = Link(written.record_id, written.page_id)
+                links[item.remote_id] = remember(db, self.name, self.scope(job), item.remote_id, link, now)
+        except Refused as refused:
+            savepoint.rollback()
+            result.refuse(item.ref, refused.message, item.remote_id)
+            return
+        except LieuditError as error:
+            savepoint.rollback()
+            result.refuse(item.ref, error_text(error), item.remote_id)
+            return
+        savepoint.commit()
+        result.add(ItemReport(item.ref, written.status, remote_id=item.remote_id, record_id=written.record_id))
 
     def load(self, data: Any) -> Batch:
         """:meth:`parse` ``data``, once it is known not to be a file of another kind (:mod:`importers.sniff`).
@@ -311,6 +361,19 @@ class Importer(ABC):
         :raises Refused: this item is refused (so are the services' ``LieuditError`` s).
         """
 
+    def batchable(self, item: Item, link: Link | None) -> bool:
+        """Whether ``item`` may be written with others by :meth:`write_many` (never, by default)."""
+        return False
+
+    def write_many(self, job: Job, items: list[Item]) -> list[Written | Refused]:
+        """Save several batchable items at once; per item in order, what was written or why it was refused.
+
+        Whatever it writes for a refused item is the importer's to avoid (the batch shares one savepoint).
+
+        :raises Refused: the batch cannot be written set-wise (its items are then written one by one).
+        """
+        raise NotImplementedError  # only called for the items :meth:`batchable` accepts
+
     def finish(self, job: Job) -> None:
         """Run once after every item was written (nothing by default)."""
         return None  # an optional hook, not an abstract step
@@ -318,26 +381,3 @@ class Importer(ABC):
     def scope(self, job: Job) -> str:
         """The ``source`` the idempotency links are kept under: where the data came from, by default."""
         return job.source[:300]
-
-    # --- idempotency links -----------------------------------------------------------------------
-
-    def _links(self, job: Job) -> dict[str, Link]:
-        query = select(ImportItem.remote_id, ImportItem.record_id, ImportItem.page_id).where(
-            ImportItem.importer == self.name, ImportItem.source == self.scope(job)
-        )
-        return {remote_id: Link(record_id, page_id) for remote_id, record_id, page_id in job.db.execute(query)}
-
-    def _remember(self, job: Job, remote_id: str, link: Link | None, written: Written) -> Link:
-        """Keep what ``remote_id`` became, by key (no ORM object per item stays in memory)."""
-        now = Link(written.record_id, written.page_id)
-        if link == now:
-            return link
-        key = {"importer": self.name, "source": self.scope(job), "remote_id": remote_id[:200]}
-        values = {"record_id": now.record_id, "page_id": now.page_id, "imported_at": utcnow()}
-        table = cast(Table, ImportItem.__table__)
-        if link is None:
-            job.db.execute(insert(table), [key | values])
-        else:
-            condition = [table.c[name] == value for name, value in key.items()]
-            job.db.execute(update(table).where(*condition).values(values))
-        return now

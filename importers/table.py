@@ -53,6 +53,7 @@ from importers.base import Link
 from importers.base import Refused
 from importers.base import Written
 from importers.jobs import report_csv as write_csv
+from importers.record_items import create_records
 from importers.record_items import save_record
 from importers.report import ImportResult
 from importers.table_mapping import ID
@@ -264,6 +265,15 @@ class TableImporter(Importer):
             return self._write(job, item, link)
         except ValidationError as error:
             raise Refused(job.target.refusal(error)) from None
+
+    def batchable(self, item: Item, link: Link | None) -> bool:
+        """A row that becomes a new record is created with others (:func:`importers.record_items.create_records`)."""
+        return link is None or link.record_id is None
+
+    def write_many(self, job: Job, items: list[Item]) -> list[Written | Refused]:
+        """Create a record per row, set-wise; a refused row is said by column, as :meth:`write` says it."""
+        target: Target = job.target
+        return create_records(job, target.form, items, ctx=target.ctx, comment=COMMENT, refusal=target.refusal)
 
     def _write(self, job: Job, item: Item, link: Link | None) -> Written:
         target: Target = job.target
