@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import errno
 import io
+import os
+import pwd
 import re
+import secrets
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
 
 from tests.factories import PASSWORD
 from tests.factories import make_page
@@ -203,3 +208,48 @@ def test_a_database_that_cannot_even_open_on_a_full_disk_answers_in_plain_words_
     assert signed_in.mimetype == "text/plain" and "Le disque du wiki est plein ou en erreur" in signed_in.text
     filler.unlink()
     assert client.get("/pages/accueil").status_code == 200
+
+
+# --- PostgreSQL on a full disk: the page revisions in a tablespace on a filled tmpfs ---------------------------
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_on_postgresql_a_full_disk_under_the_revisions_answers_507_and_keeps_the_page(make_app):
+    app = make_app()
+    db = Database.new_session(app)
+    make_user(db, "Camille")
+    page = make_page(db, "Accueil", body="Le texte d'avant.\n")
+    db.commit()
+    base = page.current_revision_id
+    if os.environ.get("LIEUDIT_TEST_POSTGRES_URL"):
+        pytest.skip("an outside PostgreSQL server cannot reach a folder mounted here")
+    # Out of pytest's 0700 folders, which the ``postgres`` user could not reach (as tests/support/postgres.py).
+    disk = Path(tempfile.mkdtemp(prefix="lieudit-tablespace-"))
+    try:
+        space = f"lieudit_full_{secrets.token_hex(4)}"
+        with small_disk(disk, size="4m"):
+            postgres = pwd.getpwnam("postgres")
+            os.chown(disk, postgres.pw_uid, postgres.pw_gid)
+            engine = Database.engine(app).execution_options(isolation_level="AUTOCOMMIT")
+            with engine.connect() as conn:
+                conn.execute(text(f"CREATE TABLESPACE {space} LOCATION '{disk}'"))
+                conn.execute(text(f"ALTER TABLE page_revisions SET TABLESPACE {space}"))
+            try:
+                filler = fill(disk)
+                client = app.test_client()
+                assert client.post("/-/connexion", data={"name": "Camille", "password": PASSWORD}).status_code == 302
+                # Random text: PostgreSQL compresses what repeats, and this must need new blocks.
+                body = " ".join(secrets.token_hex(8) for _ in range(20_000))
+                refused = client.post("/pages/accueil/edit", data={"body": body, "base_revision_id": str(base)})
+                shown = client.get("/pages/accueil")
+                assert refused.status_code == 507 and body[:100] in refused.text
+                assert shown.status_code == 200 and "avant." in shown.text
+                filler.unlink()
+            finally:
+                db.close()
+                Database.engine(app).dispose()
+                with engine.connect() as conn:
+                    conn.execute(text("ALTER TABLE page_revisions SET TABLESPACE pg_default"))
+                    conn.execute(text(f"DROP TABLESPACE {space}"))
+    finally:
+        disk.rmdir()
