@@ -96,6 +96,15 @@ def load_command(source: Path) -> None:
         summary = loading.load(Database.engine(), source, uploads=uploads_root())
     except archive.ArchiveError as err:
         raise click.ClickException(str(err)) from err
+    except OSError as err:
+        # The files are copied aside first and removed on failure: nothing is loaded, the load may run again.
+        kind = log_fault(err, "lieudit load")
+        if kind is None:
+            raise
+        problem = "le disque est plein" if kind == FULL else "le disque a rencontré une erreur"
+        raise click.ClickException(
+            f"Chargement impossible : {problem}. Rien n'a été chargé ; libérez de la place et recommencez."
+        ) from err
     rows = sum(summary.tables.values())
     click.echo(f"Dump chargé : {rows} ligne(s) dans {len(summary.tables)} table(s), {summary.files} fichier(s).")
     settings = carried.accepted_settings(summary.settings, _defaults())
