@@ -6,7 +6,9 @@
 ```
 
 One instance (``lieudit init``, SQLite in WAL mode, ``synchronous=FULL``, the
-defaults) served by ``gunicorn -w 4``. Each round, while the server runs:
+defaults but for the anti-spam fill time and the newcomers' save limit, which
+would refuse the editors' saves after 30) served by ``gunicorn -w 4``. Each
+round, while the server runs:
 
 - ``--editors`` contributors save pages of their own (editor, base revision,
   post), each save with a word of its own;
@@ -236,7 +238,7 @@ def main() -> None:
         accounts += [("Déposant 0", "contributor"), ("Déposant 1", "contributor"), ("Modératrice", "moderator")]
         pages = [(f"Carnet {n}", "\n".join(f"Ligne {k}." for k in range(12)) + "\n") for n in range(args.editors)]
         pages += [(f"À retirer {n}", f"Texte à retirer {word('zr', n)}.\n") for n in range(WITHDRAWABLE)]
-        site = Site(folder / "site").create(accounts, pages)
+        site = Site(folder / "site", settings={"LIEUDIT_RATE_LIMIT_NEWCOMER": "0"}).create(accounts, pages)
         csv_path = folder / "initiatives.csv"
         write_csv(csv_path, CSV_ROWS)
         deletable = list(range(WITHDRAWABLE))
