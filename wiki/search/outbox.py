@@ -140,10 +140,16 @@ class Worker:
         """Ask for a drain soon (after a commit)."""
         self._wake.set()
 
-    def stop(self) -> None:
-        """End the thread after its current drain (what is left waits in the outbox)."""
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the thread after its current drain (what is left waits in the outbox), and wait for it.
+
+        Waiting matters: a drain still running when its engine is disposed (an app shut down,
+        a test's database dropped) would leave its connection to the garbage collector.
+        """
         self._stopped = True
         self._wake.set()
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout)
 
     def _run(self) -> None:
         while True:
