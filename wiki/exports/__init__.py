@@ -52,11 +52,15 @@ def init_app(app: Flask) -> None:
         int(app.config["EXPORT_CONCURRENCY"]),
         float(app.config["EXPORT_WAIT_SECONDS"]),
         lambda: Database.new_read_session(app),
+        app.app_context,
     )
     app.extensions["lieudit.export_files"] = files
     _files.put(app, "files", files)
     # An erasure takes personal values out of the records: no file generated before it may be served again.
     signals.account_erased.connect(_purge_after_commit)
+    # A dataset changed: its kept downloads are generated again after the commit, off the request.
+    for signal in (signals.record_saved, signals.record_deleted, signals.record_redacted, signals.form_saved):
+        signal.connect(_refresh_after_commit)
     app.url_map.converters["formkey"] = views.FormKeyConverter
     # Stored in the save's transaction, then forgotten from memory; written for every event after an upgrade.
     signals.agenda_event_synced.connect(vevents.on_event_synced)
@@ -64,6 +68,21 @@ def init_app(app: Flask) -> None:
     signals.instance_upgraded.connect(vevents.store_after_upgrade, sender=app)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.calendar_bp)
+
+
+def _refresh_after_commit(sender: object, *, session: Any, **_: object) -> None:
+    """Once the session's transaction commits, refresh the export files of its app (once per transaction)."""
+    from sqlalchemy import event
+
+    files = _files.get(session, "files")
+    if files is not None and not session.info.get("lieudit.exports_refresh"):
+        session.info["lieudit.exports_refresh"] = True
+
+        def _refresh(done: Any) -> None:
+            done.info.pop("lieudit.exports_refresh", None)
+            files.refresh()
+
+        event.listen(session, "after_commit", _refresh, once=True)
 
 
 def _purge_after_commit(sender: object, *, session: Any, **_: object) -> None:

@@ -15,9 +15,13 @@ modification time. A file is written under a hidden temporary name, synced,
 then renamed: it is complete or absent, never partial; the older versions of
 its folder are deleted once it is in place.
 
-When: on the first request that finds no file for the current validator (a
-commit changes the validator, nothing else is needed), in a **background
-thread** of that process, holding the ``.lock`` of the folder (``flock``, so
+When: after a commit that changes records or forms, a **background thread**
+of the committing process :meth:`refreshes <FileCache.refresh>` the downloads
+its requests served (their recipes, kept by :meth:`FileCache.remember`): the
+new version is usually generated before anyone asks. Otherwise (another
+process committed, a command, a zone or a choice list changed) on the first
+request that finds no file for the current validator (a commit changes the
+validator, nothing else is needed), in a background thread of that process, holding the ``.lock`` of the folder (``flock``, so
 one generation per dataset and format on the whole host however many requests
 and workers ask) and one export slot (the cap across processes). Requests for
 that version wait for it, at most ``EXPORT_WAIT_SECONDS`` (3 s), polling for
@@ -44,6 +48,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +62,9 @@ from wiki.exports.rows import Prepared
 
 #: The downloads kept as files, by extension (the full dataset only: see :func:`cacheable`).
 CACHED_EXTENSIONS = frozenset({"csv", "tableur.csv", "json", "geojson", "ics", "xlsx", "ods", "zip"})
+#: Those generated again after a change without waiting for a request: their builders need no request (the JSON
+#: and the ZIP read the dataset's catalog entry through the request's addresses).
+REFRESHED_EXTENSIONS = frozenset({"csv", "tableur.csv", "geojson", "ics", "xlsx", "ods"})
 #: Seconds a generation waits for a free export slot before giving up (a later request starts it again).
 SLOT_WAIT_SECONDS = 300.0
 #: How often a waiting request looks for the file again, in seconds.
@@ -84,13 +92,21 @@ class FileCache:
     """The generated export files of one instance, and their generation."""
 
     def __init__(
-        self, root: Path, slot_folder: Path, limit: int, wait_seconds: float, open_session: Callable[[], Session]
+        self,
+        root: Path,
+        slot_folder: Path,
+        limit: int,
+        wait_seconds: float,
+        open_session: Callable[[], Session],
+        app_context: Callable[[], AbstractContextManager[object]],
     ) -> None:
         self.root = root
         self.slot_folder = slot_folder
         self.limit = limit
         self.wait_seconds = wait_seconds
         self._open_session = open_session
+        self._app_context = app_context
+        self._recipes: dict[tuple[str, str], Callable[[Session], Prepared]] = {}
         #: Files this process generated (read by tests and the bench).
         self.generations = 0
         self._threads: list[threading.Thread] = []
@@ -133,12 +149,7 @@ class FileCache:
         if target.exists():  # finished between our look and our lock
             os.close(fd)
             return False
-        thread = threading.Thread(
-            target=self._generate, args=(fd, target, download), name=f"export {target.name}", daemon=True
-        )
-        with self._mutex:
-            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
-        thread.start()
+        self._spawn(self._generate, fd, target, download, name=f"export {target.name}")
         return True
 
     def _generate(self, lock: int, target: Path, download: Prepared) -> None:
@@ -186,14 +197,53 @@ class FileCache:
         finally:
             session.close()
 
+    # --- refreshing after a change ----------------------------------------------------
+
+    def remember(self, key: str, extension: str, rebuild: Callable[[Session], Prepared]) -> None:
+        """Keep how to build a download again (its builder and what it was asked), for :meth:`refresh`."""
+        with self._mutex:
+            self._recipes[(key, extension)] = rebuild
+
+    def refresh(self) -> None:
+        """Off the caller's thread, start generating the current version of every remembered download."""
+        with self._mutex:
+            recipes = list(self._recipes.items())
+        if recipes:
+            self._spawn(self._refresh, recipes, name="export refresh")
+
+    def _refresh(self, recipes: list[tuple[tuple[str, str], Callable[[Session], Prepared]]]) -> None:
+        """Compute each remembered download's validator now; start the generation of those without a file."""
+        for (key, extension), rebuild in recipes:
+            try:
+                with self._app_context():
+                    session = self._open_session()
+                    try:
+                        download = rebuild(session)
+                    finally:
+                        session.close()
+            except Exception:  # a dataset gone or hidden since: its next request says so
+                logger.info("export %s.%s not refreshed", key, extension, exc_info=True)
+                continue
+            folder = self.root / f"v{self._epoch()}" / key / extension
+            target = folder / f"{download.state.etag}.{extension}"
+            if _VALIDATOR.fullmatch(download.state.etag) and not target.exists():
+                self._start(folder, target, download)
+
+    def _spawn(self, work: Callable[..., None], *args: object, name: str) -> None:
+        thread = threading.Thread(target=work, args=args, name=name, daemon=True)
+        thread.start()
+        with self._mutex:
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+
     def idle(self, timeout: float = 60.0) -> bool:
         """Wait for this process's generations to end; tell whether they all did within ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
-        with self._mutex:
-            threads = list(self._threads)
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        return not any(thread.is_alive() for thread in threads)
+        while True:  # a refresh starts generations: wait for those too
+            with self._mutex:
+                threads = [t for t in self._threads if t.is_alive()]
+            if not threads or time.monotonic() >= deadline:
+                return not threads
+            threads[0].join(max(0.0, deadline - time.monotonic()))
 
     # --- forgetting ------------------------------------------------------------------
 

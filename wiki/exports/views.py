@@ -224,10 +224,13 @@ def _send_file(fmt: Format, found: filecache.ExportFile) -> Response:
     return response
 
 
-def serve(fmt: Format, download: Prepared, filename: str | None, *, cached_as: str | None = None) -> Response:
+def serve(
+    fmt: Format, download: Prepared, filename: str | None, *, cached_as: str | None = None, ask: Ask | None = None
+) -> Response:
     """Answer 304 when the client has this version, else send its file or stream its body; the same headers.
 
-    ``cached_as``: the dataset whose generated file serves this download (:mod:`wiki.exports.filecache`).
+    ``cached_as``: the dataset whose generated file serves this download (:mod:`wiki.exports.filecache`);
+    ``ask``: what it was asked, to build it again after a change.
     """
     state = download.state
     files = export_files(current_app)
@@ -237,6 +240,8 @@ def serve(fmt: Format, download: Prepared, filename: str | None, *, cached_as: s
         if state.last_modified:
             response.last_modified = state.last_modified
     elif cached_as is not None:
+        if ask is not None and fmt.extension in filecache.REFRESHED_EXTENSIONS:
+            files.remember(cached_as, fmt.extension, lambda db: fmt.build(db, ask))
         found = files.obtain(cached_as, fmt.extension, download)
         if found is None:
             return _busy(_("Ce fichier est en cours de préparation : réessayez dans un instant."))
@@ -326,9 +331,10 @@ def download(key: str, ext: str) -> Any:
     fmt = formats.find_format(ext)
     if fmt is None:
         raise NotFound(_("Ce format n’existe pas."))
-    download = fmt.build(get_session(), _ask(key, fmt))
+    ask = _ask(key, fmt)
+    download = fmt.build(get_session(), ask)
     cached = key if filecache.cacheable(ext, request.query_string) else None
-    return serve(fmt, download, fmt.filename.format(key=key) if fmt.filename else None, cached_as=cached)
+    return serve(fmt, download, fmt.filename.format(key=key) if fmt.filename else None, cached_as=cached, ask=ask)
 
 
 @calendar_bp.route("/agenda.ics")

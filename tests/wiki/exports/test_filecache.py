@@ -75,6 +75,21 @@ def test_the_file_is_reused_until_the_dataset_changes_then_generated_again(app, 
     assert client.get("/donnees/fermes.csv").data == changed.data and _files(app).generations == 2
 
 
+def test_a_change_regenerates_the_downloads_served_before_anyone_asks(app, client, db, seeded):
+    for url in ("/donnees/fermes.xlsx", "/donnees/fermes.json"):
+        client.get(url)
+    assert _files(app).generations == 2
+    services.update_record(db, seeded.records[0], record_values(1, title="Ferme renommée"), actor=seeded.moderator,
+                           policy="account", base_revision=None)  # fmt: skip
+    db.commit()  # the XLSX is generated again after the commit, off any request; the JSON on its next request
+    assert _files(app).idle()
+    assert _files(app).generations == 3
+    (fresh,) = _kept(app, "fermes", "xlsx")
+    response = client.get("/donnees/fermes.xlsx")
+    assert fresh.name == f"{response.get_etag()[0]}.xlsx" and _files(app).generations == 3
+    assert "Ferme renommée" in client.get("/donnees/fermes.json").text and _files(app).generations == 4
+
+
 def test_every_kept_download_holds_what_the_live_stream_holds(client, seeded):
     for url in CACHED:
         kept = client.get(url)
@@ -153,16 +168,17 @@ def test_a_failed_generation_leaves_no_partial_file_and_is_tried_again(make_app,
     client = app.test_client()
     before = client.get("/donnees/fermes.xlsx").data
     (kept,) = _kept(app, "fermes", "xlsx")
-    services.update_record(db, seeded.records[0], record_values(1, title="Ferme renommée"), actor=seeded.moderator,
-                           policy="account", base_revision=None)  # fmt: skip
-    db.commit()
 
     def broken(title, header, rows):
         yield b"PK\x03\x04 a beginning"
         raise OSError("disk full")
 
     monkeypatch.setattr(spreadsheets, "rows_to_xlsx", broken)
-    failed = client.get("/donnees/fermes.xlsx")
+    services.update_record(db, seeded.records[0], record_values(1, title="Ferme renommée"), actor=seeded.moderator,
+                           policy="account", base_revision=None)  # fmt: skip
+    db.commit()  # the generation after the commit fails
+    assert _files(app).idle() and _kept(app, "fermes", "xlsx") == [kept]
+    failed = client.get("/donnees/fermes.xlsx")  # and so does the one this request starts
     assert failed.status_code == 503 and failed.headers["Retry-After"] == "30"
     assert _files(app).idle()
     assert _kept(app, "fermes", "xlsx") == [kept] and kept.read_bytes() == before  # nothing partial, nothing lost
