@@ -107,7 +107,7 @@ class FileCache:
         self._open_session = open_session
         self._app_context = app_context
         self._recipes: dict[tuple[str, str], Callable[[Session], Prepared]] = {}
-        #: Files this process generated (read by tests and the bench).
+        #: Files this process wrote completely (read by tests and the bench).
         self.generations = 0
         self._threads: list[threading.Thread] = []
         self._mutex = threading.Lock()
@@ -166,9 +166,9 @@ class FileCache:
             self._write(tmp, download)
             stamp = download.state.last_modified.timestamp() if download.state.last_modified else 0
             os.utime(tmp, (stamp, stamp))
-            os.replace(tmp, target)
-            with self._mutex:
+            with self._mutex:  # counted before it shows: whoever sees the file sees the count
                 self.generations += 1
+            os.replace(tmp, target)
             logger.info("export generated: %s", target)
             for old in target.parent.iterdir():
                 if old != target and not old.name.startswith("."):
