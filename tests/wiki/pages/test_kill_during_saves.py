@@ -67,11 +67,15 @@ class _Browser:
         assert self.post("/-/connexion", self.fields("/-/connexion")[0] | {"name": name, "password": PASSWORD}) == 302
 
 
-def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wiki:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+def serve_with_gunicorn(
+    env: dict[str, str], port: int, workers: int = 2, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Serve ``wiki:create_app()`` with gunicorn in its own process group (output to ``log``); return once it answers."""
+    with open(log or os.devnull, "ab") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wiki:create_app()"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -99,7 +103,7 @@ def test_acknowledged_saves_and_files_survive_a_kill_of_master_and_workers(tmp_p
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
 
-    server = _serve(env, port)
+    server = serve_with_gunicorn(env, port)
     saved: list[str] = []
     attached: list[tuple[str, str]] = []
     stop = threading.Event()
@@ -165,7 +169,7 @@ def test_acknowledged_saves_and_files_survive_a_kill_of_master_and_workers(tmp_p
         assert hashlib.sha256(stored.read_bytes()).hexdigest() == digest
     database.close()
 
-    server = _serve(env, port)  # its first request applies what the kill left in the search outbox
+    server = serve_with_gunicorn(env, port)  # its first request applies what the kill left in the search outbox
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
