@@ -17,7 +17,8 @@ What it does, for each size asked (``--rows``, then ``--also``):
 2. Creates a fresh instance in a temporary folder (``lieudit init``, SQLite,
    the caller's ``LIEUDIT_*`` settings dropped).
 3. Runs the real command, ``lieudit import table FILE --form initiative``,
-   in a child process and reads that child's wall time and peak RSS
+   in a child process and reads that child's wall time, CPU time (user +
+   system: the fairer figure on a shared machine) and peak RSS
    (``ru_maxrss`` from ``os.wait4``: the child alone, Python start-up and
    app creation included).
 4. Checks the database: records written, and every one with its values
@@ -94,7 +95,7 @@ def measure(rows: int) -> dict[str, float | str]:
         write_csv(source, rows)
         database = fresh_instance(folder)
         run = run_import(["table", str(source), "--form", "initiative"])
-        elapsed, peak, summary = run.seconds, run.peak_mb, run.summary
+        elapsed, cpu, peak, summary = run.seconds, run.cpu, run.peak_mb, run.summary
         db = sqlite3.connect(database)
         written = db.execute("SELECT count(*) FROM records WHERE form_id = (SELECT id FROM forms "
                              "WHERE key = 'initiative')").fetchone()[0]  # fmt: skip
@@ -103,7 +104,7 @@ def measure(rows: int) -> dict[str, float | str]:
         db.close()
         budget = next((v for v in data.values() if isinstance(v, float)), None)
         place = next((v["type"] for v in data.values() if isinstance(v, dict) and "coordinates" in v), None)
-        return {"rows": rows, "csv_mb": source.stat().st_size / 1e6, "seconds": elapsed, "peak_mb": peak,
+        return {"rows": rows, "csv_mb": source.stat().st_size / 1e6, "seconds": elapsed, "cpu": cpu, "peak_mb": peak,
                 "written": written, "summary": summary, "checked": f"budget {budget}, {place}"}  # fmt: skip
 
 
@@ -115,10 +116,10 @@ def main() -> None:
     options = parser.parse_args()
     start_run("import_table", "spreadsheet import")
     results = [measure(n) for n in (options.rows, options.also) if n]
-    print("\n| rows | CSV | time | rows/s | peak RSS | records written | last record |")
-    print("|---:|---:|---:|---:|---:|---:|---|")
+    print("\n| rows | CSV | time | CPU | rows/s | peak RSS | records written | last record |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
-        print(f"| {r['rows']:,} | {r['csv_mb']:.1f} MB | {r['seconds']:.1f} s | "
+        print(f"| {r['rows']:,} | {r['csv_mb']:.1f} MB | {r['seconds']:.1f} s | {r['cpu']:.1f} s | "
               f"{int(r['rows']) / float(r['seconds']):.0f} | {r['peak_mb']:.0f} MB | {r['written']:,} | "
               f"{r['checked']} |")  # fmt: skip
     print("\n" + "\n".join(f"# {r['rows']:,} rows: {r['summary']}" for r in results))
