@@ -24,6 +24,7 @@ from pathlib import Path
 from wiki.markup import Rendered
 from wiki.markup import render
 from wiki.markup.limits import check
+from wiki.markup.slots import HostSlots
 
 #: Texts shorter than this (characters) are rendered in-process: they render in well under 0.3 s.
 INLINE_CHARS = 10_000
@@ -149,16 +150,22 @@ POOL = RenderPool()
 atexit.register(POOL.close)
 
 
-def render_within(text: str, budget: float) -> Rendered:
+def render_within(text: str, budget: float, slots: HostSlots | None = None) -> Rendered:
     """Render ``text`` like :func:`wiki.markup.render`, in at most ``budget`` seconds.
 
+    A long text waits for one of ``slots`` first, when given (the host's cap on long renders).
+
     :raises RenderTimeout: the rendering ran over the budget.
+    :raises RenderBusy: every slot stayed taken (:mod:`wiki.markup.slots`).
     :raises ValueError: the text is refused (too large, over a limit of :mod:`wiki.markup.limits`).
     """
     check(text)
     if len(text) < INLINE_CHARS:
         return render(text)
-    return POOL.render(text, budget)
+    if slots is None:
+        return POOL.render(text, budget)
+    with slots.hold():
+        return POOL.render(text, budget)
 
 
 if __name__ == "__main__":  # a render process: python -m wiki.markup.worker READ_FD WRITE_FD

@@ -21,6 +21,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -34,6 +35,7 @@ from wiki import markup
 from wiki.caching import AppCache
 from wiki.errors import ValidationError
 from wiki.markup.limits import check as check_limits
+from wiki.markup.slots import HostSlots
 from wiki.markup.worker import render_within
 from wiki.pages.models import PageRevision
 from wiki.pages.models import RenderedRevision
@@ -126,15 +128,19 @@ def render_new_revision(db: Session, revision: PageRevision) -> RenderedPage:
     return result
 
 
-def render_text(text: str) -> RenderedPage:
+def render_text(text: str, *, capped: bool = False) -> RenderedPage:
     """Render unsaved text exactly like a revision, within ``RENDER_TIME_BUDGET`` seconds.
 
-    :raises ValueError: the text is too large, over a limit or over the budget (French message).
+    ``capped``: a long text first takes one of the host's ``RENDER_CONCURRENCY`` slots (what
+    people send: previews and saves), so hostile texts never hold every worker at once.
+
+    :raises ValueError: the text is too large, over a limit or over the budget, or every slot
+        stayed taken (French message).
     """
     check_limits(text)  # cheap: before the macros are looked for, line by line
     source, calls = macros.extract(text)
     budget = float(current_app.config["RENDER_TIME_BUDGET"]) if has_app_context() else DEFAULT_BUDGET
-    out = render_within(source, budget)
+    out = render_within(source, budget, _slots() if capped else None)
     return RenderedPage(out.html, out.toc_html, frozenset(out.links), tuple(out.warnings), tuple(calls))
 
 
@@ -148,7 +154,7 @@ def prepare(text: str) -> RenderedPage:
     text = _normalised(text)  # rendered as the save will store it: a browser posts CRLF line ends
     key = _digest(text)
     try:
-        result = PREPARED.get(None, key) or render_text(text)
+        result = PREPARED.get(None, key) or render_text(text, capped=True)
     except ValueError as err:
         raise ValidationError(str(err), {"body": str(err)}) from err
     PREPARED.put(None, key, result)
@@ -162,6 +168,14 @@ def merge_sources(db: Session, page: Any, base_revision_id: int | None) -> tuple
         return None
     base = db.get(PageRevision, base_revision_id)
     return (base.body, current.body) if base is not None and base.page_id == page.id else None
+
+
+def _slots() -> HostSlots | None:
+    """The host's slots for long renders, from ``RENDER_CONCURRENCY`` (0: no cap)."""
+    if not has_app_context() or int(current_app.config["RENDER_CONCURRENCY"]) <= 0:
+        return None
+    folder = Path(current_app.instance_path) / "run" / "render"
+    return HostSlots(folder, int(current_app.config["RENDER_CONCURRENCY"]))
 
 
 def _normalised(text: str) -> str:

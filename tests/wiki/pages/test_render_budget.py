@@ -180,3 +180,49 @@ def test_a_text_posted_with_crlf_line_ends_renders_its_macros_as_saved(client, d
     assert client.post("/pages/paniers/edit?title=Paniers", data={"body": body, "comment": ""}).status_code == 302
     html = client.get("/pages/paniers").text
     assert "{{liste" not in html and "Formulaire inconnu" in html
+
+
+def test_long_renders_beyond_the_hosts_cap_are_refused_with_the_text_kept_and_short_ones_go_on(make_app):
+    import fcntl
+    import os
+    from pathlib import Path
+
+    capped = make_app(RENDER_CONCURRENCY=1)
+    client, base = _editor(capped)
+    long_text = KEPT + "Un paragraphe ordinaire.\n\n" * 600  # over INLINE_CHARS: a render process's work
+    folder = Path(capped.instance_path) / "run" / "render"
+    folder.mkdir(parents=True, exist_ok=True)
+    held = os.open(folder / "render.0", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(held, fcntl.LOCK_EX)  # another worker renders a long text (a hostile preview, say)
+    try:
+        answer = client.post(
+            "/pages/accueil/edit", data={"body": long_text, "base_revision_id": base, "action": "preview"}
+        )
+        assert answer.status_code == 400
+        assert "réessayez dans quelques secondes" in html.unescape(answer.text)
+        assert long_text in html.unescape(answer.text).replace("\r\n", "\n")  # the whole text, kept
+        short = client.post(
+            "/pages/accueil/edit", data={"body": "Court.\n", "base_revision_id": base, "action": "preview"}
+        )
+        assert short.status_code == 200  # short texts render in the worker itself: never capped
+    finally:
+        os.close(held)  # that render ends: its slot is free
+    again = client.post("/pages/accueil/edit", data={"body": long_text, "base_revision_id": base, "action": "preview"})
+    assert again.status_code == 200 and "Un paragraphe ordinaire." in again.text
+
+
+def test_host_slots_are_shared_by_every_holder_and_freed_with_the_holder():
+    import tempfile
+    from pathlib import Path
+
+    from wiki.markup.slots import HostSlots
+    from wiki.markup.slots import RenderBusy
+
+    with tempfile.TemporaryDirectory() as folder:
+        slots = HostSlots(Path(folder), 2, wait=0.1)
+        with slots.hold(), HostSlots(Path(folder), 2, wait=0.1).hold():  # two holders, as two workers
+            with pytest.raises(RenderBusy):
+                with slots.hold():
+                    pass
+        with slots.hold():  # both released
+            pass
