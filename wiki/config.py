@@ -134,9 +134,10 @@ class Defaults:
     #: Seconds a page text may take to render (in a render process killed past it): a longer text
     #: is refused on preview and save, its text kept; a stored one shows as escaped source.
     RENDER_TIME_BUDGET: float = 2.0
-    #: Long texts (previews and saves) rendering at once on this host, all workers together: the
-    #: next one waits a second for a slot, then is refused with its text kept. 0: no cap.
-    RENDER_CONCURRENCY: int = 2
+    #: Long texts (previews and saves) rendering at once on this host, all workers together (a
+    #: render process takes a whole core: about half the cores; raise it on bigger hosts): the
+    #: next one waits half a second for a slot, then is refused with its text kept. 0: no cap.
+    RENDER_CONCURRENCY: int = 1
     #: Diffs (``wiki.pages.diffs``): differing lines of one version × those of the other, plus their
     #: characters, at most; a costlier diff is summarised (lines added and removed, links to both texts).
     DIFF_COST_BUDGET: int = 4_000_000

@@ -37,7 +37,7 @@ class RenderBusy(ValueError):
 class HostSlots:
     """``limit`` slots for long renders, shared by the processes that use ``folder``."""
 
-    def __init__(self, folder: Path, limit: int, wait: float = 1.0) -> None:
+    def __init__(self, folder: Path, limit: int, wait: float = 0.5) -> None:
         self.folder, self.limit, self.wait = folder, limit, wait
 
     def _try(self) -> int | None:
