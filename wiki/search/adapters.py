@@ -59,6 +59,8 @@ EXCERPT_CHARS = 240
 #: Objects loaded per query when indexing many.
 LOAD_BATCH = 500
 _THEMES_CACHE = "lieudit.search.themes"
+#: ``session.info`` key: map zones of the records of the batch being read (:meth:`RecordAdapter.iter_indexable`).
+_ZONES_CACHE = "lieudit.search.zones"
 _LINE_CHARS = 1_900
 
 
@@ -263,7 +265,7 @@ class RecordAdapter(_Base):
             for v in _listed(record.data.get(d.id))
             if (level := F.zone_level(d, v)) is not None
         ]
-        zones += [key for key in _located_in(object_session(record), record.id) if key not in zones]
+        zones += [key for key in self._located_in(object_session(record), record.id) if key not in zones]
         words = _theme_words(object_session(record))
         text = display.search_text(form_services.form_fields(form), record.data, visibility="public")
         extra = " ".join(words.get(key, "") for key in themes)
@@ -282,17 +284,43 @@ class RecordAdapter(_Base):
             updated_at=record.updated_at,
         )
 
+    def iter_indexable(self, db: Session) -> Iterator[Record]:
+        """Yield every indexable record by batches, the map zones of a batch read in one query, not one per record."""
+        batch: list[Record] = []
+        try:
+            for record in super().iter_indexable(db):
+                batch.append(record)
+                if len(batch) >= LOAD_BATCH:
+                    yield from self._with_zones(db, batch)
+                    batch = []
+            yield from self._with_zones(db, batch)
+        finally:
+            db.info.pop(_ZONES_CACHE, None)
 
-def _located_in(db: Session | None, record_id: int) -> list[str]:
-    """Keys (``35236``, ``epci:243500139``) of the zones the map placed a record in (its public geometry)."""
-    if db is None:
-        return []
-    rows = db.execute(
-        select(RecordZone.zone_level, RecordZone.zone_code)
-        .where(RecordZone.record_id == record_id)
-        .order_by(RecordZone.zone_level, RecordZone.zone_code)
-    )
-    return [zone_key(level, code) for level, code in rows]
+    def _with_zones(self, db: Session, batch: list[Record]) -> Iterator[Record]:
+        """Yield ``batch`` with the map zones of its records cached in the session meanwhile."""
+        located: dict[int, list[str]] = {record.id: [] for record in batch}
+        for record_id, level, code in db.execute(
+            select(RecordZone.record_id, RecordZone.zone_level, RecordZone.zone_code)
+            .where(RecordZone.record_id.in_(list(located)))
+            .order_by(RecordZone.record_id, RecordZone.zone_level, RecordZone.zone_code)
+        ):
+            located[record_id].append(zone_key(level, code))
+        db.info[_ZONES_CACHE] = located
+        yield from batch
+
+    def _located_in(self, db: Session | None, record_id: int) -> list[str]:
+        """Keys (``35236``, ``epci:243500139``) of the zones the map placed a record in (its public geometry)."""
+        if db is None:
+            return []
+        if (cached := db.info.get(_ZONES_CACHE)) is not None and record_id in cached:
+            return list(cached[record_id])
+        rows = db.execute(
+            select(RecordZone.zone_level, RecordZone.zone_code)
+            .where(RecordZone.record_id == record_id)
+            .order_by(RecordZone.zone_level, RecordZone.zone_code)
+        )
+        return [zone_key(level, code) for level, code in rows]
 
 
 class ZoneAdapter(_Base):

@@ -1,0 +1,138 @@
+"""A full rebuild gives the index the incremental indexing gives, and swaps it in whole or not at all."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from geodata.models import RecordZone
+from tests.factories import make_page
+from tests.factories import make_user
+from wiki.db import Database
+from wiki.pages import moderation
+from wiki.records import form_services
+from wiki.records import services
+from wiki.search import adapters
+from wiki.search import indexer
+from wiki.search import maintenance
+from wiki.search.backend import Query
+from wiki.search.whoosh_backend import WhooshBackend
+
+FIELDS: list[dict[str, Any]] = [
+    {"key": "nom", "type": "text", "label": "Nom", "required": True},
+    {"key": "description", "type": "longtext", "label": "Description"},
+]
+QUERIES = ("atelier", "velo", "jardin", "four pain", '"atelier velo"', "mediatheque", "brouillon", "lieu", "redon")
+
+
+@pytest.fixture
+def incremental(app: Any, tmp_path: Path) -> Iterator[WhooshBackend]:
+    """A Whoosh index kept up to date after each commit, as the site does."""
+    engine = Database.engine(app)
+    backend = WhooshBackend(tmp_path / "incremental" / "index")
+    indexer.connect(engine, backend)
+    yield backend
+    indexer.unregister(engine)
+    backend.close()
+
+
+@pytest.fixture
+def corpus(app: Any, db: Session, incremental: WhooshBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages and records of every status, some placed in map zones, read by batches of 3."""
+    monkeypatch.setattr(adapters, "LOAD_BATCH", 3)  # several batches of records, and of their zones
+    moderator = make_user(db, "Modo", role="moderator")
+    form = form_services.create_form(db, key="lieu", title="Lieu", fields=FIELDS, actor=moderator, title_field="nom")
+    db.commit()
+    for n in range(5):
+        make_page(db, f"Médiathèque {n}", f"Atelier vélo n° {n} à Redon, jardin partagé.\n", actor=moderator)
+    gone = make_page(db, "Page supprimée", "Atelier vélo supprimé.", actor=moderator)
+    db.commit()
+    moderation.delete_page(db, gone, actor=moderator, comment="doublon")
+    records = []
+    for n, status in enumerate(["published"] * 8 + ["archived", "draft", "pending", "published", "published"]):
+        data = {"nom": f"Four à pain {n}", "description": f"Atelier vélo, jardin, {status}."}
+        records.append(services.create_record(db, form, data, actor=moderator, policy="account", status=status))
+    db.flush()
+    for n, record in enumerate(records[:10]):
+        db.add(RecordZone(record_id=record.id, zone_level="commune", zone_code=f"35{n % 3:03d}"))
+        db.add(RecordZone(record_id=record.id, zone_level="epci", zone_code="243500139"))
+    db.commit()
+    services.set_status(db, records[-2], "draft", actor=moderator)  # withdrawn after publication
+    services.delete_record(db, records[-1], actor=moderator)
+    db.commit()
+    indexer.apply_outbox(Database.engine(app))
+
+
+def found(backend: WhooshBackend, text: str) -> list[tuple[str, str]]:
+    """Ids and snippets of every hit, in order."""
+    return [(hit.id, hit.snippet) for hit in backend.search(Query(text=text, per_page=100)).hits]
+
+
+def test_a_rebuild_answers_like_the_incremental_index(
+    db: Session, incremental: WhooshBackend, corpus: None, tmp_path: Path
+) -> None:
+    rebuilt = WhooshBackend(tmp_path / "rebuilt" / "index")
+    try:
+        with Session(bind=db.get_bind()) as reading:
+            count = rebuilt.rebuild(maintenance.documents(reading))  # the rebuild's settings: two writer processes
+        assert rebuilt.digests() == incremental.digests()  # the same documents, field for field
+        assert count == len(rebuilt.all_ids())
+        by_kind = [value.split(":")[0] for value in rebuilt.all_ids()]
+        assert (by_kind.count("page"), by_kind.count("record")) == (5, 9)  # no deleted page, draft or withdrawn record
+        zoned = rebuilt.search(Query(text="four", filters={"zones": ("epci:243500139",)}))
+        assert zoned.total == 9  # the map zones of every batch reached their records (the draft one is not indexed)
+        for text in QUERIES:
+            assert found(rebuilt, text) == found(incremental, text), text
+            assert rebuilt.search(Query(text=text)).facets == incremental.search(Query(text=text)).facets, text
+    finally:
+        rebuilt.close()
+
+
+def test_a_failed_rebuild_leaves_the_old_index_in_service(app: Any, incremental: WhooshBackend, corpus: None) -> None:
+    before = os.path.realpath(incremental.path)
+    expected = {text: found(incremental, text) for text in QUERIES}
+
+    def broken(db: Session) -> Iterator[Any]:
+        yield from list(maintenance.documents(db))[:4]
+        raise OSError("disque plein")
+
+    for procs in (1, 2):
+        with Session(bind=Database.engine(app)) as reading, pytest.raises(OSError):
+            incremental.rebuild(broken(reading), procs=procs)
+        assert os.path.realpath(incremental.path) == before
+        assert not incremental.path.with_name("index.tmp").exists()
+        assert {text: found(incremental, text) for text in QUERIES} == expected
+    incremental.index([])  # and the index still takes writes (the lock was released)
+
+
+def test_the_swap_is_atomic_and_open_searchers_keep_their_index(
+    app: Any, incremental: WhooshBackend, corpus: None
+) -> None:
+    before = os.path.realpath(incremental.path)
+    old = set(incremental.all_ids())
+    other = WhooshBackend(incremental.path)  # another worker of the site, its searcher opened before the swap
+    assert {h.id for h in other.search(Query(text="atelier", per_page=100)).hits}
+    seen_during: list[tuple[str, set[str]]] = []
+
+    def docs(db: Session) -> Iterator[Any]:
+        for doc in maintenance.documents(db):
+            if not seen_during:  # the new index is being written: searches still read the old one, whole
+                seen_during.append((os.path.realpath(incremental.path), incremental.all_ids()))
+            if doc["kind"] == "page":
+                yield doc
+
+    try:
+        with Session(bind=Database.engine(app)) as reading:
+            assert incremental.rebuild(docs(reading)) == 5
+        assert seen_during == [(before, old)]
+        assert incremental.path.is_symlink() and os.path.realpath(incremental.path) != before
+        assert not Path(before).exists()  # the previous folder is removed once swapped out
+        assert {v.split(":")[0] for v in incremental.all_ids()} == {"page"}
+        assert {v.split(":")[0] for v in other.all_ids()} == {"page"}  # reopened on the new index at its next read
+    finally:
+        other.close()
