@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import delete
+from sqlalchemy import event
 
 from importers import get_importer
 from importers.models import ImportItem
@@ -23,6 +26,23 @@ CSV = (
 ).encode()
 
 
+@contextmanager
+def inserts_into(db, table):
+    """Count the statements that insert into ``table`` (an executemany counts once)."""
+    seen = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.startswith(f"INSERT INTO {table} "):
+            seen.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 def run(db, author, *, commit_every=None):
     importer = get_importer("table", mapping=MAPPING)
     result = importer.run(db, CSV, form="lieu", author=author, source="test", commit_every=commit_every)
@@ -39,14 +59,17 @@ def test_rows_written_set_wise_are_those_written_one_by_one(db, author, zones, m
     with monkeypatch.context() as patch:
         one_by_one(patch)
         first = next_record_id(db)
-        singles = run(db, author)
+        with inserts_into(db, "record_revisions") as alone, inserts_into(db, "import_items") as links_alone:
+            singles = run(db, author)
         expected = written_since(db, first)
     db.execute(delete(ImportItem))  # the links would make the next run update these records
     db.commit()
 
     second = next_record_id(db)
-    batched = run(db, author)
+    with inserts_into(db, "record_revisions") as together, inserts_into(db, "import_items") as links_together:
+        batched = run(db, author)
     got = written_since(db, second)
+    assert (len(alone), len(links_alone), len(together), len(links_together)) == (5, 5, 1, 1)  # set-wise indeed
 
     for name, rows in expected.items():
         if name != "search":  # written to the outbox, and applied, at commit

@@ -5,10 +5,11 @@ for a batch of them (a spreadsheet import writes 50,000): every row is
 validated on its own, with what a row would read again (the form's fields,
 its moderation policy, the names of the zones its values hold) read once per
 batch; a refused row gets its error back and nothing of it is written. The
-accepted rows' records are then inserted in one flush (one ``INSERT``
-statement for the batch), their facet rows and first revisions, with what
-the ``record_saved`` subscribers add (activity, map, zones, search outbox),
-in one more flush: a statement per table, not ten per record.
+accepted rows' records are then inserted in one flush (the ORM reads each
+new id back: on SQLite that is still an ``INSERT`` per record), their facet
+rows and first revisions with one statement per table, and what the
+subscribers add (activity, map, zones) with one more each: a few statements
+per batch instead of about ten per record.
 
 The records, revisions and derived rows are those the one-by-one path
 writes: the same values, and every subscriber is told of every record with
