@@ -37,7 +37,6 @@ from typing import Any
 
 import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.searching import Searcher
 
 from wiki.search import syntax
@@ -63,21 +62,13 @@ from wiki.search.segments import SEGMENT_CACHE_BYTES
 from wiki.search.whoosh_query import TEXT_FIELDS
 from wiki.search.whoosh_query import Evaluator
 from wiki.search.whoosh_query import compile_clauses
+from wiki.search.whoosh_writing import WRITER_OPTIONS
 from wiki.search.whoosh_writing import cancel
+from wiki.search.whoosh_writing import rebuild_options
 from wiki.search.whoosh_writing import writing
 
 log = logging.getLogger("lieudit.search")
 
-#: Segments as plain files, not one compound file: Whoosh copies a compound
-#: segment's parts into memory each time a searcher opens it (50 ms for
-#: 20,000 documents, after every commit); plain files are opened in 1 ms.
-#: Posting blocks of 512 instead of 128: searches read whole posting lists
-#: (wiki.search.postings), a block costs one decompression and one unpickling.
-WRITER_OPTIONS: dict[str, Any] = {"compound": False, "codec": W3Codec(blocklimit=512, compression=3)}
-#: Settings of a full rebuild: two writer processes, 256 MB of buffer each,
-#: one segment per process (no final merge: the next small commit merges
-#: small segments anyway, and ``optimize`` merges everything).
-REBUILD_OPTIONS: dict[str, Any] = {"procs": 2, "limitmb": 256, "multisegment": True, **WRITER_OPTIONS}
 #: Characters of a snippet, and of context kept before its first match.
 SNIPPET_CHARS = 240
 SNIPPET_BEFORE = 60
@@ -265,7 +256,7 @@ class WhooshBackend:
                 count += 1
 
         with self._rebuild_lock():
-            self._activate(self._build_dir(fill, **(REBUILD_OPTIONS | options)))
+            self._activate(self._build_dir(fill, **rebuild_options(**options)))
         return count
 
     def clear(self) -> None:

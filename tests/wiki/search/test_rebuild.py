@@ -22,6 +22,8 @@ from wiki.search import indexer
 from wiki.search import maintenance
 from wiki.search.backend import Query
 from wiki.search.whoosh_backend import WhooshBackend
+from wiki.search.whoosh_writing import REBUILD_LIMIT_MB
+from wiki.search.whoosh_writing import rebuild_options
 
 FIELDS: list[dict[str, Any]] = [
     {"key": "nom", "type": "text", "label": "Nom", "required": True},
@@ -136,3 +138,15 @@ def test_the_swap_is_atomic_and_open_searchers_keep_their_index(
         assert {v.split(":")[0] for v in other.all_ids()} == {"page"}  # reopened on the new index at its next read
     finally:
         other.close()
+
+
+def test_rebuild_settings_fit_the_machine() -> None:
+    chosen = rebuild_options()
+    assert chosen["procs"] == min(2, os.cpu_count() or 1) and chosen["multisegment"]
+    assert REBUILD_LIMIT_MB[0] <= chosen["limitmb"] <= REBUILD_LIMIT_MB[1]
+    assert rebuild_options(procs=1, limitmb=32) | {"codec": None} == {
+        **chosen,
+        "procs": 1,
+        "limitmb": 32,
+        "codec": None,
+    }

@@ -1,0 +1,80 @@
+"""Time ``lieudit search rebuild`` (``maintenance.rebuild``) on a generated instance, Whoosh only.
+
+    .venv/bin/python bench/search_rebuild.py --docs 20000 [--limitmb 256] [--procs 2] [--profile]
+
+Loads ``--docs`` documents (half pages, half records: ``search_data.load``),
+then rebuilds the index with the given writer settings (the defaults are
+``whoosh_writing.rebuild_options()``) and prints wall time, CPU time (this process and its
+writer processes), the writers' peak memory and the load average before and
+after. ``--profile`` profiles the building of the documents alone instead
+(this process only: the writers' analysis is not in it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_data import instance  # noqa: E402
+from search_data import load  # noqa: E402
+from search_measures import cpu_seconds  # noqa: E402
+
+
+def main() -> None:
+    """Load, then rebuild (or profile the document building) once."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--limitmb", type=int, help="writer buffer per process (default: rebuild_options())")
+    parser.add_argument("--procs", type=int, help="writer processes (default: rebuild_options())")
+    parser.add_argument("--profile", action="store_true", help="profile the building of the documents only")
+    args = parser.parse_args()
+
+    from sqlalchemy.orm import Session
+
+    from wiki.db import Database
+    from wiki.search import get_backend
+    from wiki.search import indexer
+    from wiki.search import maintenance
+    from wiki.search import whoosh_writing
+
+    if args.limitmb:
+        whoosh_writing.REBUILD_OPTIONS["limitmb"] = args.limitmb
+    if args.procs:
+        whoosh_writing.REBUILD_OPTIONS["procs"] = args.procs
+    with tempfile.TemporaryDirectory(prefix="lieudit-rebuild-") as tmp, instance("whoosh", Path(tmp)) as (app, _, _):
+        with indexer.muted():
+            load(app, args.docs)
+        with app.app_context():
+            engine = Database.engine(app)
+            if args.profile:
+                profile = cProfile.Profile()
+                with Session(bind=engine) as db:
+                    profile.enable()
+                    count = sum(1 for _ in maintenance.documents(db))
+                    profile.disable()
+                print(f"{count} documents built")
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+                return
+            options = {k: v for k, v in whoosh_writing.rebuild_options().items() if k != "codec"}
+            load_before, started, cpu = os.getloadavg(), time.perf_counter(), cpu_seconds()
+            count = maintenance.rebuild(engine, get_backend(app))
+            wall, used = time.perf_counter() - started, cpu_seconds() - cpu
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            print(
+                f"rebuild {count} documents {options}: wall {wall:.1f} s, CPU {used:.1f} s, "
+                f"writer peak RSS {peak:.0f} MB, load {load_before[0]:.1f} -> {os.getloadavg()[0]:.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
