@@ -354,7 +354,7 @@ def _converter(names: Namespaces, file_url: Callable[[str], str] | None, tally: 
             return None
         if last and revision.other_slots:
             tally.note("slots", page.title)
-        return pages.ImportedRevision(body=body, created_at=moment,
+        return pages.ImportedRevision(body=body, created_at=moment, undated=_moment(revision.timestamp) != moment,
                                       author_name=author_name(revision), comment=masked(revision.comment))  # fmt: skip
 
     return convert

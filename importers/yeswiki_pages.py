@@ -72,7 +72,7 @@ def page_item(state: State, site: Site, page: Page) -> Item:
             state.dropped.update(conversion.dropped)
             state.files += [f"{page.tag} : {source}" for source in conversion.files]
         revisions.append(pages.ImportedRevision(body=conversion.markdown, created_at=version.time or utcnow(),
-                                                author_name=version.user))  # fmt: skip
+                                                author_name=version.user, undated=version.time is None))  # fmt: skip
     if too_long:
         item.warnings.append(f"{too_long} version(s) de plus de 1 Mo une fois convertie(s), non importée(s)")
     item.values = {"title": page.tag, "revisions": revisions}

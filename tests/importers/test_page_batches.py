@@ -232,3 +232,14 @@ def test_a_rerun_of_the_same_dump_changes_nothing(app, db, author):
     assert first.summary() == "14 créé(s), 0 mis à jour, 0 inchangé(s) ont été traités ; 2 refusé(s)."
     assert again.summary() == "0 créé(s), 0 mis à jour, 14 inchangé(s) ont été traités ; 2 refusé(s)."
     assert _snapshot(app) == before
+
+
+def test_a_rerun_does_not_add_again_a_revision_dated_in_the_future(app, db, author):
+    importer = SmallBatches()
+    importer.run(db, FIRST, author=author, source="export.xml")
+    db.commit()
+    before = _snapshot(app)
+    again = importer.run(db, FIRST, author=author, source="autre-nom.xml")  # the same dump, saved under another name
+    db.commit()
+    assert again.summary().startswith("0 créé(s), 0 mis à jour")  # « Demain. » was imported at the first run's date
+    assert _snapshot(app) == before

@@ -15,6 +15,7 @@ about ten per page. Service layer: no request globals.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -58,6 +59,9 @@ class ImportedRevision:
     created_at: datetime
     author_name: str = ""
     comment: str = ""
+    #: The source gave no usable date (none, or one in the future): the import's date stands in, so
+    #: a later import of the same source recognises the revision by its text instead of its date.
+    undated: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,22 @@ class ImportedPage:
 
     page: Page
     added: int
+
+
+def _text_digest(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _imported_texts(db: Session, page: Page, sizes: set[int]) -> set[tuple[int, str]]:
+    """(size, digest) of the page's imported revisions of those ``sizes``: how undated ones are known again."""
+    if not sizes:
+        return set()
+    rows = db.execute(
+        select(PageRevision.size, PageRevision.body).where(
+            PageRevision.page_id == page.id, PageRevision.action == "import", PageRevision.size.in_(sizes)
+        )
+    )
+    return {(size, _text_digest(body)) for size, body in rows}
 
 
 def _utc(moment: datetime) -> datetime:
@@ -113,16 +133,19 @@ def import_history(
         page = _new_page(db, title, _utc(ordered[0].created_at))
         known: set[tuple[datetime, int]] = set()
         number = 0
+        known_texts: set[tuple[int, str]] = set()
     else:
         saving.lock_page(db, page)
         rows = db.execute(select(PageRevision.created_at, PageRevision.size).where(PageRevision.page_id == page.id))
         known = {(_utc(when), size) for when, size in rows}
         number = db.scalar(select(func.max(PageRevision.number)).where(PageRevision.page_id == page.id)) or 0
+        undated = {len(body.encode("utf-8")) for r, body in zip(ordered, bodies, strict=True) if r.undated}
+        known_texts = _imported_texts(db, page, undated)
     current = page.current_revision
     parent_id, added = (current.id if current else None), 0
     for revision, body in zip(ordered, bodies, strict=True):
         when, size = _utc(revision.created_at), len(body.encode("utf-8"))
-        if (when, size) in known:
+        if (when, size) in known or (revision.undated and (size, _text_digest(body)) in known_texts):
             continue
         known.add((when, size))
         number, added = number + 1, added + 1
