@@ -17,6 +17,7 @@ import cProfile
 import os
 import pstats
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -38,7 +39,21 @@ def main() -> None:
     parser.add_argument("--procs", type=int, help="writer processes (default: rebuild_options())")
     parser.add_argument("--profile", action="store_true", help="profile the building of the documents only")
     args = parser.parse_args()
+    from wiki.search import whoosh_writing
 
+    if args.limitmb:
+        whoosh_writing.REBUILD_OPTIONS["limitmb"] = args.limitmb
+    if args.procs:
+        whoosh_writing.REBUILD_OPTIONS["procs"] = args.procs
+    tmp = tempfile.mkdtemp(prefix="lieudit-rebuild-")
+    try:
+        run(args, Path(tmp))
+    finally:  # not TemporaryDirectory: the outbox thread may still be closing its files in it
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, tmp: Path) -> None:
+    """Load the documents into a fresh instance under ``tmp``, then rebuild or profile."""
     from sqlalchemy.orm import Session
 
     from wiki.db import Database
@@ -47,11 +62,7 @@ def main() -> None:
     from wiki.search import maintenance
     from wiki.search import whoosh_writing
 
-    if args.limitmb:
-        whoosh_writing.REBUILD_OPTIONS["limitmb"] = args.limitmb
-    if args.procs:
-        whoosh_writing.REBUILD_OPTIONS["procs"] = args.procs
-    with tempfile.TemporaryDirectory(prefix="lieudit-rebuild-") as tmp, instance("whoosh", Path(tmp)) as (app, _, _):
+    with instance("whoosh", tmp) as (app, _, _):
         with indexer.muted():
             load(app, args.docs)
         with app.app_context():
