@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_stats_journey import SIZES
-from tests.browser.test_stats_journey import _checked
-from tests.browser.test_stats_journey import _log_in
 from tests.factories import make_page
 from tests.factories import make_user
+from tests.support.browser import assert_fits_and_accessible
+from tests.support.browser import log_in
 from tests.support.browser import new_context
 from wiki.db import Database
 from wiki.freshness import services as freshness
@@ -48,22 +48,22 @@ def test_follow_list_stale_records_and_confirm_by_link(live_server, sqlite_app, 
     record_id = _seed(sqlite_app)
     context = new_context(browser, viewport=SIZES[size])
     tab = context.new_page()
-    _log_in(tab, live_server.url, "Modo")
+    log_in(tab, live_server.url, "Modo")
 
     tab.goto(live_server.url + "/pages/lavoir-du-bourg")
     tab.get_by_role("button", name="Suivre").focus()
     tab.keyboard.press("Enter")
     tab.wait_for_load_state()
     expect(tab.get_by_role("button", name="Ne plus suivre")).to_be_visible()
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.goto(live_server.url + "/-/suivis")
     expect(tab.get_by_role("heading", level=1)).to_have_text("Mes suivis")
     expect(tab.locator(".watch-list")).to_contain_text("Lavoir du bourg")
-    _checked(tab)
+    assert_fits_and_accessible(tab)
 
     tab.goto(live_server.url + "/-/fraicheur")
     expect(tab.get_by_role("cell", name="Médiathèque de Redon")).to_be_visible()
-    _checked(tab)
+    assert_fits_and_accessible(tab)
     tab.goto(live_server.url + f"/fiches/{record_id}")
     expect(tab.locator(".badge-stale")).to_have_text("À vérifier")
 
@@ -72,9 +72,9 @@ def test_follow_list_stale_records_and_confirm_by_link(live_server, sqlite_app, 
     token = freshness.make_token(sqlite_app.config["SECRET_KEY"], record_id)
     visitor.goto(live_server.url + f"/-/fraicheur/lien/{token}")
     expect(visitor.get_by_label("Horaires")).to_have_value("10h-18h")
-    _checked(visitor)
+    assert_fits_and_accessible(visitor)
     visitor.get_by_role("button", name="Toujours exact").click()
     expect(visitor.get_by_role("status")).to_contain_text("vérifiée aujourd’hui")
-    _checked(visitor)
+    assert_fits_and_accessible(visitor)
     anonymous.close()
     context.close()
