@@ -4,7 +4,7 @@ Which downloads: a form's ``.csv``, ``.tableur.csv``, ``.json``, ``.geojson``,
 ``.ics``, ``.xlsx``, ``.ods`` and the pages' ``.zip``, asked **without any
 query string** (:func:`cacheable`). A query string (``?since=``, ``?bbox=``,
 the map's or the agenda's filters, anything) makes the download particular:
-it is streamed live, under the export cap (:mod:`wiki.exports.slots`). The
+it is streamed live, under the export cap (:mod:`wiki.hostslots`). The
 small documents rendered whole (Atom, Data Package, Table Schema) and the
 agenda's feeds are not kept either.
 
@@ -57,7 +57,7 @@ from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from wiki.exports import slots
+from wiki import hostslots as slots
 from wiki.exports.rows import Prepared
 
 #: The downloads kept as files, by extension (the full dataset only: see :func:`cacheable`).

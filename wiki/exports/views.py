@@ -13,7 +13,7 @@ projection, whoever asks), carries ``ETag`` and ``Last-Modified``, answers
 ``304`` to a matching conditional request, takes ``?since=`` where its format
 does, allows any origin (CORS), and either sends the file generated once for
 the dataset's version (a full dataset: :mod:`wiki.exports.filecache`, with
-``Range``) or streams its body in a free export slot (:mod:`wiki.exports.slots`,
+``Range``) or streams its body in a free export slot (:mod:`wiki.hostslots`,
 shared by every process of the host). What each format serves is in
 :mod:`wiki.exports.formats`.
 """
@@ -42,6 +42,7 @@ from flask_login import current_user
 from werkzeug.routing import BaseConverter
 from werkzeug.wsgi import FileWrapper
 
+from wiki import hostslots as slots
 from wiki.activity.views import change_url
 from wiki.agenda import occurrences
 from wiki.agenda import projection
@@ -57,7 +58,6 @@ from wiki.exports import filecache
 from wiki.exports import formats
 from wiki.exports import rows
 from wiki.exports import services
-from wiki.exports import slots
 from wiki.exports.constants import FREQUENCIES
 from wiki.exports.constants import LICENSES
 from wiki.exports.datasets import Dataset

@@ -1,27 +1,23 @@
 """A cap on long renders running at once on one host, across every worker process.
 
-Pure module (standard library only). A text long enough to go to a render
+Pure module (standard library and the pure kernel :mod:`wiki.hostslots`). A text long enough to go to a render
 process (:data:`wiki.markup.worker.INLINE_CHARS`) may hold a sync worker for up
 to the render budget; four hostile previews at once would hold all four
 workers of a small server and stall every page view. Before such a render, a
-worker takes one of ``limit`` slot files of a folder with an advisory lock
-(``flock``), so the cap holds across gunicorn's workers, and a killed worker
-releases its slot with its file descriptors. When none frees up within
+worker takes one of ``limit`` slots of a folder (:mod:`wiki.hostslots`: an
+advisory lock on a slot file), so the cap holds across gunicorn's workers, and
+a killed worker releases its slot with its file descriptors. When none frees up within
 ``wait`` seconds, the text is refused with :class:`RenderBusy` (a French
 message; the editor gives the text back) and the worker is free at once.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-#: Seconds between two looks for a free slot.
-POLL = 0.05
+from wiki import hostslots
 
 
 class RenderBusy(ValueError):
@@ -40,29 +36,13 @@ class HostSlots:
     def __init__(self, folder: Path, limit: int, wait: float = 0.5) -> None:
         self.folder, self.limit, self.wait = folder, limit, wait
 
-    def _try(self) -> int | None:
-        for slot in range(self.limit):
-            fd = os.open(self.folder / f"render.{slot}", os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                continue
-            return fd
-        return None
-
     @contextmanager
     def hold(self) -> Iterator[None]:
         """Hold a slot for the block; :class:`RenderBusy` when none frees up in time."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + self.wait
-        fd = self._try()
-        while fd is None and time.monotonic() < deadline:
-            time.sleep(POLL)
-            fd = self._try()
-        if fd is None:
+        slot = hostslots.wait(self.folder, self.limit, self.wait, name="render")
+        if slot is None:
             raise RenderBusy
         try:
             yield
         finally:
-            os.close(fd)  # closing the descriptor releases its lock
+            slot.release()

@@ -18,10 +18,8 @@ clients (a load balancer with affinity keeps a client on one node).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
-import os
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,8 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask_babel import gettext as _
+
+from wiki import hostslots
 
 #: Endpoints that cost more than a page view.
 COSTLY_ENDPOINTS = frozenset(
@@ -62,20 +62,6 @@ def _bucket(app: Flask, client: str) -> int:
     return int.from_bytes(digest[:4], "big") % BUCKETS
 
 
-def _take_slot(folder: Path, bucket: int, limit: int) -> int | None:
-    """Lock a free slot file of ``bucket`` and return its descriptor, or None when all are taken."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for slot in range(limit):
-        fd = os.open(folder / f"{bucket:04x}.{slot}", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            continue
-        return fd
-    return None
-
-
 def _refused() -> Any:
     message = _(
         "Vous avez déjà plusieurs demandes coûteuses en cours (comparaisons, historiques, recherches, "
@@ -96,15 +82,15 @@ def init_app(app: Flask) -> None:
         limit = int(app.config["EXPENSIVE_PER_CLIENT"])
         if limit <= 0 or request.endpoint not in COSTLY_ENDPOINTS:
             return None
-        fd = _take_slot(folder, _bucket(app, _client()), limit)
-        if fd is None:
+        slot = hostslots.take(folder, limit, name=f"{_bucket(app, _client()):04x}")
+        if slot is None:
             app.logger.warning("costly request refused with 429: %s", request.endpoint)
             return _refused()
-        g.costly_slot = fd
+        g.costly_slot = slot
         return None
 
     @app.teardown_request
     def _release(exc: BaseException | None) -> None:
-        fd = g.pop("costly_slot", None)
-        if fd is not None:
-            os.close(fd)  # closing the descriptor releases its lock
+        slot = g.pop("costly_slot", None)
+        if slot is not None:
+            slot.release()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.factories import make_user
 from tests.wiki.exports.conftest import record_values
-from wiki.exports import slots
+from wiki import hostslots as slots
 from wiki.exports import spreadsheets
 from wiki.records import services
 

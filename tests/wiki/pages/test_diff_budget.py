@@ -90,6 +90,7 @@ def limited_app(make_app):
 
 
 def test_costly_requests_are_limited_per_client_while_page_views_pass(limited_app):
+    from wiki import hostslots
     from wiki.db import Database
     from wiki.site import costly
 
@@ -100,7 +101,7 @@ def test_costly_requests_are_limited_per_client_while_page_views_pass(limited_ap
     assert client.get(f"/pages/{slug}/diff").status_code == 200  # its slot is released after the answer
     # Another worker of this node serves a costly request of the same client: its slot is taken.
     folder = Path(limited_app.instance_path) / "run" / "costly"
-    held = costly._take_slot(folder, costly._bucket(limited_app, "address:127.0.0.1"), 1)
+    held = hostslots.take(folder, 1, name=f"{costly._bucket(limited_app, 'address:127.0.0.1'):04x}")
     assert held is not None
     try:
         refused = client.get(f"/pages/{slug}/diff")
@@ -113,9 +114,7 @@ def test_costly_requests_are_limited_per_client_while_page_views_pass(limited_ap
         other.environ_base["REMOTE_ADDR"] = "192.0.2.7"  # another client
         assert other.get(f"/pages/{slug}/diff").status_code == 200
     finally:
-        import os
-
-        os.close(held)
+        held.release()
     assert client.get(f"/pages/{slug}/diff").status_code == 200
 
 

@@ -1,13 +1,13 @@
-"""Export slots shared by every process of a host: at most ``EXPORT_CONCURRENCY`` exports run at once.
+"""Slots shared by every process of a host: at most ``limit`` holders of a folder's slots at once.
 
-An export running is a file being generated (:mod:`wiki.exports.filecache`)
-or a filtered download being streamed live (:mod:`wiki.exports.views`). Each
-holds an advisory lock (``flock``) on one of ``EXPORT_CONCURRENCY`` slot files
-in the instance's ``run/exports`` folder, so the cap holds across gunicorn's
-sync workers and every app process sharing the instance folder on the host (a
-per-process semaphore never saw two sync workers' exports), and a killed
-process gives its slot back with its file descriptors. Serving a generated
-file takes no slot: ``sendfile`` costs the kernel, not a worker.
+Pure kernel module (standard library only). A holder takes an advisory lock
+(``flock``) on one of ``limit`` slot files of a folder, so a cap holds across
+gunicorn's sync workers and every app process sharing the instance folder on
+the host (a per-process semaphore never sees two sync workers), and a killed
+process gives its slot back with its file descriptors. The caps built on it:
+exports (:mod:`wiki.exports.filecache`, ``EXPORT_CONCURRENCY``), long renders
+(:mod:`wiki.markup.slots`, ``RENDER_CONCURRENCY``) and each client's costly
+requests (:mod:`wiki.site.costly`, ``EXPENSIVE_PER_CLIENT``).
 """
 
 from __future__ import annotations
@@ -48,21 +48,21 @@ def lock_file(path: Path) -> int | None:
     return fd
 
 
-def take(folder: Path, limit: int) -> Slot | None:
-    """Take a free slot of ``folder`` at once, or return None when all ``limit`` are taken."""
+def take(folder: Path, limit: int, name: str = "slot") -> Slot | None:
+    """Take a free slot ``name`` of ``folder`` at once, or return None when all ``limit`` are taken."""
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(max(limit, 1)):
-        fd = lock_file(folder / f"slot.{number}")
+        fd = lock_file(folder / f"{name}.{number}")
         if fd is not None:
             return Slot(fd)
     return None
 
 
-def wait(folder: Path, limit: int, seconds: float) -> Slot | None:
+def wait(folder: Path, limit: int, seconds: float, name: str = "slot") -> Slot | None:
     """Take a slot, waiting at most ``seconds`` for one to be freed; None when none was."""
     deadline = time.monotonic() + seconds
     while True:
-        slot = take(folder, limit)
+        slot = take(folder, limit, name)
         if slot is not None or time.monotonic() >= deadline:
             return slot
         time.sleep(POLL_SECONDS)
