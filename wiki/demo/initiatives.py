@@ -57,14 +57,19 @@ def load_demo_initiatives(db: Session, actor: Any) -> int:
     except NotFound:
         seed_builtin(db, actor)
         form = form_services.get_form(db, "initiative")
+    return create_missing(db, form, INITIATIVES, actor)
+
+
+def create_missing(db: Session, form: Any, entries: Any, actor: Any, comment: str = DEMO_COMMENT) -> int:
+    """Publish in ``form`` the demo ``entries`` whose title no live record of it has yet; return how many."""
     existing = set(db.scalars(select(Record.title).where(Record.form_id == form.id, Record.deleted_at.is_(None))))
     ctx = taxonomy.cleaning_context(db)
     created = 0
-    for values in INITIATIVES:
+    for values in entries:
         if values["title"] in existing:
             continue
         services.create_record(db, form, dict(values), actor=actor, policy="account", ctx=ctx, status="published",
-                               comment=DEMO_COMMENT)  # fmt: skip
+                               comment=comment)  # fmt: skip
         existing.add(values["title"])
         created += 1
     return created

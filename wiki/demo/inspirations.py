@@ -23,13 +23,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki.demo.data import read_records
+from wiki.demo.initiatives import create_missing
 from wiki.errors import NotFound
 from wiki.records import form_services
-from wiki.records import services
-from wiki.records import taxonomy
 from wiki.records.builtin import FORMS
 from wiki.records.models import Form
-from wiki.records.models import Record
 from wiki.records.seeding import seed_builtin
 
 DATA_DIR = Path(__file__).parent / "inspirations"
@@ -97,15 +95,4 @@ def load_demo_inspirations(db: Session, actor: Any) -> int:
 
     Idempotent like the initiatives: a title already that of a live record of the form is skipped.
     """
-    form = inspiration_form(db, actor)
-    existing = set(db.scalars(select(Record.title).where(Record.form_id == form.id, Record.deleted_at.is_(None))))
-    ctx = taxonomy.cleaning_context(db)
-    created = 0
-    for values in INSPIRATIONS:
-        if values["title"] in existing:
-            continue
-        services.create_record(db, form, dict(values), actor=actor, policy="account", ctx=ctx, status="published",
-                               comment=DEMO_COMMENT)  # fmt: skip
-        existing.add(values["title"])
-        created += 1
-    return created
+    return create_missing(db, inspiration_form(db, actor), INSPIRATIONS, actor, DEMO_COMMENT)
