@@ -372,7 +372,7 @@ class Importer(ABC):
 
         :raises Refused: the batch cannot be written set-wise (its items are then written one by one).
         """
-        raise NotImplementedError  # only called for the items :meth:`batchable` accepts
+        raise Refused("pas d'écriture groupée pour ce format")  # by default: each item written by :meth:`write`
 
     def finish(self, job: Job) -> None:
         """Run once after every item was written (nothing by default)."""
