@@ -266,3 +266,33 @@ def initialise(database_url: str, folder: Path) -> None:
     env = {**os.environ, "LIEUDIT_INSTANCE_PATH": str(instance), "LIEUDIT_DATABASE_URL": database_url}
     env["LIEUDIT_SECRET_KEY"] = "init"
     subprocess.run([LIEUDIT, "init"], env=env, check=True, stdin=subprocess.DEVNULL, capture_output=True)
+
+
+def sqlite_instance(folder: Path) -> dict[str, str]:
+    """Make a SQLite instance in ``folder`` with ``lieudit init``, as the Docker image does; return its environment.
+
+    The caller's own ``LIEUDIT_*`` settings are left out; the anti-spam fill time is off (scripts post at once).
+    """
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("LIEUDIT_")}
+    env = kept | {"LIEUDIT_INSTANCE_PATH": str(folder), "LIEUDIT_FORM_MIN_SECONDS": "0", "LANG": "C.UTF-8"}
+    subprocess.run([LIEUDIT, "init"], env=env, check=True, capture_output=True)
+    return env
+
+
+def serve_with_gunicorn(
+    env: dict[str, str], port: int, workers: int = 2, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Serve ``wiki:create_app()`` with gunicorn in its own process group (output to ``log``); return once it answers."""
+    log = log or Path(os.devnull)
+    with open(log, "ab") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wiki:create_app()"],
+            cwd=Path(__file__).resolve().parents[2], env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        _wait_until_up(f"http://127.0.0.1:{port}/-/health", server, log)
+    except RuntimeError:
+        _stop_group(server)
+        raise
+    return server

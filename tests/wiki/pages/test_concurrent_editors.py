@@ -16,15 +16,14 @@ import os
 import signal
 import socket
 import sqlite3
-import subprocess
 from collections import Counter
 
 from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
 from tests.support import editors as E
-from tests.wiki.pages.test_kill_during_saves import LIEUDIT
-from tests.wiki.pages.test_kill_during_saves import serve_with_gunicorn
+from tests.support.nodes import serve_with_gunicorn
+from tests.support.nodes import sqlite_instance
 from wiki import create_app
 from wiki.db import Database
 
@@ -35,9 +34,7 @@ SHARED = ["commun-1", "commun-2"]
 
 def test_twenty_editors_on_four_workers_lose_nothing(tmp_path):
     instance = tmp_path / "instance"
-    kept = {k: v for k, v in os.environ.items() if not k.startswith("LIEUDIT_")}  # the caller's settings left out
-    env = kept | {"LIEUDIT_INSTANCE_PATH": str(instance), "LIEUDIT_FORM_MIN_SECONDS": "0", "LANG": "C.UTF-8"}
-    subprocess.run([LIEUDIT, "init"], env=env, check=True, capture_output=True)
+    env = sqlite_instance(instance)
     app = create_app({"INSTANCE_PATH": str(instance), "SEARCH_INDEX_IN_BACKGROUND": False})
     with Database.new_session(app) as db:
         for index in range(EDITORS):

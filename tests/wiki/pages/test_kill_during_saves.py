@@ -20,20 +20,18 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
+from tests.support.nodes import LIEUDIT
+from tests.support.nodes import serve_with_gunicorn
+from tests.support.nodes import sqlite_instance
 from wiki import create_app
 from wiki.db import Database
-
-ROOT = Path(__file__).resolve().parents[3]
-LIEUDIT = str(Path(sys.executable).with_name("lieudit"))
 
 
 class _Browser:
@@ -67,31 +65,9 @@ class _Browser:
         assert self.post("/-/connexion", self.fields("/-/connexion")[0] | {"name": name, "password": PASSWORD}) == 302
 
 
-def serve_with_gunicorn(
-    env: dict[str, str], port: int, workers: int = 2, log: Path | None = None
-) -> subprocess.Popen[bytes]:
-    """Serve ``wiki:create_app()`` with gunicorn in its own process group (output to ``log``); return once it answers."""
-    with open(log or os.devnull, "ab") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "wiki:create_app()"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if _Browser(port).send("GET", "/-/health")[0] == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(server.pid, signal.SIGKILL)
-    raise AssertionError("gunicorn did not answer")
-
-
 def test_acknowledged_saves_and_files_survive_a_kill_of_master_and_workers(tmp_path):
     instance = tmp_path / "instance"
-    kept = {k: v for k, v in os.environ.items() if not k.startswith("LIEUDIT_")}  # the caller's settings left out
-    env = kept | {"LIEUDIT_INSTANCE_PATH": str(instance), "LIEUDIT_FORM_MIN_SECONDS": "0", "LANG": "C.UTF-8"}
-    subprocess.run([LIEUDIT, "init"], env=env, check=True, capture_output=True)
+    env = sqlite_instance(instance)
     app = create_app({"INSTANCE_PATH": str(instance), "SEARCH_INDEX_IN_BACKGROUND": False})
     with Database.new_session(app) as db:
         author = make_user(db, "Camille", role="moderator")  # no save limit: the loop is faster than a person
