@@ -152,19 +152,12 @@ def test_records_lose_their_edit_links_while_asleep(app, client, auth):
 
 
 def test_a_worker_reads_the_switch_again_only_after_content_changed(app, client):
-    from sqlalchemy import event
+    from tests.support.statements import statements_with
 
     _setup(app)
-    reads = []
     with app.app_context():
         engine = Database.engine()
-
-    def count(conn, cursor, statement, *args):
-        if "FROM site_switches" in statement:
-            reads.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_with(engine, "FROM site_switches") as reads:
         client.get("/-/connexion")
         client.get("/-/connexion")
         assert len(reads) == 1  # the second request found the switch under the same content version
@@ -174,5 +167,3 @@ def test_a_worker_reads_the_switch_again_only_after_content_changed(app, client)
         assert len(reads) == 1
         _sleep(app, False)
         assert BANNER not in client.get("/-/connexion").text
-    finally:
-        event.remove(engine, "before_cursor_execute", count)

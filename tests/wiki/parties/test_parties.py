@@ -249,20 +249,12 @@ def test_the_party_page_leads_mentors_to_the_rollback_of_the_whole_party(app, db
 
 
 def test_an_account_that_is_no_guest_is_asked_once_and_a_guest_every_time(app, client, db, organiser, auth):
-    from sqlalchemy import event
-
+    from tests.support.statements import statements_with
     from wiki.db import Database
 
-    asked = []
     with app.app_context():
         engine = Database.engine()
-
-    def count(conn, cursor, statement, *args):
-        if "JOIN party_guests" in statement:
-            asked.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_with(engine, "JOIN party_guests") as asked:
         auth.login("Mentor", PASSWORD)
         asked.clear()
         client.get("/-/compte")
@@ -275,5 +267,3 @@ def test_an_account_that_is_no_guest_is_asked_once_and_a_guest_every_time(app, c
         client.get("/-/compte")
         client.get("/-/compte")
         assert len(asked) == 2  # a guest's party is read on each request: its end is seen at once
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
