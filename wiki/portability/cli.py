@@ -65,12 +65,11 @@ def dump_command(target: Path, force: bool, public: bool) -> None:
         raise click.ClickException(str(err)) from err
     except OSError as err:
         # A full disk or a disk error: the half-written dump is removed, an earlier TARGET kept (G6).
-        kind = log_fault(err, "lieudit dump")
-        if kind is None:
-            raise
-        problem = "le disque est plein" if kind == FULL else "le disque a rencontré une erreur"
-        raise click.ClickException(
-            f"Dump impossible : {problem} ; {target} est laissé tel qu'il était. Libérez de la place et recommencez."
+        raise _storage_refusal(
+            err,
+            "lieudit dump",
+            "Dump impossible : {problem} ; " + f"{target} est laissé tel qu'il était. "
+            "Libérez de la place et recommencez.",
         ) from err
     rows = sum(summary.tables.values())
     click.echo(
@@ -86,6 +85,18 @@ def dump_command(target: Path, force: bool, public: bool) -> None:
         )
 
 
+def _storage_refusal(err: OSError, operation: str, message: str) -> click.ClickException:
+    """The French refusal of a command that met a full or failing disk (``{problem}`` in ``message`` says which).
+
+    :raises OSError: ``err`` is no storage fault: it goes on as it was.
+    """
+    kind = log_fault(err, operation)
+    if kind is None:
+        raise err
+    problem = "le disque est plein" if kind == FULL else "le disque a rencontré une erreur"
+    return click.ClickException(message.replace("{problem}", problem))  # not format(): a path may hold braces
+
+
 @click.command("load", help="Charger un dump dans cette nouvelle instance, vide (tout ou rien).")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
@@ -98,12 +109,10 @@ def load_command(source: Path) -> None:
         raise click.ClickException(str(err)) from err
     except OSError as err:
         # The files are copied aside first and removed on failure: nothing is loaded, the load may run again.
-        kind = log_fault(err, "lieudit load")
-        if kind is None:
-            raise
-        problem = "le disque est plein" if kind == FULL else "le disque a rencontré une erreur"
-        raise click.ClickException(
-            f"Chargement impossible : {problem}. Rien n'a été chargé ; libérez de la place et recommencez."
+        raise _storage_refusal(
+            err,
+            "lieudit load",
+            "Chargement impossible : {problem}. Rien n'a été chargé ; libérez de la place et recommencez.",
         ) from err
     rows = sum(summary.tables.values())
     click.echo(f"Dump chargé : {rows} ligne(s) dans {len(summary.tables)} table(s), {summary.files} fichier(s).")
