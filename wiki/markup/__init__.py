@@ -21,7 +21,8 @@ from typing import Any
 
 from wiki.markup.defuse import CONTROL_CHARS
 from wiki.markup.defuse import defuse
-from wiki.markup.extensions import build_markdown
+from wiki.markup.extensions import converter
+from wiki.markup.extensions import give_back
 from wiki.markup.sanitizer import sanitize
 from wiki.markup.titles import normalize_title
 from wiki.markup.titles import slugify
@@ -134,25 +135,24 @@ def render(text: str, *, page_url: Callable[[str], str] = _default_page_url) -> 
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_MARKUP_BYTES:
         raise MarkupTooLarge(size)
-    links: set[str] = set()
-    hrefs: dict[str, str] = {}  # placeholder → web URL, for the sanitizer
-    source, md = defuse(text), build_markdown(page_url, links, hrefs)
+    source, conv = defuse(text), converter()
     try:
-        body = md.convert(source)
-        too_deep = _nesting(body) > MAX_NESTING
+        converted = conv.convert(source, page_url)
     except RecursionError:
         # Thousands of nested '*' or list levels overflow Python-Markdown's
         # recursive tree walks: show the text rather than fail the request.
-        too_deep = True
-    if too_deep:
+        converted = None
+    else:  # a converter that raised may hold half a text: this thread gets a new one
+        give_back(conv)
+    if converted is None or _nesting(converted.body) > MAX_NESTING:
         body = f"<pre>{render_plain(text)}</pre>"
         note = "Mise en forme abandonnée : le texte est trop imbriqué ; il est affiché tel quel."
         return Rendered(sanitize(body), "", frozenset(), (), (note,))
-    clean = sanitize(_ALIGN_STYLE.sub(r'<\1 align="\2">', body), hrefs)
-    tokens = md.toc_tokens  # set by the toc extension
+    clean = sanitize(_ALIGN_STYLE.sub(r'<\1 align="\2">', converted.body), converted.hrefs)
+    tokens = converted.toc_tokens  # set by the toc extension
     headings = tuple(_headings(tokens))
     toc_html = sanitize(_toc(tokens)) if len(headings) >= 3 else ""
-    return Rendered(clean, toc_html, frozenset(links), headings, _audit(clean, headings))
+    return Rendered(clean, toc_html, converted.links, headings, _audit(clean, headings))
 
 
 def _nesting(body: str) -> int:

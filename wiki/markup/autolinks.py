@@ -85,6 +85,10 @@ class BareUrlProcessor(ip.InlineProcessor):
         super().__init__(BARE_URL_RE, md)
         self._seen, self._inside = "", False  # text read so far, and whether a raw <a> is open there
 
+    def forget(self) -> None:
+        """Start a new text: nothing read yet."""
+        self._seen, self._inside = "", False
+
     def _in_raw_link(self, data: str, pos: int) -> bool:
         """Tell whether *pos* lies between a raw-HTML ``<a ...>`` and its ``</a>``.
 
@@ -118,13 +122,17 @@ class BareUrlProcessor(ip.InlineProcessor):
 class HrefStash(Treeprocessor):
     """Swap the web hrefs of Markdown's links for placeholders only *hrefs* can resolve.
 
-    The placeholders carry a per-rendering nonce: raw HTML cannot name one.
-    *hrefs* maps each placeholder to its URL as a browser reads it.
+    The placeholders carry a per-text nonce: raw HTML cannot name one.
+    ``hrefs`` maps each placeholder to its URL as a browser reads it.
     """
 
-    def __init__(self, md: markdown.Markdown, hrefs: dict[str, str]) -> None:
+    def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(md)
-        self.hrefs = hrefs
+        self.forget()
+
+    def forget(self) -> None:
+        """Start a new text: a new nonce, and a new ``hrefs`` (the last text's is left to its caller)."""
+        self.hrefs: dict[str, str] = {}
         self.prefix = f"#lieudit-href-{secrets.token_hex(8)}-"
 
     def run(self, root: etree.Element) -> None:
@@ -140,7 +148,7 @@ class HrefStash(Treeprocessor):
                 link.set("href", key)
 
 
-def register_autolinks(md: markdown.Markdown, hrefs: dict[str, str]) -> None:
-    """Add bare-URL links to *md* and record its web hrefs in *hrefs* for the sanitizer."""
+def register_autolinks(md: markdown.Markdown) -> None:
+    """Add bare-URL links to *md*, and the ``href_stash`` that records its web hrefs for the sanitizer."""
     md.inlinePatterns.register(BareUrlProcessor(md), "bare_url", 85)  # html 90 > it > entity 80
-    md.treeprocessors.register(HrefStash(md, hrefs), "href_stash", _STASH_PRIORITY)
+    md.treeprocessors.register(HrefStash(md), "href_stash", _STASH_PRIORITY)

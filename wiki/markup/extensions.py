@@ -1,22 +1,32 @@
 """Python-Markdown as the wiki uses it: bounded link parsing, ``[[wiki links]]``, section ids.
 
-Pure module: part of :mod:`wiki.markup`, which calls :func:`build_markdown`
-once per rendering (Markdown instances keep state and are not thread-safe).
-The link processors replace Python-Markdown's own with ones that never rescan
-to the end of a block (HOSTILE_INPUTS B9-85).
+Pure module: part of :mod:`wiki.markup`, which converts each text with
+:func:`converter`, one :class:`WikiConverter` per thread: building a
+``markdown.Markdown`` costs as much as converting a short page, and an instance
+keeps state and is not thread-safe. Between texts the converter resets every
+piece of per-text state (Python-Markdown's own, the wiki links found, the
+hrefs handed to the sanitizer, the section ids, the link parsers' caches); a
+conversion that raises leaves no converter behind. The link processors replace
+Python-Markdown's own with ones that never rescan to the end of a block
+(HOSTILE_INPUTS B9-85).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import markdown
 from markdown import inlinepatterns as ip
+from markdown.extensions import Extension
 from markdown.util import AtomicString
 
+from wiki.markup.autolinks import BareUrlProcessor
+from wiki.markup.autolinks import HrefStash
 from wiki.markup.autolinks import register_autolinks
 from wiki.markup.titles import slugify
 
@@ -54,9 +64,14 @@ class _BoundedLinks:
                     stack.append(bracket.start())
                 elif stack:
                     pairs[stack.pop()] = bracket.start()
-            self._block, self._pairs = data, pairs
+            self._block: str | None = data
+            self._pairs = pairs
         close = self._pairs.get(index - 1, -1)
         return (data[index:close], close + 1, True) if close >= 0 else ("", index, False)
+
+    def forget(self) -> None:
+        """Drop the bracket pairs of the last block read (before a new text)."""
+        self._block, self._pairs = None, {}
 
     def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         """Return (href, title, index after ')', found) like the stock method."""
@@ -93,9 +108,14 @@ class _WikiLinkProcessor(ip.InlineProcessor):
     Registered below the code-span pattern, so links inside code stay literal.
     """
 
-    def __init__(self, md: markdown.Markdown, page_url: Callable[[str], str], links: set[str]) -> None:
+    def __init__(self, md: markdown.Markdown) -> None:
         super().__init__(_WIKILINK_RE, md)
-        self.page_url, self.links = page_url, links
+        self.page_url: Callable[[str], str] = _no_page_url
+        self.links: set[str] = set()
+
+    def forget(self) -> None:
+        """Start a new text: no link found yet, no page URL maker."""
+        self.page_url, self.links = _no_page_url, set()
 
     def _plain(self, text: str) -> str:
         """Resolve code-span and backslash-escape placeholders back to text."""
@@ -113,35 +133,100 @@ class _WikiLinkProcessor(ip.InlineProcessor):
         return link, m.start(0), m.end(0)
 
 
-def _section_ids() -> Callable[[str, str], str]:
-    """Return a toc slugifier: ``s-`` ids cannot clash with the app's, repeats numbered."""
-    seen: dict[str, int] = {}
+class _SectionIds:
+    """A toc slugifier: ``s-`` ids cannot clash with the app's, repeats numbered (per text)."""
 
-    def section_id(value: str, _separator: str) -> str:
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, value: str, _separator: str) -> str:
+        """Return the id of the heading *value*, numbered when an earlier heading had it."""
         base = "s-" + (slugify(value) or "section")
-        seen[base] = seen.get(base, 0) + 1
-        return base if seen[base] == 1 else f"{base}-{seen[base]}"
+        self.seen[base] = self.seen.get(base, 0) + 1
+        return base if self.seen[base] == 1 else f"{base}-{self.seen[base]}"
 
-    return section_id
+    def forget(self) -> None:
+        """Start a new text: no heading seen yet."""
+        self.seen = {}
 
 
-def build_markdown(page_url: Callable[[str], str], links: set[str], hrefs: dict[str, str]) -> markdown.Markdown:
-    """Return a fresh converter (instances keep state and are not thread-safe).
+def _no_page_url(slug: str) -> str:
+    """Stand-in between texts: a converter is always given the page URL maker of its text."""
+    raise RuntimeError("page_url not set")
 
-    Wiki links' slugs are added to *links*; *hrefs* receives the web addresses
-    :func:`wiki.markup.sanitizer.sanitize` must put back.
+
+@dataclass(frozen=True)
+class Converted:
+    """What one conversion gives: the unsanitized HTML and what :func:`wiki.markup.render` needs after."""
+
+    body: str
+    links: frozenset[str]
+    hrefs: dict[str, str]
+    toc_tokens: list[dict[str, Any]]
+
+
+class _Forget(Extension):
+    """Registered on the converter, so ``Markdown.reset`` also resets the wiki's own per-text state."""
+
+    def __init__(self, parts: list[Any]) -> None:
+        super().__init__()
+        self.parts = parts
+
+    def reset(self) -> None:
+        """Called by ``Markdown.reset``: each part forgets the last text."""
+        for part in self.parts:
+            part.forget()
+
+
+class WikiConverter:
+    """One ``markdown.Markdown`` with the wiki's extensions, reused text after text (not thread-safe).
+
+    :meth:`convert` resets it first, so a text never sees what the previous one left.
     """
-    md = markdown.Markdown(
-        extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists"],
-        extension_configs={
-            "toc": {"marker": "", "permalink": False, "slugify": _section_ids()},
-            "footnotes": {"BACKLINK_TITLE": "Revenir à l’appel de note %d"},
-        },
-        output_format="html",
-    )
-    for name, processor, pattern, priority in _LINK_PROCESSORS:
-        md.inlinePatterns.register(processor(pattern, md), name, priority)
-    md.inlinePatterns.register(_WikiLinkProcessor(md, page_url, links), "wikilink", 176)
-    md.inlinePatterns["footnote"].compiled_re = _FOOTNOTE_CALL
-    register_autolinks(md, hrefs)
-    return md
+
+    def __init__(self) -> None:
+        section_ids = _SectionIds()
+        md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "footnotes", "toc", "sane_lists"],
+            extension_configs={
+                "toc": {"marker": "", "permalink": False, "slugify": section_ids},
+                "footnotes": {"BACKLINK_TITLE": "Revenir à l’appel de note %d"},
+            },
+            output_format="html",
+        )
+        links = [processor(pattern, md) for _name, processor, pattern, _priority in _LINK_PROCESSORS]
+        for (name, _processor, _pattern, priority), link in zip(_LINK_PROCESSORS, links, strict=True):
+            md.inlinePatterns.register(link, name, priority)
+        self.wikilinks = _WikiLinkProcessor(md)
+        md.inlinePatterns.register(self.wikilinks, "wikilink", 176)
+        md.inlinePatterns["footnote"].compiled_re = _FOOTNOTE_CALL
+        register_autolinks(md)
+        self.stash = md.treeprocessors["href_stash"]
+        bare = md.inlinePatterns["bare_url"]
+        assert isinstance(self.stash, HrefStash) and isinstance(bare, BareUrlProcessor)
+        md.registerExtension(_Forget([*links, self.wikilinks, section_ids, bare, self.stash]))
+        self.md = md
+
+    def convert(self, source: str, page_url: Callable[[str], str]) -> Converted:
+        """Convert *source* (already defused), its wiki links through *page_url*."""
+        md = self.md.reset()
+        self.wikilinks.page_url = page_url
+        body = md.convert(source)
+        converted = Converted(body, frozenset(self.wikilinks.links), self.stash.hrefs, md.toc_tokens)
+        md.reset()  # let go of the text, the links and the page URL maker
+        return converted
+
+
+_THREAD = threading.local()
+
+
+def converter() -> WikiConverter:
+    """Return this thread's converter, taken out until :func:`give_back` (a re-entrant call gets another)."""
+    taken: WikiConverter | None = getattr(_THREAD, "converter", None)
+    _THREAD.converter = None
+    return taken if taken is not None else WikiConverter()
+
+
+def give_back(taken: WikiConverter) -> None:
+    """Keep *taken* for this thread's next text; only after a conversion that did not raise."""
+    _THREAD.converter = taken
