@@ -1,4 +1,4 @@
-"""GeoJSON geometry rules (RFC 7946) on shapely: validate, repair, bound, index.
+"""GeoJSON geometry rules (RFC 7946) on shapely: validate, repair, bound.
 
 Pure: no Flask, no SQLAlchemy, nothing of the project. Hostile input is
 bounded before any real work (HOSTILE_INPUTS B6-50..54): the nesting depth is
@@ -8,6 +8,10 @@ a legacy ``crs`` member naming anything but WGS 84 is refused and never looked
 up. Invalid polygons follow an explicit policy: :func:`clean` refuses them
 (``repair=False``, the record form) or repairs them with ``make_valid`` and
 says so in :attr:`Cleaned.notice` (``repair=True``, layer imports).
+
+shapely (and numpy beneath it: 15 MB and a third of a second) is imported by
+the functions that need it, on first use: a worker that only reads pages never
+loads it (issue 19). The zones' STR-tree is :mod:`geodata.zone_index`.
 """
 
 from __future__ import annotations
@@ -18,22 +22,7 @@ import re
 from collections.abc import Iterable
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from typing import Any
-from typing import Generic
-from typing import Literal
-from typing import TypeVar
-
-import shapely
-import shapely.errors
-import shapely.geometry
-from shapely.strtree import STRtree
-
-if TYPE_CHECKING:
-    from _typeshed import SupportsRichComparison
-
-#: What names a zone in a :class:`ZoneIndex` (a code, a ``(level, code)`` pair…).
-K = TypeVar("K", bound="SupportsRichComparison")
 
 KINDS = ("Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon")
 MAX_VERTICES = 10_000
@@ -148,6 +137,8 @@ def orient(geometry: dict[str, Any]) -> dict[str, Any]:
     """Wind polygon rings per RFC 7946: exterior counter-clockwise, holes clockwise."""
     if geometry["type"] not in ("Polygon", "MultiPolygon"):
         return geometry
+    import shapely.geometry  # on first use (module docstring)
+
     shape = shapely.geometry.shape(dict(geometry))
     oriented = (
         shapely.orient_polygons(shape, exterior_cw=False) if hasattr(shapely, "orient_polygons") else _orient_old(shape)
@@ -156,6 +147,7 @@ def orient(geometry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _orient_old(shape: Any) -> Any:
+    import shapely.geometry
     from shapely.geometry.polygon import orient as orient_polygon
 
     if shape.geom_type == "Polygon":
@@ -179,6 +171,9 @@ def _repair(geometry: dict[str, Any], kinds: tuple[str, ...]) -> tuple[dict[str,
     not a shape with their overlap cut out); a repair that covers the same ground as before (overlapping
     parts merged, a ring drawn twice) is no change a contributor needs to check.
     """
+    import shapely.errors
+    import shapely.geometry
+
     shape = shapely.geometry.shape(dict(geometry))
     fixed = shapely.make_valid(shape, method="structure", keep_collapsed=False)
     polygons = [
@@ -264,6 +259,9 @@ def clean(
     geometry: dict[str, Any] = {"type": kind, "coordinates": coordinates}
     notice = ""
     if kind in ("Polygon", "MultiPolygon"):
+        import shapely.errors
+        import shapely.geometry
+
         try:
             valid = shapely.geometry.shape(dict(geometry)).is_valid
         except (ValueError, TypeError, shapely.errors.ShapelyError):
@@ -325,6 +323,8 @@ def parse_bbox(text: str | None) -> Bbox | None:
 
 def centre(geometry: Mapping[str, Any]) -> tuple[float, float]:
     """Return a representative point ``(lon, lat)`` lying on the geometry."""
+    import shapely.geometry
+
     point = shapely.geometry.shape(dict(geometry)).representative_point()
     return (round(point.x, 7), round(point.y, 7))
 
@@ -333,67 +333,9 @@ def simplify(geometry: Mapping[str, Any], tolerance: float) -> dict[str, Any]:
     """Simplify for display (topology kept); points come back unchanged."""
     if geometry["type"] in ("Point", "MultiPoint") or tolerance <= 0:
         return dict(geometry)
+    import shapely.geometry
+
     shape = shapely.geometry.shape(dict(geometry)).simplify(tolerance, preserve_topology=True)
     if shape.is_empty:
         return dict(geometry)
     return _rounded(shapely.geometry.mapping(shape))
-
-
-class ZoneIndex(Generic[K]):
-    """Find which zones contain (or touch) geometries, with an STR-tree.
-
-    Built once from ``(key, geometry)`` pairs (a key names a zone: its code,
-    its level and code…); every lookup is a tree query followed by exact
-    predicates on the candidates only.
-    """
-
-    def __init__(self, zones: Iterable[tuple[K, Mapping[str, Any]]]) -> None:
-        self.codes: list[K] = []
-        shapes = []
-        for code, geometry in zones:
-            shape = shapely.geometry.shape(dict(geometry))
-            if shape.is_empty:
-                continue
-            if not shape.is_valid:
-                shape = shapely.make_valid(shape)
-            shapely.prepare(shape)
-            self.codes.append(code)
-            shapes.append(shape)
-        self.shapes = shapes
-        self.tree = STRtree(shapes)
-
-    def containing(self, geometry: Mapping[str, Any]) -> list[K]:
-        """Keys of the zones a geometry lies in (a point) or crosses (a line or an area), sorted."""
-        shape = shapely.geometry.shape(dict(geometry))
-        predicate: Literal["within", "intersects"] = "within" if geometry["type"] == "Point" else "intersects"
-        hits = self.tree.query(shape, predicate=predicate)
-        if geometry["type"] == "Point" and len(hits) == 0:  # exactly on a boundary
-            hits = self.tree.query(shape, predicate="intersects")
-        return sorted(self.codes[i] for i in hits)
-
-    def containing_points(self, lonlats: list[list[float]]) -> list[list[K]]:
-        """:meth:`containing` for many points at once (a point on a boundary lies in the zones it touches)."""
-        if not lonlats:
-            return []
-        points = shapely.points(lonlats)
-        found: list[list[K]] = [[] for _ in lonlats]
-        inside, zone = self.tree.query(points, predicate="within")
-        for point_i, zone_i in zip(inside, zone, strict=True):
-            found[point_i].append(self.codes[zone_i])
-        alone = [i for i, codes in enumerate(found) if not codes]
-        if alone:
-            touching, zone = self.tree.query(points[alone], predicate="intersects")
-            for point_i, zone_i in zip(touching, zone, strict=True):
-                found[alone[point_i]].append(self.codes[zone_i])
-        return [sorted(codes) for codes in found]
-
-    def points(self, lonlats: list[tuple[float, float]]) -> list[list[K]]:
-        """Keys of the zones containing each point, for many points at once."""
-        if not lonlats:
-            return []  # shapely cannot make points of an empty list
-        points = shapely.points(lonlats)
-        pairs = self.tree.query(points, predicate="intersects")
-        found: list[list[K]] = [[] for _ in lonlats]
-        for point_i, zone_i in zip(pairs[0], pairs[1], strict=True):
-            found[point_i].append(self.codes[zone_i])
-        return [sorted(codes) for codes in found]

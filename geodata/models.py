@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from geoalchemy2 import Geometry
+from sqlalchemy import Boolean
 from sqlalchemy import Column
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
@@ -24,12 +24,44 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import UniqueConstraint
+from sqlalchemy.dialects.postgresql.base import ischema_names as postgresql_types
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.types import UserDefinedType
 
 from wiki.db import Base
 from wiki.db import JSONType
 from wiki.db import utcnow
+
+
+class Geometry(UserDefinedType[Any]):
+    """PostGIS ``geometry(GEOMETRY, 4326)``, the column of the trigger-maintained copies below.
+
+    Those columns are written by triggers and only ever compared (``&&``) in
+    queries, never read into Python, so this small type does what
+    GeoAlchemy2's did here without importing it: GeoAlchemy2 loads shapely and
+    numpy, 20 MB in every worker (issue 19).
+    """
+
+    cache_ok = True
+
+    def __init__(self, *reflected: Any) -> None:
+        """Take (and ignore) the arguments reflection reads from ``geometry(Geometry,4326)``."""
+
+    def get_col_spec(self, **kw: Any) -> str:
+        """The column's SQL type."""
+        return "geometry(GEOMETRY,4326)"
+
+    class comparator_factory(UserDefinedType.Comparator["Geometry"]):  # noqa: N801 - SQLAlchemy's name
+        """``intersects``: the bounding boxes overlap (``&&``, through the GiST index)."""
+
+        def intersects(self, other: Any) -> Any:
+            """``self && other``."""
+            return self.op("&&", return_type=Boolean)(other)
+
+
+#: Reflection (the models-vs-migrations comparison) reads PostGIS columns as this type, as GeoAlchemy2 did.
+postgresql_types.setdefault("geometry", Geometry)
 
 
 class Zone(Base):
@@ -97,7 +129,7 @@ record_shapes = Table(
     "record_shapes",
     Base.metadata,
     Column("record_id", Integer, ForeignKey("record_geometries.record_id", ondelete="CASCADE"), primary_key=True),
-    Column("geom", Geometry(srid=4326, spatial_index=False), nullable=False),
+    Column("geom", Geometry(), nullable=False),
     Index("ix_record_shapes_geom", "geom", postgresql_using="gist"),
     info={"dialects": ("postgis",)},
 )
@@ -107,7 +139,7 @@ zone_shapes = Table(
     "zone_shapes",
     Base.metadata,
     Column("zone_id", Integer, ForeignKey("zones.id", ondelete="CASCADE"), primary_key=True),
-    Column("geom", Geometry(srid=4326, spatial_index=False), nullable=False),
+    Column("geom", Geometry(), nullable=False),
     Index("ix_zone_shapes_geom", "geom", postgresql_using="gist"),
     info={"dialects": ("postgis",)},
 )

@@ -40,6 +40,7 @@ from wiki.records import lookups
 from wiki.records.form_services import form_fields
 
 if TYPE_CHECKING:
+    from geodata.zone_index import ZoneIndex
     from wiki.records.models import Record
 
 #: What one zone of each level is called.
@@ -167,14 +168,14 @@ def zone_exists(db: Session) -> Any:
 
 
 #: The STR-tree of the zones with a boundary, keyed by a stamp of the zones table.
-_index_cache: AppCache[geo.ZoneIndex[tuple[str, str]]] = AppCache(
+_index_cache: AppCache[ZoneIndex[tuple[str, str]]] = AppCache(
     "geodata.zone_index", maxsize=1, stale_on=(signals.zone_saved,)
 )
 #: Where a session keeps the index for the rest of its transaction.
 _HELD = "geodata.zone_index"
 
 
-def zone_index(db: Session) -> geo.ZoneIndex[tuple[str, str]]:
+def zone_index(db: Session) -> ZoneIndex[tuple[str, str]]:
     """Return the index of zones that have a boundary, by ``(level, code)`` (rebuilt when zones change).
 
     Within one transaction the index is asked for once (an import places
@@ -187,8 +188,10 @@ def zone_index(db: Session) -> geo.ZoneIndex[tuple[str, str]]:
     key = (stamp[0], stamp[1])
     index = _index_cache.get(db, key)
     if index is None:
+        from geodata.zone_index import ZoneIndex  # shapely, on first use (geodata.geometry)
+
         rows = db.execute(select(Zone.level, Zone.code, Zone.geometry).where(Zone.geometry.is_not(None)))
-        index = geo.ZoneIndex(((level, code), geometry) for level, code, geometry in rows if geometry)
+        index = ZoneIndex(((level, code), geometry) for level, code, geometry in rows if geometry)
         _index_cache.put(db, key, index)
     db.info[_HELD] = (db.get_transaction(), index)
     return index

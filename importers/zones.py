@@ -44,7 +44,6 @@ from importers.features import Feature
 from importers.features import FormatError
 from importers.features import Layer
 from importers.geojson import features_from_geojson
-from importers.gpkg import features_from_gpkg
 from importers.report import ImportResult
 from importers.report import RowError
 from wiki.db import Database
@@ -85,6 +84,8 @@ class ZonesImporter(Importer):
             if isinstance(data, Layer):
                 layer = data
             elif data.startswith(sniff.SQLITE):
+                from importers.gpkg import features_from_gpkg  # shapely: only for a GeoPackage (issue 19)
+
                 layer = features_from_gpkg(data, layer=self.layer)
             else:
                 layer = features_from_geojson(data)

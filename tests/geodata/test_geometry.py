@@ -9,6 +9,7 @@ import pytest
 import shapely.geometry
 
 import geodata.geometry as geo
+from geodata.zone_index import ZoneIndex
 from tests.shared import DATA
 
 COMMUNES_35 = DATA / "geodata/admin-boundaries/communes-35-ille-et-vilaine.geojson"
@@ -132,7 +133,7 @@ def test_simplify_keeps_the_shape_valid_and_lighter():
 
 def test_zone_index_finds_the_commune_of_real_points():
     communes = json.loads(COMMUNES_35.read_bytes())
-    index = geo.ZoneIndex((f["properties"]["code"], f["geometry"]) for f in communes["features"])
+    index = ZoneIndex((f["properties"]["code"], f["geometry"]) for f in communes["features"])
     assert index.containing({"type": "Point", "coordinates": [-2.0850, 47.6520]}) == [
         "35236"
     ]  # Redon, near the station
@@ -147,7 +148,7 @@ def test_zone_index_finds_the_commune_of_real_points():
 
 def test_points_found_together_lie_where_each_alone_lies():
     communes = json.loads(COMMUNES_35.read_bytes())
-    index = geo.ZoneIndex((f["properties"]["code"], f["geometry"]) for f in communes["features"])
+    index = ZoneIndex((f["properties"]["code"], f["geometry"]) for f in communes["features"])
     redon = next(f for f in communes["features"] if f["properties"]["code"] == "35236")["geometry"]
     corner = redon["coordinates"][0][0] if redon["type"] == "Polygon" else redon["coordinates"][0][0][0]
     points = [[-2.0850, 47.6520], [-1.6778, 48.1173], [-3.0, 47.0], list(corner)]  # the last on a boundary: touching

@@ -21,8 +21,6 @@ from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Engine
 
 from wiki import migrate
@@ -46,6 +44,9 @@ class Restored:
 
 def check_revision(revision: str) -> None:
     """Refuse a schema revision this code does not know (a newer version's)."""
+    from alembic.script import ScriptDirectory  # only a restore needs Alembic, never a worker
+    from alembic.util import CommandError
+
     script = ScriptDirectory(str(migrate.MIGRATIONS_DIR))
     try:
         known = revision and script.get_revision(revision) is not None

@@ -19,7 +19,6 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
-from shapely.geometry import shape
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -164,6 +163,8 @@ def _goal_counts(
 
 
 def _point(record: Record, geometry_fields: list[str]) -> tuple[float, float] | None:
+    from shapely.geometry import shape  # shapely loads with the first board, not with every worker (issue 19)
+
     for fid in geometry_fields:
         value = (record.data or {}).get(fid)
         if isinstance(value, dict) and value.get("type"):
