@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint
 from flask import Flask
@@ -20,6 +21,10 @@ from flask_babel import Babel
 from flask_babel import format_datetime
 from flask_babel import format_decimal
 from flask_babel import get_locale
+from flask_babel import get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from wiki.security import safe_next
@@ -68,6 +73,33 @@ def number_filter(value: float | int | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def bound_gettext() -> dict[str, Any]:
+    """Template context: ``_``, ``gettext``, ``ngettext`` and ``current_locale`` bound to this render's catalog.
+
+    Flask-Babel's template callables look up the domain, the locale and the
+    catalog through ``g`` on every ``_()`` (about 40 per page); these look them
+    up once per render and then only read the catalog. They behave as Jinja's
+    "newstyle" callables do (``%`` formatting, ``Markup`` under autoescape).
+    Templates imported without context still use Flask-Babel's, with the same result.
+    """
+    translations = get_translations()
+    locale = str(get_locale())
+    plain, plural = translations.ugettext, translations.ungettext
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+        text = plain(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    @pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural_: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = plural(singular, plural_, num)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "current_locale": lambda: locale}
+
+
 def init_app(app: Flask) -> None:
     """Configure Flask-Babel and register filters and the language switch."""
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).parent / "translations"))
@@ -77,4 +109,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["number"] = number_filter
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.context_processor(bound_gettext)
     app.register_blueprint(bp)
