@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
+from functools import lru_cache
 
 from wiki.markup.titles import slugify
 
@@ -59,7 +60,12 @@ _KEPT_TAGS = {"sup": "sup", "sub": "sub", "s": "s", "strike": "s", "del": "del",
               "b": "strong", "strong": "strong", "i": "em", "em": "em", "abbr": "abbr", "mark": "mark"}  # fmt: skip
 _LAYOUT_TAGS = {"span", "div", "center", "font", "big", "p", "cite", "q", "blockquote", "dfn", "bdi", "bdo"}
 _MAGIC = re.compile(r"__[A-Z]{2,30}__")
-_ESCAPED = re.compile(r"([\\`*_\[\]<])")
+_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]"}, "<": "&lt;"})
+_EMPTY_PAIR = re.compile(f"{EM_OPEN}(\\*{{1,2}})(\\s*){EM_CLOSE}\\1")
+_SPACE_AFTER_OPEN = re.compile(f"{EM_OPEN}(\\*{{1,2}})(\\s+)")
+_SPACE_BEFORE_CLOSE = re.compile(f"(\\s+){EM_CLOSE}(\\*{{1,2}})")
+_SECTION_SUFFIX = re.compile(r"\s*\(.*\)$")
+_PARAM_EDGE = re.compile(r"\[\[|\]\]|\|")
 _QUOTES = re.compile(r"('{2,})")
 _IMAGE_OPTION = re.compile(
     r"(?:thumb(?:nail)?|vignette|frame(?:less)?|cadre|sans_cadre|border|bordure|left|right|center|centre|gauche|"
@@ -165,7 +171,7 @@ def code_span(text: str) -> str:
 
 def escape(text: str) -> str:
     """Plain text, with what Markdown would read as markup backslash-escaped (``<`` as an entity)."""
-    return _ESCAPED.sub(lambda m: "&lt;" if m.group(1) == "<" else "\\" + m.group(1), text)
+    return text.translate(_ESCAPES)
 
 
 def plain(text: str, ctx: Context) -> str:
@@ -186,6 +192,16 @@ def _image(name: str, params: list[str], ctx: Context) -> str:
     return f"{note} — {caption}" if caption else note
 
 
+@lru_cache(maxsize=4096)
+def _cached_slug(text: str) -> str:
+    return slugify(text)
+
+
+def _slug(text: str) -> str:
+    """``slugify``, remembered for short texts: the same link targets come back in every revision of a page."""
+    return _cached_slug(text) if len(text) <= 300 else slugify(text)
+
+
 def _internal(inner: str, trail: str, ctx: Context) -> str:
     """One ``[[…]]`` (without its brackets) and the letters glued after it."""
     target, pipe, text = inner.partition("|")
@@ -203,15 +219,15 @@ def _internal(inner: str, trail: str, ctx: Context) -> str:
         return escape(trail)
     page, _, section = target.partition("#")
     if pipe and not text.strip():  # the pipe trick: [[Page (homonymie)|]]
-        text = re.sub(r"\s*\(.*\)$", "", name)
+        text = _SECTION_SUFFIX.sub("", name)
     label = plain(text, ctx) if text.strip() else target.replace("_", " ")
     label += trail
     if not page.strip():
-        return f"[{escape(label)}](#s-{slugify(section)})"
+        return f"[{escape(label)}](#s-{_slug(section)})"
     destination = ctx.names.target(page)
-    if not slugify(destination):
+    if not _slug(destination):
         return escape(label)
-    same = slugify(label) == slugify(destination) and not section
+    same = _slug(label) == _slug(destination) and not section
     if label == destination or (same and ctx.in_table):
         return f"[[{destination}]]"
     # A table cell ends at a « | »: there, a link with its own text is the text, then the link.
@@ -221,7 +237,7 @@ def _internal(inner: str, trail: str, ctx: Context) -> str:
 def _split_params(text: str) -> list[str]:
     """An image's parameters: split on ``|`` outside nested links."""
     params, depth, start = [], 0, 0
-    for m in re.finditer(r"\[\[|\]\]|\|", text):
+    for m in _PARAM_EDGE.finditer(text):
         if m.group() == "[[":
             depth += 1
         elif m.group() == "]]":
@@ -284,11 +300,17 @@ def _tag(m: re.Match[str], ctx: Context) -> str:
 def _text(text: str, ctx: Context) -> str:
     """Links, URLs, tags and escapes of a piece of text (emphasis left to the caller)."""
     text = _links(text, ctx)
-    text = _EXTERNAL.sub(lambda m: _external(m, ctx), text)
-    text = _BARE_URL.sub(lambda m: _bare(m, ctx), text)
-    text = _BR.sub(lambda m: ctx.stash.put("<br>", m.group()), text)
-    text = _TAG.sub(lambda m: _tag(m, ctx), text)
-    return escape(_MAGIC.sub("", text))
+    # Each pattern only where it can match (the character it starts with is there): most lines hold none.
+    if "[" in text:
+        text = _EXTERNAL.sub(lambda m: _external(m, ctx), text)
+    if "://" in text:
+        text = _BARE_URL.sub(lambda m: _bare(m, ctx), text)
+    if "<" in text:
+        text = _BR.sub(lambda m: ctx.stash.put("<br>", m.group()), text)
+        text = _TAG.sub(lambda m: _tag(m, ctx), text)
+    if "__" in text:
+        text = _MAGIC.sub("", text)
+    return escape(text)
 
 
 def inline(text: str, ctx: Context) -> str:
@@ -362,9 +384,9 @@ def _close(out: list[str], stack: list[str], marks: list[str]) -> None:
 def _settle(text: str) -> str:
     """Turn marks into ``*``/``**`` hugging their text: spaces move outside, empty pairs vanish."""
     for _ in range(5):
-        text, count = re.subn(f"{EM_OPEN}(\\*{{1,2}})(\\s*){EM_CLOSE}\\1", r"\2", text)
+        text, count = _EMPTY_PAIR.subn(r"\2", text)
         if not count:
             break
-    text = re.sub(f"{EM_OPEN}(\\*{{1,2}})(\\s+)", r"\2" + EM_OPEN + r"\1", text)
-    text = re.sub(f"(\\s+){EM_CLOSE}(\\*{{1,2}})", EM_CLOSE + r"\2\1", text)
+    text = _SPACE_AFTER_OPEN.sub(r"\2" + EM_OPEN + r"\1", text)
+    text = _SPACE_BEFORE_CLOSE.sub(EM_CLOSE + r"\2\1", text)
     return text.replace(EM_OPEN, "").replace(EM_CLOSE, "")

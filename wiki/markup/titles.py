@@ -17,6 +17,8 @@ _SLUG_JUNK = re.compile(r"[\W_]+")
 
 def _drop_invisible(text: str) -> str:
     """Remove controls, format chars (bidi, zero-width) and surrogates; keep whitespace."""
+    if text.isprintable():  # no Cc, Cf or Cs character (nor Zl, Zp, Zs but the space): the usual case
+        return text
     return "".join(c for c in text if c.isspace() or unicodedata.category(c) not in _INVISIBLE)
 
 
@@ -24,8 +26,9 @@ def slugify(title: str) -> str:
     """Return the canonical page key of *title*, or "" when nothing usable remains."""
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFC", title))
     text = unicodedata.normalize("NFKD", _drop_invisible(text).casefold())
-    # Recompose after dropping accents so Hangul and the like stay one code point each.
-    text = unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+    if not text.isascii():  # combining marks are not ASCII
+        # Recompose after dropping accents so Hangul and the like stay one code point each.
+        text = unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
     return _SLUG_JUNK.sub("-", text).strip("-")[:SLUG_MAX_CHARS].rstrip("-")
 
 
