@@ -15,7 +15,10 @@ session of the app through ``session.info``), so two apps in one process
 takes its caches with it. Without an app or a session of one, nothing is
 cached and every call computes.
 
-Each store is a thread-safe LRU bounded by ``maxsize``. The signals named in
+Each store is a thread-safe LRU bounded by ``maxsize`` entries and, for a
+cache declared with ``weigh`` (an entry's size in bytes), by ``maxweight``
+bytes too: a worker's memory then holds a known amount whatever the size of
+the pages or answers it keeps (issue 19). The signals named in
 ``stale_on`` clear the store of the app whose session (or app) sent them.
 They reach only the process that sends them: the other workers of a server
 see a change through the key, so a cache of mutable data puts a stamp read
@@ -45,10 +48,14 @@ V = TypeVar("V")
 
 
 class _Store(Generic[V]):
-    """A small thread-safe least-recently-used map."""
+    """A small thread-safe least-recently-used map, bounded in entries and, with ``weigh``, in bytes."""
 
-    def __init__(self, maxsize: int) -> None:
+    def __init__(self, maxsize: int, weigh: Callable[[V], int] | None = None, maxweight: int = 0) -> None:
         self.maxsize = maxsize
+        self.weigh = weigh
+        self.maxweight = maxweight  # 0: no bound in bytes
+        self.weight = 0
+        self._weights: dict[Hashable, int] = {}
         self._data: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -61,24 +68,37 @@ class _Store(Generic[V]):
 
     def put(self, key: Hashable, value: V) -> None:
         with self._lock:
+            if self.weigh is not None:
+                weight = self.weigh(value)
+                self.weight += weight - self._weights.get(key, 0)
+                self._weights[key] = weight
             self._data[key] = value
             self._data.move_to_end(key)
-            while len(self._data) > self.maxsize:
-                self._data.popitem(last=False)
+            self._shrink()
 
-    def resize(self, maxsize: int) -> None:
+    def _shrink(self) -> None:
+        """Drop the least recently used entries past either bound (the lock held)."""
+        while len(self._data) > self.maxsize or (self.maxweight and self.weight > self.maxweight):
+            key, _ = self._data.popitem(last=False)
+            self.weight -= self._weights.pop(key, 0)
+
+    def resize(self, maxsize: int, maxweight: int | None = None) -> None:
         with self._lock:
             self.maxsize = maxsize
-            while len(self._data) > maxsize:
-                self._data.popitem(last=False)
+            if maxweight is not None:
+                self.maxweight = maxweight
+            self._shrink()
 
     def pop(self, key: Hashable) -> None:
         with self._lock:
             self._data.pop(key, None)
+            self.weight -= self._weights.pop(key, 0)
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._weights.clear()
+            self.weight = 0
 
     def __len__(self) -> int:
         return len(self._data)
@@ -100,9 +120,12 @@ def stores_of(holder: Any = None) -> dict[str, Any] | None:
 class AppCache(Generic[V]):
     """A named cache whose entries live in each application, bounded and cleared by signals."""
 
-    def __init__(self, name: str, *, maxsize: int, stale_on: Iterable[Signal] = ()) -> None:
+    def __init__(
+        self, name: str, *, maxsize: int, stale_on: Iterable[Signal] = (), weigh: Callable[[V], int] | None = None
+    ) -> None:
         self.name = name
         self.maxsize = maxsize
+        self.weigh = weigh
         for signal in stale_on:
             signal.connect(self._on_stale, weak=False)
 
@@ -112,14 +135,17 @@ class AppCache(Generic[V]):
             return None
         store = stores.get(self.name)
         if store is None:
-            store = stores.setdefault(self.name, _Store(self.maxsize))
+            store = stores.setdefault(self.name, _Store(self.maxsize, self.weigh))
         return store
 
-    def resize(self, holder: Any, maxsize: int) -> None:
-        """Bound the store of ``holder``'s app to ``maxsize`` entries (0 caches nothing)."""
+    def resize(self, holder: Any, maxsize: int, maxweight: int | None = None) -> None:
+        """Bound the store of ``holder``'s app to ``maxsize`` entries (0 caches nothing) and ``maxweight`` bytes.
+
+        ``maxweight`` bounds a cache declared with ``weigh`` (0: no bound in bytes; None: unchanged).
+        """
         store = self._store(holder)
         if store is not None:
-            store.resize(max(0, maxsize))
+            store.resize(max(0, maxsize), None if maxweight is None else max(0, maxweight))
 
     def get(self, holder: Any, key: Hashable) -> V | None:
         """Return the entry under ``key``, or None."""
@@ -156,6 +182,11 @@ class AppCache(Generic[V]):
         """Return how many entries ``holder``'s app keeps."""
         store = self._store(holder)
         return 0 if store is None else len(store)
+
+    def weight(self, holder: Any = None) -> int:
+        """Return the bytes ``holder``'s app keeps, as ``weigh`` counts them (0 without ``weigh``)."""
+        store = self._store(holder)
+        return 0 if store is None else store.weight
 
     def _on_stale(self, sender: Any, **kwargs: Any) -> None:
         self.clear(kwargs.get("session") or sender)

@@ -150,6 +150,9 @@ class Defaults:
     #: content version does not move and for at most so many seconds (0: no such cache).
     RESPONSE_CACHE_SECONDS: int = 60
     RESPONSE_CACHE_ENTRIES: int = 1000
+    #: ... and at most so many megabytes of them per worker, bodies and their compressed copies counted
+    #: (0: no bound but the entries): a thousand 50 KB pages would otherwise hold 60 MB in every worker.
+    RESPONSE_CACHE_MB: int = 16
     #: Larger answers are never kept.
     RESPONSE_CACHE_MAX_BYTES: int = 2_000_000
     #: Wiki-party live board (``wiki.parties``): seconds between two reloads without JavaScript;

@@ -63,3 +63,22 @@ def test_a_signal_clears_only_the_app_that_sent_it(make_app):
     assert CACHE.get(second, "key") == "second"
     stale.send(second)
     assert CACHE.get(second, "key") is None
+
+
+WEIGHED: AppCache[bytes] = AppCache("tests.caching.weighed", maxsize=100, weigh=len)
+
+
+def test_a_weighed_cache_keeps_at_most_its_bytes(app):
+    WEIGHED.resize(app, 100, maxweight=1_000)
+    for key in range(5):
+        WEIGHED.put(app, key, b"x" * 300)
+    assert [WEIGHED.get(app, key) is not None for key in range(5)] == [False, False, True, True, True]
+    assert WEIGHED.weight(app) == 900
+    WEIGHED.put(app, 4, b"y" * 100)  # replacing an entry counts its new size only
+    WEIGHED.discard(app, 2)
+    assert WEIGHED.weight(app) == 400
+    WEIGHED.put(app, "large", b"z" * 2_000)  # larger than the whole bound: not kept
+    assert WEIGHED.get(app, "large") is None and WEIGHED.weight(app) == 0
+    WEIGHED.put(app, "a", b"a" * 10)
+    WEIGHED.clear(app)
+    assert WEIGHED.weight(app) == 0 and WEIGHED.size(app) == 0

@@ -64,7 +64,12 @@ class Entry:
         return response
 
 
-_responses: AppCache[Entry] = AppCache("site.responses", maxsize=1000)
+def _weight(entry: Entry) -> int:
+    """The bytes an entry holds: its bodies and headers, plus a little for the objects around them."""
+    return len(entry.body) + len(entry.gzipped or b"") + sum(len(n) + len(v) for n, v in entry.headers) + 400
+
+
+_responses: AppCache[Entry] = AppCache("site.responses", maxsize=1000, weigh=_weight)
 
 
 def _request_key(app: Flask) -> tuple[Any, ...] | None:
@@ -111,7 +116,7 @@ def init_app(app: Flask) -> None:
     if seconds <= 0:
         return
     limit = int(app.config["RESPONSE_CACHE_MAX_BYTES"])
-    _responses.resize(app, int(app.config["RESPONSE_CACHE_ENTRIES"]))
+    _responses.resize(app, int(app.config["RESPONSE_CACHE_ENTRIES"]), int(app.config["RESPONSE_CACHE_MB"]) * 2**20)
 
     def serve_kept() -> Response | None:
         key = _request_key(app)

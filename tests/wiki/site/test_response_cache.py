@@ -116,6 +116,23 @@ def test_a_database_failure_reading_the_version_is_an_sqlalchemy_error(app):
         raise AssertionError("no error without the table")
 
 
+def test_kept_answers_hold_at_most_their_megabytes(make_app):
+    app = make_app(RESPONSE_CACHE_MB=1)
+    client = app.test_client()
+    with app.app_context():
+        db = Database.new_session()
+        for number in range(12):  # about 130 KB of text each, a dozen: more than one megabyte
+            make_page(
+                db, f"Page {number}", "".join(f"Ligne {number}-{n} : {n * 7919 % 10007}.\n" for n in range(6_000))
+            )
+        db.commit()
+        db.close()
+    for number in range(12):
+        assert client.get(f"/pages/page-{number}").status_code == 200
+    assert 0 < response_cache._responses.weight(app) <= 2**20
+    assert response_cache._responses.size(app) < 12
+
+
 def test_the_cache_can_be_turned_off(make_app):
     app = make_app(RESPONSE_CACHE_SECONDS=0)
     with app.app_context():
