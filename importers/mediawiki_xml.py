@@ -236,13 +236,24 @@ def _decompressed(stream: IO[bytes]) -> IO[bytes]:
     return stream
 
 
+class _Parser(DefusedExpatParser):
+    """defusedxml's SAX parser, handing over each text in one piece rather than line by line."""
+
+    def reset(self) -> None:
+        """Create the expat parser (SAX calls this before the first chunk), with its text buffered."""
+        super().reset()
+        expat = self._parser  # type: ignore[attr-defined]  # ExpatParser's, missing from its stubs
+        expat.buffer_text = True  # one characters() call per text node and chunk, not per line
+        expat.buffer_size = CHUNK
+
+
 def read_dump(source: Source, site: SiteInfo | None = None) -> Iterator[DumpPage]:
     """Yield each page of the export as soon as it is read; ``site`` is filled from ``<siteinfo>``.
 
     :raises DumpError: not well-formed XML, a DTD or an entity, or not a MediaWiki export.
     """
     handler = _Handler(site if site is not None else SiteInfo())
-    parser = DefusedExpatParser(forbid_dtd=True)
+    parser = _Parser(forbid_dtd=True)
     parser.setContentHandler(handler)
     raw = _opened(source)
     stream = _decompressed(raw)

@@ -8,7 +8,9 @@ import resource
 import time
 
 import pytest
+from defusedxml.expatreader import DefusedExpatParser
 
+from importers import mediawiki_xml
 from importers.mediawiki_xml import MAX_TEXT_CHARS
 from importers.mediawiki_xml import DumpError
 from importers.mediawiki_xml import SiteInfo
@@ -172,3 +174,26 @@ def test_pages_are_handed_over_one_at_a_time_in_bounded_memory(tmp_path):
     count = sum(1 for _ in read_dump(path))
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert count == 5000 and grown_mb < 20
+
+
+# --- texts handed over in one piece (expat's buffer_text) ---------------------------------------------
+
+
+def _everything(source: object) -> tuple[list[object], SiteInfo, str]:
+    """Every page read from ``source``, the site, and the error that stopped reading ("" if none)."""
+    site, pages = SiteInfo(), []
+    try:
+        pages.extend(read_dump(source, site))  # type: ignore[arg-type]
+    except DumpError as error:
+        return pages, site, error.message
+    return pages, site, ""
+
+
+def test_buffered_texts_read_as_line_by_line(monkeypatch):
+    long_text = "\n".join(f"Ligne {n} &amp; « texte » <b>gras</b> [[Lien {n}]]" for n in range(4000))  # > 2 chunks
+    page = f"<page><title>A</title><ns>0</ns>{revision(long_text)}{revision('court', rid='2')}</page>"
+    sources = [*sorted(SAMPLES.glob("*.xml")), export(page * 3)]
+    buffered = [_everything(source) for source in sources]
+    monkeypatch.setattr(mediawiki_xml, "_Parser", DefusedExpatParser)  # expat's default: a call per line
+    assert buffered == [_everything(source) for source in sources]
+    assert any(error for _pages, _site, error in buffered)  # the malformed sample, at the same position
