@@ -321,6 +321,29 @@ def read_content_version(engine: Engine) -> int:
     return int(row[0]) if row and row[0] else 0
 
 
+#: ``session.info`` entry: the transaction in which the version was read, and what it read.
+_VERSION_SEEN = "lieudit.content_version_seen"
+
+
+def session_content_version(session: Session) -> int | None:
+    """Return the content version as ``session``'s own transaction sees it, read once per transaction.
+
+    What the same transaction reads next is at least that version (the same
+    snapshot on SQLite, later statements on PostgreSQL), so it may be kept
+    under it. None when the transaction holds changes of its own: what it
+    reads then is nobody else's yet (and may still be rolled back).
+    """
+    if session.info.get(_CHANGED) or session.new or session.dirty or session.deleted:
+        return None
+    seen = session.info.get(_VERSION_SEEN)
+    if seen is not None and session.in_transaction() and seen[0] is session.get_transaction():
+        return int(seen[1])
+    query = content_version.select().with_only_columns(content_version.c.version).where(content_version.c.id == 1)
+    version = session.execute(query).scalar()
+    session.info[_VERSION_SEEN] = (session.get_transaction(), int(version or 0))
+    return int(version or 0)
+
+
 def get_session() -> Session:
     """Return the session of the current app context, opening it lazily."""
     if "db_session" not in g:

@@ -14,6 +14,7 @@ from tests.factories import make_user
 from wiki import migrate
 from wiki.db import Database
 from wiki.db import read_content_version
+from wiki.db import session_content_version
 from wiki.pages import services
 
 
@@ -167,3 +168,16 @@ def test_a_whole_rollback_does_not_bump_the_content_version(app, db):
     db.rollback()
     db.commit()
     assert read_content_version(Database.engine(app)) == before
+
+
+def test_the_version_a_transaction_sees_is_read_once_and_not_while_it_holds_changes(app, db):
+    """What a transaction reads may be kept under this version; its own changes may not (nobody else's yet)."""
+    before = read_content_version(Database.engine(app))
+    reads = []
+    event.listen(Database.engine(app), "before_cursor_execute", lambda *args: reads.append(args[2]))
+    assert session_content_version(db) == session_content_version(db) == before
+    assert len([statement for statement in reads if "content_version" in statement]) == 1
+    make_page(db, "Nouvelle", "Texte.\n")
+    assert session_content_version(db) is None
+    db.commit()
+    assert session_content_version(db) == before + 1

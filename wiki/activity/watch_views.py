@@ -29,12 +29,18 @@ from wiki.security import safe_next
 bp = Blueprint("watch", __name__)
 
 
-def watching(**args: Any) -> int | None:
-    """Jinja global: the id of the current user's watch of the target named by ``args``, or None."""
+def watching(loaded_page: Any = None, **args: Any) -> int | None:
+    """Jinja global: the id of the current user's watch of the target named by ``args``, or None.
+
+    ``loaded_page``: the page the view already loaded, when ``args`` names it (it is not read again).
+    """
     if not getattr(current_user, "is_authenticated", False):
         return None
     db = get_session()
-    target = watches.read_target(db, {k: str(v) for k, v in args.items() if v})
+    if loaded_page is not None and args.get("page") == loaded_page.slug and loaded_page.deleted_at is None:
+        target: watches.Target | None = watches.Target(page_id=loaded_page.id)
+    else:
+        target = watches.read_target(db, {k: str(v) for k, v in args.items() if v})
     found = watches.find(db, current_user, target) if target else None
     return found.id if found else None
 

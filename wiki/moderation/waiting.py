@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wiki.auth import permissions
+from wiki.caching import AppCache
+from wiki.db import session_content_version
 from wiki.db import utcnow
 from wiki.errors import NotFound
 from wiki.moderation import policy
@@ -26,6 +28,9 @@ from wiki.moderation.models import WaitingItem
 
 #: Decisions, as the author reads them.
 STATES: tuple[str, ...] = ("waiting", "accepted", "refused")
+#: The queue's length, and each author's waiting targets, under the content version they were read at.
+_count = AppCache[int]("moderation.waiting_count", maxsize=4)
+_targets = AppCache[frozenset[tuple[Any, ...]]]("moderation.waiting_targets", maxsize=2048)
 
 
 def _author_fields(actor: Any) -> dict[str, Any]:
@@ -146,7 +151,14 @@ def close_pending_record(db: Session, record: Any, *, actor: Any, state: str) ->
 
 
 def count_waiting(db: Session) -> int:
-    """Return how many contributions wait for review."""
+    """Return how many contributions wait for review (kept per content version: the queue is content)."""
+    version = session_content_version(db)
+    if version is None:
+        return _read_count(db)
+    return _count.get_or_set(db, version, lambda: _read_count(db))
+
+
+def _read_count(db: Session) -> int:
     return int(db.scalar(select(func.count()).select_from(WaitingItem).where(WaitingItem.state == "waiting")) or 0)
 
 
@@ -177,6 +189,8 @@ def waiting_on(
     db: Session, actor: Any, *, kind: str, object_id: int | None = None, key: str = "", session_key: str | None = None
 ) -> list[WaitingItem]:
     """Return the author's own waiting items on one page or record (``key``: a new page's slug)."""
+    if (kind, object_id, "" if object_id is not None else key) not in _targets_of(db, actor, session_key):
+        return []
     query = select(WaitingItem).where(
         WaitingItem.state == "waiting", WaitingItem.kind == kind, _mine(actor, session_key)
     )
@@ -185,6 +199,29 @@ def waiting_on(
     else:
         query = query.where(WaitingItem.object_id.is_(None), WaitingItem.key == key)
     return list(db.scalars(query.order_by(WaitingItem.id)))
+
+
+def _targets_of(db: Session, actor: Any, session_key: str | None) -> frozenset[tuple[Any, ...]]:
+    """What the author has waiting, as ``(kind, object_id, key of a new page)``: one query per content version.
+
+    Kept under the author (account id or anonymous session key) and the
+    version, so that every page they view does not ask again; never shared
+    between authors.
+    """
+    author = ("account", actor.id) if getattr(actor, "is_authenticated", False) else ("session", session_key)
+    if author[1] is None:
+        return frozenset()  # anonymous without a session key: nothing of theirs can wait
+    version = session_content_version(db)
+    if version is None:
+        return _read_targets(db, actor, session_key)
+    return _targets.get_or_set(db, (version, author), lambda: _read_targets(db, actor, session_key))
+
+
+def _read_targets(db: Session, actor: Any, session_key: str | None) -> frozenset[tuple[Any, ...]]:
+    query = select(WaitingItem.kind, WaitingItem.object_id, WaitingItem.key).where(
+        WaitingItem.state == "waiting", _mine(actor, session_key)
+    )
+    return frozenset((kind, oid, "" if oid is not None else key) for kind, oid, key in db.execute(query.distinct()))
 
 
 def get_item(db: Session, item_id: int, actor: Any, session_key: str | None = None) -> WaitingItem:

@@ -44,6 +44,7 @@ from wiki.errors import ValidationError
 from wiki.moderation import policy as edit_policies
 from wiki.moderation import spam
 from wiki.moderation import waiting
+from wiki.pages import link_reads
 from wiki.pages import saving
 from wiki.pages.imported import BATCH_PAGES as BATCH_PAGES
 from wiki.pages.imported import ImportedPage as ImportedPage  # the importers' entry points, re-exported
@@ -177,24 +178,13 @@ def get_revision(db: Session, page: Page, number: int) -> PageRevision:
 
 
 def backlinks(db: Session, page: Page, *, limit: int = 100) -> list[Any]:
-    """Return ``(slug, title)`` rows of live pages linking to ``page`` (capped)."""
-    query = (
-        select(Page.slug, Page.title)
-        .join(PageLink, PageLink.page_id == Page.id)
-        .where(PageLink.target_slug == page.slug, Page.deleted_at.is_(None), Page.id != page.id)
-        .order_by(Page.title)
-        .limit(limit)
-    )
-    return list(db.execute(query))
+    """Return ``(slug, title)`` rows of live pages linking to ``page`` (capped; kept per content version)."""
+    return link_reads.backlinks(db, page, limit)
 
 
 def existing_slugs(db: Session, slugs: set[str]) -> set[str]:
-    """Return which of ``slugs`` name live pages or redirects."""
-    if not slugs:
-        return set()
-    live = set(db.scalars(select(Page.slug).where(Page.slug.in_(slugs), Page.deleted_at.is_(None))))
-    moved = set(db.scalars(select(PageRedirect.slug).where(PageRedirect.slug.in_(slugs - live))))
-    return live | moved
+    """Return which of ``slugs`` name live pages or redirects (kept per content version)."""
+    return link_reads.existing_slugs(db, slugs)
 
 
 def outgoing_links(db: Session, page: Page) -> set[str]:
