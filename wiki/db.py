@@ -8,8 +8,9 @@ SQLite is tuned for a wiki's workload: WAL (readers never block the writer),
 foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` for transactions that
 may write, so two writers queue at BEGIN instead of failing later with
 "database is locked" when one upgrades its read lock (HOSTILE_INPUTS B12-106).
-Requests with a safe method (GET, HEAD, OPTIONS), and forms posted for a preview,
-begin deferred transactions.
+Requests with a safe method (GET, HEAD, OPTIONS), forms posted for a preview,
+and views marked ``reads_first`` until they call ``begin_writing``, begin
+deferred transactions.
 
 Every transaction that changes content also bumps the **content version**
 (one row, ``content_version``), in the same transaction: whatever was built
@@ -156,6 +157,33 @@ def read_only_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+#: Attribute of a view function whose requests read before they write (:func:`reads_first`).
+READS_FIRST = "lieudit_reads_first"
+
+
+def reads_first(view: Any) -> Any:
+    """Mark a view whose requests only read until it calls :func:`begin_writing`.
+
+    Its first transactions begin deferred (the user, the page, what to render
+    ahead), so SQLite's write lock is taken once, for the short write only,
+    instead of at the request's first query and again for the write.
+    """
+    setattr(view, READS_FIRST, True)
+    return view
+
+
+def begin_writing(session: Session) -> None:
+    """End ``session``'s reads and make its next transaction a write (``BEGIN IMMEDIATE`` on SQLite).
+
+    The reads end with a commit, which writes nothing: unlike a rollback it
+    keeps what they loaded (the session does not expire on commit), so the
+    write does not load the user and the page again; a write re-reads what it
+    must under its lock (:func:`wiki.pages.saving.lock_page`).
+    """
+    session.commit()
+    _write_intent.set(True)
+
+
 def make_engine(url: str, app: Flask) -> Engine:
     """Create the engine for ``url`` with the settings of ``app``."""
     if url.startswith("sqlite"):
@@ -194,7 +222,9 @@ class Database:
             preview = (
                 request.method == "POST" and request.mimetype in _FORMS and request.form.get("action") == "preview"
             )
-            _write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS") and not preview)
+            # A view marked ``reads_first`` reads deferred and says when it begins writing (begin_writing).
+            reads_first = getattr(app.view_functions.get(request.endpoint or ""), READS_FIRST, False)
+            _write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS") and not preview and not reads_first)
 
         @app.teardown_appcontext
         def _close(exc: BaseException | None) -> None:
@@ -323,6 +353,7 @@ def read_content_version(engine: Engine) -> int:
 
 #: ``session.info`` entry: the transaction in which the version was read, and what it read.
 _VERSION_SEEN = "lieudit.content_version_seen"
+_VERSION_QUERY = content_version.select().with_only_columns(content_version.c.version).where(content_version.c.id == 1)
 
 
 def session_content_version(session: Session) -> int | None:
@@ -338,8 +369,7 @@ def session_content_version(session: Session) -> int | None:
     seen = session.info.get(_VERSION_SEEN)
     if seen is not None and session.in_transaction() and seen[0] is session.get_transaction():
         return int(seen[1])
-    query = content_version.select().with_only_columns(content_version.c.version).where(content_version.c.id == 1)
-    version = session.execute(query).scalar()
+    version = session.execute(_VERSION_QUERY).scalar()
     session.info[_VERSION_SEEN] = (session.get_transaction(), int(version or 0))
     return int(version or 0)
 

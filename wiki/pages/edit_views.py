@@ -26,8 +26,10 @@ from sqlalchemy.exc import IntegrityError
 from wiki import markup
 from wiki import textdiff
 from wiki.auth import permissions
+from wiki.db import begin_writing
 from wiki.db import get_session
 from wiki.db import read_only_intent
+from wiki.db import reads_first
 from wiki.errors import EditConflict
 from wiki.errors import Forbidden
 from wiki.errors import ValidationError
@@ -79,32 +81,40 @@ def _render_editor(
     )
 
 
-def _render_ahead(db: Any, page: Any, body: str, base_id: int | None) -> None:
+def _render_ahead(db: Any, page: Any, body: str, base_id: int | None) -> Any:
     """Render what a save will store before its transaction (goal G10): the text, and its merge with
     what landed since its base; the save's transaction then finds them rendered.
 
+    Returns the revisions read to merge (or None): the caller keeps them until the save, so that it
+    finds its base in the session (whose identity map holds objects weakly) instead of reading it again.
+
     :raises ValidationError: the text cannot be rendered within the budget and limits.
     """
-    db.rollback()  # the reads so far end here: no transaction is open while rendering
     with read_only_intent():
         sources = rendering.merge_sources(db, page, base_id)
-        db.rollback()
+        db.commit()  # the reads end here, keeping what they loaded: no transaction is open while rendering
     rendering.prepare(body)
     if sources is not None:
-        merged = textdiff.merge_texts(sources[0], body, sources[1])
+        merged = textdiff.merge_texts(sources[0].body, body, sources[1].body)
         if not merged.conflicted and merged.text != body:
             rendering.prepare(merged.text)
+    return sources
 
 
 @bp.route("/pages/<slug>/edit", methods=["GET", "POST"])
+@reads_first
 def edit(slug: str) -> Any:
-    """Edit a page, or create it when it does not exist yet."""
+    """Edit a page, or create it when it does not exist yet.
+
+    A save reads (deferred), renders with no transaction open, then writes in
+    one short transaction: SQLite's write lock is taken once, for the write.
+    """
     db = get_session()
     page, target = services.resolve(db, slug)
     if target is not None:
         return redirect(url_for("pages.edit", slug=target.slug), 301)
     if page is not None:
-        page = services.get_page(db, slug, current_user)
+        page = services.ensure_readable(page, current_user)
     saving = request.method == "POST" and request.form.get("action") != "preview"
     # Showing the editor or a preview is the view's choice; a save is checked by the service.
     if not saving and not permissions.can_edit_page(current_user, page, policy()):
@@ -132,7 +142,8 @@ def edit(slug: str) -> Any:
         return again(preview=preview.body_html, warnings=preview.warnings)
     max_bytes = current_app.config["MAX_PAGE_BYTES"]
     try:
-        _render_ahead(db, page, body, base_id)
+        sources = _render_ahead(db, page, body, base_id)  # noqa: F841 - kept for the save (see its docstring)
+        begin_writing(db)
         form_guard.check_form(action="page:create" if page is None else "page:edit")
         if page is None:
             result = services.create_page(

@@ -161,13 +161,13 @@ def prepare(text: str) -> RenderedPage:
     return result
 
 
-def merge_sources(db: Session, page: Any, base_revision_id: int | None) -> tuple[str, str] | None:
-    """Return the (base, current) texts a save from ``base_revision_id`` will merge with, else None."""
+def merge_sources(db: Session, page: Any, base_revision_id: int | None) -> tuple[PageRevision, PageRevision] | None:
+    """Return the (base, current) revisions a save from ``base_revision_id`` will merge, else None."""
     current = page.current_revision if page is not None else None
     if current is None or base_revision_id is None or current.id == base_revision_id:
         return None
     base = db.get(PageRevision, base_revision_id)
-    return (base.body, current.body) if base is not None and base.page_id == page.id else None
+    return (base, current) if base is not None and base.page_id == page.id else None
 
 
 def _slots() -> HostSlots | None:

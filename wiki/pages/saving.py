@@ -32,11 +32,10 @@ MAX_COMMENT = 500
 
 
 def lock_page(db: Session, page: Page) -> None:
-    """Lock the page row until commit and reload it (PostgreSQL; SQLite's
-    BEGIN IMMEDIATE already serialises writers), so two concurrent saves
+    """Reload the page and lock its row until commit, in one statement (``FOR UPDATE OF pages`` on
+    PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two concurrent saves
     see each other instead of both appending "revision N+1"."""
-    db.execute(select(Page.id).where(Page.id == page.id).with_for_update())
-    db.refresh(page)
+    db.refresh(page, with_for_update={"of": Page})
 
 
 def clean_comment(comment: str | None) -> str:

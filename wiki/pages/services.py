@@ -299,9 +299,9 @@ def save_page(
     :raises EditConflict: another person's changes overlap; ``details`` carry
         ``mine`` (the submitted text), ``current`` (the revision) and ``conflicts``.
     """
+    saving.lock_page(db, page)  # first: the checks below read the page as it is under the lock
     if not permissions.can_edit_page(actor, page, policy):
         raise Forbidden(str(_l("Vous n'avez pas le droit de modifier cette page.")))
-    saving.lock_page(db, page)
     if page.is_deleted:
         raise Gone(str(_l("Cette page a été supprimée.")))
     body = saving.check_body(body, max_bytes)
