@@ -35,10 +35,10 @@ from wiki.agenda.occurrences import AgendaFilters
 from wiki.auth.services import Anonymous
 from wiki.caching import AppCache
 from wiki.exports import vevents
-from wiki.exports.ical import SERIALISER
 from wiki.exports.ical import assemble_calendar
 from wiki.exports.ical import event_bytes
 from wiki.exports.ical import events_to_ical
+from wiki.exports.ical import serialiser
 from wiki.exports.ical import zone_years
 from wiki.exports.rows import ExportState
 from wiki.exports.rows import Prepared
@@ -75,7 +75,7 @@ def prepare_feed(db: Session, filters: AgendaFilters, *, name: str, since: dt.da
     stamp = feeds.feed_stamp(db)
     key = (json.dumps(filters.query_args(), sort_keys=True), name, since.isoformat() if since else None, stamp.key,
            window, description)  # fmt: skip
-    digest = hashlib.sha256(repr(("ics", key, SERIALISER)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr(("ics", key, serialiser())).encode()).hexdigest()[:32]
     modified = stamp.modified
     if modified and window:
         # Events over for more than a year leave the feed from one day to the next: the feed may change daily.
@@ -164,5 +164,5 @@ def prepare_event(db: Session, record_id: int) -> Prepared | None:
     body = events_to_ical(events, calendar_name=record.title)
     (mapping,) = events
     version = (record.id, mapping["uid"], mapping["sequence"], mapping["last_modified"].isoformat(), record.title)
-    digest = hashlib.sha256(repr(("ics-event", version, SERIALISER)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr(("ics-event", version, serialiser())).encode()).hexdigest()[:32]
     return Prepared(ExportState(etag=digest, last_modified=mapping["last_modified"]), lambda session: iter([body]))

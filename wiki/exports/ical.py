@@ -32,12 +32,12 @@ characters; only http(s) addresses become a URL property.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from collections.abc import Iterable
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
-
-import icalendar
 
 from wiki.agenda.recurrence import expand
 from wiki.agenda.recurrence import occurrence_key
@@ -57,15 +57,28 @@ from wiki.records.contacts import clean_url
 from wiki.records.values import UNSAFE_RE
 from wiki.records.values import FieldError
 
+if TYPE_CHECKING:
+    import icalendar
+
 PRODID = "-//Lieudit//Agenda//FR"
-#: Names what turns an event into bytes: raise the number whenever this module writes an event differently, so
-#: that VEVENTs stored by an older version (``export_vevents``) are written again; an upgrade of
-#: ``icalendar`` does the same.
-SERIALISER = f"3/icalendar-{icalendar.__version__}"
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 #: Schedule changes that make calendar clients replace their copy (RFC 5545 §3.8.7.4).
 SIGNIFICANT = ("start", "end", "all_day", "timezone", "rrule", "exdates", "rdates")
 _DAY = dt.timedelta(days=1)
+
+
+@functools.cache
+def serialiser() -> str:
+    """Name what turns an event into bytes, so that VEVENTs stored by another version are written again.
+
+    Raise the number whenever this module writes an event differently; an
+    upgrade of ``icalendar`` does the same. ``icalendar`` is imported here and
+    by the functions that write, on first use: 3.5 MB and a tenth of a second
+    that a worker serving pages never needs (issue 19).
+    """
+    import icalendar
+
+    return f"3/icalendar-{icalendar.__version__}"
 
 
 # --- text and values -------------------------------------------------------------
@@ -100,6 +113,8 @@ def _wall(value: Any, zone: zoneinfo.ZoneInfo, all_day: bool) -> dt.datetime | d
 
 def _rrule(schedule: Mapping[str, Any], zone: zoneinfo.ZoneInfo, all_day: bool) -> icalendar.vRecur:
     """The rule with UNTIL in the form RFC 5545 requires: a date for all-day events, else UTC."""
+    import icalendar
+
     parts = rule_parts(validate_rrule(schedule["rrule"]))
     if "UNTIL" in parts:
         until = parse_until(parts["UNTIL"])
@@ -148,6 +163,8 @@ def _stamp(component: icalendar.Event, event: Mapping[str, Any]) -> None:
 
 def event_to_ical(event: Mapping[str, Any]) -> icalendar.Event:
     """Write the main VEVENT of an event: times with TZID, RRULE, EXDATE for exclusions and cancellations."""
+    import icalendar
+
     schedule = event["schedule"]
     zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
     start = wall_start(schedule)
@@ -210,6 +227,8 @@ def _produced(schedule: Mapping[str, Any], key: str, zone: zoneinfo.ZoneInfo, al
 
 
 def _override_to_ical(event: Mapping[str, Any], key: str, changes: Mapping[str, Any]) -> icalendar.Event:
+    import icalendar
+
     schedule = event["schedule"]
     zone, all_day = schedule_zone(schedule), bool(schedule.get("all_day"))
     first = wall_start(schedule)
@@ -286,6 +305,8 @@ def _years(event: Mapping[str, Any]) -> tuple[str, int, int] | None:
 
 def events_to_ical(events: Iterable[Mapping[str, Any]], *, calendar_name: str, prodid: str = PRODID) -> bytes:
     """Write a VCALENDAR feed: one VTIMEZONE per zone used, then every event and its changed occurrences."""
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("version", "2.0")
     cal.add("prodid", _text(prodid, one_line=True))
@@ -333,6 +354,8 @@ def assemble_calendar(
 
     ``description``: what the feed holds (RFC 7986 ``DESCRIPTION`` and ``X-WR-CALDESC``), none when empty.
     """
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("version", "2.0")
     cal.add("prodid", _text(prodid, one_line=True))

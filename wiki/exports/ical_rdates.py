@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from typing import Any
-
-import icalendar
 
 from wiki.agenda.recurrence import occurrence_key
 from wiki.agenda.recurrence import schedule_zone
+
+if TYPE_CHECKING:
+    import icalendar
 
 
 def is_recurring(schedule: Mapping[str, Any]) -> bool:

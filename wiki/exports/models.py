@@ -66,5 +66,5 @@ class ExportVevent(Base):
     zone: Mapped[str | None] = mapped_column(String(80))
     #: The record's ``updated_at`` when ``ical`` was written: bytes whose stamp differs are stale.
     stamp: Mapped[datetime]
-    #: Which serialiser wrote ``ical`` (``wiki.exports.ical.SERIALISER``): bytes from another one are stale.
+    #: Which serialiser wrote ``ical`` (``wiki.exports.ical.serialiser()``): bytes from another one are stale.
     serialiser: Mapped[str] = mapped_column(String(64))

@@ -4,7 +4,7 @@ Each public event's VEVENTs are serialised once, when the agenda recomputes
 the event (``signals.agenda_event_synced``, in the transaction of the save),
 and stored with the zone and years of their VTIMEZONE, the record's
 ``updated_at`` they were written from and the serialiser that wrote them
-(:data:`wiki.exports.ical.SERIALISER`). Bytes whose stamp or serialiser
+(:func:`wiki.exports.ical.serialiser`). Bytes whose stamp or serialiser
 differ are stale: never served, only replaced, by the next save of the event
 or by ``lieudit init`` after an upgrade (``signals.instance_upgraded``),
 which writes every missing or stale one. Requests only read them
@@ -35,8 +35,8 @@ from sqlalchemy.orm import Session
 from wiki.agenda import feeds
 from wiki.agenda.occurrences import AgendaFilters
 from wiki.db import Database
-from wiki.exports.ical import SERIALISER
 from wiki.exports.ical import event_bytes
+from wiki.exports.ical import serialiser
 from wiki.exports.ical import zone_years
 from wiki.exports.models import ExportVevent
 from wiki.records.models import Record
@@ -59,7 +59,7 @@ def store_unwritten_events(db: Session) -> int:
         db.scalars(
             select(ExportVevent.record_id)
             .join(Record, Record.id == ExportVevent.record_id)
-            .where(ExportVevent.stamp == Record.updated_at, ExportVevent.serialiser == SERIALISER)
+            .where(ExportVevent.stamp == Record.updated_at, ExportVevent.serialiser == serialiser())
         )
     )
     todo = [record_id for record_id in feeds.public_event_ids(db) if record_id not in valid]
@@ -101,7 +101,7 @@ def _write(db: Session, rows: Iterable[tuple[int, dt.datetime, bytes | None, Zon
         return
     db.execute(delete(ExportVevent).where(ExportVevent.record_id.in_([record_id for record_id, *_ in rows])))
     values = [
-        {"record_id": record_id, "ical": part, "zone": _zone_text(zone), "stamp": stamp, "serialiser": SERIALISER}
+        {"record_id": record_id, "ical": part, "zone": _zone_text(zone), "stamp": stamp, "serialiser": serialiser()}
         for record_id, stamp, part, zone in rows
         if part is not None
     ]
@@ -117,7 +117,7 @@ def stored_index(
     What a feed reads when nothing is in memory (after a restart).
     """
     index = feeds.feed_index_select(db, filters, now=now, window=window).subquery()
-    valid = and_(ExportVevent.stamp == index.c.record_time, ExportVevent.serialiser == SERIALISER)
+    valid = and_(ExportVevent.stamp == index.c.record_time, ExportVevent.serialiser == serialiser())
     query = (
         select(index.c.record_id, index.c.sequence, index.c.event_time, index.c.record_time,
                case((valid, ExportVevent.ical)), case((valid, ExportVevent.zone)))
@@ -147,7 +147,7 @@ def stored_parts(db: Session, record_ids: Iterable[int]) -> dict[int, tuple[byte
         select(ExportVevent.record_id, ExportVevent.ical, ExportVevent.zone)
         .join(Record, Record.id == ExportVevent.record_id)
         .where(ExportVevent.record_id.in_(wanted), ExportVevent.stamp == Record.updated_at,
-               ExportVevent.serialiser == SERIALISER)
+               ExportVevent.serialiser == serialiser())
     )  # fmt: skip
     return {record_id: (bytes(part), _zone_years(zone)) for record_id, part, zone in rows}
 
@@ -173,7 +173,7 @@ def stored_size(
     """
     index = feeds.feed_index_select(db, filters, window=window).subquery()
     valid = and_(ExportVevent.record_id == index.c.record_id, ExportVevent.stamp == index.c.record_time,
-                 ExportVevent.serialiser == SERIALISER)  # fmt: skip
+                 ExportVevent.serialiser == serialiser())  # fmt: skip
     query = select(ExportVevent.ical.is_not(None), func.length(ExportVevent.ical), ExportVevent.zone)
     rows = db.execute(query.select_from(index).outerjoin(ExportVevent, valid)).all()
     if not all(found for found, _size, _zone in rows):

@@ -53,7 +53,6 @@ from wiki.errors import Forbidden
 from wiki.errors import NotFound
 from wiki.errors import ValidationError
 from wiki.exports import calendar
-from wiki.exports import dcat
 from wiki.exports import filecache
 from wiki.exports import formats
 from wiki.exports import rows
@@ -371,6 +370,8 @@ def event_feed(record_id: int) -> Response:
 @bp.route("/donnees/catalog.<any(jsonld, ttl):ext>")
 def catalog(ext: str) -> Any:
     """The DCAT-AP catalog of every dataset, as JSON-LD or Turtle."""
+    from wiki.exports import dcat  # rdflib, loaded by the first catalog request rather than by every worker
+
     datasets = services.list_datasets(get_session(), _settings(), **_urls())
     settings = _settings()
     info = {

@@ -13,10 +13,12 @@ import calendar
 import datetime as dt
 import functools
 import zoneinfo
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from wiki.agenda.rules import DAY_CODES
+
+if TYPE_CHECKING:
+    import icalendar
 
 #: The longest span of years a VTIMEZONE covers (the most recent ones).
 MAX_ZONE_YEARS = 80
@@ -49,6 +51,8 @@ def _transitions(zone: zoneinfo.ZoneInfo, first_year: int, last_year: int) -> li
 def _observance(
     zone: zoneinfo.ZoneInfo, onset: dt.datetime, before: dt.timedelta, rule: str | None = None
 ) -> icalendar.cal.Component:
+    import icalendar  # loaded by the first feed, not by every worker (wiki.exports.ical)
+
     offset, dst, name = _offset(zone, onset)
     part = icalendar.TimezoneDaylight() if dst else icalendar.TimezoneStandard()
     part.add("dtstart", (onset + before).replace(tzinfo=None))  # local time before the change (RFC 5545 §3.6.5)
@@ -89,6 +93,8 @@ def vtimezone_bytes(name: str, first_year: int, last_year: int) -> bytes:
 
 def zone_to_vtimezone(name: str, first_year: int, last_year: int) -> icalendar.Timezone:
     """Describe an IANA zone from its zoneinfo changes over the years; a regular yearly change ends as an RRULE."""
+    import icalendar
+
     zone = zoneinfo.ZoneInfo(name)
     last_year = min(max(last_year, first_year), first_year + MAX_ZONE_YEARS)
     changes = _transitions(zone, first_year, last_year)

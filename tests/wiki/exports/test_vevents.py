@@ -11,8 +11,8 @@ from tests.wiki.exports.conftest import restart_feeds
 from tests.wiki.exports.conftest import stored_vevents
 from wiki.agenda import feeds
 from wiki.agenda.models import AgendaOccurrence
-from wiki.exports.ical import SERIALISER
 from wiki.exports.ical import event_bytes
+from wiki.exports.ical import serialiser
 from wiki.exports.ical import zone_years
 from wiki.exports.models import ExportVevent
 
@@ -24,7 +24,7 @@ def test_each_save_stores_the_vevents_the_feed_writes(db, agenda_events):
         (mapping,) = feeds.feed_events(db, record_ids=[record.id])
         assert row.ical == event_bytes(mapping) and row.ical.count(b"BEGIN:VEVENT") >= 1
         assert row.zone == ("{} {} {}".format(*zone_years(mapping)) if zone_years(mapping) else None)
-        assert row.stamp == record.updated_at and row.serialiser == SERIALISER
+        assert row.stamp == record.updated_at and row.serialiser == serialiser()
     assert db.get(ExportVevent, series.id).ical.count(b"RECURRENCE-ID") == 2  # the moved date, the cancelled one
     assert db.get(ExportVevent, fete.id).zone is None  # all-day: no VTIMEZONE
     assert db.get(ExportVevent, series.id).zone.startswith("Europe/Paris 20")
@@ -67,7 +67,7 @@ def test_init_after_an_upgrade_writes_missing_and_outdated_bytes(app, db, agenda
     for record in (series, fete):
         (mapping,) = feeds.feed_events(db, record_ids=[record.id])
         row = db.get(ExportVevent, record.id)
-        assert row.ical == event_bytes(mapping) and row.serialiser == SERIALISER
+        assert row.ical == event_bytes(mapping) and row.serialiser == serialiser()
     assert db.get(ExportVevent, draft.id) is None
     db.rollback()  # end the read: the command writes
     again = app.test_cli_runner().invoke(args=["init"])
