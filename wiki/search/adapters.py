@@ -155,9 +155,10 @@ class _Base(abc.ABC):
             )
         return found
 
-    def iter_indexable(self, db: Session) -> Iterator[Any]:
-        """Yield every indexable object, by batches."""
-        yield from db.scalars(self.select_indexable().order_by(self.model.id).execution_options(yield_per=LOAD_BATCH))
+    def iter_indexable(self, db: Session, ids: tuple[int, int] | None = None) -> Iterator[Any]:
+        """Yield every indexable object (with an id between ``ids``, bounds included, if given), by batches."""
+        query = self.select_indexable() if ids is None else self.select_indexable().where(self.model.id.between(*ids))
+        yield from db.scalars(query.order_by(self.model.id).execution_options(yield_per=LOAD_BATCH))
 
     def changed_since(self, db: Session, since: datetime) -> set[int]:
         """Return the keys of objects changed at or after ``since`` (indexable or not)."""
@@ -284,11 +285,11 @@ class RecordAdapter(_Base):
             updated_at=record.updated_at,
         )
 
-    def iter_indexable(self, db: Session) -> Iterator[Record]:
+    def iter_indexable(self, db: Session, ids: tuple[int, int] | None = None) -> Iterator[Record]:
         """Yield every indexable record by batches, the map zones of a batch read in one query, not one per record."""
         batch: list[Record] = []
         try:
-            for record in super().iter_indexable(db):
+            for record in super().iter_indexable(db, ids):
                 batch.append(record)
                 if len(batch) >= LOAD_BATCH:
                     yield from self._with_zones(db, batch)

@@ -160,6 +160,25 @@ class FrenchAnalyzer(Tokenizer):
                 token.startchar, token.endchar = start_char + match.start() + cut, start_char + match.end()
             yield token
 
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """The positions of each indexed word of ``value`` (stop words skipped), words in order of first use.
+
+        What ``__call__(value, positions=True)`` yields, without a Token per
+        word: the indexing of a text field reads only this (:class:`wiki.search.postings.PackedPositions`).
+        """
+        word_of = analyse_word if self.stem else normalise_word
+        found: dict[str, list[int]] = {}
+        pos = 0
+        for raw in _TOKEN_RE.findall(value):
+            word = word_of(raw)
+            if word is not None:
+                if (places := found.get(word[0])) is None:
+                    found[word[0]] = [pos]
+                else:
+                    places.append(pos)
+                pos += 1
+        return found
+
 
 def fold(text: str) -> str:
     """Lower-case and remove accents the way the index does (« Église » → "eglise")."""

@@ -14,11 +14,18 @@ ids only.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
+from functools import partial
+from typing import Any
+from typing import Protocol
+from typing import runtime_checkable
 
 from sqlalchemy import Engine
 from sqlalchemy import select
@@ -39,6 +46,24 @@ log = logging.getLogger("lieudit.search")
 
 #: Changes this close before a rebuild started are indexed again after it.
 CATCH_UP_MARGIN = timedelta(seconds=5)
+#: Objects per part of a parallel rebuild, at most: its writer keeps the part's
+#: postings in memory (about 0.9 GB for 50,000 documents of 3 KB, measured).
+PART_OBJECTS = 50_000
+#: Part of a rebuild: objects of one kind with ids between two bounds (included).
+Span = tuple[str, tuple[int, int]]
+
+
+@runtime_checkable
+class ParallelRebuild(Protocol):
+    """A backend that rebuilds from parts of the objects, each in a process of its own (Whoosh)."""
+
+    def rebuild_procs(self) -> int:
+        """How many processes a rebuild writes with."""
+        ...
+
+    def rebuild_parts(self, parts: Sequence[Callable[[], Iterable[Document]]], *, setup: Any = None) -> int:
+        """Rebuild from the documents of ``parts``; return their number."""
+        ...
 
 
 @dataclass
@@ -66,10 +91,11 @@ class Drift:
         )
 
 
-def documents(db: Session) -> Iterator[Document]:
-    """Yield the document of every public object of every kind (errors logged and skipped)."""
-    for kind, adapter in ADAPTERS.items():
-        for obj in adapter.iter_indexable(db):
+def documents(db: Session, spans: Iterable[Span] | None = None) -> Iterator[Document]:
+    """Yield the document of every public object of every kind, or of those in ``spans`` (errors logged and skipped)."""
+    for kind, ids in [(kind, None) for kind in ADAPTERS] if spans is None else spans:
+        adapter = ADAPTERS[kind]
+        for obj in adapter.iter_indexable(db, ids):
             try:
                 if adapter.is_indexable(obj):
                     yield adapter.to_document(obj)
@@ -77,14 +103,61 @@ def documents(db: Session) -> Iterator[Document]:
                 log.exception("search: cannot build the document of %s:%s", kind, getattr(obj, "id", "?"))
 
 
-def rebuild(engine: Engine, backend: SearchBackend) -> int:
-    """Build the index anew from the database and swap it in; return the number of documents."""
+def plan(db: Session, procs: int, parts: int | None = None) -> list[list[Span]]:
+    """Split the indexable objects into parts of about as many objects, in the order of :func:`documents`.
+
+    A part is a list of spans, ``(kind, (first id, last id))``: what one
+    process of a parallel rebuild reads and indexes into one segment. There
+    are ``parts`` of them, or a multiple of ``procs`` of at most
+    ``PART_OBJECTS`` each (a writer holds its part's postings in memory).
+    """
+    keys = [
+        (kind, key)
+        for kind, adapter in ADAPTERS.items()
+        for key in db.scalars(adapter.select_indexable().with_only_columns(adapter.model.id).order_by(adapter.model.id))
+    ]
+    if parts is None:
+        procs = max(1, procs)
+        parts = procs * max(1, -(-len(keys) // (PART_OBJECTS * procs)))
+    size = max(1, -(-len(keys) // max(1, parts)))
+    found: list[list[Span]] = []
+    for start in range(0, len(keys), size):
+        spans: list[Span] = []
+        for kind, key in keys[start : start + size]:
+            if spans and spans[-1][0] == kind:
+                spans[-1] = (kind, (spans[-1][1][0], key))
+            else:
+                spans.append((kind, (key, key)))
+        found.append(spans)
+    return found
+
+
+def rebuild(engine: Engine, backend: SearchBackend, *, parts: int | None = None) -> int:
+    """Build the index anew from the database and swap it in; return the number of documents.
+
+    A backend that writes in parallel (``rebuild_parts``: Whoosh) gets the
+    objects split by id ranges (:func:`plan`), each part read from the
+    database and indexed by a process of its own (``parts`` forces their
+    number: benchmarks, tests).
+    """
     started = utcnow() - CATCH_UP_MARGIN
     with Session(bind=engine) as db:
         forms = _form_versions(db)
-        count = backend.rebuild(documents(db))
+        if not isinstance(backend, ParallelRebuild):
+            count = backend.rebuild(documents(db))
+        else:
+            split = plan(db, backend.rebuild_procs(), parts)
+    if isinstance(backend, ParallelRebuild):
+        jobs = [partial(part_documents, engine, spans) for spans in split]
+        count = backend.rebuild_parts(jobs, setup=partial(engine.dispose, close=False))
     catch_up(engine, backend, started, forms)
     return count
+
+
+def part_documents(engine: Engine, spans: list[Span]) -> Iterator[Document]:
+    """The documents of one part of a parallel rebuild (:func:`plan`), read in a session of their own."""
+    with Session(bind=engine) as db:
+        yield from documents(db, spans)
 
 
 def rebuild_if_outdated(engine: Engine, backend: SearchBackend) -> int | None:

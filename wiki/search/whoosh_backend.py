@@ -1,10 +1,10 @@
 """Whoosh backend: the embedded default, an index folder under the instance.
 
 Layout: ``<instance>/index`` is a symbolic link to the live index folder
-``<instance>/index-<stamp>``. :meth:`WhooshBackend.rebuild` writes a complete
-new index into ``<instance>/index.tmp`` (several processes, one segment
-each, no final merge), renames it, and swaps the link with one atomic
-``rename``: searches read the old index until the new one is complete, and
+``<instance>/index-<stamp>``. A rebuild writes a complete new index into
+``<instance>/index.tmp`` (several processes, one segment each, no final
+merge: :mod:`wiki.search.whoosh_rebuild`), renames it, and swaps the link
+with one atomic ``rename``: searches read the old index until the new one is complete, and
 searchers already open keep their files (POSIX). Small writes (the search
 outbox applied after commits) go through :func:`wiki.search.whoosh_writing.writing`:
 they land whole or fail visibly, leaving the index as it was.
@@ -20,18 +20,17 @@ arrays by :mod:`wiki.search.postings`.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import re
-import shutil
 import threading
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import UTC
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -57,13 +56,16 @@ from wiki.search.backend import normalise
 from wiki.search.backend import sorted_counts
 from wiki.search.schema import SCHEMA_VERSION
 from wiki.search.schema import SNIPPET_SOURCE_CHARS
-from wiki.search.schema import build_schema
 from wiki.search.segments import SEGMENT_CACHE_BYTES
 from wiki.search.whoosh_query import TEXT_FIELDS
 from wiki.search.whoosh_query import Evaluator
 from wiki.search.whoosh_query import compile_clauses
+from wiki.search.whoosh_rebuild import INFO_FILE
+from wiki.search.whoosh_rebuild import activate
+from wiki.search.whoosh_rebuild import build_dir
+from wiki.search.whoosh_rebuild import build_parts
+from wiki.search.whoosh_rebuild import rebuild_lock
 from wiki.search.whoosh_writing import WRITER_OPTIONS
-from wiki.search.whoosh_writing import cancel
 from wiki.search.whoosh_writing import rebuild_options
 from wiki.search.whoosh_writing import writing
 
@@ -72,7 +74,6 @@ log = logging.getLogger("lieudit.search")
 #: Characters of a snippet, and of context kept before its first match.
 SNIPPET_CHARS = 240
 SNIPPET_BEFORE = 60
-_INFO_FILE = "lieudit.json"
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 
@@ -133,6 +134,11 @@ def _fields(doc: Document) -> dict[str, Any]:
     return fields
 
 
+def _part_fields(part: Callable[[], Iterable[Document]]) -> Iterator[dict[str, Any]]:
+    """The schema fields of the documents of one part of a rebuild."""
+    return (_fields(normalise(doc)) for doc in part())
+
+
 class WhooshBackend:
     """Search in a Whoosh index under ``path`` (``<instance>/index``)."""
 
@@ -157,7 +163,7 @@ class WhooshBackend:
             return self._index
         with self._lock:
             if not self.path.exists():
-                self._activate(self._build_dir(lambda writer: None))
+                activate(self.path, build_dir(self.path, lambda writer: None))
                 real = os.path.realpath(self.path)
             self._index, self._realpath = whoosh_index.open_dir(str(self.path)), real
             if self.outdated():
@@ -169,61 +175,12 @@ class WhooshBackend:
             return self._index
 
     def _schema_version(self) -> int | None:
-        info = Path(os.path.realpath(self.path), _INFO_FILE)
+        info = Path(os.path.realpath(self.path), INFO_FILE)
         return json.loads(info.read_text()).get("schema_version") if info.exists() else None
 
     def outdated(self) -> bool:
         """Tell whether the live index was written by another schema version (none yet: not outdated)."""
         return self.path.exists() and self._schema_version() != SCHEMA_VERSION
-
-    def _build_dir(self, fill: Any, **options: Any) -> Path:
-        """Create a complete index in ``index.tmp``, fill it, and move it to ``index-<stamp>``."""
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        ix = whoosh_index.create_in(str(tmp), build_schema())
-        writer = ix.writer(**(WRITER_OPTIONS | options))
-        try:
-            fill(writer)
-            writer.commit()
-        except BaseException:
-            cancel(writer)
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        ix.close()
-        Path(tmp, _INFO_FILE).write_text(
-            json.dumps({"schema_version": SCHEMA_VERSION, "built_at": datetime.now(UTC).isoformat()})
-        )
-        final = self.path.with_name(f"{self.path.name}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
-        os.rename(tmp, final)
-        return final
-
-    def _activate(self, built: Path) -> None:
-        """Point ``index`` at ``built`` with one atomic rename; remove the previous folder."""
-        link = self.path
-        new_link = link.with_name(link.name + ".link")
-        if new_link.is_symlink() or new_link.exists():
-            new_link.unlink()
-        os.symlink(built.name, new_link)
-        old: Path | None = None
-        if link.is_symlink():
-            old = Path(os.path.realpath(link))
-        elif link.exists():  # a plain folder (copied by hand): set it aside first
-            old = link.with_name(f"{link.name}-old-{datetime.now(UTC):%Y%m%dT%H%M%S%f}")
-            os.rename(link, old)
-        os.replace(new_link, link)
-        if old is not None and old != built.resolve():
-            shutil.rmtree(old, ignore_errors=True)
-
-    @contextmanager
-    def _rebuild_lock(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".rebuild.lock"), "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise RuntimeError("Une reconstruction de l'index est déjà en cours.") from None
-            yield
 
     # --- writes -----------------------------------------------------------------------
 
@@ -255,9 +212,25 @@ class WhooshBackend:
                 writer.add_document(**_fields(normalise(doc)))
                 count += 1
 
-        with self._rebuild_lock():
-            self._activate(self._build_dir(fill, **rebuild_options(**options)))
+        with rebuild_lock(self.path):
+            activate(self.path, build_dir(self.path, fill, **rebuild_options(**options)))
         return count
+
+    def rebuild_parts(
+        self, parts: Sequence[Callable[[], Iterable[Document]]], *, procs: int | None = None, setup: Any = None
+    ) -> int:
+        """Build a new index aside, one segment per part, each part's documents built and written
+        by one of ``procs`` forked processes (:mod:`wiki.search.whoosh_rebuild`); swap it in."""
+        jobs = [partial(_part_fields, part) for part in parts]
+        with rebuild_lock(self.path):
+            built, count = build_parts(self.path, jobs, procs or self.rebuild_procs(), setup)
+            activate(self.path, built)
+        return count
+
+    @staticmethod
+    def rebuild_procs() -> int:
+        """How many processes a rebuild writes with on this machine."""
+        return int(rebuild_options()["procs"])
 
     def clear(self) -> None:
         """Replace the index with an empty one."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from wiki.records import services
 from wiki.search import adapters
 from wiki.search import indexer
 from wiki.search import maintenance
+from wiki.search import whoosh_rebuild
 from wiki.search.backend import Query
 from wiki.search.whoosh_backend import WhooshBackend
 from wiki.search.whoosh_writing import REBUILD_LIMIT_MB
@@ -150,3 +152,65 @@ def test_rebuild_settings_fit_the_machine() -> None:
         "limitmb": 32,
         "codec": None,
     }
+
+
+def stored(backend: WhooshBackend) -> list[dict[str, Any]]:
+    """Every stored document, in index order."""
+    return list(backend._searcher().all_stored_fields())
+
+
+@pytest.mark.parametrize(("parts", "procs"), [(1, 1), (3, 1), (2, 2), (3, 2)])
+def test_a_parallel_rebuild_gives_the_same_index_whatever_the_processes(
+    app: Any,
+    incremental: WhooshBackend,
+    corpus: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    parts: int,
+    procs: int,
+) -> None:  # no catch-up here: it would re-index the corpus just written, in another order
+    engine = Database.engine(app)
+    serial = WhooshBackend(tmp_path / "serial" / "index")
+    rebuilt = WhooshBackend(tmp_path / "rebuilt" / "index")
+    try:
+        with Session(bind=engine) as reading:
+            serial.rebuild(maintenance.documents(reading), procs=1)  # one writer, documents built in this process
+            split = maintenance.plan(reading, procs, parts)
+            in_parts = [doc["id"] for spans in split for doc in maintenance.documents(reading, spans)]
+            assert len(split) == parts and in_parts == [doc["id"] for doc in maintenance.documents(reading)]
+        jobs = [partial(maintenance.part_documents, engine, spans) for spans in split]
+        assert rebuilt.rebuild_parts(jobs, procs=procs, setup=partial(engine.dispose, close=False)) == 14
+        segments = rebuilt._searcher().reader()
+        assert len(segments.readers) == parts if parts > 1 else segments.is_atomic()  # one segment per part
+        assert stored(rebuilt) == stored(serial)  # the same documents, in the same order
+        assert rebuilt.digests() == incremental.digests()
+        for text in QUERIES:
+            assert found(rebuilt, text) == found(incremental, text), text
+            assert rebuilt.search(Query(text=text)).facets == incremental.search(Query(text=text)).facets, text
+    finally:
+        serial.close()
+        rebuilt.close()
+
+
+def test_a_failed_parallel_rebuild_leaves_the_old_index_and_frees_the_locks(
+    app: Any, incremental: WhooshBackend, corpus: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Database.engine(app)
+    before = os.path.realpath(incremental.path)
+    expected = {text: found(incremental, text) for text in QUERIES}
+
+    def full_disk(writer: Any) -> None:
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(WhooshBackend, "rebuild_procs", staticmethod(lambda: 2))
+    with monkeypatch.context() as patch:
+        patch.setattr(whoosh_rebuild.RebuildWriter, "_flush_segment", full_disk)  # in every writer process
+        with pytest.raises(OSError, match="disque plein"):
+            maintenance.rebuild(engine, incremental, parts=2)
+    assert os.path.realpath(incremental.path) == before
+    assert not incremental.path.with_name("index.tmp").exists()
+    assert {text: found(incremental, text) for text in QUERIES} == expected
+    incremental.index([])  # the index lock is free
+    assert maintenance.rebuild(engine, incremental, parts=2) == 14  # and so is the rebuild lock
+    # the same hits (ties in another order: the catch-up re-indexed the corpus written just before)
+    assert {text: sorted(found(incremental, text)) for text in QUERIES} == {t: sorted(h) for t, h in expected.items()}

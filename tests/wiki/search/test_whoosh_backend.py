@@ -11,7 +11,7 @@ from whoosh.formats import Positions
 
 from tests.wiki.search.test_postings import make_doc
 from wiki.search import schema
-from wiki.search import whoosh_backend
+from wiki.search import whoosh_rebuild
 from wiki.search.backend import Query
 from wiki.search.whoosh_backend import WhooshBackend
 
@@ -28,7 +28,7 @@ def version_1_schema():
 def test_an_index_of_the_previous_schema_still_answers_phrases_until_rebuilt(tmp_path, monkeypatch):
     engine = WhooshBackend(tmp_path / "index")
     with monkeypatch.context() as patch:
-        patch.setattr(whoosh_backend, "build_schema", version_1_schema)
+        patch.setattr(whoosh_rebuild, "build_schema", version_1_schema)
         engine.rebuild([make_doc(1, "La maison de quartier ouvre."), make_doc(2, "Le quartier et sa maison.")], procs=1)
     info = Path(os.path.realpath(tmp_path / "index"), "lieudit.json")
     info.write_text(json.dumps({"schema_version": 1}))
