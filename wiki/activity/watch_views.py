@@ -41,8 +41,7 @@ def watching(loaded_page: Any = None, **args: Any) -> int | None:
         target: watches.Target | None = watches.Target(page_id=loaded_page.id)
     else:
         target = watches.read_target(db, {k: str(v) for k, v in args.items() if v})
-    found = watches.find(db, current_user, target) if target else None
-    return found.id if found else None
+    return watches.find_id(db, current_user, target) if target else None
 
 
 @bp.route("/-/suivi/flux.atom")

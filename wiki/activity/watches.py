@@ -16,6 +16,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import delete
 from sqlalchemy import false
 from sqlalchemy import or_
@@ -40,6 +41,15 @@ from wiki.records.models import Theme
 
 #: Watches one account may hold.
 MAX_WATCHES = 200
+#: The watch of one page by one account, asked by every logged-in view of a page.
+_PAGE_WATCH = select(Watch.id).where(
+    Watch.user_id == bindparam("user_id"),
+    Watch.page_id == bindparam("page_id"),
+    Watch.record_id.is_(None),
+    Watch.form_key.is_(None),
+    Watch.theme_key.is_(None),
+    Watch.zone_key.is_(None),
+)
 
 
 @dataclass(frozen=True)
@@ -146,6 +156,14 @@ def find(db: Session, user: Any, target: Target) -> Watch | None:
             _same(Watch.zone_key, target.zone_key),
         )
     )
+
+
+def find_id(db: Session, user: Any, target: Target) -> int | None:
+    """The id of the user's watch of ``target``, if any (a page's: one statement built once, for every page view)."""
+    if target == Target(page_id=target.page_id):
+        return db.scalar(_PAGE_WATCH, {"user_id": user.id, "page_id": target.page_id})
+    found = find(db, user, target)
+    return found.id if found else None
 
 
 def _same(column: Any, value: Any) -> Any:
