@@ -16,7 +16,9 @@ from flask import Blueprint
 from flask import Flask
 from flask import abort
 from flask import current_app
+from flask import has_request_context
 from flask import render_template
+from flask import request
 from flask import send_from_directory
 from jinja2 import ChoiceLoader
 from jinja2 import FileSystemLoader
@@ -24,6 +26,9 @@ from jinja2 import FileSystemLoader
 #: Where theme folders live: ``themes/`` beside the ``wiki`` package.
 THEMES_DIR = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT_THEME = "default"
+#: Links built by templates and kept per app (the store is emptied when it reaches this size).
+URLS_KEPT = 4096
+_PLAIN = (str, int)
 
 bp = Blueprint("theming", __name__)
 
@@ -63,9 +68,39 @@ def patterns() -> str:
     return render_template("site/patterns.html")
 
 
+def kept_url_for(app: Flask) -> Any:
+    """Return the templates' ``url_for``: a link is built once per app, path prefix, endpoint and arguments.
+
+    Most links are the same on every page (navigation, static files, the
+    footer): about 35 per page, each a walk of the URL map. Only relative
+    links whose arguments are all ``str`` or ``int`` are kept (``1`` and
+    ``True`` never share a key): they depend on nothing else of the request
+    but its ``SCRIPT_NAME``. Options (``_external``...), endpoints relative
+    to a blueprint and links built outside a request are built as usual.
+    """
+    built: dict[tuple[Any, ...], str] = {}
+
+    def url_for(endpoint: str, **values: Any) -> str:
+        plain = all(name[:1] != "_" and type(value) in _PLAIN for name, value in values.items())
+        if not plain or endpoint[:1] == "." or not has_request_context():
+            return app.url_for(endpoint, **values)
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        url = built.get(key)
+        if url is not None:
+            return url
+        url = app.url_for(endpoint, **values)
+        if len(built) >= URLS_KEPT:
+            built.clear()
+        built[key] = url
+        return url
+
+    return url_for
+
+
 def init_app(app: Flask) -> None:
-    """Install the template loader chain and the static route."""
+    """Install the template loader chain, the templates' ``url_for`` and the static route."""
     chain = theme_chain(app.config["THEME"])
     app.extensions["lieudit.themes"] = chain
     app.jinja_loader = ChoiceLoader([FileSystemLoader(str(p / "templates")) for p in chain])
+    app.jinja_env.globals["url_for"] = kept_url_for(app)
     app.register_blueprint(bp)
