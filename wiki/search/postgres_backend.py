@@ -16,9 +16,10 @@ syntax). The DDL lives in :data:`DDL` and :func:`table_ddl`, run by
 Speed: a 3 KB document's ``tsv`` is stored out of line (TOAST), and reading
 it for every match is what makes full-text search slow. So searches always
 go through the GIN index (``enable_seqscan = off`` for the transaction: the
-planner under-rates that cost), exclusions are an index subquery, and only
-the :data:`RANKED_CANDIDATES` best title matches (small ``title_tsv``, then
-the most recent) are ranked in full with ``ts_rank_cd``.
+planner under-rates that cost), exclusions are an index subquery, the matches
+are found once per search (one statement gives the facets and the page), and
+only :data:`RANKED_CANDIDATES` of them (title matches, then the most recent)
+are ranked in full with ``ts_rank_cd``.
 """
 
 from __future__ import annotations
@@ -164,6 +165,38 @@ class _Compiled:
         return "(" + " || ".join(alternatives) + ")"
 
 
+def _statement(sql: _Compiled, *, recent: bool) -> str:
+    """One statement for a search: the facets of every match and the hits of the page, as JSON.
+
+    The matches are found once (``m``: for a phrase, PostgreSQL re-reads each candidate's
+    tsvector to check word positions, the costliest step) and counted for every facet in
+    one pass (grouping sets). The page is taken among :data:`RANKED_CANDIDATES` matches
+    (title matches first, then the most recent), ranked in full with ``ts_rank_cd``.
+    """
+    facets = " UNION ALL ".join(
+        f"SELECT '{name}', v, sum(n) FROM g, unnest(g.{name}) AS v WHERE g.{name} IS NOT NULL GROUP BY v"
+        if name in ("themes", "zones")
+        else f"SELECT '{name}', {name}, n FROM g WHERE {name} IS NOT NULL"
+        for name in FACETS
+    )
+    first = "updated_at DESC, id" if recent else f"title_tsv @@ {sql.query} DESC, updated_at DESC, id"
+    order = "updated_at DESC, id" if recent else "score DESC, updated_at DESC, id"
+    return f"""
+    WITH m AS MATERIALIZED (
+        SELECT id, kind, form, status, themes, zones, updated_at, title_tsv FROM {TABLE} WHERE {sql.where}),
+    g AS (SELECT kind, form, status, themes, zones, count(*) AS n FROM m
+          GROUP BY GROUPING SETS ((kind), (form), (status), (themes), (zones))),
+    c AS (SELECT id FROM m ORDER BY {first} LIMIT :candidates),
+    page AS (SELECT d.id, d.kind, d.form, d.title, d.url, d.excerpt, d.status, d.updated_at, d.body,
+                    ts_rank_cd(d.tsv, {sql.query}) AS score
+             FROM c JOIN {TABLE} AS d ON d.id = c.id ORDER BY {order} LIMIT :limit OFFSET :offset)
+    SELECT (SELECT json_agg(json_build_array(f, v, n)) FROM ({facets}) AS facets (f, v, n)),
+           (SELECT json_agg(json_build_array(id, kind, form, title, url, excerpt, status, score,
+                   ts_headline('{CONFIG}', left(body, {SNIPPET_SOURCE_CHARS}), {sql.query}, :options))
+                   ORDER BY {order})
+            FROM page)"""
+
+
 class PostgresBackend:
     """Search in the ``search_documents`` table of the application's PostgreSQL database."""
 
@@ -254,69 +287,38 @@ class PostgresBackend:
         if not parsed.required:
             return empty_results(query, text=parsed.display(), fixed=parsed.fixed, message=parsed.message())
         sql = _Compiled(parsed, dict(query.filters))
-        facet_sql = " UNION ALL ".join(
-            f"SELECT '{name}', v, count(*) FROM m, unnest(m.{name}) AS v GROUP BY v"
-            if name in ("themes", "zones")
-            else f"SELECT '{name}', {name}, count(*) FROM m GROUP BY {name}"
-            for name in FACETS
-        )
         options = f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … "'
-        offset = (query.page - 1) * query.per_page
-        if query.sort == "recent":
-            order, candidates = "updated_at DESC, id", f"SELECT * FROM {TABLE} WHERE {sql.where}"
-        else:  # rank the best title matches (then the most recent) only: tsv of every match is costly to read
-            order = "score DESC, updated_at DESC, id"
-            candidates = (
-                f"SELECT * FROM {TABLE} WHERE {sql.where} "
-                f"ORDER BY ts_rank(title_tsv, {sql.query}) DESC, updated_at DESC, id LIMIT :candidates"
-            )
         with self.engine.connect() as conn:
             # The GIN index, always: the planner under-rates reading every toasted tsvector (20× slower).
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            facet_rows, hit_rows = conn.execute(
+                text(_statement(sql, recent=query.sort == "recent")),
+                sql.params
+                | {
+                    "options": options,
+                    "limit": query.per_page,
+                    "offset": (query.page - 1) * query.per_page,
+                    "candidates": max(RANKED_CANDIDATES, query.page * query.per_page),
+                },
+            ).one()
             counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-            for name, value, count in conn.execute(
-                text(
-                    f"WITH m AS (SELECT kind, form, status, themes, zones FROM {TABLE} WHERE {sql.where}) {facet_sql}"
-                ),
-                sql.params,
-            ):
-                counts[name][value] = count
+            for name, value, count in facet_rows or ():
+                counts[name][value] = int(count)
             total = sum(counts["kind"].values())
-            rows = (
-                conn.execute(
-                    text(f"""
-                SELECT id, kind, form, title, url, excerpt, status, score,
-                       ts_headline('{CONFIG}', left(body, {SNIPPET_SOURCE_CHARS}), {sql.query}, :options) AS snippet
-                FROM (SELECT *, ts_rank_cd(tsv, {sql.query}) AS score FROM ({candidates}) AS c
-                      ORDER BY {order} LIMIT :limit OFFSET :offset) AS page
-                ORDER BY {order}"""),
-                    sql.params
-                    | {
-                        "options": options,
-                        "limit": query.per_page,
-                        "offset": offset,
-                        "candidates": max(RANKED_CANDIDATES, offset + query.per_page),
-                    },
-                )
-                .mappings()
-                .all()
-                if total
-                else []
-            )
             suggestion = self._suggest(conn, parsed) if not total else None
         hits = [
             Hit(
-                id=r["id"],
-                kind=r["kind"],
-                title=r["title"],
-                url=r["url"],
-                excerpt=r["excerpt"],
-                snippet=marked_html(r["snippet"]) if MARK_START in (r["snippet"] or "") else "",
-                form=r["form"],
-                status=r["status"],
-                score=float(r["score"] or 0.0),
+                id=id_,
+                kind=kind,
+                title=title,
+                url=url,
+                excerpt=excerpt,
+                snippet=marked_html(snippet) if MARK_START in (snippet or "") else "",
+                form=form,
+                status=status,
+                score=float(score or 0.0),
             )
-            for r in rows
+            for id_, kind, form, title, url, excerpt, status, score, snippet in hit_rows or ()
         ]
         return Results(
             hits=hits,
