@@ -62,6 +62,7 @@ _TABLE_START = re.compile(r"^\s*:*\s*\{\|")
 _TABLE_END = re.compile(r"^\s*\|\}")
 _LINE_START = re.compile(r"^([#>+-]|\d+\.(?=\s|$)|~~~)")
 _CELL_ATTRIBUTES = re.compile(r"""^\s*((?:[\w-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s|"']+)\s*)+)\|(?!\|)(.*)$""", re.DOTALL)
+_RESERVED_CHARS = tuple(chr(c) for c in range(0xE000, 0xE004))  # what RESERVED matches
 _SPAN = re.compile(r"""(?:row|col)span\s*=\s*["']?\s*(\d+)""", re.IGNORECASE)
 
 
@@ -84,7 +85,9 @@ def fenced(text: str, language: str = "") -> str:
 def to_markdown(text: str, names: Namespaces | None = None, file_url: Callable[[str], str] | None = None) -> Converted:
     """Convert one revision's wikitext; ``file_url`` names a file's page on the source wiki (for images)."""
     ctx = Context(names or Namespaces(), file_url)
-    text = RESERVED.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if any(reserved in text for reserved in _RESERVED_CHARS):  # four substring scans beat one class regex
+        text = RESERVED.sub("", text)
     redirect = _REDIRECT.match(text)
     target = None
     if redirect:
@@ -236,7 +239,7 @@ def _blocks(lines: list[str], ctx: Context) -> str:
     while i < len(lines):
         line = lines[i]
         i += 1
-        if _TABLE_START.match(line):
+        if "{|" in line and _TABLE_START.match(line):
             end = _table_end(lines, i - 1)
             out.add(_table(lines[i - 1 : end], ctx), "block")
             i = end
@@ -253,7 +256,11 @@ def _blocks(lines: list[str], ctx: Context) -> str:
 
 
 def _line(line: str, out: _Out, ctx: Context) -> None:
-    heading, listed, rule = _HEADING.match(line), _LIST.match(line), _RULE.match(line)
+    # Each pattern only on the lines it can match (its first character): most lines are paragraphs.
+    first = line[0]
+    heading = _HEADING.match(line) if first == "=" else None
+    listed = _LIST.match(line) if first in "*#:;" else None
+    rule = _RULE.match(line) if first == "-" else None
     if heading:
         level = min(len(heading.group(1)), len(heading.group(3)))
         extra = "=" * (len(heading.group(1)) - level) + heading.group(2) + "=" * (len(heading.group(3)) - level)

@@ -60,7 +60,6 @@ _KEPT_TAGS = {"sup": "sup", "sub": "sub", "s": "s", "strike": "s", "del": "del",
               "b": "strong", "strong": "strong", "i": "em", "em": "em", "abbr": "abbr", "mark": "mark"}  # fmt: skip
 _LAYOUT_TAGS = {"span", "div", "center", "font", "big", "p", "cite", "q", "blockquote", "dfn", "bdi", "bdo"}
 _MAGIC = re.compile(r"__[A-Z]{2,30}__")
-_ESCAPES = str.maketrans({**{c: "\\" + c for c in "\\`*_[]"}, "<": "&lt;"})
 _EMPTY_PAIR = re.compile(f"{EM_OPEN}(\\*{{1,2}})(\\s*){EM_CLOSE}\\1")
 _SPACE_AFTER_OPEN = re.compile(f"{EM_OPEN}(\\*{{1,2}})(\\s+)")
 _SPACE_BEFORE_CLOSE = re.compile(f"(\\s+){EM_CLOSE}(\\*{{1,2}})")
@@ -171,7 +170,9 @@ def code_span(text: str) -> str:
 
 def escape(text: str) -> str:
     """Plain text, with what Markdown would read as markup backslash-escaped (``<`` as an entity)."""
-    return text.translate(_ESCAPES)
+    # Backslashes first, so those added after are not doubled; str.replace beats a regex (and str.translate).
+    text = text.replace("\\", "\\\\").replace("`", "\\`").replace("*", "\\*").replace("_", "\\_")
+    return text.replace("[", "\\[").replace("]", "\\]").replace("<", "&lt;")
 
 
 def plain(text: str, ctx: Context) -> str:
