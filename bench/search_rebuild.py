@@ -1,12 +1,13 @@
 """Time ``lieudit search rebuild`` (``maintenance.rebuild``) on a generated instance, Whoosh only.
 
-    .venv/bin/python bench/search_rebuild.py --docs 20000 [--limitmb 256] [--procs 2] [--profile]
+    .venv/bin/python bench/search_rebuild.py --docs 20000 [--procs 2] [--parts N] [--profile]
 
 Loads ``--docs`` documents (half pages, half records: ``search_data.load``),
-then rebuilds the index with the given writer settings (the defaults are
-``whoosh_writing.rebuild_options()``) and prints wall time, CPU time (this process and its
-writer processes), the writers' peak memory and the load average before and
-after. ``--profile`` profiles the building of the documents alone instead
+then rebuilds the index with the given settings (the defaults are
+``whoosh_writing.rebuild_options()`` and ``maintenance.plan``'s parts) and prints
+wall time, CPU time (this process and its writer processes), the writers' peak
+memory, the segments written and the load average before and after. ``--parts``
+sets the number of segments (queries read every one: ``search.py --parts``). ``--profile`` profiles the building of the documents alone instead
 (this process only: the writers' analysis is not in it).
 """
 
@@ -35,7 +36,8 @@ def main() -> None:
     """Load, then rebuild (or profile the document building) once."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=20_000)
-    parser.add_argument("--limitmb", type=int, help="writer buffer per process (default: rebuild_options())")
+    parser.add_argument("--limitmb", type=int, help="buffer of Whoosh's own writers (rebuilds from a list only)")
+    parser.add_argument("--parts", type=int, help="segments written (default: maintenance.plan)")
     parser.add_argument("--procs", type=int, help="writer processes (default: rebuild_options())")
     parser.add_argument("--profile", action="store_true", help="profile the building of the documents only")
     args = parser.parse_args()
@@ -78,11 +80,13 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
                 return
             options = {k: v for k, v in whoosh_writing.rebuild_options().items() if k != "codec"}
             load_before, started, cpu = os.getloadavg(), time.perf_counter(), cpu_seconds()
-            count = maintenance.rebuild(engine, get_backend(app))
+            backend = get_backend(app)
+            count = maintenance.rebuild(engine, backend, parts=args.parts)
             wall, used = time.perf_counter() - started, cpu_seconds() - cpu
             peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            segments = len(backend._searcher().reader().leaf_readers())
             print(
-                f"rebuild {count} documents {options}: wall {wall:.1f} s, CPU {used:.1f} s, "
+                f"rebuild {count} documents {options}, {segments} segments: wall {wall:.1f} s, CPU {used:.1f} s, "
                 f"writer peak RSS {peak:.0f} MB, load {load_before[0]:.1f} -> {os.getloadavg()[0]:.1f}"
             )
 

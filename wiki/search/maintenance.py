@@ -155,8 +155,12 @@ def rebuild(engine: Engine, backend: SearchBackend, *, parts: int | None = None)
 
 
 def part_documents(engine: Engine, spans: list[Span]) -> Iterator[Document]:
-    """The documents of one part of a parallel rebuild (:func:`plan`), read in a session of their own."""
-    with Session(bind=engine) as db:
+    """The documents of one part of a parallel rebuild (:func:`plan`), read in a session of their own.
+
+    Its transaction only reads (on SQLite, a deferred ``BEGIN``): the parts
+    are read at the same time, and the site goes on writing meanwhile.
+    """
+    with Session(bind=engine.execution_options(lieudit_read_only=True)) as db:
         yield from documents(db, spans)
 
 

@@ -11,9 +11,12 @@ later write of the process was refused. The index keeps its previous state: the 
 written aside and renamed last, so searches read the last complete one.
 
 The writer settings live here too: those of every write, and those of a
-full rebuild (:func:`rebuild_options`: one process per core up to two, and
-a buffer sized on the memory available, so that a rebuild sorts its
-postings in memory instead of spilling them to disk and merging them back).
+full rebuild (:func:`rebuild_options`: one process per core up to two).
+A rebuild from the database (:mod:`wiki.search.whoosh_rebuild`) writes with
+``WRITER_OPTIONS`` in that many processes; a rebuild from a list of
+documents (tests, ``clear``) goes through Whoosh's own parallel writer, with
+a buffer sized on the memory available, so that it sorts its postings in
+memory instead of spilling them to disk and merging them back.
 """
 
 from __future__ import annotations
@@ -41,8 +44,8 @@ from wiki.storage_faults import classify
 WRITER_OPTIONS: dict[str, Any] = {"compound": False, "codec": W3Codec(blocklimit=512, compression=3)}
 #: Settings of a full rebuild: two writer processes (one without a second
 #: core), one segment per process (no final merge: the next small commit
-#: merges small segments anyway, and ``optimize`` merges everything). Their
-#: buffer is set by :func:`rebuild_options`.
+#: merges small segments anyway, and ``optimize`` merges everything). The
+#: buffer of Whoosh's writers (a rebuild from a list) is set by :func:`rebuild_options`.
 REBUILD_OPTIONS: dict[str, Any] = {"procs": 2, "multisegment": True, **WRITER_OPTIONS}
 #: Bounds of a rebuild writer's posting buffer, in (Whoosh-estimated) MB. A
 #: writer whose buffer fills spills it to disk (pickled) and merges the runs

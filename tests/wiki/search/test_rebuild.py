@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -214,3 +215,23 @@ def test_a_failed_parallel_rebuild_leaves_the_old_index_and_frees_the_locks(
     assert maintenance.rebuild(engine, incremental, parts=2) == 14  # and so is the rebuild lock
     # the same hits (ties in another order: the catch-up re-indexed the corpus written just before)
     assert {text: sorted(found(incremental, text)) for text in QUERIES} == {t: sorted(h) for t, h in expected.items()}
+
+
+def test_the_parts_are_read_without_the_write_lock(
+    app: Any, incremental: WhooshBackend, corpus: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = Database.engine(app)  # on PostgreSQL: the forked processes read through connections of their own
+    reading = maintenance.documents
+
+    def documents_then_write(db: Session, spans: Any = None) -> Iterator[Any]:
+        for number, doc in enumerate(reading(db, spans)):
+            if number == 1 and engine.dialect.name == "sqlite":  # a part is being read: the site can write, at once
+                other = sqlite3.connect(engine.url.database, timeout=0)
+                other.execute("BEGIN IMMEDIATE")
+                other.rollback()
+                other.close()
+            yield doc
+
+    monkeypatch.setattr(maintenance, "documents", documents_then_write)
+    monkeypatch.setattr(WhooshBackend, "rebuild_procs", staticmethod(lambda: 2))
+    assert maintenance.rebuild(engine, incremental, parts=2) == 14
