@@ -16,7 +16,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from wiki import signals
 from wiki import textdiff
@@ -77,9 +79,12 @@ def append_revision(
     )
     db.add(revision)
     db.flush()
-    page.current_revision = revision
-    page.title = title
-    page.updated_at = revision.created_at
+    # One UPDATE of the page, in SQL: flushing the object would send a second one (its current
+    # revision is ``post_update``, re-sent whenever the page is flushed); the object is then told.
+    moved = {"current_revision_id": revision.id, "title": title, "updated_at": revision.created_at}
+    db.execute(update(Page).where(Page.id == page.id).values(moved).execution_options(synchronize_session=False))
+    for key, value in {**moved, "current_revision": revision}.items():
+        set_committed_value(page, key, value)
     rendered = render_new_revision(db, revision)
     db.execute(delete(PageLink).where(PageLink.page_id == page.id))
     db.add_all(PageLink(page_id=page.id, target_slug=slug) for slug in sorted(rendered.links))
