@@ -17,8 +17,10 @@ import re
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from typing import cast
 
 import markdown
 from markdown import inlinepatterns as ip
@@ -38,6 +40,51 @@ _PLAIN_DESTINATION = re.compile(r"\(\s*((?:[^()'\"]++|\((?:[^()'\"]++|\([^()'\"]
 _FOOTNOTE_CALL = re.compile(r"\[\^([^\]]{1,200})\]")  # stock one scans to the block end
 _STASHED_CHAR = re.compile("\x02(\\d+)\x03")  # Python-Markdown's backslash-escape placeholder
 _WIKILINK_RE = r"\[\[([^\[\]|\n]{1,250}?)(?:\|([^\[\]\n]{1,250}?))?\]\]"
+
+
+class _Needles:
+    """A compiled pattern run only on texts holding one of the substrings each of its matches holds.
+
+    Python's regex engine finds a pattern's literal first character fast, but
+    one that opens with a lookbehind (backticks, bare URLs, links) is tried at
+    every position of every text node: looking for the substring first gives
+    the same matches, and none at once in most texts. Python-Markdown only
+    calls ``finditer`` on an inline pattern's regex; the rest is delegated.
+    """
+
+    def __init__(self, compiled: re.Pattern[str], needles: tuple[str, ...]) -> None:
+        self.compiled, self.needles = compiled, needles
+
+    def finditer(self, data: str, pos: int = 0) -> Iterable[re.Match[str]]:
+        """The matches of the pattern in *data* from *pos*; none when no needle is in *data*."""
+        for needle in self.needles:  # a loop, not any(): this runs for every pattern on every text node
+            if needle in data:
+                return self.compiled.finditer(data, pos)
+        return ()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled, name)
+
+
+#: What every match of each inline pattern holds (its regex opens with the first character, or needs it).
+_NEEDLES = {
+    "backtick": ("`",),  # (?<!\\)` or backslashes before (?=`+)
+    "escape": ("\\",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("![",),
+    "image_reference": ("![",),
+    "short_reference": ("[",),
+    "short_image_ref": ("![",),
+    "wikilink": ("[[",),
+    "footnote": ("[^",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "html": ("<",),
+    "bare_url": ("://", "www."),
+    "entity": ("&",),
+    "linebreak": ("  \n",),
+}
 
 
 class _BoundedLinks:
@@ -201,6 +248,9 @@ class WikiConverter:
         md.inlinePatterns.register(self.wikilinks, "wikilink", 176)
         md.inlinePatterns["footnote"].compiled_re = _FOOTNOTE_CALL
         register_autolinks(md)
+        for name, needles in _NEEDLES.items():
+            processor = md.inlinePatterns[name]
+            processor.compiled_re = cast(re.Pattern[str], _Needles(processor.compiled_re, needles))
         self.stash = md.treeprocessors["href_stash"]
         bare = md.inlinePatterns["bare_url"]
         assert isinstance(self.stash, HrefStash) and isinstance(bare, BareUrlProcessor)

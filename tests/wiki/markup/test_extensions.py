@@ -29,6 +29,7 @@ from wiki.demo import parse_front_matter
 from wiki.markup import MAX_MARKUP_BYTES
 from wiki.markup import MarkupTooLarge
 from wiki.markup import Rendered
+from wiki.markup import extensions
 from wiki.markup import render
 from wiki.markup.extensions import converter
 from wiki.markup.extensions import give_back
@@ -123,6 +124,13 @@ def test_reused_converter_renders_the_corpus_backwards_too(fresh):
     # Each text now follows a different one than above.
     for number in reversed(range(len(CORPUS))):
         assert render(CORPUS[number], page_url=_page_url) == fresh[number], f"text {number}"
+
+
+def test_patterns_skipped_for_want_of_their_needle_would_not_have_matched(fresh, monkeypatch):
+    # Each inline pattern of _NEEDLES runs only on text nodes holding its substring: same renderings without.
+    monkeypatch.setattr(extensions, "_NEEDLES", {})
+    differing = [n for n, text in enumerate(CORPUS) if fresh_render(text) != fresh[n]]
+    assert differing == []
 
 
 def test_two_threads_render_at_once_without_mixing(fresh):
