@@ -46,9 +46,6 @@ log = logging.getLogger("lieudit.search")
 
 #: Changes this close before a rebuild started are indexed again after it.
 CATCH_UP_MARGIN = timedelta(seconds=5)
-#: Objects per part of a parallel rebuild, at most: its writer keeps the part's
-#: postings in memory (about 0.9 GB for 50,000 documents of 3 KB, measured).
-PART_OBJECTS = 50_000
 #: Part of a rebuild: objects of one kind with ids between two bounds (included).
 Span = tuple[str, tuple[int, int]]
 
@@ -59,6 +56,10 @@ class ParallelRebuild(Protocol):
 
     def rebuild_procs(self) -> int:
         """How many processes a rebuild writes with."""
+        ...
+
+    def rebuild_part_objects(self) -> int:
+        """How many objects one part holds at most."""
         ...
 
     def rebuild_parts(self, parts: Sequence[Callable[[], Iterable[Document]]], *, setup: Any = None) -> int:
@@ -103,13 +104,13 @@ def documents(db: Session, spans: Iterable[Span] | None = None) -> Iterator[Docu
                 log.exception("search: cannot build the document of %s:%s", kind, getattr(obj, "id", "?"))
 
 
-def plan(db: Session, procs: int, parts: int | None = None) -> list[list[Span]]:
+def plan(db: Session, procs: int, parts: int | None = None, most: int = 50_000) -> list[list[Span]]:
     """Split the indexable objects into parts of about as many objects, in the order of :func:`documents`.
 
     A part is a list of spans, ``(kind, (first id, last id))``: what one
     process of a parallel rebuild reads and indexes into one segment. There
     are ``parts`` of them, or a multiple of ``procs`` of at most
-    ``PART_OBJECTS`` each (a writer holds its part's postings in memory).
+    ``most`` objects each (a writer holds its part's postings in memory).
     """
     keys = [
         (kind, key)
@@ -118,7 +119,7 @@ def plan(db: Session, procs: int, parts: int | None = None) -> list[list[Span]]:
     ]
     if parts is None:
         procs = max(1, procs)
-        parts = procs * max(1, -(-len(keys) // (PART_OBJECTS * procs)))
+        parts = procs * max(1, -(-len(keys) // (max(1, most) * procs)))
     size = max(1, -(-len(keys) // max(1, parts)))
     found: list[list[Span]] = []
     for start in range(0, len(keys), size):
@@ -146,7 +147,7 @@ def rebuild(engine: Engine, backend: SearchBackend, *, parts: int | None = None)
         if not isinstance(backend, ParallelRebuild):
             count = backend.rebuild(documents(db))
         else:
-            split = plan(db, backend.rebuild_procs(), parts)
+            split = plan(db, backend.rebuild_procs(), parts, backend.rebuild_part_objects())
     if isinstance(backend, ParallelRebuild):
         jobs = [partial(part_documents, engine, spans) for spans in split]
         count = backend.rebuild_parts(jobs, setup=partial(engine.dispose, close=False))

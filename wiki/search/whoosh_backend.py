@@ -67,6 +67,7 @@ from wiki.search.whoosh_rebuild import build_parts
 from wiki.search.whoosh_rebuild import rebuild_lock
 from wiki.search.whoosh_writing import WRITER_OPTIONS
 from wiki.search.whoosh_writing import rebuild_options
+from wiki.search.whoosh_writing import rebuild_part_docs
 from wiki.search.whoosh_writing import writing
 
 log = logging.getLogger("lieudit.search")
@@ -231,6 +232,10 @@ class WhooshBackend:
     def rebuild_procs() -> int:
         """How many processes a rebuild writes with on this machine."""
         return int(rebuild_options()["procs"])
+
+    def rebuild_part_objects(self) -> int:
+        """How many objects a part of a rebuild holds at most (its process keeps their postings in memory)."""
+        return rebuild_part_docs(self.rebuild_procs())
 
     def clear(self) -> None:
         """Replace the index with an empty one."""

@@ -26,7 +26,9 @@ from wiki.search import whoosh_rebuild
 from wiki.search.backend import Query
 from wiki.search.whoosh_backend import WhooshBackend
 from wiki.search.whoosh_writing import REBUILD_LIMIT_MB
+from wiki.search.whoosh_writing import REBUILD_PART_DOCS
 from wiki.search.whoosh_writing import rebuild_options
+from wiki.search.whoosh_writing import rebuild_part_docs
 
 FIELDS: list[dict[str, Any]] = [
     {"key": "nom", "type": "text", "label": "Nom", "required": True},
@@ -235,3 +237,12 @@ def test_the_parts_are_read_without_the_write_lock(
     monkeypatch.setattr(maintenance, "documents", documents_then_write)
     monkeypatch.setattr(WhooshBackend, "rebuild_procs", staticmethod(lambda: 2))
     assert maintenance.rebuild(engine, incremental, parts=2) == 14
+
+
+def test_parts_hold_at_most_what_the_memory_allows(db: Session, corpus: None) -> None:
+    split = maintenance.plan(db, 2, most=4)  # 14 objects, 2 processes: 2 rounds of 2 parts of at most 4
+    sizes = [sum(1 for _doc in maintenance.documents(db, spans)) for spans in split]
+    assert len(split) == 4 and max(sizes) <= 4 and sum(sizes) == 14
+    assert len(maintenance.plan(db, 2)) == 2  # a small site: one part per process
+    low, high = REBUILD_PART_DOCS
+    assert low <= rebuild_part_docs(2) <= rebuild_part_docs(1) <= high
