@@ -22,6 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from wiki import signals
 from wiki import textdiff
+from wiki.db import is_sqlite
 from wiki.db import utcnow
 from wiki.errors import EditConflict
 from wiki.errors import ValidationError
@@ -34,10 +35,17 @@ MAX_COMMENT = 500
 
 
 def lock_page(db: Session, page: Page) -> None:
-    """Reload the page and lock its row until commit, in one statement (``FOR UPDATE OF pages`` on
-    PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so two concurrent saves
-    see each other instead of both appending "revision N+1"."""
-    db.refresh(page, with_for_update={"of": Page})
+    """Lock the page row until commit and reload it, so two concurrent saves see each other
+    instead of both appending "revision N+1".
+
+    On SQLite the write transaction's BEGIN IMMEDIATE already serialises writers: one reload. On
+    PostgreSQL the lock and the reload stay two statements: a row locked by ``FOR UPDATE`` after a
+    wait is the newest, but what a join adds to it comes from the statement's snapshot, older than
+    the revision the other save added (its current revision would read as missing).
+    """
+    if not is_sqlite(db):
+        db.execute(select(Page.id).where(Page.id == page.id).with_for_update())
+    db.refresh(page)
 
 
 def clean_comment(comment: str | None) -> str:
