@@ -10,7 +10,10 @@ changed object as sender-side keyword arguments.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from blinker import Namespace
@@ -50,6 +53,11 @@ contribution_added = _signals.signal("contribution-added")
 #: unit of work, so derived stores can follow a new version (kw: echo, a function
 #: that prints a French line for the operator).
 instance_upgraded = _signals.signal("instance-upgraded")
+#: A bulk write (:func:`bulk`: an import of the command line) ended, whether it succeeded or not;
+#: sent by the app outside any unit of work (kw: echo). The projections that follow each commit
+#: and left their work to this moment (the search index) catch up now, before the command returns.
+bulk_ended = _signals.signal("bulk-ended")
+_bulk: ContextVar[bool] = ContextVar("lieudit_bulk", default=False)
 
 #: The ``record_saved`` receivers a ``records_created`` receiver stands in for, in a batch.
 _batched: set[Callable[..., Any]] = set()
@@ -76,3 +84,23 @@ def announce_created(session: Any, records: Sequence[Any], revisions: Sequence[A
         for receiver in record_saved.receivers_for(record):
             if receiver not in _batched:
                 receiver(record, session=session, record=record, revision=revision, action="create", actor=actor)
+
+
+@contextmanager
+def bulk(sender: Any, echo: Callable[[str], Any]) -> Iterator[None]:
+    """Run many commits as one bulk write, then send ``bulk_ended`` (even when the block raised).
+
+    Inside, :func:`in_bulk` is true: a projection that follows each commit
+    (the search index) may leave the work to the end and do it set-wise.
+    """
+    token = _bulk.set(True)
+    try:
+        yield
+    finally:
+        _bulk.reset(token)
+        bulk_ended.send(sender, echo=echo)
+
+
+def in_bulk() -> bool:
+    """Tell whether this context runs inside :func:`bulk`."""
+    return _bulk.get()

@@ -28,6 +28,12 @@ def visible_to(actor: Any, field: F.FieldDef, record: Record) -> bool:
     return disclosure(record.form).shows(field, record.data, permissions.reader_level(actor, record))
 
 
+def visible_fields(actor: Any, record: Record) -> list[F.FieldDef]:
+    """Return the fields of ``record``'s form whose value in it ``actor`` may read: :func:`visible_to` for each, set-wise."""
+    rule, reader = disclosure(record.form), permissions.reader_level(actor, record)
+    return [field for field in form_fields(record.form) if rule.shows(field, record.data, reader)]
+
+
 def readable_fields(actor: Any, form: Form) -> list[F.FieldDef]:
     """Return the fields of a form whose values some record may show to ``actor``: the columns of lists."""
     return disclosure(form).columns(permissions.reader_level(actor))

@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
     background = bool(app.config["SEARCH_INDEX_IN_BACKGROUND"])
     indexer.connect(Database.engine(app), backend, background=background)
     signals.instance_upgraded.connect(_rebuild_if_outdated, sender=app)
+    signals.bulk_ended.connect(_catch_up_after_bulk, sender=app)
     if background:
         replayed: list[bool] = []
 
@@ -86,6 +87,23 @@ def _rebuild_if_outdated(app: Flask, echo: Callable[[str], Any], **_kw: Any) -> 
     applied = indexer.apply_outbox(Database.engine(app))
     if applied:
         echo(f"Index de recherche : {applied} modifications en attente appliquées.")
+
+
+def _catch_up_after_bulk(app: Flask, echo: Callable[[str], Any], **_kw: Any) -> None:
+    """After a bulk write (an import), index what it committed, in large batches, before the command returns."""
+    from wiki.db import Database
+    from wiki.search import indexer
+    from wiki.storage_faults import log_fault
+
+    try:
+        applied = indexer.apply_outbox(Database.engine(app))
+    except Exception as err:
+        if log_fault(err, "search index write (the outbox keeps the changes)") is None:
+            indexer.log.exception("search: applying the outbox after a bulk write failed")
+        echo("Index de recherche : les modifications attendent (lancez `lieudit search update`).")
+        return
+    if applied:
+        echo(f"Index de recherche : {applied} modifications appliquées.")
 
 
 def get_backend(app: Flask | None = None) -> SearchBackend:

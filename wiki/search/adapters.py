@@ -3,7 +3,7 @@
 The index is public, so an adapter is where permissions are enforced: a
 page is indexed unless deleted; a record only when an anonymous visitor may
 read it (published or archived, form not deleted), and then only with the
-values an anonymous visitor may read (``visible_to(Anonymous, …)``: never a
+values an anonymous visitor may read (``visible_fields(Anonymous, …)``: never a
 private or members-only field, never personal data unless the record's consent
 box for it is ticked, :mod:`wiki.records.disclosure`). A record whose title
 field is not public gets a neutral title (« Lieu n° 12 »). Unticking a box
@@ -34,7 +34,6 @@ from sqlalchemy.orm import selectinload
 
 from geodata.levels import LEVELS as ZONE_LEVELS
 from geodata.levels import zone_key
-from geodata.models import RecordZone
 from geodata.models import Zone
 from geodata.zones import LEVEL_LABELS
 from wiki import markup
@@ -50,6 +49,7 @@ from wiki.records import form_services
 from wiki.records.models import Form
 from wiki.records.models import Record
 from wiki.records.models import Theme
+from wiki.search import record_zones
 from wiki.search.backend import MAX_BODY_CHARS
 from wiki.search.backend import Document
 
@@ -59,8 +59,6 @@ EXCERPT_CHARS = 240
 #: Objects loaded per query when indexing many.
 LOAD_BATCH = 500
 _THEMES_CACHE = "lieudit.search.themes"
-#: ``session.info`` key: map zones of the records of the batch being read (:meth:`RecordAdapter.iter_indexable`).
-_ZONES_CACHE = "lieudit.search.zones"
 _LINE_CHARS = 1_900
 
 
@@ -144,16 +142,21 @@ class _Base(abc.ABC):
         except (TypeError, ValueError):
             return None
 
-    def load_many(self, db: Session, keys: Iterable[Any]) -> dict[int, Any]:
-        """Return the existing objects among ``keys``, by primary key."""
+    def load_many(self, db: Session, keys: Iterable[Any], *options: Any) -> dict[int, Any]:
+        """Return the existing objects among ``keys``, by primary key (loader ``options`` applied)."""
         wanted = sorted({int(k) for k in keys if str(k).isdigit()})
         found: dict[int, Any] = {}
         for start in range(0, len(wanted), LOAD_BATCH):
             chunk = wanted[start : start + LOAD_BATCH]
             found.update(
-                (obj.id, obj) for obj in db.scalars(select(self.model).where(self.model.id.in_(chunk))).unique()
+                (obj.id, obj)
+                for obj in db.scalars(select(self.model).where(self.model.id.in_(chunk)).options(*options)).unique()
             )
         return found
+
+    def load_for_indexing(self, db: Session, keys: Iterable[Any]) -> dict[int, Any]:
+        """Return the existing objects among ``keys`` by primary key, with what their documents need read set-wise."""
+        return self.load_many(db, keys)
 
     def iter_indexable(self, db: Session, ids: tuple[int, int] | None = None) -> Iterator[Any]:
         """Yield every indexable object (with an id between ``ids``, bounds included, if given), by batches."""
@@ -249,8 +252,7 @@ class RecordAdapter(_Base):
 
     def public_fields(self, record: Record) -> list[F.FieldDef]:
         """The fields whose values in this record an anonymous visitor may read."""
-        anonymous = Anonymous()
-        return [d for d in form_services.form_fields(record.form) if access.visible_to(anonymous, d, record)]
+        return access.visible_fields(Anonymous(), record)
 
     def to_document(self, record: Record) -> Document:
         """Public values as text (with theme labels and synonyms), themes and zones as facets."""
@@ -266,7 +268,7 @@ class RecordAdapter(_Base):
             for v in _listed(record.data.get(d.id))
             if (level := F.zone_level(d, v)) is not None
         ]
-        zones += [key for key in self._located_in(object_session(record), record.id) if key not in zones]
+        zones += [key for key in record_zones.located_in(object_session(record), record.id) if key not in zones]
         words = _theme_words(object_session(record))
         text = display.search_text(form_services.form_fields(form), record.data, visibility="public")
         extra = " ".join(words.get(key, "") for key in themes)
@@ -292,36 +294,22 @@ class RecordAdapter(_Base):
             for record in super().iter_indexable(db, ids):
                 batch.append(record)
                 if len(batch) >= LOAD_BATCH:
-                    yield from self._with_zones(db, batch)
+                    record_zones.remember(db, [r.id for r in batch], replace=True)
+                    yield from batch
                     batch = []
-            yield from self._with_zones(db, batch)
+            record_zones.remember(db, [r.id for r in batch], replace=True)
+            yield from batch
         finally:
-            db.info.pop(_ZONES_CACHE, None)
+            record_zones.forget(db)
 
-    def _with_zones(self, db: Session, batch: list[Record]) -> Iterator[Record]:
-        """Yield ``batch`` with the map zones of its records cached in the session meanwhile."""
-        located: dict[int, list[str]] = {record.id: [] for record in batch}
-        for record_id, level, code in db.execute(
-            select(RecordZone.record_id, RecordZone.zone_level, RecordZone.zone_code)
-            .where(RecordZone.record_id.in_(list(located)))
-            .order_by(RecordZone.record_id, RecordZone.zone_level, RecordZone.zone_code)
-        ):
-            located[record_id].append(zone_key(level, code))
-        db.info[_ZONES_CACHE] = located
-        yield from batch
+    def load_for_indexing(self, db: Session, keys: Iterable[Any]) -> dict[int, Record]:
+        """Return the existing records among ``keys``, their map zones read set-wise into ``db`` (a drain's own session).
 
-    def _located_in(self, db: Session | None, record_id: int) -> list[str]:
-        """Keys (``35236``, ``epci:243500139``) of the zones the map placed a record in (its public geometry)."""
-        if db is None:
-            return []
-        if (cached := db.info.get(_ZONES_CACHE)) is not None and record_id in cached:
-            return list(cached[record_id])
-        rows = db.execute(
-            select(RecordZone.zone_level, RecordZone.zone_code)
-            .where(RecordZone.record_id == record_id)
-            .order_by(RecordZone.zone_level, RecordZone.zone_code)
-        )
-        return [zone_key(level, code) for level, code in rows]
+        Each form is loaded once, not joined to (and parsed for) every record.
+        """
+        found = self.load_many(db, keys, selectinload(Record.form))
+        record_zones.remember(db, sorted(found), replace=False)
+        return found
 
 
 class ZoneAdapter(_Base):

@@ -15,12 +15,15 @@ A rolled back transaction writes and indexes nothing. A failure is logged on
 next drain (or ``lieudit search update``) applies them.
 
 The backend of each database is found by engine (:func:`register`), so
-sessions opened outside a request (CLI, importers) are indexed too; wrap
-bulk imports in :func:`muted` and run ``lieudit search update`` afterwards.
+sessions opened outside a request (CLI, importers) are indexed too. Inside
+a bulk write (``wiki.signals.bulk``: ``lieudit import``), commits wake no
+indexing: the outbox is applied once at its end (``bulk_ended``), in large
+batches, before the command returns.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import weakref
@@ -196,8 +199,8 @@ def _after_commit(session: Session) -> None:
         # outer transaction still holds the changes (and SQLite's write lock),
         # so reading them from another session now would wait on ourselves.
         return
-    if not session.info.pop(WRITTEN, False):
-        return
+    if not session.info.pop(WRITTEN, False) or signals.in_bulk():
+        return  # in a bulk write, the outbox is applied once at its end (``signals.bulk_ended``)
     engine = _engine_of(session)
     if engine is not None:
         wake(engine)
@@ -216,7 +219,10 @@ def _apply(engine: Engine, backend: SearchBackend, refs: list[tuple[str, str]]) 
 def refresh(engine: Engine, backend: SearchBackend, refs: Iterable[tuple[str, str]]) -> tuple[int, int]:
     """Re-read objects ``(kind, key)`` in a new session; index the public ones, unindex the others.
 
-    Returns (indexed, removed).
+    The documents are built ``REFRESH_BATCH`` at a time (a big import's are
+    never all in memory) and streamed into **one** index write, then the
+    others are removed in one more: a backlog of thousands of changes is one
+    index commit, not one per batch. Returns (indexed, removed).
     """
     wanted: dict[str, set[str]] = defaultdict(set)
     for kind, key in refs:
@@ -225,21 +231,26 @@ def refresh(engine: Engine, backend: SearchBackend, refs: Iterable[tuple[str, st
         with Session(bind=engine) as db:
             form_ids = [int(k) for k in wanted.pop(FORM) if k.isdigit()]
             wanted["record"].update(str(k) for k in db.scalars(select(Record.id).where(Record.form_id.in_(form_ids))))
-    indexed = removed = 0
+    gone: list[str] = []
+    stream = _stream(engine, wanted, gone)
+    first = next(stream, None)  # no index write at all when nothing is left to index
+    indexed = 0 if first is None else backend.index(itertools.chain([first], stream))
+    if gone:
+        backend.delete(gone)
+    return indexed, len(gone)
+
+
+def _stream(engine: Engine, wanted: dict[str, set[str]], gone: list[str]) -> Iterator[Document]:
+    """Yield the documents of the indexable objects of ``wanted``; add the ids of the others to ``gone``."""
     for kind, keys in wanted.items():
-        adapter = ADAPTERS.get(kind)
-        if adapter is None:
+        if kind not in ADAPTERS:
             log.warning("search: no adapter for %r", kind)
             continue
         ordered = sorted(keys)
-        for start in range(0, len(ordered), REFRESH_BATCH):  # a big import's documents are never all in memory
-            docs, gone = _documents(engine, kind, ordered[start : start + REFRESH_BATCH])
-            if gone:
-                backend.delete(gone)
-            if docs:
-                backend.index(docs)
-            indexed, removed = indexed + len(docs), removed + len(gone)
-    return indexed, removed
+        for start in range(0, len(ordered), REFRESH_BATCH):
+            docs, removed = _documents(engine, kind, ordered[start : start + REFRESH_BATCH])
+            gone.extend(removed)
+            yield from docs
 
 
 def _documents(engine: Engine, kind: str, keys: list[str]) -> tuple[list[Document], list[str]]:
@@ -249,7 +260,7 @@ def _documents(engine: Engine, kind: str, keys: list[str]) -> tuple[list[Documen
     gone: list[str] = []
     # A read: begun deferred, never queued behind a writer (a long import) for SQLite's write lock.
     with Session(bind=engine.execution_options(lieudit_read_only=True), expire_on_commit=False) as db:
-        found = adapter.load_many(db, set(keys))
+        found = adapter.load_for_indexing(db, set(keys))
         for key in keys:
             obj = found.get(int(key)) if key.isdigit() else None
             try:

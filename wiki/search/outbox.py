@@ -41,7 +41,7 @@ from wiki.storage_faults import log_fault
 log = logging.getLogger("lieudit.search")
 
 #: Rows applied per batch: one read, one index commit, one delete.
-BATCH = 2000
+BATCH = 5000
 #: PostgreSQL advisory lock key of the drain ("lieudit-search" folded into a bigint).
 _PG_LOCK = 0x1E_D1_75_EA_C7
 

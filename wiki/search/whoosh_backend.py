@@ -186,11 +186,21 @@ class WhooshBackend:
     # --- writes -----------------------------------------------------------------------
 
     def index(self, docs: Iterable[Document]) -> int:
-        """Add or replace documents (keyed on ``id``)."""
+        """Add or replace documents (keyed on ``id``; each id at most once in ``docs``).
+
+        A document whose id the index does not hold (the records of an import)
+        is added without ``update_document``'s search for a previous version:
+        one look-up of the id in the term list instead of a query per document.
+        """
         count = 0
         with writing(self._open(), WRITER_OPTIONS) as writer:
+            held = writer.searcher().reader()  # the writer's own, closed with it
             for doc in docs:
-                writer.update_document(**_fields(normalise(doc)))
+                fields = _fields(normalise(doc))
+                if ("id", fields["id"]) in held:
+                    writer.update_document(**fields)
+                else:
+                    writer.add_document(**fields)
                 count += 1
         return count
 

@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from tests.wiki.search.test_indexer import form  # noqa: F401 - the indexer's fixtures, used by test_drain too
+from tests.wiki.search.test_indexer import moderator  # noqa: F401
+from tests.wiki.search.test_indexer import search  # noqa: F401
 from tests.wiki.search.test_postings import make_doc
 from tests.wiki.search.test_postings import random_bodies
 from wiki.search.whoosh_backend import WhooshBackend
