@@ -136,6 +136,7 @@ def import_command(format_name: str, source: str, form_key: str | None, dry_run:
     """Importer des données au format FORMAT depuis SOURCE (un fichier ou une adresse http(s))."""
     from flask import current_app
 
+    from wiki import signals
     from wiki.auth.services import system_account
     from wiki.db import Database
 
@@ -148,14 +149,16 @@ def import_command(format_name: str, source: str, form_key: str | None, dry_run:
     data = Path(source) if local and importer.reads_path else read_source(source)
     session = Database.new_session()
     progress = Progress()
-    try:
-        result = importer.run(session, data, form=form_key, author=system_account(session), dry_run=dry_run,
-                              source=source[:300], progress=progress, log="cli",
-                              commit_every=current_app.config["IMPORT_COMMIT_EVERY"])  # fmt: skip
-        session.commit()  # what was imported, or only the log entry of a dry or refused run
-    finally:
-        progress.close()
-        session.close()
+    # One bulk write: the search index takes what was committed at the end, before the command returns.
+    with signals.bulk(current_app._get_current_object(), echo=lambda line: click.echo(line, err=True)):  # type: ignore[attr-defined]
+        try:
+            result = importer.run(session, data, form=form_key, author=system_account(session), dry_run=dry_run,
+                                  source=source[:300], progress=progress, log="cli",
+                                  commit_every=current_app.config["IMPORT_COMMIT_EVERY"])  # fmt: skip
+            session.commit()  # what was imported, or only the log entry of a dry or refused run
+        finally:
+            progress.close()
+            session.close()
     for error in result.errors:
         click.echo(f"  refusé — {error.ref} : {error.message}", err=True)
     for warning in result.warnings:

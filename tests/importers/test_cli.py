@@ -14,7 +14,13 @@ from importers.models import ImportJob
 from tests.importers.test_ics import SINGLE
 from tests.importers.test_ics import WEEKLY
 from tests.importers.test_ics import ics
+from tests.importers.test_table import CSV_FR
+from tests.support.statements import statements_with
+from wiki.db import Database
 from wiki.records.models import Record
+from wiki.search import get_backend
+from wiki.search import indexer
+from wiki.search import outbox
 
 
 def test_command_line_import(app, runner, db, author, tmp_path):
@@ -23,6 +29,26 @@ def test_command_line_import(app, runner, db, author, tmp_path):
     result = runner.invoke(args=["import", "ics", str(path), "--form", "evenement"])
     assert result.exit_code == 0, result.output
     assert "2 créé(s)" in result.output
+
+
+def test_an_import_is_searchable_when_the_command_returns_indexed_once_at_its_end(make_app, author):
+    """The import is one bulk write: its commits wake no indexing, the outbox is applied once before it returns."""
+    app = make_app(SEARCH_INDEX_IN_BACKGROUND=True, IMPORT_COMMIT_EVERY=1)  # a commit per row
+    engine = Database.engine(app)
+    antennes = CSV_FR / "data-fair/Antennes du CD22.csv"
+    with Database.new_session(app) as db:
+        before = db.scalar(select(func.max(Record.id))) or 0
+    with statements_with(engine, "DELETE FROM search_outbox") as drains:
+        result = app.test_cli_runner().invoke(
+            args=["import", "csv", str(antennes), "--form", "lieu", "--champ", "Sites=title"]
+        )
+    assert result.exit_code == 0 and "4 créé(s)" in result.output
+    assert "Index de recherche : 4 modifications appliquées." in result.output
+    assert outbox.pending(engine) == 0 and len(drains) == 1  # not in the background after each commit
+    with Database.new_session(app) as db:
+        imported = {f"record:{key}" for key in db.scalars(select(Record.id).where(Record.id > before))}
+    assert len(imported) == 4 and imported <= get_backend(app).all_ids()
+    indexer.unregister(engine)
 
 
 def test_a_dry_run_prints_what_would_happen_and_writes_nothing(app, runner, db, author, tmp_path):
