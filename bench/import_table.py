@@ -22,7 +22,8 @@ What it does, for each size asked (``--rows``, then ``--also``):
    (``ru_maxrss`` from ``os.wait4``: the child alone, Python start-up and
    app creation included).
 4. Checks the database: records written, and every one with its values
-   converted (the budget as a number, the place as a point).
+   converted (the budget as a number, the place as a point), and the
+   changes left in the search outbox (0: searchable when the command returned).
 
 Run from the repository root: ``.venv/bin/python bench/import_table.py``
 (50,000 then 10,000 rows); ``--rows 1000 --also 0`` for a smoke test. The
@@ -99,13 +100,15 @@ def measure(rows: int) -> dict[str, float | str]:
         db = sqlite3.connect(database)
         written = db.execute("SELECT count(*) FROM records WHERE form_id = (SELECT id FROM forms "
                              "WHERE key = 'initiative')").fetchone()[0]  # fmt: skip
+        # Changes not yet in the search index when the command returned (0: the import is searchable).
+        unindexed = db.execute("SELECT count(*) FROM search_outbox").fetchone()[0]
         budget, place = db.execute("SELECT data FROM records ORDER BY id DESC LIMIT 1").fetchone()[0], None
         data = json.loads(budget)
         db.close()
         budget = next((v for v in data.values() if isinstance(v, float)), None)
         place = next((v["type"] for v in data.values() if isinstance(v, dict) and "coordinates" in v), None)
         return {"rows": rows, "csv_mb": source.stat().st_size / 1e6, "seconds": elapsed, "cpu": cpu, "peak_mb": peak,
-                "written": written, "summary": summary, "checked": f"budget {budget}, {place}"}  # fmt: skip
+                "written": written, "summary": f"{summary} ; search outbox left: {unindexed}", "checked": f"budget {budget}, {place}"}  # fmt: skip
 
 
 def main() -> None:
