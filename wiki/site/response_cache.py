@@ -78,7 +78,8 @@ def _request_key(app: Flask) -> tuple[Any, ...] | None:
         return None
     if app.config["SESSION_COOKIE_NAME"] in request.cookies or "Authorization" in request.headers:
         return None
-    return (request.host, request.scheme, i18n.select_locale(), request.full_path)
+    # The prefix the site is served under (SCRIPT_NAME) is in every link of the body.
+    return (request.host, request.scheme, request.script_root, i18n.select_locale(), request.full_path)
 
 
 def _accepts_gzip() -> bool:

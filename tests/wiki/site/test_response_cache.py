@@ -70,6 +70,15 @@ def test_a_kept_anonymous_answer_never_reaches_a_logged_in_visitor_nor_the_rever
     assert "Dominique" not in stranger.get("/pages/mediatheque").text
 
 
+def test_an_answer_kept_under_one_prefix_is_never_served_under_another(client, db):
+    make_page(db, "Médiathèque", "Horaires.\n")
+    db.commit()
+    root = client.get("/pages/mediatheque").text
+    prefixed = client.get("/pages/mediatheque", environ_overrides={"SCRIPT_NAME": "/wiki"}).text
+    assert 'href="/wiki/pages/' in prefixed and 'href="/wiki/pages/' not in root
+    assert client.get("/pages/mediatheque").text == root
+
+
 def test_answers_that_set_a_cookie_are_never_kept(client):
     first = client.get("/-/connexion")
     again = client.application.test_client().get("/-/connexion")
