@@ -2,12 +2,13 @@
 
 Pure module: part of :mod:`wiki.markup`, which converts each text with
 :func:`converter`, one :class:`WikiConverter` per thread: building a
-``markdown.Markdown`` costs as much as converting a short page, and an instance
+``markdown.Markdown`` costs about a fifth of rendering a page, and an instance
 keeps state and is not thread-safe. Between texts the converter resets every
 piece of per-text state (Python-Markdown's own, the wiki links found, the
 hrefs handed to the sanitizer, the section ids, the link parsers' caches); a
-conversion that raises leaves no converter behind. The link processors replace
-Python-Markdown's own with ones that never rescan to the end of a block
+conversion that raises leaves no converter behind. Inline patterns only run on
+text holding what their matches hold (:data:`_NEEDLES`). The link processors
+replace Python-Markdown's own with ones that never rescan to the end of a block
 (HOSTILE_INPUTS B9-85).
 """
 
