@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sqlite3
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ from importers.table_mapping import missing_required
 from importers.table_mapping import prune_mapping
 from importers.table_mapping import resolve_mapping
 from importers.table_read import table_from_bytes
+from importers.table_read import table_from_path
 from importers.table_rows import Table
 from importers.table_rows import TableError
 from importers.table_schema import TableSchema
@@ -198,21 +200,43 @@ def row_items(table: Table, target: Target, schema: TableSchema | None, *, check
     :param check: also check the values as the record services will (the preview; an import lets them).
     """
     reader = RowReader(table.header, target.mapping, target.defs, target.lookups, target.ctx)
-    seen: dict[str, int] = {}
-    for row in table.rows():
-        converted = reader.read(row, check=check)
-        if schema is not None:
-            converted.problems[:0] = schema.check_row(table.header, row.cells, row.line)
-        remote = identity(converted, target.mapping, target.form.title_field)
-        item = Item(f"ligne {row.line}", converted.values, remote, converted.warnings, parsed=converted)
-        if converted.problems:
-            item.refused = converted.message()
-        elif remote is not None and remote in seen:
-            what = "identifiant" if not remote.startswith("titre=") else "titre (sans colonne identifiant)"
-            item.refused = f"même {what} que la ligne {seen[remote]} : ligne ignorée."
-        elif remote is not None:
-            seen[remote] = row.line
-        yield item
+    with Seen() as seen:
+        for row in table.rows():
+            converted = reader.read(row, check=check)
+            if schema is not None:
+                converted.problems[:0] = schema.check_row(table.header, row.cells, row.line)
+            remote = identity(converted, target.mapping, target.form.title_field)
+            item = Item(f"ligne {row.line}", converted.values, remote, converted.warnings, parsed=converted)
+            if converted.problems:
+                item.refused = converted.message()
+            elif remote is not None and (first := seen.first(remote, row.line)) is not None:
+                what = "identifiant" if not remote.startswith("titre=") else "titre (sans colonne identifiant)"
+                item.refused = f"même {what} que la ligne {first} : ligne ignorée."
+            yield item
+
+
+class Seen:
+    """The identities of the rows read so far, with their line, kept in a private temporary SQLite file.
+
+    The within-file check of repeated identifiers costs no memory per row: SQLite keeps a bounded
+    page cache and spills the rest to a file it deletes when closed.
+    """
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("")  # "": a private on-disk temporary database
+        self.db.execute("CREATE TABLE seen (remote TEXT PRIMARY KEY, line INTEGER) WITHOUT ROWID")
+
+    def first(self, remote: str, line: int) -> int | None:
+        """The line that had ``remote`` first (None when this row is the first, now remembered at ``line``)."""
+        if self.db.execute("INSERT OR IGNORE INTO seen VALUES (?, ?)", (remote, line)).rowcount:
+            return None
+        return int(self.db.execute("SELECT line FROM seen WHERE remote = ?", (remote,)).fetchone()[0])
+
+    def __enter__(self) -> Seen:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.db.close()
 
 
 class TableImporter(Importer):
@@ -221,6 +245,10 @@ class TableImporter(Importer):
     name = "table"
     label = "Tableur (CSV, XLSX, ODS)"
     options: ClassVar[frozenset[str]] = frozenset({"mapping", "schema"})
+    #: The command line gives the file's path: it is streamed, never held in memory whole.
+    reads_path: ClassVar[bool] = True
+    #: Rows are read ahead of the writing (their identities do not depend on it): links are read per chunk.
+    reads_ahead: ClassVar[bool] = True
 
     def __init__(self, *, mapping: Mapping[str, str] | None = None, schema: str | Path | Mapping[str, Any] | None = None,
                  ) -> None:  # fmt: skip
@@ -230,14 +258,14 @@ class TableImporter(Importer):
         self._table: Table | None = None
         self._schema: TableSchema | None = None
 
-    def parse(self, data: bytes) -> Batch:
-        """Read the whole file once (its rows are read again, lazily, by :meth:`to_items`).
+    def parse(self, data: bytes | Path) -> Batch:
+        """Read the whole file once, its bytes or its path (its rows are read again, lazily, by :meth:`to_items`).
 
         ``things`` holds the table once per data row: only their count is kept in memory.
         """
         self._table, self._schema = None, None
         try:
-            table = table_from_bytes(data)
+            table = table_from_path(data) if isinstance(data, Path) else table_from_bytes(data)
         except TableError as error:
             raise Refused(error.message) from None
         self._schema, warnings = read_schema(self.schema, table)

@@ -26,9 +26,14 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Callable
+from collections.abc import Generator
 from collections.abc import Iterable
 from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
 
+from importers.sniff import HEAD
 from importers.sniff import advice
 from importers.sniff import sniff as file_kind
 from importers.table_rows import MAX_CELL
@@ -46,6 +51,10 @@ _SAMPLE = 65_536
 _UNDEFINED_1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _C1 = re.compile(rb"[\x80-\x9f]")
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+#: Bytes read at a time when a file is scanned (encoding detection): a big file is never held whole.
+_CHUNK = 1 << 20
+#: Opens the file afresh, as a binary stream (each reading of the rows opens it again).
+Opener = Callable[[], BinaryIO]
 
 
 def name_kind(data: bytes) -> str | None:
@@ -67,7 +76,26 @@ def table_from_bytes(data: bytes) -> Table:
         return finish(workbook_from_bytes(data))
     if (kind := name_kind(data)) is not None:
         raise TableError(f"ce fichier n'est pas un tableau : c'est {kind}.")
-    return finish(_csv_table(data))
+    return finish(_csv_table(lambda: io.BytesIO(data)))
+
+
+def table_from_path(path: Path) -> Table:
+    """Read a CSV, XLSX or ODS file from its path, streamed: the file is never held in memory whole.
+
+    Same checks and result as :func:`table_from_bytes`; each ``rows()`` reads the file again.
+
+    :raises TableError: the file is empty, not a table, damaged or beyond the limits.
+    """
+    with path.open("rb") as stream:
+        head = stream.read(HEAD)
+        tail = head.strip() or stream.read(_CHUNK).strip()  # a file of blanks is empty
+    if not head.strip() and not tail:
+        raise TableError("fichier vide.")
+    if head.startswith(b"PK\x03\x04"):
+        return finish(workbook_from_bytes(path))
+    if (kind := name_kind(head)) is not None:
+        raise TableError(f"ce fichier n'est pas un tableau : c'est {kind}.")
+    return finish(_csv_table(lambda: path.open("rb")))
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -78,6 +106,13 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
 
     :raises TableError: UTF-8 mixed with another encoding (the line of the first foreign byte is given).
     """
+    return _detect(lambda: io.BytesIO(data))
+
+
+def _detect(opener: Opener) -> tuple[str, str]:
+    """:func:`detect_encoding` of a file read by chunks (its first 4 KB for the marks and UTF-16)."""
+    with opener() as stream:
+        data = stream.read(4096)
     for bom, codec, name in (
         (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
         (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
@@ -93,41 +128,59 @@ def detect_encoding(data: bytes) -> tuple[str, str]:
         return "utf-16-le", "UTF-16 (sans marque d'ordre des octets)"
     if even and even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
         return "utf-16-be", "UTF-16 (sans marque d'ordre des octets)"
-    foreign = _first_non_utf8(data)
+    foreign = _first_non_utf8(opener)
     if foreign is None:
         return "utf-8", ""
-    if _UTF8_SEQUENCE.search(data):
-        line = data.count(b"\n", 0, foreign) + 1
+    utf8, c1, undefined, line = False, False, False, 1
+    start, previous = 0, b""
+    for chunk in _chunks(opener):
+        utf8 = utf8 or bool(_UTF8_SEQUENCE.search(previous[-3:] + chunk))  # a sequence cut between two chunks
+        c1, undefined = c1 or bool(_C1.search(chunk)), undefined or bool(_UNDEFINED_1252.search(chunk))
+        line += chunk.count(b"\n", 0, max(0, foreign - start))
+        start, previous = start + len(chunk), chunk
+    if utf8:
         raise TableError(f"ligne {line} : encodage mélangé, le fichier est en UTF-8 mais cette ligne contient des "
                          "caractères d'un autre encodage ; réenregistrez-le en UTF-8.")  # fmt: skip
-    if _C1.search(data) and not _UNDEFINED_1252.search(data):
+    if c1 and not undefined:
         return "cp1252", "Windows-1252"
     return "latin-1", "ISO-8859-1 (latin-1)"
 
 
-def _first_non_utf8(data: bytes) -> int | None:
+def _chunks(opener: Opener) -> Iterator[bytes]:
+    """The file's bytes, :data:`_CHUNK` at a time."""
+    with opener() as stream:
+        while chunk := stream.read(_CHUNK):
+            yield chunk
+
+
+def _first_non_utf8(opener: Opener) -> int | None:
     """The offset of the first byte that is not UTF-8 (None when all is), decoded by chunks: no copy of the file."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    chunk = 1 << 20
-    for start in range(0, len(data), chunk):
+    start = 0
+    for chunk in _chunks(opener):
         pending = len(decoder.getstate()[0])  # the bytes of a character cut by the previous chunk
         try:
-            decoder.decode(data[start : start + chunk], final=start + chunk >= len(data))
+            decoder.decode(chunk)
         except UnicodeDecodeError as error:
             return max(0, start - pending + error.start)
+        start += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return max(0, start - len(decoder.getstate()[0]))
     return None
 
 
-def _lines(data: bytes, codec: str) -> Iterator[str]:
+def _lines(opener: Opener, codec: str) -> Generator[str, None, None]:
     """The file's lines, decoded, line ends kept; a line longer than :data:`MAX_LINE` stops reading."""
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding=codec, newline="")
-    number = 0
-    while line := stream.readline(MAX_LINE + 1):
-        number += 1
-        if len(line) > MAX_LINE:
-            raise TableError(f"ligne {number} : plus de {MAX_LINE:,} caractères ".replace(",", " ")
-                             + "sur une ligne ; ce n'est pas un tableau lisible.")  # fmt: skip
-        yield line
+    with io.TextIOWrapper(opener(), encoding=codec, newline="") as stream:
+        number = 0
+        while line := stream.readline(MAX_LINE + 1):
+            number += 1
+            if len(line) > MAX_LINE:
+                raise TableError(f"ligne {number} : plus de {MAX_LINE:,} caractères ".replace(",", " ")
+                                 + "sur une ligne ; ce n'est pas un tableau lisible.")  # fmt: skip
+            yield line
 
 
 def _front_matter(lines: Iterable[str]) -> int:
@@ -179,15 +232,19 @@ def sniff(sample: str) -> tuple[str, str]:
     return best, quote
 
 
-def _csv_table(data: bytes) -> Table:
-    codec, encoding = detect_encoding(data)
-    skip = _front_matter(_lines(data[:MAX_LINE], codec))
-    sample = "".join(line for number, line in zip(range(400), _lines(data, codec), strict=False) if number >= skip)
+def _csv_table(opener: Opener) -> Table:
+    codec, encoding = _detect(opener)
+    lines = _lines(opener, codec)
+    skip = _front_matter(lines)
+    lines.close()
+    lines = _lines(opener, codec)
+    sample = "".join(line for number, line in zip(range(400), lines, strict=False) if number >= skip)
+    lines.close()
     delimiter, quote = sniff(sample[:_SAMPLE])
 
     def read() -> Iterator[Row]:
         """Every row with the line it starts on, blank ones included."""
-        lines = _lines(data, codec)
+        lines = _lines(opener, codec)
         for _ in range(skip):
             next(lines)
         reader = csv.reader(lines, delimiter=delimiter, quotechar=quote, strict=False)

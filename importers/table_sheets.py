@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -41,13 +42,18 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELLS = (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell")
 
 
-def open_zip(data: bytes) -> zipfile.ZipFile:
-    """Open a ZIP archive after checking what it declares it unpacks to.
+def _file(data: bytes | Path) -> Any:
+    """What the ZIP and workbook readers open: the file's path (read as they go), or its bytes as a stream."""
+    return data if isinstance(data, Path) else io.BytesIO(data)
+
+
+def open_zip(data: bytes | Path) -> zipfile.ZipFile:
+    """Open a ZIP archive (its bytes, or its path) after checking what it declares it unpacks to.
 
     :raises TableError: not a ZIP, too many entries, or too large once unpacked (a ZIP bomb).
     """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(_file(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise TableError(f"archive ZIP endommagée ({error}).") from None
@@ -58,8 +64,8 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def workbook_from_bytes(data: bytes) -> Table:
-    """Read the first sheet of an XLSX or ODS workbook (its header and a lazy reader of its rows).
+def workbook_from_bytes(data: bytes | Path) -> Table:
+    """Read the first sheet of an XLSX or ODS workbook, its bytes or its path (its header, a lazy reader of its rows).
 
     :raises TableError: a ZIP that is neither, a damaged workbook, an empty first sheet.
     """
@@ -109,11 +115,11 @@ def _sheet_table(kind: str, read: Any, warnings: list[str]) -> Table:
 # --- XLSX ---------------------------------------------------------------------------------------
 
 
-def _xlsx_table(data: bytes) -> Table:
+def _xlsx_table(data: bytes | Path) -> Table:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(_file(data), read_only=True, data_only=True)
         sheets = [sheet.title for sheet in book.worksheets]
         book.close()
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file: one clear message
@@ -125,7 +131,7 @@ def _xlsx_table(data: bytes) -> Table:
 
     def read() -> Iterator[Row]:
         """The first sheet's rows, numbered as in the sheet."""
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(_file(data), read_only=True, data_only=True)
         try:
             sheet = book.worksheets[0]
             sheet.reset_dimensions()  # ignore a declared size: read what is there
@@ -193,7 +199,7 @@ def _ods_cells(row: Element, number: int) -> list[str]:
     return cells
 
 
-def _ods_rows(data: bytes) -> Iterator[Row]:
+def _ods_rows(data: bytes | Path) -> Iterator[Row]:
     """The rows of the first table of ``content.xml``, parsed as a stream, each row dropped once read."""
     archive = open_zip(data)
     number, depth, stack = 0, 0, []
@@ -242,7 +248,7 @@ def _ods_sheets(archive: zipfile.ZipFile) -> int:
     return 1
 
 
-def _ods_table(data: bytes, archive: zipfile.ZipFile) -> Table:
+def _ods_table(data: bytes | Path, archive: zipfile.ZipFile) -> Table:
     if "content.xml" not in archive.namelist():
         raise TableError("classeur ODS illisible : il n'a pas de contenu (content.xml).")
     sheets = _ods_sheets(archive)

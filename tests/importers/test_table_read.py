@@ -9,6 +9,7 @@ import pytest
 from importers.table_read import detect_encoding
 from importers.table_read import sniff
 from importers.table_read import table_from_bytes
+from importers.table_read import table_from_path
 from importers.table_rows import MAX_COLUMNS
 from importers.table_rows import TableError
 from tests.shared import DATA
@@ -163,3 +164,37 @@ def test_blank_and_short_rows_and_repeated_names():
 def test_unreadable_files_are_refused_with_a_reason(data, message):
     with pytest.raises(TableError, match=message):
         table_from_bytes(data)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_every_shared_csv_reads_from_its_path_as_from_its_bytes(name):
+    path = CSV_FR / name
+    from_bytes, from_path = table_from_bytes(path.read_bytes()), table_from_path(path)
+    assert (from_path.header, from_path.count, from_path.encoding, from_path.delimiter, from_path.warnings) == (
+        from_bytes.header, from_bytes.count, from_bytes.encoding, from_bytes.delimiter, from_bytes.warnings)  # fmt: skip
+    assert list(from_path.rows()) == list(from_bytes.rows())
+
+
+def test_a_file_read_from_its_path_is_streamed_not_held(tmp_path):
+    path = tmp_path / "lignes.csv"
+    path.write_text("nom;ville\n" + "".join(f"Lieu {n:05d};Redon\n" for n in range(20_000)), encoding="utf-8")
+    table = table_from_path(path)
+    rows = table.rows()
+    assert next(rows).cells == ["Lieu 00000", "Redon"]
+    with path.open("r+b") as stream:  # change the last row in place, once the first row is read
+        stream.seek(-len("Redon\n"), 2)
+        stream.write(b"Vanne\n")
+    *_, last = rows
+    assert last.cells == ["Lieu 19999", "Vanne"]  # read from the disk as it goes: the file is not in memory
+
+
+def test_a_mixed_encoding_is_found_across_the_chunks_of_a_file_read_from_its_path(tmp_path):
+    path = tmp_path / "mêlé.csv"
+    body = "nom;ville\n" + "Médiathèque;Redon\n" * 80_000  # beyond one chunk of reading
+    path.write_bytes(body.encode() + "Crêperie;Vannes\n".encode("latin-1"))
+    with pytest.raises(TableError) as error:
+        table_from_path(path)
+    assert error.value.message.startswith("ligne 80002 : encodage mélangé")
+    with pytest.raises(TableError) as same:
+        table_from_bytes(path.read_bytes())
+    assert same.value.message == error.value.message
