@@ -49,6 +49,7 @@ from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
+from itertools import islice
 from typing import Any
 from typing import ClassVar
 
@@ -56,6 +57,7 @@ from sqlalchemy.orm import Session
 
 from importers import sniff
 from importers.links import Link
+from importers.links import links_of
 from importers.links import read_links
 from importers.links import remember
 from importers.links import remember_many
@@ -156,6 +158,8 @@ class Importer(ABC):
     reads_path: ClassVar[bool] = False
     #: At most this many :meth:`batchable` items are written together by :meth:`write_many`.
     batch_size: ClassVar[int] = 500
+    #: ``to_items`` may be read ``batch_size`` items ahead of the writing: links are then read chunk by chunk.
+    reads_ahead: ClassVar[bool] = False
 
     def run(
         self,
@@ -222,8 +226,10 @@ class Importer(ABC):
 
     def _write_all(self, job: Job, items: Iterator[Item], total: int) -> None:
         db = job.db
-        links = read_links(job.db, self.name, self.scope(job)) if self.keeps_links else {}
+        ahead = self.keeps_links and self.reads_ahead  # links then read chunk by chunk, never all at once
+        links = read_links(job.db, self.name, self.scope(job)) if self.keeps_links and not ahead else {}
         pending: list[tuple[Item, Link | None]] = []  # in the source's order; written by :meth:`_write_pending`
+        items = self._ahead(job, items, pending, links) if ahead else items
         waiting_ids: set[str] = set()  # the remote ids of the pending items
         for done, item in enumerate(items, 1):
             if job.progress is not None:
@@ -244,6 +250,16 @@ class Importer(ABC):
             if len(pending) >= self.batch_size or not self.batchable(item, link):
                 self._write_pending(job, pending, links)
         self._write_pending(job, pending, links)
+
+    def _ahead(self, job: Job, items: Iterator[Item], pending: list[tuple[Item, Link | None]],
+               links: dict[str, Link]) -> Iterator[Item]:  # fmt: skip
+        """The items, :attr:`batch_size` ahead; ``links``: the chunk's (read after the pending items are written)."""
+        for chunk in iter(lambda: list(islice(items, self.batch_size)), []):
+            self._write_pending(job, pending, links)
+            ids = [item.remote_id for item in chunk if item.remote_id]
+            links.clear()
+            links.update(links_of(job.db, self.name, self.scope(job), ids))
+            yield from chunk
 
     def _write_pending(self, job: Job, pending: list[tuple[Item, Link | None]], links: dict[str, Link]) -> None:
         """Write the items waiting, in order: the batchable ones set-wise first (they come first), then the other."""

@@ -38,6 +38,17 @@ def read_links(db: Session, importer: str, source: str) -> dict[str, Link]:
     return {remote_id: Link(record_id, page_id) for remote_id, record_id, page_id in db.execute(query)}
 
 
+def links_of(db: Session, importer: str, source: str, remote_ids: Iterable[str]) -> dict[str, Link]:
+    """The links kept for ``importer`` under ``source`` of these remote ids only (one query), by remote id."""
+    wanted = {remote_id[:200]: remote_id for remote_id in remote_ids}
+    if not wanted:
+        return {}
+    query = select(ImportItem.remote_id, ImportItem.record_id, ImportItem.page_id).where(
+        ImportItem.importer == importer, ImportItem.source == source, ImportItem.remote_id.in_(list(wanted))
+    )
+    return {wanted[remote_id]: Link(record_id, page_id) for remote_id, record_id, page_id in db.execute(query)}
+
+
 def remember(db: Session, importer: str, source: str, remote_id: str, link: Link | None, now: Link) -> Link:
     """Keep that ``remote_id`` became ``now`` (``link``: what it was, None when new); return ``now``."""
     if link == now:

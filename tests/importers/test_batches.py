@@ -94,3 +94,44 @@ def test_batches_end_at_each_intermediate_commit(db, author, zones, monkeypatch)
                                                          for n in range(2, 8)]  # in the file's order  # fmt: skip
     written = written_since(db, first)
     assert len(written["records"]) == len(written["import_items"]) == len(written["record_revisions"]) == 5
+
+
+def test_links_are_read_a_chunk_at_a_time_and_a_repeat_across_chunks_is_refused(db, author, zones, monkeypatch):
+    monkeypatch.setattr(TableImporter, "batch_size", 2)
+    first = run(db, author)
+    repeated = CSV + b"L1;Autre nom;35236;;\n"  # line 8: the identifier of line 2, three chunks later
+    selects = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.startswith("SELECT") and "FROM import_items" in statement:
+            selects.append(statement)
+
+    event.listen(db.get_bind(), "before_cursor_execute", note)
+    try:
+        again = get_importer("table", mapping=MAPPING).run(db, repeated, form="lieu", author=author, source="test")
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", note)
+    db.commit()
+    assert (first.created, again.created, again.unchanged) == (5, 0, 5)
+    assert len(selects) == 4 and all(" IN " in s for s in selects)  # 7 rows by 2: never all the links at once
+    assert again.errors[-1] == ("ligne 8", "même identifiant que la ligne 2 : ligne ignorée.")
+
+
+def test_a_file_imported_from_its_path_is_imported_as_its_bytes(db, author, zones, tmp_path):
+    path = tmp_path / "lieux.csv"
+    path.write_bytes(CSV)
+    first = next_record_id(db)
+    from_bytes = run(db, author)
+    expected = written_since(db, first)
+    db.execute(delete(ImportItem))
+    db.commit()
+    second = next_record_id(db)
+    importer = get_importer("table", mapping=MAPPING)
+    assert importer.reads_path  # the command line gives it the path
+    from_path = importer.run(db, path, form="lieu", author=author, source="test")
+    db.commit()
+    got = written_since(db, second)
+    assert [(o.ref, o.status) for o in from_path.items] == [(o.ref, o.status) for o in from_bytes.items]
+    assert from_path.errors == from_bytes.errors
+    for name in ("records", "record_revisions", "record_geometries"):
+        assert len(got[name]) == len(expected[name]) == 5, name
