@@ -65,7 +65,7 @@ from wiki.search.whoosh_rebuild import activate
 from wiki.search.whoosh_rebuild import build_dir
 from wiki.search.whoosh_rebuild import build_parts
 from wiki.search.whoosh_rebuild import rebuild_lock
-from wiki.search.whoosh_writing import WRITER_OPTIONS
+from wiki.search.whoosh_writing import INCREMENTAL_OPTIONS
 from wiki.search.whoosh_writing import rebuild_options
 from wiki.search.whoosh_writing import rebuild_part_docs
 from wiki.search.whoosh_writing import writing
@@ -193,7 +193,7 @@ class WhooshBackend:
         one look-up of the id in the term list instead of a query per document.
         """
         count = 0
-        with writing(self._open(), WRITER_OPTIONS) as writer:
+        with writing(self._open(), INCREMENTAL_OPTIONS) as writer:
             held = writer.searcher().reader()  # the writer's own, closed with it
             for doc in docs:
                 fields = _fields(normalise(doc))
@@ -208,7 +208,7 @@ class WhooshBackend:
         """Remove documents by id."""
         wanted = list(dict.fromkeys(ids))
         if wanted:
-            with writing(self._open(), WRITER_OPTIONS) as writer:
+            with writing(self._open(), INCREMENTAL_OPTIONS) as writer:
                 for doc_id in wanted:
                     writer.delete_by_term("id", doc_id)
         return len(wanted)
@@ -253,7 +253,7 @@ class WhooshBackend:
 
     def optimize(self) -> None:
         """Merge all segments into one (after many small commits)."""
-        self._open().writer(**WRITER_OPTIONS).commit(optimize=True)
+        self._open().writer(**INCREMENTAL_OPTIONS).commit(optimize=True)
 
     # --- reads ------------------------------------------------------------------------
 
