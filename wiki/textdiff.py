@@ -256,11 +256,17 @@ def _middle(old: str, new: str) -> tuple[list[str], list[str]]:
 def diff_cost(old: str, new: str) -> int:
     """Return what a line diff of two texts costs at worst: differing lines paired, plus their characters.
 
-    Linear to compute; line matching is quadratic in the differing lines (and
-    worse on repeated ones), so callers summarise a diff above a budget (G10).
+    Linear to compute; line matching is quadratic in the differing lines, so
+    callers summarise a diff above a budget (G10). Repeated lines cost more:
+    each search for the longest match visits every pair of equal lines, and
+    there is about one search per matching block, so each pair beyond one per
+    distinct line counts once per line of the shorter side (1,000 ``=`` lines
+    on each side: a minute of CPU, with a product of lines under the budget).
     """
     a, b = _middle(old, new)
-    return len(a) * len(b) + sum(map(len, a)) + sum(map(len, b))
+    in_a, in_b = Counter(a), Counter(b)
+    repeated = sum(count * in_b[line] - 1 for line, count in in_a.items() if line in in_b)
+    return len(a) * len(b) + sum(map(len, a)) + sum(map(len, b)) + repeated * min(len(a), len(b))
 
 
 def estimate_stats(old: str, new: str) -> tuple[int, int]:

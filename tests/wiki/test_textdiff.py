@@ -380,3 +380,16 @@ def test_random_non_overlapping_edits_always_merge() -> None:
 
 
 KINDS = ("replace", "replace", "delete", "insert")
+
+
+def test_diff_cost_counts_repeated_lines_that_make_matching_slow():
+    unique_old = "".join(f"ligne {n}\n" for n in range(1_000))
+    unique_new = "".join(f"ligne {n} changée\n" for n in range(1_000))
+    # Distinct lines: the product of the differing lines, plus their characters.
+    assert td.diff_cost(unique_old, unique_new) == 1_000 * 1_000 + len(unique_old) - 1_000 + len(unique_new) - 1_000
+    # The same number of lines, half of them one repeated line: about a minute of
+    # SequenceMatcher before, while its product of lines stayed under the budget.
+    old, new = "a\n=\n" * 1_000, "b\n=\n" * 1_000
+    assert td.diff_cost(old, new) > td.DEFAULT_COST_BUDGET
+    added, removed = td.diff_stats(old, new)  # estimated, at once
+    assert (added, removed) == (1_000, 1_000)
