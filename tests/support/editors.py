@@ -125,6 +125,18 @@ class Editor:
         return outcome
 
 
+def seed(db: Any, editors: int, shared: list[str]) -> None:
+    """Create the accounts ``editeur0``… and the shared pages (« Commun 1 »…) every editor edits."""
+    from tests.factories import make_page
+    from tests.factories import make_user
+
+    for index in range(editors):
+        make_user(db, f"editeur{index}")
+    author = make_user(db, "Camille")
+    for number in range(1, len(shared) + 1):
+        make_page(db, f"Commun {number}", shared_body(editors), actor=author)
+
+
 def own_line(index: int, token: str) -> Any:
     """A change of an editor's own line of a shared page."""
 

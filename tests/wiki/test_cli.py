@@ -19,6 +19,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy import select
 
 from tests.conftest import base_config
+from tests.support.nodes import free_port
 from wiki import cli as wiki_cli
 from wiki import create_app
 from wiki.auth.models import User
@@ -234,14 +235,11 @@ def test_run_serves_with_gunicorn_and_dev_keeps_the_reloader(lieudit, monkeypatc
 def test_run_starts_gunicorn_workers_that_answer(tmp_path):
     """The README's first command serves with the production server: a master and its workers."""
     import signal
-    import socket
     import subprocess
     import time
     import urllib.request
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "LIEUDIT_INSTANCE_PATH": str(tmp_path / "instance"), "LANG": "C.UTF-8"}
     binary = Path(sys.executable).with_name("lieudit")
     subprocess.run([binary, "init"], env=env, check=True, capture_output=True)

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.support.nodes import free_port
 from tests.support.smtp import SMTPServer
-from tests.support.smtp import free_port
 from wiki.db import utcnow
 from wiki.mail import delivery
 from wiki.mail.models import OutgoingMail

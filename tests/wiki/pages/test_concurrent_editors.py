@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 from collections import Counter
 
 from tests.factories import PASSWORD
-from tests.factories import make_page
-from tests.factories import make_user
 from tests.support import editors as E
+from tests.support.nodes import free_port
 from tests.support.nodes import serve_with_gunicorn
 from tests.support.nodes import sqlite_instance
 from wiki import create_app
@@ -37,17 +35,11 @@ def test_twenty_editors_on_four_workers_lose_nothing(tmp_path):
     env = sqlite_instance(instance)
     app = create_app({"INSTANCE_PATH": str(instance), "SEARCH_INDEX_IN_BACKGROUND": False})
     with Database.new_session(app) as db:
-        for index in range(EDITORS):
-            make_user(db, f"editeur{index}")
-        author = make_user(db, "Camille")
-        for number, _slug in enumerate(SHARED, 1):
-            make_page(db, f"Commun {number}", E.shared_body(EDITORS), actor=author)
+        E.seed(db, EDITORS, SHARED)
         db.commit()
     app.extensions["lieudit.search"].close()
     Database.engine(app).dispose()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
 
     log = tmp_path / "gunicorn.log"
     server = serve_with_gunicorn(env, port, workers=4, log=log)

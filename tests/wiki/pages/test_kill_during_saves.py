@@ -17,7 +17,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import threading
@@ -28,6 +27,7 @@ from tests.factories import PASSWORD
 from tests.factories import make_page
 from tests.factories import make_user
 from tests.support.nodes import LIEUDIT
+from tests.support.nodes import free_port
 from tests.support.nodes import serve_with_gunicorn
 from tests.support.nodes import sqlite_instance
 from wiki import create_app
@@ -75,9 +75,7 @@ def test_acknowledged_saves_and_files_survive_a_kill_of_master_and_workers(tmp_p
         db.commit()
     app.extensions["lieudit.search"].close()
     Database.engine(app).dispose()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
 
     server = serve_with_gunicorn(env, port)
     saved: list[str] = []

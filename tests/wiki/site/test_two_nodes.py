@@ -23,8 +23,6 @@ from sqlalchemy import select
 
 from tests.conftest import base_config
 from tests.factories import PASSWORD
-from tests.factories import make_page
-from tests.factories import make_user
 from tests.support import editors as E
 from tests.support.nodes import Cluster
 from tests.support.nodes import find_nginx
@@ -52,11 +50,7 @@ def seeded(postgres_server, postgres_databases, tmp_path_factory):
     initialise(url, folder)
     app = create_app(base_config(folder / "instance") | {"DATABASE_URL": url, "SEARCH_BACKEND": "postgres"})
     db = Database.new_session(app)
-    for index in range(EDITORS):
-        make_user(db, f"editeur{index}")
-    author = make_user(db, "Camille")
-    for number, _slug in enumerate(SHARED, 1):
-        make_page(db, f"Commun {number}", E.shared_body(EDITORS), actor=author)
+    E.seed(db, EDITORS, SHARED)
     db.commit()
     yield app, db, url, folder
     db.close()
