@@ -68,16 +68,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import GunicornServer  # noqa: E402
-from harness import free_port  # noqa: E402
 from search_data import instance  # noqa: E402
 from search_data import load  # noqa: E402
 from search_data import query_words  # noqa: E402
 from search_measures import cpu_seconds  # noqa: E402
 from search_measures import fts5_reference  # noqa: E402
-from search_measures import http_queries  # noqa: E402
 from search_measures import index_size  # noqa: E402
 from search_measures import save_to_searchable  # noqa: E402
+from search_measures import served_queries  # noqa: E402
 
 
 def run_engine(
@@ -112,26 +110,10 @@ def run_engine(
         )
         if args.rebuild_only:
             return facts
-        port = free_port()
-        env = {
-            "LIEUDIT_DATABASE_URL": url,
-            "LIEUDIT_INSTANCE_PATH": app.instance_path,
-            "LIEUDIT_SECRET_KEY": "bench",
-            "LIEUDIT_SEARCH_BACKEND": engine_name,
-        }
-        server = GunicornServer(
-            "wiki:create_app()",
-            port,
-            workers=args.workers,
-            cwd=str(ROOT),
-            env=env,
-            log_path=str(tmp / f"gunicorn-{engine_name}.log"),
+        log_path = tmp / f"gunicorn-{engine_name}.log"
+        (facts["single"], facts["single_hits"]), (facts["phrase"], facts["phrase_hits"]) = served_queries(
+            app, url, engine_name, singles, phrases, args.workers, log_path
         )
-        with server.start(ready_path="/-/health"):
-            http_queries(port, singles[:20])  # warm-up: imports, searchers, caches
-            facts["single"], facts["single_hits"] = http_queries(port, singles, server.pgid)
-            facts["phrase"], facts["phrase_hits"] = http_queries(port, phrases, server.pgid)
-        server.stop()
         print(f"[{engine_name}] HTTP single {facts['single']} phrase {facts['phrase']}", flush=True)
         facts["save_to_searchable"] = save_to_searchable(app, args.saves)
         print(f"[{engine_name}] save-to-searchable {facts['save_to_searchable']}", flush=True)

@@ -3,7 +3,8 @@
 - ``index_size``: the index on disk (Whoosh folder, or
   ``pg_total_relation_size('search_documents')``).
 - ``http_queries``: ``GET /api/v1/search?q=…`` one request at a time, p50/p99
-  of the whole request and the server's CPU per request.
+  of the whole request and the server's CPU per request; ``served_queries``:
+  the same against a gunicorn started on the instance, after a warm-up.
 - ``save_to_searchable``: a page created and committed, then searched for
   until found.
 - ``fts5_reference``: the same documents in one SQLite FTS5 table and the same
@@ -24,6 +25,8 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from harness import GunicornServer
+from harness import free_port
 from harness import group_cpu_seconds
 from harness import http_get
 from search_data import corpus
@@ -81,6 +84,27 @@ def http_queries(port: int, queries: list[str], pgid: int | None = None) -> tupl
     if pgid:
         result["server_cpu_ms"] = round((group_cpu_seconds(pgid) - cpu_before) * 1000 / len(queries), 2)
     return result, statistics.fmean(totals)
+
+
+def served_queries(
+    app: Any, url: str, engine_name: str, singles: list[str], phrases: list[str], workers: int, log_path: Path
+) -> tuple[tuple[dict[str, float], float], tuple[dict[str, float], float]]:
+    """Serve the instance with gunicorn, warm it up, then time the single words and the phrases over HTTP."""
+    port = free_port()
+    env = {
+        "LIEUDIT_DATABASE_URL": url,
+        "LIEUDIT_INSTANCE_PATH": app.instance_path,
+        "LIEUDIT_SECRET_KEY": "bench",
+        "LIEUDIT_SEARCH_BACKEND": engine_name,
+    }
+    root = str(Path(__file__).resolve().parents[1])
+    server = GunicornServer("wiki:create_app()", port, workers=workers, cwd=root, env=env, log_path=str(log_path))
+    with server.start(ready_path="/-/health"):
+        http_queries(port, singles[:20])  # warm-up: imports, searchers, caches
+        single = http_queries(port, singles, server.pgid)
+        phrase = http_queries(port, phrases, server.pgid)
+    server.stop()
+    return single, phrase
 
 
 def save_to_searchable(app: Any, count: int) -> dict[str, float]:

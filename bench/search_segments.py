@@ -9,7 +9,7 @@ figure is the rebuild with the parts ``maintenance.plan`` picks when
 ``--parts`` starts with 0), its wall and CPU time (this process and its
 writer processes) and load average, then a gunicorn server on the instance
 and ``--queries`` single words and as many phrases, one at a time, after a
-warm-up (``search_measures.http_queries``: p50/p99 and the server's CPU per
+warm-up (``search_measures.served_queries``: p50/p99 and the server's CPU per
 request). A search reads every segment: this tells what the parts cost the queries.
 """
 
@@ -28,13 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from harness import GunicornServer  # noqa: E402
-from harness import free_port  # noqa: E402
 from search_data import instance  # noqa: E402
 from search_data import load  # noqa: E402
 from search_data import query_words  # noqa: E402
 from search_measures import cpu_seconds  # noqa: E402
-from search_measures import http_queries  # noqa: E402
+from search_measures import served_queries  # noqa: E402
 
 
 def main() -> None:
@@ -77,26 +75,9 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
                 f"writers' peak RSS so far {peak:.0f} MB, load {load_before:.1f} -> {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
-            port = free_port()
-            env = {
-                "LIEUDIT_DATABASE_URL": url,
-                "LIEUDIT_INSTANCE_PATH": app.instance_path,
-                "LIEUDIT_SECRET_KEY": "bench",
-                "LIEUDIT_SEARCH_BACKEND": "whoosh",
-            }
-            server = GunicornServer(
-                "wiki:create_app()",
-                port,
-                workers=args.workers,
-                cwd=str(ROOT),
-                env=env,
-                log_path=str(tmp / f"gunicorn-{parts}.log"),
+            (single, _), (phrase, _) = served_queries(
+                app, url, "whoosh", singles, phrases, args.workers, tmp / f"gunicorn-{parts}.log"
             )
-            with server.start(ready_path="/-/health"):
-                http_queries(port, singles[:20])  # warm-up: imports, searchers, caches
-                single, _ = http_queries(port, singles, server.pgid)
-                phrase, _ = http_queries(port, phrases, server.pgid)
-            server.stop()
             print(f"{segments} segments: single {single} phrase {phrase}, load {os.getloadavg()[0]:.1f}", flush=True)
 
 
